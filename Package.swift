@@ -1,0 +1,47 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+/// The pipeline of DESIGN.md, one module per arrow:
+/// YAML text → `ClauseSyntax` (libyaml events → tree with source ranges, diagnostics)
+///           → `ClauseLanguage` (values, expressions, policy model, loader, type checker)
+///           → `ClauseEngine` (case reading, interpreter, decisions, scenarios)
+///           → `ClauseReports` (text, JSON, Markdown) → `ClauseCLI` → the `clause` executable.
+let package = Package(
+    name: "clause",
+    products: [
+        .executable(name: "clause", targets: ["clause"]),
+        .library(name: "ClauseEngine", targets: ["ClauseEngine"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CYaml",
+            pkgConfig: "yaml-0.1",
+            providers: [.apt(["libyaml-dev"])]
+        ),
+        .target(name: "ClauseSyntax", dependencies: ["CYaml"]),
+        .target(
+            name: "ClauseLanguage",
+            dependencies: ["ClauseSyntax", .product(name: "Crypto", package: "swift-crypto")]
+        ),
+        .target(
+            name: "ClauseEngine",
+            dependencies: ["ClauseLanguage"]
+        ),
+        .target(name: "ClauseReports", dependencies: ["ClauseEngine"]),
+        .target(
+            name: "ClauseCLI",
+            dependencies: ["ClauseReports", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+        ),
+        .executableTarget(name: "clause", dependencies: ["ClauseCLI"]),
+        .testTarget(name: "ClauseSyntaxTests", dependencies: ["ClauseSyntax"]),
+        .testTarget(
+            name: "ClauseTests",
+            dependencies: ["ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseReports", "ClauseCLI"],
+            exclude: ["Fixtures"]
+        ),
+    ]
+)

@@ -1,0 +1,130 @@
+import ClauseLanguage
+import ClauseSyntax
+
+/// Types a case tree by the policy's facts schema, reporting every problem with its location.
+///
+/// Scalars are typed by the schema, never by YAML's guessing: a credit code of digits stays text,
+/// `yes` is refused where a boolean is expected (and the message says YAML 1.1 would have read it
+/// as true), `010` is refused where a number is expected.
+package struct CaseReader {
+    /// Keys a case file may carry that the facts schema does not describe (workflow histories).
+    package static let reservedKeys = ["history"]
+
+    let policy: Policy
+    var bag = DiagnosticBag()
+    var defaulted: Set<String> = []
+
+    package init(policy: Policy) { self.policy = policy }
+
+    package static func read(_ root: YAMLNode, path: String, policy: Policy, into bag: inout DiagnosticBag) -> CaseFile? {
+        var reader = CaseReader(policy: policy)
+        let before = bag.hasErrors
+        guard case .mapping(let m) = root else {
+            bag.error("case.shape", "a case file is a mapping of facts, found \(root.kindDescription)", at: root.range)
+            return nil
+        }
+        let facts = reader.record(m, schema: policy.caseSchema, prefix: "", extra: reservedKeys)
+        bag.append(contentsOf: reader.bag)
+        guard !bag.hasErrors || before, !reader.bag.hasErrors else { return nil }
+        var id = ""
+        if let i = policy.caseSchema.index["case"], case .text(let t)? = facts[i] { id = t }
+        if id.isEmpty, case .scalar(let s)? = m["case"] { id = s.text }
+        return CaseFile(path: path, id: id, policyID: policy.id, facts: facts, defaulted: reader.defaulted, root: root)
+    }
+
+    mutating func record(_ m: YAMLNode.Mapping, schema: RecordSchema, prefix: String, extra: [String] = []) -> [Value?] {
+        var slots = [Value?](repeating: nil, count: schema.fields.count)
+        var given = [Bool](repeating: false, count: schema.fields.count)
+        for (key, value) in m.entries {
+            guard let i = schema.index[key.text] else {
+                if extra.contains(key.text) { continue }
+                bag.error("case.unknown-fact", "unknown fact '\(prefix)\(key.text)'\(Suggestion.hint(key.text, schema.fields.map(\.name)))",
+                          at: key.range)
+                continue
+            }
+            given[i] = true
+            slots[i] = self.value(value, field: schema.fields[i], path: prefix + key.text)
+        }
+        for (i, f) in schema.fields.enumerated() where slots[i] == nil {
+            if let d = f.defaultValue {
+                slots[i] = d
+                defaulted.insert(prefix + f.name)
+            } else if case .record(let r) = f.type, !given[i] {
+                // An absent record still has its fields' defaults (no changes, nothing granted).
+                slots[i] = .record(record(YAMLNode.Mapping(entries: [], range: m.range), schema: policy.records[r], prefix: prefix + f.name + "."))
+            } else if f.required {
+                bag.error("case.missing-fact", given[i] ? "'\(prefix)\(f.name)' (\(f.label)) cannot be null"
+                          : "the case needs '\(prefix)\(f.name)' (\(f.label))", at: given[i] ? m[f.name]!.range : m.range)
+            }
+        }
+        return slots
+    }
+
+    /// A fact's value, or nil when the case gives null for a fact that is not optional (not known).
+    mutating func value(_ node: YAMLNode, field: Field, path: String) -> Value? {
+        if case .scalar(let s) = node, s.isNull {
+            return field.type.isOptional ? Value.none : nil
+        }
+        return typed(node, field.type.unwrapped, field: field, path: path)
+    }
+
+    private mutating func typed(_ node: YAMLNode, _ type: ValueType, field: Field, path: String) -> Value? {
+        switch type {
+        case .list(let element):
+            guard case .sequence(let s) = node else {
+                bag.error("case.type", "'\(path)' is a list, found \(node.kindDescription)", at: node.range)
+                return nil
+            }
+            var items: [Value] = []
+            for (k, item) in s.items.enumerated() {
+                if case .record(let r) = element {
+                    guard case .mapping(let im) = item else {
+                        bag.error("case.type", "each item of '\(path)' is a mapping, found \(item.kindDescription)", at: item.range)
+                        continue
+                    }
+                    items.append(.record(record(im, schema: policy.records[r], prefix: "\(path)[\(k)].")))
+                } else if let v = typed(item, element, field: field, path: "\(path)[\(k)]") {
+                    items.append(v)
+                }
+            }
+            return .list(items)
+        case .record(let r):
+            guard case .mapping(let m) = node else {
+                bag.error("case.type", "'\(path)' is a group of facts (a mapping), found \(node.kindDescription)", at: node.range)
+                return nil
+            }
+            return .record(record(m, schema: policy.records[r], prefix: path + "."))
+        default:
+            guard case .scalar(let s) = node else {
+                bag.error("case.type", "'\(path)' is \(describe(type)), found \(node.kindDescription)", at: node.range)
+                return nil
+            }
+            switch ScalarValue.read(s, as: type, policy: policy) {
+            case .success(let v):
+                if let problem = bounds(v, field) {
+                    bag.error("case.range", "'\(path)' \(problem)", at: s.range)
+                    return nil
+                }
+                return v
+            case .failure(let message):
+                bag.error("case.type", "'\(path)': \(message)", at: s.range)
+                return nil
+            }
+        }
+    }
+
+    private func bounds(_ v: Value, _ f: Field) -> String? {
+        if case .int(let i) = v {
+            if let lo = f.minimum, i < lo { return "must be at least \(lo), found \(i)" }
+            if let hi = f.maximum, i > hi { return "must be at most \(hi), found \(i)" }
+        }
+        if case .text(let t) = v, let n = f.length, t.count != n {
+            return "has \(n) characters (\(f.label)), found \(t.count)"
+        }
+        return nil
+    }
+
+    private func describe(_ t: ValueType) -> String {
+        ExpressionChecker(names: TypeNames(enums: policy.enums, records: policy.records)).article(t)
+    }
+}

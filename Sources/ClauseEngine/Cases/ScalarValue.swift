@@ -1,0 +1,95 @@
+import ClauseLanguage
+import ClauseSyntax
+
+/// Reads one scalar of a case file as a value of a declared type. The messages name the YAML 1.1
+/// reading a person may have expected, because that is where such inputs come from.
+package enum ScalarValue {
+    package static func read(_ s: YAMLNode.Scalar, as type: ValueType, policy: Policy) -> Result<Value, String> {
+        let text = s.text
+        switch type {
+        case .bool:
+            return ScalarTyping.bool(s).map { .bool($0) }
+        case .text:
+            return .success(.text(text))
+        case .int:
+            return integer(text).map { .int($0) }
+        case .money:
+            return money(text).map { .money($0) }
+        case .percent:
+            guard text.hasSuffix("%") else { return .failure("a rate is written with '%', such as 50%, found '\(text)'") }
+            switch DecimalText.scaled(Substring(text.dropLast()), scale: 4, maxDigits: 6) {
+            case .success(let v): return .success(.percent(Percent(millionths: v)))
+            case .failure: return .failure("'\(text)' is not a rate such as 50% or 12.5%")
+            }
+        case .date:
+            if let d = CivilDate(iso: Substring(text)) { return .success(.date(d)) }
+            if CivilDate.looksLikeDate(Substring(text)) { return .failure("'\(text)' is not a date in the calendar") }
+            return .failure("'\(text)' is not a date: write YYYY-MM-DD")
+        case .period:
+            let parts = text.components(separatedBy: "..")
+            if parts.count == 2, let a = CivilDate(iso: Substring(parts[0])), let b = CivilDate(iso: Substring(parts[1])), a <= b {
+                return .success(.period(Period(start: a, end: b)))
+            }
+            return .failure("'\(text)' is not a period: write YYYY-MM-DD..YYYY-MM-DD")
+        case .duration:
+            if case .success(let e) = Parser.parse(text), case .literal(.value(.duration(let d))) = e.kind { return .success(.duration(d)) }
+            return .failure("'\(text)' is not a duration such as '3 years'")
+        case .enumeration(let t):
+            let e = policy.enums[t]
+            if let i = e.index[text] { return .success(.enumCase(type: t, index: i)) }
+            if let i = e.cases.firstIndex(where: { $0.label == text }) { return .success(.enumCase(type: t, index: i)) }
+            let shown = e.cases.prefix(12).map(\.name).joined(separator: ", ")
+            return .failure("'\(text)' is not one of \(e.name): \(shown)\(e.cases.count > 12 ? ", …" : "")\(Suggestion.hint(text, e.cases.map(\.name)))")
+        case .optional(let w):
+            return read(s, as: w, policy: policy)
+        case .list, .record, .noneLiteral, .emptyList:
+            return .failure("expected a group of facts, found '\(text)'")
+        }
+    }
+
+    /// Whole numbers as people write them; `010` (octal in YAML 1.1), `1:30` (sexagesimal),
+    /// `0x1F`, `1e3` and `1_000` are refused rather than guessed.
+    static func integer(_ text: String) -> Result<Int64, String> {
+        var digits = Substring(text)
+        if digits.first == "-" { digits = digits.dropFirst() }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigitChar) else {
+            if text.contains(":") { return .failure("'\(text)' is not a whole number (YAML 1.1 would read it as base 60)") }
+            if text.contains(".") { return .failure("'\(text)' is not a whole number") }
+            return .failure("'\(text)' is not a whole number")
+        }
+        if digits.count > 1, digits.first == "0" {
+            return .failure("'\(text)' has a leading zero (YAML 1.1 would read it as octal): write \(Int64(digits) ?? 0)")
+        }
+        guard digits.count <= 18, let v = Int64(text) else { return .failure("'\(text.prefix(24))…' is too large a number") }
+        return .success(v)
+    }
+
+    /// Yuan with at most two decimals (`300000.00`), or with the unit as the text writes it
+    /// (`50万元`, `500000元`). Never negative, never above 1万亿元.
+    static func money(_ text: String) -> Result<Money, String> {
+        var t = Substring(text.trimmingCharacters(in: " "))
+        var scale = 2
+        var maxDigits = 13
+        if t.hasSuffix("万元") {
+            t = t.dropLast(2)
+            scale = 6
+            maxDigits = 9
+        } else if t.hasSuffix("元") {
+            t = t.dropLast()
+        }
+        if t.first == "¥" || t.first == "￥" { t = t.dropFirst() }
+        if t.first == "-" { return .failure("an amount cannot be negative, found '\(text)'") }
+        switch DecimalText.scaled(t, scale: scale, maxDigits: maxDigits) {
+        case .success(let fen): return .success(Money(fen: fen))
+        case .failure(.tooManyDecimals):
+            return .failure("'\(text)' has more than two decimals: amounts are exact to the fen")
+        case .failure(.tooLarge):
+            let shown = text.count > 24 ? "\(text.prefix(20))… (\(text.count) characters)" : text
+            return .failure("'\(shown)' is too large an amount: at most 1万亿元")
+        case .failure(.notANumber):
+            if text.contains(",") { return .failure("'\(text)' is not an amount: write it without thousands separators") }
+            if text.lowercased().contains("e") { return .failure("'\(text)' is not an amount: write plain digits, not exponents") }
+            return .failure("'\(text)' is not an amount in yuan such as 300000.00")
+        }
+    }
+}

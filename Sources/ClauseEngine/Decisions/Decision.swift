@@ -1,0 +1,129 @@
+import ClauseLanguage
+
+/// What was decided for one case, under which policy, and why: the product's main output.
+package struct Decision: Sendable {
+    package enum Outcome: String, Sendable, CaseIterable {
+        case granted, refused, incomplete, review
+    }
+
+    /// A clause that decided the outcome.
+    package struct Reason: Sendable, Hashable {
+        package enum Effect: String, Sendable {
+            case refuse, award, cap, needs, review
+        }
+        package var clause: String
+        package var cite: String
+        package var rule: String
+        package var effect: Effect
+        package var message: String
+        package var messageEn: String?
+    }
+
+    /// 第十三条's effects: money to take back and a ban's last day.
+    package struct Consequences: Sendable, Hashable {
+        package var clawback: Money = .zero
+        package var blacklistedUntil: CivilDate?
+    }
+
+    /// A fact the outcome depends on that the case does not give.
+    package struct MissingFact: Sendable, Hashable, Comparable {
+        package var fact: String
+        package var label: String
+        package static func < (a: MissingFact, b: MissingFact) -> Bool { a.fact < b.fact }
+    }
+
+    package var caseID: String
+    package var casePath: String
+    package var policyID: String
+    package var policyTitle: String
+    package var policyVersion: String
+    package var policyDigest: String
+    package var item: String?
+    package var asOf: CivilDate
+    package var outcome: Outcome
+    package var amount: Money
+    package var reasons: [Reason]
+    package var consequences: Consequences
+    package var missing: [MissingFact]
+    /// Every rule, in package order, with what it found.
+    package var rules: [RuleTrace]
+    /// The definitions that were evaluated, with their values.
+    package var definitions: [DefinitionTrace]
+}
+
+/// One rule's part in a decision.
+package struct RuleTrace: Sendable {
+    package enum Status: String, Sendable {
+        /// Its `for` did not hold: the rule does not concern this case.
+        case notApplicable = "not_applicable"
+        /// Checked and found nothing against the case.
+        case passed
+        /// Refused, sent to review, or (for an award) determined the amount.
+        case fired
+        /// Could not be decided: facts are missing.
+        case pending
+    }
+    package var rule: String
+    package var kind: Rule.Kind
+    package var clauses: [String]
+    package var status: Status
+    package var message: String?
+    package var messageEn: String?
+    package var fix: String?
+    package var amount: Money?
+    /// The award before the cap, when a cap applied.
+    package var uncapped: Money?
+    package var capped: Bool = false
+    package var missing: [String] = []
+    /// The expressions evaluated, with every sub-expression's value.
+    package var steps: [TraceNode]
+}
+
+package struct DefinitionTrace: Sendable {
+    package var name: String
+    package var label: String
+    package var clause: String?
+    package var node: TraceNode
+}
+
+/// One evaluated expression and the values of its parts: the justification's arithmetic.
+package struct TraceNode: Sendable {
+    package enum Result: Sendable {
+        case value(Value)
+        case missing([String])
+    }
+    /// Which expression this is, as written, and what role it plays (`when`, `award`, `cap`…).
+    package var text: String
+    package var role: String?
+    package var type: ValueType
+    package var result: Result
+    package var children: [TraceNode]
+    /// For money × rate that needed rounding: the exact value before rounding.
+    package var exact: String?
+    /// For an aggregation: what each element contributed and, if it was left out, why.
+    package var elements: [ElementTrace]?
+    /// What the expression refers to: a fact's label, a parameter's or definition's label.
+    package var label: String?
+    /// Where a parameter's value came from (its dated entry).
+    package var origin: String?
+
+    package var value: Value? {
+        if case .value(let v) = result { return v }
+        return nil
+    }
+}
+
+package struct ElementTrace: Sendable {
+    package var index: Int
+    package var element: Value
+    package var included: Bool
+    /// The filter's evaluation, when there is a filter.
+    package var filter: TraceNode?
+    package var contribution: TraceNode?
+}
+
+/// A case that could not be decided because evaluation itself failed (an amount overflowed):
+/// an error in the input, reported like any other.
+package struct EvaluationFailure: Error, Sendable {
+    package var message: String
+}

@@ -1,0 +1,408 @@
+import ClauseLanguage
+
+/// Evaluates checked expressions over one case's facts, with three-valued logic for facts the case
+/// does not give: a result is a value, or the set of missing facts it depends on.
+///
+/// `false and missing` is false and `true or missing` is true, so a refusal that does not depend
+/// on a missing fact is still made (DESIGN.md principle 5). With `tracing`, every sub-expression's
+/// value is recorded for the justification; without it, nothing is allocated for traces.
+package struct Evaluator {
+    package enum Outcome {
+        case value(Value)
+        case missing(Set<String>)
+        case failed(String)
+    }
+
+    let policy: Policy
+    let facts: [Value?]
+    let asOf: CivilDate
+    let parameterValues: [Parameter.DatedValue]
+    let tracing: Bool
+    var locals: [Value] = []
+    /// For a local bound to a list element of a fact: that element's path, for missing-fact names.
+    var localPaths: [String?] = []
+    var definitionCache: [Outcome?]
+    package var definitionTraces: [Int: TraceNode] = [:]
+
+    package init(policy: Policy, facts: [Value?], asOf: CivilDate, tracing: Bool) {
+        self.policy = policy
+        self.facts = facts
+        self.asOf = asOf
+        self.tracing = tracing
+        parameterValues = policy.parameters.map { $0.value(on: asOf) }
+        definitionCache = Array(repeating: nil, count: policy.definitions.count)
+    }
+
+    mutating func prepareLocals(_ count: Int) {
+        if locals.count < count {
+            locals = Array(repeating: .none, count: count)
+            localPaths = Array(repeating: nil, count: count)
+        }
+    }
+
+    mutating func setLocal(_ slot: Int, _ v: Value) {
+        prepareLocals(slot + 1)
+        locals[slot] = v
+        localPaths[slot] = nil
+    }
+
+    /// Evaluates `c`, appending its trace node to `trace` when tracing.
+    package mutating func eval(_ c: CheckedExpr, _ trace: inout [TraceNode]?, role: String? = nil) -> Outcome {
+        guard trace != nil else {
+            var none: [TraceNode]? = nil
+            var extra = TraceExtra()
+            return compute(c, &none, &extra)
+        }
+        var children: [TraceNode]? = []
+        var extra = TraceExtra()
+        let r = compute(c, &children, &extra)
+        if !c.isConstant || role != nil {
+            let result: TraceNode.Result
+            switch r {
+            case .value(let v): result = .value(v)
+            case .missing(let m): result = .missing(m.sorted())
+            case .failed: result = .missing([])
+            }
+            trace!.append(TraceNode(text: c.text, role: role, type: c.type, result: result, children: children ?? [], exact: extra.exact,
+                                    elements: extra.elements, label: extra.label, origin: extra.origin))
+        }
+        return r
+    }
+
+    struct TraceExtra {
+        var exact: String?
+        var elements: [ElementTrace]?
+        var label: String?
+        var origin: String?
+    }
+
+    private mutating func compute(_ c: CheckedExpr, _ t: inout [TraceNode]?, _ x: inout TraceExtra) -> Outcome {
+        switch c.kind {
+        case .constant(let v):
+            return .value(v)
+
+        case .fact(let path, let name):
+            if t != nil { x.label = label(ofFactPath: path) }
+            var slots = facts
+            for (k, i) in path.enumerated() {
+                guard i < slots.count, let v = slots[i] else { return .missing([name]) }
+                if k == path.count - 1 { return .value(v) }
+                guard case .record(let inner) = v else { return .missing([name]) }
+                slots = inner
+            }
+            return .missing([name])
+
+        case .local(let slot, _):
+            return .value(locals[slot])
+
+        case .member(let base, let field, let name):
+            let b = eval(base, &t)
+            guard case .value(let bv) = b else { return b }
+            guard case .record(let fields) = bv else { return .failed("internal: member of a non-record") }
+            if let v = fields[field] { return .value(v) }
+            if case .local(let slot, _) = base.kind, let p = localPaths[slot] { return .missing(["\(p).\(name)"]) }
+            return .missing([c.text])
+
+        case .parameter(let i):
+            let dated = parameterValues[i]
+            if t != nil {
+                x.label = policy.parameters[i].label
+                if dated.from != nil { x.origin = "\(dated.from!.iso) 起 (\(dated.clause))" }
+            }
+            return .value(dated.value)
+
+        case .definition(let i):
+            if t != nil { x.label = policy.definitions[i].label }
+            return definition(i)
+
+        case .asOf:
+            return .value(.date(asOf))
+
+        case .negate(let e):
+            return map(eval(e, &t)) { v in
+                switch v {
+                case .int(let n): n == .min ? .failed("number overflow") : .value(.int(-n))
+                case .money(let m): .value(.money(Money(fen: -m.fen)))
+                case .percent(let p): .value(.percent(Percent(millionths: -p.millionths)))
+                default: .failed("internal: negate")
+                }
+            }
+
+        case .not(let e):
+            return map(eval(e, &t)) { .value(.bool(!($0.asBool ?? false))) }
+
+        case .and(let a, let b):
+            let l = eval(a, &t)
+            if case .value(.bool(false)) = l { return l }
+            let r = eval(b, &t)
+            if case .value(.bool(false)) = r { return r }
+            return combine(l, r) { _, rv in .value(rv) }
+
+        case .or(let a, let b):
+            let l = eval(a, &t)
+            if case .value(.bool(true)) = l { return l }
+            let r = eval(b, &t)
+            if case .value(.bool(true)) = r { return r }
+            return combine(l, r) { _, rv in .value(rv) }
+
+        case .arithmetic(let op, let a, let b):
+            let l = eval(a, &t), r = eval(b, &t)
+            return combine(l, r) { lv, rv in self.arithmetic(op, lv, rv, &x) }
+
+        case .compare(let op, let a, let b):
+            let l = eval(a, &t), r = eval(b, &t)
+            return combine(l, r) { lv, rv in
+                switch op {
+                case .equal: return .value(.bool(lv == rv))
+                case .notEqual: return .value(.bool(lv != rv))
+                default:
+                    guard let o = Evaluator.order(lv, rv) else { return .failed("internal: order") }
+                    let holds: Bool
+                    switch op {
+                    case .less: holds = o < 0
+                    case .lessEqual: holds = o <= 0
+                    case .greater: holds = o > 0
+                    default: holds = o >= 0
+                    }
+                    return .value(.bool(holds))
+                }
+            }
+
+        case .inList(let a, let b, let negated):
+            let l = eval(a, &t), r = eval(b, &t)
+            return combine(l, r) { lv, rv in .value(.bool((rv.asList ?? []).contains(lv) != negated)) }
+
+        case .inPeriod(let a, let b, let negated):
+            let l = eval(a, &t), r = eval(b, &t)
+            return combine(l, r) { lv, rv in
+                guard case .date(let d) = lv, case .period(let p) = rv else { return .failed("internal: in period") }
+                return .value(.bool(p.contains(d) != negated))
+            }
+
+        case .list(let items):
+            var values: [Value] = []
+            var missing: Set<String> = []
+            for item in items {
+                switch eval(item, &t) {
+                case .value(let v): values.append(v)
+                case .missing(let m): missing.formUnion(m)
+                case .failed(let f): return .failed(f)
+                }
+            }
+            return missing.isEmpty ? .value(.list(values)) : .missing(missing)
+
+        case .aggregate(let agg, let body, let slot, _, let source, let filter):
+            return aggregate(agg, body, slot, source, filter, &t, &x)
+
+        case .present(let e):
+            var ignored: [TraceNode]? = t == nil ? nil : []
+            let r = eval(e, &ignored)
+            if let node = ignored?.first { t?.append(node) }
+            if case .value(let v) = r, v != .none { return .value(.bool(true)) }
+            return .value(.bool(false))
+
+        case .otherwise(let a, let b):
+            let l = eval(a, &t)
+            if case .value(let v) = l, v != .none { return l }
+            if case .failed = l { return l }
+            return eval(b, &t)
+
+        case .extremum(let isMin, let items):
+            var best: Value?
+            var missing: Set<String> = []
+            for item in items {
+                switch eval(item, &t) {
+                case .value(let v):
+                    if let b = best, let o = Evaluator.order(v, b) {
+                        if isMin ? o < 0 : o > 0 { best = v }
+                    } else if best == nil { best = v }
+                case .missing(let m): missing.formUnion(m)
+                case .failed(let f): return .failed(f)
+                }
+            }
+            if !missing.isEmpty { return .missing(missing) }
+            return best.map { .value($0) } ?? .failed("internal: empty min/max")
+
+        case .periodBound(let e, let isStart):
+            return map(eval(e, &t)) { v in
+                guard case .period(let p) = v else { return .failed("internal: period") }
+                return .value(.date(isStart ? p.start : p.end))
+            }
+        }
+    }
+
+    // MARK: - Helpers
+
+    private func map(_ r: Outcome, _ f: (Value) -> Outcome) -> Outcome {
+        if case .value(let v) = r { return f(v) }
+        return r
+    }
+
+    /// Both sides known: apply `f`; otherwise the union of what is missing (so a reviewer sees
+    /// every missing fact at once), or the first failure.
+    private func combine(_ l: Outcome, _ r: Outcome, _ f: (Value, Value) -> Outcome) -> Outcome {
+        switch (l, r) {
+        case (.value(let a), .value(let b)): return f(a, b)
+        case (.failed(let e), _), (_, .failed(let e)): return .failed(e)
+        case (.missing(let a), .missing(let b)): return .missing(a.union(b))
+        case (.missing(let a), _), (_, .missing(let a)): return .missing(a)
+        }
+    }
+
+    package static func order(_ a: Value, _ b: Value) -> Int? {
+        func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
+        switch (a, b) {
+        case (.int(let x), .int(let y)): return cmp(x, y)
+        case (.money(let x), .money(let y)): return cmp(x, y)
+        case (.percent(let x), .percent(let y)): return cmp(x, y)
+        case (.date(let x), .date(let y)): return cmp(x, y)
+        default: return nil
+        }
+    }
+
+    private func arithmetic(_ op: CheckedExpr.Arithmetic, _ a: Value, _ b: Value, _ x: inout TraceExtra) -> Outcome {
+        let overflow = Outcome.failed("amount overflow in '\(op.symbol)'")
+        switch (op, a, b) {
+        case (.moneyAdd, .money(let l), .money(let r)): return l.adding(r).map { .value(.money($0)) } ?? overflow
+        case (.moneySubtract, .money(let l), .money(let r)): return l.subtracting(r).map { .value(.money($0)) } ?? overflow
+        case (.moneyTimesPercent, .money(let m), .percent(let p)), (.percentTimesMoney, .percent(let p), .money(let m)):
+            guard let (v, exact) = m.multiplied(by: p, rounding: policy.rounding) else { return overflow }
+            if !exact, tracing { x.exact = Evaluator.exactProduct(m, p) }
+            return .value(.money(v))
+        case (.moneyTimesInt, .money(let m), .int(let n)), (.intTimesMoney, .int(let n), .money(let m)):
+            return m.multiplied(by: n).map { .value(.money($0)) } ?? overflow
+        case (.moneyDivideInt, .money(let m), .int(let n)):
+            guard n != 0 else { return .failed("division by zero") }
+            guard let (v, exact) = m.divided(by: n, rounding: policy.rounding) else { return overflow }
+            if !exact, tracing { x.exact = "≈ \(Double(m.fen) / Double(n) / 100)" }
+            return .value(.money(v))
+        case (.intAdd, .int(let l), .int(let r)):
+            let (v, o) = l.addingReportingOverflow(r)
+            return o ? overflow : .value(.int(v))
+        case (.intSubtract, .int(let l), .int(let r)):
+            let (v, o) = l.subtractingReportingOverflow(r)
+            return o ? overflow : .value(.int(v))
+        case (.intMultiply, .int(let l), .int(let r)):
+            let (v, o) = l.multipliedReportingOverflow(by: r)
+            return o ? overflow : .value(.int(v))
+        case (.dateAddDuration, .date(let d), .duration(let u)):
+            return d.adding(u).map { .value(.date($0)) } ?? .failed("date out of range")
+        case (.dateSubtractDuration, .date(let d), .duration(let u)):
+            return d.adding(u, sign: -1).map { .value(.date($0)) } ?? .failed("date out of range")
+        case (.durationAdd, .duration(let l), .duration(let r)): return .value(.duration(l + r))
+        case (.percentAdd, .percent(let l), .percent(let r)): return .value(.percent(Percent(millionths: l.millionths + r.millionths)))
+        case (.percentSubtract, .percent(let l), .percent(let r)):
+            return .value(.percent(Percent(millionths: l.millionths - r.millionths)))
+        default: return .failed("internal: arithmetic on unexpected values")
+        }
+    }
+
+    /// The exact yuan value of `m × p`, for showing what rounding did: `0.505`.
+    static func exactProduct(_ m: Money, _ p: Percent) -> String {
+        let product = Int128(m.fen) * Int128(p.millionths)  // in 1e-8 yuan
+        let negative = product < 0
+        let mag = negative ? -product : product
+        let whole = mag / 100_000_000
+        var frac = String(mag % 100_000_000)
+        frac = String(repeating: "0", count: 8 - frac.count) + frac
+        while frac.last == "0" { frac.removeLast() }
+        return "\(negative ? "-" : "")\(whole)\(frac.isEmpty ? "" : ".\(frac)")"
+    }
+
+    private mutating func definition(_ i: Int) -> Outcome {
+        if let cached = definitionCache[i] { return cached }
+        let d = policy.definitions[i]
+        let savedLocals = locals, savedPaths = localPaths
+        locals = Array(repeating: .none, count: d.slotCount)
+        localPaths = Array(repeating: nil, count: d.slotCount)
+        var trace: [TraceNode]? = tracing ? [] : nil
+        let r = eval(d.expr, &trace, role: d.name)
+        locals = savedLocals
+        localPaths = savedPaths
+        if let node = trace?.first { definitionTraces[i] = node }
+        definitionCache[i] = r
+        return r
+    }
+
+    private mutating func aggregate(_ agg: Aggregate, _ body: CheckedExpr, _ slot: Int, _ source: CheckedExpr, _ filter: CheckedExpr?,
+                                    _ t: inout [TraceNode]?, _ x: inout TraceExtra) -> Outcome {
+        let s = eval(source, &t)
+        guard case .value(let sv) = s else { return s }
+        guard case .list(let items) = sv else { return .failed("internal: aggregate over a non-list") }
+        prepareLocals(slot + 1)
+        let basePath: String? = { if case .fact(_, let n) = source.kind { return n } else { return nil } }()
+        var missing: Set<String> = []
+        var sumMoney = Money.zero, sumInt: Int64 = 0, count: Int64 = 0
+        var anyTrue = false, allTrue = true
+        var best: Value?
+        var elements: [ElementTrace] = []
+        for (k, item) in items.enumerated() {
+            locals[slot] = item
+            localPaths[slot] = basePath.map { "\($0)[\(k)]" }
+            var filterTrace: [TraceNode]? = t == nil ? nil : []
+            var included = true
+            if let filter {
+                switch eval(filter, &filterTrace) {
+                case .value(let v): included = v.asBool ?? false
+                case .missing(let m):
+                    missing.formUnion(m)
+                    included = false
+                case .failed(let f): return .failed(f)
+                }
+            }
+            var contribution: [TraceNode]? = t == nil ? nil : []
+            if included {
+                switch eval(body, &contribution) {
+                case .value(let v):
+                    switch (agg, v) {
+                    case (.sum, .money(let m)):
+                        guard let s = sumMoney.adding(m) else { return .failed("amount overflow in sum") }
+                        sumMoney = s
+                    case (.sum, .int(let n)):
+                        let (s, o) = sumInt.addingReportingOverflow(n)
+                        if o { return .failed("number overflow in sum") }
+                        sumInt = s
+                    case (.count, _): count += 1
+                    case (.any, .bool(let b)): anyTrue = anyTrue || b
+                    case (.all, .bool(let b)): allTrue = allTrue && b
+                    case (.min, _), (.max, _):
+                        if let b = best, let o = Evaluator.order(v, b) {
+                            if agg == .min ? o < 0 : o > 0 { best = v }
+                        } else if best == nil { best = v }
+                    default: return .failed("internal: aggregate value")
+                    }
+                case .missing(let m): missing.formUnion(m)
+                case .failed(let f): return .failed(f)
+                }
+            }
+            if t != nil {
+                elements.append(ElementTrace(index: k, element: item, included: included, filter: filterTrace?.first,
+                                             contribution: contribution?.first))
+            }
+        }
+        if t != nil { x.elements = elements }
+        // A known `true` for any (or `false` for all) does not depend on the missing elements.
+        if agg == .any, anyTrue { return .value(.bool(true)) }
+        if agg == .all, !allTrue { return .value(.bool(false)) }
+        if !missing.isEmpty { return .missing(missing) }
+        switch agg {
+        case .sum: return .value(body.type == .int ? .int(sumInt) : .money(sumMoney))
+        case .count: return .value(.int(count))
+        case .any: return .value(.bool(anyTrue))
+        case .all: return .value(.bool(allTrue))
+        case .min, .max: return .value(best ?? .none)
+        }
+    }
+
+    private func label(ofFactPath path: [Int]) -> String? {
+        var schema = policy.caseSchema
+        var label: String?
+        for i in path {
+            guard i < schema.fields.count else { return label }
+            let f = schema.fields[i]
+            label = f.label
+            if case .record(let r) = f.type.unwrapped { schema = policy.records[r] }
+        }
+        return label
+    }
+}

@@ -1,0 +1,244 @@
+import ClauseLanguage
+
+/// Decides one case under one policy: evaluates every rule (never stopping at the first
+/// refusal), then combines what they found into an outcome.
+///
+/// The combination is the language's semantics, the same for every package:
+/// - any rule that certainly refuses (a `refuse_when` that holds, a `require` that fails, an award
+///   of nothing) makes the case `refused`, citing every such rule's clauses;
+/// - otherwise, any rule that could not be decided for missing facts makes it `incomplete`;
+/// - otherwise, a `review_when` that holds makes it `review`;
+/// - otherwise the award rules' amounts (each capped) make it `granted`.
+package enum Interpreter {
+    package static func decide(_ c: CaseFile, policy: Policy, asOf override: CivilDate? = nil, tracing: Bool = true)
+        -> Result<Decision, EvaluationFailure>
+    {
+        guard let asOf = override ?? evaluationDate(c, policy) else {
+            return .failure(EvaluationFailure(message: "the case gives no 'applied_on' date and no --as-of was given"))
+        }
+        var ev = Evaluator(policy: policy, facts: c.facts, asOf: asOf, tracing: tracing)
+        let text = MessageRenderer(policy: policy)
+        var traces: [RuleTrace] = []
+        var refusing: [RuleTrace] = [], pending: [RuleTrace] = [], reviewing: [RuleTrace] = [], awarding: [RuleTrace] = []
+        var consequences = Decision.Consequences()
+        var missingFacts: Set<String> = []
+
+        for rule in policy.rules {
+            var steps: [TraceNode]? = tracing ? [] : nil
+            var rt = RuleTrace(rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: .passed, steps: [])
+            let finding: Finding
+            switch evaluate(rule, &ev, &steps, &rt) {
+            case .success(let f): finding = f
+            case .failure(let f): return .failure(f)
+            }
+            switch finding {
+            case .notApplicable: rt.status = .notApplicable
+            case .passed: rt.status = .passed
+            case .pending(let m):
+                rt.status = .pending
+                rt.missing = m.sorted()
+                missingFacts.formUnion(m)
+            case .fired:
+                rt.status = .fired
+                if rule.refuses(rt) {
+                    if let cb = rule.clawback {
+                        switch ev.eval(cb, &steps, role: "clawback") {
+                        case .value(.money(let m)): consequences.clawback = consequences.clawback.adding(m) ?? consequences.clawback
+                        case .missing(let m): missingFacts.formUnion(m)
+                        case .failed(let f): return .failure(EvaluationFailure(message: "\(rule.id): \(f)"))
+                        default: break
+                        }
+                    }
+                    if let b = rule.banUntil {
+                        switch ev.eval(b, &steps, role: "ban_until") {
+                        case .value(.date(let d)): consequences.blacklistedUntil = max(consequences.blacklistedUntil ?? d, d)
+                        case .missing(let m): missingFacts.formUnion(m)
+                        case .failed(let f): return .failure(EvaluationFailure(message: "\(rule.id): \(f)"))
+                        default: break
+                        }
+                    }
+                }
+            }
+            rt.steps = steps ?? []
+            if rt.status == .fired || (rt.status == .passed && rule.kind != .award) {
+                rt.message = text.render(rule.say, &ev, lang: .zh)
+                rt.messageEn = rule.sayEn.map { text.render($0, &ev, lang: .en) }
+                rt.fix = rule.fix.map { text.render($0, &ev, lang: .zh) }
+            }
+            switch rt.status {
+            case .fired where rule.refuses(rt): refusing.append(rt)
+            case .fired where rule.kind == .reviewWhen: reviewing.append(rt)
+            case .fired: awarding.append(rt)
+            case .pending: pending.append(rt)
+            default: break
+            }
+            traces.append(rt)
+        }
+
+        let outcome: Decision.Outcome
+        var reasons: [Decision.Reason] = []
+        var amount = Money.zero
+        func reasonsOf(_ list: [RuleTrace], _ effect: Decision.Reason.Effect) -> [Decision.Reason] {
+            list.flatMap { rt in
+                rt.clauses.map { id in
+                    Decision.Reason(clause: id, cite: policy.clause(id)?.cite ?? id, rule: rt.rule, effect: effect,
+                                    message: rt.message ?? "", messageEn: rt.messageEn)
+                }
+            }
+        }
+        if !refusing.isEmpty {
+            outcome = .refused
+            reasons = reasonsOf(refusing, .refuse)
+        } else if !pending.isEmpty {
+            outcome = .incomplete
+            reasons = reasonsOf(pending, .needs)
+        } else if !reviewing.isEmpty {
+            outcome = .review
+            reasons = reasonsOf(reviewing, .review)
+        } else if !awarding.isEmpty {
+            outcome = .granted
+            for a in awarding {
+                amount = amount.adding(a.amount ?? .zero) ?? amount
+                reasons += reasonsOf([a], .award)
+                if a.capped { reasons += reasonsOf([a], .cap) }
+            }
+        } else {
+            outcome = .review
+        }
+        if outcome != .refused { consequences = Decision.Consequences() }
+        let missing = (outcome == .incomplete ? missingFacts : [])
+            .map { Decision.MissingFact(fact: $0, label: label(of: $0, policy) ?? $0) }.sorted()
+        let definitions = ev.definitionTraces.sorted { $0.key < $1.key }.map { i, node in
+            DefinitionTrace(name: policy.definitions[i].name, label: policy.definitions[i].label, clause: policy.definitions[i].clause,
+                            node: node)
+        }
+        var item: String?
+        if let i = policy.caseSchema.index["item"], case .enumCase(let t, let k)? = c.facts[i] { item = policy.enums[t].cases[k].name }
+        return .success(Decision(
+            caseID: c.id, casePath: c.path, policyID: policy.id, policyTitle: policy.title, policyVersion: policy.version,
+            policyDigest: policy.digest, item: item, asOf: asOf, outcome: outcome, amount: outcome == .granted ? amount : .zero,
+            reasons: reasons, consequences: consequences, missing: missing, rules: traces, definitions: definitions))
+    }
+
+    /// What one rule found, before the outcomes are combined.
+    enum Finding {
+        case notApplicable, passed, fired
+        case pending(Set<String>)
+    }
+
+    /// Evaluates one rule. Its `for` and `let`s first; a rule whose `for` is unknown still counts
+    /// when it would pass anyway, and is pending when it would fire.
+    private static func evaluate(_ rule: Rule, _ ev: inout Evaluator, _ steps: inout [TraceNode]?, _ rt: inout RuleTrace)
+        -> Result<Finding, EvaluationFailure>
+    {
+        func fail(_ f: String) -> Result<Finding, EvaluationFailure> { .failure(EvaluationFailure(message: "\(rule.id): \(f)")) }
+        ev.prepareLocals(rule.slotCount)
+        var missing: Set<String> = []
+        if let a = rule.applies {
+            switch ev.eval(a, &steps, role: "for") {
+            case .value(.bool(false)): return .success(.notApplicable)
+            case .missing(let m): missing = m
+            case .failed(let f): return fail(f)
+            default: break
+            }
+        }
+        let appliesUnknown = !missing.isEmpty
+        var letMissing: Set<String> = []
+        for l in rule.lets {
+            switch ev.eval(l.expr, &steps, role: l.name) {
+            case .value(let v): ev.setLocal(l.slot, v)
+            case .missing(let m): letMissing.formUnion(m)
+            case .failed(let f): return fail(f)
+            }
+        }
+        if !letMissing.isEmpty { return .success(.pending(missing.union(letMissing))) }
+
+        var fires = false
+        switch rule.kind {
+        case .refuseWhen, .require, .reviewWhen:
+            switch ev.eval(rule.main, &steps, role: rule.kind.rawValue) {
+            case .value(.bool(let b)): fires = rule.kind == .require ? !b : b
+            case .missing(let m): return .success(.pending(missing.union(m)))
+            case .failed(let f): return fail(f)
+            default: break
+            }
+        case .needs:
+            var needed: Set<String> = []
+            for n in rule.needs {
+                switch ev.eval(n, &steps, role: "needs") {
+                case .missing(let m): needed.formUnion(m)
+                case .failed(let f): return fail(f)
+                case .value: break
+                }
+            }
+            if !needed.isEmpty { return .success(.pending(missing.union(needed))) }
+        case .award:
+            let amount = ev.eval(rule.main, &steps, role: "award")
+            let cap = rule.cap.map { ev.eval($0, &steps, role: "cap") }
+            if case .failed(let f) = amount { return fail(f) }
+            if case .failed(let f)? = cap { return fail(f) }
+            switch (amount, cap) {
+            case (.value(.money(let m)), .value(.money(let limit))?):
+                rt.amount = min(m, limit)
+                if limit < m { rt.capped = true; rt.uncapped = m }
+            case (.value(.money(let m)), .missing(let c)?):
+                // Nothing to pay stays nothing, whatever the cap turns out to be.
+                guard m.fen <= 0 else { return .success(.pending(missing.union(c))) }
+                rt.amount = m
+            case (.value(.money(let m)), nil):
+                rt.amount = m
+            case (.missing(let a), .value(.money(let limit))?) where limit.fen <= 0:
+                _ = a
+                rt.amount = limit
+                rt.capped = true
+            case (.missing(let a), .missing(let c)?): return .success(.pending(missing.union(a).union(c)))
+            case (.missing(let a), _): return .success(.pending(missing.union(a)))
+            default: return fail("internal: award is not an amount")
+            }
+            fires = true
+        }
+        if appliesUnknown { return .success(fires ? .pending(missing) : .passed) }
+        return .success(fires ? .fired : .passed)
+    }
+
+    /// The case's `applied_on`, the evaluation date unless overridden (DESIGN.md principle 4).
+    static func evaluationDate(_ c: CaseFile, _ policy: Policy) -> CivilDate? {
+        guard let i = policy.caseSchema.index["applied_on"], case .date(let d)? = c.facts[i] else { return nil }
+        return d
+    }
+
+    /// The Chinese label of a dotted fact path, list indices and all (`project.expenses[2].paid_on`).
+    static func label(of path: String, _ policy: Policy) -> String? {
+        var schema = policy.caseSchema
+        var label: String?
+        for part in path.split(separator: ".") {
+            let name = part.split(separator: "[").first.map(String.init) ?? String(part)
+            guard let i = schema.index[name] else { return label }
+            let f = schema.fields[i]
+            label = (label.map { $0 + " · " } ?? "") + f.label
+            switch f.type.unwrapped {
+            case .record(let r), .list(.record(let r)): schema = policy.records[r]
+            default: break
+            }
+        }
+        return label
+    }
+}
+
+extension Rule {
+    /// Whether this rule, having fired, refuses the case (an award of nothing refuses).
+    func refuses(_ rt: RuleTrace) -> Bool {
+        switch kind {
+        case .refuseWhen, .require: true
+        case .award: (rt.amount?.fen ?? 1) <= 0
+        default: false
+        }
+    }
+}
+
+extension Evaluator.Outcome {
+    var isValue: Bool {
+        if case .value = self { return true }
+        return false
+    }
+}

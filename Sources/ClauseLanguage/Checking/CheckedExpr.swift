@@ -1,0 +1,70 @@
+import ClauseSyntax
+
+/// An expression after type checking: names resolved to slots, operators resolved to the typed
+/// operation they perform, so evaluation does no string lookups and no type dispatch by name.
+package struct CheckedExpr: Sendable {
+    package indirect enum Kind: Sendable {
+        case constant(Value)
+        /// A fact of the case, by field indices from the case record; `name` is the dotted path.
+        case fact(path: [Int], name: String)
+        /// A `let` name or an aggregation's element, by slot.
+        case local(slot: Int, name: String)
+        /// A field of a record that is not itself a fact path (an element of a list).
+        case member(CheckedExpr, field: Int, name: String)
+        case parameter(Int)
+        case definition(Int)
+        /// The evaluation date (the case's `applied_on` unless overridden).
+        case asOf
+        case negate(CheckedExpr)
+        case not(CheckedExpr)
+        case and(CheckedExpr, CheckedExpr)
+        case or(CheckedExpr, CheckedExpr)
+        case arithmetic(Arithmetic, CheckedExpr, CheckedExpr)
+        case compare(BinaryOperator, CheckedExpr, CheckedExpr)
+        /// `x in list` (or `not in` when negated).
+        case inList(CheckedExpr, CheckedExpr, negated: Bool)
+        /// `date in period`.
+        case inPeriod(CheckedExpr, CheckedExpr, negated: Bool)
+        case list([CheckedExpr])
+        case aggregate(Aggregate, body: CheckedExpr, slot: Int, variable: String, source: CheckedExpr, filter: CheckedExpr?)
+        /// `present(x)`: known and not none.
+        case present(CheckedExpr)
+        case otherwise(CheckedExpr, CheckedExpr)
+        case extremum(isMin: Bool, [CheckedExpr])
+        case periodBound(CheckedExpr, isStart: Bool)
+    }
+
+    /// The arithmetic that type checking chose for `+ − × ÷`.
+    package enum Arithmetic: Sendable {
+        case moneyAdd, moneySubtract, moneyTimesPercent, percentTimesMoney, moneyTimesInt, intTimesMoney, moneyDivideInt
+        case intAdd, intSubtract, intMultiply
+        case dateAddDuration, dateSubtractDuration, durationAdd
+        case percentAdd, percentSubtract
+
+        package var symbol: String {
+            switch self {
+            case .moneyAdd, .intAdd, .dateAddDuration, .durationAdd, .percentAdd: "+"
+            case .moneySubtract, .intSubtract, .dateSubtractDuration, .percentSubtract: "−"
+            case .moneyTimesPercent, .percentTimesMoney, .moneyTimesInt, .intTimesMoney, .intMultiply: "×"
+            case .moneyDivideInt: "÷"
+            }
+        }
+    }
+
+    package var kind: Kind
+    package var type: ValueType
+    /// The expression's own text, as written, for traces and messages.
+    package var text: String
+
+    package init(_ kind: Kind, _ type: ValueType, _ text: String) {
+        self.kind = kind
+        self.type = type
+        self.text = text
+    }
+
+    /// Whether a trace should show this node's value: literals speak for themselves.
+    package var isConstant: Bool {
+        if case .constant = kind { return true }
+        return false
+    }
+}

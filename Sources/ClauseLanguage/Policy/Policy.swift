@@ -1,0 +1,162 @@
+import ClauseSyntax
+
+/// A policy package after loading and type checking: everything the interpreter needs, with
+/// names resolved. Value type, `Sendable`, shared by every case decided under it.
+package struct Policy: Sendable {
+    package var id: String
+    package var title: String
+    package var titleEn: String?
+    package var version: String
+    /// The span in which the package is in force (第十六条 for Shenyang).
+    package var valid: Period?
+    package var rounding: Rounding
+    package var directory: String
+    /// `sha256:` of the package's files, so a decision names the exact rules that made it.
+    package var digest: String
+    package var clauses: [Clause]
+    package var clauseIndex: [String: Int]
+    package var enums: [EnumType]
+    /// Record schemas; index 0 is the case itself.
+    package var records: [RecordSchema]
+    package var parameters: [Parameter]
+    package var definitions: [Definition]
+    package var rules: [Rule]
+
+    package var caseSchema: RecordSchema { records[0] }
+
+    package func clause(_ id: String) -> Clause? { clauseIndex[id].map { clauses[$0] } }
+}
+
+/// One article or item of the source text, quoted verbatim so a reviewer never opens the PDF.
+package struct Clause: Sendable {
+    package var id: String
+    /// The citation as the document writes it: 第四条第（一）项.
+    package var cite: String
+    package var title: String?
+    package var text: String
+    package var range: SourceRange
+}
+
+/// An enum with Chinese labels, such as the items of 第四条 or the 13 districts.
+package struct EnumType: Sendable {
+    package struct Case: Sendable {
+        package var name: String
+        package var label: String
+        package var labelEn: String?
+    }
+    package var name: String
+    package var label: String?
+    package var cases: [Case]
+    package var index: [String: Int]
+}
+
+/// The shape of a record of facts: the case, the applicant, an expense.
+package struct RecordSchema: Sendable {
+    package var name: String
+    package var fields: [Field]
+    package var index: [String: Int]
+}
+
+/// One declared fact: its type, its Chinese label, and what holds when a case omits it.
+package struct Field: Sendable {
+    package var name: String
+    /// Dotted path from the case root (`project.accepted_on`), or from the list element.
+    package var path: String
+    package var label: String
+    package var labelEn: String?
+    package var type: ValueType
+    /// Used when the case omits the fact (or gives null for a non-optional fact).
+    package var defaultValue: Value?
+    /// A case without it is malformed (an error), not incomplete.
+    package var required: Bool
+    package var minimum: Int64?
+    package var maximum: Int64?
+    package var length: Int?
+    package var range: SourceRange
+}
+
+/// A number from the text (a rate, a cap, a period), with values that may change on a date.
+package struct Parameter: Sendable {
+    package struct DatedValue: Sendable {
+        /// nil: from the beginning.
+        package var from: CivilDate?
+        package var value: Value
+        package var clause: String
+        package var source: String
+    }
+    package var name: String
+    package var label: String
+    package var labelEn: String?
+    package var type: ValueType
+    package var clause: String
+    /// Sorted by `from`.
+    package var values: [DatedValue]
+    package var range: SourceRange
+
+    /// The value in force on `date`: the last one whose `from` is not after it.
+    package func value(on date: CivilDate) -> DatedValue {
+        var chosen = values[0]
+        for v in values.dropFirst() where v.from.map({ $0 <= date }) ?? true { chosen = v }
+        return chosen
+    }
+}
+
+/// A named, derived value (合规投入) computed once per case and shown in the justification.
+package struct Definition: Sendable {
+    package var name: String
+    package var label: String
+    package var labelEn: String?
+    package var clause: String?
+    package var expr: CheckedExpr
+    /// Local slots its aggregations need.
+    package var slotCount: Int
+    package var range: SourceRange
+}
+
+/// A rule: what it does, when it applies, and the clause(s) it applies.
+package struct Rule: Sendable {
+    package enum Kind: String, Sendable {
+        /// Refuses when its condition holds.
+        case refuseWhen = "refuse_when"
+        /// Refuses when its condition does not hold.
+        case require
+        /// Needs facts to be known; `incomplete` otherwise, never a refusal.
+        case needs
+        /// Determines the amount (and its cap); an amount of nothing refuses.
+        case award
+        /// Sends the case to a person.
+        case reviewWhen = "review_when"
+    }
+
+    package var id: String
+    package var kind: Kind
+    /// The clauses it applies, the first being the main one.
+    package var clauses: [String]
+    package var label: String?
+    package var applies: CheckedExpr?
+    package var lets: [(name: String, slot: Int, expr: CheckedExpr)]
+    /// The condition (refuse_when, require, review_when) or the amount (award).
+    package var main: CheckedExpr
+    /// Facts that must be known (needs).
+    package var needs: [CheckedExpr]
+    package var cap: CheckedExpr?
+    package var clawback: CheckedExpr?
+    package var banUntil: CheckedExpr?
+    package var say: MessageTemplate
+    package var sayEn: MessageTemplate?
+    /// Optional words on what would have to change.
+    package var fix: MessageTemplate?
+    package var fixEn: MessageTemplate?
+    /// How many local slots evaluation needs (lets and aggregation elements).
+    package var slotCount: Int
+    package var range: SourceRange
+}
+
+/// A message with `{expression}` holes, filled with values when a rule fires.
+package struct MessageTemplate: Sendable {
+    package enum Part: Sendable {
+        case text(String)
+        case value(CheckedExpr)
+    }
+    package var parts: [Part]
+}

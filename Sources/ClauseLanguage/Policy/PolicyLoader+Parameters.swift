@@ -1,0 +1,112 @@
+import ClauseSyntax
+
+/// Parameters (numbers from the text, with dated values) and definitions (named derived values).
+extension PolicyLoader {
+    func readParameters(_ node: YAMLNode?) {
+        guard let node, let m = access.mapping(node, "'parameters'") else { return }
+        let allowed = ["label", "label_en", "type", "clause", "value", "values", "description"]
+        for (key, value) in m.entries {
+            guard PolicyLoader.isIdentifier(key.text) else {
+                access.bag.error("name.invalid", "'\(key.text)' is not a parameter name: use letters, digits and '_'", at: key.range)
+                continue
+            }
+            guard let p = access.mapping(value, "parameter '\(key.text)'") else { continue }
+            access.checkKeys(p, allowed: allowed, required: ["label", "clause"], in: "parameter '\(key.text)'")
+            if (p["value"] == nil) == (p["values"] == nil) {
+                access.bag.error("parameter.value", "parameter '\(key.text)' needs either 'value' or 'values' (dated)", at: key.range)
+                continue
+            }
+            var type: ValueType?
+            if let t = p["type"], let s = access.scalar(t, "a type") {
+                let names = TypeNames(enums: enums, records: records)
+                type = names.parse(s.text)
+                if type == nil { access.bag.error("type.unknown", "unknown type '\(s.text)'\(Suggestion.hint(s.text, names.allNames))", at: s.range) }
+            }
+            let clause = p["clause"].flatMap { clauseReference($0) } ?? ""
+            var dated: [Parameter.DatedValue] = []
+            if let v = p["value"] {
+                guard let value = constant(v, type: type, what: "the value of '\(key.text)'") else { continue }
+                type = type ?? self.type(of: value)
+                dated.append(.init(from: nil, value: value, clause: clause, source: "\(v.range.file?.path ?? ""):\(v.range.start.line)"))
+            } else if let vs = p["values"], let seq = access.sequence(vs, "the dated values of '\(key.text)'") {
+                for item in seq.items {
+                    guard let im = access.mapping(item, "a dated value") else { continue }
+                    access.checkKeys(im, allowed: ["from", "value", "clause"], required: ["from", "value"], in: "a dated value")
+                    guard let from = im["from"].flatMap({ date($0) }), let vn = im["value"],
+                          let value = constant(vn, type: type, what: "the value of '\(key.text)'") else { continue }
+                    type = type ?? self.type(of: value)
+                    if let last = dated.last?.from, from <= last {
+                        access.bag.error("parameter.order", "dated values must be in order of their 'from' dates", at: im.range)
+                    }
+                    let c = im["clause"].flatMap { clauseReference($0) } ?? clause
+                    dated.append(.init(from: from, value: value, clause: c, source: "\(im.range.file?.path ?? ""):\(im.range.start.line)"))
+                }
+            }
+            guard let type, !dated.isEmpty else {
+                if !dated.isEmpty { access.bag.error("type.unknown", "say the type of '\(key.text)' with 'type:'", at: key.range) }
+                continue
+            }
+            checker.parameters[key.text] = (parameters.count, type)
+            parameters.append(Parameter(name: key.text, label: access.text(p, "label", "parameter") ?? key.text,
+                                        labelEn: access.text(p, "label_en", "parameter"), type: type, clause: clause,
+                                        values: dated, range: key.range))
+        }
+    }
+
+    func readDefinitions(_ node: YAMLNode?) {
+        if let node, let m = access.mapping(node, "'definitions'") {
+            for (key, value) in m.entries {
+                guard PolicyLoader.isIdentifier(key.text) else {
+                    access.bag.error("name.invalid", "'\(key.text)' is not a name: use letters, digits and '_'", at: key.range)
+                    continue
+                }
+                definitionState[key.text] = .unchecked(definitionNodes.count)
+                definitionNodes.append((key.text, key, value))
+                definitions.append(nil)
+            }
+        }
+        checker.definitionNames = definitionNodes.map(\.name)
+        checker.definition = { [unowned self] name in self.resolveDefinition(name) }
+        for d in definitionNodes { _ = resolveDefinition(d.name) }
+    }
+
+    /// Checks a definition the first time it is named, so definitions may use each other in any
+    /// order; a cycle is an error at the definition that closes it.
+    private func resolveDefinition(_ name: String) -> (index: Int, type: ValueType?)? {
+        switch definitionState[name] {
+        case nil: return nil
+        case .done(let i, let t)?: return (i, t)
+        case .checking(let i)?:
+            access.bag.error("definition.cycle", "definition '\(name)' depends on itself", at: definitionNodes[i].key.range)
+            definitionState[name] = .done(i, nil)
+            return (i, nil)
+        case .unchecked(let i)?:
+            definitionState[name] = .checking(i)
+            let (_, key, node) = definitionNodes[i]
+            var type: ValueType?
+            if let m = access.mapping(node, "definition '\(name)'") {
+                access.checkKeys(m, allowed: ["label", "label_en", "clause", "type", "expr", "description"], required: ["label", "expr"],
+                                 in: "definition '\(name)'")
+                var declared: ValueType?
+                if let t = m["type"], let s = access.scalar(t, "a type") {
+                    declared = checker.names.parse(s.text)
+                    if declared == nil { access.bag.error("type.unknown", "unknown type '\(s.text)'", at: s.range) }
+                }
+                let savedSlots = checker.slotCount
+                checker.slotCount = 0
+                if let e = m["expr"], let s = access.scalar(e, "an expression"),
+                   let c = checker.check(s, expected: declared, what: "definition '\(name)'") {
+                    type = c.type
+                    definitions[i] = Definition(name: name, label: access.text(m, "label", "definition") ?? name,
+                                                labelEn: access.text(m, "label_en", "definition"),
+                                                clause: m["clause"].flatMap { clauseReference($0) }, expr: c,
+                                                slotCount: checker.slotCount, range: key.range)
+                }
+                checker.slotCount = savedSlots
+            }
+            if case .done = definitionState[name] { return (i, nil) }
+            definitionState[name] = .done(i, type)
+            return (i, type)
+        }
+    }
+}

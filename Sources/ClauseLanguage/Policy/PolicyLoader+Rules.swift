@@ -1,0 +1,153 @@
+import ClauseSyntax
+
+/// Rules: each cites its clause(s), has exactly one kind, a zh message, and type-checked
+/// expressions.
+extension PolicyLoader {
+    static let ruleKinds: [Rule.Kind] = [.refuseWhen, .require, .needs, .award, .reviewWhen]
+    static let ruleKeys = ["id", "clause", "label", "for", "let", "cap", "clawback", "ban_until", "say", "say_en", "fix", "fix_en",
+                           "description"] + ruleKinds.map(\.rawValue)
+
+    func readRules(_ node: YAMLNode?, at fallback: SourceRange) {
+        guard let node else {
+            access.bag.error("policy.no-rules", "the package has no rules: add a 'rules' section", at: fallback)
+            return
+        }
+        guard let seq = access.sequence(node, "'rules'") else { return }
+        var seen: [String: SourceRange] = [:]
+        for item in seq.items {
+            guard let m = access.mapping(item, "a rule") else { continue }
+            if let rule = readRule(m) {
+                if let first = seen[rule.id] {
+                    access.bag.error("rule.duplicate-id", "rule id '\(rule.id)' is used again", at: rule.range,
+                                     notes: [.init(message: "first used here", range: first)])
+                }
+                seen[rule.id] = rule.range
+                rules.append(rule)
+            }
+        }
+    }
+
+    private func readRule(_ m: YAMLNode.Mapping) -> Rule? {
+        let idScalar = m["id"].flatMap { access.scalar($0, "a rule id") }
+        let id = idScalar?.text ?? "?"
+        let what = "rule '\(id)'"
+        access.checkKeys(m, allowed: PolicyLoader.ruleKeys, required: ["id"], in: what)
+        if let idScalar, !PolicyLoader.isIdentifierPath(idScalar.text) {
+            access.bag.error("name.invalid", "rule id '\(id)' should be words joined by '.' or '_'", at: idScalar.range)
+        }
+        let range = idScalar?.range ?? m.range
+
+        // Every rule cites a clause: DESIGN.md principle 1.
+        var clauses: [String] = []
+        if let c = m["clause"] {
+            if case .sequence(let s) = c { clauses = s.items.compactMap { clauseReference($0) } } else if let one = clauseReference(c) {
+                clauses = [one]
+            }
+        } else {
+            access.bag.error("rule.no-clause", "\(what) cites no clause: every rule needs 'clause'", at: range)
+        }
+
+        let kinds = PolicyLoader.ruleKinds.filter { m[$0.rawValue] != nil }
+        guard kinds.count == 1, let kind = kinds.first else {
+            access.bag.error("rule.kind", kinds.isEmpty
+                ? "\(what) says nothing to do: give one of refuse_when, require, needs, award, review_when"
+                : "\(what) has \(kinds.map(\.rawValue).joined(separator: " and ")): a rule does one thing", at: range)
+            return nil
+        }
+        for (key, allowedFor) in [("cap", [Rule.Kind.award]), ("clawback", [.refuseWhen, .require]), ("ban_until", [.refuseWhen, .require])]
+            where m[key] != nil && !allowedFor.contains(kind) {
+            access.bag.error("rule.key", "'\(key)' goes with \(allowedFor.map(\.rawValue).joined(separator: " or ")), not \(kind.rawValue)",
+                             at: m.entries.first { $0.key.text == key }!.key.range)
+        }
+        if m["say"] == nil { access.bag.error("rule.no-message", "\(what) needs 'say': the zh message a reviewer reads", at: range) }
+
+        checker.slotCount = 0
+        var locals: [String: (slot: Int, type: ValueType)] = [:]
+        var narrowed: Set<String> = []
+        func expr(_ key: String, _ expected: ValueType?) -> CheckedExpr? {
+            guard let n = m[key], let s = access.scalar(n, "an expression for '\(key)'") else { return nil }
+            return checker.check(s, expected: expected, locals: locals, narrowed: narrowed, what: "'\(key)' of \(what)")
+        }
+
+        let applies = expr("for", .bool)
+        if let applies { narrowed.formUnion(ExpressionChecker.narrowings(applies)) }
+        var lets: [(name: String, slot: Int, expr: CheckedExpr)] = []
+        if let l = m["let"], let lm = access.mapping(l, "'let'") {
+            for (key, value) in lm.entries {
+                guard PolicyLoader.isIdentifier(key.text) else {
+                    access.bag.error("name.invalid", "'\(key.text)' is not a name", at: key.range)
+                    continue
+                }
+                guard let s = access.scalar(value, "an expression"),
+                      let c = checker.check(s, expected: nil, locals: locals, narrowed: narrowed, what: "'\(key.text)'") else { continue }
+                let slot = checker.slotCount
+                checker.slotCount += 1
+                locals[key.text] = (slot, c.type)
+                lets.append((key.text, slot, c))
+            }
+        }
+
+        var main: CheckedExpr?
+        var needs: [CheckedExpr] = []
+        switch kind {
+        case .refuseWhen, .require, .reviewWhen: main = expr(kind.rawValue, .bool)
+        case .award: main = expr("award", .money)
+        case .needs:
+            let n = m["needs"]!
+            let scalars: [YAMLNode]
+            if case .sequence(let s) = n { scalars = s.items } else { scalars = [n] }
+            for item in scalars {
+                if let s = access.scalar(item, "a fact"),
+                   let c = checker.check(s, expected: nil, locals: locals, narrowed: narrowed, what: "'needs'") {
+                    needs.append(c)
+                }
+            }
+            main = CheckedExpr(.constant(.bool(true)), .bool, "true")
+        }
+        if kind == .refuseWhen, let main { narrowed.formUnion(ExpressionChecker.narrowings(main)) }
+        let cap = expr("cap", .money)
+        let clawback = expr("clawback", .money)
+        let banUntil = expr("ban_until", .date)
+        let say = template("say", m, locals, narrowed, what)
+        let sayEn = template("say_en", m, locals, narrowed, what)
+        let fix = template("fix", m, locals, narrowed, what)
+        let fixEn = template("fix_en", m, locals, narrowed, what)
+        guard let main, !clauses.isEmpty else { return nil }
+        return Rule(id: id, kind: kind, clauses: clauses, label: access.text(m, "label", what), applies: applies, lets: lets,
+                    main: main, needs: needs, cap: cap, clawback: clawback, banUntil: banUntil,
+                    say: say ?? MessageTemplate(parts: []), sayEn: sayEn, fix: fix, fixEn: fixEn, slotCount: checker.slotCount,
+                    range: range)
+    }
+
+    /// A message with `{expression}` holes; each hole is checked like any expression.
+    private func template(_ key: String, _ m: YAMLNode.Mapping, _ locals: [String: (slot: Int, type: ValueType)],
+                          _ narrowed: Set<String>, _ what: String) -> MessageTemplate? {
+        guard let n = m[key], let s = access.scalar(n, "a message") else { return nil }
+        var ctx = ExpressionChecker.Context(scalar: s)
+        ctx.locals = locals
+        ctx.narrowed = narrowed
+        var parts: [MessageTemplate.Part] = []
+        let chars = Array(s.text.unicodeScalars)
+        var i = 0
+        var literal = ""
+        while i < chars.count {
+            if chars[i] == "{" {
+                guard let close = chars[i...].firstIndex(of: "}") else {
+                    access.bag.error("message.brace", "'{' without a closing '}'", at: s.range(from: i, to: i + 1))
+                    return nil
+                }
+                if !literal.isEmpty { parts.append(.text(literal)); literal = "" }
+                let inner = String(String.UnicodeScalarView(chars[(i + 1)..<close]))
+                if let c = checker.check(text: inner, offset: i + 1, ctx, expected: nil, what: "a value in '\(key)'") {
+                    parts.append(.value(c))
+                }
+                i = close + 1
+            } else {
+                literal.unicodeScalars.append(chars[i])
+                i += 1
+            }
+        }
+        if !literal.isEmpty { parts.append(.text(literal)) }
+        return MessageTemplate(parts: parts)
+    }
+}

@@ -1,0 +1,149 @@
+import ClauseSyntax
+
+/// Loads a policy package folder into a checked `Policy`, collecting every problem in every file
+/// before giving up, so policy staff fix them all in one pass.
+package final class PolicyLoader {
+    /// The top-level keys a package file may hold; metadata keys only in policy.yaml.
+    static let sections = ["clauses", "enums", "facts", "parameters", "definitions", "rules"]
+    static let metadata = ["policy", "title", "title_en", "version", "valid", "rounding", "source", "description"]
+
+    var access = NodeAccess()
+    var checker: ExpressionChecker!
+    var clauses: [Clause] = []
+    var clauseIndex: [String: Int] = [:]
+    var enums: [EnumType] = []
+    var records: [RecordSchema] = []
+    var parameters: [Parameter] = []
+    var definitionNodes: [(name: String, key: YAMLNode.Scalar, node: YAMLNode)] = []
+    var definitions: [Definition?] = []
+    var definitionState: [String: DefinitionState] = [:]
+    var rules: [Rule] = []
+
+    enum DefinitionState {
+        case unchecked(Int)
+        case checking(Int)
+        case done(Int, ValueType?)
+    }
+
+    /// The result of a load: the policy when it is sound, and every diagnostic (warnings too).
+    package struct Result: Sendable {
+        package var policy: Policy?
+        package var diagnostics: [Diagnostic]
+    }
+
+    package static func load(_ directory: String) -> Result {
+        PolicyLoader().load(directory)
+    }
+
+    private func load(_ directory: String) -> Result {
+        var bag = DiagnosticBag()
+        guard let files = PackageFiles.read(directory, into: &bag) else { return Result(policy: nil, diagnostics: bag.sorted) }
+        var sectionNodes: [String: (key: YAMLNode.Scalar, node: YAMLNode)] = [:]
+        var meta: YAMLNode.Mapping?
+        for (name, _, root) in files.documents {
+            guard let m = access.mapping(root, "a policy package file") else { continue }
+            let allowed = PolicyLoader.sections + (name == "policy.yaml" ? PolicyLoader.metadata : [])
+            access.checkKeys(m, allowed: allowed, in: name)
+            if name == "policy.yaml" { meta = m }
+            for (key, value) in m.entries where PolicyLoader.sections.contains(key.text) {
+                if let first = sectionNodes[key.text] {
+                    access.bag.error("policy.duplicate-section", "section '\(key.text)' is defined again", at: key.range,
+                                     notes: [.init(message: "first defined here", range: first.key.range)])
+                } else {
+                    sectionNodes[key.text] = (key, value)
+                }
+            }
+        }
+        var policy: Policy?
+        if let meta {
+            readClauses(sectionNodes["clauses"]?.node)
+            readEnums(sectionNodes["enums"]?.node)
+            readFacts(sectionNodes["facts"]?.node, at: meta.range)
+            checker = ExpressionChecker(names: TypeNames(enums: enums, records: records))
+            readParameters(sectionNodes["parameters"]?.node)
+            readDefinitions(sectionNodes["definitions"]?.node)
+            readRules(sectionNodes["rules"]?.node, at: meta.range)
+            access.bag.append(contentsOf: checker.bag)
+            policy = readMetadata(meta, directory: directory, digest: files.digest)
+        }
+        bag.append(contentsOf: access.bag)
+        if bag.hasErrors { policy = nil }
+        return Result(policy: policy, diagnostics: bag.sorted)
+    }
+
+    private func readMetadata(_ m: YAMLNode.Mapping, directory: String, digest: String) -> Policy? {
+        access.checkKeys(m, allowed: PolicyLoader.metadata + PolicyLoader.sections, required: ["policy", "title"], in: "policy.yaml")
+        let id = access.text(m, "policy", "policy.yaml") ?? ""
+        var valid: Period?
+        if let v = m["valid"], let vm = access.mapping(v, "'valid'") {
+            access.checkKeys(vm, allowed: ["from", "to", "clause"], required: ["from", "to"], in: "'valid'")
+            if let from = vm["from"].flatMap({ date($0) }), let to = vm["to"].flatMap({ date($0) }) {
+                if to < from { access.bag.error("policy.valid", "'valid' ends before it starts", at: vm.range) }
+                valid = Period(start: from, end: to)
+            }
+            if let c = vm["clause"] { _ = clauseReference(c) }
+        }
+        var rounding = Rounding.halfUp
+        if let r = m["rounding"], let s = access.scalar(r, "a rounding rule") {
+            if let x = Rounding(rawValue: s.text) { rounding = x } else {
+                access.bag.error("policy.rounding", "unknown rounding '\(s.text)'\(Suggestion.hint(s.text, Rounding.allCases.map(\.rawValue)))",
+                                 at: s.range)
+            }
+        }
+        return Policy(
+            id: id, title: access.text(m, "title", "policy.yaml") ?? "", titleEn: access.text(m, "title_en", "policy.yaml"),
+            version: access.text(m, "version", "policy.yaml") ?? "", valid: valid, rounding: rounding,
+            directory: directory, digest: digest, clauses: clauses, clauseIndex: clauseIndex, enums: enums, records: records,
+            parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules)
+    }
+
+    /// A date scalar in YAML (`2024-01-01`), strictly.
+    func date(_ node: YAMLNode) -> CivilDate? {
+        guard let s = access.scalar(node, "a date") else { return nil }
+        guard let d = CivilDate(iso: Substring(s.text)) else {
+            access.bag.error("type.date", "'\(s.text)' is not a date: write YYYY-MM-DD", at: s.range)
+            return nil
+        }
+        return d
+    }
+
+    /// Checks that a clause id exists in the table; returns it.
+    func clauseReference(_ node: YAMLNode) -> String? {
+        guard let s = access.scalar(node, "a clause id") else { return nil }
+        guard clauseIndex[s.text] != nil else {
+            access.bag.error("clause.unknown", "no clause '\(s.text)' in the clause table\(Suggestion.hint(s.text, clauseIndex.keys))",
+                             at: s.range)
+            return nil
+        }
+        return s.text
+    }
+
+    // MARK: - Clauses
+
+    private func readClauses(_ node: YAMLNode?) {
+        guard let node, let m = access.mapping(node, "'clauses'") else { return }
+        for (key, value) in m.entries {
+            guard let c = access.mapping(value, "clause '\(key.text)'") else { continue }
+            access.checkKeys(c, allowed: ["cite", "title", "text"], required: ["cite", "text"], in: "clause '\(key.text)'")
+            if !PolicyLoader.isIdentifierPath(key.text) {
+                access.bag.error("clause.id", "clause id '\(key.text)' should be like art4.1 or plan.5", at: key.range)
+            }
+            clauseIndex[key.text] = clauses.count
+            clauses.append(Clause(id: key.text, cite: access.text(c, "cite", "clause") ?? key.text,
+                                  title: access.text(c, "title", "clause"), text: access.text(c, "text", "clause") ?? "",
+                                  range: key.range))
+        }
+    }
+
+    static func isIdentifierPath(_ s: String) -> Bool {
+        !s.isEmpty && s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
+            !part.isEmpty && part.unicodeScalars.allSatisfy { Lexer.isIdentifierContinue($0) || $0 == "-" }
+        }
+    }
+
+    static func isIdentifier(_ s: String) -> Bool {
+        guard let first = s.unicodeScalars.first, Lexer.isIdentifierStart(first) else { return false }
+        return s.unicodeScalars.allSatisfy(Lexer.isIdentifierContinue)
+            && Token.Keyword(rawValue: s) == nil
+    }
+}

@@ -1,0 +1,79 @@
+/// A file's text as read, kept so diagnostics can quote the offending line.
+///
+/// Columns everywhere in clause count Unicode scalars, 1-based, as libyaml does (0-based) and as a
+/// person sees Chinese text; never bytes.
+package final class SourceFile: Sendable {
+    /// The path as the user gave it; diagnostics print it unchanged.
+    package let path: String
+    package let text: String
+    /// Start offsets (in `text.unicodeScalars`) of each line, computed once on demand.
+    private let lineStarts: [String.UnicodeScalarView.Index]
+
+    package init(path: String, text: String) {
+        self.path = path
+        self.text = text
+        var starts = [text.unicodeScalars.startIndex]
+        var i = text.unicodeScalars.startIndex
+        while i < text.unicodeScalars.endIndex {
+            let c = text.unicodeScalars[i]
+            text.unicodeScalars.formIndex(after: &i)
+            if c == "\n" { starts.append(i) }
+        }
+        lineStarts = starts
+    }
+
+    /// The text of a 1-based line, without its line break; empty when out of range.
+    package func line(_ number: Int) -> Substring {
+        guard number >= 1, number <= lineStarts.count else { return "" }
+        let start = lineStarts[number - 1]
+        var end = number < lineStarts.count ? lineStarts[number] : text.unicodeScalars.endIndex
+        let scalars = text.unicodeScalars
+        while end > start {
+            let prev = scalars.index(before: end)
+            if scalars[prev] == "\n" || scalars[prev] == "\r" { end = prev } else { break }
+        }
+        return Substring(scalars[start..<end])
+    }
+}
+
+/// A point in a source file: 1-based line and column (column in Unicode scalars).
+package struct SourceLocation: Sendable, Hashable, Comparable {
+    package var line: Int
+    package var column: Int
+
+    package init(line: Int, column: Int) {
+        self.line = line
+        self.column = column
+    }
+
+    package static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+        (a.line, a.column) < (b.line, b.column)
+    }
+}
+
+/// A range in one file; `file` is nil for values that do not come from a file (built-ins).
+package struct SourceRange: Sendable, Hashable {
+    package var file: SourceFile?
+    package var start: SourceLocation
+    package var end: SourceLocation
+
+    package init(file: SourceFile?, start: SourceLocation, end: SourceLocation) {
+        self.file = file
+        self.start = start
+        self.end = end
+    }
+
+    /// A range for something with no place in any file.
+    package static let builtin = SourceRange(
+        file: nil, start: SourceLocation(line: 0, column: 0), end: SourceLocation(line: 0, column: 0))
+
+    package static func == (a: SourceRange, b: SourceRange) -> Bool {
+        a.file === b.file && a.start == b.start && a.end == b.end
+    }
+
+    package func hash(into hasher: inout Hasher) {
+        hasher.combine(file.map(ObjectIdentifier.init))
+        hasher.combine(start)
+        hasher.combine(end)
+    }
+}
