@@ -47,7 +47,11 @@ package struct DiagnosticRenderer: Sendable {
         for scalar in line.unicodeScalars.prefix(max(0, range.start.column - 1)) {
             pad += scalar == "\t" ? "\t" : String(repeating: " ", count: DisplayWidth.of(scalar))
         }
-        return "\(line.prefix(400))\n\(pad)^\n"
+        // Control characters would garble a terminal; show them as '·' (binary junk in a case file).
+        let shown = String(String.UnicodeScalarView(line.unicodeScalars.prefix(400).map {
+            ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F ? "·" : $0
+        }))
+        return "\(shown)\n\(pad)^\n"
     }
 }
 
