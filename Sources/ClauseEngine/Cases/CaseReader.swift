@@ -35,6 +35,7 @@ package struct CaseReader {
     mutating func record(_ m: YAMLNode.Mapping, schema: RecordSchema, prefix: String, extra: [String] = []) -> [Value?] {
         var slots = [Value?](repeating: nil, count: schema.fields.count)
         var given = [Bool](repeating: false, count: schema.fields.count)
+        var invalid = [Bool](repeating: false, count: schema.fields.count)
         for (key, value) in m.entries {
             guard let i = schema.index[key.text] else {
                 if extra.contains(key.text) { continue }
@@ -43,9 +44,11 @@ package struct CaseReader {
                 continue
             }
             given[i] = true
+            let errorsBefore = bag.diagnostics.count
             slots[i] = self.value(value, field: schema.fields[i], path: prefix + key.text)
+            invalid[i] = bag.diagnostics.count > errorsBefore
         }
-        for (i, f) in schema.fields.enumerated() where slots[i] == nil {
+        for (i, f) in schema.fields.enumerated() where slots[i] == nil && !invalid[i] {
             if let d = f.defaultValue {
                 slots[i] = d
                 defaulted.insert(prefix + f.name)
@@ -119,7 +122,7 @@ package struct CaseReader {
             if let hi = f.maximum, i > hi { return "must be at most \(hi), found \(i)" }
         }
         if case .text(let t) = v, let n = f.length, t.count != n {
-            return "has \(n) characters (\(f.label)), found \(t.count)"
+            return "(\(f.label)) must have \(n) characters, found \(t.count)"
         }
         return nil
     }

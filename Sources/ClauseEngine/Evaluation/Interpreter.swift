@@ -60,7 +60,8 @@ package enum Interpreter {
                 }
             }
             rt.steps = steps ?? []
-            if rt.status == .fired || (rt.status == .passed && rule.kind != .award) {
+            // A message says what a rule found against (or for) the case; a rule that passed has none.
+            if rt.status == .fired || rt.status == .pending {
                 rt.message = text.render(rule.say, &ev, lang: .zh)
                 rt.messageEn = rule.sayEn.map { text.render($0, &ev, lang: .en) }
                 rt.fix = rule.fix.map { text.render($0, &ev, lang: .zh) }

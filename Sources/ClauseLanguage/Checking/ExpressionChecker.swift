@@ -105,6 +105,8 @@ package final class ExpressionChecker {
         case .noneLiteral: "none"
         case .enumeration: "a value of \(names.describe(t))"
         case .int: "an int"
+        case .money: "an amount (money)"
+        case .percent: "a percentage"
         default: "a \(names.describe(t))"
         }
     }
@@ -304,6 +306,10 @@ package final class ExpressionChecker {
         }
         if ctx.constantOnly {
             return error(ctx, e, "expr.not-constant", "'\(n)' is not a literal; a parameter's value must be one")
+        }
+        if ScalarTyping.yaml11Booleans.contains(n) {
+            let meaning = ["yes", "on", "y", "true"].contains(n.lowercased()) ? "true" : "false"
+            return error(ctx, e, "name.yaml11-bool", "unknown name '\(n)': write \(meaning) (YAML 1.1 reads '\(n)' as \(meaning); clause does not)")
         }
         var candidates = Array(ctx.locals.keys) + Array(parameters.keys) + names.records[0].fields.map(\.name) + ["as_of"]
         candidates += definitionNames

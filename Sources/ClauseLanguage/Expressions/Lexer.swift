@@ -7,6 +7,10 @@ package struct Lexer {
     package struct Failure: Error, Equatable {
         package var message: String
         package var offset: Int
+        package init(message: String, offset: Int) {
+            self.message = message
+            self.offset = offset
+        }
     }
 
     private let s: [Unicode.Scalar]

@@ -17,6 +17,10 @@ package struct Parser {
     package struct Failure: Error, Equatable {
         package var message: String
         package var offset: Int
+        package init(message: String, offset: Int) {
+            self.message = message
+            self.offset = offset
+        }
     }
 
     private let tokens: [Token]

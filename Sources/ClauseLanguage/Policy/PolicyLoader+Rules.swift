@@ -16,14 +16,16 @@ extension PolicyLoader {
         var seen: [String: SourceRange] = [:]
         for item in seq.items {
             guard let m = access.mapping(item, "a rule") else { continue }
-            if let rule = readRule(m) {
-                if let first = seen[rule.id] {
-                    access.bag.error("rule.duplicate-id", "rule id '\(rule.id)' is used again", at: rule.range,
+            // Ids are checked even for rules with other errors, so every problem shows in one run.
+            if case .scalar(let id)? = m["id"] {
+                if let first = seen[id.text] {
+                    access.bag.error("rule.duplicate-id", "rule id '\(id.text)' is used again", at: id.range,
                                      notes: [.init(message: "first used here", range: first)])
+                } else {
+                    seen[id.text] = id.range
                 }
-                seen[rule.id] = rule.range
-                rules.append(rule)
             }
+            if let rule = readRule(m) { rules.append(rule) }
         }
     }
 
@@ -47,6 +49,7 @@ extension PolicyLoader {
             access.bag.error("rule.no-clause", "\(what) cites no clause: every rule needs 'clause'", at: range)
         }
 
+        if m["say"] == nil { access.bag.error("rule.no-message", "\(what) needs 'say': the zh message a reviewer reads", at: range) }
         let kinds = PolicyLoader.ruleKinds.filter { m[$0.rawValue] != nil }
         guard kinds.count == 1, let kind = kinds.first else {
             access.bag.error("rule.kind", kinds.isEmpty
@@ -59,8 +62,6 @@ extension PolicyLoader {
             access.bag.error("rule.key", "'\(key)' goes with \(allowedFor.map(\.rawValue).joined(separator: " or ")), not \(kind.rawValue)",
                              at: m.entries.first { $0.key.text == key }!.key.range)
         }
-        if m["say"] == nil { access.bag.error("rule.no-message", "\(what) needs 'say': the zh message a reviewer reads", at: range) }
-
         checker.slotCount = 0
         var locals: [String: (slot: Int, type: ValueType)] = [:]
         var narrowed: Set<String> = []

@@ -29,6 +29,10 @@ package final class PolicyLoader {
     package struct Result: Sendable {
         package var policy: Policy?
         package var diagnostics: [Diagnostic]
+        package init(policy: Policy?, diagnostics: [Diagnostic]) {
+            self.policy = policy
+            self.diagnostics = diagnostics
+        }
     }
 
     package static func load(_ directory: String) -> Result {

@@ -6,7 +6,8 @@ package enum Suggestion {
         var best: (String, Int)?
         for c in candidates {
             let d = distance(w, Array(c.lowercased().unicodeScalars))
-            if d < (best?.1 ?? Int.max) { best = (c, d) }
+            // Ties go to the alphabetically first, so the hint never depends on dictionary order.
+            if d < (best?.1 ?? Int.max) || (d == best?.1 && c < best!.0) { best = (c, d) }
         }
         guard let (name, d) = best else { return nil }
         let limit = max(1, min(3, w.count / 3))

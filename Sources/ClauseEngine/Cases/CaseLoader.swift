@@ -1,0 +1,68 @@
+import ClauseLanguage
+import ClauseSyntax
+import Foundation
+
+/// Reads case files from disk and types them by their policy: the step before deciding.
+package struct CaseLoader {
+    package let repository: PolicyRepository
+
+    package init(repository: PolicyRepository) { self.repository = repository }
+
+    /// A loaded case with its policy, or every diagnostic that stops it from being decided.
+    package enum Loaded {
+        case ready(CaseFile, Policy)
+        case failed([Diagnostic])
+    }
+
+    package func load(path: String) -> Loaded {
+        var bag = DiagnosticBag()
+        let (file, root) = YAMLReader.read(path: path, into: &bag)
+        guard let root else {
+            if !bag.hasErrors, let file {
+                bag.error("case.empty", "the file holds no case: expected a mapping with case, policy, item, applied_on…",
+                          at: SourceRange(file: file, start: .init(line: 1, column: 1), end: .init(line: 1, column: 1)))
+            }
+            return .failed(bag.sorted)
+        }
+        return load(root: root, path: path, bag: bag)
+    }
+
+    package func load(root: YAMLNode, path: String, bag initial: DiagnosticBag = DiagnosticBag()) -> Loaded {
+        var bag = initial
+        let id = CaseHeader.policyID(root, into: &bag)
+        if repository.explicit == nil && id == nil { return .failed(bag.sorted) }
+        let result = repository.policy(for: id)
+        guard let policy = result.policy else {
+            var ds = bag.diagnostics
+            if case .mapping(let m) = root, let p = m["policy"] {
+                for d in result.diagnostics where d.range.file == nil {
+                    ds.append(Diagnostic(id: d.id, d.message, at: p.range))
+                }
+                ds += result.diagnostics.filter { $0.range.file != nil }
+            } else {
+                ds += result.diagnostics
+            }
+            return .failed(ds)
+        }
+        guard let c = CaseReader.read(root, path: path, policy: policy, into: &bag), !bag.hasErrors else { return .failed(bag.sorted) }
+        return .ready(c, policy)
+    }
+
+    /// Every case file under `paths`: files as given, folders searched for .yaml, .yml and .json.
+    package static func expand(_ paths: [String]) -> [String] {
+        var out: [String] = []
+        let fm = FileManager.default
+        for p in paths {
+            var isDir: ObjCBool = false
+            if fm.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
+                let found = (fm.enumerator(atPath: p)?.compactMap { $0 as? String } ?? [])
+                    .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
+                    .sorted()
+                out += found.map { (p as NSString).appendingPathComponent($0) }
+            } else {
+                out.append(p)
+            }
+        }
+        return out
+    }
+}

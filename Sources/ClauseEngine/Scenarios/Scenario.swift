@@ -1,0 +1,30 @@
+import ClauseLanguage
+import ClauseSyntax
+
+/// A scenario test: a case (a base file, patched) and the decision expected for it.
+package struct Scenario: Sendable {
+    package var name: String
+    package var file: String
+    package var range: SourceRange
+    /// The case to decide, already patched.
+    package var caseNode: YAMLNode
+    /// Where the case came from, for the reproduce command.
+    package var casePath: String
+    package var asOf: CivilDate?
+    package var policyDirectory: String?
+    package var expect: Expectation
+}
+
+/// What a scenario expects. Reasons are a subset check by default (`reasons`), exact with
+/// `only_reasons`; amounts are compared to the fen.
+package struct Expectation: Sendable {
+    package var outcome: Decision.Outcome?
+    package var amount: Money?
+    package var reasons: [String] = []
+    package var onlyReasons: [String]?
+    package var notReasons: [String] = []
+    package var missing: [String]?
+    package var clawback: Money?
+    /// `.some(nil)` expects no ban.
+    package var blacklistedUntil: CivilDate??
+}

@@ -1,0 +1,126 @@
+import ClauseLanguage
+import ClauseSyntax
+import Foundation
+
+/// Reads scenario files (`tests/*.yaml` of a package):
+///
+///     base: ../../../Playground/cases/transformation-granted.yaml   # or an inline case
+///     scenarios:
+///       - name: 合规投入一分钱，补贴五厘四舍五入为一分
+///         with: { project.expenses: [{name: 网关, category: gateway, amount: 0.01, paid_on: 2024-05-01}] }
+///         expect: { outcome: granted, amount: 0.01, reasons: [art4.1] }
+package enum ScenarioReader {
+    static let fileKeys = ["base", "policy", "scenarios", "description"]
+    static let scenarioKeys = ["name", "case", "with", "without", "as_of", "expect", "description"]
+    static let expectKeys = ["outcome", "amount", "reasons", "only_reasons", "not_reasons", "missing", "clawback", "blacklisted_until"]
+
+    package static func read(path: String, into bag: inout DiagnosticBag) -> [Scenario] {
+        let (_, rootNode) = YAMLReader.read(path: path, into: &bag)
+        guard let rootNode else { return [] }
+        var access = NodeAccess()
+        defer { bag.append(contentsOf: access.bag) }
+        guard let root = access.mapping(rootNode, "a scenario file") else { return [] }
+        access.checkKeys(root, allowed: fileKeys, required: ["scenarios"], in: "a scenario file")
+        let dir = (path as NSString).deletingLastPathComponent
+        var base: (node: YAMLNode, path: String)?
+        if let b = root["base"] { base = caseNode(b, dir: dir, fallbackPath: path, &access) }
+        let policyDir = root["policy"].flatMap { access.scalar($0, "a policy folder") }.map { resolve($0.text, dir) }
+        guard let list = root["scenarios"].flatMap({ access.sequence($0, "'scenarios'") }) else { return [] }
+        var out: [Scenario] = []
+        for item in list.items {
+            guard let m = access.mapping(item, "a scenario") else { continue }
+            access.checkKeys(m, allowed: scenarioKeys, required: ["name", "expect"], in: "a scenario")
+            let name = access.text(m, "name", "a scenario") ?? "?"
+            var source = base
+            if let c = m["case"] { source = caseNode(c, dir: dir, fallbackPath: path, &access) }
+            guard var (node, casePath) = source else {
+                access.bag.error("scenario.no-case", "scenario '\(name)' has no case: give 'case' or a file-level 'base'", at: m.range)
+                continue
+            }
+            if let w = m["with"], let wm = access.mapping(w, "'with'") {
+                for (key, value) in wm.entries {
+                    do { node = try CasePatch.set(node, path: key.text, to: value) } catch {
+                        access.bag.error("scenario.patch", "cannot set '\(key.text)' in the case", at: key.range)
+                    }
+                }
+            }
+            if let w = m["without"], let ws = access.sequence(w, "'without'") {
+                for p in ws.items {
+                    guard let s = access.scalar(p, "a fact path") else { continue }
+                    do { node = try CasePatch.set(node, path: s.text, to: nil) } catch {
+                        access.bag.error("scenario.patch", "cannot remove '\(s.text)' from the case", at: s.range)
+                    }
+                }
+            }
+            var asOf: CivilDate?
+            if let a = m["as_of"], let s = access.scalar(a, "a date") {
+                asOf = CivilDate(iso: Substring(s.text))
+                if asOf == nil { access.bag.error("type.date", "'\(s.text)' is not a date: write YYYY-MM-DD", at: s.range) }
+            }
+            guard let e = m["expect"], let em = access.mapping(e, "'expect'") else { continue }
+            out.append(Scenario(name: name, file: path, range: m.range, caseNode: node, casePath: casePath, asOf: asOf,
+                                policyDirectory: policyDir, expect: expectation(em, &access)))
+        }
+        return out
+    }
+
+    private static func resolve(_ p: String, _ dir: String) -> String {
+        p.hasPrefix("/") ? p : (dir as NSString).appendingPathComponent(p)
+    }
+
+    private static func caseNode(_ n: YAMLNode, dir: String, fallbackPath: String, _ access: inout NodeAccess)
+        -> (YAMLNode, String)?
+    {
+        if case .mapping = n { return (n, fallbackPath) }
+        guard let s = access.scalar(n, "a case file path or an inline case") else { return nil }
+        let p = resolve(s.text, dir)
+        let (_, root) = YAMLReader.read(path: p, into: &access.bag)
+        guard let root else {
+            access.bag.error("scenario.case", "cannot read the case '\(s.text)'", at: s.range)
+            return nil
+        }
+        return (root, p)
+    }
+
+    private static func expectation(_ m: YAMLNode.Mapping, _ access: inout NodeAccess) -> Expectation {
+        access.checkKeys(m, allowed: expectKeys, in: "'expect'")
+        var e = Expectation()
+        if let o = m["outcome"], let s = access.scalar(o, "an outcome") {
+            e.outcome = Decision.Outcome(rawValue: s.text)
+            if e.outcome == nil {
+                access.bag.error("scenario.outcome", "unknown outcome '\(s.text)'\(Suggestion.hint(s.text, Decision.Outcome.allCases.map(\.rawValue)))",
+                                 at: s.range)
+            }
+        }
+        func money(_ key: String) -> Money? {
+            guard let n = m[key], let s = access.scalar(n, "an amount") else { return nil }
+            switch ScalarValue.money(s.text) {
+            case .success(let v): return v
+            case .failure(let msg):
+                access.bag.error("type.money", msg, at: s.range)
+                return nil
+            }
+        }
+        func ids(_ key: String) -> [String]? {
+            guard let n = m[key] else { return nil }
+            guard let seq = access.sequence(n, "a list of clause ids") else { return [] }
+            return seq.items.compactMap { access.scalar($0, "a clause id")?.text }
+        }
+        e.amount = money("amount")
+        e.clawback = money("clawback")
+        e.reasons = ids("reasons") ?? []
+        e.onlyReasons = ids("only_reasons")
+        e.notReasons = ids("not_reasons") ?? []
+        e.missing = ids("missing")
+        if let b = m["blacklisted_until"] {
+            if case .scalar(let s) = b, s.isNull || s.text == "none" {
+                e.blacklistedUntil = .some(nil)
+            } else if let s = access.scalar(b, "a date") {
+                if let d = CivilDate(iso: Substring(s.text)) { e.blacklistedUntil = .some(d) } else {
+                    access.bag.error("type.date", "'\(s.text)' is not a date: write YYYY-MM-DD", at: s.range)
+                }
+            }
+        }
+        return e
+    }
+}

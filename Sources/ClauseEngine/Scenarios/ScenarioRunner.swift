@@ -1,0 +1,73 @@
+import ClauseLanguage
+import ClauseSyntax
+
+/// Runs scenarios and says, for each that fails, what was expected and what came out.
+package struct ScenarioRunner {
+    package struct Result: Sendable {
+        package var scenario: Scenario
+        package var failures: [String]
+        package var diagnostics: [Diagnostic]
+        package var decision: Decision?
+        package var passed: Bool { failures.isEmpty && diagnostics.isEmpty }
+    }
+
+    package let repository: PolicyRepository
+
+    package init(repository: PolicyRepository) { self.repository = repository }
+
+    /// The policy a scenario runs against (for rendering its decision).
+    package func policy(for s: Scenario) -> Policy? {
+        if let dir = s.policyDirectory { return PolicyRepository(explicit: dir).load(dir).policy }
+        if case .mapping(let m) = s.caseNode, case .scalar(let p)? = m["policy"] { return repository.policy(for: p.text).policy }
+        return nil
+    }
+
+    package func run(_ s: Scenario) -> Result {
+        let repo = s.policyDirectory.map { PolicyRepository(explicit: $0) } ?? repository
+        let loader = CaseLoader(repository: repo)
+        switch loader.load(root: s.caseNode, path: s.casePath) {
+        case .failed(let ds):
+            return Result(scenario: s, failures: [], diagnostics: ds, decision: nil)
+        case .ready(let c, let policy):
+            switch Interpreter.decide(c, policy: policy, asOf: s.asOf, tracing: false) {
+            case .failure(let f):
+                return Result(scenario: s, failures: ["evaluation failed: \(f.message)"], diagnostics: [], decision: nil)
+            case .success(let d):
+                return Result(scenario: s, failures: compare(s.expect, d), diagnostics: [], decision: d)
+            }
+        }
+    }
+
+    /// Every way the decision differs from the expectation, as "expected …, got …" lines.
+    package func compare(_ e: Expectation, _ d: Decision) -> [String] {
+        var out: [String] = []
+        let got = Set(d.reasons.map(\.clause))
+        let gotList = d.reasons.map(\.clause).uniqued().joined(separator: ", ")
+        if let o = e.outcome, o != d.outcome { out.append("outcome: expected \(o.rawValue), got \(d.outcome.rawValue)") }
+        if let a = e.amount, a != d.amount { out.append("amount: expected \(a.plain), got \(d.amount.plain)") }
+        let absent = e.reasons.filter { !got.contains($0) }
+        if !absent.isEmpty { out.append("reasons: expected \(absent.joined(separator: ", ")) among them, got [\(gotList)]") }
+        if let only = e.onlyReasons, Set(only) != got {
+            out.append("reasons: expected exactly [\(only.joined(separator: ", "))], got [\(gotList)]")
+        }
+        let unwanted = e.notReasons.filter { got.contains($0) }
+        if !unwanted.isEmpty { out.append("reasons: expected no \(unwanted.joined(separator: ", ")), got [\(gotList)]") }
+        if let m = e.missing, Set(m) != Set(d.missing.map(\.fact)) {
+            out.append("missing: expected [\(m.joined(separator: ", "))], got [\(d.missing.map(\.fact).joined(separator: ", "))]")
+        }
+        if let c = e.clawback, c != d.consequences.clawback {
+            out.append("clawback: expected \(c.plain), got \(d.consequences.clawback.plain)")
+        }
+        if let b = e.blacklistedUntil, b != d.consequences.blacklistedUntil {
+            out.append("blacklisted_until: expected \(b?.iso ?? "none"), got \(d.consequences.blacklistedUntil?.iso ?? "none")")
+        }
+        return out
+    }
+}
+
+extension Array where Element: Hashable {
+    func uniqued() -> [Element] {
+        var seen = Set<Element>()
+        return filter { seen.insert($0).inserted }
+    }
+}
