@@ -1,0 +1,200 @@
+import ClauseEngine
+import ClauseLanguage
+
+/// `clause evaluate --format json`: one decision as one line of JSON, in the shape and key order
+/// of CONTRACT.md §3. The same decision always gives the same bytes.
+package enum JSONDecisionRenderer {
+    /// One line, without a trailing newline.
+    package static func render(_ d: Decision, policy: Policy, lang: Lang) -> String {
+        var w = JSONWriter()
+        let ctx = Context(policy: policy, lang: lang)
+        w.beginObject()
+        w.field("case", d.caseID)
+        w.field("policy", d.policyID)
+        w.field("policy_digest", d.policyDigest)
+        w.field("policy_version", d.policyVersion)
+        w.field("item", d.item)
+        w.field("as_of", d.asOf.iso)
+        w.field("outcome", d.outcome.rawValue)
+        w.field("amount", d.amount.plain)
+
+        w.key("reasons")
+        w.beginArray()
+        for r in d.reasons {
+            w.beginObject()
+            w.field("clause", r.clause)
+            w.field("cite", r.cite)
+            w.field("rule", r.rule)
+            w.field("effect", r.effect.rawValue)
+            w.field("message", lang == .en ? (r.messageEn ?? r.message) : r.message)
+            w.endObject()
+        }
+        w.endArray()
+
+        w.key("consequences")
+        w.beginObject()
+        w.field("clawback", d.consequences.clawback.plain)
+        w.field("blacklisted_until", d.consequences.blacklistedUntil?.iso)
+        w.endObject()
+
+        w.key("missing")
+        w.beginArray()
+        for m in d.missing {
+            w.beginObject()
+            w.field("fact", m.fact)
+            w.field("label", lang == .zh ? m.label : ctx.reader.factLabel(m.fact))
+            w.endObject()
+        }
+        w.endArray()
+
+        w.key("trace")
+        w.beginObject()
+        w.key("definitions")
+        w.beginArray()
+        for def in d.definitions {
+            w.beginObject()
+            w.field("name", def.name)
+            w.field("label", lang == .en ? (policy.definitions.first { $0.name == def.name }?.labelEn ?? def.label) : def.label)
+            w.field("clause", def.clause)
+            w.key("value")
+            ctx.writeResult(def.node, &w)
+            w.key("steps")
+            ctx.writeNode(def.node, &w)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("rules")
+        w.beginArray()
+        for rt in d.rules {
+            w.beginObject()
+            w.field("rule", rt.rule)
+            w.field("kind", rt.kind.rawValue)
+            w.field("clauses", strings: rt.clauses)
+            w.field("status", rt.status.rawValue)
+            w.field("message", lang == .en ? (rt.messageEn ?? rt.message) : rt.message)
+            w.field("amount", rt.amount?.plain)
+            w.field("capped", rt.capped)
+            w.field("missing", strings: rt.missing)
+            w.key("steps")
+            w.beginArray()
+            for s in rt.steps { ctx.writeNode(s, &w) }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+
+        w.endObject()
+        return w.output
+    }
+
+    /// A trace node: `{"expr","role"?,"value","missing"?,"label"?,"exact"?,"origin"?,"children"?,"elements"?}`.
+    package static func node(_ n: TraceNode, policy: Policy, lang: Lang = .zh) -> String {
+        var w = JSONWriter()
+        Context(policy: policy, lang: lang).writeNode(n, &w)
+        return w.output
+    }
+
+    /// A value as JSON: money and percents as strings, enums by name, records by field name.
+    package static func value(_ v: Value, _ type: ValueType?, policy: Policy) -> String {
+        var w = JSONWriter()
+        Context(policy: policy, lang: .zh).writeValue(v, type, &w)
+        return w.output
+    }
+
+    struct Context {
+        let policy: Policy
+        let lang: Lang
+        let reader: TraceReader
+
+        init(policy: Policy, lang: Lang) {
+            self.policy = policy
+            self.lang = lang
+            reader = TraceReader(policy: policy, lang: lang)
+        }
+
+        func writeResult(_ n: TraceNode, _ w: inout JSONWriter) {
+            if case .value(let v) = n.result { writeValue(v, n.type, &w) } else { w.null() }
+        }
+
+        func writeNode(_ n: TraceNode, _ w: inout JSONWriter) {
+            w.beginObject()
+            w.field("expr", n.text)
+            if let role = n.role { w.field("role", role) }
+            w.key("value")
+            writeResult(n, &w)
+            if case .missing(let m) = n.result { w.field("missing", strings: m) }
+            if let label = reader.label(n) { w.field("label", label) }
+            if let exact = n.exact { w.field("exact", exact) }
+            if let origin = n.origin { w.field("origin", origin) }
+            if !n.children.isEmpty {
+                w.key("children")
+                w.beginArray()
+                for c in n.children { writeNode(c, &w) }
+                w.endArray()
+            }
+            if let elements = n.elements {
+                let schema = reader.elementSchema(n)
+                let elementType: ValueType? = schema.flatMap { s in policy.records.firstIndex { $0.name == s.name } }.map { .record($0) }
+                w.key("elements")
+                w.beginArray()
+                for e in elements {
+                    w.beginObject()
+                    w.field("index", e.index)
+                    w.field("included", e.included)
+                    w.key("value")
+                    writeValue(e.element, elementType, &w)
+                    if let f = e.filter {
+                        w.key("filter")
+                        writeNode(f, &w)
+                    }
+                    if let c = e.contribution {
+                        w.key("contribution")
+                        writeNode(c, &w)
+                    }
+                    w.endObject()
+                }
+                w.endArray()
+            }
+            w.endObject()
+        }
+
+        func writeValue(_ v: Value, _ type: ValueType?, _ w: inout JSONWriter) {
+            switch v {
+            case .bool(let b): w.bool(b)
+            case .int(let n): w.int(n)
+            case .money(let m): w.string(m.plain)
+            case .percent(let p): w.string(p.display)
+            case .date(let d): w.string(d.iso)
+            case .period(let p): w.string(p.iso)
+            case .duration(let d): w.string(d.display)
+            case .text(let t): w.string(t)
+            case .enumCase(let t, let i):
+                if t < policy.enums.count, i < policy.enums[t].cases.count { w.string(policy.enums[t].cases[i].name) } else { w.null() }
+            case .list(let items):
+                var element: ValueType?
+                if case .list(let e)? = type?.unwrapped { element = e }
+                w.beginArray()
+                for item in items { writeValue(item, element, &w) }
+                w.endArray()
+            case .record(let fields):
+                if case .record(let r)? = type?.unwrapped, r < policy.records.count {
+                    let schema = policy.records[r]
+                    w.beginObject()
+                    for (i, f) in schema.fields.enumerated() where i < fields.count {
+                        guard let fv = fields[i] else { continue }
+                        w.key(f.name)
+                        writeValue(fv, f.type, &w)
+                    }
+                    w.endObject()
+                } else {
+                    // No schema to name the fields: the known values in order.
+                    w.beginArray()
+                    for f in fields { if let f { writeValue(f, nil, &w) } else { w.null() } }
+                    w.endArray()
+                }
+            case .none: w.null()
+            }
+        }
+    }
+}

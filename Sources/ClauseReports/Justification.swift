@@ -1,0 +1,175 @@
+import ClauseEngine
+import ClauseLanguage
+
+/// What `clause explain` shows a reviewer, before it is laid out as text or Markdown: the
+/// decision, each applied clause with its verbatim text, the arithmetic, every rule's finding.
+package struct Justification: Sendable {
+    package struct Reason: Sendable {
+        package var clause: String
+        package var cite: String
+        package var rule: String
+        package var effect: Decision.Reason.Effect
+        package var message: String
+        /// The clause's verbatim text; nil when an earlier reason already quoted it.
+        package var text: String?
+    }
+
+    /// One line of the calculation, indented by `depth`.
+    package struct Line: Sendable {
+        package var depth: Int
+        package var text: String
+    }
+
+    package struct Check: Sendable {
+        package var symbol: String
+        package var cite: String
+        package var rule: String
+        package var message: String
+        /// Missing facts for a pending rule; what would have to change for a refusal.
+        package var details: [String]
+    }
+
+    package var caseID: String
+    package var title: String
+    package var version: String
+    /// The first 12 hex digits of the policy digest.
+    package var digest: String
+    package var item: String?
+    package var asOf: String
+    package var outcome: String
+    /// The amount, for a granted decision.
+    package var amount: String?
+    package var reasons: [Reason]
+    package var consequences: [String]
+    package var missing: [String]
+    package var calculation: [Line]
+    package var checks: [Check]
+
+    package init(_ d: Decision, policy: Policy, lang: Lang) {
+        let r = TraceReader(policy: policy, lang: lang)
+        caseID = d.caseID
+        title = lang == .en && d.policyID == policy.id ? (policy.titleEn ?? d.policyTitle) : d.policyTitle
+        version = d.policyVersion
+        let hex = d.policyDigest.hasPrefix("sha256:") ? d.policyDigest.dropFirst(7) : d.policyDigest[...]
+        digest = String(hex.prefix(12))
+        item = r.itemLabel(d)
+        asOf = d.asOf.iso
+        outcome = OutcomeWords.outcome(d.outcome, lang)
+        amount = d.outcome == .granted ? d.amount.display : nil
+
+        var quoted: Set<String> = []
+        reasons = d.reasons.map { reason in
+            var text: String?
+            if !quoted.contains(reason.clause), let c = policy.clause(reason.clause) {
+                text = c.text
+                quoted.insert(reason.clause)
+            }
+            return Reason(clause: reason.clause, cite: reason.cite, rule: reason.rule, effect: reason.effect,
+                          message: lang == .en ? (reason.messageEn ?? reason.message) : reason.message, text: text)
+        }
+        consequences = Justification.consequences(d, r)
+        missing = d.missing.map(r.missingFact)
+        calculation = Justification.calculation(d, r)
+        checks = d.rules.map { Justification.check($0, r) }
+    }
+
+    static func consequences(_ d: Decision, _ r: TraceReader) -> [String] {
+        var out: [String] = []
+        if d.consequences.clawback.fen != 0 { out.append("\(r.word(.clawback)) \(d.consequences.clawback.display)") }
+        if let until = d.consequences.blacklistedUntil { out.append("\(r.word(.blacklistedUntil)) \(until.iso)") }
+        return out
+    }
+
+    /// The definitions with their arithmetic and elements, then each award rule's amount and cap.
+    static func calculation(_ d: Decision, _ r: TraceReader) -> [Line] {
+        var lines: [Line] = []
+        var shownAggregations: Set<String> = []
+        func explainValue(_ node: TraceNode, depth: Int) {
+            if let f = r.formula(node) { lines.append(Line(depth: depth, text: f)) }
+            for agg in r.aggregations(node) where !shownAggregations.contains(agg.text) {
+                shownAggregations.insert(agg.text)
+                if agg.text != node.text { lines.append(Line(depth: depth, text: "\(TraceReader.oneLine(agg.text)) = \(r.value(agg))")) }
+                for e in r.elementLines(agg) { lines.append(Line(depth: depth + 1, text: e)) }
+            }
+        }
+        for def in d.definitions {
+            let label = r.lang == .en ? (r.policy.definitions.first { $0.name == def.name }?.labelEn ?? def.label) : def.label
+            lines.append(Line(depth: 0, text: "\(label) = \(r.value(def.node))"))
+            explainValue(def.node, depth: 1)
+        }
+        for rt in d.rules where rt.kind == .award && (rt.status == .fired || rt.status == .pending) {
+            lines.append(Line(depth: 0, text: r.lang == .zh ? "\(r.word(.award))（\(rt.rule)，\(r.cites(rt.clauses))）"
+                                                            : "\(r.word(.award)) (\(rt.rule), \(r.cites(rt.clauses)))"))
+            guard let award = rt.steps.first(where: { $0.role == "award" }) else { continue }
+            if r.formula(award) == nil { lines.append(Line(depth: 1, text: r.term(award))) }
+            explainValue(award, depth: 1)
+            let cap = rt.steps.first { $0.role == "cap" }
+            if let cap {
+                if r.formula(cap) != nil { explainValue(cap, depth: 1) }
+                let what = r.label(cap) ?? cap.text
+                if rt.capped, let a = rt.amount {
+                    lines.append(Line(depth: 1, text: r.lang == .zh
+                        ? "超过上限，按上限 \(a.display) 核定（\(what)）"
+                        : "over the cap: granted the cap of \(a.display) (\(what))"))
+                } else if let a = rt.amount {
+                    lines.append(Line(depth: 1, text: r.lang == .zh
+                        ? "不超过上限 \(r.value(cap))（\(what)），核定 \(a.display)"
+                        : "within the cap of \(r.value(cap)) (\(what)): granted \(a.display)"))
+                } else {
+                    lines.append(Line(depth: 1, text: "\(r.word(.cap))：\(r.term(cap))"))
+                }
+            } else if let a = rt.amount {
+                lines.append(Line(depth: 1, text: "\(r.word(.granted)) \(a.display)"))
+            }
+        }
+        return lines
+    }
+
+    static func check(_ rt: RuleTrace, _ r: TraceReader) -> Check {
+        var message = r.message(rt) ?? ""
+        var details: [String] = []
+        switch rt.status {
+        case .notApplicable:
+            if message.isEmpty { message = r.word(.notApplicable) }
+        case .pending:
+            if message.isEmpty { message = r.word(.pendingOn) }
+            details = rt.missing.map { r.word(.missingPrefix) + r.missingFact(path: $0) }
+        case .passed where rt.kind == .refuseWhen || rt.kind == .reviewWhen:
+            // The rule's words describe the refusal that did not happen: say why it did not.
+            if let main = rt.steps.first(where: { $0.role == rt.kind.rawValue }) {
+                let sep = r.lang == .zh ? "；" : "; "
+                message = r.word(.notTriggered) + r.deciding(main, want: false).map { r.condition($0, holds: false) }.joined(separator: sep)
+            }
+        case .passed, .fired:
+            if rt.kind == .award, message.isEmpty, let a = rt.amount { message = a.display }
+            if OutcomeWords.refuses(rt) {
+                if let fix = rt.fix, !fix.isEmpty {
+                    details = [fix]
+                } else if let change = whatMustChange(rt, r) {
+                    details = [r.word(.mustChange) + change]
+                }
+            }
+        }
+        return Check(symbol: OutcomeWords.symbol(rt), cite: r.cites(rt.clauses), rule: rt.rule, message: message, details: details)
+    }
+
+    /// The conditions that made a refusal fire, with their values.
+    static func whatMustChange(_ rt: RuleTrace, _ r: TraceReader) -> String? {
+        let sep = r.lang == .zh ? "；" : "; "
+        switch rt.kind {
+        case .refuseWhen:
+            guard let main = rt.steps.first(where: { $0.role == rt.kind.rawValue }) else { return nil }
+            return r.deciding(main, want: true).map { r.condition($0, holds: true) }.joined(separator: sep)
+        case .require:
+            guard let main = rt.steps.first(where: { $0.role == rt.kind.rawValue }) else { return nil }
+            return r.deciding(main, want: false).map { r.condition($0, holds: false) }.joined(separator: sep)
+        case .award:
+            guard let award = rt.steps.first(where: { $0.role == "award" }) else { return nil }
+            var parts = [r.formula(award) ?? r.term(award)]
+            if let cap = rt.steps.first(where: { $0.role == "cap" }) { parts.append("\(r.word(.cap)) \(r.term(cap))") }
+            return parts.joined(separator: sep)
+        default:
+            return nil
+        }
+    }
+}

@@ -1,0 +1,99 @@
+import ClauseEngine
+import ClauseLanguage
+
+/// The justification of `clause explain` as Markdown, for a case file or a review record: the
+/// reasons as a table, each applied clause quoted, the arithmetic as a list, the rule checks as a table.
+package enum MarkdownDecisionRenderer {
+    package static func render(_ d: Decision, policy: Policy, lang: Lang) -> String {
+        let j = Justification(d, policy: policy, lang: lang)
+        let r = TraceReader(policy: policy, lang: lang)
+        let zh = lang == .zh
+        let colon = zh ? "：" : ": "
+        var out = ""
+        func line(_ s: String = "") { out += s + "\n" }
+
+        line("# \(TextDecisionRenderer.header(d, r))")
+        line()
+        line("- \(zh ? "政策" : "Policy")\(colon)\(j.title)（`\(d.policyID)`）")
+        line("- \(r.word(.version))\(colon)\(j.version) · \(r.word(.digest))\(colon)`\(j.digest)`")
+        line("- \(r.word(.evaluatedOn))\(colon)\(j.asOf)")
+
+        if !j.reasons.isEmpty {
+            line()
+            line("## \(r.word(.reasons))")
+            line()
+            line(zh ? "| 条款 | 规则 | 说明 |" : "| Clause | Rule | Explanation |")
+            line("| --- | --- | --- |")
+            for reason in j.reasons {
+                let message = reason.effect == .cap ? r.word(.capApplied) : reason.message
+                line("| \(cell(reason.cite)) (`\(reason.clause)`) | `\(reason.rule)` | \(cell(message)) |")
+            }
+            for reason in j.reasons {
+                guard let text = reason.text else { continue }
+                line()
+                line("### \(reason.cite) (`\(reason.clause)`)")
+                line()
+                line("> \(quote(text))")
+            }
+        }
+        if !j.consequences.isEmpty {
+            line()
+            line("## \(r.word(.consequences))")
+            line()
+            for c in j.consequences { line("- \(inline(c))") }
+        }
+        if !j.missing.isEmpty {
+            line()
+            line("## \(r.word(.missing))")
+            line()
+            for m in j.missing { line("- \(inline(m))") }
+        }
+        if !j.calculation.isEmpty {
+            line()
+            line("## \(r.word(.calculation))")
+            line()
+            for l in j.calculation { line(String(repeating: "  ", count: l.depth) + "- " + inline(l.text)) }
+        }
+        line()
+        line("## \(r.word(.checks))")
+        line()
+        line(zh ? "| | 条款 | 规则 | 结果 |" : "| | Clause | Rule | Finding |")
+        line("| --- | --- | --- | --- |")
+        for c in j.checks {
+            let finding = ([c.message] + c.details).filter { !$0.isEmpty }.map(cell).joined(separator: "<br>")
+            line("| \(c.symbol) | \(cell(c.cite)) | `\(c.rule)` | \(finding) |")
+        }
+        return out
+    }
+
+    /// Text safe inside a table cell: no pipes, no line breaks.
+    static func cell(_ s: String) -> String {
+        inline(s).replacingAll("|", with: "\\|")
+    }
+
+    /// Text safe on one Markdown line: line breaks become spaces, markup characters are escaped.
+    static func inline(_ s: String) -> String {
+        var out = ""
+        for ch in s {
+            switch ch {
+            case "\n", "\r": out += " "
+            case "*", "_", "`", "<", ">", "[", "]", "#": out += "\\\(ch)"
+            default: out.append(ch)
+            }
+        }
+        return out
+    }
+
+    /// A blockquote body: every line of the clause kept, each prefixed by `> `.
+    static func quote(_ s: String) -> String {
+        s.split(separator: "\n", omittingEmptySubsequences: false).map { inline(String($0)) }.joined(separator: "\n> ")
+    }
+}
+
+extension String {
+    func replacingAll(_ target: Character, with replacement: String) -> String {
+        var out = ""
+        for ch in self { if ch == target { out += replacement } else { out.append(ch) } }
+        return out
+    }
+}

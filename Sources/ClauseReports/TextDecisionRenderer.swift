@@ -1,0 +1,82 @@
+import ClauseEngine
+import ClauseLanguage
+
+/// What a reviewer reads in a terminal: `clause evaluate` (compact) and `clause explain` (the
+/// whole justification). Chinese by default; English labels and messages where the policy has them.
+package enum TextDecisionRenderer {
+    /// Every line ends with "\n".
+    package static func render(_ d: Decision, policy: Policy, lang: Lang, explain: Bool) -> String {
+        explain ? full(d, policy: policy, lang: lang) : compact(d, policy: policy, lang: lang)
+    }
+
+    /// `案件 SY-2024-T-0001 · 中小企业数字化转型改造 · 结论：予以支持 ¥190,000.00`, then the reasons,
+    /// consequences and missing facts.
+    static func compact(_ d: Decision, policy: Policy, lang: Lang) -> String {
+        let r = TraceReader(policy: policy, lang: lang)
+        var out = header(d, r) + "\n"
+        for reason in d.reasons {
+            let message = lang == .en ? (reason.messageEn ?? reason.message) : reason.message
+            let text = reason.effect == .cap ? r.word(.capApplied) : message
+            out += "  [\(reason.cite) \(reason.clause)] \(text)\n"
+        }
+        for c in Justification.consequences(d, r) { out += "  \(c)\n" }
+        for m in d.missing { out += "  \(r.word(.missingPrefix))\(r.missingFact(m))\n" }
+        return out
+    }
+
+    static func header(_ d: Decision, _ r: TraceReader) -> String {
+        let colon = r.lang == .zh ? "：" : ": "
+        var parts = ["\(r.word(.caseWord)) \(d.caseID)"]
+        if let item = r.itemLabel(d) { parts.append(item) }
+        var verdict = "\(r.word(.outcome))\(colon)\(OutcomeWords.outcome(d.outcome, r.lang))"
+        if d.outcome == .granted { verdict += " \(d.amount.display)" }
+        parts.append(verdict)
+        return parts.joined(separator: " · ")
+    }
+
+    /// The whole justification.
+    static func full(_ d: Decision, policy: Policy, lang: Lang) -> String {
+        let j = Justification(d, policy: policy, lang: lang)
+        let r = TraceReader(policy: policy, lang: lang)
+        let zh = lang == .zh
+        let colon = zh ? "：" : ": "
+        var out = ""
+        func line(_ s: String = "", _ depth: Int = 0) { out += String(repeating: "  ", count: depth) + s + "\n" }
+
+        line(j.title)
+        line("\(r.word(.version)) \(j.version) · \(r.word(.digest)) \(j.digest) · \(r.word(.evaluatedOn)) \(j.asOf)")
+        line(header(d, r))
+        if !j.reasons.isEmpty {
+            line()
+            line(r.word(.reasons))
+            for reason in j.reasons {
+                let effect = reason.effect == .cap ? (zh ? "（上限）" : " (cap)") : ""
+                line("[\(reason.cite) \(reason.clause)] \(reason.rule)\(effect)", 1)
+                if let text = reason.text { line("「\(text)」", 2) }
+                line(reason.effect == .cap ? r.word(.capApplied) : reason.message, 2)
+            }
+        }
+        if !j.consequences.isEmpty {
+            line()
+            line(r.word(.consequences))
+            for c in j.consequences { line(c, 1) }
+        }
+        if !j.missing.isEmpty {
+            line()
+            line(r.word(.missing))
+            for m in j.missing { line(m, 1) }
+        }
+        if !j.calculation.isEmpty {
+            line()
+            line(r.word(.calculation))
+            for l in j.calculation { line(l.text, l.depth + 1) }
+        }
+        line()
+        line(r.word(.checks))
+        for c in j.checks {
+            line("\(c.symbol) [\(c.cite)] \(c.rule)\(colon)\(c.message)", 1)
+            for detail in c.details { line(detail, 3) }
+        }
+        return out
+    }
+}

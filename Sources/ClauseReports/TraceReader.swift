@@ -1,0 +1,343 @@
+import ClauseEngine
+import ClauseLanguage
+
+/// Reads a decision's trace the way a reviewer would: names the values with their labels, writes
+/// an operation as `合规投入 ¥380,000.00 × 改造补贴比例 50% = ¥190,000.00`, and finds the
+/// conditions that decided a filter or a rule.
+package struct TraceReader: Sendable {
+    package let policy: Policy
+    package let lang: Lang
+    package let values: ValueText
+
+    package init(policy: Policy, lang: Lang) {
+        self.policy = policy
+        self.lang = lang
+        values = ValueText(policy: policy, lang: lang)
+    }
+
+    package func word(_ w: OutcomeWords.Word) -> String { OutcomeWords.word(w, lang) }
+
+    // MARK: - Labels
+
+    /// What a node refers to, in the reviewer's language: a fact's, parameter's or definition's
+    /// label, or the field label of an element's member (`e.category` is 支出类别).
+    package func label(_ node: TraceNode) -> String? {
+        if lang == .en, let en = englishLabel(node.text) { return en }
+        if let l = node.label { return l }
+        if let m = memberLabel(node) { return m }
+        if let f = field(atPath: node.text), node.text.contains(".") || policy.caseSchema.index[node.text] != nil { return values.label(f) }
+        return nil
+    }
+
+    private func englishLabel(_ name: String) -> String? {
+        if let p = policy.parameters.first(where: { $0.name == name }) { return p.labelEn ?? p.label }
+        if let d = policy.definitions.first(where: { $0.name == name }) { return d.labelEn ?? d.label }
+        if name.contains("."), let f = field(atPath: name) { return f.labelEn ?? f.label }
+        if let i = policy.caseSchema.index[name] {
+            let f = policy.caseSchema.fields[i]
+            return f.labelEn ?? f.label
+        }
+        return nil
+    }
+
+    /// `e.category` where `e` is a record: that record's field label.
+    private func memberLabel(_ node: TraceNode) -> String? {
+        guard let dot = node.text.lastIndex(of: "."), let base = node.children.first,
+            case .record(let r) = base.type.unwrapped, r < policy.records.count
+        else { return nil }
+        let name = String(node.text[node.text.index(after: dot)...])
+        guard let i = policy.records[r].index[name] else { return nil }
+        return values.label(policy.records[r].fields[i])
+    }
+
+    /// The field a dotted fact path names (`project.accepted_on`, `project.expenses[2].paid_on`).
+    package func field(atPath path: String) -> Field? {
+        var schema = policy.caseSchema
+        var found: Field?
+        for part in path.split(separator: ".") {
+            let name = part.split(separator: "[").first.map(String.init) ?? String(part)
+            guard let i = schema.index[name] else { return nil }
+            let f = schema.fields[i]
+            found = f
+            switch f.type.unwrapped {
+            case .record(let r), .list(.record(let r)), .optional(.list(.record(let r))): schema = policy.records[r]
+            default: break
+            }
+        }
+        return found
+    }
+
+    /// The label of a missing fact, in the reviewer's language: the fact's own label, after the
+    /// list elements it lies in (`支出明细第3项 · 付款日期`).
+    package func factLabel(_ path: String) -> String {
+        var schema = policy.caseSchema
+        var parts: [String] = []
+        let components = path.split(separator: ".")
+        for (k, part) in components.enumerated() {
+            let pieces = part.split(separator: "[")
+            let name = pieces.first.map(String.init) ?? String(part)
+            guard let i = schema.index[name] else { break }
+            let f = schema.fields[i]
+            var text = values.label(f)
+            if pieces.count > 1, let n = Int(pieces[1].dropLast()) {
+                text += lang == .zh ? "第\(n + 1)项" : " #\(n + 1)"
+                parts.append(text)
+            } else if k == components.count - 1 {
+                parts.append(text)
+            }
+            switch f.type.unwrapped {
+            case .record(let r), .list(.record(let r)): schema = policy.records[r]
+            default: break
+            }
+        }
+        return parts.isEmpty ? path : parts.joined(separator: " · ")
+    }
+
+    /// `测评验收日期 (project.accepted_on)`.
+    package func missingFact(_ m: Decision.MissingFact) -> String {
+        let label = lang == .zh ? m.label : factLabel(m.fact)
+        return label == m.fact ? m.fact : "\(label) (\(m.fact))"
+    }
+
+    package func missingFact(path: String) -> String {
+        let label = factLabel(path)
+        return label == path ? path : "\(label) (\(path))"
+    }
+
+    /// The support item's label: 中小企业数字化转型改造.
+    package func itemLabel(_ d: Decision) -> String? {
+        guard let item = d.item else { return nil }
+        if let i = policy.caseSchema.index["item"], case .enumeration(let t) = policy.caseSchema.fields[i].type.unwrapped,
+            let k = policy.enums[t].index[item]
+        {
+            let c = policy.enums[t].cases[k]
+            return lang == .zh ? c.label : (c.labelEn ?? c.name)
+        }
+        return item
+    }
+
+    /// `第四条第（一）项`, or the id when the policy has no such clause.
+    package func cite(_ clause: String) -> String { policy.clause(clause)?.cite ?? clause }
+
+    package func cites(_ clauses: [String]) -> String {
+        clauses.map(cite).joined(separator: lang == .zh ? "、" : ", ")
+    }
+
+    package func message(_ rt: RuleTrace) -> String? {
+        lang == .en ? (rt.messageEn ?? rt.message) : rt.message
+    }
+
+    // MARK: - Values
+
+    /// A node's value as people read it, or what it lacks.
+    package func value(_ node: TraceNode) -> String {
+        switch node.result {
+        case .value(let v): return values.format(v, node.type)
+        case .missing(let m):
+            if m.isEmpty { return word(.unknown) }
+            return "\(word(.unknown))（\(word(.missingPrefix))\(m.map { missingFact(path: $0) }.joined(separator: "、"))）"
+        }
+    }
+
+    /// `合规投入 ¥380,000.00`: the label (or the text as written) and the value.
+    package func term(_ node: TraceNode) -> String {
+        let v = value(node)
+        if let l = label(node) { return "\(l) \(v)" }
+        if node.text == v { return v }
+        return "\(TraceReader.oneLine(node.text)) \(v)"
+    }
+
+    /// `支出类别 = 施工建设`.
+    package func binding(_ node: TraceNode) -> String {
+        "\(label(node) ?? TraceReader.oneLine(node.text)) = \(value(node))"
+    }
+
+    // MARK: - Arithmetic
+
+    private static let operators: [(String, String)] = [("*", "×"), ("×", "×"), ("/", "÷"), ("÷", "÷"), ("+", "+"), ("-", "−"), ("−", "−")]
+
+    /// `合规投入 ¥380,000.00 × 改造补贴比例 50% = ¥190,000.00` for a node that is one arithmetic
+    /// operation; nil for anything else.
+    package func formula(_ node: TraceNode) -> String? {
+        let text = node.text.trimmingSpaces
+        var left: String?, right: String?, middle: Substring?
+        switch node.children.count {
+        case 2:
+            let a = node.children[0], b = node.children[1]
+            guard text.hasPrefix(a.text), text.hasSuffix(b.text), text.count > a.text.count + b.text.count else { return nil }
+            middle = text.dropFirst(a.text.count).dropLast(b.text.count)
+            left = term(a)
+            right = term(b)
+        case 1:
+            let a = node.children[0]
+            if text.hasPrefix(a.text) {
+                let rest = text.dropFirst(a.text.count).trimmingSpaces
+                guard let (op, literal) = TraceReader.splitOperator(rest) else { return nil }
+                return "\(term(a)) \(op) \(literal) = \(value(node))\(exactNote(node))"
+            } else if text.hasSuffix(a.text) {
+                let rest = text.dropLast(a.text.count).trimmingSpaces
+                guard let (op, literal) = TraceReader.splitOperatorAtEnd(rest) else { return nil }
+                return "\(literal) \(op) \(term(a)) = \(value(node))\(exactNote(node))"
+            }
+            return nil
+        default:
+            return nil
+        }
+        guard let m = middle?.trimmingSpaces, let op = TraceReader.operators.first(where: { $0.0 == m })?.1,
+            let left, let right
+        else { return nil }
+        return "\(left) \(op) \(right) = \(value(node))\(exactNote(node))"
+    }
+
+    private static func splitOperator(_ s: Substring) -> (String, String)? {
+        for (raw, shown) in operators where s.hasPrefix(raw) {
+            let literal = s.dropFirst(raw.count).trimmingSpaces
+            return literal.isEmpty ? nil : (shown, String(literal))
+        }
+        return nil
+    }
+
+    private static func splitOperatorAtEnd(_ s: Substring) -> (String, String)? {
+        for (raw, shown) in operators where s.hasSuffix(raw) {
+            let literal = s.dropLast(raw.count).trimmingSpaces
+            return literal.isEmpty ? nil : (shown, String(literal))
+        }
+        return nil
+    }
+
+    /// `（精确值 0.505，四舍五入到分）` when the operation needed rounding.
+    package func exactNote(_ node: TraceNode) -> String {
+        guard let exact = node.exact else { return "" }
+        let rounding: String
+        switch policy.rounding {
+        case .halfUp: rounding = lang == .zh ? "四舍五入到分" : "rounded half up to the fen"
+        case .halfEven: rounding = lang == .zh ? "银行家舍入到分" : "rounded half to even to the fen"
+        case .down: rounding = lang == .zh ? "舍去分以下" : "truncated to the fen"
+        }
+        return lang == .zh ? "（精确值 \(exact)，\(rounding)）" : " (exactly \(exact), \(rounding))"
+    }
+
+    // MARK: - Conditions
+
+    /// The conditions that gave `node` the value `want`: through `and`/`or` (a node whose
+    /// children are all conditions), down to the operands with that value; the leaves are the
+    /// comparisons and facts a reviewer can check.
+    package func deciding(_ node: TraceNode, want: Bool) -> [TraceNode] {
+        guard node.value == .bool(want) else { return [node] }
+        let kids = node.children
+        guard !kids.isEmpty, kids.allSatisfy({ $0.type.unwrapped == .bool }) else { return [node] }
+        let matching = kids.filter { $0.value == .bool(want) }
+        guard !matching.isEmpty else { return [node] }
+        return matching.flatMap { deciding($0, want: want) }
+    }
+
+    /// `e.category in eligible_categories 不成立（支出类别 = 施工建设）`.
+    package func condition(_ leaf: TraceNode, holds: Bool) -> String {
+        let verdict: String
+        switch leaf.result {
+        case .value: verdict = word(holds ? .holds : .doesNotHold)
+        case .missing: verdict = word(.pendingOn)
+        }
+        var details: [String] = []
+        let shown = leaf.children.filter { kid in
+            // A list such as the eligible categories is the policy's, not the case's: the
+            // expression names it; its values would drown the one that matters.
+            if case .list? = kid.value { return false }
+            return true
+        }
+        if let elements = leaf.elements {
+            // An aggregation (`any(… for c in project.changes)`): the elements that made it hold,
+            // or how many there were.
+            let schema = elementSchema(leaf)
+            let deciding = elements.filter { $0.included && $0.contribution?.value == .bool(true) }
+            if holds, !deciding.isEmpty {
+                details = deciding.map { elementName($0, schema).name }
+            } else if let source = leaf.children.first(where: { if case .list? = $0.value { true } else { false } }) {
+                let n = elements.count
+                details = ["\(label(source) ?? source.text) = \(lang == .zh ? "\(n) 项" : "\(n) item\(n == 1 ? "" : "s")")"]
+            }
+        } else if shown.isEmpty {
+            if leaf.label != nil || memberLabel(leaf) != nil || !leaf.children.isEmpty { details.append(binding(leaf)) }
+            else if case .missing = leaf.result { details.append(value(leaf)) }
+        } else {
+            details = shown.map(binding)
+        }
+        let sep = lang == .zh ? "；" : "; "
+        let open = lang == .zh ? "（" : " ("
+        let close = lang == .zh ? "）" : ")"
+        let tail = details.isEmpty ? "" : open + details.joined(separator: sep) + close
+        return "\(TraceReader.oneLine(leaf.text)) \(verdict)\(tail)"
+    }
+
+    /// An expression as written, on one line: a multi-line `expr:` with its runs of spaces and
+    /// line breaks made single spaces.
+    package static func oneLine(_ text: String) -> String {
+        text.split(whereSeparator: { $0.isWhitespace }).joined(separator: " ")
+    }
+
+    // MARK: - Aggregations
+
+    /// The record schema of the elements an aggregation went through, from its source's type.
+    package func elementSchema(_ node: TraceNode) -> RecordSchema? {
+        for kid in node.children {
+            if case .list(let e) = kid.type.unwrapped, case .record(let r) = e.unwrapped, r < policy.records.count {
+                return policy.records[r]
+            }
+        }
+        if case .record(let fields)? = node.elements?.first?.element {
+            return policy.records.first { $0.fields.count == fields.count && $0.name != policy.caseSchema.name }
+        }
+        return nil
+    }
+
+    /// `MES 软件许可 ¥300,000.00`: an element's first text and first amount, or its summary.
+    package func elementName(_ e: ElementTrace, _ schema: RecordSchema?) -> (name: String, amount: Money?) {
+        guard case .record(let fields) = e.element, let schema else {
+            return (values.format(e.element), nil)
+        }
+        var name: String?, amount: Money?
+        for i in schema.fields.indices where i < fields.count {
+            guard let v = fields[i] else { continue }
+            if name == nil, case .text(let t) = v { name = t }
+            if amount == nil, case .money(let m) = v { amount = m }
+        }
+        return (name ?? values.recordSummary(fields, schema), amount)
+    }
+
+    /// One line per element: `✓ MES 软件许可 ¥300,000.00 计入`, or `✗ … 不计入：why`.
+    package func elementLines(_ node: TraceNode) -> [String] {
+        guard let elements = node.elements else { return [] }
+        let schema = elementSchema(node)
+        return elements.map { e in
+            let (name, amount) = elementName(e, schema)
+            var shown = amount.map { " \($0.display)" } ?? ""
+            if e.included, case .money(let m)? = e.contribution?.value, m != amount { shown = " \(m.display)" }
+            if e.included { return "✓ \(name)\(shown) \(word(.counted))" }
+            guard let filter = e.filter else { return "✗ \(name)\(shown) \(word(.notCounted))" }
+            if case .missing = filter.result {
+                return "? \(name)\(shown) \(word(.pendingOn))\(lang == .zh ? "：" : ": ")\(value(filter))"
+            }
+            let why = deciding(filter, want: false).map { condition($0, holds: false) }
+            return "✗ \(name)\(shown) \(word(.notCounted))\(lang == .zh ? "：" : ": ")\(why.joined(separator: lang == .zh ? "；" : "; "))"
+        }
+    }
+
+    /// Every aggregation node under `node` (itself included), outermost first, not descending
+    /// into an aggregation's own elements.
+    package func aggregations(_ node: TraceNode) -> [TraceNode] {
+        if node.elements != nil { return [node] }
+        return node.children.flatMap(aggregations)
+    }
+}
+
+extension Substring {
+    var trimmingSpaces: Substring {
+        guard let first = firstIndex(where: { !$0.isWhitespace }) else { return self[endIndex...] }
+        let last = lastIndex(where: { !$0.isWhitespace })!
+        return self[first...last]
+    }
+}
+
+extension String {
+    var trimmingSpaces: Substring { self[...].trimmingSpaces }
+}
