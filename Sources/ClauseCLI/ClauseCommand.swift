@@ -1,0 +1,33 @@
+import ArgumentParser
+
+/// The `clause` command: decide subsidy cases under encoded policy, and explain why.
+package struct ClauseCommand: ParsableCommand {
+    package static let configuration = CommandConfiguration(
+        commandName: "clause",
+        abstract: "Decide government subsidy cases under policy encoded in YAML, with clause-level justifications.",
+        subcommands: [Evaluate.self, Explain.self, Check.self, Test.self]
+    )
+
+    package init() {}
+
+    /// Runs the command line and returns the process exit status: 0 decided, 1 bad input (or a
+    /// failed scenario), 2 usage error, as CONTRACT §3 fixes them.
+    package static func run(_ arguments: [String]) -> Int32 {
+        do {
+            var command = try parseAsRoot(arguments)
+            try command.run()
+            return 0
+        } catch let code as ExitCode {
+            return code.rawValue
+        } catch {
+            let code = exitCode(for: error)
+            if code == .success {
+                print(fullMessage(for: error))
+                return 0
+            }
+            Output.error(fullMessage(for: error) + "\n")
+            if code == .validationFailure { Output.error("run 'clause --help' for usage\n") }
+            return code == .validationFailure ? 2 : code.rawValue
+        }
+    }
+}

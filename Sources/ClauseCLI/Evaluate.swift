@@ -1,0 +1,89 @@
+import ArgumentParser
+import ClauseEngine
+import ClauseLanguage
+import ClauseSyntax
+import ClauseReports
+
+extension ClauseCommand {
+    /// `clause evaluate CASE…`: decide each case; bad files are reported and the rest still decided.
+    struct Evaluate: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decide each case file (a folder means every case file under it).")
+
+        @OptionGroup var options: DecisionOptions
+
+        @Argument(help: "Case files (YAML or JSON) or folders of them.")
+        var cases: [String]
+
+        func run() throws {
+            let asOf = try options.asOfDate()
+            let session = DecisionSession(policy: options.policy)
+            var failed = false
+            var first = true
+            for path in CaseLoader.expand(cases) {
+                switch session.decide(path: path, asOf: asOf, tracing: options.format == .json) {
+                case .failure(let ds):
+                    Output.diagnostics(ds.diagnostics)
+                    failed = true
+                case .success(let (d, policy)):
+                    let rendered: String
+                    switch options.format {
+                    case .json: rendered = JSONDecisionRenderer.render(d, policy: policy, lang: options.lang) + "\n"
+                    case .text: rendered = (first ? "" : "\n") + TextDecisionRenderer.render(d, policy: policy, lang: options.lang, explain: false)
+                    case .markdown: rendered = (first ? "" : "\n---\n\n") + MarkdownDecisionRenderer.render(d, policy: policy, lang: options.lang)
+                    }
+                    Output.out(rendered)
+                    first = false
+                }
+            }
+            if failed { throw ExitCode(1) }
+        }
+    }
+
+    /// `clause explain CASE`: the whole justification of one case, for a reviewer.
+    struct Explain: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show the whole justification of one case: clauses quoted, values, arithmetic, every rule.")
+
+        @OptionGroup var options: DecisionOptions
+
+        @Argument(help: "One case file (YAML or JSON).")
+        var file: String
+
+        func run() throws {
+            let session = DecisionSession(policy: options.policy)
+            switch session.decide(path: file, asOf: try options.asOfDate(), tracing: true) {
+            case .failure(let ds):
+                Output.diagnostics(ds.diagnostics)
+                throw ExitCode(1)
+            case .success(let (d, policy)):
+                switch options.format {
+                case .json: Output.out(JSONDecisionRenderer.render(d, policy: policy, lang: options.lang) + "\n")
+                case .text: Output.out(TextDecisionRenderer.render(d, policy: policy, lang: options.lang, explain: true))
+                case .markdown: Output.out(MarkdownDecisionRenderer.render(d, policy: policy, lang: options.lang))
+                }
+            }
+        }
+    }
+}
+
+/// Loads and decides cases, sharing one policy repository across them.
+struct DecisionSession {
+    let loader: CaseLoader
+
+    init(policy: String?) {
+        loader = CaseLoader(repository: PolicyRepository(explicit: policy))
+    }
+
+    func decide(path: String, asOf: CivilDate?, tracing: Bool) -> Result<(Decision, Policy), DiagnosticsError> {
+        switch loader.load(path: path) {
+        case .failed(let ds): return .failure(DiagnosticsError(ds))
+        case .ready(let c, let policy):
+            switch Interpreter.decide(c, policy: policy, asOf: asOf, tracing: tracing) {
+            case .success(let d): return .success((d, policy))
+            case .failure(let f):
+                return .failure(DiagnosticsError([Diagnostic(id: "eval.failed", f.message, at: c.root.range)]))
+            }
+        }
+    }
+}

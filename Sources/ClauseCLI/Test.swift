@@ -1,0 +1,61 @@
+import ArgumentParser
+import ClauseEngine
+import ClauseLanguage
+import ClauseReports
+import ClauseSyntax
+
+extension ClauseCommand {
+    /// `clause test [PATH…]`: run scenario tests; the last line is `N passed, N failed`.
+    struct Test: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Run scenario tests (tests/*.yaml of each package, or the files given).")
+
+        @Argument(help: "Scenario files, or folders searched for tests/*.yaml (default: ./Policies).")
+        var paths: [String] = []
+
+        @Option(help: "Run only the scenarios with this name.")
+        var name: String?
+
+        @Flag(help: "Print every scenario, not only the failures.")
+        var verbose = false
+
+        @Flag(help: "Print the full justification of each selected scenario's decision.")
+        var explain = false
+
+        func run() throws {
+            let roots = paths.isEmpty ? ["Policies"] : paths
+            let runner = ScenarioRunner(repository: PolicyRepository())
+            var passed = 0, failed = 0
+            for file in roots.flatMap(ScenarioFiles.under) {
+                var bag = DiagnosticBag()
+                let scenarios = ScenarioReader.read(path: file, into: &bag)
+                if bag.hasErrors {
+                    Output.diagnostics(bag.sorted)
+                    Output.out("FAIL \(file): the scenario file has errors\n")
+                    failed += 1
+                }
+                for s in scenarios where name == nil || s.name == name {
+                    let r = runner.run(s)
+                    if r.passed {
+                        passed += 1
+                        if verbose { Output.out("ok   \(s.name)\n") }
+                    } else {
+                        failed += 1
+                        Output.out("FAIL \(s.name)  (\(file):\(s.range.start.line))\n")
+                        for f in r.failures { Output.out("     \(f)\n") }
+                        if !r.diagnostics.isEmpty {
+                            Output.out("     the case could not be read:\n")
+                            Output.diagnostics(r.diagnostics)
+                        }
+                        Output.out("     reproduce: swift run clause test \(file) --name '\(s.name)' --explain\n")
+                    }
+                    if explain, let d = r.decision, let p = runner.policy(for: s) {
+                        Output.out(TextDecisionRenderer.render(d, policy: p, lang: .zh, explain: true) + "\n")
+                    }
+                }
+            }
+            Output.out("\(passed) passed, \(failed) failed\n")
+            if failed > 0 { throw ExitCode(1) }
+        }
+    }
+}

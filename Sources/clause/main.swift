@@ -1,0 +1,4 @@
+import ClauseCLI
+import Foundation
+
+exit(ClauseCommand.run(Array(CommandLine.arguments.dropFirst())))
