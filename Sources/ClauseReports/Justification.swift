@@ -121,6 +121,9 @@ package struct Justification: Sendable {
             } else if let a = rt.amount {
                 lines.append(Line(depth: 1, text: "\(r.word(.granted)) \(a.display)"))
             }
+            if d.outcome != .granted, rt.status == .fired, (rt.amount?.fen ?? 0) > 0 {
+                lines.append(Line(depth: 1, text: r.word(.notPaid)))
+            }
         }
         return lines
     }
@@ -140,6 +143,15 @@ package struct Justification: Sendable {
                 let sep = r.lang == .zh ? "；" : "; "
                 message = r.word(.notTriggered) + r.deciding(main, want: false).map { r.condition($0, holds: false) }.joined(separator: sep)
             }
+        case .passed where rt.kind == .require:
+            if let main = rt.steps.first(where: { $0.role == rt.kind.rawValue }) {
+                let sep = r.lang == .zh ? "；" : "; "
+                message = r.word(.satisfied) + r.deciding(main, want: true).map { r.condition($0, holds: true) }.joined(separator: sep)
+            }
+        case .passed where rt.kind == .needs:
+            let sep = r.lang == .zh ? "；" : "; "
+            message = r.word(.known) + rt.steps.filter { $0.role == "needs" }.map { "\(r.label($0) ?? $0.text) = \(r.value($0))" }
+                .joined(separator: sep)
         case .passed, .fired:
             if rt.kind == .award, message.isEmpty, let a = rt.amount { message = a.display }
             if OutcomeWords.refuses(rt) {

@@ -52,6 +52,7 @@ package enum OutcomeWords {
         case caseWord, outcome, evaluatedOn, version, digest, reasons, consequences, missing, calculation, checks
         case clawback, blacklistedUntil, missingPrefix, capApplied, notApplicable, counted, notCounted
         case doesNotHold, holds, mustChange, notTriggered, unknown, withinCap, overCap, granted, pendingOn, fix, award, cap
+        case satisfied, known, notPaid
 
         var zh: String {
             switch self {
@@ -84,6 +85,9 @@ package enum OutcomeWords {
             case .fix: "如何改变："
             case .award: "补贴金额"
             case .cap: "上限"
+            case .satisfied: "满足："
+            case .known: "已具备："
+            case .notPaid: "结论不是予以支持，上述金额不予拨付"
             }
         }
 
@@ -118,6 +122,9 @@ package enum OutcomeWords {
             case .fix: "to change: "
             case .award: "award"
             case .cap: "cap"
+            case .satisfied: "satisfied: "
+            case .known: "known: "
+            case .notPaid: "the case is not granted, so this amount is not paid"
             }
         }
     }

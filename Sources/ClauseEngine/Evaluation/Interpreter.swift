@@ -61,10 +61,15 @@ package enum Interpreter {
             }
             rt.steps = steps ?? []
             // A message says what a rule found against (or for) the case; a rule that passed has none.
-            if rt.status == .fired || rt.status == .pending {
+            if rt.status == .fired {
                 rt.message = text.render(rule.say, &ev, lang: .zh)
                 rt.messageEn = rule.sayEn.map { text.render($0, &ev, lang: .en) }
                 rt.fix = rule.fix.map { text.render($0, &ev, lang: .zh) }
+            } else if rt.status == .pending {
+                // Its own words would need the missing values; say what is missing instead.
+                let facts = rt.missing.map { "\(label(of: $0, policy) ?? $0)（\($0)）" }
+                rt.message = "缺少" + facts.joined(separator: "、") + "，无法判断"
+                rt.messageEn = "cannot decide without " + rt.missing.joined(separator: ", ")
             }
             switch rt.status {
             case .fired where rule.refuses(rt): refusing.append(rt)
