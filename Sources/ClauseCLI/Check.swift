@@ -22,7 +22,7 @@ extension ClauseCommand {
             var failed = false
             for dir in dirs {
                 let result = PolicyLoader.load(dir)
-                var ds = result.diagnostics
+                var ds = result.diagnostics + (result.policy.map(PolicyLint.warnings) ?? [])
                 // The package's own scenarios are part of it: a malformed test file is a finding too.
                 var scenarioCount = 0
                 for file in ScenarioFiles.under(dir) {
@@ -36,7 +36,8 @@ extension ClauseCommand {
                     let errors = ds.filter { $0.severity == .error }.count
                     Output.out("\(dir): \(errors) error\(errors == 1 ? "" : "s")\n")
                 } else if let p = result.policy {
-                    Output.out("\(dir): ok — \(p.id) \(p.version): \(p.clauses.count) clauses, \(p.parameters.count) parameters, "
+                    let warnings = ds.filter { $0.severity == .warning }.count
+                    Output.out("\(dir): \(warnings == 0 ? "ok" : "ok with \(warnings) warning\(warnings == 1 ? "" : "s")") — \(p.id) \(p.version): \(p.clauses.count) clauses, \(p.parameters.count) parameters, "
                                + "\(p.definitions.count) definitions, \(p.rules.count) rules, \(scenarioCount) scenarios\n")
                 }
             }

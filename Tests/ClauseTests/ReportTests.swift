@@ -22,7 +22,7 @@ import Testing
 
     static func enumType(_ name: String, _ cases: [(String, String, String?)]) -> EnumType {
         EnumType(name: name, label: nil, cases: cases.map { EnumType.Case(name: $0.0, label: $0.1, labelEn: $0.2) },
-                 index: Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.0, $0) }))
+                 index: Dictionary(uniqueKeysWithValues: cases.enumerated().map { ($1.0, $0) }), range: .builtin)
     }
 
     static let art41Text = "采取先建后补方式，……按照项目投资额50%补贴，最高不超过50万元。"

@@ -48,6 +48,7 @@ package struct EnumType: Sendable {
     package var label: String?
     package var cases: [Case]
     package var index: [String: Int]
+    package var range: SourceRange
 }
 
 /// The shape of a record of facts: the case, the applicant, an expense.

@@ -32,7 +32,7 @@ extension PolicyLoader {
                     cases.append(.init(name: caseKey.text, label: label, labelEn: labelEn))
                 }
             }
-            enums.append(EnumType(name: key.text, label: access.text(e, "label", "enum"), cases: cases, index: index))
+            enums.append(EnumType(name: key.text, label: access.text(e, "label", "enum"), cases: cases, index: index, range: key.range))
         }
     }
 

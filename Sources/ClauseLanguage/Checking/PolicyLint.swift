@@ -1,0 +1,57 @@
+import ClauseSyntax
+
+/// Warnings about a package that loads but is probably not what its author meant: parameters,
+/// definitions and enums that nothing uses (often a typo's twin, or a rule deleted without its
+/// numbers). They do not stop a package from deciding cases.
+package enum PolicyLint {
+    package static func warnings(_ p: Policy) -> [Diagnostic] {
+        var parameters = Set<Int>(), definitions = Set<Int>(), enums = Set<Int>()
+        func visit(_ e: CheckedExpr) {
+            note(e.type)
+            switch e.kind {
+            case .parameter(let i): parameters.insert(i)
+            case .definition(let i): definitions.insert(i)
+            case .constant, .fact, .local, .asOf: break
+            case .member(let b, _, _), .negate(let b), .not(let b), .present(let b), .periodBound(let b, _): visit(b)
+            case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .compare(_, let a, let b),
+                 .inList(let a, let b, _), .inPeriod(let a, let b, _), .otherwise(let a, let b):
+                visit(a)
+                visit(b)
+            case .list(let items), .extremum(_, let items): items.forEach(visit)
+            case .aggregate(_, let body, _, _, let source, let filter):
+                visit(body)
+                visit(source)
+                filter.map(visit)
+            }
+        }
+        func note(_ t: ValueType) {
+            switch t {
+            case .enumeration(let i): enums.insert(i)
+            case .list(let w), .optional(let w): note(w)
+            default: break
+            }
+        }
+        for d in p.definitions { visit(d.expr) }
+        for r in p.rules {
+            ([r.applies, r.cap, r.clawback, r.banUntil].compactMap { $0 } + [r.main] + r.needs + r.lets.map(\.expr)).forEach(visit)
+            for t in [r.say, r.sayEn, r.fix, r.fixEn].compactMap({ $0 }) {
+                for case .value(let e) in t.parts { visit(e) }
+            }
+        }
+        // An enum a fact is declared with counts as used: case files are validated against it.
+        for schema in p.records { schema.fields.forEach { note($0.type) } }
+        p.parameters.forEach { note($0.type) }
+        var out: [Diagnostic] = []
+        for (i, x) in p.parameters.enumerated() where !parameters.contains(i) {
+            out.append(Diagnostic(.warning, id: "lint.unused-parameter", "parameter '\(x.name)' is not used by any rule", at: x.range))
+        }
+        for (i, x) in p.definitions.enumerated() where !definitions.contains(i) {
+            out.append(Diagnostic(.warning, id: "lint.unused-definition", "definition '\(x.name)' is not used by any rule", at: x.range))
+        }
+        for (i, x) in p.enums.enumerated() where !enums.contains(i) {
+            out.append(Diagnostic(.warning, id: "lint.unused-enum", "enum '\(x.name)' is not the type of any fact or parameter",
+                                  at: x.range))
+        }
+        return out
+    }
+}
