@@ -148,6 +148,10 @@ extension PolicyLoader {
                 out.append(v)
             }
             return .list(out)
+        case .arithmetic(.durationAdd, let a, let b):
+            // `3 years + 6 months`: a duration in more than one unit.
+            guard case .duration(let x)? = fold(a), case .duration(let y)? = fold(b) else { return nil }
+            return .duration(x + y)
         case .negate(let x):
             switch fold(x) {
             case .int(let i)?: return .int(-i)
