@@ -155,7 +155,7 @@ package struct Justification: Sendable {
         case .passed, .fired:
             if rt.kind == .award, message.isEmpty, let a = rt.amount { message = a.display }
             if OutcomeWords.refuses(rt) {
-                if let fix = rt.fix, !fix.isEmpty {
+                if let fix = r.lang == .en ? (rt.fixEn ?? rt.fix) : rt.fix, !fix.isEmpty {
                     details = [fix]
                 } else if let change = whatMustChange(rt, r) {
                     details = [r.word(.mustChange) + change]

@@ -70,6 +70,7 @@ package struct RuleTrace: Sendable {
     package var message: String?
     package var messageEn: String?
     package var fix: String?
+    package var fixEn: String?
     package var amount: Money?
     /// The award before the cap, when a cap applied.
     package var uncapped: Money?

@@ -65,6 +65,7 @@ package enum Interpreter {
                 rt.message = text.render(rule.say, &ev, lang: .zh)
                 rt.messageEn = rule.sayEn.map { text.render($0, &ev, lang: .en) }
                 rt.fix = rule.fix.map { text.render($0, &ev, lang: .zh) }
+                rt.fixEn = rule.fixEn.map { text.render($0, &ev, lang: .en) }
             } else if rt.status == .pending {
                 // Its own words would need the missing values; say what is missing instead.
                 let facts = rt.missing.map { "\(label(of: $0, policy) ?? $0)（\($0)）" }
