@@ -13,6 +13,17 @@ package enum JSONDecisionRenderer {
         w.field("policy", d.policyID)
         w.field("policy_digest", d.policyDigest)
         w.field("policy_version", d.policyVersion)
+        w.key("packages")
+        w.beginArray()
+        for p in d.packages {
+            w.beginObject()
+            w.field("policy", p.id)
+            w.field("version", p.version)
+            w.field("digest", p.digest)
+            w.field("effective", p.effective?.iso)
+            w.endObject()
+        }
+        w.endArray()
         w.field("item", d.item)
         w.field("as_of", d.asOf.iso)
         w.field("outcome", d.outcome.rawValue)
@@ -75,6 +86,11 @@ package enum JSONDecisionRenderer {
             w.field("amount", rt.amount?.plain)
             w.field("capped", rt.capped)
             w.field("missing", strings: rt.missing)
+            if rt.status == .notInForce {
+                w.field("would_fire", rt.wouldFire ?? false)
+                w.field("ended_by", rt.endedBy)
+                w.field("starts_on", rt.startsOn?.iso)
+            }
             w.key("steps")
             w.beginArray()
             for s in rt.steps { ctx.writeNode(s, &w) }
@@ -83,6 +99,7 @@ package enum JSONDecisionRenderer {
         }
         w.endArray()
         w.endObject()
+        if let ban = d.registryBan { RegistryBanText.write(ban, &w) }
 
         w.endObject()
         return w.output

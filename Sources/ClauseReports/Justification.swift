@@ -125,6 +125,22 @@ package struct Justification: Sendable {
                 lines.append(Line(depth: 1, text: r.word(.notPaid)))
             }
         }
+        // Values an amendment set, wherever they were used (a filter, a cap): which notice, from when.
+        var amended: [String] = []
+        func collect(_ n: TraceNode) {
+            if n.origin != nil, !amended.contains(r.term(n)) { amended.append(r.term(n)) }
+            n.children.forEach(collect)
+            for e in n.elements ?? [] {
+                e.filter.map(collect)
+                e.contribution.map(collect)
+            }
+        }
+        d.definitions.forEach { collect($0.node) }
+        d.rules.filter { $0.status != .notInForce }.forEach { $0.steps.forEach(collect) }
+        if !amended.isEmpty {
+            lines.append(Line(depth: 0, text: r.word(.amendedValues)))
+            lines += amended.map { Line(depth: 1, text: $0) }
+        }
         return lines
     }
 
@@ -134,6 +150,13 @@ package struct Justification: Sendable {
         switch rt.status {
         case .notApplicable:
             if message.isEmpty { message = r.word(.notApplicable) }
+        case .notInForce:
+            let sep = r.lang == .zh ? "；" : "; "
+            var parts = [r.word(.notInForce)]
+            if let by = rt.endedBy { parts.append(r.word(.endedBy) + by) }
+            if let start = rt.startsOn { parts.append("\(start.iso) \(r.word(.startsOn))") }
+            parts.append(r.word(rt.wouldFire == true ? .wouldFire : .wouldNotFire))
+            message = parts.joined(separator: sep)
         case .pending:
             if message.isEmpty { message = r.word(.pendingOn) }
             details = rt.missing.map { r.word(.missingPrefix) + r.missingFact(path: $0) }

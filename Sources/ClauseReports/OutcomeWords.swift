@@ -21,6 +21,7 @@ package enum OutcomeWords {
     package static func symbol(_ rt: RuleTrace) -> String {
         switch rt.status {
         case .notApplicable: "–"
+        case .notInForce: "⊘"
         case .passed: "✓"
         case .pending: "?"
         case .fired:
@@ -52,7 +53,7 @@ package enum OutcomeWords {
         case caseWord, outcome, evaluatedOn, version, digest, reasons, consequences, missing, calculation, checks
         case clawback, blacklistedUntil, missingPrefix, capApplied, notApplicable, counted, notCounted
         case doesNotHold, holds, mustChange, notTriggered, unknown, withinCap, overCap, granted, pendingOn, fix, award, cap
-        case satisfied, known, notPaid
+        case satisfied, known, notPaid, notInForce, wouldFire, wouldNotFire, startsOn, endedBy, packages, amendedValues
 
         var zh: String {
             switch self {
@@ -88,6 +89,13 @@ package enum OutcomeWords {
             case .satisfied: "满足："
             case .known: "已具备："
             case .notPaid: "结论不是予以支持，上述金额不予拨付"
+            case .notInForce: "评估日不在施行期内"
+            case .wouldFire: "若仍施行，本条会作出决定"
+            case .wouldNotFire: "若仍施行，本条也不会作出决定"
+            case .startsOn: "起施行"
+            case .endedBy: "已被替换或废止："
+            case .packages: "适用文件"
+            case .amendedValues: "采用的修订值"
             }
         }
 
@@ -125,6 +133,13 @@ package enum OutcomeWords {
             case .satisfied: "satisfied: "
             case .known: "known: "
             case .notPaid: "the case is not granted, so this amount is not paid"
+            case .notInForce: "not in force on the evaluation date"
+            case .wouldFire: "had it been in force, it would have decided"
+            case .wouldNotFire: "had it been in force, it would not have decided either"
+            case .startsOn: "is when it starts"
+            case .endedBy: "replaced or retired by "
+            case .packages: "Packages"
+            case .amendedValues: "Amended values used"
             }
         }
     }

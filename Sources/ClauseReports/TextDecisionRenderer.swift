@@ -20,6 +20,7 @@ package enum TextDecisionRenderer {
             out += "  [\(reason.cite) \(reason.clause)] \(text)\n"
         }
         for c in Justification.consequences(d, r) { out += "  \(c)\n" }
+        if let ban = d.registryBan { out += "  \(RegistryBanText.sentence(ban, lang: lang))\n" }
         for m in d.missing { out += "  \(r.word(.missingPrefix))\(r.missingFact(m))\n" }
         return out
     }
@@ -45,6 +46,13 @@ package enum TextDecisionRenderer {
 
         line(j.title)
         line("\(r.word(.version)) \(j.version) · \(r.word(.digest)) \(j.digest) · \(r.word(.evaluatedOn)) \(j.asOf)")
+        if d.packages.count > 1 {
+            // Which notices took part (第十七条): the base and each amendment in force.
+            let names = d.packages.map { p in
+                "\(p.id) \(p.version)" + (p.effective.map { zh ? "（\($0.iso) 起）" : " (from \($0.iso))" } ?? "")
+            }
+            line("\(r.word(.packages))\(colon)\(names.joined(separator: zh ? "；" : "; "))")
+        }
         line(header(d, r))
         if !j.reasons.isEmpty {
             line()
@@ -60,6 +68,11 @@ package enum TextDecisionRenderer {
             line()
             line(r.word(.consequences))
             for c in j.consequences { line(c, 1) }
+        }
+        if let ban = d.registryBan {
+            line()
+            line(RegistryBanText.title(lang))
+            line(RegistryBanText.sentence(ban, lang: lang), 1)
         }
         if !j.missing.isEmpty {
             line()

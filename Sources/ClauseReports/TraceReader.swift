@@ -141,10 +141,19 @@ package struct TraceReader: Sendable {
 
     /// `合规投入 ¥380,000.00`: the label (or the text as written) and the value.
     package func term(_ node: TraceNode) -> String {
-        let v = value(node)
+        let v = value(node) + origin(node)
         if let l = label(node) { return "\(l) \(v)" }
         if node.text == v { return v }
         return "\(TraceReader.oneLine(node.text)) \(v)"
+    }
+
+    /// `（2025-07-01 起依 shenyang-2025-notice 第…）` for a value an amendment set; empty otherwise.
+    package func origin(_ node: TraceNode) -> String {
+        guard let o = node.origin else { return "" }
+        let parts = o.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
+        guard parts.count == 3 else { return "" }
+        let cite = policy.clause(parts[2])?.cite ?? parts[2]
+        return lang == .zh ? "（\(parts[0]) 起依 \(parts[1]) \(cite)）" : " (from \(parts[0]) under \(parts[1]), \(cite))"
     }
 
     /// `支出类别 = 施工建设`.

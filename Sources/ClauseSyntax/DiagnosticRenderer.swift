@@ -24,7 +24,7 @@ package struct DiagnosticRenderer: Sendable {
     private func header(_ range: SourceRange, _ severity: Diagnostic.Severity, _ message: String) -> String {
         let place: String
         if let file = range.file {
-            place = "\(file.path):\(range.start.line):\(range.start.column): "
+            place = "\(file.path):\(range.start.line + file.lineOffset):\(range.start.column): "
         } else {
             place = ""
         }

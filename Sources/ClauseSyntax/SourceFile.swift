@@ -6,12 +6,16 @@ package final class SourceFile: Sendable {
     /// The path as the user gave it; diagnostics print it unchanged.
     package let path: String
     package let text: String
+    /// Lines before this text in the file it came from: a case read from line 17 of a JSON Lines
+    /// file has 16, so diagnostics name line 17 while ranges stay relative to the text.
+    package let lineOffset: Int
     /// Start offsets (in `text.unicodeScalars`) of each line, computed once on demand.
     private let lineStarts: [String.UnicodeScalarView.Index]
 
-    package init(path: String, text: String) {
+    package init(path: String, text: String, lineOffset: Int = 0) {
         self.path = path
         self.text = text
+        self.lineOffset = lineOffset
         var starts = [text.unicodeScalars.startIndex]
         var i = text.unicodeScalars.startIndex
         while i < text.unicodeScalars.endIndex {

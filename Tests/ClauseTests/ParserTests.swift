@@ -67,3 +67,16 @@ import Testing
         #expect(failure(String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000))?.message == "expression nested too deeply")
     }
 }
+
+@Suite struct SuggestionTests {
+    @Test func swapsOfNeighboursAreOneEdit() {
+        #expect(Suggestion.closest(to: "city_bureua", in: ["city_bureau", "district_bureau"]) == "city_bureau")
+        #expect(Suggestion.closest(to: "litle_giant", in: ["little_giant", "is_sme"]) == "little_giant")
+        #expect(Suggestion.closest(to: "sofware", in: ["software", "cloud"]) == "software")
+        #expect(Suggestion.closest(to: "zzz", in: ["software", "cloud"]) == nil)
+    }
+
+    @Test func tiesGoToTheAlphabeticallyFirst() {
+        #expect(Suggestion.closest(to: "art3", in: ["art2", "art1"]) == "art1")
+    }
+}

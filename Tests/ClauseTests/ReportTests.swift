@@ -52,7 +52,7 @@ import Testing
                       version: "2024.1", valid: nil, rounding: .halfUp, directory: "/tmp",
                       digest: "sha256:0123456789abcdef0123456789abcdef", clauses: clauses,
                       clauseIndex: Dictionary(uniqueKeysWithValues: clauses.enumerated().map { ($1.id, $0) }),
-                      enums: [items, categories], records: [root, project, expense], parameters: [], definitions: [], rules: [])
+                      enums: [items, categories], records: [root, project, expense], parameters: [], definitions: [], rules: [], packages: [])
     }()
 
     // MARK: - Decisions
@@ -146,7 +146,7 @@ import Testing
         let d = Self.decision(outcome: .granted, amount: Self.yuan(190_000), reasons: [Self.awardReason], rules: [Self.awardRule])
         let json = JSONDecisionRenderer.render(d, policy: Self.policy, lang: .zh)
         let expected = #"{"case":"SY-2024-T-0001","policy":"shenyang-sme-dx-fund","policy_digest":"sha256:0123456789abcdef0123456789abcdef","#
-            + #""policy_version":"2024.1","item":"transformation","as_of":"2024-11-05","outcome":"granted","amount":"190000.00","#
+            + #""policy_version":"2024.1","packages":[],"item":"transformation","as_of":"2024-11-05","outcome":"granted","amount":"190000.00","#
             + #""reasons":[{"clause":"art4.1","cite":"第四条第（一）项","rule":"transformation.amount","effect":"award","#
             + #""message":"按合规投入 ¥380,000.00 的 50% 补贴，最高不超过 ¥500,000.00"}],"#
             + #""consequences":{"clawback":"0.00","blacklisted_until":null},"missing":[],"#

@@ -49,6 +49,11 @@ package struct Decision: Sendable {
     package var rules: [RuleTrace]
     /// The definitions that were evaluated, with their values.
     package var definitions: [DefinitionTrace]
+    /// Every package that took part: the base and the amendments in force on the evaluation date.
+    package var packages: [PackageRef] = []
+    /// The ban that the store's registry supplied because the case did not state one; nil when
+    /// the case's own facts decided (always, without a store).
+    package var registryBan: RegistryBan? = nil
 }
 
 /// One rule's part in a decision.
@@ -62,6 +67,9 @@ package struct RuleTrace: Sendable {
         case fired
         /// Could not be decided: facts are missing.
         case pending
+        /// Not in force on the evaluation date (retired or replaced by an amendment, or not yet
+        /// effective); evaluated anyway so a reviewer sees whether it would have decided.
+        case notInForce = "not_in_force"
     }
     package var rule: String
     package var kind: Rule.Kind
@@ -76,6 +84,11 @@ package struct RuleTrace: Sendable {
     package var uncapped: Money?
     package var capped: Bool = false
     package var missing: [String] = []
+    /// For a rule not in force: whether it would have refused, awarded or flagged the case.
+    package var wouldFire: Bool? = nil
+    /// For a rule not in force: the amendment that ended it, or the date it starts.
+    package var endedBy: String? = nil
+    package var startsOn: CivilDate? = nil
     /// The expressions evaluated, with every sub-expression's value.
     package var steps: [TraceNode]
 }

@@ -107,7 +107,10 @@ package struct Evaluator {
             let dated = parameterValues[i]
             if t != nil {
                 x.label = policy.parameters[i].label
-                if dated.from != nil { x.origin = "\(dated.from!.iso) 起 (\(dated.clause))" }
+                // A value set by an amendment names the notice and the date it applies from.
+                if let from = dated.from, dated.packageID != policy.packages.first?.id {
+                    x.origin = "\(from.iso)|\(dated.packageID)|\(dated.clause)"
+                }
             }
             return .value(dated.value)
 

@@ -31,6 +31,16 @@ package enum Interpreter {
             case .success(let f): finding = f
             case .failure(let f): return .failure(f)
             }
+            if !rule.inForce(on: asOf) {
+                // Shown in the justification as not in force, with whether it would have decided.
+                if case .fired = finding { rt.wouldFire = true } else { rt.wouldFire = false }
+                rt.status = .notInForce
+                rt.endedBy = rule.until.flatMap { $0 <= asOf ? rule.endedBy : nil }
+                rt.startsOn = rule.from.flatMap { $0 > asOf ? $0 : nil }
+                rt.steps = steps ?? []
+                traces.append(rt)
+                continue
+            }
             switch finding {
             case .notApplicable: rt.status = .notApplicable
             case .passed: rt.status = .passed
@@ -124,7 +134,8 @@ package enum Interpreter {
         return .success(Decision(
             caseID: c.id, casePath: c.path, policyID: policy.id, policyTitle: policy.title, policyVersion: policy.version,
             policyDigest: policy.digest, item: item, asOf: asOf, outcome: outcome, amount: outcome == .granted ? amount : .zero,
-            reasons: reasons, consequences: consequences, missing: missing, rules: traces, definitions: definitions))
+            reasons: reasons, consequences: consequences, missing: missing, rules: traces, definitions: definitions,
+            packages: policy.packages(on: asOf)))
     }
 
     /// What one rule found, before the outcomes are combined.

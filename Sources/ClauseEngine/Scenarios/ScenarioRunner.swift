@@ -8,6 +8,8 @@ package struct ScenarioRunner {
         package var failures: [String]
         package var diagnostics: [Diagnostic]
         package var decision: Decision?
+        /// The policy the scenario ran under (with its amendments), for coverage.
+        package var policy: Policy? = nil
         package var passed: Bool { failures.isEmpty && diagnostics.isEmpty }
     }
 
@@ -33,7 +35,7 @@ package struct ScenarioRunner {
             case .failure(let f):
                 return Result(scenario: s, failures: ["evaluation failed: \(f.message)"], diagnostics: [], decision: nil)
             case .success(let d):
-                return Result(scenario: s, failures: compare(s.expect, d), diagnostics: [], decision: d)
+                return Result(scenario: s, failures: compare(s.expect, d), diagnostics: [], decision: d, policy: policy)
             }
         }
     }

@@ -40,4 +40,12 @@ package struct PackageFiles {
         let digest = "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
         return PackageFiles(directory: directory, documents: documents, digest: digest)
     }
+
+    /// One digest for a base package and its amendments, in order.
+    package static func combinedDigest(_ digests: [String]) -> String {
+        guard digests.count > 1 else { return digests.first ?? "" }
+        var hasher = SHA256()
+        hasher.update(data: Data(digests.joined(separator: "\n").utf8))
+        return "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+    }
 }

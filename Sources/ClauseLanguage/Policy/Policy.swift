@@ -21,10 +21,31 @@ package struct Policy: Sendable {
     package var parameters: [Parameter]
     package var definitions: [Definition]
     package var rules: [Rule]
+    /// The packages composed into this one: the base first, then each amendment in effective
+    /// order (第十七条: a newer notice applies from its date without editing the original).
+    package var packages: [PackageRef]
 
     package var caseSchema: RecordSchema { records[0] }
 
+    /// The packages in force on `date`: the base, and the amendments already effective.
+    package func packages(on date: CivilDate) -> [PackageRef] {
+        packages.filter { $0.effective.map { $0 <= date } ?? true }
+    }
+
     package func clause(_ id: String) -> Clause? { clauseIndex[id].map { clauses[$0] } }
+}
+
+/// One package that took part in a policy: its id, version, digest and, for an amendment, the
+/// date from which it applies.
+package struct PackageRef: Sendable, Hashable {
+    package var id: String
+    package var version: String
+    package var digest: String
+    package var directory: String
+    /// nil for the base package.
+    package var effective: CivilDate?
+    /// The package it amends (nil for the base).
+    package var amends: String?
 }
 
 /// One article or item of the source text, quoted verbatim so a reviewer never opens the PDF.
@@ -84,6 +105,8 @@ package struct Parameter: Sendable {
         package var value: Value
         package var clause: String
         package var source: String
+        /// The package (notice) that set this value.
+        package var packageID: String
     }
     package var name: String
     package var label: String
@@ -151,6 +174,18 @@ package struct Rule: Sendable {
     /// How many local slots evaluation needs (lets and aggregation elements).
     package var slotCount: Int
     package var range: SourceRange
+    /// The package that introduced the rule.
+    package var packageID: String
+    /// From when the rule applies (an amendment's effective date); nil: from the start.
+    package var from: CivilDate?
+    /// When it stopped applying (retired or replaced by an amendment), exclusive; nil: still.
+    package var until: CivilDate?
+    /// The amendment that retired or replaced it, for the justification.
+    package var endedBy: String?
+
+    package func inForce(on date: CivilDate) -> Bool {
+        (from.map { $0 <= date } ?? true) && (until.map { date < $0 } ?? true)
+    }
 }
 
 /// A message with `{expression}` holes, filled with values when a rule fires.

@@ -11,6 +11,17 @@ extension PolicyLoader {
                 continue
             }
             guard let p = access.mapping(value, "parameter '\(key.text)'") else { continue }
+            if isAmendment, let existing = parameters.firstIndex(where: { $0.name == key.text }) {
+                amendParameter(existing, key: key, p)
+                continue
+            }
+            if isAmendment, p["label"] == nil {
+                // Most likely a typo for a parameter of the base; a new one would have a label.
+                access.bag.error("amendment.unknown-parameter",
+                                 "no parameter '\(key.text)' in '\(base!.id)' to amend\(Suggestion.hint(key.text, parameters.map(\.name)))"
+                                     + " (a new parameter needs a label and a clause)", at: key.range)
+                continue
+            }
             access.checkKeys(p, allowed: allowed, required: ["label", "clause"], in: "parameter '\(key.text)'")
             if (p["value"] == nil) == (p["values"] == nil) {
                 access.bag.error("parameter.value", "parameter '\(key.text)' needs either 'value' or 'values' (dated)", at: key.range)
@@ -27,7 +38,7 @@ extension PolicyLoader {
             if let v = p["value"] {
                 guard let value = constant(v, type: type, what: "the value of '\(key.text)'") else { continue }
                 type = type ?? self.type(of: value)
-                dated.append(.init(from: nil, value: value, clause: clause, source: "\(v.range.file?.path ?? ""):\(v.range.start.line)"))
+                dated.append(.init(from: isAmendment ? effective : nil, value: value, clause: clause, source: location(v), packageID: packageID))
             } else if let vs = p["values"], let seq = access.sequence(vs, "the dated values of '\(key.text)'") {
                 for item in seq.items {
                     guard let im = access.mapping(item, "a dated value") else { continue }
@@ -39,7 +50,7 @@ extension PolicyLoader {
                         access.bag.error("parameter.order", "dated values must be in order of their 'from' dates", at: im.range)
                     }
                     let c = im["clause"].flatMap { clauseReference($0) } ?? clause
-                    dated.append(.init(from: from, value: value, clause: c, source: "\(im.range.file?.path ?? ""):\(im.range.start.line)"))
+                    dated.append(.init(from: from, value: value, clause: c, source: location(im), packageID: packageID))
                 }
             }
             guard let type, !dated.isEmpty else {
@@ -60,12 +71,17 @@ extension PolicyLoader {
                     access.bag.error("name.invalid", "'\(key.text)' is not a name: use letters, digits and '_'", at: key.range)
                     continue
                 }
-                definitionState[key.text] = .unchecked(definitionNodes.count)
+                if definitionState[key.text] != nil {
+                    access.bag.error("amendment.definition", "definition '\(key.text)' exists in the amended package: give the new one another name",
+                                     at: key.range)
+                    continue
+                }
+                definitionState[key.text] = .unchecked(definitions.count)
                 definitionNodes.append((key.text, key, value))
                 definitions.append(nil)
             }
         }
-        checker.definitionNames = definitionNodes.map(\.name)
+        checker.definitionNames = definitions.compactMap { $0?.name } + definitionNodes.map(\.name)
         checker.definition = { [unowned self] name in self.resolveDefinition(name) }
         for d in definitionNodes { _ = resolveDefinition(d.name) }
     }
@@ -77,12 +93,13 @@ extension PolicyLoader {
         case nil: return nil
         case .done(let i, let t)?: return (i, t)
         case .checking(let i)?:
-            access.bag.error("definition.cycle", "definition '\(name)' depends on itself", at: definitionNodes[i].key.range)
+            access.bag.error("definition.cycle", "definition '\(name)' depends on itself",
+                             at: definitionNodes[i - (definitions.count - definitionNodes.count)].key.range)
             definitionState[name] = .done(i, nil)
             return (i, nil)
         case .unchecked(let i)?:
             definitionState[name] = .checking(i)
-            let (_, key, node) = definitionNodes[i]
+            let (_, key, node) = definitionNodes[i - (definitions.count - definitionNodes.count)]
             var type: ValueType?
             if let m = access.mapping(node, "definition '\(name)'") {
                 access.checkKeys(m, allowed: ["label", "label_en", "clause", "type", "expr", "description"], required: ["label", "expr"],

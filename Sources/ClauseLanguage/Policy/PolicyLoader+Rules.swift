@@ -5,15 +5,16 @@ import ClauseSyntax
 extension PolicyLoader {
     static let ruleKinds: [Rule.Kind] = [.refuseWhen, .require, .needs, .award, .reviewWhen]
     static let ruleKeys = ["id", "clause", "label", "for", "let", "cap", "clawback", "ban_until", "say", "say_en", "fix", "fix_en",
-                           "description"] + ruleKinds.map(\.rawValue)
+                           "description", "replaces"] + ruleKinds.map(\.rawValue)
 
     func readRules(_ node: YAMLNode?, at fallback: SourceRange) {
         guard let node else {
+            if isAmendment { return }
             access.bag.error("policy.no-rules", "the package has no rules: add a 'rules' section", at: fallback)
             return
         }
         guard let seq = access.sequence(node, "'rules'") else { return }
-        var seen: [String: SourceRange] = [:]
+        var seen: [String: SourceRange] = Dictionary(rules.map { ($0.id, $0.range) }, uniquingKeysWith: { a, _ in a })
         for item in seq.items {
             guard let m = access.mapping(item, "a rule") else { continue }
             // Ids are checked even for rules with other errors, so every problem shows in one run.
@@ -25,7 +26,20 @@ extension PolicyLoader {
                     seen[id.text] = id.range
                 }
             }
-            if let rule = readRule(m) { rules.append(rule) }
+            guard var rule = readRule(m) else { continue }
+            rule.packageID = packageID
+            rule.from = effective
+            if let r = m["replaces"] {
+                guard isAmendment else {
+                    access.bag.error("amendment.replaces", "only an amendment (a package with 'amends:') can replace rules", at: r.range)
+                    continue
+                }
+                if let s = access.scalar(r, "a rule id"), let i = replaceRule(s) {
+                    rules.insert(rule, at: i + 1)
+                    continue
+                }
+            }
+            rules.append(rule)
         }
     }
 
@@ -117,7 +131,7 @@ extension PolicyLoader {
         return Rule(id: id, kind: kind, clauses: clauses, label: access.text(m, "label", what), applies: applies, lets: lets,
                     main: main, needs: needs, cap: cap, clawback: clawback, banUntil: banUntil,
                     say: say ?? MessageTemplate(parts: []), sayEn: sayEn, fix: fix, fixEn: fixEn, slotCount: checker.slotCount,
-                    range: range)
+                    range: range, packageID: packageID, from: nil, until: nil, endedBy: nil)
     }
 
     /// A message with `{expression}` holes; each hole is checked like any expression.

@@ -1,11 +1,12 @@
 import ClauseSyntax
+import Foundation
 
 /// Loads a policy package folder into a checked `Policy`, collecting every problem in every file
 /// before giving up, so policy staff fix them all in one pass.
 package final class PolicyLoader {
     /// The top-level keys a package file may hold; metadata keys only in policy.yaml.
-    static let sections = ["clauses", "enums", "facts", "parameters", "definitions", "rules"]
-    static let metadata = ["policy", "title", "title_en", "version", "valid", "rounding", "source", "description"]
+    static let sections = ["clauses", "enums", "facts", "parameters", "definitions", "rules", "retire"]
+    static let metadata = ["policy", "title", "title_en", "version", "valid", "rounding", "source", "description", "amends", "effective"]
 
     var access = NodeAccess()
     var checker: ExpressionChecker!
@@ -18,6 +19,11 @@ package final class PolicyLoader {
     var definitions: [Definition?] = []
     var definitionState: [String: DefinitionState] = [:]
     var rules: [Rule] = []
+    /// The package being amended, when this one is an amendment (第十七条).
+    var base: Policy?
+    /// This package's id, and for an amendment its effective date.
+    var packageID = ""
+    var effective: CivilDate?
 
     enum DefinitionState {
         case unchecked(Int)
@@ -35,8 +41,29 @@ package final class PolicyLoader {
         }
     }
 
-    package static func load(_ directory: String) -> Result {
-        PolicyLoader().load(directory)
+    /// Loads a package; an amending package (`amends:`) is loaded on top of `base`, which the
+    /// caller found by that id (see `PolicyRepository`).
+    package static func load(_ directory: String, base: Policy? = nil) -> Result {
+        let loader = PolicyLoader()
+        if let base { loader.seed(from: base) }
+        return loader.load(directory)
+    }
+
+    /// What a package says about itself before it is loaded: its id, and what it amends from when.
+    package struct Header: Sendable {
+        package var id: String
+        package var amends: String?
+        package var effective: CivilDate?
+    }
+
+    package static func header(_ directory: String) -> Header? {
+        var bag = DiagnosticBag()
+        let (_, root) = YAMLReader.read(path: (directory as NSString).appendingPathComponent("policy.yaml"), into: &bag)
+        guard case .mapping(let m)? = root, case .scalar(let id)? = m["policy"] else { return nil }
+        var h = Header(id: id.text)
+        if case .scalar(let a)? = m["amends"] { h.amends = a.text }
+        if case .scalar(let e)? = m["effective"] { h.effective = CivilDate(iso: Substring(e.text)) }
+        return h
     }
 
     private func load(_ directory: String) -> Result {
@@ -60,13 +87,25 @@ package final class PolicyLoader {
         }
         var policy: Policy?
         if let meta {
+            readAmendmentHeader(meta)
             readClauses(sectionNodes["clauses"]?.node)
-            readEnums(sectionNodes["enums"]?.node)
-            readFacts(sectionNodes["facts"]?.node, at: meta.range)
+            if base == nil {
+                readEnums(sectionNodes["enums"]?.node)
+                readFacts(sectionNodes["facts"]?.node, at: meta.range)
+            } else {
+                for key in ["enums", "facts"] {
+                    if let k = sectionNodes[key]?.key {
+                        access.bag.error("amendment.schema", "an amendment cannot change '\(key)': the case schema belongs to the base package",
+                                         at: k.range)
+                    }
+                }
+            }
             checker = ExpressionChecker(names: TypeNames(enums: enums, records: records))
+            for (i, p) in parameters.enumerated() { checker.parameters[p.name] = (i, p.type) }
             readParameters(sectionNodes["parameters"]?.node)
             readDefinitions(sectionNodes["definitions"]?.node)
             readRules(sectionNodes["rules"]?.node, at: meta.range)
+            readRetirements(sectionNodes["retire"]?.node)
             access.bag.append(contentsOf: checker.bag)
             policy = readMetadata(meta, directory: directory, digest: files.digest)
         }
@@ -94,11 +133,26 @@ package final class PolicyLoader {
                                  at: s.range)
             }
         }
+        let version = access.text(m, "version", "policy.yaml") ?? ""
+        let ref = PackageRef(id: id, version: version, digest: digest, directory: directory, effective: effective, amends: base?.id)
+        if let base {
+            // The composed policy keeps the base's identity; its digest covers every package in it.
+            var composed = base
+            composed.valid = valid.map { Period(start: base.valid?.start ?? $0.start, end: $0.end) } ?? base.valid
+            composed.clauses = clauses
+            composed.clauseIndex = clauseIndex
+            composed.parameters = parameters
+            composed.definitions = definitions.compactMap { $0 }
+            composed.rules = rules
+            composed.packages = base.packages + [ref]
+            composed.digest = PackageFiles.combinedDigest(composed.packages.map(\.digest))
+            return composed
+        }
         return Policy(
             id: id, title: access.text(m, "title", "policy.yaml") ?? "", titleEn: access.text(m, "title_en", "policy.yaml"),
-            version: access.text(m, "version", "policy.yaml") ?? "", valid: valid, rounding: rounding,
+            version: version, valid: valid, rounding: rounding,
             directory: directory, digest: digest, clauses: clauses, clauseIndex: clauseIndex, enums: enums, records: records,
-            parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules)
+            parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules, packages: [ref])
     }
 
     /// A date scalar in YAML (`2024-01-01`), strictly.
@@ -128,6 +182,11 @@ package final class PolicyLoader {
         guard let node, let m = access.mapping(node, "'clauses'") else { return }
         for (key, value) in m.entries {
             guard let c = access.mapping(value, "clause '\(key.text)'") else { continue }
+            if let existing = clauseIndex[key.text] {
+                access.bag.error("clause.duplicate", "clause '\(key.text)' is already in the clause table", at: key.range,
+                                 notes: [.init(message: "first defined here", range: clauses[existing].range)])
+                continue
+            }
             access.checkKeys(c, allowed: ["cite", "title", "text"], required: ["cite", "text"], in: "clause '\(key.text)'")
             if !PolicyLoader.isIdentifierPath(key.text) {
                 access.bag.error("clause.id", "clause id '\(key.text)' should be like art4.1 or plan.5", at: key.range)

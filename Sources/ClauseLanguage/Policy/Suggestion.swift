@@ -19,9 +19,12 @@ package enum Suggestion {
         closest(to: word, in: candidates).map { "; did you mean '\($0)'?" } ?? ""
     }
 
-    private static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
+    /// Optimal string alignment distance: insertions, deletions, substitutions, and a swap of two
+    /// neighbours (liitle → little, bureua → bureau) each count as one edit.
+    static func distance(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Int {
         if a.isEmpty { return b.count }
         if b.isEmpty { return a.count }
+        var twoAgo = [Int](repeating: 0, count: b.count + 1)
         var previous = Array(0...b.count)
         var current = [Int](repeating: 0, count: b.count + 1)
         for i in 1...a.count {
@@ -29,12 +32,11 @@ package enum Suggestion {
             for j in 1...b.count {
                 let cost = a[i - 1] == b[j - 1] ? 0 : 1
                 current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
-                // A swap of neighbours (liitle → little) counts as one edit.
                 if i > 1, j > 1, a[i - 1] == b[j - 2], a[i - 2] == b[j - 1] {
-                    current[j] = min(current[j], previous[j - 2 < 0 ? 0 : j - 1] )
+                    current[j] = min(current[j], twoAgo[j - 2] + 1)
                 }
             }
-            swap(&previous, &current)
+            (twoAgo, previous, current) = (previous, current, twoAgo)
         }
         return previous[b.count]
     }

@@ -1,0 +1,124 @@
+import ClauseLanguage
+import ClauseSyntax
+import Dispatch
+import Foundation
+
+/// Decides a corpus of cases under a base and a proposed package and reports what changes: which
+/// cases, because of which rules, and the money, per item and per district.
+///
+/// A decision has changed when its outcome, amount or set of reason clauses differs (CONTRACT §4).
+/// Each case file is read once and typed by each package's schema; cases are decided on every core
+/// without traces, and results keep the input order.
+package struct ImpactDiff: Sendable {
+    package let base: Policy
+    package let proposed: Policy
+    package var asOf: CivilDate?
+
+    package init(base: Policy, proposed: Policy, asOf: CivilDate? = nil) {
+        self.base = base
+        self.proposed = proposed
+        self.asOf = asOf
+    }
+
+    /// What one case came to under one package.
+    package struct Side: Sendable, Equatable {
+        package var outcome: Decision.Outcome
+        package var amount: Money
+        /// Reason clause ids, each once, in decision order.
+        package var reasons: [String]
+
+        init(_ d: Decision) {
+            outcome = d.outcome
+            amount = d.amount
+            var seen = Set<String>()
+            reasons = d.reasons.map(\.clause).filter { seen.insert($0).inserted }
+        }
+
+        package static func == (a: Side, b: Side) -> Bool {
+            a.outcome == b.outcome && a.amount == b.amount && Set(a.reasons) == Set(b.reasons)
+        }
+    }
+
+    package struct Cause: Sendable, Hashable {
+        package var rule: String
+        package var clause: String
+    }
+
+    /// One case under both packages.
+    package struct Entry: Sendable {
+        package var caseID: String
+        package var path: String
+        package var item: String?
+        package var district: String?
+        package var base: Side
+        package var proposed: Side
+        package var causes: [Cause]
+        package var changed: Bool { base != proposed }
+    }
+
+    /// The result of one case file: decided under both, or the diagnostics that stopped it.
+    package enum CaseResult: Sendable {
+        case decided(Entry)
+        case failed([Diagnostic])
+    }
+
+    /// Decides every case in `paths`, in parallel, keeping the input order.
+    package func run(_ paths: [String]) -> [CaseResult] {
+        let results = Slots<CaseResult>(count: paths.count)
+        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
+            results.set(i, decide(path: paths[i]))
+        }
+        return results.values
+    }
+
+    package func decide(path: String) -> CaseResult {
+        var bag = DiagnosticBag()
+        let (_, root) = YAMLReader.read(path: path, into: &bag)
+        guard let root, !bag.hasErrors else { return .failed(bag.sorted) }
+        return decide(root: root, path: path)
+    }
+
+    package func decide(root: YAMLNode, path: String) -> CaseResult {
+        var bag = DiagnosticBag()
+        guard let b = CaseReader.read(root, path: path, policy: base, into: &bag),
+              let p = CaseReader.read(root, path: path, policy: proposed, into: &bag), !bag.hasErrors
+        else { return .failed(bag.sorted) }
+        switch (Interpreter.decide(b, policy: base, asOf: asOf, tracing: false),
+                Interpreter.decide(p, policy: proposed, asOf: asOf, tracing: false)) {
+        case (.success(let db), .success(let dp)):
+            return .decided(Entry(caseID: db.caseID, path: path, item: db.item, district: district(b, base),
+                                  base: Side(db), proposed: Side(dp), causes: ImpactDiff.causes(db, dp)))
+        case (.failure(let f), _), (_, .failure(let f)):
+            return .failed([Diagnostic(id: "eval.failed", f.message, at: root.range)])
+        }
+    }
+
+    /// The rules whose results differ between the two decisions: the cause, not just the effect.
+    package static func causes(_ a: Decision, _ b: Decision) -> [Cause] {
+        var before: [String: RuleTrace] = [:]
+        for r in a.rules { before[r.rule] = r }
+        var out: [Cause] = []
+        var seen = Set<String>()
+        func differs(_ x: RuleTrace?, _ y: RuleTrace?) -> Bool {
+            guard let x, let y else { return (x ?? y).map { $0.status == .fired || $0.status == .pending } ?? false }
+            return x.status != y.status || x.amount != y.amount || x.missing != y.missing
+        }
+        for r in b.rules where differs(before[r.rule], r) && seen.insert(r.rule).inserted {
+            out.append(Cause(rule: r.rule, clause: r.clauses.first ?? ""))
+        }
+        let after = Set(b.rules.map(\.rule))
+        for r in a.rules where !after.contains(r.rule) && differs(r, nil) && seen.insert(r.rule).inserted {
+            out.append(Cause(rule: r.rule, clause: r.clauses.first ?? ""))
+        }
+        return out
+    }
+
+    /// The applicant's district label, for the per-district totals (nil when the schema has none).
+    private func district(_ c: CaseFile, _ policy: Policy) -> String? {
+        guard let a = policy.caseSchema.index["applicant"], case .record(let fields)? = c.facts[a],
+              case .record(let r) = policy.caseSchema.fields[a].type.unwrapped,
+              let d = policy.records[r].index["district"], case .enumCase(let t, let k)? = fields[d]
+        else { return nil }
+        return policy.enums[t].cases[k].label
+    }
+}
