@@ -14,8 +14,9 @@ extension ClauseCommand {
         var packages: [String] = []
 
         func run() throws {
-            let dirs = packages.isEmpty ? PolicyRepository().index().values.sorted() : packages
-            if dirs.isEmpty {
+            let workflowPaths = WorkflowChecks.paths(among: packages)
+            let dirs = packages.isEmpty ? PolicyRepository().index().values.sorted() : packages.filter { !workflowPaths.contains($0) }
+            if dirs.isEmpty && workflowPaths.isEmpty {
                 Output.error("error: no policy packages found\n")
                 throw ExitCode(1)
             }
@@ -41,6 +42,7 @@ extension ClauseCommand {
                                + "\(p.definitions.count) definitions, \(p.rules.count) rules, \(scenarioCount) scenarios\n")
                 }
             }
+            if !WorkflowChecks.check(workflowPaths) { failed = true }
             if failed { throw ExitCode(1) }
         }
     }

@@ -22,11 +22,19 @@ extension ClauseCommand {
         @Flag(help: "Print the full justification of each selected scenario's decision.")
         var explain = false
 
+        @Flag(help: "Report which rules and clauses the scenarios saw both deciding and not deciding.")
+        var coverage = false
+
+        @Option(name: .customLong("min-coverage"), help: "Fail when a package's rule coverage is below PCT percent (implies --coverage).")
+        var minCoverage: Double?
+
         func run() throws {
-            let roots = paths.isEmpty ? ["Policies"] : paths
+            let roots = paths.isEmpty ? ["Policies"] + WorkflowTests.defaultRoots() : paths
             let runner = ScenarioRunner(repository: PolicyRepository())
             var passed = 0, failed = 0
+            var ruleCoverage = RuleCoverage()
             for file in roots.flatMap(ScenarioFiles.under) {
+                if WorkflowTests.run(file, name: name, verbose: verbose, passed: &passed, failed: &failed) { continue }
                 var bag = DiagnosticBag()
                 let scenarios = ScenarioReader.read(path: file, into: &bag)
                 if bag.hasErrors {
@@ -36,6 +44,7 @@ extension ClauseCommand {
                 }
                 for s in scenarios where name == nil || s.name == name {
                     let r = runner.run(s)
+                    if let d = r.decision, let p = r.policy { ruleCoverage.record(d, under: p) }
                     if r.passed {
                         passed += 1
                         if verbose { Output.out("ok   \(s.name)\n") }
@@ -54,8 +63,18 @@ extension ClauseCommand {
                     }
                 }
             }
+            var belowMinimum = false
+            if coverage || minCoverage != nil {
+                Output.out(CoverageRenderer.text(ruleCoverage))
+                if let minCoverage {
+                    for p in ruleCoverage.policies where p.percent < minCoverage {
+                        Output.out("coverage of \(p.name) is \(CoverageRenderer.percent(p.percent)), below --min-coverage \(CoverageRenderer.percent(minCoverage))\n")
+                        belowMinimum = true
+                    }
+                }
+            }
             Output.out("\(passed) passed, \(failed) failed\n")
-            if failed > 0 { throw ExitCode(1) }
+            if failed > 0 || belowMinimum { throw ExitCode(1) }
         }
     }
 }

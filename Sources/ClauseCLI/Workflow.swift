@@ -1,0 +1,177 @@
+import ArgumentParser
+import ClauseEngine
+import ClauseLanguage
+import ClauseReports
+import ClauseSyntax
+import ClauseWorkflows
+
+/// How replays are printed.
+package enum WorkflowFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
+    case text, json
+}
+
+/// Options shared by the workflow commands.
+package struct WorkflowOptions: ParsableArguments {
+    @Option(help: "Output format: text or json (one object per line, CONTRACT §5).")
+    var format: WorkflowFormat = .text
+
+    @Option(help: "Language of the text: zh (default) or en.")
+    var lang: Lang = .zh
+
+    @Option(help: "Folder of workflow files (default: ./Workflows, or the folders in CLAUSE_WORKFLOW_PATH).")
+    var workflows: String?
+
+    @Option(name: .customLong("as-of"), help: "Judge deadlines that have not been met as of this date YYYY-MM-DD.")
+    var asOf: String?
+
+    package init() {}
+
+    func asOfDate() throws -> CivilDate? {
+        guard let asOf else { return nil }
+        guard let d = CivilDate(iso: Substring(asOf)) else { throw ValidationError("--as-of '\(asOf)' is not a date: write YYYY-MM-DD") }
+        return d
+    }
+
+    func session() -> WorkflowSession {
+        let repository = PolicyRepository()
+        let roots = workflows.map { [$0] } ?? WorkflowCatalog.defaultRoots()
+        return WorkflowSession(repository: repository, catalog: WorkflowCatalog.load(roots: roots, repository: repository))
+    }
+
+    /// Replays every case, printing diagnostics for those that cannot be; true when all could be.
+    func replays(_ cases: [String], _ each: (CaseReplay) -> Void) throws -> Bool {
+        let asOf = try asOfDate()
+        let session = session()
+        var ok = true
+        for path in CaseLoader.expand(cases) {
+            switch session.replay(path: path, asOf: asOf, lang: lang) {
+            case .failure(let e):
+                Output.diagnostics(e.diagnostics)
+                ok = false
+            case .success(let r): each(r)
+            }
+        }
+        return ok
+    }
+}
+
+extension ClauseCommand {
+    /// `clause workflow status|next|check`: replay case histories over the workflows of their policy.
+    struct Workflow: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "workflow",
+            abstract: "Replay case histories over the workflows (application, review, acceptance, payment, changes, fraud).",
+            subcommands: [Status.self, Next.self, Check.self])
+
+        /// `clause workflow status CASE…`: where each case stands, the steps taken, the violations.
+        struct Status: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Show where each case stands, each step with its clause, and every violation.")
+            @OptionGroup var options: WorkflowOptions
+            @Argument(help: "Case files with a history, or folders of them.") var cases: [String]
+
+            func run() throws {
+                var first = true
+                let ok = try options.replays(cases) { r in
+                    Output.out(options.format == .json ? WorkflowJSON.render(r, lang: options.lang) + "\n"
+                               : (first ? "" : "\n") + ReplayText.render(r, lang: options.lang))
+                    first = false
+                }
+                if !ok { throw ExitCode(1) }
+            }
+        }
+
+        /// `clause workflow next CASE --as ROLE`: what one role may do now.
+        struct Next: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Show what a role may do next on a case.")
+            @OptionGroup var options: WorkflowOptions
+            @Argument(help: "A case file with a history.") var file: String
+            @Option(name: .customLong("as"), help: "The role: enterprise, district_bureau, city_bureau, third_party.") var role: String
+
+            func run() throws {
+                var unknown: String?
+                let ok = try options.replays([file]) { r in
+                    guard let entry = r.next.first(where: { $0.role.name == role }) else {
+                        unknown = "unknown role '\(role)'\(Suggestion.hint(role, r.next.map(\.role.name)))"
+                        return
+                    }
+                    if options.format == .json {
+                        var w = JSONWriter()
+                        w.beginObject()
+                        w.field("case", r.caseID)
+                        w.field("state", r.state.name)
+                        w.field("role", role)
+                        w.field("next", strings: entry.events.map(\.name))
+                        w.endObject()
+                        Output.out(w.output + "\n")
+                    } else {
+                        let zh = options.lang == .zh
+                        Output.out("\(r.caseID)  \(zh ? "状态：" : "state: ")\(zh ? r.state.label : (r.state.labelEn ?? r.state.name))\n")
+                        if entry.events.isEmpty { Output.out(zh ? "  \(entry.role.label)当前无可办理事项\n" : "  nothing for \(role) to do\n") }
+                        for e in entry.events {
+                            let cite = r.policy.clause(e.clause)?.cite ?? e.clause
+                            Output.out("  \(e.name)  \(zh ? e.label : (e.labelEn ?? e.label))  (\(cite))\n")
+                        }
+                    }
+                }
+                if let unknown { throw ValidationError(unknown) }
+                if !ok { throw ExitCode(1) }
+            }
+        }
+
+        /// `clause workflow check CASE…`: every violation; exit status 1 when there is any.
+        struct Check: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Report every violation in each case's history; exit 1 when there is any.")
+            @OptionGroup var options: WorkflowOptions
+            @Argument(help: "Case files with a history, or folders of them.") var cases: [String]
+
+            func run() throws {
+                var violated = false
+                var first = true
+                let ok = try options.replays(cases) { r in
+                    violated = violated || !r.violations.isEmpty
+                    Output.out(options.format == .json ? WorkflowJSON.render(r, lang: options.lang) + "\n"
+                               : (first ? "" : "\n") + ReplayText.render(r, lang: options.lang, steps: false))
+                    first = false
+                }
+                if violated || !ok { throw ExitCode(1) }
+            }
+        }
+    }
+}
+
+/// The JSON of CONTRACT §5, one object per case; `kind`, `states` and `effects` are additions.
+enum WorkflowJSON {
+    static func render(_ r: CaseReplay, lang: Lang) -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("case", r.caseID)
+        w.field("state", r.state.name)
+        w.key("violations")
+        w.beginArray()
+        for v in r.violations {
+            w.beginObject()
+            w.field("clause", v.clause)
+            w.key("event")
+            if let i = v.event { w.int(i) } else { w.null() }
+            w.field("message", lang == .zh ? v.message : v.messageEn)
+            w.field("kind", v.kind.rawValue)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("next")
+        w.beginObject()
+        for (role, events) in r.next { w.field(role.name, strings: events.map(\.name)) }
+        w.endObject()
+        w.key("states")
+        w.beginObject()
+        for (m, s) in r.states { w.field(m, s.name) }
+        w.endObject()
+        w.key("effects")
+        w.beginObject()
+        w.field("clawback", r.clawback.plain)
+        w.field("blacklisted_until", r.banUntil?.iso)
+        w.endObject()
+        w.endObject()
+        return w.output
+    }
+}

@@ -1,0 +1,64 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseSyntax
+
+/// What replaying a case's history found: where it stands, each step with its clause and the
+/// values its guard saw, every violation, what each role may do next, and the effects.
+package struct CaseReplay: Sendable {
+    /// One transition taken.
+    package struct Step: Sendable {
+        package var index: Int
+        package var event: String
+        package var on: CivilDate
+        package var machine: String
+        package var from: String
+        package var to: String
+        package var clause: String
+        package var guardText: String?
+        /// The facts the guard read, as `name = value` (in the language asked for).
+        package var guardValues: [(text: String, value: String)]
+        /// Whether the guard held (true when there is no guard).
+        package var guardHeld: Bool
+    }
+
+    package struct Violation: Sendable {
+        package enum Kind: String, Sendable, CaseIterable {
+            /// The event is not possible in the machine's state (paying before acceptance,
+            /// carrying out a change before it is filed).
+            case notAllowed = "not_allowed"
+            /// The actor does not have a role that may take the event.
+            case role
+            /// The transition's guard does not hold (a reviewer outside the applicant's district).
+            case guardFailed = "guard"
+            /// Anything after a final state.
+            case afterFinal = "after_final"
+            /// An event later than its deadline, or not there by `--as-of`.
+            case deadline
+        }
+        package var kind: Kind
+        package var clause: String
+        /// Index in the history; nil for a deadline that passed without the event.
+        package var event: Int?
+        package var message: String
+        package var messageEn: String
+    }
+
+    /// A deadline still running: the event has not happened and the date has not passed.
+    package struct Pending: Sendable {
+        package var deadline: Deadline
+        package var due: CivilDate
+    }
+
+    package var caseID: String
+    package var policy: Policy
+    /// The main machine's state, or the state that closed the case.
+    package var state: WorkflowState
+    package var states: [(machine: String, state: WorkflowState)]
+    package var steps: [Step]
+    package var violations: [Violation]
+    /// For each role, in declaration order, the events it may take now.
+    package var next: [(role: WorkflowRole, events: [WorkflowEvent])]
+    package var clawback: Money
+    package var banUntil: CivilDate?
+    package var pending: [Pending]
+}

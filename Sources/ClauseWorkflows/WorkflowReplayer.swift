@@ -1,0 +1,202 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseSyntax
+
+/// Replays a history over the machines of its policy. Never stops at the first violation: each
+/// event is judged, flagged if need be, and the replay goes on.
+///
+/// When the state has a transition for the event but the actor lacks the role or the guard fails,
+/// the transition is still followed after flagging it: the history records what was done (the
+/// review was passed, the money went out), and following it keeps later events from being
+/// flagged again for the same fault. When the state has no transition for the event, the state
+/// stays as it was.
+package struct WorkflowReplayer {
+    package let machines: [Workflow]
+    package let policy: Policy
+    package let lang: Lang
+
+    package init(machines: [Workflow], policy: Policy, lang: Lang = .zh) {
+        self.machines = machines
+        self.policy = policy
+        self.lang = lang
+    }
+
+    /// - Parameter decisionAt: the policy's decision as it stood at an event (facts that later
+    ///   events record left out).
+    package func replay(caseID: String, facts: [Value?], history: [HistoryEvent], decisionAt: (HistoryEvent) -> Decision?,
+                        asOf: CivilDate?) -> CaseReplay {
+        var current = machines.map(\.initial)
+        var closedBy: (machine: Int, state: Int)?
+        var steps: [CaseReplay.Step] = []
+        var violations: [CaseReplay.Violation] = []
+        var clawback = Money.zero
+        var banUntil: CivilDate?
+        let roles = HistoryReader.roles(machines)
+
+        func flag(_ kind: CaseReplay.Violation.Kind, _ clause: String, _ index: Int?, _ zh: String, _ en: String) {
+            violations.append(CaseReplay.Violation(kind: kind, clause: clause, event: index, message: zh, messageEn: en))
+        }
+
+        for e in history {
+            guard let m = machines.firstIndex(where: { $0.event(e.event) != nil }), let event = machines[m].event(e.event) else { continue }
+            let w = machines[m]
+            let head = "\(e.on.iso) \(event.label)"
+            let headEn = "\(e.on.iso) \(e.event)"
+            if let c = closedBy {
+                let s = machines[c.machine].states[c.state]
+                flag(.afterFinal, s.clause, e.index, "\(head)：案件已于「\(s.label)」终结，其后不得再办理",
+                     "\(headEn): the case was closed in '\(s.labelEn ?? s.name)'; nothing may follow")
+                continue
+            }
+            let state = w.states[current[m]]
+            if state.isFinal {
+                flag(.afterFinal, state.clause, e.index, "\(head)：「\(state.label)」为终结状态，其后不得再办理",
+                     "\(headEn): '\(state.labelEn ?? state.name)' is final; nothing may follow")
+                continue
+            }
+            let candidates = w.transitions.filter { $0.event == e.event && $0.from.contains(current[m]) }
+            guard !candidates.isEmpty else {
+                let needed = Set(w.transitions.filter { $0.event == e.event }.flatMap(\.from)).sorted().map { w.states[$0] }
+                let why = event.outOfOrder.map { "（\($0)）" } ?? ""
+                let whyEn = event.outOfOrderEn.map { " (\($0))" } ?? ""
+                flag(.notAllowed, event.clause, e.index,
+                     "\(head)：在「\(state.label)」状态下不得办理\(why)，须处于" + needed.map { "「\($0.label)」" }.joined(separator: "或"),
+                     "\(headEn): not allowed in '\(state.labelEn ?? state.name)'\(whyEn); it needs "
+                     + needed.map { "'\($0.labelEn ?? $0.name)'" }.joined(separator: " or "))
+                continue
+            }
+            let byRole = candidates.filter { $0.roles.contains(e.actor.role) }
+            let actorLabel = roles.first { $0.name == e.actor.role }
+            var chosen: Transition
+            var held = true
+            var shown: [(text: String, value: String)] = []
+            if byRole.isEmpty {
+                chosen = candidates[0]
+                let allowed = Set(candidates.flatMap(\.roles))
+                let names = roles.filter { allowed.contains($0.name) }
+                flag(.role, chosen.clause, e.index,
+                     "\(head)：由\(actorLabel?.label ?? e.actor.role)办理，但只能由" + names.map(\.label).joined(separator: "或") + "办理",
+                     "\(headEn): done by \(e.actor.role), but only \(names.map(\.name).joined(separator: " or ")) may do it")
+            } else {
+                chosen = byRole[0]
+                var firstFailure: (Transition, [(text: String, value: String)], [(text: String, value: String)])?
+                var found = false
+                for t in byRole {
+                    let (ok, zhValues, enValues) = evaluateGuard(t, facts: facts, event: e, decision: decisionAt(e))
+                    if ok {
+                        chosen = t
+                        shown = lang == .zh ? zhValues : enValues
+                        found = true
+                        break
+                    }
+                    if firstFailure == nil { firstFailure = (t, zhValues, enValues) }
+                }
+                if !found, let (t, zhValues, enValues) = firstFailure {
+                    chosen = t
+                    held = false
+                    shown = lang == .zh ? zhValues : enValues
+                    let g = t.guardExpr?.text ?? ""
+                    flag(.guardFailed, t.clause, e.index,
+                         "\(head)：不满足条件 \(g)（" + zhValues.map { "\($0.text) = \($0.value)" }.joined(separator: "，") + "）",
+                         "\(headEn): the condition \(g) does not hold (" + enValues.map { "\($0.text) = \($0.value)" }.joined(separator: ", ") + ")")
+                }
+            }
+            let from = current[m]
+            current[m] = chosen.to
+            steps.append(CaseReplay.Step(index: e.index, event: e.event, on: e.on, machine: w.id, from: w.states[from].name,
+                                     to: w.states[chosen.to].name, clause: chosen.clause, guardText: chosen.guardExpr?.text,
+                                     guardValues: shown, guardHeld: held))
+            for effect in chosen.effects {
+                var ev = Evaluator(policy: chosen.scope.policy, facts: chosen.scope.facts(facts, e, decision: decisionAt(e)),
+                                   asOf: e.on, tracing: false)
+                var none: [TraceNode]? = nil
+                switch (effect.kind, ev.eval(effect.expr, &none)) {
+                case (.clawback, .value(.money(let x))): clawback = clawback.adding(x) ?? clawback
+                case (.banUntil, .value(.date(let d))): banUntil = max(banUntil ?? d, d)
+                default: break
+                }
+            }
+            if w.states[chosen.to].closesCase { closedBy = (m, chosen.to) }
+        }
+
+        var pending: [CaseReplay.Pending] = []
+        for (m, w) in machines.enumerated() {
+            for d in w.deadlines {
+                var start: HistoryEvent?
+                if let after = d.after {
+                    guard let s = history.first(where: { $0.event == after }) else { continue }
+                    if let p = d.during, !p.contains(s.on) { continue }
+                    start = s
+                }
+                guard let due = d.by ?? start.flatMap({ s in d.within.flatMap { s.on.adding($0) } }) else { continue }
+                let event = w.event(d.event)
+                let label = event?.label ?? d.event
+                if let hit = history.first(where: { $0.event == d.event && $0.index > (start?.index ?? -1) }) {
+                    if hit.on > due {
+                        flag(.deadline, d.clause, hit.index, "\(hit.on.iso) \(label)：晚于期限 \(due.iso)（\(d.label)）",
+                             "\(hit.on.iso) \(d.event): later than the deadline \(due.iso) (\(d.labelEn ?? d.label))")
+                    }
+                } else if closedBy == nil && !w.states[current[m]].isFinal {
+                    if let asOf, asOf > due {
+                        flag(.deadline, d.clause, nil, "截至 \(asOf.iso) 仍未\(label)，期限为 \(due.iso)（\(d.label)）",
+                             "by \(asOf.iso) '\(d.event)' has not happened; the deadline was \(due.iso) (\(d.labelEn ?? d.label))")
+                    } else {
+                        pending.append(CaseReplay.Pending(deadline: d, due: due))
+                    }
+                }
+            }
+        }
+        // Violations in history order; those that belong to no event (a deadline passed) last.
+        let ordered = violations.enumerated().sorted { a, b in
+            let x = a.element.event ?? Int.max, y = b.element.event ?? Int.max
+            return x != y ? x < y : a.offset < b.offset
+        }.map(\.element)
+
+        var next: [(role: WorkflowRole, events: [WorkflowEvent])] = []
+        for role in roles {
+            var events: [WorkflowEvent] = []
+            if closedBy == nil {
+                for (m, w) in machines.enumerated() where !w.states[current[m]].isFinal {
+                    for t in w.transitions where t.from.contains(current[m]) && t.roles.contains(role.name) {
+                        if let e = w.event(t.event), !events.contains(where: { $0.name == e.name }) { events.append(e) }
+                    }
+                }
+            }
+            next.append((role, events))
+        }
+        let main = closedBy.map { machines[$0.machine].states[$0.state] } ?? machines[0].states[current[0]]
+        return CaseReplay(caseID: caseID, policy: policy, state: main,
+                      states: machines.enumerated().map { ($0.element.id, $0.element.states[current[$0.offset]]) },
+                      steps: steps, violations: ordered, next: next, clawback: clawback, banUntil: banUntil, pending: pending)
+    }
+
+    /// Whether `t`'s guard holds for `e`, and the values of the facts it read (zh and en).
+    func evaluateGuard(_ t: Transition, facts: [Value?], event e: HistoryEvent, decision: Decision?)
+        -> (Bool, [(text: String, value: String)], [(text: String, value: String)])
+    {
+        guard let g = t.guardExpr else { return (true, [], []) }
+        var ev = Evaluator(policy: t.scope.policy, facts: t.scope.facts(facts, e, decision: decision), asOf: e.on, tracing: true)
+        var trace: [TraceNode]? = []
+        let outcome = ev.eval(g, &trace)
+        var leaves: [TraceNode] = []
+        func collect(_ n: TraceNode) {
+            if n.children.isEmpty {
+                if !leaves.contains(where: { $0.text == n.text }) { leaves.append(n) }
+            } else {
+                n.children.forEach(collect)
+            }
+        }
+        trace?.forEach(collect)
+        func shown(_ l: Lang) -> [(text: String, value: String)] {
+            let text = ValueText(policy: t.scope.policy, lang: l)
+            return leaves.map { n in
+                switch n.result {
+                case .value(let v): (n.text, text.format(v, n.type))
+                case .missing: (n.text, l == .zh ? "未知" : "unknown")
+                }
+            }
+        }
+        if case .value(.bool(true)) = outcome { return (true, shown(.zh), shown(.en)) }
+        return (false, shown(.zh), shown(.en))
+    }
+}

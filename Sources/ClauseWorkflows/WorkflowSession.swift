@@ -1,0 +1,66 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseSyntax
+
+/// Loads a case, its policy's workflows and its history, decides it, and replays the history:
+/// the one path that the commands and the scenarios share.
+package final class WorkflowSession {
+    package let repository: PolicyRepository
+    package let catalog: WorkflowCatalog
+
+    package init(repository: PolicyRepository, catalog: WorkflowCatalog) {
+        self.repository = repository
+        self.catalog = catalog
+    }
+
+    package func replay(path: String, asOf: CivilDate? = nil, lang: Lang = .zh) -> Result<CaseReplay, DiagnosticsError> {
+        var bag = DiagnosticBag()
+        let (_, root) = YAMLReader.read(path: path, into: &bag)
+        guard let root, !bag.hasErrors else { return .failure(DiagnosticsError(bag.sorted)) }
+        return replay(root: root, path: path, asOf: asOf, lang: lang)
+    }
+
+    package func replay(root: YAMLNode, path: String, asOf: CivilDate? = nil, lang: Lang = .zh) -> Result<CaseReplay, DiagnosticsError> {
+        guard catalog.diagnostics.allSatisfy({ $0.severity != .error }) else { return .failure(DiagnosticsError(catalog.diagnostics)) }
+        switch CaseLoader(repository: repository).load(root: root, path: path) {
+        case .failed(let ds):
+            return .failure(DiagnosticsError(ds))
+        case .ready(let c, let policy):
+            let machines = catalog.machines(for: policy.id)
+            var bag = DiagnosticBag()
+            if machines.isEmpty {
+                let at = caseRange(root)
+                bag.error("workflow.none", "no workflow for policy '\(policy.id)': put one under Workflows/ or give --workflows", at: at)
+                return .failure(DiagnosticsError(bag.sorted))
+            }
+            guard let history = HistoryReader.read(root, policy: policy, machines: machines, into: &bag), !bag.hasErrors else {
+                return .failure(DiagnosticsError(bag.sorted))
+            }
+            let recorded = machines.flatMap(\.recordedBy)
+            var cache: [[String]: Decision?] = [:]
+            let whole = try? Interpreter.decide(c, policy: policy, tracing: false).get()
+            let loader = CaseLoader(repository: repository)
+            func decisionAt(_ e: HistoryEvent) -> Decision? {
+                // Facts whose recording event comes later in the history are left out (their default).
+                let later = recorded.filter { r in !history.contains { $0.event == r.event && $0.index <= e.index } }.map(\.fact)
+                if later.isEmpty { return whole }
+                if let d = cache[later] { return d }
+                var node = root
+                for f in later { node = (try? CasePatch.set(node, path: f, to: nil)) ?? node }
+                var d: Decision?
+                if case .ready(let pc, let pp) = loader.load(root: node, path: path) {
+                    d = try? Interpreter.decide(pc, policy: pp, tracing: false).get()
+                }
+                cache[later] = d
+                return d
+            }
+            let replayer = WorkflowReplayer(machines: machines, policy: policy, lang: lang)
+            return .success(replayer.replay(caseID: c.id, facts: c.facts, history: history, decisionAt: decisionAt, asOf: asOf))
+        }
+    }
+
+    private func caseRange(_ root: YAMLNode) -> SourceRange {
+        if case .mapping(let m) = root, let p = m["policy"] { return p.range }
+        return root.range
+    }
+}
