@@ -15,6 +15,7 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(
@@ -32,15 +33,24 @@ let package = Package(
             dependencies: ["ClauseLanguage"]
         ),
         .target(name: "ClauseReports", dependencies: ["ClauseEngine"]),
+        .target(name: "ClauseWorkflows", dependencies: ["ClauseEngine"]),
+        .target(
+            name: "ClauseStore",
+            dependencies: [
+                "ClauseEngine", "ClauseReports", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "Crypto", package: "swift-crypto"),
+            ]
+        ),
         .target(
             name: "ClauseCLI",
-            dependencies: ["ClauseReports", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ClauseReports", "ClauseStore", "ClauseWorkflows", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "clause", dependencies: ["ClauseCLI"]),
         .testTarget(name: "ClauseSyntaxTests", dependencies: ["ClauseSyntax"]),
         .testTarget(
             name: "ClauseTests",
-            dependencies: ["ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseReports", "ClauseCLI"],
+            dependencies: ["ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseReports", "ClauseCLI", "ClauseStore", "ClauseWorkflows",
+                           .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"]
         ),
     ]

@@ -5,7 +5,7 @@ package struct ClauseCommand: ParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "clause",
         abstract: "Decide government subsidy cases under policy encoded in YAML, with clause-level justifications.",
-        subcommands: [Evaluate.self, Explain.self, Check.self, Test.self]
+        subcommands: [Evaluate.self, Explain.self, Check.self, Test.self, Diff.self, Record.self, Why.self, Replay.self, Bans.self, Workflow.self]
     )
 
     package init() {}

@@ -3,6 +3,7 @@ import ClauseEngine
 import ClauseLanguage
 import ClauseSyntax
 import ClauseReports
+import ClauseStore
 
 extension ClauseCommand {
     /// `clause evaluate CASE…`: decide each case; bad files are reported and the rest still decided.
@@ -12,16 +13,25 @@ extension ClauseCommand {
 
         @OptionGroup var options: DecisionOptions
 
+        @Flag(help: "Record each decision in the record store (see 'clause record'); the registry's bans apply.")
+        var record = false
+
+        @OptionGroup var storeOptions: StoreOptions
+
         @Argument(help: "Case files (YAML or JSON) or folders of them.")
         var cases: [String]
 
         func run() throws {
             let asOf = try options.asOfDate()
             let session = DecisionSession(policy: options.policy)
+            // With --record or --store the store is in use: its ban registry applies, and with --record each decision is kept.
+            let registry = record || storeOptions.store != nil
+                ? RecordingSession(store: try storeOptions.open(create: record), policy: options.policy, records: record) : nil
             var failed = false
             var first = true
             for path in CaseLoader.expand(cases) {
-                switch session.decide(path: path, asOf: asOf, tracing: options.format == .json) {
+                switch try StoreCommand.guarded({ try registry?.decide(path: path, asOf: asOf) })
+                    ?? session.decide(path: path, asOf: asOf, tracing: options.format == .json) {
                 case .failure(let ds):
                     Output.diagnostics(ds.diagnostics)
                     failed = true
@@ -35,6 +45,10 @@ extension ClauseCommand {
                     Output.out(rendered)
                     first = false
                 }
+            }
+            if let registry, record {
+                try StoreCommand.guarded { try registry.finish() }
+                Output.error("recorded \(registry.recorder.recorded) decision\(registry.recorder.recorded == 1 ? "" : "s") in \(registry.recorder.store.path)\n")
             }
             if failed { throw ExitCode(1) }
         }

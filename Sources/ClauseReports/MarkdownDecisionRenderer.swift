@@ -42,6 +42,12 @@ package enum MarkdownDecisionRenderer {
             line()
             for c in j.consequences { line("- \(inline(c))") }
         }
+        if let ban = d.registryBan {
+            line()
+            line("## \(RegistryBanText.title(lang))")
+            line()
+            line("- \(inline(RegistryBanText.sentence(ban, lang: lang)))")
+        }
         if !j.missing.isEmpty {
             line()
             line("## \(r.word(.missing))")

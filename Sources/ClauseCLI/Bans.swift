@@ -1,0 +1,65 @@
+import ArgumentParser
+import ClauseEngine
+import ClauseLanguage
+import ClauseStore
+
+extension ClauseCommand {
+    /// `clause bans list|show CODE`: the ban registry (第十三条) that recorded decisions keep.
+    struct Bans: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "The ban registry: bans registered by recorded 第十三条 decisions, by credit code.",
+            subcommands: [List.self, Show.self])
+
+        struct List: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "Every registered ban.")
+
+            @OptionGroup var storeOptions: StoreOptions
+
+            @Option(help: "Say whether each ban is in force on this date (default: today).")
+            var on: String?
+
+            func run() throws {
+                let on = try StoreCommand.date(on, option: "--on") ?? StoreCommand.today
+                let store = try storeOptions.open(create: false)
+                let bans = try StoreCommand.guarded { try store.bans() }
+                for b in bans { Output.out(Bans.line(b, on: on) + "\n") }
+                Output.out("\(bans.count) ban\(bans.count == 1 ? "" : "s") registered\n")
+            }
+        }
+
+        struct Show: ParsableCommand {
+            static let configuration = CommandConfiguration(abstract: "The bans of one credit code, and the decisions that they decided.")
+
+            @OptionGroup var storeOptions: StoreOptions
+
+            @Option(help: "Say whether each ban is in force on this date (default: today).")
+            var on: String?
+
+            @Argument(help: "The 统一社会信用代码 (credit code).")
+            var code: String
+
+            func run() throws {
+                let on = try StoreCommand.date(on, option: "--on") ?? StoreCommand.today
+                let store = try storeOptions.open(create: false)
+                try StoreCommand.guarded {
+                    let bans = try store.bans(creditCode: code)
+                    guard !bans.isEmpty else {
+                        Output.out("\(code): no ban registered\n")
+                        return
+                    }
+                    for b in bans {
+                        Output.out(Bans.line(b, on: on) + "\n")
+                        for r in try store.decisions(usingBanOf: b.decisionID) {
+                            Output.out("  applied to decision #\(r.id) \(r.caseID) (as of \(r.asOf.iso)): \(r.outcome)\n")
+                        }
+                    }
+                }
+            }
+        }
+
+        static func line(_ b: RegistryBan, on: CivilDate) -> String {
+            let state = b.from <= on && on <= b.through ? "in force" : (on < b.from ? "not yet in force" : "ended")
+            return "\(b.creditCode)  \(b.from.iso)..\(b.through.iso)  \(b.clause)  case \(b.caseID)  decision #\(b.decisionID)  \(state) on \(on.iso)"
+        }
+    }
+}

@@ -1,0 +1,50 @@
+import ArgumentParser
+import ClauseEngine
+import ClauseStore
+
+extension ClauseCommand {
+    /// `clause record CASE…`: decide each case and append the decision to the record store.
+    struct Record: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decide each case file and record the decision (with its case, rules and justification) in the record store.")
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        @Option(help: "The policy package folder that decides every case (default: by each case's 'policy:' id).")
+        var policy: String?
+
+        @Option(name: .customLong("as-of"), help: "Evaluation date YYYY-MM-DD (default: each case's applied_on).")
+        var asOf: String?
+
+        @Option(help: "Decisions committed per transaction.")
+        var batch = 1000
+
+        @Flag(help: "Print one line per recorded decision.")
+        var verbose = false
+
+        @Argument(help: "Case files (YAML or JSON) or folders of them.")
+        var cases: [String]
+
+        func run() throws {
+            let asOf = try StoreCommand.date(asOf, option: "--as-of")
+            let store = try storeOptions.open(create: true)
+            let session = RecordingSession(store: store, policy: policy, records: true, batchSize: batch)
+            var failed = 0
+            try StoreCommand.guarded {
+                for path in CaseLoader.expand(cases) {
+                    switch try session.decide(path: path, asOf: asOf) {
+                    case .failure(let ds):
+                        Output.diagnostics(ds.diagnostics)
+                        failed += 1
+                    case .success(let (d, _)):
+                        if verbose { Output.out("\(d.caseID) \(d.outcome.rawValue) \(d.amount.plain)\(d.registryBan == nil ? "" : " (ban from the registry)")\n") }
+                    }
+                }
+                try session.finish()
+            }
+            let n = session.recorder.recorded
+            Output.out("recorded \(n) decision\(n == 1 ? "" : "s") in \(store.path)\(failed > 0 ? "; \(failed) file\(failed == 1 ? "" : "s") not decided" : "")\n")
+            if failed > 0 { throw ExitCode(1) }
+        }
+    }
+}

@@ -1,0 +1,122 @@
+import ArgumentParser
+import ClauseEngine
+import ClauseLanguage
+import ClauseStore
+import Foundation
+
+extension ClauseCommand {
+    /// `clause replay [CASE_ID…|--all]`: the determinism check of recorded decisions.
+    struct Replay: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Decide recorded cases again on their recorded rules and report any that do not reproduce byte for byte.")
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        @Flag(help: "Every recorded decision.")
+        var all = false
+
+        @Flag(name: .customLong("with-current"), help: "Show what today's packages (./Policies or CLAUSE_POLICY_PATH) decide instead.")
+        var withCurrent = false
+
+        @Flag(help: "Print every decision, not only the ones that differ.")
+        var verbose = false
+
+        @Argument(help: "Case ids whose recorded decisions to replay.")
+        var caseIDs: [String] = []
+
+        func validate() throws {
+            if all == !caseIDs.isEmpty { throw ValidationError("name case ids to replay, or --all (not both)") }
+        }
+
+        func run() throws {
+            let store = try storeOptions.open(create: false)
+            try StoreCommand.guarded {
+                var ids: [Int64] = []
+                if all {
+                    ids = try store.allDecisionIDs()
+                } else {
+                    for c in caseIDs {
+                        let found = try store.decisions(caseID: c).map(\.id)
+                        if found.isEmpty { Output.error("warning: no decision recorded for case '\(c)'\n") }
+                        ids += found
+                    }
+                }
+                let replayer = try Replayer(store: store)
+                if withCurrent { try compareWithCurrent(ids, store: store, replayer: replayer) } else { try reproduce(ids, store: store, replayer: replayer) }
+            }
+        }
+
+        func reproduce(_ ids: [Int64], store: RecordStore, replayer: Replayer) throws {
+            var same = 0, differ = 0
+            for id in ids {
+                guard let r = try store.decision(id: id) else { continue }
+                switch try replayer.replay(r) {
+                case .success(let again) where again.reproduces:
+                    same += 1
+                    if verbose { Output.out("ok   #\(r.id) \(r.caseID)\n") }
+                case .success(let again):
+                    differ += 1
+                    Output.out("DIFF #\(r.id) \(r.caseID): recorded \(Self.summary(r)), now \(Self.summary(again.decision))\n")
+                    Output.out("     first difference at byte \(Self.firstDifference(r.json, again.json)) of the JSON line\n")
+                case .failure(let p):
+                    differ += 1
+                    Output.out("FAIL #\(r.id) \(r.caseID): \(p)\n")
+                }
+            }
+            Output.out("replayed \(same + differ) decision\(same + differ == 1 ? "" : "s"): \(same) reproduce, \(differ) differ\n")
+            if differ > 0 { throw ExitCode(1) }
+        }
+
+        func compareWithCurrent(_ ids: [Int64], store: RecordStore, replayer: Replayer) throws {
+            let repository = PolicyRepository()
+            var unchanged = 0, changed = 0, failed = 0
+            for id in ids {
+                guard let r = try store.decision(id: id) else { continue }
+                guard let today = repository.policy(for: r.policyID).policy else {
+                    failed += 1
+                    Output.out("FAIL #\(r.id) \(r.caseID): no package '\(r.policyID)' today\n")
+                    continue
+                }
+                switch try replayer.decide(r, policy: today) {
+                case .failure(let p):
+                    failed += 1
+                    Output.out("FAIL #\(r.id) \(r.caseID): \(p)\n")
+                case .success(let now):
+                    let d = now.decision
+                    let before = (r.outcome, r.amountFen, Set(Self.clauses(r.reasons)))
+                    if before == (d.outcome.rawValue, d.amount.fen, Set(d.reasons.map(\.clause))) {
+                        unchanged += 1
+                        if verbose { Output.out("same    #\(r.id) \(r.caseID): \(Self.summary(r))\n") }
+                    } else {
+                        changed += 1
+                        Output.out("CHANGED #\(r.id) \(r.caseID): recorded \(Self.summary(r)) (\(r.policyVersion)), today \(Self.summary(d)) (\(today.packages.map(\.version).joined(separator: "+")))\n")
+                    }
+                }
+            }
+            Output.out("compared \(unchanged + changed + failed) decision\(unchanged + changed + failed == 1 ? "" : "s") with today's packages: \(unchanged) unchanged, \(changed) changed\(failed > 0 ? ", \(failed) not decidable" : "")\n")
+        }
+
+        static func summary(_ r: RecordedDecision) -> String {
+            "\(r.outcome) \(Money(fen: r.amountFen).plain) [\(clauses(r.reasons).joined(separator: ","))]"
+        }
+
+        static func summary(_ d: Decision) -> String {
+            "\(d.outcome.rawValue) \(d.amount.plain) [\(d.reasons.map(\.clause).joined(separator: ","))]"
+        }
+
+        /// The reason clauses of a recorded reasons array, in order, without repeats.
+        static func clauses(_ reasonsJSON: String) -> [String] {
+            let parsed = (try? JSONSerialization.jsonObject(with: Data(reasonsJSON.utf8))) as? [[String: Any]] ?? []
+            var seen: [String] = []
+            for r in parsed { if let c = r["clause"] as? String, !seen.contains(c) { seen.append(c) } }
+            return seen
+        }
+
+        static func firstDifference(_ a: String, _ b: String) -> Int {
+            let x = Array(a.utf8), y = Array(b.utf8)
+            var i = 0
+            while i < x.count, i < y.count, x[i] == y[i] { i += 1 }
+            return i
+        }
+    }
+}

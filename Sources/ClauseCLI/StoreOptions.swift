@@ -1,0 +1,51 @@
+import ArgumentParser
+import ClauseEngine
+import ClauseLanguage
+import ClauseStore
+import Foundation
+
+/// `--store PATH`: which record store a command uses (else `CLAUSE_STORE`, else
+/// `.clause/records.sqlite`).
+package struct StoreOptions: ParsableArguments {
+    @Option(help: "The decision record store (default: $CLAUSE_STORE, else .clause/records.sqlite).")
+    var store: String?
+
+    package init() {}
+
+    var path: String { StoreLocation.resolve(store) }
+
+    /// Opens the store; a missing store is an error unless `create`.
+    func open(create: Bool) throws -> RecordStore {
+        try StoreCommand.guarded { try RecordStore(path: path, create: create) }
+    }
+}
+
+/// How the store commands report the store's errors: one `error:` line and exit 1, never a
+/// stack trace; a problem in the file (the user's) reads differently from a bug in us.
+enum StoreCommand {
+    static func guarded<T>(_ body: () throws -> T) throws -> T {
+        do {
+            return try body()
+        } catch let e as StoreError {
+            Output.error("error: \(e)\n")
+            throw ExitCode(1)
+        } catch let e as StoreBug {
+            Output.error("error: \(e)\n")
+            throw ExitCode(1)
+        } catch let e as ExitCode {
+            throw e
+        } catch {
+            Output.error("error: record store: \(error)\n")
+            throw ExitCode(1)
+        }
+    }
+
+    /// Today, for saying whether a ban or a package is in force now.
+    static var today: CivilDate { CivilDate(days: Int32((Date().timeIntervalSince1970 / 86_400).rounded(.down))) }
+
+    static func date(_ text: String?, option: String) throws -> CivilDate? {
+        guard let text else { return nil }
+        guard let d = CivilDate(iso: Substring(text)) else { throw ValidationError("\(option) '\(text)' is not a date: write YYYY-MM-DD") }
+        return d
+    }
+}

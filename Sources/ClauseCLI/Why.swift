@@ -1,0 +1,112 @@
+import ArgumentParser
+import ClauseEngine
+import ClauseLanguage
+import ClauseReports
+import ClauseStore
+
+extension ClauseCommand {
+    /// `clause why CASE_ID`: the recorded decision of a case, as it was made.
+    ///
+    /// The decision is decided again from the recorded case text and the recorded package files,
+    /// and shown only when that reproduces the recorded JSON line byte for byte: the text is then
+    /// exactly what `explain` said when the decision was recorded, however the package and the
+    /// case file have changed since. A decision that no longer reproduces is shown as its
+    /// recorded JSON line, with a warning.
+    struct Why: ParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Show a recorded decision as it was made: its justification, its rules' versions, and whether they are still in force.")
+
+        @OptionGroup var storeOptions: StoreOptions
+
+        @Option(help: "Output format: text (the justification, as 'explain') or json (the recorded JSON line).")
+        var format: Format = .text
+
+        @Option(help: "Language of the text: zh (default) or en.")
+        var lang: Lang = .zh
+
+        @Flag(help: "Every recorded decision of the case, oldest first, not only the latest.")
+        var all = false
+
+        @Option(help: "The latest decision recorded on or before this date (YYYY-MM-DD, UTC).")
+        var at: String?
+
+        @Argument(help: "The case id (the case file's 'case:').")
+        var caseID: String
+
+        func run() throws {
+            let at = try StoreCommand.date(at, option: "--at")
+            let store = try storeOptions.open(create: false)
+            try StoreCommand.guarded {
+                var records = try store.decisions(caseID: caseID)
+                if let at { records = records.filter { String($0.recordedAt.prefix(10)) <= at.iso } }
+                if !all, let last = records.last { records = [last] }
+                guard !records.isEmpty else {
+                    Output.error("error: no decision recorded for case '\(caseID)'\(at.map { " on or before \($0.iso)" } ?? "") in \(store.path)\n")
+                    throw ExitCode(1)
+                }
+                let replayer = try Replayer(store: store)
+                let current = PolicyRepository()
+                var failed = false
+                for (i, r) in records.enumerated() {
+                    if format == .json {
+                        Output.out(r.json + "\n")
+                        continue
+                    }
+                    if i > 0 { Output.out(format == .markdown ? "\n---\n\n" : "\n") }
+                    Output.out(try header(r, store: store, current: current))
+                    switch try replayer.replay(r) {
+                    case .success(let again) where again.reproduces:
+                        switch format {
+                        case .markdown: Output.out(MarkdownDecisionRenderer.render(again.decision, policy: again.policy, lang: lang))
+                        default: Output.out(TextDecisionRenderer.render(again.decision, policy: again.policy, lang: lang, explain: true))
+                        }
+                    case .success:
+                        failed = true
+                        Output.error("warning: decision #\(r.id) does not reproduce on its recorded rules (see 'clause replay \(caseID)'); its recorded JSON follows\n")
+                        Output.out(r.json + "\n")
+                    case .failure(let p):
+                        failed = true
+                        Output.error("warning: decision #\(r.id) cannot be decided again: \(p); its recorded JSON follows\n")
+                        Output.out(r.json + "\n")
+                    }
+                }
+                if failed { throw ExitCode(1) }
+            }
+        }
+
+        /// Who recorded the decision and when, the case file, the packages that decided and
+        /// whether they are still the ones in force under ./Policies.
+        func header(_ r: RecordedDecision, store: RecordStore, current: PolicyRepository) throws -> String {
+            let zh = lang == .zh
+            var out = zh
+                ? "决定记录 #\(r.id) · 记录于 \(r.recordedAt) · 记录人 \(r.recordedBy) · clause \(r.clauseVersion)\n"
+                : "decision record #\(r.id) · recorded \(r.recordedAt) by \(r.recordedBy) · clause \(r.clauseVersion)\n"
+            out += zh ? "案件文件 \(r.casePath)（摘要 \(short(r.caseDigest))，按记录时原文）\n"
+                : "case file \(r.casePath) (digest \(short(r.caseDigest)), as recorded)\n"
+            let packages = try store.packages(decisionID: r.id)
+            let names = packages.map { "\($0.policyID) \($0.version) (\(short($0.digest)))\($0.role == "base" ? "" : zh ? " 修订" : " amendment")" }
+            out += (zh ? "作出决定的政策包：" : "decided by: ") + names.joined(separator: " + ") + "\n"
+            out += inForce(r, packages.map(\.digest), current: current) + "\n\n"
+            return out
+        }
+
+        func inForce(_ r: RecordedDecision, _ digests: [String], current: PolicyRepository) -> String {
+            let zh = lang == .zh
+            guard let now = current.policy(for: r.policyID).policy else {
+                return zh ? "现行：\(current.searchRoots.joined(separator: ", ")) 下已无政策包 \(r.policyID)"
+                    : "in force today: no package '\(r.policyID)' under \(current.searchRoots.joined(separator: ", "))"
+            }
+            if now.digest == r.policyDigest {
+                return zh ? "现行：仍然有效（\(now.directory) 与记录的规则完全相同）" : "in force today: yes (\(now.directory) holds exactly the recorded rules)"
+            }
+            let today = now.packages.map { "\($0.id) \($0.version) (\(short($0.digest)))" }.joined(separator: " + ")
+            let kept = now.packages.filter { digests.contains($0.digest) }.count
+            return zh ? "现行：已不是记录时的规则；现行为 \(today)\(kept > 0 ? "（其中 \(kept) 个包未变）" : "")"
+                : "in force today: no longer the recorded rules; today: \(today)\(kept > 0 ? " (\(kept) of them unchanged)" : "")"
+        }
+
+        func short(_ digest: String) -> String {
+            String(digest.replacingOccurrences(of: "sha256:", with: "").prefix(12))
+        }
+    }
+}

@@ -1,0 +1,177 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseReports
+import Crypto
+import ClauseSyntax
+import Foundation
+import GRDB
+
+/// Appends decisions to a store in batches.
+///
+/// Each batch is one immediate transaction holding, for every decision in it, the case text, the
+/// packages (once per digest), the decision, its package links and the ban it registers: a
+/// killed process leaves every committed batch whole and nothing of the batch it was writing.
+/// Batches make recording fast (one fsync-free WAL commit per `batchSize` decisions rather than
+/// per decision); a decision that registers a ban is committed at once, so the next case of the
+/// same applicant, even in the same run, sees the ban.
+package final class DecisionRecorder {
+    package let store: RecordStore
+    package let batchSize: Int
+    package let recordedBy: String
+    private var pending: [Pending] = []
+    /// Package digests known to be in the store already, and the files of those read this run.
+    private var storedPackages: Set<String> = []
+    private var packageTexts: [String: PackageTexts] = [:]
+    private let timestamp = ISO8601DateFormatter()
+    /// How many decisions this recorder has committed.
+    package private(set) var recorded = 0
+
+    struct PackageTexts {
+        var ref: PackageRef
+        var title: String
+        var files: [(name: String, text: String)]
+    }
+
+    struct Pending {
+        var caseID: String
+        var caseDigest: String
+        var caseText: String
+        var casePath: String
+        var decision: Decision
+        var packages: [PackageRef]
+        var reasons: String
+        var json: String
+        var recordedAt: String
+        var ban: (code: String, from: CivilDate, through: CivilDate, clause: String)?
+    }
+
+    package init(store: RecordStore, batchSize: Int = 1000, environment: [String: String] = ProcessInfo.processInfo.environment) {
+        self.store = store
+        self.batchSize = max(1, batchSize)
+        recordedBy = environment["CLAUSE_USER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+        timestamp.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+    }
+
+    /// The ban the registry holds for this case's applicant, when the case leaves the ban to its
+    /// default; nil otherwise.
+    package func registryBan(for c: CaseFile, policy: Policy, asOf: CivilDate?) throws -> RegistryBan? {
+        guard BanRegistry.caseLeavesBanOpen(c), let code = BanRegistry.creditCode(c, policy: policy),
+              let date = BanRegistry.evaluationDate(c, policy: policy, override: asOf) else { return nil }
+        return try store.registryBan(creditCode: code, asOf: date, excludingCase: c.id)
+    }
+
+    /// Queues one decision; commits when the batch is full or the decision registers a ban.
+    ///
+    /// - Parameters:
+    ///   - caseText: the case file exactly as read.
+    package func add(_ d: Decision, case c: CaseFile, caseText: String, policy: Policy) throws {
+        for ref in policy.packages where !storedPackages.contains(ref.digest) && packageTexts[ref.digest] == nil {
+            packageTexts[ref.digest] = try Self.readPackage(ref, title: policy.title)
+        }
+        let ban = BanRegistry.registration(of: d, case: c, policy: policy)
+        pending.append(Pending(
+            caseID: d.caseID, caseDigest: Self.digest(caseText), caseText: caseText, casePath: c.path, decision: d,
+            packages: policy.packages, reasons: Self.reasons(d), json: JSONDecisionRenderer.render(d, policy: policy, lang: .zh),
+            recordedAt: timestamp.string(from: Date()), ban: ban))
+        if pending.count >= batchSize || ban != nil { try flush() }
+    }
+
+    /// Commits what is queued.
+    package func flush() throws {
+        guard !pending.isEmpty else { return }
+        let batch = pending
+        var newlyStored: Set<String> = []
+        try store.write { db in
+            newlyStored = []
+            for p in batch { try insert(p, db, &newlyStored) }
+        }
+        storedPackages.formUnion(newlyStored)
+        for digest in newlyStored { packageTexts[digest] = nil }
+        recorded += batch.count
+        pending = []
+    }
+
+    private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>) throws {
+        for ref in p.packages where !storedPackages.contains(ref.digest) && !newlyStored.contains(ref.digest) {
+            let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM packages WHERE digest = ?)", arguments: [ref.digest]) ?? false
+            if !exists {
+                guard let texts = packageTexts[ref.digest] else { throw StoreBug("package \(ref.digest) was not read before recording") }
+                try db.execute(sql: "INSERT INTO packages (digest, policy_id, version, title, stored_at) VALUES (?, ?, ?, ?, ?)",
+                               arguments: [ref.digest, ref.id, ref.version, texts.title, p.recordedAt])
+                let file = try db.cachedStatement(sql: "INSERT INTO package_files (digest, name, text) VALUES (?, ?, ?)")
+                for f in texts.files { try file.execute(arguments: [ref.digest, f.name, f.text]) }
+            }
+            newlyStored.insert(ref.digest)
+        }
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (digest, text) VALUES (?, ?)")
+            .execute(arguments: [p.caseDigest, p.caseText])
+        let d = p.decision
+        try db.cachedStatement(sql: """
+            INSERT INTO decisions (case_id, case_digest, case_path, policy_id, policy_digest, policy_version, item, as_of, outcome,
+                amount_fen, reasons, clawback_fen, blacklisted_until, registry_ban_decision, decision_json, clause_version,
+                recorded_at, recorded_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+            """).execute(arguments: [
+                d.caseID, p.caseDigest, p.casePath, d.policyID, d.policyDigest, d.policyVersion, d.item, d.asOf.iso, d.outcome.rawValue,
+                d.amount.fen, p.reasons, d.consequences.clawback.fen, d.consequences.blacklistedUntil?.iso, d.registryBan?.decisionID,
+                p.json, ClauseVersion.current, p.recordedAt, recordedBy,
+            ])
+        let id = db.lastInsertedRowID
+        let link = try db.cachedStatement(sql: "INSERT INTO decision_packages (decision_id, position, digest, role) VALUES (?, ?, ?, ?)")
+        for (i, ref) in p.packages.enumerated() {
+            try link.execute(arguments: [id, i, ref.digest, ref.amends == nil ? "base" : "amends"])
+        }
+        if let b = p.ban {
+            try db.execute(sql: "INSERT INTO bans (credit_code, from_date, through, clause, case_id, decision_id) VALUES (?, ?, ?, ?, ?, ?)",
+                           arguments: [b.code, b.from.iso, b.through.iso, b.clause, d.caseID, id])
+        }
+    }
+
+    /// A package's files as they are now; refused when they are not the ones that decided
+    /// (edited between deciding and recording), since the record would then lie. Every `*.yaml`
+    /// that the digest covers is kept, even one that holds no document.
+    static func readPackage(_ ref: PackageRef, title: String) throws -> PackageTexts {
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: ref.directory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        var files: [(name: String, text: String)] = []
+        var hasher = SHA256()
+        for name in names {
+            var bag = DiagnosticBag()
+            guard let file = YAMLReader.read(path: (ref.directory as NSString).appendingPathComponent(name), into: &bag).file else { continue }
+            hasher.update(data: Data(name.utf8))
+            hasher.update(data: Data([0]))
+            hasher.update(data: Data(file.text.utf8))
+            hasher.update(data: Data([0]))
+            files.append((name: name, text: file.text))
+        }
+        let digest = "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        guard digest == ref.digest else {
+            throw StoreError(.cannotOpen, path: ref.directory, "the policy package changed while its decisions were being recorded; record again")
+        }
+        return PackageTexts(ref: ref, title: title, files: files)
+    }
+
+    /// `sha256:` of a text's UTF-8 bytes.
+    package static func digest(_ text: String) -> String {
+        "sha256:" + SHA256.hash(data: Data(text.utf8)).map { String(format: "%02x", $0) }.joined()
+    }
+
+    /// The reasons as a JSON array, as they appear in the decision line.
+    static func reasons(_ d: Decision) -> String {
+        var w = JSONWriter()
+        w.beginArray()
+        for r in d.reasons {
+            w.beginObject()
+            w.field("clause", r.clause)
+            w.field("cite", r.cite)
+            w.field("rule", r.rule)
+            w.field("effect", r.effect.rawValue)
+            w.field("message", r.message)
+            w.endObject()
+        }
+        w.endArray()
+        return w.output
+    }
+}

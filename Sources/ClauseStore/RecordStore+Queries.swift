@@ -1,0 +1,93 @@
+import ClauseEngine
+import ClauseLanguage
+import GRDB
+
+/// What the reading commands (`why`, `replay`, `bans`) ask the store.
+extension RecordStore {
+    /// Every decision recorded for `caseID`, oldest first.
+    package func decisions(caseID: String) throws -> [RecordedDecision] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.case_id = ? ORDER BY d.id",
+                             arguments: [caseID]).map(RecordedDecision.init)
+        }
+    }
+
+    /// The ids of every decision, oldest first.
+    package func allDecisionIDs() throws -> [Int64] {
+        try read { db in try Int64.fetchAll(db, sql: "SELECT id FROM decisions ORDER BY id") }
+    }
+
+    package func decision(id: Int64) throws -> RecordedDecision? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.id = ?",
+                             arguments: [id]).map(RecordedDecision.init)
+        }
+    }
+
+    /// How many decisions the store holds.
+    package func decisionCount() throws -> Int {
+        try read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM decisions") ?? 0 }
+    }
+
+    /// A case file's text by its digest.
+    package func caseText(digest: String) throws -> String? {
+        try read { db in try String.fetchOne(db, sql: "SELECT text FROM cases WHERE digest = ?", arguments: [digest]) }
+    }
+
+    /// A package's files (name, text) by its digest, in name order.
+    package func packageFiles(digest: String) throws -> [(name: String, text: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT name, text FROM package_files WHERE digest = ? ORDER BY name", arguments: [digest])
+                .map { (name: $0["name"], text: $0["text"]) }
+        }
+    }
+
+    /// The packages that took part in a decision, in order, with their role and version.
+    package func packages(decisionID: Int64) throws -> [(digest: String, role: String, policyID: String, version: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT dp.digest, dp.role, p.policy_id, p.version FROM decision_packages dp JOIN packages p ON p.digest = dp.digest
+                WHERE dp.decision_id = ? ORDER BY dp.position
+                """, arguments: [decisionID])
+                .map { (digest: $0["digest"], role: $0["role"], policyID: $0["policy_id"], version: $0["version"]) }
+        }
+    }
+
+    /// The registry's bans, for one credit code or all, by code then first day.
+    package func bans(creditCode: String? = nil) throws -> [RegistryBan] {
+        try read { db in
+            let filter = creditCode == nil ? "" : "WHERE credit_code = ?"
+            let args: StatementArguments = creditCode.map { [$0] } ?? []
+            return try Row.fetchAll(db, sql: "SELECT * FROM bans \(filter) ORDER BY credit_code, from_date, id", arguments: args)
+                .compactMap(Self.ban)
+        }
+    }
+
+    /// The ban that a decision for `creditCode` evaluated on `asOf` must see: among the bans that
+    /// had begun by then and were caused by another case, the one that lasts longest.
+    package func registryBan(creditCode: String, asOf: CivilDate, excludingCase caseID: String) throws -> RegistryBan? {
+        try read { db in
+            try Row.fetchOne(db, sql: """
+                SELECT * FROM bans WHERE credit_code = ? AND from_date <= ? AND case_id <> ?
+                ORDER BY through DESC, id DESC LIMIT 1
+                """, arguments: [creditCode, asOf.iso, caseID]).flatMap(Self.ban)
+        }
+    }
+
+    static func ban(_ row: Row) -> RegistryBan? {
+        let f: String = row["from_date"], t: String = row["through"]
+        guard let from = CivilDate(iso: Substring(f)), let through = CivilDate(iso: Substring(t)) else { return nil }
+        return RegistryBan(creditCode: row["credit_code"], from: from, through: through, clause: row["clause"],
+                           caseID: row["case_id"], decisionID: row["decision_id"])
+    }
+}
+
+extension RecordStore {
+    /// The decisions that saw the ban registered by decision `banDecisionID`.
+    package func decisions(usingBanOf banDecisionID: Int64) throws -> [RecordedDecision] {
+        try read { db in
+            try Row.fetchAll(db, sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.registry_ban_decision = ? ORDER BY d.id",
+                             arguments: [banDecisionID]).map(RecordedDecision.init)
+        }
+    }
+}

@@ -1,0 +1,68 @@
+import ClauseEngine
+import ClauseLanguage
+import GRDB
+
+/// One decision as the store holds it: enough to show it, and to re-run it on exactly its rules.
+package struct RecordedDecision: Sendable {
+    package var id: Int64
+    package var caseID: String
+    package var caseDigest: String
+    package var casePath: String
+    package var policyID: String
+    package var policyDigest: String
+    package var policyVersion: String
+    package var item: String?
+    package var asOf: CivilDate
+    package var outcome: String
+    package var amountFen: Int64
+    package var reasons: String
+    package var clawbackFen: Int64
+    package var blacklistedUntil: String?
+    /// The ban that the registry supplied to this decision, re-applied when it is replayed.
+    package var registryBan: RegistryBan?
+    /// The JSON line of the decision (zh), trace included: the reference that replay compares with.
+    package var json: String
+    package var clauseVersion: String
+    package var recordedAt: String
+    package var recordedBy: String
+
+    static let columns = """
+        d.id, d.case_id, d.case_digest, d.case_path, d.policy_id, d.policy_digest, d.policy_version, d.item, d.as_of,
+        d.outcome, d.amount_fen, d.reasons, d.clawback_fen, d.blacklisted_until, d.decision_json, d.clause_version,
+        d.recorded_at, d.recorded_by,
+        b.credit_code AS ban_code, b.from_date AS ban_from, b.through AS ban_through, b.clause AS ban_clause,
+        b.case_id AS ban_case, b.decision_id AS ban_decision
+        """
+    static let from = "decisions d LEFT JOIN bans b ON b.decision_id = d.registry_ban_decision"
+
+    init(row: Row) throws {
+        id = row["id"]
+        caseID = row["case_id"]
+        caseDigest = row["case_digest"]
+        casePath = row["case_path"]
+        policyID = row["policy_id"]
+        policyDigest = row["policy_digest"]
+        policyVersion = row["policy_version"]
+        item = row["item"]
+        let asOfText: String = row["as_of"]
+        guard let d = CivilDate(iso: Substring(asOfText)) else { throw StoreBug("decision #\(id) has an as_of that is not a date: \(asOfText)") }
+        asOf = d
+        outcome = row["outcome"]
+        amountFen = row["amount_fen"]
+        reasons = row["reasons"]
+        clawbackFen = row["clawback_fen"]
+        blacklistedUntil = row["blacklisted_until"]
+        json = row["decision_json"]
+        clauseVersion = row["clause_version"]
+        recordedAt = row["recorded_at"]
+        recordedBy = row["recorded_by"]
+        if let code: String = row["ban_code"] {
+            let f: String = row["ban_from"], t: String = row["ban_through"]
+            guard let from = CivilDate(iso: Substring(f)), let through = CivilDate(iso: Substring(t)) else {
+                throw StoreBug("the ban used by decision #\(id) has dates that are not dates")
+            }
+            registryBan = RegistryBan(creditCode: code, from: from, through: through, clause: row["ban_clause"],
+                                      caseID: row["ban_case"], decisionID: row["ban_decision"])
+        }
+    }
+}

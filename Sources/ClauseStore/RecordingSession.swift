@@ -1,0 +1,43 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseSyntax
+
+/// Decides case files with the store in use: the registry's bans are seen by the rules, and,
+/// when recording, each decision is appended to the store.
+package final class RecordingSession {
+    package let loader: CaseLoader
+    package let recorder: DecisionRecorder
+    /// False for `evaluate --store` without `--record`: bans are read, nothing is written.
+    package let records: Bool
+
+    package init(store: RecordStore, policy: String?, records: Bool, batchSize: Int = 1000) {
+        loader = CaseLoader(repository: PolicyRepository(explicit: policy))
+        recorder = DecisionRecorder(store: store, batchSize: batchSize)
+        self.records = records
+    }
+
+    /// Decides one case file (recording it when recording); diagnostics for a file that cannot
+    /// be decided, which is then not recorded.
+    ///
+    /// - Throws: store errors only; a bad case file is a `.failure`, not a throw.
+    package func decide(path: String, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
+        let (loaded, text) = loader.loadKeepingText(path: path)
+        switch loaded {
+        case .failed(let ds): return .failure(DiagnosticsError(ds))
+        case .ready(var c, let policy):
+            let ban = try recorder.registryBan(for: c, policy: policy, asOf: asOf)
+            if let ban { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
+            switch Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true) {
+            case .failure(let f):
+                return .failure(DiagnosticsError([Diagnostic(id: "eval.failed", f.message, at: c.root.range)]))
+            case .success(var d):
+                d.registryBan = ban
+                if records, let text { try recorder.add(d, case: c, caseText: text, policy: policy) }
+                return .success((d, policy))
+            }
+        }
+    }
+
+    /// Commits the last batch.
+    package func finish() throws { try recorder.flush() }
+}

@@ -1,0 +1,106 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseReports
+import ClauseSyntax
+import Foundation
+
+/// Re-decides recorded decisions on exactly their recorded rules and case text.
+///
+/// Each recorded package is written back, file by file, into a temporary folder and loaded from
+/// there (a base package first, then each amendment on it, in the recorded order); the case is
+/// read from its recorded text under its recorded path; the ban the registry supplied, if any, is
+/// supplied again; the evaluation date is the recorded one. The decision's JSON line must then
+/// equal the recorded one byte for byte (DESIGN.md principle 7).
+package final class Replayer {
+    package let store: RecordStore
+    private let root: String
+    private var policies: [String: Result<Policy, ReplayProblem>] = [:]
+
+    /// Why a recorded decision could not be re-decided at all.
+    package struct ReplayProblem: Error, Sendable, CustomStringConvertible {
+        package var message: String
+        package var description: String { message }
+    }
+
+    /// A recorded decision decided again.
+    package struct Replayed {
+        package var record: RecordedDecision
+        package var decision: Decision
+        package var policy: Policy
+        package var json: String
+        package var reproduces: Bool { json == record.json }
+    }
+
+    package init(store: RecordStore) throws {
+        self.store = store
+        root = (NSTemporaryDirectory() as NSString).appendingPathComponent("clause-replay-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(atPath: root) }
+
+    /// The recorded decision decided again on its recorded packages.
+    package func replay(_ r: RecordedDecision) throws -> Result<Replayed, ReplayProblem> {
+        switch try policy(decisionID: r.id) {
+        case .failure(let p): return .failure(p)
+        case .success(let policy): return try decide(r, policy: policy)
+        }
+    }
+
+    /// The recorded case decided by `policy` instead (today's package), with the same evaluation
+    /// date and the same registry ban.
+    package func decide(_ r: RecordedDecision, policy: Policy) throws -> Result<Replayed, ReplayProblem> {
+        guard let text = try store.caseText(digest: r.caseDigest) else {
+            throw StoreBug("decision #\(r.id) cites case text \(r.caseDigest), which the store does not hold")
+        }
+        var bag = DiagnosticBag()
+        let file = SourceFile(path: r.casePath, text: text)
+        guard let tree = YAMLReader.read(file, into: &bag), !bag.hasErrors,
+              var c = CaseReader.read(tree, path: r.casePath, policy: policy, into: &bag), !bag.hasErrors else {
+            return .failure(ReplayProblem(message: "the recorded case no longer reads:\n" + DiagnosticRenderer().render(bag.sorted)))
+        }
+        if let ban = r.registryBan { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
+        switch Interpreter.decide(c, policy: policy, asOf: r.asOf, tracing: true) {
+        case .failure(let f): return .failure(ReplayProblem(message: "evaluation failed: \(f.message)"))
+        case .success(var d):
+            d.registryBan = r.registryBan
+            return .success(Replayed(record: r, decision: d, policy: policy, json: JSONDecisionRenderer.render(d, policy: policy, lang: .zh)))
+        }
+    }
+
+    /// The policy a decision was made by, rebuilt from the store (cached per set of packages).
+    func policy(decisionID: Int64) throws -> Result<Policy, ReplayProblem> {
+        let refs = try store.packages(decisionID: decisionID)
+        guard !refs.isEmpty else { throw StoreBug("decision #\(decisionID) names no policy package") }
+        let key = refs.map(\.digest).joined(separator: "+")
+        if let p = policies[key] { return p }
+        var result: Result<Policy, ReplayProblem>?
+        var composed: Policy?
+        for (i, ref) in refs.enumerated() {
+            let dir = try materialize(ref.digest, policyID: ref.policyID)
+            let loaded = PolicyLoader.load(dir, base: i == 0 ? nil : composed)
+            guard let p = loaded.policy else {
+                result = .failure(ReplayProblem(message: "the recorded package \(ref.policyID) \(ref.version) (\(ref.digest)) no longer loads:\n"
+                                                + DiagnosticRenderer().render(loaded.diagnostics)))
+                break
+            }
+            composed = p
+        }
+        let r = result ?? .success(composed!)
+        policies[key] = r
+        return r
+    }
+
+    /// Writes a package's recorded files into a folder of its own (once per digest).
+    private func materialize(_ digest: String, policyID: String) throws -> String {
+        let dir = (root as NSString).appendingPathComponent(String(digest.replacingOccurrences(of: "sha256:", with: "").prefix(16)))
+        if FileManager.default.fileExists(atPath: dir) { return dir }
+        let files = try store.packageFiles(digest: digest)
+        guard !files.isEmpty else { throw StoreBug("package \(digest) has no files in the store") }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for f in files {
+            try Data(f.text.utf8).write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent(f.name)))
+        }
+        return dir
+    }
+}

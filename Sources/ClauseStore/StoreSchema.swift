@@ -1,0 +1,87 @@
+import GRDB
+
+/// The store's tables, created and evolved by GRDB's migrator.
+///
+/// A store is recognised by its SQLite `application_id` ("CLRS"); a database without it that
+/// already has tables is someone else's and is refused rather than altered. A store that holds
+/// a migration this binary does not know was written by a newer `clause` and is refused too:
+/// reading it with an older idea of the schema could silently drop what it records.
+///
+/// Decisions are append-only: nothing here is ever updated or deleted. Package and case texts are
+/// content-addressed (keyed by their sha256 digest), stored once however many decisions cite them.
+package enum StoreSchema {
+    /// "CLRS" as a big-endian 32-bit integer.
+    package static let applicationID: Int32 = 0x434C_5253
+
+    package static var migrator: DatabaseMigrator {
+        var m = DatabaseMigrator()
+        m.registerMigration("v1-decisions") { db in
+            try db.execute(sql: "PRAGMA application_id = \(applicationID)")
+            try db.execute(sql: """
+                -- A policy package as it was when it decided: its metadata, and each *.yaml file
+                -- by name and text, so the package can be rebuilt in a folder and re-run.
+                CREATE TABLE packages (
+                    digest     TEXT PRIMARY KEY NOT NULL,   -- sha256:… over the files (PackageFiles)
+                    policy_id  TEXT NOT NULL,
+                    version    TEXT NOT NULL,
+                    title      TEXT NOT NULL,
+                    stored_at  TEXT NOT NULL
+                );
+                CREATE TABLE package_files (
+                    digest  TEXT NOT NULL REFERENCES packages(digest),
+                    name    TEXT NOT NULL,
+                    text    TEXT NOT NULL,
+                    PRIMARY KEY (digest, name)
+                ) WITHOUT ROWID;
+                -- A case file exactly as given.
+                CREATE TABLE cases (
+                    digest  TEXT PRIMARY KEY NOT NULL,      -- sha256:… of the text (UTF-8)
+                    text    TEXT NOT NULL
+                ) WITHOUT ROWID;
+                CREATE TABLE decisions (
+                    id                INTEGER PRIMARY KEY AUTOINCREMENT,
+                    case_id           TEXT NOT NULL,
+                    case_digest       TEXT NOT NULL REFERENCES cases(digest),
+                    case_path         TEXT NOT NULL,
+                    policy_id         TEXT NOT NULL,
+                    policy_digest     TEXT NOT NULL,    -- the decision's policy_digest: one package's, or a base and its amendments combined
+                    policy_version    TEXT NOT NULL,
+                    item              TEXT,
+                    as_of             TEXT NOT NULL,    -- the evaluation date (YYYY-MM-DD)
+                    outcome           TEXT NOT NULL,
+                    amount_fen        INTEGER NOT NULL,
+                    reasons           TEXT NOT NULL,    -- JSON array, as in the decision line
+                    clawback_fen      INTEGER NOT NULL,
+                    blacklisted_until TEXT,
+                    registry_ban_decision INTEGER REFERENCES decisions(id),  -- the ban the registry supplied
+                    decision_json     TEXT NOT NULL,    -- the whole JSON line (zh), trace included
+                    clause_version    TEXT NOT NULL,
+                    recorded_at       TEXT NOT NULL,    -- UTC, ISO 8601 with milliseconds
+                    recorded_by       TEXT NOT NULL
+                );
+                CREATE INDEX decisions_by_case ON decisions(case_id, id);
+                -- Every package that took part in a decision: today one that decides; an amending
+                -- package will add rows with role 'amends'.
+                CREATE TABLE decision_packages (
+                    decision_id  INTEGER NOT NULL REFERENCES decisions(id),
+                    position     INTEGER NOT NULL,
+                    digest       TEXT NOT NULL REFERENCES packages(digest),
+                    role         TEXT NOT NULL,
+                    PRIMARY KEY (decision_id, position)
+                ) WITHOUT ROWID;
+                -- 第十三条 bans registered by recorded decisions.
+                CREATE TABLE bans (
+                    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                    credit_code  TEXT NOT NULL,
+                    from_date    TEXT NOT NULL,
+                    through      TEXT NOT NULL,
+                    clause       TEXT NOT NULL,
+                    case_id      TEXT NOT NULL,
+                    decision_id  INTEGER NOT NULL UNIQUE REFERENCES decisions(id)
+                );
+                CREATE INDEX bans_by_code ON bans(credit_code, through);
+                """)
+        }
+        return m
+    }
+}
