@@ -3,7 +3,7 @@ import ClauseSyntax
 import Foundation
 
 /// Reads case files from disk and types them by their policy: the step before deciding.
-package struct CaseLoader {
+package struct CaseLoader: Sendable {
     package let repository: PolicyRepository
 
     package init(repository: PolicyRepository) { self.repository = repository }
@@ -15,12 +15,36 @@ package struct CaseLoader {
     }
 
     package func load(path: String) -> Loaded {
+        loadKeepingText(path: path).loaded
+    }
+
+    /// Like `load(path:)`, and also the file's text as read (nil when it could not be read), so a
+    /// decision record can keep the case exactly as it was given.
+    package func loadKeepingText(path: String) -> (loaded: Loaded, text: String?) {
+        let (loaded, file) = loadWithFile(path: path)
+        return (loaded, file?.text)
+    }
+
+    private func loadWithFile(path: String) -> (Loaded, SourceFile?) {
         var bag = DiagnosticBag()
         let (file, root) = YAMLReader.read(path: path, into: &bag)
         guard let root else {
             if !bag.hasErrors, let file {
                 bag.error("case.empty", "the file holds no case: expected a mapping with case, policy, item, applied_on…",
                           at: SourceRange(file: file, start: .init(line: 1, column: 1), end: .init(line: 1, column: 1)))
+            }
+            return (.failed(bag.sorted), file)
+        }
+        return (load(root: root, path: path, bag: bag), file)
+    }
+
+    /// A case given as text (a line of a JSON Lines stream).
+    package func load(text: String, path: String, lineOffset: Int = 0) -> Loaded {
+        var bag = DiagnosticBag()
+        let file = SourceFile(path: path, text: text, lineOffset: lineOffset)
+        guard let root = YAMLReader.read(file, into: &bag), !bag.hasErrors else {
+            if !bag.hasErrors {
+                bag.error("case.empty", "the line holds no case", at: SourceRange(file: file, start: .init(line: 1, column: 1), end: .init(line: 1, column: 1)))
             }
             return .failed(bag.sorted)
         }
