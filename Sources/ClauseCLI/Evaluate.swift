@@ -18,11 +18,22 @@ extension ClauseCommand {
 
         @OptionGroup var storeOptions: StoreOptions
 
+        @Option(help: "Read cases as JSON Lines, one case per line, from FILE or '-' (standard input).")
+        var jsonl: String?
+
         @Argument(help: "Case files (YAML or JSON) or folders of them.")
-        var cases: [String]
+        var cases: [String] = []
+
+        func validate() throws {
+            if cases.isEmpty && jsonl == nil { throw ValidationError("give case files or folders, or --jsonl FILE") }
+        }
 
         func run() throws {
             let asOf = try options.asOfDate()
+            if !record && storeOptions.store == nil {
+                try runBatch(asOf: asOf)
+                return
+            }
             let session = DecisionSession(policy: options.policy)
             // With --record or --store the store is in use: its ban registry applies, and with --record each decision is kept.
             let registry = record || storeOptions.store != nil

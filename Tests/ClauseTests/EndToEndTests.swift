@@ -95,3 +95,34 @@ import Testing
         #expect(!last.hasPrefix("0 passed"))
     }
 }
+
+/// Batch evaluation (issue 6): JSON Lines in, decisions out in input order, bad lines located.
+@Suite struct BatchEndToEndTests {
+    @Test func jsonLinesInputKeepsOrderAndLocatesBadLines() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-jsonl-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = try String(contentsOfFile: Repo.path("Tests/ClauseTests/Fixtures/oracle/cases.jsonl"), encoding: .utf8)
+            .split(separator: "\n").prefix(2500).map(String.init)
+        var lines = corpus
+        lines.insert(#"{"case": "bad", "policy": "shenyang-sme-dx-fund", "item": "transformaton", "applied_on": "2024-01-01"}"#, at: 1200)
+        let path = dir.appendingPathComponent("cases.jsonl").path
+        try (lines.joined(separator: "\n") + "\n").write(toFile: path, atomically: true, encoding: .utf8)
+
+        let r = try EndToEndTests.clause(["evaluate", "--format", "json", "--jsonl", path])
+        #expect(r.status == 1)
+        let ids = r.stdout.split(separator: "\n").map { line -> String in
+            let start = line.index(line.startIndex, offsetBy: 9)
+            return String(line[start..<line[start...].firstIndex(of: "\"")!])
+        }
+        let expected = corpus.map { line -> String in
+            let start = line.range(of: #""case":""#)!.upperBound
+            return String(line[start..<line[start...].firstIndex(of: "\"")!])
+        }
+        #expect(ids == expected, "decisions come out in input order, the bad line left out")
+        #expect(r.stderr.contains("cases.jsonl:1201:59: error: 'item': 'transformaton' is not one of support_item"))
+        #expect(r.stderr.hasSuffix(" cases/s\n"))
+        #expect(r.stderr.contains("2501 cases: "))
+        #expect(r.stderr.contains("1 unreadable"))
+    }
+}

@@ -72,8 +72,10 @@ package enum Interpreter {
             rt.steps = steps ?? []
             // A message says what a rule found against (or for) the case; a rule that passed has none.
             if rt.status == .fired {
-                rt.message = text.render(rule.say, &ev, lang: .zh)
-                rt.messageEn = rule.sayEn.map { text.render($0, &ev, lang: .en) }
+                // An award of nothing refuses: its words describe the award, so say so first.
+                let nothing = rule.kind == .award && (rt.amount?.fen ?? 1) <= 0
+                rt.message = (nothing ? "无可支持金额：" : "") + text.render(rule.say, &ev, lang: .zh)
+                rt.messageEn = rule.sayEn.map { (nothing ? "nothing to pay: " : "") + text.render($0, &ev, lang: .en) }
                 rt.fix = rule.fix.map { text.render($0, &ev, lang: .zh) }
                 rt.fixEn = rule.fixEn.map { text.render($0, &ev, lang: .en) }
             } else if rt.status == .pending {

@@ -1,0 +1,95 @@
+import ClauseLanguage
+import ClauseSyntax
+import Dispatch
+import Foundation
+
+/// Decides many cases with bounded memory on every core, keeping the output in input order.
+///
+/// Cases are taken a chunk at a time; each chunk is decided in parallel (one case per task: read,
+/// type, decide, render), then its outputs are written in order before the next chunk is read.
+package struct BatchEvaluator: Sendable {
+    package let loader: CaseLoader
+    package var asOf: CivilDate?
+    package var tracing: Bool
+    package var chunkSize = 1024
+
+    package init(loader: CaseLoader, asOf: CivilDate?, tracing: Bool) {
+        self.loader = loader
+        self.asOf = asOf
+        self.tracing = tracing
+    }
+
+    /// One case's result: its rendered output, or the diagnostics that stopped it.
+    package enum Item: Sendable {
+        case decided(Decision, output: String)
+        case failed([Diagnostic])
+    }
+
+    /// Counts for the closing summary line.
+    package struct Summary: Sendable {
+        package var cases = 0
+        package var failed = 0
+        package var outcomes: [Decision.Outcome: Int] = [:]
+        package var granted = Money.zero
+    }
+
+    package func run<S: Sequence>(_ sources: S, render: @escaping @Sendable (Decision, Policy) -> String,
+                                  emit: (Item) -> Void) -> Summary where S.Element == CaseSource {
+        var summary = Summary()
+        var iterator = sources.makeIterator()
+        while true {
+            var chunk: [CaseSource] = []
+            chunk.reserveCapacity(chunkSize)
+            while chunk.count < chunkSize, let s = iterator.next() { chunk.append(s) }
+            if chunk.isEmpty { break }
+            let work = chunk
+            let slots = Slots<Item>(count: work.count)
+            DispatchQueue.concurrentPerform(iterations: work.count) { i in
+                slots.set(i, decide(work[i], render: render))
+            }
+            for item in slots.values {
+                summary.cases += 1
+                switch item {
+                case .decided(let d, _):
+                    summary.outcomes[d.outcome, default: 0] += 1
+                    if d.outcome == .granted { summary.granted = summary.granted.adding(d.amount) ?? summary.granted }
+                case .failed: summary.failed += 1
+                }
+                emit(item)
+            }
+        }
+        return summary
+    }
+
+    package func decide(_ source: CaseSource, render: (Decision, Policy) -> String) -> Item {
+        let loaded: CaseLoader.Loaded
+        switch source {
+        case .file(let path): loaded = loader.load(path: path)
+        case .line(let path, let text, let offset): loaded = loader.load(text: text, path: path, lineOffset: offset)
+        }
+        switch loaded {
+        case .failed(let ds): return .failed(ds)
+        case .ready(let c, let policy):
+            switch Interpreter.decide(c, policy: policy, asOf: asOf, tracing: tracing) {
+            case .success(let d): return .decided(d, output: render(d, policy))
+            case .failure(let f): return .failed([Diagnostic(id: "eval.failed", f.message, at: c.root.range)])
+            }
+        }
+    }
+}
+
+/// Results written from many threads, each to its own slot.
+final class Slots<T: Sendable>: @unchecked Sendable {
+    private var storage: [T?]
+    private let lock = NSLock()
+
+    init(count: Int) { storage = Array(repeating: nil, count: count) }
+
+    func set(_ i: Int, _ value: T) {
+        lock.lock()
+        storage[i] = value
+        lock.unlock()
+    }
+
+    var values: [T] { storage.map { $0! } }
+}
