@@ -38,8 +38,7 @@ extension ClauseCommand {
                 var bag = DiagnosticBag()
                 let scenarios = ScenarioReader.read(path: file, into: &bag)
                 if bag.hasErrors {
-                    Output.diagnostics(bag.sorted)
-                    Output.out("FAIL \(file): the scenario file has errors\n")
+                    ScenarioReport.unreadableFile(file, bag.sorted)
                     failed += 1
                 }
                 for s in scenarios where name == nil || s.name == name {
@@ -47,16 +46,12 @@ extension ClauseCommand {
                     if let d = r.decision, let p = r.policy { ruleCoverage.record(d, under: p) }
                     if r.passed {
                         passed += 1
-                        if verbose { Output.out("ok   \(s.name)\n") }
+                        ScenarioReport.passed(s.name, verbose: verbose)
                     } else {
                         failed += 1
-                        Output.out("FAIL \(s.name)  (\(file):\(s.range.start.line))\n")
-                        for f in r.failures { Output.out("     \(f)\n") }
-                        if !r.diagnostics.isEmpty {
-                            Output.out("     the case could not be read:\n")
-                            Output.diagnostics(r.diagnostics)
-                        }
-                        Output.out("     reproduce: swift run clause test \(file) --name '\(s.name)' --explain\n")
+                        ScenarioReport.failed(s.name, file: file, line: s.range.start.line, failures: r.failures, diagnostics: r.diagnostics,
+                                              unreadable: "the case could not be read",
+                                              reproduce: "swift run clause test \(file) --name '\(s.name)' --explain")
                     }
                     if explain, let d = r.decision, let p = runner.policy(for: s) {
                         Output.out(TextDecisionRenderer.render(d, policy: p, lang: .zh, explain: true) + "\n")

@@ -17,8 +17,7 @@ enum WorkflowTests {
         var bag = DiagnosticBag()
         let scenarios = WorkflowScenarioReader.read(path: file, into: &bag)
         if bag.hasErrors {
-            Output.diagnostics(bag.sorted)
-            Output.out("FAIL \(file): the scenario file has errors\n")
+            ScenarioReport.unreadableFile(file, bag.sorted)
             failed += 1
         }
         let repository = PolicyRepository()
@@ -28,16 +27,12 @@ enum WorkflowTests {
             let r = runner.run(s)
             if r.passed {
                 passed += 1
-                if verbose { Output.out("ok   \(s.name)\n") }
+                ScenarioReport.passed(s.name, verbose: verbose)
             } else {
                 failed += 1
-                Output.out("FAIL \(s.name)  (\(file):\(s.range.start.line))\n")
-                for f in r.failures { Output.out("     \(f)\n") }
-                if !r.diagnostics.isEmpty {
-                    Output.out("     the case could not be replayed:\n")
-                    Output.diagnostics(r.diagnostics)
-                }
-                Output.out("     reproduce: swift run clause test \(file) --name '\(s.name)'\n")
+                ScenarioReport.failed(s.name, file: file, line: s.range.start.line, failures: r.failures, diagnostics: r.diagnostics,
+                                      unreadable: "the case could not be replayed",
+                                      reproduce: "swift run clause test \(file) --name '\(s.name)'")
             }
         }
         return true

@@ -15,7 +15,7 @@ import Foundation
 /// whole history with `history`, or adds events at its end with `append`.
 package enum WorkflowScenarioReader {
     static let fileKeys = ["base", "description", "workflow_scenarios"]
-    static let scenarioKeys = ["name", "description", "case", "with", "history", "append", "as_of", "expect"]
+    static let scenarioKeys = ["name", "description", "case", "with", "without", "history", "append", "as_of", "expect"]
     static let expectKeys = ["state", "violations", "kinds", "at", "next", "steps", "clawback", "ban_until"]
 
     /// Whether the file holds workflow scenarios (a top-level `workflow_scenarios:`).
@@ -34,7 +34,7 @@ package enum WorkflowScenarioReader {
         access.checkKeys(root, allowed: fileKeys, required: ["workflow_scenarios"], in: "a workflow scenario file")
         let dir = (path as NSString).deletingLastPathComponent
         var base: (YAMLNode, String)?
-        if let b = root["base"] { base = caseNode(b, dir: dir, path: path, &access) }
+        if let b = root["base"] { base = ScenarioCase.source(b, dir: dir, scenarioFile: path, &access) }
         guard let list = root["workflow_scenarios"].flatMap({ access.sequence($0, "'workflow_scenarios'") }) else { return [] }
         var out: [WorkflowScenario] = []
         for item in list.items {
@@ -42,48 +42,26 @@ package enum WorkflowScenarioReader {
             access.checkKeys(m, allowed: scenarioKeys, required: ["name", "expect"], in: "a workflow scenario")
             let name = access.text(m, "name", "a workflow scenario") ?? "?"
             var source = base
-            if let c = m["case"] { source = caseNode(c, dir: dir, path: path, &access) }
+            if let c = m["case"] { source = ScenarioCase.source(c, dir: dir, scenarioFile: path, &access) }
             guard let (start, casePath) = source else {
                 access.bag.error("scenario.no-case", "scenario '\(name)' has no case: give 'case' or a file-level 'base'", at: m.range)
                 continue
             }
             var node = start
-            func patch(_ key: String, _ value: YAMLNode?, at range: SourceRange) {
-                do { node = try CasePatch.set(node, path: key, to: value) } catch {
-                    access.bag.error("scenario.patch", "cannot set '\(key)' in the case", at: range)
-                }
-            }
-            if let h = m["history"] { patch("history", h, at: h.range) }
-            if let w = m["with"], let wm = access.mapping(w, "'with'") {
-                for (key, value) in wm.entries { patch(key.text, value, at: key.range) }
-            }
+            if let h = m["history"] { ScenarioCase.patch(&node, "history", h, at: h.range, &access) }
+            node = ScenarioCase.patched(node, by: m, &access)
             if let a = m["append"], let extra = access.sequence(a, "'append'") {
                 var items: [YAMLNode] = []
                 if case .mapping(let cm) = node, case .sequence(let s)? = cm["history"] { items = s.items }
-                patch("history", .sequence(YAMLNode.Sequence(items: items + extra.items, range: extra.range)), at: a.range)
+                ScenarioCase.patch(&node, "history", .sequence(YAMLNode.Sequence(items: items + extra.items, range: extra.range)), at: a.range,
+                                   &access)
             }
-            var asOf: CivilDate?
-            if let a = m["as_of"], let s = access.scalar(a, "a date") {
-                asOf = CivilDate(iso: Substring(s.text))
-                if asOf == nil { access.bag.error("type.date", "'\(s.text)' is not a date: write YYYY-MM-DD", at: s.range) }
-            }
+            let asOf = ScenarioCase.asOf(m, &access)
             guard let e = m["expect"], let em = access.mapping(e, "'expect'") else { continue }
             out.append(WorkflowScenario(name: name, file: path, range: m.range, caseNode: node, casePath: casePath, asOf: asOf,
                                         expect: expectation(em, &access)))
         }
         return out
-    }
-
-    private static func caseNode(_ n: YAMLNode, dir: String, path: String, _ access: inout NodeAccess) -> (YAMLNode, String)? {
-        if case .mapping = n { return (n, path) }
-        guard let s = access.scalar(n, "a case file path or an inline case") else { return nil }
-        let p = s.text.hasPrefix("/") ? s.text : (dir as NSString).appendingPathComponent(s.text)
-        let (_, root) = YAMLReader.read(path: p, into: &access.bag)
-        guard let root else {
-            access.bag.error("scenario.case", "cannot read the case '\(s.text)'", at: s.range)
-            return nil
-        }
-        return (root, p)
     }
 
     private static func expectation(_ m: YAMLNode.Mapping, _ access: inout NodeAccess) -> WorkflowExpectation {

@@ -23,8 +23,8 @@ package enum ScenarioReader {
         access.checkKeys(root, allowed: fileKeys, required: ["scenarios"], in: "a scenario file")
         let dir = (path as NSString).deletingLastPathComponent
         var base: (node: YAMLNode, path: String)?
-        if let b = root["base"] { base = caseNode(b, dir: dir, fallbackPath: path, &access) }
-        let policyDir = root["policy"].flatMap { access.scalar($0, "a policy folder") }.map { resolve($0.text, dir) }
+        if let b = root["base"] { base = ScenarioCase.source(b, dir: dir, scenarioFile: path, &access) }
+        let policyDir = root["policy"].flatMap { access.scalar($0, "a policy folder") }.map { ScenarioCase.resolve($0.text, dir) }
         guard let list = root["scenarios"].flatMap({ access.sequence($0, "'scenarios'") }) else { return [] }
         var out: [Scenario] = []
         for item in list.items {
@@ -32,54 +32,18 @@ package enum ScenarioReader {
             access.checkKeys(m, allowed: scenarioKeys, required: ["name", "expect"], in: "a scenario")
             let name = access.text(m, "name", "a scenario") ?? "?"
             var source = base
-            if let c = m["case"] { source = caseNode(c, dir: dir, fallbackPath: path, &access) }
-            guard var (node, casePath) = source else {
+            if let c = m["case"] { source = ScenarioCase.source(c, dir: dir, scenarioFile: path, &access) }
+            guard let (start, casePath) = source else {
                 access.bag.error("scenario.no-case", "scenario '\(name)' has no case: give 'case' or a file-level 'base'", at: m.range)
                 continue
             }
-            if let w = m["with"], let wm = access.mapping(w, "'with'") {
-                for (key, value) in wm.entries {
-                    do { node = try CasePatch.set(node, path: key.text, to: value) } catch {
-                        access.bag.error("scenario.patch", "cannot set '\(key.text)' in the case", at: key.range)
-                    }
-                }
-            }
-            if let w = m["without"], let ws = access.sequence(w, "'without'") {
-                for p in ws.items {
-                    guard let s = access.scalar(p, "a fact path") else { continue }
-                    do { node = try CasePatch.set(node, path: s.text, to: nil) } catch {
-                        access.bag.error("scenario.patch", "cannot remove '\(s.text)' from the case", at: s.range)
-                    }
-                }
-            }
-            var asOf: CivilDate?
-            if let a = m["as_of"], let s = access.scalar(a, "a date") {
-                asOf = CivilDate(iso: Substring(s.text))
-                if asOf == nil { access.bag.error("type.date", "'\(s.text)' is not a date: write YYYY-MM-DD", at: s.range) }
-            }
+            let node = ScenarioCase.patched(start, by: m, &access)
+            let asOf = ScenarioCase.asOf(m, &access)
             guard let e = m["expect"], let em = access.mapping(e, "'expect'") else { continue }
             out.append(Scenario(name: name, file: path, range: m.range, caseNode: node, casePath: casePath, asOf: asOf,
                                 policyDirectory: policyDir, expect: expectation(em, &access)))
         }
         return out
-    }
-
-    private static func resolve(_ p: String, _ dir: String) -> String {
-        p.hasPrefix("/") ? p : (dir as NSString).appendingPathComponent(p)
-    }
-
-    private static func caseNode(_ n: YAMLNode, dir: String, fallbackPath: String, _ access: inout NodeAccess)
-        -> (YAMLNode, String)?
-    {
-        if case .mapping = n { return (n, fallbackPath) }
-        guard let s = access.scalar(n, "a case file path or an inline case") else { return nil }
-        let p = resolve(s.text, dir)
-        let (_, root) = YAMLReader.read(path: p, into: &access.bag)
-        guard let root else {
-            access.bag.error("scenario.case", "cannot read the case '\(s.text)'", at: s.range)
-            return nil
-        }
-        return (root, p)
     }
 
     private static func expectation(_ m: YAMLNode.Mapping, _ access: inout NodeAccess) -> Expectation {
