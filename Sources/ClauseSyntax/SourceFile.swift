@@ -9,33 +9,29 @@ package final class SourceFile: Sendable {
     /// Lines before this text in the file it came from: a case read from line 17 of a JSON Lines
     /// file has 16, so diagnostics name line 17 while ranges stay relative to the text.
     package let lineOffset: Int
-    /// Start offsets (in `text.unicodeScalars`) of each line, computed once on demand.
-    private let lineStarts: [String.UnicodeScalarView.Index]
 
     package init(path: String, text: String, lineOffset: Int = 0) {
         self.path = path
         self.text = text
         self.lineOffset = lineOffset
-        var starts = [text.unicodeScalars.startIndex]
-        var i = text.unicodeScalars.startIndex
-        while i < text.unicodeScalars.endIndex {
-            let c = text.unicodeScalars[i]
-            text.unicodeScalars.formIndex(after: &i)
-            if c == "\n" { starts.append(i) }
-        }
-        lineStarts = starts
     }
 
     /// The text of a 1-based line, without its line break; empty when out of range.
+    ///
+    /// Scans the text each time: only diagnostics ask, and a case file that is read without a
+    /// problem should not pay for a line table.
     package func line(_ number: Int) -> Substring {
-        guard number >= 1, number <= lineStarts.count else { return "" }
-        let start = lineStarts[number - 1]
-        var end = number < lineStarts.count ? lineStarts[number] : text.unicodeScalars.endIndex
+        guard number >= 1 else { return "" }
         let scalars = text.unicodeScalars
-        while end > start {
-            let prev = scalars.index(before: end)
-            if scalars[prev] == "\n" || scalars[prev] == "\r" { end = prev } else { break }
+        var start = scalars.startIndex
+        var current = 1
+        while current < number {
+            guard let newline = scalars[start...].firstIndex(of: "\n") else { return "" }
+            start = scalars.index(after: newline)
+            current += 1
         }
+        var end = scalars[start...].firstIndex(of: "\n") ?? scalars.endIndex
+        if end > start, scalars[scalars.index(before: end)] == "\r" { end = scalars.index(before: end) }
         return Substring(scalars[start..<end])
     }
 }
