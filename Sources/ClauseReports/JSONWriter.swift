@@ -4,31 +4,36 @@
 /// Strings are escaped as RFC 8259 requires: `"`, `\` and control characters below U+0020 (as
 /// `\u00XX`, newlines and tabs included); everything else, Chinese included, stays UTF-8.
 package struct JSONWriter: Sendable {
-    package private(set) var output = ""
+    /// UTF-8 bytes written so far: appending bytes is several times cheaper than growing a String
+    /// scalar by scalar, and a decision's trace is thousands of small strings.
+    private var bytes: [UInt8] = []
+    package var output: String { String(decoding: bytes, as: UTF8.self) }
     /// Whether the container being written needs a comma before its next member.
     private var needsComma: [Bool] = []
 
     package init() {}
 
-    package mutating func beginObject() { separate(); output += "{"; needsComma.append(false) }
-    package mutating func endObject() { needsComma.removeLast(); output += "}" }
-    package mutating func beginArray() { separate(); output += "["; needsComma.append(false) }
-    package mutating func endArray() { needsComma.removeLast(); output += "]" }
+    package init(capacity: Int) { bytes.reserveCapacity(capacity) }
+
+    package mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
+    package mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
+    package mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
+    package mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
 
     /// Writes `"key":`; the value written next belongs to it.
     package mutating func key(_ k: String) {
         separate()
-        JSONWriter.appendString(k, to: &output)
-        output += ":"
+        JSONWriter.appendString(k, to: &bytes)
+        bytes.append(UInt8(ascii: ":"))
         pendingValue = true
     }
 
-    package mutating func string(_ s: String) { separate(); JSONWriter.appendString(s, to: &output) }
+    package mutating func string(_ s: String) { separate(); JSONWriter.appendString(s, to: &bytes) }
     package mutating func string(_ s: String?) { if let s { string(s) } else { null() } }
-    package mutating func int(_ n: Int64) { separate(); output += String(n) }
+    package mutating func int(_ n: Int64) { separate(); bytes.append(contentsOf: String(n).utf8) }
     package mutating func int(_ n: Int) { int(Int64(n)) }
-    package mutating func bool(_ b: Bool) { separate(); output += b ? "true" : "false" }
-    package mutating func null() { separate(); output += "null" }
+    package mutating func bool(_ b: Bool) { separate(); bytes.append(contentsOf: (b ? "true" : "false").utf8) }
+    package mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
 
     package mutating func field(_ k: String, _ s: String) { key(k); string(s) }
     package mutating func field(_ k: String, _ s: String?) { key(k); string(s) }
@@ -47,31 +52,36 @@ package struct JSONWriter: Sendable {
     private mutating func separate() {
         if pendingValue { pendingValue = false; return }
         guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] { output += "," } else { needsComma[needsComma.count - 1] = true }
+        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) } else { needsComma[needsComma.count - 1] = true }
     }
 
     /// Appends `s` as a quoted JSON string.
-    package static func appendString(_ s: String, to out: inout String) {
-        out += "\""
-        for u in s.unicodeScalars {
-            switch u {
-            case "\"": out += "\\\""
-            case "\\": out += "\\\\"
-            default:
-                if u.value < 0x20 {
-                    let hex = String(u.value, radix: 16, uppercase: false)
-                    out += "\\u" + String(repeating: "0", count: 4 - hex.count) + hex
-                } else {
-                    out.unicodeScalars.append(u)
+    package static func appendString(_ s: String, to out: inout [UInt8]) {
+        out.append(UInt8(ascii: "\""))
+        var s = s
+        s.withUTF8 { utf8 in
+            // Most strings need no escaping: copy them whole.
+            guard utf8.contains(where: { $0 < 0x20 || $0 == UInt8(ascii: "\"") || $0 == UInt8(ascii: "\\") }) else {
+                out.append(contentsOf: utf8)
+                return
+            }
+            for b in utf8 {
+                switch b {
+                case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
+                case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
+                case 0..<0x20:
+                    let hex = Array("0123456789abcdef".utf8)
+                    out.append(contentsOf: Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 0xF)]])
+                default: out.append(b)
                 }
             }
         }
-        out += "\""
+        out.append(UInt8(ascii: "\""))
     }
 
     package static func quoted(_ s: String) -> String {
-        var out = ""
+        var out: [UInt8] = []
         appendString(s, to: &out)
-        return out
+        return String(decoding: out, as: UTF8.self)
     }
 }

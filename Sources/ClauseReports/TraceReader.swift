@@ -22,9 +22,11 @@ package struct TraceReader: Sendable {
     /// What a node refers to, in the reviewer's language: a fact's, parameter's or definition's
     /// label, or the field label of an element's member (`e.category` is 支出类别).
     package func label(_ node: TraceNode) -> String? {
+        // Only a name or a dotted path can have a label; an operator's text never does.
+        guard node.text.unicodeScalars.allSatisfy({ Lexer.isIdentifierContinue($0) || $0 == "." }) else { return node.label }
         if lang == .en, let en = englishLabel(node.text) { return en }
-        if let l = node.label { return l }
         if let m = memberLabel(node) { return m }
+        if let l = node.label { return l }
         if let f = field(atPath: node.text), node.text.contains(".") || policy.caseSchema.index[node.text] != nil { return values.label(f) }
         return nil
     }

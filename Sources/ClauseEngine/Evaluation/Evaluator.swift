@@ -96,6 +96,7 @@ package struct Evaluator {
             return .value(locals[slot])
 
         case .member(let base, let field, let name):
+            if t != nil, case .record(let r) = base.type.unwrapped { x.label = policy.records[r].fields[field].label }
             let b = eval(base, &t)
             guard case .value(let bv) = b else { return b }
             guard case .record(let fields) = bv else { return .failed("internal: member of a non-record") }

@@ -39,7 +39,9 @@ package struct Lexer {
     private static func isDigit(_ c: Unicode.Scalar?) -> Bool { c.map { $0.value >= 48 && $0.value <= 57 } ?? false }
 
     package static func isIdentifierStart(_ c: Unicode.Scalar) -> Bool {
-        c == "_" || c.properties.isAlphabetic
+        // ASCII without a Unicode property lookup (they are slow, and most names are ASCII).
+        if c.isASCII { return c == "_" || (c >= "a" && c <= "z") || (c >= "A" && c <= "Z") }
+        return c.properties.isAlphabetic
     }
 
     package static func isIdentifierContinue(_ c: Unicode.Scalar) -> Bool {

@@ -39,5 +39,5 @@ package enum DecimalText {
 }
 
 extension Character {
-    package var isASCIIDigitChar: Bool { isASCII && isNumber && asciiValue! >= 48 && asciiValue! <= 57 }
+    package var isASCIIDigitChar: Bool { asciiValue.map { $0 >= 48 && $0 <= 57 } ?? false }
 }
