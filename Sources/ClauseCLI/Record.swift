@@ -6,7 +6,12 @@ extension ClauseCommand {
     /// `clause record CASE…`: decide each case and append the decision to the record store.
     struct Record: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Decide each case file and record the decision (with its case, rules and justification) in the record store.")
+            abstract: "Decide each case file and record the decision (with its case, rules and justification) in the record store.",
+            discussion: """
+                A case's history: is kept as append-only events: the events beyond those already recorded for the case \
+                are appended with the decision; a history that changes a recorded event is refused, and nothing of that \
+                case is recorded. 'clause workflow status CASE_ID --store PATH' replays the recorded events.
+                """)
 
         @OptionGroup var storeOptions: StoreOptions
 

@@ -29,6 +29,9 @@ enum StoreCommand {
         } catch let e as StoreError {
             Output.error("error: \(e)\n")
             throw ExitCode(1)
+        } catch let e as RecordRefused {
+            Output.diagnostics([e.diagnostic])
+            throw ExitCode(1)
         } catch let e as StoreBug {
             Output.error("error: \(e)\n")
             throw ExitCode(1)

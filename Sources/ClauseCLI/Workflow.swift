@@ -2,8 +2,10 @@ import ArgumentParser
 import ClauseEngine
 import ClauseLanguage
 import ClauseReports
+import ClauseStore
 import ClauseSyntax
 import ClauseWorkflows
+import Foundation
 
 /// How replays are printed.
 package enum WorkflowFormat: String, ExpressibleByArgument, CaseIterable, Sendable {
@@ -24,7 +26,20 @@ package struct WorkflowOptions: ParsableArguments {
     @Option(name: .customLong("as-of"), help: "Judge deadlines that have not been met as of this date YYYY-MM-DD.")
     var asOf: String?
 
+    @Option(help: ArgumentHelp(
+        "A decision record store (default: $CLAUSE_STORE) in which an argument that is not a file is a recorded case id.",
+        discussion: "The case is rebuilt from its latest recorded case text, with its history replaced by every event recorded for it, in order."))
+    var store: String?
+
     package init() {}
+
+    /// The store named by --store or CLAUSE_STORE; nil when neither is given (the default store
+    /// is never read implicitly: without one, every argument is a file).
+    var storePath: String? {
+        if let store, !store.isEmpty { return store }
+        if let env = ProcessInfo.processInfo.environment["CLAUSE_STORE"], !env.isEmpty { return env }
+        return nil
+    }
 
     func asOfDate() throws -> CivilDate? {
         guard let asOf else { return nil }
@@ -39,16 +54,36 @@ package struct WorkflowOptions: ParsableArguments {
     }
 
     /// Replays every case, printing diagnostics for those that cannot be; true when all could be.
+    ///
+    /// With a store (--store or CLAUSE_STORE), an argument that is not an existing file or folder
+    /// is a case id: the case is replayed as recorded, over its recorded events.
     func replays(_ cases: [String], _ each: (CaseReplay) -> Void) throws -> Bool {
         let asOf = try asOfDate()
         let session = session()
+        let storePath = storePath
+        var store: RecordStore?
         var ok = true
-        for path in CaseLoader.expand(cases) {
-            switch session.replay(path: path, asOf: asOf, lang: lang) {
+        func report(_ result: Result<CaseReplay, DiagnosticsError>) {
+            switch result {
             case .failure(let e):
                 Output.diagnostics(e.diagnostics)
                 ok = false
             case .success(let r): each(r)
+            }
+        }
+        for argument in cases {
+            guard let storePath, !FileManager.default.fileExists(atPath: argument) else {
+                for path in CaseLoader.expand([argument]) { report(session.replay(path: path, asOf: asOf, lang: lang)) }
+                continue
+            }
+            let opened = try store ?? StoreCommand.guarded { try RecordStore(path: storePath, create: false) }
+            store = opened
+            switch try StoreCommand.guarded({ try WorkflowEvents.recordedCase(argument, in: opened) }) {
+            case nil:
+                Output.error("error: '\(argument)' is neither a file nor a case recorded in \(storePath)\n")
+                ok = false
+            case .failure(let e)?: report(.failure(e))
+            case .success(let (root, path))?: report(session.replay(root: root, path: path, asOf: asOf, lang: lang))
             }
         }
         return ok
@@ -61,13 +96,18 @@ extension ClauseCommand {
         static let configuration = CommandConfiguration(
             commandName: "workflow",
             abstract: "Replay case histories over the workflows (application, review, acceptance, payment, changes, fraud).",
+            discussion: """
+                With --store PATH (or CLAUSE_STORE), an argument that is not an existing file is a recorded case id: \
+                the case is rebuilt from its latest recorded case text, its history replaced by every event recorded \
+                for it ('clause record' appends a case's new history events), and replayed.
+                """,
             subcommands: [Status.self, Next.self, Check.self])
 
         /// `clause workflow status CASE…`: where each case stands, the steps taken, the violations.
         struct Status: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Show where each case stands, each step with its clause, and every violation.")
             @OptionGroup var options: WorkflowOptions
-            @Argument(help: "Case files with a history, or folders of them.") var cases: [String]
+            @Argument(help: "Case files with a history, or folders of them; with --store, recorded case ids too.") var cases: [String]
 
             func run() throws {
                 var first = true
@@ -84,7 +124,7 @@ extension ClauseCommand {
         struct Next: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Show what a role may do next on a case.")
             @OptionGroup var options: WorkflowOptions
-            @Argument(help: "A case file with a history.") var file: String
+            @Argument(help: "A case file with a history; with --store, a recorded case id.") var file: String
             @Option(name: .customLong("as"), help: "The role: enterprise, district_bureau, city_bureau, third_party.") var role: String
 
             func run() throws {
@@ -122,7 +162,7 @@ extension ClauseCommand {
         struct Check: ParsableCommand {
             static let configuration = CommandConfiguration(abstract: "Report every violation in each case's history; exit 1 when there is any.")
             @OptionGroup var options: WorkflowOptions
-            @Argument(help: "Case files with a history, or folders of them.") var cases: [String]
+            @Argument(help: "Case files with a history, or folders of them; with --store, recorded case ids too.") var cases: [String]
 
             func run() throws {
                 var violated = false

@@ -9,8 +9,11 @@ import GRDB
 /// Appends decisions to a store in batches.
 ///
 /// Each batch is one immediate transaction holding, for every decision in it, the case text, the
-/// packages (once per digest), the decision, its package links and the ban it registers: a
-/// killed process leaves every committed batch whole and nothing of the batch it was writing.
+/// packages (once per digest), the decision, its package links, the ban it registers and the
+/// history events the store did not have yet: a killed process leaves every committed batch
+/// whole and nothing of the batch it was writing. A history that rewrites a recorded event is
+/// refused when the case is added, before anything of it is queued; should another process
+/// record a different event for the same case in between, the whole batch is refused.
 /// Batches make recording fast (one fsync-free WAL commit per `batchSize` decisions rather than
 /// per decision); a decision that registers a ban is committed at once, so the next case of the
 /// same applicant, even in the same run, sees the ban.
@@ -43,7 +46,12 @@ package final class DecisionRecorder {
         var json: String
         var recordedAt: String
         var ban: (code: String, from: CivilDate, through: CivilDate, clause: String)?
+        /// The case's `history:`, every event; those beyond what is recorded are appended.
+        var events: [RecordedEvent]
     }
+
+    /// The history payloads of the cases queued in this batch, as they will be once it commits.
+    private var queuedHistories: [String: [String]] = [:]
 
     package init(store: RecordStore, batchSize: Int = 1000, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.store = store
@@ -62,11 +70,23 @@ package final class DecisionRecorder {
         return try store.registryBan(creditCode: code, asOf: date, excludingCase: c.id)
     }
 
-    /// Queues one decision; commits when the batch is full or the decision registers a ban.
+    /// Queues one decision, with the case's history events; commits when the batch is full or
+    /// the decision registers a ban.
     ///
     /// - Parameters:
     ///   - caseText: the case file exactly as read.
+    /// - Throws: `RecordRefused`, before anything of the case is queued, when its history is not
+    ///   a list of events or contradicts the events recorded (or queued) for the case.
     package func add(_ d: Decision, case c: CaseFile, caseText: String, policy: Policy) throws {
+        let read = try WorkflowEvents.read(c.root)
+        let events = read.map(\.event)
+        if !events.isEmpty {
+            let known = try queuedHistories[d.caseID] ?? store.workflowEventPayloads(caseID: d.caseID)
+            if let i = WorkflowEvents.contradiction(recorded: known, given: events) {
+                throw WorkflowEvents.refusal(caseID: d.caseID, given: events[i], recorded: known[i], range: read[i].range)
+            }
+            if events.count > known.count { queuedHistories[d.caseID] = events.map(\.payload) }
+        }
         for ref in policy.packages where !storedPackages.contains(ref.digest) && packageTexts[ref.digest] == nil {
             packageTexts[ref.digest] = try Self.readPackage(ref, title: policy.title)
         }
@@ -74,7 +94,7 @@ package final class DecisionRecorder {
         pending.append(Pending(
             caseID: d.caseID, caseDigest: Self.digest(caseText), caseText: caseText, casePath: c.path, decision: d,
             packages: policy.packages, reasons: Self.reasons(d), json: JSONDecisionRenderer.render(d, policy: policy, lang: .zh),
-            recordedAt: timestamp.string(from: Date()), ban: ban))
+            recordedAt: timestamp.string(from: Date()), ban: ban, events: events))
         if pending.count >= batchSize || ban != nil { try flush() }
     }
 
@@ -91,6 +111,7 @@ package final class DecisionRecorder {
         for digest in newlyStored { packageTexts[digest] = nil }
         recorded += batch.count
         pending = []
+        queuedHistories = [:]
     }
 
     private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>) throws {
@@ -126,6 +147,9 @@ package final class DecisionRecorder {
         if let b = p.ban {
             try db.execute(sql: "INSERT INTO bans (credit_code, from_date, through, clause, case_id, decision_id) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [b.code, b.from.iso, b.through.iso, b.clause, d.caseID, id])
+        }
+        if !p.events.isEmpty {
+            try WorkflowEvents.append(p.events, caseID: d.caseID, caseDigest: p.caseDigest, decisionID: id, recordedAt: p.recordedAt, db)
         }
     }
 

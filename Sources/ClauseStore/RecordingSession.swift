@@ -17,7 +17,8 @@ package final class RecordingSession {
     }
 
     /// Decides one case file (recording it when recording); diagnostics for a file that cannot
-    /// be decided, which is then not recorded.
+    /// be decided, or whose history cannot be recorded (not a list of events, or rewriting a
+    /// recorded event), which is then not recorded at all.
     ///
     /// - Throws: store errors only; a bad case file is a `.failure`, not a throw.
     package func decide(path: String, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
@@ -32,7 +33,11 @@ package final class RecordingSession {
                 return .failure(DiagnosticsError([Diagnostic(id: "eval.failed", f.message, at: c.root.range)]))
             case .success(var d):
                 d.registryBan = ban
-                if records, let text { try recorder.add(d, case: c, caseText: text, policy: policy) }
+                if records, let text {
+                    do { try recorder.add(d, case: c, caseText: text, policy: policy) } catch let r as RecordRefused {
+                        return .failure(DiagnosticsError([r.diagnostic]))
+                    }
+                }
                 return .success((d, policy))
             }
         }

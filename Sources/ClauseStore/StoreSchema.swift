@@ -7,8 +7,9 @@ import GRDB
 /// a migration this binary does not know was written by a newer `clause` and is refused too:
 /// reading it with an older idea of the schema could silently drop what it records.
 ///
-/// Decisions are append-only: nothing here is ever updated or deleted. Package and case texts are
-/// content-addressed (keyed by their sha256 digest), stored once however many decisions cite them.
+/// Decisions and workflow events are append-only: nothing here is ever updated or deleted.
+/// Package and case texts are content-addressed (keyed by their sha256 digest), stored once
+/// however many decisions cite them.
 package enum StoreSchema {
     /// "CLRS" as a big-endian 32-bit integer.
     package static let applicationID: Int32 = 0x434C_5253
@@ -80,6 +81,32 @@ package enum StoreSchema {
                     decision_id  INTEGER NOT NULL UNIQUE REFERENCES decisions(id)
                 );
                 CREATE INDEX bans_by_code ON bans(credit_code, through);
+                """)
+        }
+        // Never edit a migration that has shipped: stores in the field have run it. Add one.
+        m.registerMigration("v2-workflow-events") { db in
+            try db.execute(sql: """
+                -- A case's `history:` (CONTRACT §5), one row per event, appended as recordings of
+                -- the case bring new events; an event once recorded is never rewritten.
+                CREATE TABLE workflow_events (
+                    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                    case_id      TEXT NOT NULL,
+                    seq          INTEGER NOT NULL,     -- 0-based index in the history
+                    event        TEXT NOT NULL,
+                    on_date      TEXT,                 -- the event's `on`, as written
+                    role         TEXT,                 -- by.role
+                    district     TEXT,                 -- by.district
+                    name         TEXT,                 -- by.name
+                    payload      TEXT NOT NULL,        -- the event mapping as given, JSON, keys in code-point order
+                    case_digest  TEXT NOT NULL REFERENCES cases(digest),      -- the case text it came with
+                    decision_id  INTEGER NOT NULL REFERENCES decisions(id),   -- the decision it was recorded with
+                    recorded_at  TEXT NOT NULL,
+                    UNIQUE (case_id, seq)
+                );
+                CREATE TRIGGER workflow_events_never_updated BEFORE UPDATE ON workflow_events
+                BEGIN SELECT RAISE(ABORT, 'workflow events are append-only'); END;
+                CREATE TRIGGER workflow_events_never_deleted BEFORE DELETE ON workflow_events
+                BEGIN SELECT RAISE(ABORT, 'workflow events are append-only'); END;
                 """)
         }
         return m

@@ -20,13 +20,14 @@ import Testing
         return Repo.path(".build/debug/clause")
     }()
 
-    static func clause(_ args: [String], cwd: String = Repo.root) throws -> Run {
+    static func clause(_ args: [String], cwd: String = Repo.root, environment extra: [String: String] = [:]) throws -> Run {
         let p = Process()
         p.executableURL = URL(fileURLWithPath: binary)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CLAUSE_POLICY_PATH")
+        env.merge(extra) { $1 }
         p.environment = env
         let out = Pipe(), err = Pipe()
         p.standardOutput = out

@@ -1,0 +1,196 @@
+import ClauseStore
+import Foundation
+import GRDB
+import Testing
+
+/// Workflow histories in the record store: recorded as append-only events per case, and replayed
+/// from there by `clause workflow status|check|next CASE_ID --store`.
+@Suite struct StoreWorkflowTests {
+    static let workflows = ["--workflows", Repo.path("Workflows")]
+
+    /// The history-paid case without its last event (the payment).
+    static func beforePayment() throws -> String {
+        let text = try StoreScratch.playground("history-paid.yaml")
+        let lines = text.split(separator: "\n", omittingEmptySubsequences: false)
+        let pay = lines.firstIndex { $0.contains("event: pay,") }!
+        return lines.prefix(upTo: pay).joined(separator: "\n") + "\n"
+    }
+
+    static func events(_ store: String) throws -> [(seq: Int, event: String, decision: Int64)] {
+        try DatabaseQueue(path: store).read { db in
+            try Row.fetchAll(db, sql: "SELECT seq, event, decision_id FROM workflow_events WHERE case_id = 'SY-2024-T-0101' ORDER BY seq")
+                .map { (seq: $0["seq"], event: $0["event"], decision: $0["decision_id"]) }
+        }
+    }
+
+    @Test func aLongerHistoryAppendsOnlyItsNewEventsAndStatusReadsThemFromTheStore() throws {
+        let s = try StoreScratch()
+        try s.write("case.yaml", try Self.beforePayment())
+        let first = try s.clause(["record", "case.yaml"])
+        #expect(first.status == 0, "\(first.stderr)")
+        #expect(try Self.events(s.store).map(\.event) == ["submit", "district_pass", "city_pass", "accept"])
+
+        let before = try s.clause(["workflow", "status", "SY-2024-T-0101", "--format", "json"] + Self.workflows)
+        #expect(before.status == 0, "\(before.stderr)")
+        #expect(before.stdout.hasPrefix("{\"case\":\"SY-2024-T-0101\",\"state\":\"accepted\""))
+
+        // The same case, one event later: only the payment is appended, with the new decision.
+        try s.write("case.yaml", try StoreScratch.playground("history-paid.yaml"))
+        let second = try s.clause(["evaluate", "--record", "case.yaml"])
+        #expect(second.status == 0, "\(second.stderr)")
+        let events = try Self.events(s.store)
+        #expect(events.map(\.seq) == [0, 1, 2, 3, 4])
+        #expect(events.map(\.event) == ["submit", "district_pass", "city_pass", "accept", "pay"])
+        #expect(events.map(\.decision) == [1, 1, 1, 1, 2])
+        let pay = try DatabaseQueue(path: s.store).read { db in
+            try Row.fetchOne(db, sql: "SELECT on_date, role, payload FROM workflow_events WHERE seq = 4")!
+        }
+        #expect(pay["on_date"] as String == "2024-12-10")
+        #expect(pay["role"] as String == "city_bureau")
+        #expect(pay["payload"] as String == #"{"amount":190000.00,"by":{"role":"city_bureau"},"event":"pay","on":"2024-12-10"}"#)
+
+        // Recording the same history again adds a decision, not events.
+        #expect(try s.clause(["record", "case.yaml"]).status == 0)
+        #expect(try Self.events(s.store).count == 5)
+
+        // The case file is gone: the store alone answers, and as the file did.
+        let fromFile = try s.clause(["workflow", "status", "case.yaml", "--format", "json"] + Self.workflows)
+        try FileManager.default.removeItem(atPath: s.path("case.yaml"))
+        let status = try s.clause(["workflow", "status", "SY-2024-T-0101"] + Self.workflows)
+        #expect(status.status == 0, "\(status.stderr)")
+        #expect(status.stdout.contains("[4] 2024-12-10 pay: accepted → paid"))
+        let json = try s.clause(["workflow", "status", "SY-2024-T-0101", "--format", "json"] + Self.workflows)
+        #expect(json.stdout.hasPrefix("{\"case\":\"SY-2024-T-0101\",\"state\":\"paid\""))
+        #expect(json.stdout == fromFile.stdout)
+        #expect(try s.clause(["workflow", "check", "SY-2024-T-0101"] + Self.workflows).status == 0)
+        let next = try s.clause(["workflow", "next", "SY-2024-T-0101", "--as", "enterprise", "--format", "json"] + Self.workflows)
+        #expect(next.stdout == "{\"case\":\"SY-2024-T-0101\",\"state\":\"paid\",\"role\":\"enterprise\",\"next\":[\"change_request\"]}\n")
+
+        // CLAUSE_STORE names the store as well as --store; an unknown id is a clear error.
+        let env = try EndToEndTests.clause(["workflow", "status", "SY-2024-T-0101", "NO-SUCH-CASE"] + Self.workflows, cwd: s.root,
+                                           environment: ["CLAUSE_STORE": s.store])
+        #expect(env.status == 1)
+        #expect(env.stdout.contains("[4] 2024-12-10 pay: accepted → paid"))
+        #expect(env.stderr == "error: 'NO-SUCH-CASE' is neither a file nor a case recorded in \(s.store)\n")
+    }
+
+    /// Every playground history replays from the store exactly as from its file (quoted and
+    /// plain scalars, nulls, amounts and notes come back with their meaning).
+    @Test func everyPlaygroundHistoryReplaysFromTheStoreAsFromItsFile() throws {
+        let s = try StoreScratch()
+        let names = ["history-paid.yaml", "history-fraud.yaml", "history-violations.yaml"]
+        for name in names { try s.write(name, try StoreScratch.playground(name)) }
+        #expect(try s.clause(["record"] + names).status == 0)
+        for name in names {
+            let fromFile = try s.clause(["workflow", "check", name, "--format", "json", "--lang", "en"] + Self.workflows)
+            let id = String(fromFile.stdout.dropFirst("{\"case\":\"".count).prefix { $0 != "\"" })
+            let fromStore = try s.clause(["workflow", "check", id, "--format", "json", "--lang", "en"] + Self.workflows)
+            #expect(fromStore.stdout == fromFile.stdout, "\(name)")
+            #expect(fromStore.status == fromFile.status, "\(name)")
+        }
+    }
+
+    @Test func aHistoryThatRewritesARecordedEventIsRefusedAndNothingOfTheCaseIsWritten() throws {
+        let s = try StoreScratch()
+        try s.write("case.yaml", try StoreScratch.playground("history-paid.yaml"))
+        #expect(try s.clause(["record", "case.yaml"]).status == 0)
+        let snapshot = try Self.snapshot(s.store)
+
+        // Another reviewer at index 1, and a payment one day later at index 4; another case in
+        // the same run is still recorded.
+        try s.write("rewritten.yaml", try StoreScratch.playground("history-paid.yaml", [("name: 王审核", "name: 赵审核")]))
+        let r = try s.clause(["record", "rewritten.yaml"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("rewritten.yaml:50:5: error: case SY-2024-T-0101: history event 1 (district_pass on 2024-07-20 by district_bureau) contradicts the event recorded at index 1"))
+        #expect(r.stderr.contains("recorded events are never rewritten, so nothing of this case was recorded"))
+        #expect(r.stdout == "recorded 0 decisions in \(s.store); 1 file not decided\n")
+        #expect(try Self.snapshot(s.store) == snapshot)
+
+        try s.write("later.yaml", try StoreScratch.playground("history-paid.yaml", [("on: 2024-12-10", "on: 2024-12-11")]))
+        try s.write("other.yaml", try StoreScratch.playground("diagnosis.yaml"))
+        let e = try s.clause(["evaluate", "--record", "later.yaml", "other.yaml"])
+        #expect(e.status == 1)
+        #expect(e.stderr.contains("later.yaml:53:5: error: case SY-2024-T-0101: history event 4 (pay on 2024-12-11 by city_bureau) contradicts the event recorded at index 4"))
+        #expect(e.stderr.contains("recorded 1 decision in"))
+        let after = try Self.snapshot(s.store)
+        #expect(after.events == snapshot.events)
+        #expect(after.decisions == snapshot.decisions + ["SY-2024-D-0001"])
+
+        // The store refuses to rewrite an event even when asked directly.
+        #expect(throws: DatabaseError.self) {
+            try DatabaseQueue(path: s.store).write { try $0.execute(sql: "UPDATE workflow_events SET on_date = '2024-12-11' WHERE seq = 4") }
+        }
+        #expect(throws: DatabaseError.self) {
+            try DatabaseQueue(path: s.store).write { try $0.execute(sql: "DELETE FROM workflow_events") }
+        }
+        #expect(try Self.snapshot(s.store).events == snapshot.events)
+    }
+
+    /// A store written before workflow events (v1) opens, migrates forward, keeps its decisions,
+    /// and records histories from then on.
+    @Test func aV1StoreIsMigratedForwardAndKeepsItsDecisions() throws {
+        let s = try StoreScratch()
+        // Real decisions, recorded into a scratch store, copied into a store built with v1 only.
+        try s.write("granted.yaml", try StoreScratch.playground("transformation-granted.yaml"))
+        try s.write("fraud.yaml", try StoreScratch.playground("fraud-found.yaml"))
+        let donor = s.path("donor.sqlite")
+        let recorded = try EndToEndTests.clause(["record", "granted.yaml", "fraud.yaml", "--store", donor], cwd: s.root)
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let v1 = try DatabaseQueue(path: s.store)
+        try StoreSchema.migrator.migrate(v1, upTo: "v1-decisions")
+        try v1.writeWithoutTransaction { db in
+            try db.execute(sql: "ATTACH DATABASE ? AS donor", arguments: [donor])
+            for table in ["packages", "package_files", "cases", "decisions", "decision_packages", "bans"] {
+                try db.execute(sql: "INSERT INTO main.\(table) SELECT * FROM donor.\(table)")
+            }
+            try db.execute(sql: "DETACH DATABASE donor")
+        }
+        let old = try v1.read { db in
+            (migrations: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"),
+             events: try db.tableExists("workflow_events"),
+             decisions: try String.fetchAll(db, sql: "SELECT decision_json FROM decisions ORDER BY id"))
+        }
+        try v1.close()
+        #expect(old.migrations == ["v1-decisions"])
+        #expect(!old.events)
+        #expect(old.decisions.count == 2)
+
+        // A reading command migrates it, and the decisions are there as they were.
+        let why = try s.clause(["why", "SY-2024-T-0001"])
+        #expect(why.status == 0, "\(why.stderr)")
+        #expect(why.stdout.contains("结论：予以支持 ¥190,000.00"))
+        #expect(try s.clause(["replay", "--all"]).status == 0)
+        let store = try RecordStore(path: s.store, create: false)
+        #expect(try store.integrityCheck() == "ok")
+        #expect(try store.decisionCount() == 2)
+        let now = try DatabaseQueue(path: s.store).read { db in
+            (migrations: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+             decisions: try String.fetchAll(db, sql: "SELECT decision_json FROM decisions ORDER BY id"),
+             bans: try Int.fetchOne(db, sql: "SELECT count(*) FROM bans")!)
+        }
+        #expect(now.migrations == ["v1-decisions", "v2-workflow-events"])
+        #expect(now.decisions == old.decisions)
+        #expect(now.bans == 1)
+
+        // And it keeps histories from now on.
+        try s.write("history.yaml", try StoreScratch.playground("history-paid.yaml"))
+        #expect(try s.clause(["record", "history.yaml"]).status == 0)
+        #expect(try Self.events(s.store).count == 5)
+        let status = try s.clause(["workflow", "status", "SY-2024-T-0101", "--format", "json"] + Self.workflows)
+        #expect(status.stdout.hasPrefix("{\"case\":\"SY-2024-T-0101\",\"state\":\"paid\""))
+    }
+
+    struct Snapshot: Equatable {
+        var decisions: [String]
+        var cases: Int
+        var events: [String]
+    }
+
+    static func snapshot(_ store: String) throws -> Snapshot {
+        try DatabaseQueue(path: store).read { db in
+            Snapshot(decisions: try String.fetchAll(db, sql: "SELECT case_id FROM decisions ORDER BY id"),
+                     cases: try Int.fetchOne(db, sql: "SELECT count(*) FROM cases")!,
+                     events: try String.fetchAll(db, sql: "SELECT case_id || '#' || seq || ' ' || payload FROM workflow_events ORDER BY case_id, seq"))
+        }
+    }
+}
