@@ -29,6 +29,13 @@ package enum YAMLReader {
     ) -> YAMLNode? {
         var bytes = Array(file.text.utf8)
         let length = bytes.count
+        // Text that did not come from a file (a JSON Lines line) meets the same size limit.
+        if length > limits.maxBytes {
+            let origin = SourceLocation(line: 1, column: 1)
+            bag.error("yaml.file-size", "text is \(sizeText(length, exact: false)), larger than the \(sizeText(limits.maxBytes, exact: true)) limit",
+                      at: SourceRange(file: SourceFile(path: file.path, text: "", lineOffset: file.lineOffset), start: origin, end: origin))
+            return nil
+        }
         // A trailing NUL keeps the base address non-nil for an empty text (libyaml asserts on
         // a nil input pointer); it is not part of the input length.
         bytes.append(0)
