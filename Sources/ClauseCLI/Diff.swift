@@ -34,8 +34,15 @@ extension ClauseCommand {
         @Flag(help: "Exit with status 3 when any decision changes (for a CI pipeline).")
         var failOnChange = false
 
+        @Option(help: "Also read cases as JSON Lines, one case per line, from FILE or '-' (standard input).")
+        var jsonl: String?
+
         @Argument(help: "Case files, or folders of them.")
-        var cases: [String]
+        var cases: [String] = []
+
+        func validate() throws {
+            if cases.isEmpty && jsonl == nil { throw ValidationError("give case files or folders, or --jsonl FILE") }
+        }
 
         func run() throws {
             var asOfDate: CivilDate?
@@ -51,7 +58,17 @@ extension ClauseCommand {
             guard let b = baseResult.policy, let p = proposedResult.policy else { throw ExitCode(1) }
 
             let started = ContinuousClock.now
-            let results = ImpactDiff(base: b, proposed: p, asOf: asOfDate).run(CaseLoader.expand(cases))
+            var sources: AnySequence<CaseSource> = AnySequence(CaseLoader.expand(cases).map { CaseSource.file($0) })
+            if let jsonl {
+                guard let handle = jsonl == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: jsonl) else {
+                    Output.error("error: cannot read '\(jsonl)'\n")
+                    throw ExitCode(1)
+                }
+                var files = sources.makeIterator()
+                var lines = JSONLinesReader(handle: handle, path: jsonl == "-" ? "<stdin>" : jsonl)
+                sources = AnySequence { AnyIterator { files.next() ?? lines.next() } }
+            }
+            let results = ImpactDiff(base: b, proposed: p, asOf: asOfDate).run(sources)
             let summary = DiffSummary(results)
             var entries: [ImpactDiff.Entry] = []
             for r in results {

@@ -106,6 +106,29 @@ import Testing
     }
 }
 
+extension DiffTests {
+    /// The same cases as JSON Lines or as files give the same totals.
+    @Test func jsonLinesAndFilesAgree() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("clause-diff-jsonl-\(UUID().uuidString)").path
+        try fm.createDirectory(atPath: "\(dir)/cases", withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: dir) }
+        let lines = try String(contentsOfFile: Repo.path("Tests/ClauseTests/Fixtures/oracle/cases.jsonl"), encoding: .utf8)
+            .split(separator: "\n").prefix(300)
+        try (lines.joined(separator: "\n") + "\n").write(toFile: "\(dir)/cases.jsonl", atomically: true, encoding: .utf8)
+        for (i, line) in lines.enumerated() {
+            try String(line).write(toFile: "\(dir)/cases/\(i).json", atomically: true, encoding: .utf8)
+        }
+        let args = ["diff", "--base", "Policies/shenyang-sme-dx-fund", "--proposed", "Playground/proposals/shenyang-2025-core-sectors", "--format", "json"]
+        let viaLines = try EndToEndTests.clause(args + ["--jsonl", "\(dir)/cases.jsonl"])
+        let viaFiles = try EndToEndTests.clause(args + ["\(dir)/cases"])
+        #expect(viaLines.status == 0 && viaFiles.status == 0)
+        let summary = { (r: EndToEndTests.Run) in r.stdout.split(separator: "\n").last.map(String.init) ?? "" }
+        #expect(summary(viaLines).hasPrefix(#"{"summary":{"cases":300,"#))
+        #expect(summary(viaLines) == summary(viaFiles))
+    }
+}
+
 /// `clause test --coverage`: every Shenyang rule seen deciding and not deciding; a gap is named.
 @Suite struct CoverageTests {
     static func coverage(skipping skipped: Set<String> = []) -> RuleCoverage {

@@ -64,11 +64,37 @@ package struct ImpactDiff: Sendable {
 
     /// Decides every case in `paths`, in parallel, keeping the input order.
     package func run(_ paths: [String]) -> [CaseResult] {
-        let results = Slots<CaseResult>(count: paths.count)
-        DispatchQueue.concurrentPerform(iterations: paths.count) { i in
-            results.set(i, decide(path: paths[i]))
+        run(paths.map { CaseSource.file($0) })
+    }
+
+    /// Decides every case from `sources` (files and JSON Lines), a chunk at a time on every core,
+    /// keeping the input order.
+    package func run<S: Sequence>(_ sources: S, chunkSize: Int = 4096) -> [CaseResult] where S.Element == CaseSource {
+        var out: [CaseResult] = []
+        var iterator = sources.makeIterator()
+        while true {
+            var chunk: [CaseSource] = []
+            while chunk.count < chunkSize, let s = iterator.next() { chunk.append(s) }
+            if chunk.isEmpty { return out }
+            let work = chunk
+            let results = Slots<CaseResult>(count: work.count)
+            DispatchQueue.concurrentPerform(iterations: work.count) { i in
+                results.set(i, decide(work[i]))
+            }
+            out += results.values
         }
-        return results.values
+    }
+
+    package func decide(_ source: CaseSource) -> CaseResult {
+        switch source {
+        case .file(let path): return decide(path: path)
+        case .line(let path, let text, let offset):
+            var bag = DiagnosticBag()
+            guard let root = YAMLReader.read(SourceFile(path: path, text: text, lineOffset: offset), into: &bag), !bag.hasErrors else {
+                return .failed(bag.sorted)
+            }
+            return decide(root: root, path: path)
+        }
     }
 
     package func decide(path: String) -> CaseResult {
