@@ -30,17 +30,7 @@ package enum JSONDecisionRenderer {
         w.field("amount", d.amount.plain)
 
         w.key("reasons")
-        w.beginArray()
-        for r in d.reasons {
-            w.beginObject()
-            w.field("clause", r.clause)
-            w.field("cite", r.cite)
-            w.field("rule", r.rule)
-            w.field("effect", r.effect.rawValue)
-            w.field("message", lang == .en ? (r.messageEn ?? r.message) : r.message)
-            w.endObject()
-        }
-        w.endArray()
+        writeReasons(d, lang: lang, into: &w)
 
         w.key("consequences")
         w.beginObject()
@@ -103,6 +93,21 @@ package enum JSONDecisionRenderer {
 
         w.endObject()
         return w.output
+    }
+
+    /// The `reasons` array of the decision line (the store keeps it in a column of its own).
+    package static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter) {
+        w.beginArray()
+        for r in d.reasons {
+            w.beginObject()
+            w.field("clause", r.clause)
+            w.field("cite", r.cite)
+            w.field("rule", r.rule)
+            w.field("effect", r.effect.rawValue)
+            w.field("message", lang == .en ? (r.messageEn ?? r.message) : r.message)
+            w.endObject()
+        }
+        w.endArray()
     }
 
     /// A trace node: `{"expr","role"?,"value","missing"?,"label"?,"exact"?,"origin"?,"children"?,"elements"?}`.

@@ -185,17 +185,7 @@ package final class DecisionRecorder {
     /// The reasons as a JSON array, as they appear in the decision line.
     static func reasons(_ d: Decision) -> String {
         var w = JSONWriter()
-        w.beginArray()
-        for r in d.reasons {
-            w.beginObject()
-            w.field("clause", r.clause)
-            w.field("cite", r.cite)
-            w.field("rule", r.rule)
-            w.field("effect", r.effect.rawValue)
-            w.field("message", r.message)
-            w.endObject()
-        }
-        w.endArray()
+        JSONDecisionRenderer.writeReasons(d, lang: .zh, into: &w)
         return w.output
     }
 }
