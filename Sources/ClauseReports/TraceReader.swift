@@ -54,19 +54,9 @@ package struct TraceReader: Sendable {
 
     /// The field a dotted fact path names (`project.accepted_on`, `project.expenses[2].paid_on`).
     package func field(atPath path: String) -> Field? {
-        var schema = policy.caseSchema
-        var found: Field?
-        for part in path.split(separator: ".") {
-            let name = part.split(separator: "[").first.map(String.init) ?? String(part)
-            guard let i = schema.index[name] else { return nil }
-            let f = schema.fields[i]
-            found = f
-            switch f.type.unwrapped {
-            case .record(let r), .list(.record(let r)), .optional(.list(.record(let r))): schema = policy.records[r]
-            default: break
-            }
-        }
-        return found
+        let fields = policy.fields(along: path)
+        // Only a path that names a field all the way down has one.
+        return fields.count == path.split(separator: ".").count ? fields.last : nil
     }
 
     /// The label of a missing fact, in the reviewer's language: the fact's own label, after the

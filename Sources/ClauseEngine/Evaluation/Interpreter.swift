@@ -229,19 +229,8 @@ package enum Interpreter {
 
     /// The Chinese label of a dotted fact path, list indices and all (`project.expenses[2].paid_on`).
     static func label(of path: String, _ policy: Policy) -> String? {
-        var schema = policy.caseSchema
-        var label: String?
-        for part in path.split(separator: ".") {
-            let name = part.split(separator: "[").first.map(String.init) ?? String(part)
-            guard let i = schema.index[name] else { return label }
-            let f = schema.fields[i]
-            label = (label.map { $0 + " · " } ?? "") + f.label
-            switch f.type.unwrapped {
-            case .record(let r), .list(.record(let r)): schema = policy.records[r]
-            default: break
-            }
-        }
-        return label
+        let fields = policy.fields(along: path)
+        return fields.isEmpty ? nil : fields.map(\.label).joined(separator: " · ")
     }
 }
 

@@ -33,6 +33,24 @@ package struct Policy: Sendable {
     }
 
     package func clause(_ id: String) -> Clause? { clauseIndex[id].map { clauses[$0] } }
+
+    /// The fields a dotted fact path passes through, list indices allowed:
+    /// `project.expenses[2].paid_on` gives project, expenses, paid_on. Stops at the first unknown name.
+    package func fields(along path: String) -> [Field] {
+        var schema = caseSchema
+        var found: [Field] = []
+        for part in path.split(separator: ".") {
+            let name = part.split(separator: "[").first.map(String.init) ?? String(part)
+            guard let i = schema.index[name] else { break }
+            let f = schema.fields[i]
+            found.append(f)
+            switch f.type.unwrapped {
+            case .record(let r), .list(.record(let r)), .list(.optional(.record(let r))): schema = records[r]
+            default: break
+            }
+        }
+        return found
+    }
 }
 
 /// One package that took part in a policy: its id, version, digest and, for an amendment, the

@@ -44,25 +44,9 @@ extension PolicyLoader {
     /// A parameter the amendment names that the base has: a new dated value from the effective date.
     func amendParameter(_ index: Int, key: YAMLNode.Scalar, _ p: YAMLNode.Mapping) {
         access.checkKeys(p, allowed: ["label", "label_en", "type", "clause", "value", "values", "description"], in: "parameter '\(key.text)'")
-        let type = parameters[index].type
+        var type: ValueType? = parameters[index].type
         let clause = p["clause"].flatMap { clauseReference($0) } ?? parameters[index].clause
-        var added: [Parameter.DatedValue] = []
-        if let v = p["value"], let value = constant(v, type: type, what: "the value of '\(key.text)'") {
-            added.append(.init(from: effective, value: value, clause: clause, source: location(v), packageID: packageID))
-        } else if let vs = p["values"], let seq = access.sequence(vs, "the dated values of '\(key.text)'") {
-            for item in seq.items {
-                guard let im = access.mapping(item, "a dated value") else { continue }
-                access.checkKeys(im, allowed: ["from", "value", "clause"], required: ["from", "value"], in: "a dated value")
-                guard let from = im["from"].flatMap({ date($0) }), let vn = im["value"],
-                      let value = constant(vn, type: type, what: "the value of '\(key.text)'") else { continue }
-                if let effective, from < effective {
-                    access.bag.error("amendment.before-effective",
-                                     "a value from \(from.iso) is before this amendment takes effect (\(effective.iso))", at: im.range)
-                }
-                let c = im["clause"].flatMap { clauseReference($0) } ?? clause
-                added.append(.init(from: from, value: value, clause: c, source: location(im), packageID: packageID))
-            }
-        }
+        let added = datedValues(p, name: key.text, type: &type, clause: clause)
         // Values the base set from later dates give way to the amendment's.
         let start = added.first?.from ?? effective
         parameters[index].values = parameters[index].values.filter { v in

@@ -34,25 +34,7 @@ extension PolicyLoader {
                 if type == nil { access.bag.error("type.unknown", "unknown type '\(s.text)'\(Suggestion.hint(s.text, names.allNames))", at: s.range) }
             }
             let clause = p["clause"].flatMap { clauseReference($0) } ?? ""
-            var dated: [Parameter.DatedValue] = []
-            if let v = p["value"] {
-                guard let value = constant(v, type: type, what: "the value of '\(key.text)'") else { continue }
-                type = type ?? self.type(of: value)
-                dated.append(.init(from: isAmendment ? effective : nil, value: value, clause: clause, source: location(v), packageID: packageID))
-            } else if let vs = p["values"], let seq = access.sequence(vs, "the dated values of '\(key.text)'") {
-                for item in seq.items {
-                    guard let im = access.mapping(item, "a dated value") else { continue }
-                    access.checkKeys(im, allowed: ["from", "value", "clause"], required: ["from", "value"], in: "a dated value")
-                    guard let from = im["from"].flatMap({ date($0) }), let vn = im["value"],
-                          let value = constant(vn, type: type, what: "the value of '\(key.text)'") else { continue }
-                    type = type ?? self.type(of: value)
-                    if let last = dated.last?.from, from <= last {
-                        access.bag.error("parameter.order", "dated values must be in order of their 'from' dates", at: im.range)
-                    }
-                    let c = im["clause"].flatMap { clauseReference($0) } ?? clause
-                    dated.append(.init(from: from, value: value, clause: c, source: location(im), packageID: packageID))
-                }
-            }
+            let dated = datedValues(p, name: key.text, type: &type, clause: clause)
             guard let type, !dated.isEmpty else {
                 if !dated.isEmpty { access.bag.error("type.unknown", "say the type of '\(key.text)' with 'type:'", at: key.range) }
                 continue
@@ -62,6 +44,35 @@ extension PolicyLoader {
                                         labelEn: access.text(p, "label_en", "parameter"), type: type, clause: clause,
                                         values: dated, range: key.range))
         }
+    }
+
+    /// A parameter's `value` (from the start, or from an amendment's effective date) or its dated
+    /// `values`, in order; an untyped parameter takes the type of its first value.
+    func datedValues(_ p: YAMLNode.Mapping, name: String, type: inout ValueType?, clause: String) -> [Parameter.DatedValue] {
+        var dated: [Parameter.DatedValue] = []
+        if let v = p["value"] {
+            guard let value = constant(v, type: type, what: "the value of '\(name)'") else { return [] }
+            type = type ?? self.type(of: value)
+            dated.append(.init(from: effective, value: value, clause: clause, source: location(v), packageID: packageID))
+        } else if let vs = p["values"], let seq = access.sequence(vs, "the dated values of '\(name)'") {
+            for item in seq.items {
+                guard let im = access.mapping(item, "a dated value") else { continue }
+                access.checkKeys(im, allowed: ["from", "value", "clause"], required: ["from", "value"], in: "a dated value")
+                guard let from = im["from"].flatMap({ date($0) }), let vn = im["value"],
+                      let value = constant(vn, type: type, what: "the value of '\(name)'") else { continue }
+                type = type ?? self.type(of: value)
+                if let last = dated.last?.from, from <= last {
+                    access.bag.error("parameter.order", "dated values must be in order of their 'from' dates", at: im.range)
+                }
+                if let effective, from < effective {
+                    access.bag.error("amendment.before-effective",
+                                     "a value from \(from.iso) is before this amendment takes effect (\(effective.iso))", at: im.range)
+                }
+                let c = im["clause"].flatMap { clauseReference($0) } ?? clause
+                dated.append(.init(from: from, value: value, clause: c, source: location(im), packageID: packageID))
+            }
+        }
+        return dated
     }
 
     func readDefinitions(_ node: YAMLNode?) {
