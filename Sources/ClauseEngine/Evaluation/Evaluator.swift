@@ -205,6 +205,13 @@ package struct Evaluator {
             if case .value(let v) = r, v != .none { return .value(.bool(true)) }
             return .value(.bool(false))
 
+        case .conditional(let c, let a, let b):
+            switch eval(c, &t) {
+            case .value(.bool(true)): return eval(a, &t)
+            case .value: return eval(b, &t)
+            case let other: return other
+            }
+
         case .otherwise(let a, let b):
             let l = eval(a, &t)
             if case .value(let v) = l, v != .none { return l }

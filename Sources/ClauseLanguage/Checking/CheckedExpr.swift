@@ -30,6 +30,7 @@ package struct CheckedExpr: Sendable {
         /// `present(x)`: known and not none.
         case present(CheckedExpr)
         case otherwise(CheckedExpr, CheckedExpr)
+        case conditional(CheckedExpr, then: CheckedExpr, else: CheckedExpr)
         case extremum(isMin: Bool, [CheckedExpr])
         case periodBound(CheckedExpr, isStart: Bool)
     }

@@ -81,6 +81,7 @@ package final class ExpressionChecker {
         case .aggregate(let a, let body, let v, let src, let f): kind = .aggregate(a, body: s(body), variable: v, source: s(src), filter: f.map(s))
         case .list(let items): kind = .list(items.map(s))
         case .otherwise(let a, let b): kind = .otherwise(s(a), s(b))
+        case .conditional(let c, let a, let b): kind = .conditional(s(c), then: s(a), else: s(b))
         }
         return Expr(kind, e.start + k, e.end + k)
     }
@@ -253,6 +254,20 @@ package final class ExpressionChecker {
                 checked.append(c)
             }
             return CheckedExpr(.list(checked), elementExpected.map { .list($0) } ?? .emptyList, text)
+
+        case .conditional(let c, let a, let b):
+            guard let condition = check(c, ctx, expected: .bool) else { return nil }
+            guard condition.type == .bool else {
+                return error(ctx, c, "type.mismatch", "the condition after 'if' must be true or false, but this is \(article(condition.type))")
+            }
+            var inner = ctx
+            inner.narrowed.formUnion(ExpressionChecker.narrowings(condition))
+            guard let yes = check(a, inner, expected: expected), let no = check(b, ctx, expected: expected ?? yes.type) else { return nil }
+            let type: ValueType
+            if fits(no.type, yes.type) { type = yes.type } else if fits(yes.type, no.type) { type = no.type } else {
+                return error(ctx, e, "type.mismatch", "both branches of 'if' must be of one type: \(article(yes.type)), then \(article(no.type))")
+            }
+            return CheckedExpr(.conditional(condition, then: yes, else: no), type, text)
 
         case .otherwise(let a, let b):
             guard let left = check(a, ctx, expected: expected) else { return nil }

@@ -18,6 +18,7 @@ package enum PolicyLint {
                 visit(a)
                 visit(b)
             case .list(let items), .extremum(_, let items): items.forEach(visit)
+            case .conditional(let c, let a, let b): [c, a, b].forEach(visit)
             case .aggregate(_, let body, _, _, let source, let filter):
                 visit(body)
                 visit(source)

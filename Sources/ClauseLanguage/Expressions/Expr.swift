@@ -16,6 +16,8 @@ package struct Expr: Sendable {
         case list([Expr])
         /// `x otherwise y`: `y` when `x` is missing or none.
         case otherwise(Expr, Expr)
+        /// `if condition then a else b`.
+        case conditional(Expr, then: Expr, else: Expr)
     }
 
     package var kind: Kind

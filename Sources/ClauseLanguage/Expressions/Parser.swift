@@ -11,6 +11,7 @@
 ///     unary      := '-' unary | postfix
 ///     postfix    := primary ('.' identifier)*
 ///     primary    := literal | identifier | call | aggregate | '(' expr ')' | '[' (expr (',' expr)*)? ']'
+///                 | 'if' expr 'then' expr 'else' expr
 ///     aggregate  := ('sum'|'count'|'any'|'all'|'min'|'max') '(' expr 'for' identifier 'in' expr ('if' expr)? ')'
 ///     literal    := date ('..' date)? | money | percent | integer unit? | text | 'true' | 'false' | 'none'
 package struct Parser {
@@ -267,6 +268,16 @@ package struct Parser {
         case .keyword(.none):
             _ = advance()
             return Expr(.literal(.value(.none)), t.start, t.end)
+        case .keyword(.if):
+            _ = advance()
+            let condition = try expression()
+            guard isKeyword(.then) else { throw Failure(message: "expected 'then' after the condition of 'if'", offset: current.start) }
+            _ = advance()
+            let a = try expression()
+            guard isKeyword(.else) else { throw Failure(message: "expected 'else': an 'if' needs both branches", offset: current.start) }
+            _ = advance()
+            let b = try nested { try $0.expression() }
+            return Expr(.conditional(condition, then: a, else: b), t.start, b.end)
         case .symbol(.leftParen):
             _ = advance()
             let inner = try expression()

@@ -18,7 +18,7 @@ package struct Token: Sendable, Equatable {
     }
 
     package enum Keyword: String, Sendable, CaseIterable {
-        case and, or, not, `in`, `for`, `if`, `true`, `false`, none, otherwise
+        case and, or, not, `in`, `for`, `if`, `then`, `else`, `true`, `false`, none, otherwise
     }
 
     package enum Symbol: String, Sendable {
