@@ -44,15 +44,10 @@ extension ClauseCommand {
                 for s in scenarios where name == nil || s.name == name {
                     let r = runner.run(s)
                     if let d = r.decision, let p = r.policy { ruleCoverage.record(d, under: p) }
-                    if r.passed {
-                        passed += 1
-                        ScenarioReport.passed(s.name, verbose: verbose)
-                    } else {
-                        failed += 1
-                        ScenarioReport.failed(s.name, file: file, line: s.range.start.line, failures: r.failures, diagnostics: r.diagnostics,
-                                              unreadable: "the case could not be read",
-                                              reproduce: "swift run clause test \(file) --name '\(s.name)' --explain")
-                    }
+                    ScenarioReport.record(r.passed, s.name, file: file, line: s.range.start.line, failures: r.failures,
+                                          diagnostics: r.diagnostics, unreadable: "the case could not be read",
+                                          reproduce: "swift run clause test \(file) --name '\(s.name)' --explain", verbose: verbose,
+                                          passed: &passed, failed: &failed)
                     if explain, let d = r.decision, let p = runner.policy(for: s) {
                         Output.out(TextDecisionRenderer.render(d, policy: p, lang: .zh, explain: true) + "\n")
                     }

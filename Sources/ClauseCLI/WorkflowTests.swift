@@ -25,15 +25,10 @@ enum WorkflowTests {
         let runner = WorkflowScenarioRunner(session: WorkflowSession(repository: repository, catalog: catalog))
         for s in scenarios where name == nil || s.name == name {
             let r = runner.run(s)
-            if r.passed {
-                passed += 1
-                ScenarioReport.passed(s.name, verbose: verbose)
-            } else {
-                failed += 1
-                ScenarioReport.failed(s.name, file: file, line: s.range.start.line, failures: r.failures, diagnostics: r.diagnostics,
-                                      unreadable: "the case could not be replayed",
-                                      reproduce: "swift run clause test \(file) --name '\(s.name)'")
-            }
+            ScenarioReport.record(r.passed, s.name, file: file, line: s.range.start.line, failures: r.failures,
+                                  diagnostics: r.diagnostics, unreadable: "the case could not be replayed",
+                                  reproduce: "swift run clause test \(file) --name '\(s.name)'", verbose: verbose,
+                                  passed: &passed, failed: &failed)
         }
         return true
     }

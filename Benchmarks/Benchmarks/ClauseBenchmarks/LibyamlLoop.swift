@@ -10,15 +10,7 @@ enum LibyamlLoop {
         guard yaml_parser_initialize(&parser) == 1 else { return -1 }
         defer { yaml_parser_delete(&parser) }
         yaml_parser_set_input_string(&parser, bytes.baseAddress, bytes.count)
-        var event = yaml_event_t()
-        var count = 0
-        while true {
-            guard yaml_parser_parse(&parser, &event) == 1 else { return -1 }
-            let end = event.type == YAML_STREAM_END_EVENT
-            yaml_event_delete(&event)
-            count += 1
-            if end { return count }
-        }
+        return drain(&parser)
     }
 }
 
@@ -29,6 +21,19 @@ import Darwin
 #endif
 
 extension LibyamlLoop {
+    /// Parses events until the end of the stream, deleting each: the whole baseline's work.
+    static func drain(_ parser: inout yaml_parser_t) -> Int {
+        var event = yaml_event_t()
+        var count = 0
+        while true {
+            guard yaml_parser_parse(&parser, &event) == 1 else { return -1 }
+            let end = event.type == YAML_STREAM_END_EVENT
+            yaml_event_delete(&event)
+            count += 1
+            if end { return count }
+        }
+    }
+
     /// The same loop reading the file itself (fopen + libyaml's file input), as a reader of case
     /// files on disk would.
     @inline(never)
@@ -39,14 +44,6 @@ extension LibyamlLoop {
         guard yaml_parser_initialize(&parser) == 1 else { return -1 }
         defer { yaml_parser_delete(&parser) }
         yaml_parser_set_input_file(&parser, file)
-        var event = yaml_event_t()
-        var count = 0
-        while true {
-            guard yaml_parser_parse(&parser, &event) == 1 else { return -1 }
-            let end = event.type == YAML_STREAM_END_EVENT
-            yaml_event_delete(&event)
-            count += 1
-            if end { return count }
-        }
+        return drain(&parser)
     }
 }
