@@ -20,6 +20,7 @@ package final class PolicyRepository: @unchecked Sendable {
     /// Where to find a base package by id before the search roots (`clause diff --base DIR`).
     package var baseOverrides: [String: String] = [:]
     private var loading: [String] = []
+    private var compiledByDigest: [String: CompiledPolicy] = [:]
 
     package init(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.explicit = explicit
@@ -45,6 +46,18 @@ package final class PolicyRepository: @unchecked Sendable {
             return PolicyLoader.Result(policy: nil, diagnostics: [Diagnostic(id: "policy.unknown", message, at: .builtin)])
         }
         return load(dir)
+    }
+
+    /// The compiled form of a policy this repository loaded, compiled on first use. Keyed by
+    /// digest, which names the packages' exact files: only for policies as loaded, never for a
+    /// `Policy` changed in memory.
+    package func compiled(_ policy: Policy) -> CompiledPolicy {
+        lock.lock()
+        defer { lock.unlock() }
+        if let c = compiledByDigest[policy.digest] { return c }
+        let c = CompiledPolicy(policy)
+        compiledByDigest[policy.digest] = c
+        return c
     }
 
     package func load(_ dir: String) -> PolicyLoader.Result {

@@ -1,0 +1,411 @@
+import ClauseLanguage
+
+/// What compiled code gives for an expression: its value, "depends on a fact the case does not
+/// give", or a failure. The names of missing facts and the words of a failure are left to the
+/// tracing `Evaluator`: a case that meets either is decided again by it (see `CompiledPolicy`).
+enum Fast {
+    case value(Value)
+    case missing
+    case failed
+}
+
+/// One expression, compiled once per policy into a closure over a case's `Frame`.
+typealias Code = @Sendable (Frame) -> Fast
+
+/// One case's state while compiled code runs: its facts, the parameter values in force on the
+/// evaluation date, local slots (lets, aggregation elements) and the definitions' cache.
+///
+/// Locals and the cache live in raw buffers so that writing a slot is a store, not a checked
+/// access to a class property.
+final class Frame {
+    let facts: [Value?]
+    let params: [Value]
+    let asOf: CivilDate
+    let locals: UnsafeMutablePointer<Value>
+    let localCount: Int
+    let definitions: UnsafeMutablePointer<Fast?>
+    let definitionCode: [Code]
+
+    init(facts: [Value?], params: [Value], asOf: CivilDate, localCount: Int, definitionCode: [Code]) {
+        self.facts = facts
+        self.params = params
+        self.asOf = asOf
+        self.localCount = localCount
+        self.definitionCode = definitionCode
+        locals = .allocate(capacity: max(localCount, 1))
+        locals.initialize(repeating: .none, count: max(localCount, 1))
+        definitions = .allocate(capacity: max(definitionCode.count, 1))
+        definitions.initialize(repeating: nil, count: max(definitionCode.count, 1))
+    }
+
+    deinit {
+        locals.deinitialize(count: max(localCount, 1))
+        locals.deallocate()
+        definitions.deinitialize(count: max(definitionCode.count, 1))
+        definitions.deallocate()
+    }
+}
+
+/// Compiles checked expressions into closures, choosing each operation's code once, at load
+/// time, from the types the checker resolved. The semantics are the tracing `Evaluator`'s, case
+/// for case (three-valued `and`/`or`, `otherwise`, aggregates that ignore missing elements only
+/// when the answer does not depend on them); `CompiledPolicyTests` hold the two to each other.
+struct ExpressionCompiler {
+    let policy: Policy
+    /// Where this scope's local slots start in the frame (each definition has its own range).
+    let localBase: Int
+
+    func compile(_ c: CheckedExpr) -> Code {
+        switch c.kind {
+        case .constant(let v):
+            let r = Fast.value(v)
+            return { _ in r }
+
+        case .fact(let path, _):
+            if path.count == 1 {
+                let i = path[0]
+                return { f in
+                    guard i < f.facts.count, let v = f.facts[i] else { return .missing }
+                    return .value(v)
+                }
+            }
+            return { f in
+                var slots = f.facts
+                for (k, i) in path.enumerated() {
+                    guard i < slots.count, let v = slots[i] else { return .missing }
+                    if k == path.count - 1 { return .value(v) }
+                    guard case .record(let inner) = v else { return .missing }
+                    slots = inner
+                }
+                return .missing
+            }
+
+        case .local(let slot, _):
+            let s = localBase + slot
+            return { f in .value(f.locals[s]) }
+
+        case .member(let base, let field, _):
+            let b = compile(base)
+            return { f in
+                let r = b(f)
+                guard case .value(let bv) = r else { return r }
+                guard case .record(let fields) = bv else { return .failed }
+                if let v = fields[field] { return .value(v) }
+                return .missing
+            }
+
+        case .parameter(let i):
+            return { f in .value(f.params[i]) }
+
+        case .definition(let i):
+            return { f in
+                if let cached = f.definitions[i] { return cached }
+                let r = f.definitionCode[i](f)
+                f.definitions[i] = r
+                return r
+            }
+
+        case .asOf:
+            return { f in .value(.date(f.asOf)) }
+
+        case .negate(let e):
+            let x = compile(e)
+            return { f in
+                let r = x(f)
+                guard case .value(let v) = r else { return r }
+                switch v {
+                case .int(let n): return n == .min ? .failed : .value(.int(-n))
+                case .money(let m): return .value(.money(Money(fen: -m.fen)))
+                case .percent(let p): return .value(.percent(Percent(millionths: -p.millionths)))
+                default: return .failed
+                }
+            }
+
+        case .not(let e):
+            let x = compile(e)
+            return { f in
+                let r = x(f)
+                guard case .value(let v) = r else { return r }
+                return .value(.bool(!(v.asBool ?? false)))
+            }
+
+        case .and(let a, let b):
+            let l = compile(a), r = compile(b)
+            return { f in
+                let lv = l(f)
+                if case .value(.bool(false)) = lv { return lv }
+                let rv = r(f)
+                if case .value(.bool(false)) = rv { return rv }
+                return Self.combine(lv, rv) { _, v in .value(v) }
+            }
+
+        case .or(let a, let b):
+            let l = compile(a), r = compile(b)
+            return { f in
+                let lv = l(f)
+                if case .value(.bool(true)) = lv { return lv }
+                let rv = r(f)
+                if case .value(.bool(true)) = rv { return rv }
+                return Self.combine(lv, rv) { _, v in .value(v) }
+            }
+
+        case .arithmetic(let op, let a, let b):
+            let l = compile(a), r = compile(b)
+            let apply = Self.arithmetic(op, rounding: policy.rounding)
+            return { f in Self.combine(l(f), r(f), apply) }
+
+        case .compare(let op, let a, let b):
+            let l = compile(a), r = compile(b)
+            let holds = Self.comparison(op)
+            return { f in Self.combine(l(f), r(f), holds) }
+
+        case .inList(let a, let b, let negated):
+            let l = compile(a), r = compile(b)
+            return { f in Self.combine(l(f), r(f)) { lv, rv in .value(.bool((rv.asList ?? []).contains(lv) != negated)) } }
+
+        case .inPeriod(let a, let b, let negated):
+            let l = compile(a), r = compile(b)
+            return { f in
+                Self.combine(l(f), r(f)) { lv, rv in
+                    guard case .date(let d) = lv, case .period(let p) = rv else { return .failed }
+                    return .value(.bool(p.contains(d) != negated))
+                }
+            }
+
+        case .list(let items):
+            let codes = items.map(compile)
+            return { f in
+                var values: [Value] = []
+                values.reserveCapacity(codes.count)
+                var missing = false
+                for code in codes {
+                    switch code(f) {
+                    case .value(let v): values.append(v)
+                    case .missing: missing = true
+                    case .failed: return .failed
+                    }
+                }
+                return missing ? .missing : .value(.list(values))
+            }
+
+        case .aggregate(let agg, let body, let slot, _, let source, let filter):
+            return AggregateCode(agg: agg, body: compile(body), sumsInts: body.type == .int, slot: localBase + slot,
+                                 source: compile(source), filter: filter.map(compile)).code
+
+        case .present(let e):
+            let x = compile(e)
+            return { f in
+                if case .value(let v) = x(f), v != .none { return .value(.bool(true)) }
+                return .value(.bool(false))
+            }
+
+        case .conditional(let c, let a, let b):
+            let cond = compile(c), then = compile(a), otherwise = compile(b)
+            return { f in
+                switch cond(f) {
+                case .value(.bool(true)): return then(f)
+                case .value: return otherwise(f)
+                case let other: return other
+                }
+            }
+
+        case .otherwise(let a, let b):
+            let first = compile(a), fallback = compile(b)
+            return { f in
+                let l = first(f)
+                switch l {
+                case .value(let v) where v != .none: return l
+                case .failed: return l
+                default: return fallback(f)
+                }
+            }
+
+        case .extremum(let isMin, let items):
+            let codes = items.map(compile)
+            return { f in
+                var best: Value?
+                var missing = false
+                for code in codes {
+                    switch code(f) {
+                    case .value(let v):
+                        if let b = best, let o = Evaluator.order(v, b) {
+                            if isMin ? o < 0 : o > 0 { best = v }
+                        } else if best == nil { best = v }
+                    case .missing: missing = true
+                    case .failed: return .failed
+                    }
+                }
+                if missing { return .missing }
+                return best.map { .value($0) } ?? .failed
+            }
+
+        case .periodBound(let e, let isStart):
+            let x = compile(e)
+            return { f in
+                let r = x(f)
+                guard case .value(let v) = r else { return r }
+                guard case .period(let p) = v else { return .failed }
+                return .value(.date(isStart ? p.start : p.end))
+            }
+        }
+    }
+
+    /// Both sides known: apply `op`; otherwise a failure wins over a missing fact, as in the
+    /// tracing evaluator.
+    @inline(__always)
+    static func combine(_ l: Fast, _ r: Fast, _ op: (Value, Value) -> Fast) -> Fast {
+        switch (l, r) {
+        case (.value(let a), .value(let b)): return op(a, b)
+        case (.failed, _), (_, .failed): return .failed
+        default: return .missing
+        }
+    }
+
+    static func comparison(_ op: BinaryOperator) -> @Sendable (Value, Value) -> Fast {
+        switch op {
+        case .equal: return { a, b in .value(.bool(a == b)) }
+        case .notEqual: return { a, b in .value(.bool(a != b)) }
+        default:
+            let holds: @Sendable (Int) -> Bool
+            switch op {
+            case .less: holds = { $0 < 0 }
+            case .lessEqual: holds = { $0 <= 0 }
+            case .greater: holds = { $0 > 0 }
+            default: holds = { $0 >= 0 }
+            }
+            return { a, b in
+                if case .money(let x) = a, case .money(let y) = b { return .value(.bool(holds(x.fen < y.fen ? -1 : (x.fen == y.fen ? 0 : 1)))) }
+                guard let o = Evaluator.order(a, b) else { return .failed }
+                return .value(.bool(holds(o)))
+            }
+        }
+    }
+
+    /// The code for one arithmetic operation, overflow checked.
+    static func arithmetic(_ op: CheckedExpr.Arithmetic, rounding: Rounding) -> @Sendable (Value, Value) -> Fast {
+        switch op {
+        case .moneyAdd:
+            return { a, b in if case .money(let l) = a, case .money(let r) = b { money(l.adding(r)) } else { .failed } }
+        case .moneySubtract:
+            return { a, b in if case .money(let l) = a, case .money(let r) = b { money(l.subtracting(r)) } else { .failed } }
+        case .moneyTimesPercent, .percentTimesMoney:
+            return { a, b in
+                switch (a, b) {
+                case (.money(let m), .percent(let p)), (.percent(let p), .money(let m)):
+                    return money(m.multiplied(by: p, rounding: rounding)?.0)
+                default: return .failed
+                }
+            }
+        case .moneyTimesInt, .intTimesMoney:
+            return { a, b in
+                switch (a, b) {
+                case (.money(let m), .int(let n)), (.int(let n), .money(let m)): return money(m.multiplied(by: n))
+                default: return .failed
+                }
+            }
+        case .moneyDivideInt:
+            return { a, b in
+                guard case .money(let m) = a, case .int(let n) = b, n != 0 else { return .failed }
+                return money(m.divided(by: n, rounding: rounding)?.0)
+            }
+        case .intAdd:
+            return { a, b in if case .int(let l) = a, case .int(let r) = b { int(l.addingReportingOverflow(r)) } else { .failed } }
+        case .intSubtract:
+            return { a, b in if case .int(let l) = a, case .int(let r) = b { int(l.subtractingReportingOverflow(r)) } else { .failed } }
+        case .intMultiply:
+            return { a, b in if case .int(let l) = a, case .int(let r) = b { int(l.multipliedReportingOverflow(by: r)) } else { .failed } }
+        case .dateAddDuration:
+            return { a, b in
+                guard case .date(let d) = a, case .duration(let u) = b else { return .failed }
+                return d.adding(u).map { .value(.date($0)) } ?? .failed
+            }
+        case .dateSubtractDuration:
+            return { a, b in
+                guard case .date(let d) = a, case .duration(let u) = b else { return .failed }
+                return d.adding(u, sign: -1).map { .value(.date($0)) } ?? .failed
+            }
+        case .durationAdd:
+            return { a, b in if case .duration(let l) = a, case .duration(let r) = b { .value(.duration(l + r)) } else { .failed } }
+        case .percentAdd:
+            return { a, b in
+                if case .percent(let l) = a, case .percent(let r) = b { .value(.percent(Percent(millionths: l.millionths + r.millionths))) } else { .failed }
+            }
+        case .percentSubtract:
+            return { a, b in
+                if case .percent(let l) = a, case .percent(let r) = b { .value(.percent(Percent(millionths: l.millionths - r.millionths))) } else { .failed }
+            }
+        }
+    }
+}
+
+@inline(__always) private func money(_ m: Money?) -> Fast { m.map { .value(.money($0)) } ?? .failed }
+@inline(__always) private func int(_ r: (partialValue: Int64, overflow: Bool)) -> Fast { r.overflow ? .failed : .value(.int(r.partialValue)) }
+
+/// `sum(…)`, `count(…)`, `any(…)`, `all(…)`, `min(…)`, `max(…)` over a list, compiled.
+private struct AggregateCode {
+    let agg: Aggregate
+    let body: Code
+    let sumsInts: Bool
+    let slot: Int
+    let source: Code
+    let filter: Code?
+
+    var code: Code {
+        let agg = agg, body = body, sumsInts = sumsInts, slot = slot, source = source, filter = filter
+        return { f in
+            let s = source(f)
+            guard case .value(let sv) = s else { return s }
+            guard case .list(let items) = sv else { return .failed }
+            var missing = false
+            var sumMoney = Money.zero, sumInt: Int64 = 0, count: Int64 = 0
+            var anyTrue = false, allTrue = true
+            var best: Value?
+            for item in items {
+                f.locals[slot] = item
+                var included = true
+                if let filter {
+                    switch filter(f) {
+                    case .value(let v): included = v.asBool ?? false
+                    case .missing:
+                        missing = true
+                        included = false
+                    case .failed: return .failed
+                    }
+                }
+                guard included else { continue }
+                switch body(f) {
+                case .value(let v):
+                    switch (agg, v) {
+                    case (.sum, .money(let m)):
+                        guard let s = sumMoney.adding(m) else { return .failed }
+                        sumMoney = s
+                    case (.sum, .int(let n)):
+                        let (s, o) = sumInt.addingReportingOverflow(n)
+                        if o { return .failed }
+                        sumInt = s
+                    case (.count, _): count += 1
+                    case (.any, .bool(let b)): anyTrue = anyTrue || b
+                    case (.all, .bool(let b)): allTrue = allTrue && b
+                    case (.min, _), (.max, _):
+                        if let b = best, let o = Evaluator.order(v, b) {
+                            if agg == .min ? o < 0 : o > 0 { best = v }
+                        } else if best == nil { best = v }
+                    default: return .failed
+                    }
+                case .missing: missing = true
+                case .failed: return .failed
+                }
+            }
+            if agg == .any, anyTrue { return .value(.bool(true)) }
+            if agg == .all, !allTrue { return .value(.bool(false)) }
+            if missing { return .missing }
+            switch agg {
+            case .sum: return .value(sumsInts ? .int(sumInt) : .money(sumMoney))
+            case .count: return .value(.int(count))
+            case .any: return .value(.bool(anyTrue))
+            case .all: return .value(.bool(allTrue))
+            case .min, .max: return .value(best ?? .none)
+            }
+        }
+    }
+}

@@ -1,0 +1,334 @@
+import ClauseLanguage
+
+/// A policy compiled once into closures over slots: the fast path for decisions without a trace
+/// (batch `evaluate` in text or `--no-trace` JSON, `diff`).
+///
+/// It decides exactly what `Interpreter.decide(tracing: false)` decides, and gives the same
+/// `Decision`. It does not name missing facts or explain failures: when an in-force rule is
+/// pending or any evaluation fails, `decide` returns nil and the caller asks the tracing
+/// interpreter, whose answer is then the answer (`Interpreter.decide(_:compiled:asOf:)`).
+package final class CompiledPolicy: Sendable {
+    package let policy: Policy
+    let rules: [CompiledRule]
+    let definitionCode: [Code]
+    let localCount: Int
+    /// Parameter values by date segment: `vectors[0]` before the first dated value, then
+    /// `vectors[k + 1]` from `starts[k]` on. Chosen per case by a search, never recomputed.
+    let starts: [CivilDate]
+    let vectors: [[Value]]
+    let zh: ValueText
+    let en: ValueText
+    let itemSlot: Int?
+    let appliedOnSlot: Int?
+
+    package init(_ policy: Policy) {
+        self.policy = policy
+        // Rules share the locals from 0; each definition has its own range after them.
+        var next = policy.rules.map(\.slotCount).max() ?? 0
+        var code: [Code] = []
+        for d in policy.definitions {
+            code.append(ExpressionCompiler(policy: policy, localBase: next).compile(d.expr))
+            next += d.slotCount
+        }
+        definitionCode = code
+        localCount = next
+        let compiler = ExpressionCompiler(policy: policy, localBase: 0)
+        rules = policy.rules.map { CompiledRule($0, compiler) }
+
+        let dated = Set(policy.parameters.flatMap { $0.values.compactMap(\.from) }).sorted()
+        func vector(_ holds: (CivilDate?) -> Bool) -> [Value] {
+            policy.parameters.map { p in
+                var chosen = p.values[0]
+                for v in p.values.dropFirst() where holds(v.from) { chosen = v }
+                return chosen.value
+            }
+        }
+        starts = dated
+        vectors = [vector { $0 == nil }] + dated.map { start in vector { $0.map { $0 <= start } ?? true } }
+        zh = ValueText(policy: policy, lang: .zh)
+        en = ValueText(policy: policy, lang: .en)
+        itemSlot = policy.caseSchema.index["item"]
+        appliedOnSlot = policy.caseSchema.index["applied_on"]
+    }
+
+    package func parameters(on date: CivilDate) -> [Value] {
+        var k = 0
+        while k < starts.count, starts[k] <= date { k += 1 }
+        return vectors[k]
+    }
+
+    /// The decision, or nil when the tracing interpreter must decide (a pending rule or a failure).
+    package func decide(_ c: CaseFile, asOf override: CivilDate?) -> Decision? {
+        guard let asOf = override ?? appliedOnSlot.flatMap({ i -> CivilDate? in
+            if case .date(let d)? = c.facts[i] { return d } else { return nil }
+        }) else { return nil }
+        let frame = Frame(facts: c.facts, params: parameters(on: asOf), asOf: asOf, localCount: localCount, definitionCode: definitionCode)
+        var traces: [RuleTrace] = []
+        traces.reserveCapacity(rules.count)
+        var refusing: [Int] = [], reviewing: [Int] = [], awarding: [Int] = []
+        var consequences = Decision.Consequences()
+
+        for rule in rules {
+            let run = rule.run(frame)
+            var rt = RuleTrace(rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: .passed, steps: [])
+            rt.amount = run.amount
+            rt.capped = run.capped
+            rt.uncapped = run.uncapped
+            if !rule.inForce(asOf) {
+                if case .failed = run.finding { return nil }
+                rt.wouldFire = run.finding == .fired
+                rt.status = .notInForce
+                rt.endedBy = rule.until.flatMap { $0 <= asOf ? rule.endedBy : nil }
+                rt.startsOn = rule.from.flatMap { $0 > asOf ? $0 : nil }
+                traces.append(rt)
+                continue
+            }
+            switch run.finding {
+            case .failed, .pending: return nil
+            case .notApplicable: rt.status = .notApplicable
+            case .passed: rt.status = .passed
+            case .fired:
+                rt.status = .fired
+                if rule.refuses(run) {
+                    if let cb = rule.clawback {
+                        switch cb(frame) {
+                        case .value(.money(let m)): consequences.clawback = consequences.clawback.adding(m) ?? consequences.clawback
+                        case .failed: return nil
+                        default: break
+                        }
+                    }
+                    if let b = rule.banUntil {
+                        switch b(frame) {
+                        case .value(.date(let d)): consequences.blacklistedUntil = max(consequences.blacklistedUntil ?? d, d)
+                        case .failed: return nil
+                        default: break
+                        }
+                    }
+                }
+                let nothing = rule.kind == .award && (run.amount?.fen ?? 1) <= 0
+                rt.message = (nothing ? "无可支持金额：" : "") + rule.say.render(frame, zh)
+                rt.messageEn = rule.sayEn.map { (nothing ? "nothing to pay: " : "") + $0.render(frame, en) }
+                rt.fix = rule.fix?.render(frame, zh)
+                rt.fixEn = rule.fixEn?.render(frame, en)
+                if rule.refuses(run) {
+                    refusing.append(traces.count)
+                } else if rule.kind == .reviewWhen {
+                    reviewing.append(traces.count)
+                } else {
+                    awarding.append(traces.count)
+                }
+            }
+            traces.append(rt)
+        }
+
+        let outcome: Decision.Outcome
+        var reasons: [Decision.Reason] = []
+        var amount = Money.zero
+        func add(_ k: Int, _ effect: Decision.Reason.Effect) {
+            let rt = traces[k]
+            for id in rt.clauses {
+                reasons.append(Decision.Reason(clause: id, cite: policy.clause(id)?.cite ?? id, rule: rt.rule, effect: effect,
+                                               message: rt.message ?? "", messageEn: rt.messageEn))
+            }
+        }
+        if !refusing.isEmpty {
+            outcome = .refused
+            refusing.forEach { add($0, .refuse) }
+        } else if !reviewing.isEmpty {
+            outcome = .review
+            reviewing.forEach { add($0, .review) }
+        } else if !awarding.isEmpty {
+            outcome = .granted
+            for k in awarding {
+                amount = amount.adding(traces[k].amount ?? .zero) ?? amount
+                add(k, .award)
+                if traces[k].capped { add(k, .cap) }
+            }
+        } else {
+            outcome = .review
+        }
+        if outcome != .refused { consequences = Decision.Consequences() }
+        var item: String?
+        if let i = itemSlot, case .enumCase(let t, let k)? = c.facts[i] { item = policy.enums[t].cases[k].name }
+        return Decision(
+            caseID: c.id, casePath: c.path, policyID: policy.id, policyTitle: policy.title, policyVersion: policy.version,
+            policyDigest: policy.digest, item: item, asOf: asOf, outcome: outcome, amount: outcome == .granted ? amount : .zero,
+            reasons: reasons, consequences: consequences, missing: [], rules: traces, definitions: [],
+            packages: policy.packages(on: asOf))
+    }
+}
+
+/// One rule, compiled: the parts `Interpreter.evaluate` reads, as code.
+final class CompiledRule: Sendable {
+    enum Finding: Equatable { case notApplicable, passed, fired, pending, failed }
+    struct Run {
+        var finding: Finding
+        var amount: Money?
+        var capped = false
+        var uncapped: Money?
+    }
+
+    let id: String
+    let kind: Rule.Kind
+    let clauses: [String]
+    let from: CivilDate?
+    let until: CivilDate?
+    let endedBy: String?
+    let applies: Code?
+    let lets: [(slot: Int, code: Code)]
+    let main: Code
+    let needs: [Code]
+    let cap: Code?
+    let clawback: Code?
+    let banUntil: Code?
+    let say: CompiledTemplate
+    let sayEn: CompiledTemplate?
+    let fix: CompiledTemplate?
+    let fixEn: CompiledTemplate?
+
+    init(_ rule: Rule, _ compiler: ExpressionCompiler) {
+        id = rule.id
+        kind = rule.kind
+        clauses = rule.clauses
+        from = rule.from
+        until = rule.until
+        endedBy = rule.endedBy
+        applies = rule.applies.map(compiler.compile)
+        lets = rule.lets.map { (compiler.localBase + $0.slot, compiler.compile($0.expr)) }
+        main = compiler.compile(rule.main)
+        needs = rule.needs.map(compiler.compile)
+        cap = rule.cap.map(compiler.compile)
+        clawback = rule.clawback.map(compiler.compile)
+        banUntil = rule.banUntil.map(compiler.compile)
+        say = CompiledTemplate(rule.say, compiler)
+        sayEn = rule.sayEn.map { CompiledTemplate($0, compiler) }
+        fix = rule.fix.map { CompiledTemplate($0, compiler) }
+        fixEn = rule.fixEn.map { CompiledTemplate($0, compiler) }
+    }
+
+    func inForce(_ date: CivilDate) -> Bool {
+        (from.map { $0 <= date } ?? true) && (until.map { date < $0 } ?? true)
+    }
+
+    /// Whether this rule, having fired, refuses the case (an award of nothing refuses).
+    func refuses(_ run: Run) -> Bool {
+        switch kind {
+        case .refuseWhen, .require: true
+        case .award: (run.amount?.fen ?? 1) <= 0
+        default: false
+        }
+    }
+
+    /// `Interpreter.evaluate`, compiled: the `for` and `let`s first; a rule whose `for` is unknown
+    /// still counts when it would pass anyway, and is pending when it would fire.
+    func run(_ f: Frame) -> Run {
+        var appliesUnknown = false
+        if let applies {
+            switch applies(f) {
+            case .value(.bool(false)): return Run(finding: .notApplicable)
+            case .missing: appliesUnknown = true
+            case .failed: return Run(finding: .failed)
+            default: break
+            }
+        }
+        var letMissing = false
+        for l in lets {
+            switch l.code(f) {
+            case .value(let v): f.locals[l.slot] = v
+            case .missing: letMissing = true
+            case .failed: return Run(finding: .failed)
+            }
+        }
+        if letMissing { return Run(finding: .pending) }
+
+        var run = Run(finding: .passed)
+        var fires = false
+        switch kind {
+        case .refuseWhen, .require, .reviewWhen:
+            switch main(f) {
+            case .value(.bool(let b)): fires = kind == .require ? !b : b
+            case .missing: return Run(finding: .pending)
+            case .failed: return Run(finding: .failed)
+            default: break
+            }
+        case .needs:
+            var needed = false
+            for n in needs {
+                switch n(f) {
+                case .missing: needed = true
+                case .failed: return Run(finding: .failed)
+                case .value: break
+                }
+            }
+            if needed { return Run(finding: .pending) }
+        case .award:
+            let amount = main(f)
+            let limit = cap.map { $0(f) }
+            if case .failed = amount { return Run(finding: .failed) }
+            if case .failed? = limit { return Run(finding: .failed) }
+            switch (amount, limit) {
+            case (.value(.money(let m)), .value(.money(let l))?):
+                run.amount = min(m, l)
+                if l < m { run.capped = true; run.uncapped = m }
+            case (.value(.money(let m)), .missing?):
+                guard m.fen <= 0 else { return Run(finding: .pending) }
+                run.amount = m
+            case (.value(.money(let m)), nil):
+                run.amount = m
+            case (.missing, .value(.money(let l))?) where l.fen <= 0:
+                run.amount = l
+                run.capped = true
+            case (.missing, _): return Run(finding: .pending)
+            default: return Run(finding: .failed)
+            }
+            fires = true
+        }
+        if appliesUnknown { return fires ? Run(finding: .pending) : run }
+        run.finding = fires ? .fired : .passed
+        return run
+    }
+}
+
+/// A message template whose holes are compiled code.
+struct CompiledTemplate: Sendable {
+    enum Part: Sendable {
+        case text(String)
+        case value(Code, ValueType)
+    }
+    let parts: [Part]
+
+    init(_ t: MessageTemplate, _ compiler: ExpressionCompiler) {
+        parts = t.parts.map { part in
+            switch part {
+            case .text(let s): .text(s)
+            case .value(let e): .value(compiler.compile(e), e.type)
+            }
+        }
+    }
+
+    /// As `MessageRenderer.render`: an unknown value reads （未知）, a failed one `?`.
+    func render(_ f: Frame, _ text: ValueText) -> String {
+        var out = ""
+        for part in parts {
+            switch part {
+            case .text(let s): out += s
+            case .value(let code, let type):
+                switch code(f) {
+                case .value(let v): out += text.format(v, type)
+                case .missing: out += text.lang == .zh ? "（未知）" : "(unknown)"
+                case .failed: out += "?"
+                }
+            }
+        }
+        return out
+    }
+}
+
+extension Interpreter {
+    /// A decision without a trace: the compiled policy decides, and the tracing interpreter only
+    /// when it cannot (a pending rule names its missing facts, a failure its cause).
+    package static func decide(_ c: CaseFile, compiled: CompiledPolicy, asOf: CivilDate?) -> Result<Decision, EvaluationFailure> {
+        if let d = compiled.decide(c, asOf: asOf) { return .success(d) }
+        return decide(c, policy: compiled.policy, asOf: asOf, tracing: false)
+    }
+}

@@ -1,0 +1,115 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseReports
+import ClauseSyntax
+import Foundation
+import Testing
+
+/// The compiled fast path (`CompiledPolicy`) against the tracing interpreter: the same decision,
+/// field for field, on every case we have, under the base package and under the worked proposal.
+@Suite struct CompiledPolicyTests {
+    /// Everything a decision without a trace says, as one comparable text: the contract JSON with
+    /// the rules' part of the trace, plus what JSON leaves out (the amount before the cap, fixes).
+    static func fingerprint(_ d: Decision, _ policy: Policy) -> String {
+        var s = JSONDecisionRenderer.render(d, policy: policy, lang: .zh) + "\n" + JSONDecisionRenderer.render(d, policy: policy, lang: .en)
+        for rt in d.rules {
+            s += "\n\(rt.rule) uncapped=\(rt.uncapped?.plain ?? "-") fix=\(rt.fix ?? "-") fixEn=\(rt.fixEn ?? "-")"
+        }
+        return s
+    }
+
+    /// Case files and JSON Lines we keep, read by the ordinary loader.
+    static func corpus() throws -> [(String, String)] {
+        var texts: [(String, String)] = []
+        let fm = FileManager.default
+        for dir in ["Playground/cases", "Playground/corpus"] {
+            for f in try fm.contentsOfDirectory(atPath: Repo.path(dir)).sorted() where f.hasSuffix(".yaml") || f.hasSuffix(".json") {
+                texts.append(("\(dir)/\(f)", try String(contentsOfFile: Repo.path("\(dir)/\(f)"), encoding: .utf8)))
+            }
+        }
+        let lines = try String(contentsOfFile: Repo.path("Tests/ClauseTests/Fixtures/oracle/cases.jsonl"), encoding: .utf8).split(separator: "\n")
+        for (k, line) in lines.enumerated() { texts.append(("cases.jsonl:\(k + 1)", String(line))) }
+        return texts
+    }
+
+    struct Tally {
+        var compared = 0, fast = 0
+        var differences: [String] = []
+
+        mutating func compare(_ c: CaseFile, _ compiled: CompiledPolicy, asOf: CivilDate?, _ name: String) {
+            let slow = Interpreter.decide(c, policy: compiled.policy, asOf: asOf, tracing: false)
+            let quick = compiled.decide(c, asOf: asOf)
+            compared += 1
+            guard let quick else { return }
+            fast += 1
+            guard case .success(let d) = slow else {
+                differences.append("\(name): the compiled path decided, the interpreter failed")
+                return
+            }
+            let a = CompiledPolicyTests.fingerprint(d, compiled.policy), b = CompiledPolicyTests.fingerprint(quick, compiled.policy)
+            if a != b { differences.append("\(name):\n  interpreter: \(a.prefix(400))\n  compiled:    \(b.prefix(400))") }
+        }
+    }
+
+    @Test(arguments: ["Policies/shenyang-sme-dx-fund", "Playground/proposals/shenyang-2025-core-sectors"])
+    func compiledDecisionsEqualTheInterpreters(_ package: String) throws {
+        let repository = PolicyRepository(explicit: Repo.path(package), environment: ["CLAUSE_POLICY_PATH": Repo.path("Policies")])
+        let policy = try #require(repository.load(Repo.path(package)).policy)
+        let compiled = repository.compiled(policy)
+        let loader = CaseLoader(repository: repository)
+        var tally = Tally()
+        for (name, text) in try Self.corpus() {
+            guard case .ready(let c, _) = loader.load(text: text, path: name) else { continue }
+            tally.compare(c, compiled, asOf: nil, name)
+            // The same case a year on, where amendments and 第十六条 change what applies.
+            tally.compare(c, compiled, asOf: CivilDate(iso: "2026-03-01"), name + " as of 2026-03-01")
+        }
+        // Every scenario of every suite, with its own as_of.
+        for dir in ["Policies/shenyang-sme-dx-fund/tests", "Playground/proposals/shenyang-2025-core-sectors/tests"] {
+            for f in try FileManager.default.contentsOfDirectory(atPath: Repo.path(dir)).sorted() {
+                var bag = DiagnosticBag()
+                for s in ScenarioReader.read(path: Repo.path("\(dir)/\(f)"), into: &bag) {
+                    guard case .ready(let c, _) = loader.load(root: s.caseNode, path: s.casePath) else { continue }
+                    tally.compare(c, compiled, asOf: s.asOf, s.name)
+                }
+            }
+        }
+        #expect(tally.compared > 7_000)
+        // Only cases with a pending rule or a failure go to the interpreter: most take the fast path.
+        #expect(tally.fast * 10 > tally.compared * 8, "only \(tally.fast) of \(tally.compared) took the compiled path")
+        #expect(tally.differences.isEmpty, Comment(rawValue: "\(tally.differences.count) differ:\n" + tally.differences.prefix(2).joined(separator: "\n")))
+    }
+
+    /// A case with a pending rule goes to the interpreter, which names what is missing.
+    @Test func pendingRulesAreLeftToTheInterpreter() throws {
+        let text = try String(contentsOfFile: Repo.path("Playground/cases/transformation-incomplete.yaml"), encoding: .utf8)
+        let repository = Repo.repository
+        guard case .ready(let c, let policy) = CaseLoader(repository: repository).load(text: text, path: "incomplete.yaml") else {
+            Issue.record("case does not load")
+            return
+        }
+        let compiled = repository.compiled(policy)
+        #expect(compiled.decide(c, asOf: nil) == nil)
+        let d = try Interpreter.decide(c, compiled: compiled, asOf: nil).get()
+        #expect(d.outcome == .incomplete)
+        #expect(!d.missing.isEmpty)
+    }
+
+    /// Parameters with dated values: the compiled policy picks the value in force on the date.
+    @Test func datedParameterValuesFollowTheEvaluationDate() throws {
+        let dir = Repo.path("Playground/proposals/shenyang-2025-core-sectors")
+        let repository = PolicyRepository(explicit: dir, environment: ["CLAUSE_POLICY_PATH": Repo.path("Policies")])
+        let policy = try #require(repository.load(dir).policy)
+        let compiled = repository.compiled(policy)
+        for p in policy.parameters where p.values.count > 1 {
+            for v in p.values {
+                guard let from = v.from else { continue }
+                let i = policy.parameters.firstIndex { $0.name == p.name }!
+                #expect(compiled.parameters(on: from)[i] == p.value(on: from).value)
+                if let before = from.adding(CalendarDuration(days: 1), sign: -1) {
+                    #expect(compiled.parameters(on: before)[i] == p.value(on: before).value)
+                }
+            }
+        }
+    }
+}
