@@ -10,11 +10,11 @@ extension ClauseCommand.Evaluate {
     /// output in input order, a progress bar on a terminal and a one-line summary on stderr.
     func runBatch(asOf: CivilDate?) throws {
         let loader = CaseLoader(repository: PolicyRepository(explicit: options.policy))
-        let evaluator = BatchEvaluator(loader: loader, asOf: asOf, tracing: options.format == .json)
-        let format = options.format, lang = options.lang
+        let evaluator = BatchEvaluator(loader: loader, asOf: asOf, tracing: tracing)
+        let format = options.format, lang = options.lang, trace = !noTrace
         let render: @Sendable (Decision, Policy) -> String = { d, policy in
             switch format {
-            case .json: JSONDecisionRenderer.render(d, policy: policy, lang: lang) + "\n"
+            case .json: JSONDecisionRenderer.render(d, policy: policy, lang: lang, trace: trace) + "\n"
             case .text: TextDecisionRenderer.render(d, policy: policy, lang: lang, explain: false)
             case .markdown: MarkdownDecisionRenderer.render(d, policy: policy, lang: lang)
             }

@@ -18,6 +18,13 @@ extension ClauseCommand {
 
         @OptionGroup var storeOptions: StoreOptions
 
+        @Flag(name: .customLong("no-trace"),
+              help: "With --format json, write \"trace\": null instead of the justification tree (much smaller and faster; 'clause explain' shows the tree).")
+        var noTrace = false
+
+        /// Whether decisions are traced: only JSON shows the trace, and only when asked.
+        var tracing: Bool { options.format == .json && !noTrace }
+
         @Option(help: "Read cases as JSON Lines, one case per line, from FILE or '-' (standard input).")
         var jsonl: String?
 
@@ -42,14 +49,14 @@ extension ClauseCommand {
             var first = true
             for path in CaseLoader.expand(cases) {
                 switch try StoreCommand.guarded({ try registry?.decide(path: path, asOf: asOf) })
-                    ?? session.decide(path: path, asOf: asOf, tracing: options.format == .json) {
+                    ?? session.decide(path: path, asOf: asOf, tracing: tracing) {
                 case .failure(let ds):
                     Output.diagnostics(ds.diagnostics)
                     failed = true
                 case .success(let (d, policy)):
                     let rendered: String
                     switch options.format {
-                    case .json: rendered = JSONDecisionRenderer.render(d, policy: policy, lang: options.lang) + "\n"
+                    case .json: rendered = JSONDecisionRenderer.render(d, policy: policy, lang: options.lang, trace: !noTrace) + "\n"
                     case .text: rendered = (first ? "" : "\n") + TextDecisionRenderer.render(d, policy: policy, lang: options.lang, explain: false)
                     case .markdown: rendered = (first ? "" : "\n---\n\n") + MarkdownDecisionRenderer.render(d, policy: policy, lang: options.lang)
                     }

@@ -4,8 +4,9 @@ import ClauseLanguage
 /// `clause evaluate --format json`: one decision as one line of JSON, in the shape and key order
 /// of CONTRACT.md §3. The same decision always gives the same bytes.
 package enum JSONDecisionRenderer {
-    /// One line, without a trailing newline.
-    package static func render(_ d: Decision, policy: Policy, lang: Lang) -> String {
+    /// One line, without a trailing newline. Without `trace` (`evaluate --no-trace`) the line
+    /// says `"trace":null`: same keys, an eighth of the bytes, and no tracing to pay for.
+    package static func render(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true) -> String {
         var w = JSONWriter()
         let ctx = Context(policy: policy, lang: lang)
         w.beginObject()
@@ -49,6 +50,20 @@ package enum JSONDecisionRenderer {
         w.endArray()
 
         w.key("trace")
+        if trace {
+            writeTrace(d, ctx, &w)
+        } else {
+            w.null()
+        }
+        if let ban = d.registryBan { RegistryBanText.write(ban, &w) }
+
+        w.endObject()
+        return w.output
+    }
+
+    /// The justification tree: definitions with their steps, then every rule with its steps.
+    private static func writeTrace(_ d: Decision, _ ctx: Context, _ w: inout JSONWriter) {
+        let policy = ctx.policy, lang = ctx.lang
         w.beginObject()
         w.key("definitions")
         w.beginArray()
@@ -89,10 +104,6 @@ package enum JSONDecisionRenderer {
         }
         w.endArray()
         w.endObject()
-        if let ban = d.registryBan { RegistryBanText.write(ban, &w) }
-
-        w.endObject()
-        return w.output
     }
 
     /// The `reasons` array of the decision line (the store keeps it in a column of its own).

@@ -50,6 +50,23 @@ import Testing
         #expect(lines[1].contains("\"consequences\":{\"clawback\":\"120000.00\",\"blacklisted_until\":\"2027-08-31\"}"))
     }
 
+    /// `--no-trace` gives the same line with `"trace":null`, whether the cases are few (decided one
+    /// by one) or a folder (the batch path, where the compiled policy decides).
+    @Test func noTraceLeavesOnlyTheTraceOut() throws {
+        for args in [["Playground/cases/transformation-granted.yaml", "Playground/cases/transformation-incomplete.yaml"], ["Playground/cases"]] {
+            let traced = try EndToEndTests.clause(["evaluate", "--format", "json"] + args)
+            let bare = try EndToEndTests.clause(["evaluate", "--format", "json", "--no-trace"] + args)
+            #expect(traced.status == bare.status)
+            let a = traced.stdout.split(separator: "\n"), b = bare.stdout.split(separator: "\n")
+            #expect(a.count == b.count && a.count >= 2)
+            for (x, y) in zip(a, b) {
+                let head = try #require(x.range(of: ",\"trace\":{")).lowerBound
+                #expect(y.hasSuffix(",\"trace\":null}"))
+                #expect(String(x[..<head]) == String(y.dropLast(",\"trace\":null}".count)))
+            }
+        }
+    }
+
     @Test func badFilesGetExitOneAndGoodFilesAreStillDecided() throws {
         let r = try EndToEndTests.clause(["evaluate", "--format", "json", "Tests/ClauseTests/Fixtures/invalid-cases/yes-for-a-boolean.yaml",
                                           "Playground/cases/diagnosis.yaml", "Tests/ClauseTests/Fixtures/invalid-cases/binary-junk.yaml"])

@@ -70,7 +70,9 @@ package struct BatchEvaluator: Sendable {
         switch loaded {
         case .failed(let ds): return .failed(ds)
         case .ready(let c, let policy):
-            switch Interpreter.decide(c, policy: policy, asOf: asOf, tracing: tracing) {
+            let decided = tracing ? Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true)
+                : Interpreter.decide(c, compiled: loader.repository.compiled(policy), asOf: asOf)
+            switch decided {
             case .success(let d): return .decided(d, output: render(d, policy))
             case .failure(let f): return .failed([Diagnostic(id: "eval.failed", f.message, at: c.root.range)])
             }

@@ -13,11 +13,16 @@ package struct ImpactDiff: Sendable {
     package let base: Policy
     package let proposed: Policy
     package var asOf: CivilDate?
+    /// Both packages compiled once for the whole corpus.
+    let compiledBase: CompiledPolicy
+    let compiledProposed: CompiledPolicy
 
     package init(base: Policy, proposed: Policy, asOf: CivilDate? = nil) {
         self.base = base
         self.proposed = proposed
         self.asOf = asOf
+        compiledBase = CompiledPolicy(base)
+        compiledProposed = CompiledPolicy(proposed)
     }
 
     /// What one case came to under one package.
@@ -109,8 +114,8 @@ package struct ImpactDiff: Sendable {
         guard let b = CaseReader.read(root, path: path, policy: base, into: &bag),
               let p = CaseReader.read(root, path: path, policy: proposed, into: &bag), !bag.hasErrors
         else { return .failed(bag.sorted) }
-        switch (Interpreter.decide(b, policy: base, asOf: asOf, tracing: false),
-                Interpreter.decide(p, policy: proposed, asOf: asOf, tracing: false)) {
+        switch (Interpreter.decide(b, compiled: compiledBase, asOf: asOf),
+                Interpreter.decide(p, compiled: compiledProposed, asOf: asOf)) {
         case (.success(let db), .success(let dp)):
             return .decided(Entry(caseID: db.caseID, path: path, item: db.item, district: district(b, base),
                                   base: Side(db), proposed: Side(dp), causes: ImpactDiff.causes(db, dp)))

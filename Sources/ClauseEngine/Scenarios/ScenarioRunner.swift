@@ -31,7 +31,7 @@ package struct ScenarioRunner {
         case .failed(let ds):
             return Result(scenario: s, failures: [], diagnostics: ds, decision: nil)
         case .ready(let c, let policy):
-            switch Interpreter.decide(c, policy: policy, asOf: s.asOf, tracing: false) {
+            switch Interpreter.decide(c, compiled: repo.compiled(policy), asOf: s.asOf) {
             case .failure(let f):
                 return Result(scenario: s, failures: ["evaluation failed: \(f.message)"], diagnostics: [], decision: nil)
             case .success(let d):
