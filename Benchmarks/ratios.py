@@ -59,6 +59,7 @@ def main():
     transformation = sum(1 for line in open(sys.argv[2]) if '"item":"transformation"' in line)
     cases_per_iteration = {
         "evaluate corpus (transformation cases)": transformation,
+        "evaluate corpus (transformation cases, tree-walker)": transformation,
         "native corpus (transformation cases)": transformation,
         "diff (1000 cases)": 1000,
         "policy load+check": 1,
@@ -93,11 +94,16 @@ def main():
 
     pairs = [
         ("evaluate read case", "native evaluate", "≤ 2"),
+        ("evaluate read case (verdict)", "native evaluate", "≤ 2"),
+        ("evaluate read case (tree-walker)", "native evaluate", ""),
         ("evaluate with trace", "native evaluate", ""),
         ("evaluate corpus (transformation cases)", "native corpus (transformation cases)", "≤ 2"),
+        ("evaluate corpus (transformation cases, tree-walker)", "native corpus (transformation cases)", ""),
         ("pipeline YAML→JSON", "libyaml loop YAML", "≤ 2"),
         ("pipeline YAML file→JSON", "libyaml loop YAML file", "≤ 2"),
         ("pipeline JSON→JSON", "libyaml loop JSON", ""),
+        ("pipeline YAML→JSON (traced)", "libyaml loop YAML", ""),
+        ("pipeline YAML file→JSON (traced)", "libyaml loop YAML file", ""),
         ("case read YAML", "libyaml loop YAML", ""),
         ("case read JSON", "libyaml loop JSON", ""),
     ]
@@ -112,12 +118,23 @@ def main():
             continue
         mal = "" if ma is None or mb is None else f"{ma:.0f} vs {mb:.0f}"
         print(f"{a + ' ÷ ' + b:75} {wa / wb:8.2f} {target:>7}  {mal:>15}")
-    parts = [("case read YAML", "text → typed case"), ("evaluate with trace", "decide, traced"),
-             ("render JSON line", "JSON line")]
-    whole = per_case("pipeline YAML→JSON")
+    for title, whole_name, parts in [
+        ("decision line, --no-trace", "pipeline YAML→JSON",
+         [("case read YAML", "text → typed case"), ("evaluate read case", "decide, compiled"), ("render JSON line", "JSON line")]),
+        ("with the whole trace", "pipeline YAML→JSON (traced)",
+         [("case read YAML", "text → typed case"), ("evaluate with trace", "decide, traced"), ("render JSON line (traced)", "JSON line")]),
+    ]:
+        breakdown(per_case, title, whole_name, parts)
+    ia, ib = per_case("evaluate read case", "instructions"), per_case("native evaluate", "instructions")
+    if ia and ib:
+        print(f"{'evaluate read case ÷ native evaluate (instructions)':75} {ia / ib:8.2f}")
+
+
+def breakdown(per_case, title, whole_name, parts):
+    whole = per_case(whole_name)
     if whole and all(per_case(p) for p, _ in parts):
         print()
-        print("Where the pipeline's time goes (YAML case, in memory, per case)")
+        print(f"Where the pipeline's time goes ({title}; YAML case, in memory, per case)")
         rest = whole
         for p, label in parts:
             w = per_case(p)
@@ -128,9 +145,6 @@ def main():
         if tree:
             print(f"  of reading: libyaml events → tree {tree / 1e3:.1f} µs (libyaml's loop alone "
                   f"{per_case('libyaml loop YAML') / 1e3:.1f} µs), typing by the schema {(per_case('case read YAML') - tree) / 1e3:.1f} µs")
-    ia, ib = per_case("evaluate read case", "instructions"), per_case("native evaluate", "instructions")
-    if ia and ib:
-        print(f"{'evaluate read case ÷ native evaluate (instructions)':75} {ia / ib:8.2f}")
 
 
 if __name__ == "__main__":

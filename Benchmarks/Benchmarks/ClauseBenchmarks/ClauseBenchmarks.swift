@@ -54,8 +54,23 @@ let benchmarks: @Sendable () -> Void = {
         }
     } setup: { _ = Inputs.shared }
 
-    // 4. Evaluation of a case already read.
+    // 4. Evaluation of a case already read: the compiled policy (what batch decisions without a
+    // trace use), the tree-walking interpreter it replaced there, and the interpreter with a trace.
+    let compiled = CompiledBox()
     Benchmark("evaluate read case", configuration: perCase) { benchmark in
+        let c = Inputs.shared.yamlCase, code = compiled.value
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(Interpreter.decide(c, compiled: code, asOf: nil)) }
+    } setup: { _ = compiled.value }
+
+    // What the native baseline computes (outcome, amount, each rule's finding), without the words.
+    Benchmark("evaluate read case (verdict)", configuration: perCase) { benchmark in
+        let c = Inputs.shared.yamlCase, code = compiled.value
+        benchmark.startMeasurement()
+        for _ in benchmark.scaledIterations { blackHole(code.verdict(c, asOf: nil)) }
+    } setup: { _ = compiled.value }
+
+    Benchmark("evaluate read case (tree-walker)", configuration: perCase) { benchmark in
         let i = Inputs.shared
         let c = i.yamlCase, p = i.policy
         benchmark.startMeasurement()
@@ -69,38 +84,41 @@ let benchmarks: @Sendable () -> Void = {
         for _ in benchmark.scaledIterations { blackHole(Interpreter.decide(c, policy: p, asOf: nil, tracing: true)) }
     } setup: { _ = Inputs.shared }
 
-    // 5. The whole per-case pipeline of `clause evaluate --format json` (BatchEvaluator.decide: read,
-    // find the policy, type, decide with trace, render the JSON line), from text in memory and from
-    // the file on disk.
-    let evaluator = BatchEvaluatorBox()
-    Benchmark("pipeline YAML→JSON", configuration: perCase) { benchmark in
-        let i = Inputs.shared, e = evaluator.value
-        let source = CaseSource.line(path: i.yamlPath, text: i.yamlText, lineOffset: 0)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(e.decide(source, render: BatchEvaluatorBox.render)) }
-    } setup: { _ = evaluator.value }
+    // 5. The whole per-case pipeline of `clause evaluate` (BatchEvaluator.decide: read, find the
+    // policy, type, decide, render the JSON line), from text in memory and from the file on disk:
+    // the decision line as `--no-trace` writes it, and with the whole trace (the default).
+    for traced in [false, true] {
+        let evaluator = BatchEvaluatorBox(tracing: traced)
+        let suffix = traced ? " (traced)" : ""
+        Benchmark("pipeline YAML→JSON" + suffix, configuration: perCase) { benchmark in
+            let i = Inputs.shared, e = evaluator.value
+            let source = CaseSource.line(path: i.yamlPath, text: i.yamlText, lineOffset: 0)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(e.decide(source, render: evaluator.render)) }
+        } setup: { _ = evaluator.value }
 
-    Benchmark("pipeline YAML file→JSON", configuration: perCase) { benchmark in
-        let i = Inputs.shared, e = evaluator.value
-        let source = CaseSource.file(i.yamlPath)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(e.decide(source, render: BatchEvaluatorBox.render)) }
-    } setup: { _ = evaluator.value }
+        Benchmark("pipeline YAML file→JSON" + suffix, configuration: perCase) { benchmark in
+            let i = Inputs.shared, e = evaluator.value
+            let source = CaseSource.file(i.yamlPath)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(e.decide(source, render: evaluator.render)) }
+        } setup: { _ = evaluator.value }
 
-    Benchmark("pipeline JSON→JSON", configuration: perCase) { benchmark in
-        let i = Inputs.shared, e = evaluator.value
-        let source = CaseSource.line(path: "cases.jsonl", text: i.jsonLine, lineOffset: 0)
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(e.decide(source, render: BatchEvaluatorBox.render)) }
-    } setup: { _ = evaluator.value }
+        Benchmark("pipeline JSON→JSON" + suffix, configuration: perCase) { benchmark in
+            let i = Inputs.shared, e = evaluator.value
+            let source = CaseSource.line(path: "cases.jsonl", text: i.jsonLine, lineOffset: 0)
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(e.decide(source, render: evaluator.render)) }
+        } setup: { _ = evaluator.value }
 
-    // Where the pipeline goes: rendering one traced decision as its JSON line.
-    Benchmark("render JSON line", configuration: perCase) { benchmark in
-        let i = Inputs.shared
-        guard case .success(let d) = Interpreter.decide(i.yamlCase, policy: i.policy, asOf: nil, tracing: true) else { fatalError("no decision") }
-        benchmark.startMeasurement()
-        for _ in benchmark.scaledIterations { blackHole(BatchEvaluatorBox.render(d, i.policy)) }
-    } setup: { _ = Inputs.shared }
+        // Where the pipeline goes: rendering one decision as its JSON line.
+        Benchmark("render JSON line" + suffix, configuration: perCase) { benchmark in
+            let i = Inputs.shared
+            guard case .success(let d) = Interpreter.decide(i.yamlCase, policy: i.policy, asOf: nil, tracing: traced) else { fatalError("no decision") }
+            benchmark.startMeasurement()
+            for _ in benchmark.scaledIterations { blackHole(evaluator.render(d, i.policy)) }
+        } setup: { _ = Inputs.shared }
+    }
 
     // 6. `clause diff` over 1,000 case files (the oracle corpus's first 1,000 lines), base vs the
     // proposal, composed as Sources/ClauseCLI/Diff.swift does; ImpactDiff.run uses every core.
@@ -111,9 +129,16 @@ let benchmarks: @Sendable () -> Void = {
         blackHole(d.run(paths))
     } setup: { _ = diff.value }
 
-    // Corpus evaluation: every transformation case of the oracle corpus, interpreter vs native.
+    // Corpus evaluation: every transformation case of the oracle corpus, compiled vs native (the
+    // compiled policy hands cases with a pending rule to the interpreter, as in production).
     let transformation = CorpusBox()
     Benchmark("evaluate corpus (transformation cases)", configuration: corpus) { benchmark in
+        let cases = transformation.value.cases, code = compiled.value
+        benchmark.startMeasurement()
+        for c in cases { blackHole(Interpreter.decide(c, compiled: code, asOf: nil)) }
+    } setup: { _ = transformation.value; _ = compiled.value }
+
+    Benchmark("evaluate corpus (transformation cases, tree-walker)", configuration: corpus) { benchmark in
         let cases = transformation.value.cases, p = Inputs.shared.policy
         benchmark.startMeasurement()
         for c in cases { blackHole(Interpreter.decide(c, policy: p, asOf: nil, tracing: false)) }
@@ -158,11 +183,27 @@ let benchmarks: @Sendable () -> Void = {
 
 /// Lazily built shared state for the benchmarks that need more than `Inputs`.
 final class BatchEvaluatorBox: Sendable {
-    let value: BatchEvaluator = {
+    let tracing: Bool
+    init(tracing: Bool) { self.tracing = tracing }
+    var value: BatchEvaluator {
+        tracing ? Self.traced : Self.bare
+    }
+    private static let traced = make(tracing: true)
+    private static let bare = make(tracing: false)
+    private static func make(tracing: Bool) -> BatchEvaluator {
         let i = Inputs.shared
-        return BatchEvaluator(loader: CaseLoader(repository: PolicyRepository(explicit: i.policyDir)), asOf: nil, tracing: true)
-    }()
-    static let render: @Sendable (Decision, Policy) -> String = { d, p in JSONDecisionRenderer.render(d, policy: p, lang: .zh) + "\n" }
+        return BatchEvaluator(loader: CaseLoader(repository: PolicyRepository(explicit: i.policyDir)), asOf: nil, tracing: tracing)
+    }
+    var render: @Sendable (Decision, Policy) -> String {
+        let trace = tracing
+        return { d, p in JSONDecisionRenderer.render(d, policy: p, lang: .zh, trace: trace) + "\n" }
+    }
+}
+
+/// The Shenyang package compiled once, as the batch path's repository compiles it.
+final class CompiledBox: Sendable {
+    var value: CompiledPolicy { Self.shared }
+    private static let shared = CompiledPolicy(Inputs.shared.policy)
 }
 
 final class CorpusBox: Sendable {

@@ -23,8 +23,15 @@ package final class CompiledPolicy: Sendable {
 
     package init(_ policy: Policy) {
         self.policy = policy
-        // Rules share the locals from 0; each definition has its own range after them.
-        var next = policy.rules.map(\.slotCount).max() ?? 0
+        // Each rule and each definition has a range of locals of its own, so a rule's `let`s still
+        // hold when its message is written after every rule has run.
+        var next = 0
+        var compiledRules: [CompiledRule] = []
+        for r in policy.rules {
+            compiledRules.append(CompiledRule(r, ExpressionCompiler(policy: policy, localBase: next)))
+            next += r.slotCount
+        }
+        rules = compiledRules
         var code: [Code] = []
         for d in policy.definitions {
             code.append(ExpressionCompiler(policy: policy, localBase: next).compile(d.expr))
@@ -32,8 +39,6 @@ package final class CompiledPolicy: Sendable {
         }
         definitionCode = code
         localCount = next
-        let compiler = ExpressionCompiler(policy: policy, localBase: 0)
-        rules = policy.rules.map { CompiledRule($0, compiler) }
 
         let dated = Set(policy.parameters.flatMap { $0.values.compactMap(\.from) }).sorted()
         func vector(_ holds: (CivilDate?) -> Bool) -> [Value] {
@@ -57,39 +62,44 @@ package final class CompiledPolicy: Sendable {
         return vectors[k]
     }
 
-    /// The decision, or nil when the tracing interpreter must decide (a pending rule or a failure).
-    package func decide(_ c: CaseFile, asOf override: CivilDate?) -> Decision? {
+    /// What the rules found for one case, before any words are written: the outcome, the amount
+    /// and each rule's finding. `decision(_:)` turns it into a `Decision`; `diff` and the
+    /// benchmarks' comparison with hand-written Swift need no more than this.
+    package struct Verdict {
+        package var outcome: Decision.Outcome
+        package var amount: Money
+        package var consequences: Decision.Consequences
+        let asOf: CivilDate
+        let frame: Frame
+        var runs: [CompiledRule.Run]
+    }
+
+    /// The verdict, or nil when the tracing interpreter must decide (a pending rule or a failure).
+    package func verdict(_ c: CaseFile, asOf override: CivilDate?) -> Verdict? {
         guard let asOf = override ?? appliedOnSlot.flatMap({ i -> CivilDate? in
             if case .date(let d)? = c.facts[i] { return d } else { return nil }
         }) else { return nil }
         let frame = Frame(facts: c.facts, params: parameters(on: asOf), asOf: asOf, localCount: localCount, definitionCode: definitionCode)
-        var traces: [RuleTrace] = []
-        traces.reserveCapacity(rules.count)
-        var refusing: [Int] = [], reviewing: [Int] = [], awarding: [Int] = []
+        var runs: [CompiledRule.Run] = []
+        runs.reserveCapacity(rules.count)
         var consequences = Decision.Consequences()
-
+        var refusing = false, reviewing = false, awarding = false
+        var amount = Money.zero
         for rule in rules {
-            let run = rule.run(frame)
-            var rt = RuleTrace(rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: .passed, steps: [])
-            rt.amount = run.amount
-            rt.capped = run.capped
-            rt.uncapped = run.uncapped
+            var run = rule.run(frame)
             if !rule.inForce(asOf) {
-                if case .failed = run.finding { return nil }
-                rt.wouldFire = run.finding == .fired
-                rt.status = .notInForce
-                rt.endedBy = rule.until.flatMap { $0 <= asOf ? rule.endedBy : nil }
-                rt.startsOn = rule.from.flatMap { $0 > asOf ? $0 : nil }
-                traces.append(rt)
+                if run.finding == .failed { return nil }
+                run.inForce = false
+                runs.append(run)
                 continue
             }
             switch run.finding {
             case .failed, .pending: return nil
-            case .notApplicable: rt.status = .notApplicable
-            case .passed: rt.status = .passed
+            case .notApplicable, .passed: break
             case .fired:
-                rt.status = .fired
                 if rule.refuses(run) {
+                    run.effect = .refuse
+                    refusing = true
                     if let cb = rule.clawback {
                         switch cb(frame) {
                         case .value(.money(let m)): consequences.clawback = consequences.clawback.adding(m) ?? consequences.clawback
@@ -104,56 +114,85 @@ package final class CompiledPolicy: Sendable {
                         default: break
                         }
                     }
+                } else if rule.kind == .reviewWhen {
+                    run.effect = .review
+                    reviewing = true
+                } else {
+                    run.effect = .award
+                    awarding = true
+                    amount = amount.adding(run.amount ?? .zero) ?? amount
                 }
+            }
+            runs.append(run)
+        }
+        let outcome: Decision.Outcome = refusing ? .refused : reviewing ? .review : awarding ? .granted : .review
+        if outcome != .refused { consequences = Decision.Consequences() }
+        return Verdict(outcome: outcome, amount: outcome == .granted ? amount : .zero, consequences: consequences,
+                       asOf: asOf, frame: frame, runs: runs)
+    }
+
+    /// The decision, or nil when the tracing interpreter must decide (a pending rule or a failure).
+    package func decide(_ c: CaseFile, asOf: CivilDate?) -> Decision? {
+        verdict(c, asOf: asOf).map { decision($0, c) }
+    }
+
+    /// The verdict in words: every rule's part, messages for the rules that fired (each rule has
+    /// its own local slots, so its `let`s still hold), and the reasons.
+    func decision(_ v: Verdict, _ c: CaseFile) -> Decision {
+        let asOf = v.asOf, frame = v.frame
+        var traces: [RuleTrace] = []
+        traces.reserveCapacity(rules.count)
+        for (rule, run) in zip(rules, v.runs) {
+            var rt = RuleTrace(rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: .passed, steps: [])
+            rt.amount = run.amount
+            rt.capped = run.capped
+            rt.uncapped = run.uncapped
+            if !run.inForce {
+                rt.wouldFire = run.finding == .fired
+                rt.status = .notInForce
+                rt.endedBy = rule.until.flatMap { $0 <= asOf ? rule.endedBy : nil }
+                rt.startsOn = rule.from.flatMap { $0 > asOf ? $0 : nil }
+            } else if run.finding == .fired {
+                rt.status = .fired
                 let nothing = rule.kind == .award && (run.amount?.fen ?? 1) <= 0
                 rt.message = (nothing ? "无可支持金额：" : "") + rule.say.render(frame, zh)
                 rt.messageEn = rule.sayEn.map { (nothing ? "nothing to pay: " : "") + $0.render(frame, en) }
                 rt.fix = rule.fix?.render(frame, zh)
                 rt.fixEn = rule.fixEn?.render(frame, en)
-                if rule.refuses(run) {
-                    refusing.append(traces.count)
-                } else if rule.kind == .reviewWhen {
-                    reviewing.append(traces.count)
-                } else {
-                    awarding.append(traces.count)
-                }
+            } else {
+                rt.status = run.finding == .notApplicable ? .notApplicable : .passed
             }
             traces.append(rt)
         }
-
-        let outcome: Decision.Outcome
         var reasons: [Decision.Reason] = []
-        var amount = Money.zero
-        func add(_ k: Int, _ effect: Decision.Reason.Effect) {
-            let rt = traces[k]
+        func add(_ effect: Decision.Reason.Effect, for wanted: CompiledRule.Effect) {
+            for (k, run) in v.runs.enumerated() where run.inForce && run.effect == wanted {
+                let rt = traces[k]
+                for id in rt.clauses {
+                    reasons.append(Decision.Reason(clause: id, cite: policy.clause(id)?.cite ?? id, rule: rt.rule, effect: effect,
+                                                   message: rt.message ?? "", messageEn: rt.messageEn))
+                }
+                if effect == .award && rt.capped { add(.cap, rt) }
+            }
+        }
+        func add(_ effect: Decision.Reason.Effect, _ rt: RuleTrace) {
             for id in rt.clauses {
                 reasons.append(Decision.Reason(clause: id, cite: policy.clause(id)?.cite ?? id, rule: rt.rule, effect: effect,
                                                message: rt.message ?? "", messageEn: rt.messageEn))
             }
         }
-        if !refusing.isEmpty {
-            outcome = .refused
-            refusing.forEach { add($0, .refuse) }
-        } else if !reviewing.isEmpty {
-            outcome = .review
-            reviewing.forEach { add($0, .review) }
-        } else if !awarding.isEmpty {
-            outcome = .granted
-            for k in awarding {
-                amount = amount.adding(traces[k].amount ?? .zero) ?? amount
-                add(k, .award)
-                if traces[k].capped { add(k, .cap) }
-            }
-        } else {
-            outcome = .review
+        switch v.outcome {
+        case .refused: add(.refuse, for: .refuse)
+        case .review: add(.review, for: .review)
+        case .granted: add(.award, for: .award)
+        case .incomplete: break
         }
-        if outcome != .refused { consequences = Decision.Consequences() }
         var item: String?
         if let i = itemSlot, case .enumCase(let t, let k)? = c.facts[i] { item = policy.enums[t].cases[k].name }
         return Decision(
             caseID: c.id, casePath: c.path, policyID: policy.id, policyTitle: policy.title, policyVersion: policy.version,
-            policyDigest: policy.digest, item: item, asOf: asOf, outcome: outcome, amount: outcome == .granted ? amount : .zero,
-            reasons: reasons, consequences: consequences, missing: [], rules: traces, definitions: [],
+            policyDigest: policy.digest, item: item, asOf: asOf, outcome: v.outcome, amount: v.amount,
+            reasons: reasons, consequences: v.consequences, missing: [], rules: traces, definitions: [],
             packages: policy.packages(on: asOf))
     }
 }
@@ -161,11 +200,15 @@ package final class CompiledPolicy: Sendable {
 /// One rule, compiled: the parts `Interpreter.evaluate` reads, as code.
 final class CompiledRule: Sendable {
     enum Finding: Equatable { case notApplicable, passed, fired, pending, failed }
+    /// What a fired, in-force rule does to the outcome.
+    enum Effect { case none, refuse, review, award }
     struct Run {
         var finding: Finding
         var amount: Money?
         var capped = false
         var uncapped: Money?
+        var inForce = true
+        var effect = Effect.none
     }
 
     let id: String
