@@ -51,11 +51,21 @@ package enum YAMLReader {
     package static func read(
         path: String, limits: YAMLLimits = .default, into bag: inout DiagnosticBag
     ) -> (file: SourceFile?, root: YAMLNode?) {
+        let (file, parse) = readText(path: path, limits: limits, into: &bag)
+        guard parse, let file else { return (file, nil) }
+        return (file, read(file, limits: limits, into: &bag))
+    }
+
+    /// The first half of `read(path:)`: the file's text, checked for size and UTF-8, not parsed.
+    /// `parse` is false when a problem was reported (`file` may still be given, to render it).
+    package static func readText(
+        path: String, limits: YAMLLimits = .default, into bag: inout DiagnosticBag
+    ) -> (file: SourceFile?, parse: Bool) {
         let origin = SourceLocation(line: 1, column: 1)
-        func ioError(_ reason: String) -> (file: SourceFile?, root: YAMLNode?) {
+        func ioError(_ reason: String) -> (file: SourceFile?, parse: Bool) {
             let empty = SourceFile(path: path, text: "")
             bag.error("io.read", "cannot read file: \(reason)", at: SourceRange(file: empty, start: origin, end: origin))
-            return (nil, nil)
+            return (nil, false)
         }
         guard !path.isEmpty else { return ioError("empty path") }
 
@@ -69,7 +79,7 @@ package enum YAMLReader {
                 "yaml.file-size",
                 "file is \(sizeText(size, exact: false)), larger than the \(sizeText(limits.maxBytes, exact: true)) limit",
                 at: SourceRange(file: empty, start: origin, end: origin))
-            return (empty, nil)
+            return (empty, false)
         }
 
         let bytes: [UInt8]
@@ -84,7 +94,7 @@ package enum YAMLReader {
                 "yaml.file-size",
                 "file is larger than the \(sizeText(limits.maxBytes, exact: true)) limit",
                 at: SourceRange(file: empty, start: origin, end: origin))
-            return (empty, nil)
+            return (empty, false)
         }
 
         var body = bytes[...]
@@ -104,11 +114,10 @@ package enum YAMLReader {
                 "yaml.encoding",
                 "file is not UTF-8 text (byte 0x\(hex.count < 2 ? "0" + hex : hex) at line \(line))",
                 at: SourceRange(file: file, start: at, end: at))
-            return (file, nil)
+            return (file, false)
         }
 
-        let file = SourceFile(path: path, text: String(decoding: body, as: UTF8.self))
-        return (file, read(file, limits: limits, into: &bag))
+        return (SourceFile(path: path, text: String(decoding: body, as: UTF8.self)), true)
     }
 
     // MARK: - File helpers

@@ -1,5 +1,6 @@
 import ClauseLanguage
 import ClauseSyntax
+import Synchronization
 
 /// One application, read and validated against a policy's facts schema.
 package struct CaseFile: Sendable {
@@ -10,8 +11,69 @@ package struct CaseFile: Sendable {
     package var facts: [Value?]
     /// Facts filled from the schema's defaults (dotted paths), so a justification can say so.
     package var defaulted: Set<String>
-    /// The raw tree, kept for workflows and scenario patches.
-    package var root: YAMLNode
+    /// The raw tree, kept for workflows and scenario patches. A case read by `FastCaseReader`
+    /// has no tree until one is asked for: it is then parsed again from the case's text (which
+    /// parsed without a problem the first time) and kept.
+    package var root: YAMLNode {
+        get { tree.node }
+        set { tree = CaseTree(node: newValue) }
+    }
+    private var tree: CaseTree
+
+    package init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, root: YAMLNode) {
+        self.path = path
+        self.id = id
+        self.policyID = policyID
+        self.facts = facts
+        self.defaulted = defaulted
+        self.tree = CaseTree(node: root)
+    }
+
+    /// A case whose tree is built from `source` when first asked for.
+    package init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, source: SourceFile) {
+        self.path = path
+        self.id = id
+        self.policyID = policyID
+        self.facts = facts
+        self.defaulted = defaulted
+        self.tree = CaseTree(source: source)
+    }
+
+    /// True when the tree has not been built (the case came from the fast reader and nothing
+    /// has asked for `root` yet).
+    package var rootIsPending: Bool { tree.isPending }
+}
+
+/// A case's tree, or the text to build it from on first use. A class so copies of a `CaseFile`
+/// share one tree; the mutex makes that safe across the cores of a batch.
+private final class CaseTree: Sendable {
+    private let source: SourceFile?
+    private let built: Mutex<YAMLNode?>
+
+    init(node: YAMLNode) {
+        source = nil
+        built = Mutex(node)
+    }
+
+    init(source: SourceFile) {
+        self.source = source
+        built = Mutex(nil)
+    }
+
+    var isPending: Bool { built.withLock { $0.map { _ in false } ?? true } }
+
+    var node: YAMLNode {
+        built.withLock { node in
+            if let node { return node }
+            var bag = DiagnosticBag()
+            // The text parsed without a problem before; an empty mapping at its start is only
+            // a guard against the impossible.
+            let parsed = source.flatMap { YAMLReader.read($0, into: &bag) }
+                ?? .mapping(.init(entries: [], range: SourceRange(file: source, start: .init(line: 1, column: 1), end: .init(line: 1, column: 1))))
+            node = parsed
+            return parsed
+        }
+    }
 }
 
 /// Reads the `policy:` and `case:` of a case tree before its package is known.

@@ -27,7 +27,12 @@ package struct CaseLoader: Sendable {
 
     private func loadWithFile(path: String) -> (Loaded, SourceFile?) {
         var bag = DiagnosticBag()
-        let (file, root) = YAMLReader.read(path: path, into: &bag)
+        // YAMLReader.read(path:) in its two halves, with the fast reader between them.
+        let (file, parse) = YAMLReader.readText(path: path, into: &bag)
+        if parse, let file, let (c, policy) = FastCaseReader.read(file, path: path, repository: repository) {
+            return (.ready(c, policy), file)
+        }
+        let root = parse ? file.flatMap { YAMLReader.read($0, into: &bag) } : nil
         guard let root else {
             if !bag.hasErrors, let file {
                 bag.error("case.empty", "the file holds no case: expected a mapping with case, policy, item, applied_on…",
@@ -42,6 +47,7 @@ package struct CaseLoader: Sendable {
     package func load(text: String, path: String, lineOffset: Int = 0) -> Loaded {
         var bag = DiagnosticBag()
         let file = SourceFile(path: path, text: text, lineOffset: lineOffset)
+        if let (c, policy) = FastCaseReader.read(file, path: path, repository: repository) { return .ready(c, policy) }
         guard let root = YAMLReader.read(file, into: &bag), !bag.hasErrors else {
             if !bag.hasErrors {
                 bag.error("case.empty", "the line holds no case", at: SourceRange(file: file, start: .init(line: 1, column: 1), end: .init(line: 1, column: 1)))

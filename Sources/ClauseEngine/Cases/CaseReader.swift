@@ -104,7 +104,7 @@ package struct CaseReader {
             }
             switch ScalarValue.read(s, as: type, policy: policy) {
             case .success(let v):
-                if let problem = bounds(v, field) {
+                if let problem = Self.bounds(v, field) {
                     bag.error("case.range", "'\(path)' \(problem)", at: s.range)
                     return nil
                 }
@@ -116,7 +116,8 @@ package struct CaseReader {
         }
     }
 
-    private func bounds(_ v: Value, _ f: Field) -> String? {
+    /// Why `v` is outside the field's declared bounds, or nil (shared with `FastCaseReader`).
+    static func bounds(_ v: Value, _ f: Field) -> String? {
         if case .int(let i) = v {
             if let lo = f.minimum, i < lo { return "must be at least \(lo), found \(i)" }
             if let hi = f.maximum, i > hi { return "must be at most \(hi), found \(i)" }

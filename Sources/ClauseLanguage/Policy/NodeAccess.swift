@@ -64,16 +64,21 @@ package enum ScalarTyping {
     ]
 
     package static func bool(_ s: YAMLNode.Scalar) -> Result<Bool, String> {
-        if s.style == .plain || s.style == .doubleQuoted || s.style == .singleQuoted {
-            if s.text == "true" { return .success(true) }
-            if s.text == "false" { return .success(false) }
+        bool(text: s.text, style: s.style)
+    }
+
+    /// The same from a scalar's text and style, for readers that build no tree.
+    package static func bool(text: String, style: YAMLNode.ScalarStyle) -> Result<Bool, String> {
+        if style == .plain || style == .doubleQuoted || style == .singleQuoted {
+            if text == "true" { return .success(true) }
+            if text == "false" { return .success(false) }
         }
-        if yaml11Booleans.contains(s.text) {
-            let meaning = ["yes", "on", "y", "true"].contains(s.text.lowercased()) ? "true" : "false"
+        if yaml11Booleans.contains(text) {
+            let meaning = ["yes", "on", "y", "true"].contains(text.lowercased()) ? "true" : "false"
             return .failure(
-                "'\(s.text)' is not a boolean here: write true or false (YAML 1.1 would have read it as \(meaning))")
+                "'\(text)' is not a boolean here: write true or false (YAML 1.1 would have read it as \(meaning))")
         }
-        return .failure("expected true or false, found '\(s.text)'")
+        return .failure("expected true or false, found '\(text)'")
     }
 }
 

@@ -48,18 +48,21 @@ package struct CivilDate: Sendable, Hashable, Comparable {
 
     /// Strict `YYYY-MM-DD`; anything else (2024-1-5, 2024/01/05, times) is nil.
     package init?(iso text: Substring) {
-        let u = Array(text.utf8)
-        guard u.count == 10, u[4] == UInt8(ascii: "-"), u[7] == UInt8(ascii: "-") else { return nil }
-        func num(_ r: Range<Int>) -> Int? {
-            var v = 0
-            for i in r {
-                guard u[i] >= 48, u[i] <= 57 else { return nil }
-                v = v * 10 + Int(u[i] - 48)
+        // One pass over the bytes, no array: cases are full of dates.
+        var parts = (0, 0, 0)
+        var i = 0
+        for b in text.utf8 {
+            if i == 4 || i == 7 {
+                guard b == UInt8(ascii: "-") else { return nil }
+            } else {
+                guard i < 10, b >= 48, b <= 57 else { return nil }
+                let digit = Int(b - 48)
+                if i < 4 { parts.0 = parts.0 * 10 + digit } else if i < 7 { parts.1 = parts.1 * 10 + digit } else { parts.2 = parts.2 * 10 + digit }
             }
-            return v
+            i += 1
         }
-        guard let y = num(0..<4), let m = num(5..<7), let d = num(8..<10) else { return nil }
-        self.init(year: y, month: m, day: d)
+        guard i == 10 else { return nil }
+        self.init(year: parts.0, month: parts.1, day: parts.2)
     }
 
     /// Whether `text` looks like a date but is not a real one, for a better message.
