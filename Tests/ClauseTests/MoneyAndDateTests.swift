@@ -25,6 +25,13 @@ import Testing
         #expect(Money(fen: 5).display == "¥0.05")
         #expect(Money(fen: 19_000_000).plain == "190000.00")
         #expect(Money(fen: -150).plain == "-1.50")
+        #expect(Money(fen: 0).display == "¥0.00" && Money(fen: 0).plain == "0.00")
+        #expect(Money(fen: 100_000).display == "¥1,000.00")
+        #expect(Money(fen: 99_999).display == "¥999.99")
+        #expect(Money(fen: -123_456_789).display == "-¥1,234,567.89")
+        #expect(Money(fen: .max).display == "¥92,233,720,368,547,758.07")
+        #expect(Money(fen: .min).plain == "-92233720368547758.08")
+        #expect(Money(fen: .min).display == "-¥92,233,720,368,547,758.08")
     }
 
     @Test func decimalTextIsExact() throws {

@@ -66,7 +66,14 @@ final class Inputs: Sendable {
         yamlNative = n
     }
 
-    /// Text → tree → typed case: what `case read` measures.
+    /// Text → events → slots (FastCaseReader); a case it declines would take the tree path.
+    @inline(__always)
+    static func readFast(_ text: String, path: String, policy: Policy) -> CaseFile? {
+        guard let c = FastCaseReader.read(SourceFile(path: path, text: text), path: path, policy: policy) else { fatalError("not read fast: \(path)") }
+        return c
+    }
+
+    /// Text → tree → typed case: the path that reports problems.
     @inline(__always)
     static func read(_ text: String, path: String, policy: Policy) -> CaseFile? {
         var bag = DiagnosticBag()

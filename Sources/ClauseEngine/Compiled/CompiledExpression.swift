@@ -161,7 +161,12 @@ struct ExpressionCompiler {
 
         case .inList(let a, let b, let negated):
             let l = compile(a), r = compile(b)
-            return { f in Self.combine(l(f), r(f)) { lv, rv in .value(.bool((rv.asList ?? []).contains(lv) != negated)) } }
+            return { f in
+                Self.combine(l(f), r(f)) { lv, rv in
+                    guard case .list(let items) = rv else { return .value(.bool(negated)) }
+                    return .value(.bool(items.contains { same($0, lv) } != negated))
+                }
+            }
 
         case .inPeriod(let a, let b, let negated):
             let l = compile(a), r = compile(b)
@@ -263,8 +268,8 @@ struct ExpressionCompiler {
 
     static func comparison(_ op: BinaryOperator) -> @Sendable (Value, Value) -> Fast {
         switch op {
-        case .equal: return { a, b in .value(.bool(a == b)) }
-        case .notEqual: return { a, b in .value(.bool(a != b)) }
+        case .equal: return { a, b in .value(.bool(same(a, b))) }
+        case .notEqual: return { a, b in .value(.bool(!same(a, b))) }
         default:
             let holds: @Sendable (Int) -> Bool
             switch op {
@@ -335,6 +340,19 @@ struct ExpressionCompiler {
                 if case .percent(let l) = a, case .percent(let r) = b { .value(.percent(Percent(millionths: l.millionths - r.millionths))) } else { .failed }
             }
         }
+    }
+}
+
+/// `==` on values, without the generic witness for the kinds rules compare most (an enum case
+/// against a constant, a flag, an amount, a date).
+@inline(__always) private func same(_ a: Value, _ b: Value) -> Bool {
+    switch (a, b) {
+    case (.enumCase(let t, let x), .enumCase(let u, let y)): return t == u && x == y
+    case (.bool(let x), .bool(let y)): return x == y
+    case (.int(let x), .int(let y)): return x == y
+    case (.money(let x), .money(let y)): return x == y
+    case (.date(let x), .date(let y)): return x == y
+    default: return a == b
     }
 }
 

@@ -165,20 +165,17 @@ package final class CompiledPolicy: Sendable {
             traces.append(rt)
         }
         var reasons: [Decision.Reason] = []
+        /// The reasons of every in-force rule with the `wanted` effect (an award's cap after it).
         func add(_ effect: Decision.Reason.Effect, for wanted: CompiledRule.Effect) {
-            for (k, run) in v.runs.enumerated() where run.inForce && run.effect == wanted {
-                let rt = traces[k]
-                for id in rt.clauses {
-                    reasons.append(Decision.Reason(clause: id, cite: policy.clause(id)?.cite ?? id, rule: rt.rule, effect: effect,
-                                                   message: rt.message ?? "", messageEn: rt.messageEn))
-                }
-                if effect == .award && rt.capped { add(.cap, rt) }
+            for k in v.runs.indices where v.runs[k].inForce && v.runs[k].effect == wanted {
+                add(effect, traces[k].rule, traces[k].clauses, traces[k].message, traces[k].messageEn)
+                if effect == .award && traces[k].capped { add(.cap, traces[k].rule, traces[k].clauses, traces[k].message, traces[k].messageEn) }
             }
         }
-        func add(_ effect: Decision.Reason.Effect, _ rt: RuleTrace) {
-            for id in rt.clauses {
-                reasons.append(Decision.Reason(clause: id, cite: policy.clause(id)?.cite ?? id, rule: rt.rule, effect: effect,
-                                               message: rt.message ?? "", messageEn: rt.messageEn))
+        func add(_ effect: Decision.Reason.Effect, _ rule: String, _ clauses: [String], _ message: String?, _ messageEn: String?) {
+            for id in clauses {
+                reasons.append(Decision.Reason(clause: id, cite: policy.clause(id)?.cite ?? id, rule: rule, effect: effect,
+                                               message: message ?? "", messageEn: messageEn))
             }
         }
         switch v.outcome {

@@ -63,29 +63,33 @@ package struct Money: Sendable, Hashable, Comparable {
     }
 
     /// Plain yuan with two decimals, as the JSON contract writes amounts: `190000.00`.
-    package var plain: String {
-        let sign = fen < 0 ? "-" : ""
-        let m = fen.magnitude
-        let cents = m % 100
-        return "\(sign)\(m / 100).\(cents < 10 ? "0" : "")\(cents)"
-    }
+    package var plain: String { Money.text(fen, symbol: false, grouping: false) }
 
     /// For people: `¥190,000.00`.
-    package var display: String {
-        let sign = fen < 0 ? "-" : ""
-        let m = fen.magnitude
-        let cents = m % 100
-        return "\(sign)¥\(Money.grouped(m / 100)).\(cents < 10 ? "0" : "")\(cents)"
-    }
+    package var display: String { Money.text(fen, symbol: true, grouping: true) }
 
-    private static func grouped(_ n: UInt64) -> String {
-        let digits = String(n)
-        var out = ""
-        for (i, c) in digits.enumerated() {
-            if i > 0 && (digits.count - i) % 3 == 0 { out.append(",") }
-            out.append(c)
+    /// Written digit by digit into a small buffer: amounts are printed for every reason of every
+    /// decision, and string interpolation cost more than deciding the case.
+    private static func text(_ fen: Int64, symbol: Bool, grouping: Bool) -> String {
+        // Int64.max fen is 92,233,720,368,547,758.07: 20 digits + 6 commas + point + sign + "¥" (3 bytes).
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 40) { buffer in
+            var end = 40
+            func put(_ b: UInt8) { end -= 1; buffer[end] = b }
+            var m = fen.magnitude
+            put(UInt8(ascii: "0") + UInt8(m % 10)); m /= 10
+            put(UInt8(ascii: "0") + UInt8(m % 10)); m /= 10
+            put(UInt8(ascii: "."))
+            var digits = 0
+            repeat {
+                if grouping && digits > 0 && digits % 3 == 0 { put(UInt8(ascii: ",")) }
+                put(UInt8(ascii: "0") + UInt8(m % 10))
+                m /= 10
+                digits += 1
+            } while m > 0
+            if symbol { put(0xA5); put(0xC2) }  // ¥ in UTF-8
+            if fen < 0 { put(UInt8(ascii: "-")) }
+            return String(decoding: UnsafeBufferPointer(rebasing: buffer[end...]), as: UTF8.self)
         }
-        return out
     }
 }
 
