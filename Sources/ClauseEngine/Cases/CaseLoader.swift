@@ -85,10 +85,10 @@ package struct CaseLoader: Sendable {
         for p in paths {
             var isDir: ObjCBool = false
             if fm.fileExists(atPath: p, isDirectory: &isDir), isDir.boolValue {
-                let found = (fm.enumerator(atPath: p)?.compactMap { $0 as? String } ?? [])
+                let found = FolderListing.files(under: p)
                     .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
                     .sorted()
-                out += found.map { (p as NSString).appendingPathComponent($0) }
+                out += found.map { p.hasSuffix("/") ? p + $0 : p + "/" + $0 }
             } else {
                 out.append(p)
             }
