@@ -134,17 +134,19 @@ package enum YAMLReader {
         guard fd >= 0 else { return .failure(ReadFailure(text: errnoText())) }
         defer { close(fd) }
         var result: [UInt8] = []
-        var chunk = [UInt8](repeating: 0, count: 64 * 1024)
-        while result.count <= limit {
-            let n = chunk.withUnsafeMutableBytes { posixRead(fd, $0.baseAddress, $0.count) }
-            if n < 0 {
-                if errno == EINTR { continue }
-                return .failure(ReadFailure(text: errnoText()))
+        // A stack buffer, not a fresh 64 KB array to zero for every case file of a batch.
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * 1024) { chunk in
+            while result.count <= limit {
+                let n = posixRead(fd, chunk.baseAddress, chunk.count)
+                if n < 0 {
+                    if errno == EINTR { continue }
+                    return .failure(ReadFailure(text: errnoText()))
+                }
+                if n == 0 { break }
+                result.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<n]))
             }
-            if n == 0 { break }
-            result.append(contentsOf: chunk[0..<n])
+            return .success(result)
         }
-        return .success(result)
     }
 
     /// "10.0 MB", "4 MB", "12.5 KB", "40 bytes": sizes for messages. `exact` drops a ".0" for limits.

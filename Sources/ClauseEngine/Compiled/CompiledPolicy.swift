@@ -143,26 +143,28 @@ package final class CompiledPolicy: Sendable {
         var traces: [RuleTrace] = []
         traces.reserveCapacity(rules.count)
         for (rule, run) in zip(rules, v.runs) {
-            var rt = RuleTrace(rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: .passed, steps: [])
-            rt.amount = run.amount
-            rt.capped = run.capped
-            rt.uncapped = run.uncapped
+            // Each trace is built whole, in place: a RuleTrace is large, and copying one retains
+            // every string in it.
+            let status: RuleTrace.Status
+            var message: String?, messageEn: String?, fix: String?, fixEn: String?
             if !run.inForce {
-                rt.wouldFire = run.finding == .fired
-                rt.status = .notInForce
-                rt.endedBy = rule.until.flatMap { $0 <= asOf ? rule.endedBy : nil }
-                rt.startsOn = rule.from.flatMap { $0 > asOf ? $0 : nil }
+                status = .notInForce
             } else if run.finding == .fired {
-                rt.status = .fired
+                status = .fired
                 let nothing = rule.kind == .award && (run.amount?.fen ?? 1) <= 0
-                rt.message = (nothing ? "无可支持金额：" : "") + rule.say.render(frame, zh)
-                rt.messageEn = rule.sayEn.map { (nothing ? "nothing to pay: " : "") + $0.render(frame, en) }
-                rt.fix = rule.fix?.render(frame, zh)
-                rt.fixEn = rule.fixEn?.render(frame, en)
+                message = (nothing ? "无可支持金额：" : "") + rule.say.render(frame, zh)
+                messageEn = rule.sayEn.map { (nothing ? "nothing to pay: " : "") + $0.render(frame, en) }
+                fix = rule.fix?.render(frame, zh)
+                fixEn = rule.fixEn?.render(frame, en)
             } else {
-                rt.status = run.finding == .notApplicable ? .notApplicable : .passed
+                status = run.finding == .notApplicable ? .notApplicable : .passed
             }
-            traces.append(rt)
+            traces.append(RuleTrace(
+                rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: status, message: message, messageEn: messageEn,
+                fix: fix, fixEn: fixEn, amount: run.amount, uncapped: run.uncapped, capped: run.capped, missing: [],
+                wouldFire: run.inForce ? nil : run.finding == .fired,
+                endedBy: run.inForce ? nil : rule.until.flatMap { $0 <= asOf ? rule.endedBy : nil },
+                startsOn: run.inForce ? nil : rule.from.flatMap { $0 > asOf ? $0 : nil }, steps: []))
         }
         var reasons: [Decision.Reason] = []
         /// The reasons of every in-force rule with the `wanted` effect (an award's cap after it).
