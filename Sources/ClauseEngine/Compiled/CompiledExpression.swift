@@ -1,12 +1,19 @@
 import ClauseLanguage
 
-/// What compiled code gives for an expression: its value, "depends on a fact the case does not
-/// give", or a failure. The names of missing facts and the words of a failure are left to the
-/// tracing `Evaluator`: a case that meets either is decided again by it (see `CompiledPolicy`).
+/// What compiled code gives for an expression: its value, the facts the case does not give that
+/// it depends on (named as the tracing `Evaluator` names them), or a failure. The words of a
+/// failure are left to the `Evaluator`: a case that meets one is decided again by it.
 enum Fast {
     case value(Value)
-    case missing
+    case missing(Set<String>)
     case failed
+}
+
+/// Where a local slot's value came from, for naming a missing field of it: element `index` of
+/// the fact list `base` (`project.expenses[2]`); no base for a `let` or a computed list.
+struct LocalOrigin {
+    var base: String?
+    var index: Int
 }
 
 /// One expression, compiled once per policy into a closure over a case's `Frame`.
@@ -22,6 +29,7 @@ final class Frame {
     let params: [Value]
     let asOf: CivilDate
     let locals: UnsafeMutablePointer<Value>
+    let origins: UnsafeMutablePointer<LocalOrigin>
     let localCount: Int
     let definitions: UnsafeMutablePointer<Fast?>
     let definitionCode: [Code]
@@ -34,6 +42,8 @@ final class Frame {
         self.definitionCode = definitionCode
         locals = .allocate(capacity: max(localCount, 1))
         locals.initialize(repeating: .none, count: max(localCount, 1))
+        origins = .allocate(capacity: max(localCount, 1))
+        origins.initialize(repeating: LocalOrigin(base: nil, index: 0), count: max(localCount, 1))
         definitions = .allocate(capacity: max(definitionCode.count, 1))
         definitions.initialize(repeating: nil, count: max(definitionCode.count, 1))
     }
@@ -41,6 +51,8 @@ final class Frame {
     deinit {
         locals.deinitialize(count: max(localCount, 1))
         locals.deallocate()
+        origins.deinitialize(count: max(localCount, 1))
+        origins.deallocate()
         definitions.deinitialize(count: max(definitionCode.count, 1))
         definitions.deallocate()
     }
@@ -61,37 +73,41 @@ struct ExpressionCompiler {
             let r = Fast.value(v)
             return { _ in r }
 
-        case .fact(let path, _):
+        case .fact(let path, let name):
+            let missing = Fast.missing([name])
             if path.count == 1 {
                 let i = path[0]
                 return { f in
-                    guard i < f.facts.count, let v = f.facts[i] else { return .missing }
+                    guard i < f.facts.count, let v = f.facts[i] else { return missing }
                     return .value(v)
                 }
             }
             return { f in
                 var slots = f.facts
                 for (k, i) in path.enumerated() {
-                    guard i < slots.count, let v = slots[i] else { return .missing }
+                    guard i < slots.count, let v = slots[i] else { return missing }
                     if k == path.count - 1 { return .value(v) }
-                    guard case .record(let inner) = v else { return .missing }
+                    guard case .record(let inner) = v else { return missing }
                     slots = inner
                 }
-                return .missing
+                return missing
             }
 
         case .local(let slot, _):
             let s = localBase + slot
             return { f in .value(f.locals[s]) }
 
-        case .member(let base, let field, _):
+        case .member(let base, let field, let name):
             let b = compile(base)
+            let text = c.text
+            let local: Int? = if case .local(let slot, _) = base.kind { localBase + slot } else { nil }
             return { f in
                 let r = b(f)
                 guard case .value(let bv) = r else { return r }
                 guard case .record(let fields) = bv else { return .failed }
                 if let v = fields[field] { return .value(v) }
-                return .missing
+                if let local, let p = f.origins[local].base { return .missing(["\(p)[\(f.origins[local].index)].\(name)"]) }
+                return .missing([text])
             }
 
         case .parameter(let i):
@@ -182,19 +198,21 @@ struct ExpressionCompiler {
             return { f in
                 var values: [Value] = []
                 values.reserveCapacity(codes.count)
-                var missing = false
+                var missing: Set<String> = []
                 for code in codes {
                     switch code(f) {
                     case .value(let v): values.append(v)
-                    case .missing: missing = true
+                    case .missing(let m): missing.formUnion(m)
                     case .failed: return .failed
                     }
                 }
-                return missing ? .missing : .value(.list(values))
+                return missing.isEmpty ? .value(.list(values)) : .missing(missing)
             }
 
         case .aggregate(let agg, let body, let slot, _, let source, let filter):
-            return AggregateCode(agg: agg, body: compile(body), sumsInts: body.type == .int, slot: localBase + slot,
+            var base: String?
+            if case .fact(_, let n) = source.kind { base = n }
+            return AggregateCode(agg: agg, body: compile(body), sumsInts: body.type == .int, slot: localBase + slot, base: base,
                                  source: compile(source), filter: filter.map(compile)).code
 
         case .present(let e):
@@ -229,18 +247,18 @@ struct ExpressionCompiler {
             let codes = items.map(compile)
             return { f in
                 var best: Value?
-                var missing = false
+                var missing: Set<String> = []
                 for code in codes {
                     switch code(f) {
                     case .value(let v):
                         if let b = best, let o = Evaluator.order(v, b) {
                             if isMin ? o < 0 : o > 0 { best = v }
                         } else if best == nil { best = v }
-                    case .missing: missing = true
+                    case .missing(let m): missing.formUnion(m)
                     case .failed: return .failed
                     }
                 }
-                if missing { return .missing }
+                if !missing.isEmpty { return .missing(missing) }
                 return best.map { .value($0) } ?? .failed
             }
 
@@ -255,14 +273,16 @@ struct ExpressionCompiler {
         }
     }
 
-    /// Both sides known: apply `op`; otherwise a failure wins over a missing fact, as in the
-    /// tracing evaluator.
+    /// Both sides known: apply `op`; otherwise a failure wins, else every missing fact of both
+    /// sides, as in the tracing evaluator.
     @inline(__always)
     static func combine(_ l: Fast, _ r: Fast, _ op: (Value, Value) -> Fast) -> Fast {
         switch (l, r) {
         case (.value(let a), .value(let b)): return op(a, b)
         case (.failed, _), (_, .failed): return .failed
-        default: return .missing
+        case (.missing(let a), .missing(let b)): return .missing(a.union(b))
+        case (.missing, _): return l
+        default: return r
         }
     }
 
@@ -365,27 +385,30 @@ private struct AggregateCode {
     let body: Code
     let sumsInts: Bool
     let slot: Int
+    /// The fact path of the list, for naming its elements' missing fields.
+    let base: String?
     let source: Code
     let filter: Code?
 
     var code: Code {
-        let agg = agg, body = body, sumsInts = sumsInts, slot = slot, source = source, filter = filter
+        let agg = agg, body = body, sumsInts = sumsInts, slot = slot, base = base, source = source, filter = filter
         return { f in
             let s = source(f)
             guard case .value(let sv) = s else { return s }
             guard case .list(let items) = sv else { return .failed }
-            var missing = false
+            var missing: Set<String> = []
             var sumMoney = Money.zero, sumInt: Int64 = 0, count: Int64 = 0
             var anyTrue = false, allTrue = true
             var best: Value?
-            for item in items {
+            for (k, item) in items.enumerated() {
                 f.locals[slot] = item
+                f.origins[slot] = LocalOrigin(base: base, index: k)
                 var included = true
                 if let filter {
                     switch filter(f) {
                     case .value(let v): included = v.asBool ?? false
-                    case .missing:
-                        missing = true
+                    case .missing(let m):
+                        missing.formUnion(m)
                         included = false
                     case .failed: return .failed
                     }
@@ -410,13 +433,13 @@ private struct AggregateCode {
                         } else if best == nil { best = v }
                     default: return .failed
                     }
-                case .missing: missing = true
+                case .missing(let m): missing.formUnion(m)
                 case .failed: return .failed
                 }
             }
             if agg == .any, anyTrue { return .value(.bool(true)) }
             if agg == .all, !allTrue { return .value(.bool(false)) }
-            if missing { return .missing }
+            if !missing.isEmpty { return .missing(missing) }
             switch agg {
             case .sum: return .value(sumsInts ? .int(sumInt) : .money(sumMoney))
             case .count: return .value(.int(count))

@@ -4,8 +4,8 @@ import ClauseLanguage
 /// (batch `evaluate` in text or `--no-trace` JSON, `diff`).
 ///
 /// It decides exactly what `Interpreter.decide(tracing: false)` decides, and gives the same
-/// `Decision`. It does not name missing facts or explain failures: when an in-force rule is
-/// pending or any evaluation fails, `decide` returns nil and the caller asks the tracing
+/// `Decision`, missing facts named alike. It does not explain failures: when any evaluation
+/// fails (an amount overflows), `decide` returns nil and the caller asks the tracing
 /// interpreter, whose answer is then the answer (`Interpreter.decide(_:compiled:asOf:)`).
 package final class CompiledPolicy: Sendable {
     package let policy: Policy
@@ -69,12 +69,14 @@ package final class CompiledPolicy: Sendable {
         package var outcome: Decision.Outcome
         package var amount: Money
         package var consequences: Decision.Consequences
+        /// The facts an incomplete case waits for.
+        package var missing: Set<String>
         let asOf: CivilDate
         let frame: Frame
         var runs: [CompiledRule.Run]
     }
 
-    /// The verdict, or nil when the tracing interpreter must decide (a pending rule or a failure).
+    /// The verdict, or nil when the tracing interpreter must decide (an evaluation failed).
     package func verdict(_ c: CaseFile, asOf override: CivilDate?) -> Verdict? {
         guard let asOf = override ?? appliedOnSlot.flatMap({ i -> CivilDate? in
             if case .date(let d)? = c.facts[i] { return d } else { return nil }
@@ -84,6 +86,7 @@ package final class CompiledPolicy: Sendable {
         runs.reserveCapacity(rules.count)
         var consequences = Decision.Consequences()
         var refusing = false, reviewing = false, awarding = false
+        var pending: Set<String> = [], anyPending = false
         var amount = Money.zero
         for rule in rules {
             var run = rule.run(frame)
@@ -94,7 +97,11 @@ package final class CompiledPolicy: Sendable {
                 continue
             }
             switch run.finding {
-            case .failed, .pending: return nil
+            case .failed: return nil
+            case .pending:
+                run.effect = .needs
+                anyPending = true
+                pending.formUnion(run.missing)
             case .notApplicable, .passed: break
             case .fired:
                 if rule.refuses(run) {
@@ -125,13 +132,13 @@ package final class CompiledPolicy: Sendable {
             }
             runs.append(run)
         }
-        let outcome: Decision.Outcome = refusing ? .refused : reviewing ? .review : awarding ? .granted : .review
+        let outcome: Decision.Outcome = refusing ? .refused : anyPending ? .incomplete : reviewing ? .review : awarding ? .granted : .review
         if outcome != .refused { consequences = Decision.Consequences() }
         return Verdict(outcome: outcome, amount: outcome == .granted ? amount : .zero, consequences: consequences,
-                       asOf: asOf, frame: frame, runs: runs)
+                       missing: outcome == .incomplete ? pending : [], asOf: asOf, frame: frame, runs: runs)
     }
 
-    /// The decision, or nil when the tracing interpreter must decide (a pending rule or a failure).
+    /// The decision, or nil when the tracing interpreter must decide (an evaluation failed).
     package func decide(_ c: CaseFile, asOf: CivilDate?) -> Decision? {
         verdict(c, asOf: asOf).map { decision($0, c) }
     }
@@ -147,8 +154,15 @@ package final class CompiledPolicy: Sendable {
             // every string in it.
             let status: RuleTrace.Status
             var message: String?, messageEn: String?, fix: String?, fixEn: String?
+            var missing: [String] = []
             if !run.inForce {
                 status = .notInForce
+            } else if run.finding == .pending {
+                // Its own words would need the missing values; say what is missing instead.
+                status = .pending
+                missing = run.missing.sorted()
+                message = "缺少" + missing.map { "\(Interpreter.label(of: $0, policy) ?? $0)（\($0)）" }.joined(separator: "、") + "，无法判断"
+                messageEn = "cannot decide without " + missing.joined(separator: ", ")
             } else if run.finding == .fired {
                 status = .fired
                 let nothing = rule.kind == .award && (run.amount?.fen ?? 1) <= 0
@@ -161,7 +175,7 @@ package final class CompiledPolicy: Sendable {
             }
             traces.append(RuleTrace(
                 rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: status, message: message, messageEn: messageEn,
-                fix: fix, fixEn: fixEn, amount: run.amount, uncapped: run.uncapped, capped: run.capped, missing: [],
+                fix: fix, fixEn: fixEn, amount: run.amount, uncapped: run.uncapped, capped: run.capped, missing: missing,
                 wouldFire: run.inForce ? nil : run.finding == .fired,
                 endedBy: run.inForce ? nil : rule.until.flatMap { $0 <= asOf ? rule.endedBy : nil },
                 startsOn: run.inForce ? nil : rule.from.flatMap { $0 > asOf ? $0 : nil }, steps: []))
@@ -184,14 +198,16 @@ package final class CompiledPolicy: Sendable {
         case .refused: add(.refuse, for: .refuse)
         case .review: add(.review, for: .review)
         case .granted: add(.award, for: .award)
-        case .incomplete: break
+        case .incomplete: add(.needs, for: .needs)
         }
         var item: String?
         if let i = itemSlot, case .enumCase(let t, let k)? = c.facts[i] { item = policy.enums[t].cases[k].name }
         return Decision(
             caseID: c.id, casePath: c.path, policyID: policy.id, policyTitle: policy.title, policyVersion: policy.version,
             policyDigest: policy.digest, item: item, asOf: asOf, outcome: v.outcome, amount: v.amount,
-            reasons: reasons, consequences: v.consequences, missing: [], rules: traces, definitions: [],
+            reasons: reasons, consequences: v.consequences,
+            missing: v.missing.map { Decision.MissingFact(fact: $0, label: Interpreter.label(of: $0, policy) ?? $0) }.sorted(),
+            rules: traces, definitions: [],
             packages: policy.packages(on: asOf))
     }
 }
@@ -199,8 +215,8 @@ package final class CompiledPolicy: Sendable {
 /// One rule, compiled: the parts `Interpreter.evaluate` reads, as code.
 final class CompiledRule: Sendable {
     enum Finding: Equatable { case notApplicable, passed, fired, pending, failed }
-    /// What a fired, in-force rule does to the outcome.
-    enum Effect { case none, refuse, review, award }
+    /// What an in-force rule that fired (or waits for facts) does to the outcome.
+    enum Effect { case none, refuse, review, award, needs }
     struct Run {
         var finding: Finding
         var amount: Money?
@@ -208,6 +224,8 @@ final class CompiledRule: Sendable {
         var uncapped: Money?
         var inForce = true
         var effect = Effect.none
+        /// For a pending rule: the facts it waits for.
+        var missing: Set<String> = []
     }
 
     let id: String
@@ -264,24 +282,28 @@ final class CompiledRule: Sendable {
     /// `Interpreter.evaluate`, compiled: the `for` and `let`s first; a rule whose `for` is unknown
     /// still counts when it would pass anyway, and is pending when it would fire.
     func run(_ f: Frame) -> Run {
-        var appliesUnknown = false
+        func pending(_ m: Set<String>) -> Run { Run(finding: .pending, missing: m) }
+        var missing: Set<String> = []
         if let applies {
             switch applies(f) {
             case .value(.bool(false)): return Run(finding: .notApplicable)
-            case .missing: appliesUnknown = true
+            case .missing(let m): missing = m
             case .failed: return Run(finding: .failed)
             default: break
             }
         }
-        var letMissing = false
+        let appliesUnknown = !missing.isEmpty
+        var letMissing: Set<String> = []
         for l in lets {
             switch l.code(f) {
-            case .value(let v): f.locals[l.slot] = v
-            case .missing: letMissing = true
+            case .value(let v):
+                f.locals[l.slot] = v
+                f.origins[l.slot] = LocalOrigin(base: nil, index: 0)
+            case .missing(let m): letMissing.formUnion(m)
             case .failed: return Run(finding: .failed)
             }
         }
-        if letMissing { return Run(finding: .pending) }
+        if !letMissing.isEmpty { return pending(missing.union(letMissing)) }
 
         var run = Run(finding: .passed)
         var fires = false
@@ -289,20 +311,20 @@ final class CompiledRule: Sendable {
         case .refuseWhen, .require, .reviewWhen:
             switch main(f) {
             case .value(.bool(let b)): fires = kind == .require ? !b : b
-            case .missing: return Run(finding: .pending)
+            case .missing(let m): return pending(missing.union(m))
             case .failed: return Run(finding: .failed)
             default: break
             }
         case .needs:
-            var needed = false
+            var needed: Set<String> = []
             for n in needs {
                 switch n(f) {
-                case .missing: needed = true
+                case .missing(let m): needed.formUnion(m)
                 case .failed: return Run(finding: .failed)
                 case .value: break
                 }
             }
-            if needed { return Run(finding: .pending) }
+            if !needed.isEmpty { return pending(missing.union(needed)) }
         case .award:
             let amount = main(f)
             let limit = cap.map { $0(f) }
@@ -312,20 +334,26 @@ final class CompiledRule: Sendable {
             case (.value(.money(let m)), .value(.money(let l))?):
                 run.amount = min(m, l)
                 if l < m { run.capped = true; run.uncapped = m }
-            case (.value(.money(let m)), .missing?):
-                guard m.fen <= 0 else { return Run(finding: .pending) }
+            case (.value(.money(let m)), .missing(let c)?):
+                // Nothing to pay stays nothing, whatever the cap turns out to be.
+                guard m.fen <= 0 else { return pending(missing.union(c)) }
                 run.amount = m
             case (.value(.money(let m)), nil):
                 run.amount = m
             case (.missing, .value(.money(let l))?) where l.fen <= 0:
                 run.amount = l
                 run.capped = true
-            case (.missing, _): return Run(finding: .pending)
+            case (.missing(let a), .missing(let c)?): return pending(missing.union(a).union(c))
+            case (.missing(let a), _): return pending(missing.union(a))
             default: return Run(finding: .failed)
             }
             fires = true
         }
-        if appliesUnknown { return fires ? Run(finding: .pending) : run }
+        if appliesUnknown {
+            // The award's amount stays on the trace, as the interpreter leaves it.
+            if fires { run.finding = .pending; run.missing = missing }
+            return run
+        }
         run.finding = fires ? .fired : .passed
         return run
     }
