@@ -9,12 +9,6 @@ enum Fast {
     case failed
 }
 
-/// Where a local slot's value came from, for naming a missing field of it: element `index` of
-/// the fact list `base` (`project.expenses[2]`); no base for a `let` or a computed list.
-struct LocalOrigin {
-    var base: String?
-    var index: Int
-}
 
 /// One expression, compiled once per policy into a closure over a case's `Frame`.
 typealias Code = @Sendable (Frame) -> Fast
@@ -29,7 +23,8 @@ final class Frame {
     let params: [Value]
     let asOf: CivilDate
     let locals: UnsafeMutablePointer<Value>
-    let origins: UnsafeMutablePointer<LocalOrigin>
+    /// For an aggregation's element slot: the element's index, to name its missing fields.
+    let indices: UnsafeMutablePointer<Int>
     let localCount: Int
     let definitions: UnsafeMutablePointer<Fast?>
     let definitionCode: [Code]
@@ -42,8 +37,8 @@ final class Frame {
         self.definitionCode = definitionCode
         locals = .allocate(capacity: max(localCount, 1))
         locals.initialize(repeating: .none, count: max(localCount, 1))
-        origins = .allocate(capacity: max(localCount, 1))
-        origins.initialize(repeating: LocalOrigin(base: nil, index: 0), count: max(localCount, 1))
+        indices = .allocate(capacity: max(localCount, 1))
+        indices.initialize(repeating: 0, count: max(localCount, 1))
         definitions = .allocate(capacity: max(definitionCode.count, 1))
         definitions.initialize(repeating: nil, count: max(definitionCode.count, 1))
     }
@@ -51,8 +46,7 @@ final class Frame {
     deinit {
         locals.deinitialize(count: max(localCount, 1))
         locals.deallocate()
-        origins.deinitialize(count: max(localCount, 1))
-        origins.deallocate()
+        indices.deallocate()
         definitions.deinitialize(count: max(definitionCode.count, 1))
         definitions.deallocate()
     }
@@ -66,6 +60,14 @@ struct ExpressionCompiler {
     let policy: Policy
     /// Where this scope's local slots start in the frame (each definition has its own range).
     let localBase: Int
+    /// The element slots of the aggregations being compiled, with the fact path of their list
+    /// (nil for a computed list): `project.expenses` names `e.paid_on` `project.expenses[2].paid_on`.
+    var elementBases: [Int: String?] = [:]
+
+    init(policy: Policy, localBase: Int) {
+        self.policy = policy
+        self.localBase = localBase
+    }
 
     func compile(_ c: CheckedExpr) -> Code {
         switch c.kind {
@@ -100,13 +102,17 @@ struct ExpressionCompiler {
         case .member(let base, let field, let name):
             let b = compile(base)
             let text = c.text
-            let local: Int? = if case .local(let slot, _) = base.kind { localBase + slot } else { nil }
+            var element: (slot: Int, list: String)?
+            if case .local(let slot, _) = base.kind, case .some(.some(let list)) = elementBases[localBase + slot] {
+                element = (localBase + slot, list)
+            }
+            let named = element
             return { f in
                 let r = b(f)
                 guard case .value(let bv) = r else { return r }
                 guard case .record(let fields) = bv else { return .failed }
                 if let v = fields[field] { return .value(v) }
-                if let local, let p = f.origins[local].base { return .missing(["\(p)[\(f.origins[local].index)].\(name)"]) }
+                if let named { return .missing(["\(named.list)[\(f.indices[named.slot])].\(name)"]) }
                 return .missing([text])
             }
 
@@ -212,8 +218,10 @@ struct ExpressionCompiler {
         case .aggregate(let agg, let body, let slot, _, let source, let filter):
             var base: String?
             if case .fact(_, let n) = source.kind { base = n }
-            return AggregateCode(agg: agg, body: compile(body), sumsInts: body.type == .int, slot: localBase + slot, base: base,
-                                 source: compile(source), filter: filter.map(compile)).code
+            var inner = self
+            inner.elementBases[localBase + slot] = .some(base)
+            return AggregateCode(agg: agg, body: inner.compile(body), sumsInts: body.type == .int, slot: localBase + slot,
+                                 source: compile(source), filter: filter.map(inner.compile)).code
 
         case .present(let e):
             let x = compile(e)
@@ -385,13 +393,11 @@ private struct AggregateCode {
     let body: Code
     let sumsInts: Bool
     let slot: Int
-    /// The fact path of the list, for naming its elements' missing fields.
-    let base: String?
     let source: Code
     let filter: Code?
 
     var code: Code {
-        let agg = agg, body = body, sumsInts = sumsInts, slot = slot, base = base, source = source, filter = filter
+        let agg = agg, body = body, sumsInts = sumsInts, slot = slot, source = source, filter = filter
         return { f in
             let s = source(f)
             guard case .value(let sv) = s else { return s }
@@ -402,7 +408,7 @@ private struct AggregateCode {
             var best: Value?
             for (k, item) in items.enumerated() {
                 f.locals[slot] = item
-                f.origins[slot] = LocalOrigin(base: base, index: k)
+                f.indices[slot] = k
                 var included = true
                 if let filter {
                     switch filter(f) {

@@ -74,6 +74,8 @@ package final class CompiledPolicy: Sendable {
         let asOf: CivilDate
         let frame: Frame
         var runs: [CompiledRule.Run]
+        /// What each pending rule waits for, by rule index.
+        var waits: [Int: Set<String>]
     }
 
     /// The verdict, or nil when the tracing interpreter must decide (an evaluation failed).
@@ -88,8 +90,10 @@ package final class CompiledPolicy: Sendable {
         var refusing = false, reviewing = false, awarding = false
         var pending: Set<String> = [], anyPending = false
         var amount = Money.zero
-        for rule in rules {
-            var run = rule.run(frame)
+        var waits: [Int: Set<String>] = [:]
+        for (k, rule) in rules.enumerated() {
+            var waiting: Set<String> = []
+            var run = rule.run(frame, waits: &waiting)
             if !rule.inForce(asOf) {
                 if run.finding == .failed { return nil }
                 run.inForce = false
@@ -101,7 +105,8 @@ package final class CompiledPolicy: Sendable {
             case .pending:
                 run.effect = .needs
                 anyPending = true
-                pending.formUnion(run.missing)
+                pending.formUnion(waiting)
+                waits[k] = waiting
             case .notApplicable, .passed: break
             case .fired:
                 if rule.refuses(run) {
@@ -135,7 +140,7 @@ package final class CompiledPolicy: Sendable {
         let outcome: Decision.Outcome = refusing ? .refused : anyPending ? .incomplete : reviewing ? .review : awarding ? .granted : .review
         if outcome != .refused { consequences = Decision.Consequences() }
         return Verdict(outcome: outcome, amount: outcome == .granted ? amount : .zero, consequences: consequences,
-                       missing: outcome == .incomplete ? pending : [], asOf: asOf, frame: frame, runs: runs)
+                       missing: outcome == .incomplete ? pending : [], asOf: asOf, frame: frame, runs: runs, waits: waits)
     }
 
     /// The decision, or nil when the tracing interpreter must decide (an evaluation failed).
@@ -149,7 +154,7 @@ package final class CompiledPolicy: Sendable {
         let asOf = v.asOf, frame = v.frame
         var traces: [RuleTrace] = []
         traces.reserveCapacity(rules.count)
-        for (rule, run) in zip(rules, v.runs) {
+        for (k, (rule, run)) in zip(rules, v.runs).enumerated() {
             // Each trace is built whole, in place: a RuleTrace is large, and copying one retains
             // every string in it.
             let status: RuleTrace.Status
@@ -160,7 +165,7 @@ package final class CompiledPolicy: Sendable {
             } else if run.finding == .pending {
                 // Its own words would need the missing values; say what is missing instead.
                 status = .pending
-                missing = run.missing.sorted()
+                missing = (v.waits[k] ?? []).sorted()
                 message = "缺少" + missing.map { "\(Interpreter.label(of: $0, policy) ?? $0)（\($0)）" }.joined(separator: "、") + "，无法判断"
                 messageEn = "cannot decide without " + missing.joined(separator: ", ")
             } else if run.finding == .fired {
@@ -224,8 +229,6 @@ final class CompiledRule: Sendable {
         var uncapped: Money?
         var inForce = true
         var effect = Effect.none
-        /// For a pending rule: the facts it waits for.
-        var missing: Set<String> = []
     }
 
     let id: String
@@ -281,8 +284,12 @@ final class CompiledRule: Sendable {
 
     /// `Interpreter.evaluate`, compiled: the `for` and `let`s first; a rule whose `for` is unknown
     /// still counts when it would pass anyway, and is pending when it would fire.
-    func run(_ f: Frame) -> Run {
-        func pending(_ m: Set<String>) -> Run { Run(finding: .pending, missing: m) }
+    /// A pending rule's missing facts go to `waits`, so that a `Run` stays plain data.
+    func run(_ f: Frame, waits: inout Set<String>) -> Run {
+        func pending(_ m: Set<String>) -> Run {
+            waits = m
+            return Run(finding: .pending)
+        }
         var missing: Set<String> = []
         if let applies {
             switch applies(f) {
@@ -298,7 +305,6 @@ final class CompiledRule: Sendable {
             switch l.code(f) {
             case .value(let v):
                 f.locals[l.slot] = v
-                f.origins[l.slot] = LocalOrigin(base: nil, index: 0)
             case .missing(let m): letMissing.formUnion(m)
             case .failed: return Run(finding: .failed)
             }
@@ -351,7 +357,7 @@ final class CompiledRule: Sendable {
         }
         if appliesUnknown {
             // The award's amount stays on the trace, as the interpreter leaves it.
-            if fires { run.finding = .pending; run.missing = missing }
+            if fires { run.finding = .pending; waits = missing }
             return run
         }
         run.finding = fires ? .fired : .passed
