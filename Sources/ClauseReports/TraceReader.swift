@@ -23,7 +23,7 @@ package struct TraceReader: Sendable {
     /// label, or the field label of an element's member (`e.category` is 支出类别).
     package func label(_ node: TraceNode) -> String? {
         // Only a name or a dotted path can have a label; an operator's text never does.
-        guard node.text.unicodeScalars.allSatisfy({ Lexer.isIdentifierContinue($0) || $0 == "." }) else { return node.label }
+        guard TraceReader.isPath(node.text) else { return node.label }
         if lang == .en, let en = englishLabel(node.text) { return en }
         if let m = memberLabel(node) { return m }
         if let l = node.label { return l }
@@ -42,12 +42,26 @@ package struct TraceReader: Sendable {
         return nil
     }
 
+    /// Whether `text` is a name or a dotted path. Looked at byte by byte: a trace asks this of
+    /// every node, and most texts are ASCII (an operator's space or symbol settles it at once).
+    static func isPath(_ text: String) -> Bool {
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
+                UInt8(ascii: "_"), UInt8(ascii: "."): continue
+            case 0x80...: return text.unicodeScalars.allSatisfy { Lexer.isIdentifierContinue($0) || $0 == "." }
+            default: return false
+            }
+        }
+        return true
+    }
+
     /// `e.category` where `e` is a record: that record's field label.
     private func memberLabel(_ node: TraceNode) -> String? {
-        guard let dot = node.text.lastIndex(of: "."), let base = node.children.first,
-            case .record(let r) = base.type.unwrapped, r < policy.records.count
+        guard let base = node.children.first, case .record(let r) = base.type.unwrapped, r < policy.records.count,
+            let dot = node.text.utf8.lastIndex(of: UInt8(ascii: "."))
         else { return nil }
-        let name = String(node.text[node.text.index(after: dot)...])
+        let name = String(node.text[node.text.utf8.index(after: dot)...])
         guard let i = policy.records[r].index[name] else { return nil }
         return values.label(policy.records[r].fields[i])
     }
