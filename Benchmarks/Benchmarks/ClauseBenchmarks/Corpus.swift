@@ -3,8 +3,8 @@ import ClauseLanguage
 import Foundation
 
 /// The oracle corpus's transformation cases, read by the engine and turned into native structs, with
-/// a correctness check before anything is measured: the interpreter and the native baseline must
-/// both agree with the oracle's decision (tests/oracle) on every one.
+/// a correctness check before anything is measured: the compiled policy, the tree-walker and the
+/// native baseline must all agree with the oracle's decision (tests/oracle) on every one.
 struct TransformationCorpus: Sendable {
     var cases: [CaseFile] = []
     var natives: [NativeCase] = []
@@ -21,7 +21,9 @@ struct TransformationCorpus: Sendable {
             corpus.natives.append(n)
             expected.append(e)
         }
-        var nativeWrong = 0, interpreterWrong = 0, disagree = 0
+        var nativeWrong = 0, wrong = [0, 0], disagree = [0, 0]
+        let names = ["compiled", "tree-walker"]
+        let compiled = CompiledPolicy(inputs.policy)
         var notes: [String] = []
         for i in corpus.cases.indices {
             let e = expected[i]
@@ -36,21 +38,26 @@ struct TransformationCorpus: Sendable {
                 nativeWrong += 1
                 if notes.count < 5 { notes.append("native \(corpus.cases[i].id): \(n.outcome) \(yuan(n.amount)) \(n.reasons) ≠ oracle \(eOutcome) \(eAmount) \(eReasons.sorted())") }
             }
-            switch Interpreter.decide(corpus.cases[i], policy: inputs.policy, asOf: nil, tracing: false) {
-            case .success(let d):
-                let iOK = d.outcome.rawValue == eOutcome && yuan(d.amount.fen) == eAmount && Set(d.reasons.map(\.clause)) == eReasons
-                if !iOK {
-                    interpreterWrong += 1
-                    if notes.count < 10 { notes.append("interpreter \(d.caseID): \(d.outcome) \(yuan(d.amount.fen)) ≠ oracle \(eOutcome) \(eAmount)") }
+            // The compiled policy (what the corpus benchmark measures) and the tree-walker.
+            for (k, decided) in [Interpreter.decide(corpus.cases[i], compiled: compiled, asOf: nil),
+                                 Interpreter.decide(corpus.cases[i], policy: inputs.policy, asOf: nil, tracing: false)].enumerated() {
+                switch decided {
+                case .success(let d):
+                    let iOK = d.outcome.rawValue == eOutcome && yuan(d.amount.fen) == eAmount && Set(d.reasons.map(\.clause)) == eReasons
+                    if !iOK {
+                        wrong[k] += 1
+                        if notes.count < 10 { notes.append("\(names[k]) \(d.caseID): \(d.outcome) \(yuan(d.amount.fen)) ≠ oracle \(eOutcome) \(eAmount)") }
+                    }
+                    if d.outcome.rawValue != n.outcome.rawValue || d.amount.fen != n.amount { disagree[k] += 1 }
+                case .failure(let f):
+                    wrong[k] += 1
+                    notes.append("\(names[k]) failed on \(corpus.cases[i].id): \(f.message)")
                 }
-                if d.outcome.rawValue != n.outcome.rawValue || d.amount.fen != n.amount { disagree += 1 }
-            case .failure(let f):
-                interpreterWrong += 1
-                notes.append("interpreter failed on \(corpus.cases[i].id): \(f.message)")
             }
         }
         report("correctness: \(corpus.cases.count) transformation cases of the oracle corpus; "
-            + "native ≠ oracle: \(nativeWrong), interpreter ≠ oracle: \(interpreterWrong), interpreter ≠ native: \(disagree)"
+            + "native ≠ oracle: \(nativeWrong), compiled ≠ oracle: \(wrong[0]), tree-walker ≠ oracle: \(wrong[1]), "
+            + "compiled ≠ native: \(disagree[0]), tree-walker ≠ native: \(disagree[1])"
             + notes.map { "\n  " + $0 }.joined())
         precondition(nativeWrong == 0, "the native baseline disagrees with the oracle: fix the baseline")
         return corpus
