@@ -69,8 +69,12 @@ package enum YAMLReader {
         }
         guard !path.isEmpty else { return ioError("empty path") }
 
+        // Opened once and asked its size through the descriptor: one path lookup per case file.
+        let fd = open(path, O_RDONLY)
+        guard fd >= 0 else { return ioError(errnoText()) }
+        defer { close(fd) }
         var info = stat()
-        guard stat(path, &info) == 0 else { return ioError(errnoText()) }
+        guard fstat(fd, &info) == 0 else { return ioError(errnoText()) }
         if (info.st_mode & S_IFMT) == S_IFDIR { return ioError("is a directory") }
         let size = Int(info.st_size)
         if size > limits.maxBytes {
@@ -83,7 +87,7 @@ package enum YAMLReader {
         }
 
         let bytes: [UInt8]
-        switch readAll(path: path, limit: limits.maxBytes) {
+        switch readAll(fd, limit: limits.maxBytes) {
         case .failure(let reason): return ioError(reason.text)
         case .success(let data): bytes = data
         }
@@ -129,10 +133,7 @@ package enum YAMLReader {
     }
 
     /// Reads at most `limit + 1` bytes, so a file that grows after `stat` still cannot exhaust memory.
-    private static func readAll(path: String, limit: Int) -> Result<[UInt8], ReadFailure> {
-        let fd = open(path, O_RDONLY)
-        guard fd >= 0 else { return .failure(ReadFailure(text: errnoText())) }
-        defer { close(fd) }
+    private static func readAll(_ fd: Int32, limit: Int) -> Result<[UInt8], ReadFailure> {
         var result: [UInt8] = []
         // A stack buffer, not a fresh 64 KB array to zero for every case file of a batch.
         return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * 1024) { chunk in

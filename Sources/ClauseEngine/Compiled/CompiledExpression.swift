@@ -403,9 +403,7 @@ private struct AggregateCode {
             guard case .value(let sv) = s else { return s }
             guard case .list(let items) = sv else { return .failed }
             var missing: Set<String> = []
-            var sumMoney = Money.zero, sumInt: Int64 = 0, count: Int64 = 0
-            var anyTrue = false, allTrue = true
-            var best: Value?
+            var gathered = AggregateAccumulator(agg)
             for (k, item) in items.enumerated() {
                 f.locals[slot] = item
                 f.indices[slot] = k
@@ -421,38 +419,14 @@ private struct AggregateCode {
                 }
                 guard included else { continue }
                 switch body(f) {
-                case .value(let v):
-                    switch (agg, v) {
-                    case (.sum, .money(let m)):
-                        guard let s = sumMoney.adding(m) else { return .failed }
-                        sumMoney = s
-                    case (.sum, .int(let n)):
-                        let (s, o) = sumInt.addingReportingOverflow(n)
-                        if o { return .failed }
-                        sumInt = s
-                    case (.count, _): count += 1
-                    case (.any, .bool(let b)): anyTrue = anyTrue || b
-                    case (.all, .bool(let b)): allTrue = allTrue && b
-                    case (.min, _), (.max, _):
-                        if let b = best, let o = Evaluator.order(v, b) {
-                            if agg == .min ? o < 0 : o > 0 { best = v }
-                        } else if best == nil { best = v }
-                    default: return .failed
-                    }
+                case .value(let v): if gathered.add(v) != nil { return .failed }
                 case .missing(let m): missing.formUnion(m)
                 case .failed: return .failed
                 }
             }
-            if agg == .any, anyTrue { return .value(.bool(true)) }
-            if agg == .all, !allTrue { return .value(.bool(false)) }
+            if let settled = gathered.settled { return .value(.bool(settled)) }
             if !missing.isEmpty { return .missing(missing) }
-            switch agg {
-            case .sum: return .value(sumsInts ? .int(sumInt) : .money(sumMoney))
-            case .count: return .value(.int(count))
-            case .any: return .value(.bool(anyTrue))
-            case .all: return .value(.bool(allTrue))
-            case .min, .max: return .value(best ?? .none)
-            }
+            return .value(gathered.result(sumsInts: sumsInts))
         }
     }
 }

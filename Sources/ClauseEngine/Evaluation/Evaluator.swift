@@ -343,9 +343,7 @@ package struct Evaluator {
         prepareLocals(slot + 1)
         let basePath: String? = { if case .fact(_, let n) = source.kind { return n } else { return nil } }()
         var missing: Set<String> = []
-        var sumMoney = Money.zero, sumInt: Int64 = 0, count: Int64 = 0
-        var anyTrue = false, allTrue = true
-        var best: Value?
+        var gathered = AggregateAccumulator(agg)
         var elements: [ElementTrace] = []
         for (k, item) in items.enumerated() {
             locals[slot] = item
@@ -364,24 +362,7 @@ package struct Evaluator {
             var contribution: [TraceNode]? = t == nil ? nil : []
             if included {
                 switch eval(body, &contribution) {
-                case .value(let v):
-                    switch (agg, v) {
-                    case (.sum, .money(let m)):
-                        guard let s = sumMoney.adding(m) else { return .failed("amount overflow in sum") }
-                        sumMoney = s
-                    case (.sum, .int(let n)):
-                        let (s, o) = sumInt.addingReportingOverflow(n)
-                        if o { return .failed("number overflow in sum") }
-                        sumInt = s
-                    case (.count, _): count += 1
-                    case (.any, .bool(let b)): anyTrue = anyTrue || b
-                    case (.all, .bool(let b)): allTrue = allTrue && b
-                    case (.min, _), (.max, _):
-                        if let b = best, let o = Evaluator.order(v, b) {
-                            if agg == .min ? o < 0 : o > 0 { best = v }
-                        } else if best == nil { best = v }
-                    default: return .failed("internal: aggregate value")
-                    }
+                case .value(let v): if let failure = gathered.add(v) { return .failed(failure) }
                 case .missing(let m): missing.formUnion(m)
                 case .failed(let f): return .failed(f)
                 }
@@ -393,16 +374,9 @@ package struct Evaluator {
         }
         if t != nil { x.elements = elements }
         // A known `true` for any (or `false` for all) does not depend on the missing elements.
-        if agg == .any, anyTrue { return .value(.bool(true)) }
-        if agg == .all, !allTrue { return .value(.bool(false)) }
+        if let settled = gathered.settled { return .value(.bool(settled)) }
         if !missing.isEmpty { return .missing(missing) }
-        switch agg {
-        case .sum: return .value(body.type == .int ? .int(sumInt) : .money(sumMoney))
-        case .count: return .value(.int(count))
-        case .any: return .value(.bool(anyTrue))
-        case .all: return .value(.bool(allTrue))
-        case .min, .max: return .value(best ?? .none)
-        }
+        return .value(gathered.result(sumsInts: body.type == .int))
     }
 
     private func label(ofFactPath path: [Int]) -> String? {
