@@ -67,6 +67,17 @@ import Testing
         }
     }
 
+    /// Files that cannot be read are located errors, never a crash or a silent skip.
+    @Test func unreadableFilesAreReported() throws {
+        let missing = try EndToEndTests.clause(["evaluate", "Playground/cases/no-such-case.yaml", "Playground/cases/diagnosis.yaml"])
+        #expect(missing.status == 1)
+        #expect(missing.stderr.contains("Playground/cases/no-such-case.yaml:1:1: error: cannot read file: no such file or directory"))
+        #expect(missing.stdout.contains("SY-2024-D-0001"))
+        let folder = try EndToEndTests.clause(["explain", "Playground/cases"])
+        #expect(folder.status == 1)
+        #expect(folder.stderr.contains("Playground/cases:1:1: error: cannot read file: is a directory"))
+    }
+
     @Test func badFilesGetExitOneAndGoodFilesAreStillDecided() throws {
         let r = try EndToEndTests.clause(["evaluate", "--format", "json", "Tests/ClauseTests/Fixtures/invalid-cases/yes-for-a-boolean.yaml",
                                           "Playground/cases/diagnosis.yaml", "Tests/ClauseTests/Fixtures/invalid-cases/binary-junk.yaml"])
