@@ -107,6 +107,32 @@ import Testing
 }
 
 extension DiffTests {
+    /// A case read once from its events and typed by both packages (the fast reader) gives the
+    /// entry the tree path gives, on every line of the oracle corpus.
+    @Test func fastReadingDiffsLikeTheTreePath() throws {
+        let dir = Repo.path("Playground/proposals/shenyang-2025-core-sectors")
+        let repository = PolicyRepository(explicit: dir, environment: ["CLAUSE_POLICY_PATH": Repo.path("Policies")])
+        let proposed = try #require(repository.load(dir).policy)
+        let d = ImpactDiff(base: Repo.shenyang, proposed: proposed)
+        let lines = try String(contentsOfFile: Repo.path("Tests/ClauseTests/Fixtures/oracle/cases.jsonl"), encoding: .utf8).split(separator: "\n")
+        var compared = 0, changed = 0
+        for ((path, root), line) in zip(DiffTests.corpus, lines) {
+            guard case .decided(let slow) = d.decide(root: root, path: path),
+                  case .decided(let fast) = d.decide(.line(path: path, text: String(line), lineOffset: 0)) else {
+                Issue.record("\(path) not decided both ways")
+                continue
+            }
+            compared += 1
+            if slow.changed { changed += 1 }
+            // The fast reader types the line under both packages, so the fast path was the one taken.
+            let file = SourceFile(path: path, text: String(line))
+            #expect(FastCaseReader.read(file, path: path, policy: Repo.shenyang) != nil && FastCaseReader.read(file, path: path, policy: proposed) != nil)
+            #expect(fast.base == slow.base && fast.proposed == slow.proposed && fast.causes == slow.causes
+                    && fast.district == slow.district && fast.item == slow.item && fast.caseID == slow.caseID, "\(path)")
+        }
+        #expect(compared == lines.count && changed > 50)
+    }
+
     /// The same cases as JSON Lines or as files give the same totals.
     @Test func jsonLinesAndFilesAgree() throws {
         let fm = FileManager.default

@@ -94,8 +94,10 @@ package struct ImpactDiff: Sendable {
         switch source {
         case .file(let path): return decide(path: path)
         case .line(let path, let text, let offset):
+            let file = SourceFile(path: path, text: text, lineOffset: offset)
+            if let (b, p) = readFast(file, path: path) { return decide(b, p, path: path) }
             var bag = DiagnosticBag()
-            guard let root = YAMLReader.read(SourceFile(path: path, text: text, lineOffset: offset), into: &bag), !bag.hasErrors else {
+            guard let root = YAMLReader.read(file, into: &bag), !bag.hasErrors else {
                 return .failed(bag.sorted)
             }
             return decide(root: root, path: path)
@@ -104,9 +106,20 @@ package struct ImpactDiff: Sendable {
 
     package func decide(path: String) -> CaseResult {
         var bag = DiagnosticBag()
-        let (_, root) = YAMLReader.read(path: path, into: &bag)
+        let (file, parse) = YAMLReader.readText(path: path, into: &bag)
+        if parse, let file, let (b, p) = readFast(file, path: path) { return decide(b, p, path: path) }
+        let root = parse ? file.flatMap { YAMLReader.read($0, into: &bag) } : nil
         guard let root, !bag.hasErrors else { return .failed(bag.sorted) }
         return decide(root: root, path: path)
+    }
+
+    /// The case typed by both packages from one reading of its events (FastCaseReader), or nil
+    /// for the tree path, which reports what is wrong.
+    private func readFast(_ file: SourceFile, path: String) -> (CaseFile, CaseFile)? {
+        guard let log = YAMLEventLog.read(file),
+              let b = FastCaseReader.read(log, file: file, path: path, policy: base),
+              let p = FastCaseReader.read(log, file: file, path: path, policy: proposed) else { return nil }
+        return (b, p)
     }
 
     package func decide(root: YAMLNode, path: String) -> CaseResult {
@@ -114,13 +127,18 @@ package struct ImpactDiff: Sendable {
         guard let b = CaseReader.read(root, path: path, policy: base, into: &bag),
               let p = CaseReader.read(root, path: path, policy: proposed, into: &bag), !bag.hasErrors
         else { return .failed(bag.sorted) }
+        return decide(b, p, path: path)
+    }
+
+    /// Both decisions of a case read under each package.
+    private func decide(_ b: CaseFile, _ p: CaseFile, path: String) -> CaseResult {
         switch (Interpreter.decide(b, compiled: compiledBase, asOf: asOf),
                 Interpreter.decide(p, compiled: compiledProposed, asOf: asOf)) {
         case (.success(let db), .success(let dp)):
             return .decided(Entry(caseID: db.caseID, path: path, item: db.item, district: district(b, base),
                                   base: Side(db), proposed: Side(dp), causes: ImpactDiff.causes(db, dp)))
         case (.failure(let f), _), (_, .failure(let f)):
-            return .failed([Diagnostic(id: "eval.failed", f.message, at: root.range)])
+            return .failed([Diagnostic(id: "eval.failed", f.message, at: b.root.range)])
         }
     }
 
