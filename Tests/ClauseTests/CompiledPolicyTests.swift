@@ -82,15 +82,21 @@ import Testing
         #expect(tally.differences.isEmpty, Comment(rawValue: "\(tally.differences.count) differ:\n" + tally.differences.prefix(2).joined(separator: "\n")))
     }
 
+    /// A case text read under the Shenyang package, with the package compiled.
+    static func load(_ text: String, path: String) throws -> (CaseFile, CompiledPolicy) {
+        let repository = Repo.repository
+        guard case .ready(let c, let policy) = CaseLoader(repository: repository).load(text: text, path: path) else {
+            throw CaseDoesNotLoad(path: path)
+        }
+        return (c, repository.compiled(policy))
+    }
+
+    struct CaseDoesNotLoad: Error { var path: String }
+
     /// A case with a pending rule: the compiled path names what is missing, as the interpreter does.
     @Test func pendingRulesNameTheirMissingFacts() throws {
         let text = try String(contentsOfFile: Repo.path("Playground/cases/transformation-incomplete.yaml"), encoding: .utf8)
-        let repository = Repo.repository
-        guard case .ready(let c, let policy) = CaseLoader(repository: repository).load(text: text, path: "incomplete.yaml") else {
-            Issue.record("case does not load")
-            return
-        }
-        let compiled = repository.compiled(policy)
+        let (c, compiled) = try Self.load(text, path: "incomplete.yaml")
         let d = try #require(compiled.decide(c, asOf: nil))
         #expect(d.outcome == .incomplete)
         #expect(!d.missing.isEmpty)
@@ -102,12 +108,8 @@ import Testing
     @Test func missingFieldsOfListElementsAreNamedByElement() throws {
         let text = try String(contentsOfFile: Repo.path("Playground/cases/transformation-granted.yaml"), encoding: .utf8)
             .split(separator: "\n", omittingEmptySubsequences: false).filter { !$0.contains("paid_on: 2024-05-20") }.joined(separator: "\n")
-        let repository = Repo.repository
-        guard case .ready(let c, let policy) = CaseLoader(repository: repository).load(text: text, path: "no-date.yaml") else {
-            Issue.record("case does not load")
-            return
-        }
-        let compiled = repository.compiled(policy)
+        let (c, compiled) = try Self.load(text, path: "no-date.yaml")
+        let policy = compiled.policy
         let quick = try #require(compiled.decide(c, asOf: nil))
         let slow = try Interpreter.decide(c, policy: policy, asOf: nil, tracing: false).get()
         #expect(quick.outcome == .incomplete)

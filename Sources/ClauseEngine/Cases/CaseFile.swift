@@ -21,22 +21,21 @@ package struct CaseFile: Sendable {
     private var tree: CaseTree
 
     package init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, root: YAMLNode) {
-        self.path = path
-        self.id = id
-        self.policyID = policyID
-        self.facts = facts
-        self.defaulted = defaulted
-        self.tree = CaseTree(node: root)
+        self.init(path: path, id: id, policyID: policyID, facts: facts, defaulted: defaulted, tree: CaseTree(node: root))
     }
 
     /// A case whose tree is built from `source` when first asked for.
     package init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, source: SourceFile) {
+        self.init(path: path, id: id, policyID: policyID, facts: facts, defaulted: defaulted, tree: CaseTree(source: source))
+    }
+
+    private init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, tree: CaseTree) {
         self.path = path
         self.id = id
         self.policyID = policyID
         self.facts = facts
         self.defaulted = defaulted
-        self.tree = CaseTree(source: source)
+        self.tree = tree
     }
 
     /// True when the tree has not been built (the case came from the fast reader and nothing
