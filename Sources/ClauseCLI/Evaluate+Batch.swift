@@ -20,23 +20,7 @@ extension ClauseCommand.Evaluate {
             }
         }
         let files = CaseLoader.expand(cases)
-        var sources: AnySequence<CaseSource> = AnySequence(files.map { CaseSource.file($0) })
-        if let jsonl {
-            let handle: FileHandle
-            if jsonl == "-" {
-                handle = .standardInput
-            } else {
-                guard let h = FileHandle(forReadingAtPath: jsonl) else {
-                    Output.error("error: cannot read '\(jsonl)'\n")
-                    throw ExitCode(1)
-                }
-                handle = h
-            }
-            // Files first, then the stream, a line at a time: never the whole stream in memory.
-            var fileSources = files.map { CaseSource.file($0) }.makeIterator()
-            var lines = JSONLinesReader(handle: handle, path: jsonl == "-" ? "<stdin>" : jsonl)
-            sources = AnySequence { AnyIterator { fileSources.next() ?? lines.next() } }
-        }
+        let sources = try caseSources(files)
         var progress = ProgressBar(total: jsonl == nil ? files.count : nil, enabled: isatty(2) == 1)
         let started = ContinuousClock.now
         var written = 0
@@ -110,5 +94,26 @@ struct ProgressBar {
     mutating func clear() {
         if shown { Output.error("\r\u{1B}[K") }
         shown = false
+    }
+}
+
+extension ClauseCommand.Evaluate {
+    /// The cases to decide: the files given (folders expanded), then the `--jsonl` stream a line
+    /// at a time, never the whole stream in memory.
+    func caseSources(_ files: [String]) throws -> AnySequence<CaseSource> {
+        guard let jsonl else { return AnySequence(files.map { CaseSource.file($0) }) }
+        let handle: FileHandle
+        if jsonl == "-" {
+            handle = .standardInput
+        } else {
+            guard let h = FileHandle(forReadingAtPath: jsonl) else {
+                Output.error("error: cannot read '\(jsonl)'\n")
+                throw ExitCode(1)
+            }
+            handle = h
+        }
+        var fileSources = files.map { CaseSource.file($0) }.makeIterator()
+        var lines = JSONLinesReader(handle: handle, path: jsonl == "-" ? "<stdin>" : jsonl)
+        return AnySequence { AnyIterator { fileSources.next() ?? lines.next() } }
     }
 }

@@ -41,15 +41,12 @@ extension ClauseCommand {
                 try runBatch(asOf: asOf)
                 return
             }
-            let session = DecisionSession(policy: options.policy)
             // With --record or --store the store is in use: its ban registry applies, and with --record each decision is kept.
-            let registry = record || storeOptions.store != nil
-                ? RecordingSession(store: try storeOptions.open(create: record), policy: options.policy, records: record) : nil
+            let registry = RecordingSession(store: try storeOptions.open(create: record), policy: options.policy, records: record)
             var failed = false
             var first = true
-            for path in CaseLoader.expand(cases) {
-                switch try StoreCommand.guarded({ try registry?.decide(path: path, asOf: asOf) })
-                    ?? session.decide(path: path, asOf: asOf, tracing: tracing) {
+            for source in try caseSources(CaseLoader.expand(cases)) {
+                switch try StoreCommand.guarded({ try registry.decide(source, asOf: asOf) }) {
                 case .failure(let ds):
                     Output.diagnostics(ds.diagnostics)
                     failed = true
@@ -64,7 +61,7 @@ extension ClauseCommand {
                     first = false
                 }
             }
-            if let registry, record {
+            if record {
                 try StoreCommand.guarded { try registry.finish() }
                 Output.error("recorded \(registry.recorder.recorded) decision\(registry.recorder.recorded == 1 ? "" : "s") in \(registry.recorder.store.path)\n")
             }

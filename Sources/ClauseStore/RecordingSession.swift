@@ -22,7 +22,16 @@ package final class RecordingSession {
     ///
     /// - Throws: store errors only; a bad case file is a `.failure`, not a throw.
     package func decide(path: String, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
-        let (loaded, text) = loader.loadKeepingText(path: path)
+        try decide(.file(path), asOf: asOf)
+    }
+
+    /// Decides one case file or JSON Lines line; a line is recorded with its own text.
+    package func decide(_ source: CaseSource, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
+        let loaded: CaseLoader.Loaded, text: String?
+        switch source {
+        case .file(let path): (loaded, text) = loader.loadKeepingText(path: path)
+        case .line(let path, let line, let offset): (loaded, text) = (loader.load(text: line, path: path, lineOffset: offset), line)
+        }
         switch loaded {
         case .failed(let ds): return .failure(DiagnosticsError(ds))
         case .ready(var c, let policy):

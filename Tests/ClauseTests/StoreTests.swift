@@ -6,6 +6,25 @@ import Testing
 
 /// The decision record store end to end: record, `why`, `replay`, and the ban registry.
 @Suite struct StoreTests {
+    /// `evaluate --record --jsonl` records every line, each with its own text (it used to read
+    /// only the files given and record nothing from the stream).
+    @Test func jsonLinesAreRecordedLineByLine() throws {
+        let s = try StoreScratch()
+        let lines = try String(contentsOfFile: Repo.path("Tests/ClauseTests/Fixtures/oracle/cases.jsonl"), encoding: .utf8)
+            .split(separator: "\n").prefix(5)
+        try s.write("cases.jsonl", lines.joined(separator: "\n") + "\n")
+        let recorded = try s.clause(["evaluate", "--record", "--format", "json", "--no-trace", "--jsonl", "cases.jsonl"])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(recorded.stderr.contains("recorded 5 decisions in"))
+        #expect(recorded.stdout.split(separator: "\n").count == 5)
+        let id = try #require(lines.first.flatMap { $0.split(separator: "\"").dropFirst(3).first }.map(String.init))
+        let why = try s.clause(["why", id, "--format", "json"])
+        #expect(why.status == 0, "\(why.stderr)")
+        #expect(why.stdout.contains("\"case\":\"\(id)\""))
+        let replay = try s.clause(["replay", "--all"])
+        #expect(replay.stdout.hasSuffix("replayed 5 decisions: 5 reproduce, 0 differ\n"), "\(replay.stdout)")
+    }
+
     @Test func whyShowsTheOriginalAfterThePackageIsAmendedAndTheCaseEdited() throws {
         let s = try StoreScratch()
         try s.write("case.yaml", try StoreScratch.playground("transformation-granted.yaml"))
