@@ -63,8 +63,8 @@ package final class CompiledPolicy: Sendable {
     }
 
     /// What the rules found for one case, before any words are written: the outcome, the amount
-    /// and each rule's finding. `decision(_:)` turns it into a `Decision`; `diff` and the
-    /// benchmarks' comparison with hand-written Swift need no more than this.
+    /// and each rule's finding. `decision(_:_:)` turns it into a `Decision`; the benchmarks'
+    /// comparison with hand-written Swift measures this step alone.
     package struct Verdict {
         package var outcome: Decision.Outcome
         package var amount: Money
@@ -163,16 +163,14 @@ package final class CompiledPolicy: Sendable {
             if !run.inForce {
                 status = .notInForce
             } else if run.finding == .pending {
-                // Its own words would need the missing values; say what is missing instead.
                 status = .pending
                 missing = (v.waits[k] ?? []).sorted()
-                message = "缺少" + missing.map { "\(Interpreter.label(of: $0, policy) ?? $0)（\($0)）" }.joined(separator: "、") + "，无法判断"
-                messageEn = "cannot decide without " + missing.joined(separator: ", ")
+                (message, messageEn) = RuleWords.pending(missing, policy)
             } else if run.finding == .fired {
                 status = .fired
                 let nothing = rule.kind == .award && (run.amount?.fen ?? 1) <= 0
-                message = (nothing ? "无可支持金额：" : "") + rule.say.render(frame, zh)
-                messageEn = rule.sayEn.map { (nothing ? "nothing to pay: " : "") + $0.render(frame, en) }
+                message = RuleWords.fired(nothing: nothing, lang: .zh) + rule.say.render(frame, zh)
+                messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + $0.render(frame, en) }
                 fix = rule.fix?.render(frame, zh)
                 fixEn = rule.fixEn?.render(frame, en)
             } else {

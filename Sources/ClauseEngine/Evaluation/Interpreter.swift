@@ -74,15 +74,12 @@ package enum Interpreter {
             if rt.status == .fired {
                 // An award of nothing refuses: its words describe the award, so say so first.
                 let nothing = rule.kind == .award && (rt.amount?.fen ?? 1) <= 0
-                rt.message = (nothing ? "无可支持金额：" : "") + text.render(rule.say, &ev, lang: .zh)
-                rt.messageEn = rule.sayEn.map { (nothing ? "nothing to pay: " : "") + text.render($0, &ev, lang: .en) }
+                rt.message = RuleWords.fired(nothing: nothing, lang: .zh) + text.render(rule.say, &ev, lang: .zh)
+                rt.messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + text.render($0, &ev, lang: .en) }
                 rt.fix = rule.fix.map { text.render($0, &ev, lang: .zh) }
                 rt.fixEn = rule.fixEn.map { text.render($0, &ev, lang: .en) }
             } else if rt.status == .pending {
-                // Its own words would need the missing values; say what is missing instead.
-                let facts = rt.missing.map { "\(label(of: $0, policy) ?? $0)（\($0)）" }
-                rt.message = "缺少" + facts.joined(separator: "、") + "，无法判断"
-                rt.messageEn = "cannot decide without " + rt.missing.joined(separator: ", ")
+                (rt.message, rt.messageEn) = RuleWords.pending(rt.missing, policy)
             }
             switch rt.status {
             case .fired where rule.refuses(rt): refusing.append(rt)
@@ -249,5 +246,20 @@ extension Evaluator.Outcome {
     var isValue: Bool {
         if case .value = self { return true }
         return false
+    }
+}
+
+/// Words the interpreters put on a rule's part, the same for the tracing and the compiled one.
+enum RuleWords {
+    /// Before the words of an award of nothing, which refuses: they describe the award.
+    static func fired(nothing: Bool, lang: Lang) -> String {
+        guard nothing else { return "" }
+        return lang == .zh ? "无可支持金额：" : "nothing to pay: "
+    }
+
+    /// A pending rule's own words would need the missing values: say what is missing instead.
+    static func pending(_ missing: [String], _ policy: Policy) -> (zh: String, en: String) {
+        let facts = missing.map { "\(Interpreter.label(of: $0, policy) ?? $0)（\($0)）" }
+        return ("缺少" + facts.joined(separator: "、") + "，无法判断", "cannot decide without " + missing.joined(separator: ", "))
     }
 }
