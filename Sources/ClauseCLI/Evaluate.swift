@@ -81,7 +81,7 @@ extension ClauseCommand {
 
         func run() throws {
             let session = DecisionSession(policy: options.policy)
-            switch session.decide(path: file, asOf: try options.asOfDate(), tracing: true) {
+            switch session.decide(path: file, asOf: try options.asOfDate()) {
             case .failure(let ds):
                 Output.diagnostics(ds.diagnostics)
                 throw ExitCode(1)
@@ -96,7 +96,7 @@ extension ClauseCommand {
     }
 }
 
-/// Loads and decides cases, sharing one policy repository across them.
+/// Loads and decides one case with its whole trace (`explain`).
 struct DecisionSession {
     let loader: CaseLoader
 
@@ -104,11 +104,11 @@ struct DecisionSession {
         loader = CaseLoader(repository: PolicyRepository(explicit: policy))
     }
 
-    func decide(path: String, asOf: CivilDate?, tracing: Bool) -> Result<(Decision, Policy), DiagnosticsError> {
+    func decide(path: String, asOf: CivilDate?) -> Result<(Decision, Policy), DiagnosticsError> {
         switch loader.load(path: path) {
         case .failed(let ds): return .failure(DiagnosticsError(ds))
         case .ready(let c, let policy):
-            switch Interpreter.decide(c, policy: policy, asOf: asOf, tracing: tracing) {
+            switch Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true) {
             case .success(let d): return .success((d, policy))
             case .failure(let f):
                 return .failure(DiagnosticsError([Diagnostic(id: "eval.failed", f.message, at: c.root.range)]))

@@ -94,7 +94,7 @@ package final class CompiledPolicy: Sendable {
         for (k, rule) in rules.enumerated() {
             var waiting: Set<String> = []
             var run = rule.run(frame, waits: &waiting)
-            if !rule.inForce(asOf) {
+            if !rule.inForce(on: asOf) {
                 if run.finding == .failed { return nil }
                 run.inForce = false
                 runs.append(run)
@@ -109,7 +109,7 @@ package final class CompiledPolicy: Sendable {
                 waits[k] = waiting
             case .notApplicable, .passed: break
             case .fired:
-                if rule.refuses(run) {
+                if Rule.refuses(rule.kind, amount: run.amount) {
                     run.effect = .refuse
                     refusing = true
                     if let cb = rule.clawback {
@@ -168,7 +168,7 @@ package final class CompiledPolicy: Sendable {
                 (message, messageEn) = RuleWords.pending(missing, policy)
             } else if run.finding == .fired {
                 status = .fired
-                let nothing = rule.kind == .award && (run.amount?.fen ?? 1) <= 0
+                let nothing = Rule.awardsNothing(rule.kind, run.amount)
                 message = RuleWords.fired(nothing: nothing, lang: .zh) + rule.say.render(frame, zh)
                 messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + $0.render(frame, en) }
                 fix = rule.fix?.render(frame, zh)
@@ -180,8 +180,8 @@ package final class CompiledPolicy: Sendable {
                 rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: status, message: message, messageEn: messageEn,
                 fix: fix, fixEn: fixEn, amount: run.amount, uncapped: run.uncapped, capped: run.capped, missing: missing,
                 wouldFire: run.inForce ? nil : run.finding == .fired,
-                endedBy: run.inForce ? nil : rule.until.flatMap { $0 <= asOf ? rule.endedBy : nil },
-                startsOn: run.inForce ? nil : rule.from.flatMap { $0 > asOf ? $0 : nil }, steps: []))
+                endedBy: run.inForce ? nil : rule.outOfForce(on: asOf).endedBy,
+                startsOn: run.inForce ? nil : rule.outOfForce(on: asOf).startsOn, steps: []))
         }
         var reasons: [Decision.Reason] = []
         /// The reasons of every in-force rule with the `wanted` effect (an award's cap after it).
@@ -229,6 +229,8 @@ final class CompiledRule: Sendable {
         var effect = Effect.none
     }
 
+    // The rule's own fields, kept here rather than the whole `Rule` (reading a large struct out
+    // of a class copies it; that more than doubled the verdict's time).
     let id: String
     let kind: Rule.Kind
     let clauses: [String]
@@ -267,17 +269,10 @@ final class CompiledRule: Sendable {
         fixEn = rule.fixEn.map { CompiledTemplate($0, compiler) }
     }
 
-    func inForce(_ date: CivilDate) -> Bool {
-        (from.map { $0 <= date } ?? true) && (until.map { date < $0 } ?? true)
-    }
+    func inForce(on date: CivilDate) -> Bool { Rule.inForce(from: from, until: until, on: date) }
 
-    /// Whether this rule, having fired, refuses the case (an award of nothing refuses).
-    func refuses(_ run: Run) -> Bool {
-        switch kind {
-        case .refuseWhen, .require: true
-        case .award: (run.amount?.fen ?? 1) <= 0
-        default: false
-        }
+    func outOfForce(on date: CivilDate) -> (endedBy: String?, startsOn: CivilDate?) {
+        Rule.outOfForce(from: from, until: until, endedBy: endedBy, on: date)
     }
 
     /// `Interpreter.evaluate`, compiled: the `for` and `let`s first; a rule whose `for` is unknown

@@ -35,8 +35,7 @@ package enum Interpreter {
                 // Shown in the justification as not in force, with whether it would have decided.
                 if case .fired = finding { rt.wouldFire = true } else { rt.wouldFire = false }
                 rt.status = .notInForce
-                rt.endedBy = rule.until.flatMap { $0 <= asOf ? rule.endedBy : nil }
-                rt.startsOn = rule.from.flatMap { $0 > asOf ? $0 : nil }
+                (rt.endedBy, rt.startsOn) = rule.outOfForce(on: asOf)
                 rt.steps = steps ?? []
                 traces.append(rt)
                 continue
@@ -50,7 +49,7 @@ package enum Interpreter {
                 missingFacts.formUnion(m)
             case .fired:
                 rt.status = .fired
-                if rule.refuses(rt) {
+                if rule.refuses(amount: rt.amount) {
                     if let cb = rule.clawback {
                         switch ev.eval(cb, &steps, role: "clawback") {
                         case .value(.money(let m)): consequences.clawback = consequences.clawback.adding(m) ?? consequences.clawback
@@ -73,7 +72,7 @@ package enum Interpreter {
             // A message says what a rule found against (or for) the case; a rule that passed has none.
             if rt.status == .fired {
                 // An award of nothing refuses: its words describe the award, so say so first.
-                let nothing = rule.kind == .award && (rt.amount?.fen ?? 1) <= 0
+                let nothing = rule.awardsNothing(rt.amount)
                 rt.message = RuleWords.fired(nothing: nothing, lang: .zh) + text.render(rule.say, &ev, lang: .zh)
                 rt.messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + text.render($0, &ev, lang: .en) }
                 rt.fix = rule.fix.map { text.render($0, &ev, lang: .zh) }
@@ -82,7 +81,7 @@ package enum Interpreter {
                 (rt.message, rt.messageEn) = RuleWords.pending(rt.missing, policy)
             }
             switch rt.status {
-            case .fired where rule.refuses(rt): refusing.append(rt)
+            case .fired where rule.refuses(amount: rt.amount): refusing.append(rt)
             case .fired where rule.kind == .reviewWhen: reviewing.append(rt)
             case .fired: awarding.append(rt)
             case .pending: pending.append(rt)
@@ -233,12 +232,33 @@ package enum Interpreter {
 
 extension Rule {
     /// Whether this rule, having fired, refuses the case (an award of nothing refuses).
-    func refuses(_ rt: RuleTrace) -> Bool {
+    func refuses(amount: Money?) -> Bool { Rule.refuses(kind, amount: amount) }
+
+    /// An award that came to nothing: it refuses, and its words say so first.
+    func awardsNothing(_ amount: Money?) -> Bool { Rule.awardsNothing(kind, amount) }
+
+    /// For a rule not in force on `date`: the amendment that ended it, or the date it starts.
+    func outOfForce(on date: CivilDate) -> (endedBy: String?, startsOn: CivilDate?) {
+        Rule.outOfForce(from: from, until: until, endedBy: endedBy, on: date)
+    }
+
+    // Static forms, for compiled rules: they keep these fields, not the whole rule, since
+    // reading a large struct out of a class copies every string in it.
+
+    static func refuses(_ kind: Kind, amount: Money?) -> Bool {
         switch kind {
         case .refuseWhen, .require: true
-        case .award: (rt.amount?.fen ?? 1) <= 0
+        case .award: awardsNothing(kind, amount)
         default: false
         }
+    }
+
+    static func awardsNothing(_ kind: Kind, _ amount: Money?) -> Bool { kind == .award && (amount?.fen ?? 1) <= 0 }
+
+    static func outOfForce(from: CivilDate?, until: CivilDate?, endedBy: String?, on date: CivilDate)
+        -> (endedBy: String?, startsOn: CivilDate?)
+    {
+        (until.flatMap { $0 <= date ? endedBy : nil }, from.flatMap { $0 > date ? $0 : nil })
     }
 }
 

@@ -201,7 +201,11 @@ package struct Rule: Sendable {
     /// The amendment that retired or replaced it, for the justification.
     package var endedBy: String?
 
-    package func inForce(on date: CivilDate) -> Bool {
+    package func inForce(on date: CivilDate) -> Bool { Rule.inForce(from: from, until: until, on: date) }
+
+    /// From `from` (if any) up to, not including, `until` (if any). Static so that compiled
+    /// rules, which keep these fields without the whole rule, ask the same question.
+    package static func inForce(from: CivilDate?, until: CivilDate?, on date: CivilDate) -> Bool {
         (from.map { $0 <= date } ?? true) && (until.map { date < $0 } ?? true)
     }
 }
