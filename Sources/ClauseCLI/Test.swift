@@ -6,15 +6,29 @@ import ClauseSyntax
 
 extension ClauseCommand {
     /// `clause test [PATH…]`: run scenario tests; the last line is `N passed, N failed`.
+    ///
+    /// Each scenario runs against the package under test: `--policy DIR` when given, else its
+    /// file's `policy:` folder, else the package whose `tests/` folder holds the file. Only a
+    /// scenario file outside any package finds its package by the case's `policy:` id. A case
+    /// written for another package than the one under test is an error, not a silent pass.
     struct Test: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Run scenario tests (tests/*.yaml of each package, or the files given).")
+            abstract: "Run scenario tests (tests/*.yaml of each package, or the files given) against the package they belong to.")
 
-        @Argument(help: "Scenario files, or folders searched for tests/*.yaml (default: ./Policies).")
+        @Argument(help: "Scenario files, or folders searched for tests/*.yaml (default: ./Policies and ./Workflows).")
         var paths: [String] = []
 
-        @Option(help: "Run only the scenarios with this name.")
+        @Option(help: "Run every scenario against this package folder (e.g. the base suite against a proposal).")
+        var policy: String?
+
+        @Option(help: "The base package folder of the amendments under test (default: found by their 'amends:' id beside them or under ./Policies).")
+        var base: String?
+
+        @Option(help: "Run only the scenarios with this name (fails when none has it).")
         var name: String?
+
+        @Option(help: "Output: text (failures as they come, then 'N passed, N failed'), junit (JUnit XML) or json (one object per scenario, then a summary).")
+        var format: TestLog.Format = .text
 
         @Flag(help: "Print every scenario, not only the failures.")
         var verbose = false
@@ -30,41 +44,69 @@ extension ClauseCommand {
 
         func run() throws {
             let roots = paths.isEmpty ? ["Policies"] + WorkflowTests.defaultRoots() : paths
-            let runner = ScenarioRunner(repository: PolicyRepository())
-            var passed = 0, failed = 0
+            let files = roots.flatMap(ScenarioFiles.under)
+            guard !files.isEmpty else {
+                Output.error("error: no scenario files under \(roots.joined(separator: ", ")) (looked for tests/*.yaml)\n")
+                throw ExitCode(1)
+            }
+            if let policy, !PackagePath.isPackage(policy) {
+                Output.error("error: --policy \(policy): no policy.yaml there\n")
+                throw ExitCode(2)
+            }
+            let repository = PolicyRepository()
+            if let base {
+                guard let header = PolicyLoader.header(base) else {
+                    Output.error("error: --base \(base): no policy.yaml with a 'policy:' id there\n")
+                    throw ExitCode(2)
+                }
+                repository.baseOverrides[header.id] = base
+            }
+            let runner = ScenarioRunner(repository: repository)
+            let log = TestLog(format: format, verbose: verbose)
             var ruleCoverage = RuleCoverage()
-            for file in roots.flatMap(ScenarioFiles.under) {
-                if WorkflowTests.run(file, name: name, verbose: verbose, passed: &passed, failed: &failed) { continue }
+            for file in files {
+                if WorkflowTests.run(file, name: name, log: log) { continue }
                 var bag = DiagnosticBag()
                 let scenarios = ScenarioReader.read(path: file, into: &bag)
-                if bag.hasErrors {
-                    ScenarioReport.unreadableFile(file, bag.sorted)
-                    failed += 1
-                }
-                for s in scenarios where name == nil || s.name == name {
+                if bag.hasErrors { log.unreadableFile(file, bag.sorted) }
+                for var s in scenarios where name == nil || s.name == name {
+                    if let policy { s.policyDirectory = policy }
                     let r = runner.run(s)
                     if let d = r.decision, let p = r.policy { ruleCoverage.record(d, under: p) }
-                    ScenarioReport.record(r.passed, s.name, file: file, line: s.range.start.line, failures: r.failures,
-                                          diagnostics: r.diagnostics, unreadable: "the case could not be read",
-                                          reproduce: "swift run clause test \(file) --name '\(s.name)' --explain", verbose: verbose,
-                                          passed: &passed, failed: &failed)
-                    if explain, let d = r.decision, let p = runner.policy(for: s) {
+                    log.record(TestLog.Entry(file: file, name: s.name, line: s.range.start.line, failures: r.failures,
+                                             diagnostics: r.diagnostics, unreadable: "the case could not be read",
+                                             reproduce: TestLog.reproduce(file, name: s.name, explain: true)))
+                    if explain, format == .text, let d = r.decision, let p = runner.policy(for: s) {
                         Output.out(TextDecisionRenderer.render(d, policy: p, lang: .zh, explain: true) + "\n")
                     }
                 }
             }
+            log.finish()
+            let summary = "\(log.passed) passed, \(log.failed) failed\n"
+            // In text the count closes stdout; in JUnit or JSON stdout is the report alone.
+            let textFormat = format == .text
+            func say(_ s: String) { if textFormat { Output.out(s) } else { Output.error(s) } }
+            if let name, log.entries.allSatisfy({ $0.name != name }) {
+                say(summary)
+                Output.error("error: no scenario is named '\(name)' in \(files.count) scenario file\(files.count == 1 ? "" : "s")\n")
+                throw ExitCode(1)
+            }
             var belowMinimum = false
             if coverage || minCoverage != nil {
-                Output.out(CoverageRenderer.text(ruleCoverage))
+                say(CoverageRenderer.text(ruleCoverage))
                 if let minCoverage {
                     for p in ruleCoverage.policies where p.percent < minCoverage {
-                        Output.out("coverage of \(p.name) is \(CoverageRenderer.percent(p.percent)), below --min-coverage \(CoverageRenderer.percent(minCoverage))\n")
+                        say("coverage of \(p.name) is \(CoverageRenderer.percent(p.percent)), below --min-coverage \(CoverageRenderer.percent(minCoverage))\n")
                         belowMinimum = true
                     }
                 }
             }
-            Output.out("\(passed) passed, \(failed) failed\n")
-            if failed > 0 || belowMinimum { throw ExitCode(1) }
+            say(summary)
+            if log.entries.isEmpty {
+                Output.error("error: the scenario files under \(roots.joined(separator: ", ")) hold no scenarios\n")
+                throw ExitCode(1)
+            }
+            if log.failed > 0 || belowMinimum { throw ExitCode(1) }
         }
     }
 }

@@ -12,23 +12,19 @@ enum WorkflowTests {
     }
 
     /// Runs `file` if it holds workflow scenarios; false when it is not such a file.
-    static func run(_ file: String, name: String?, verbose: Bool, passed: inout Int, failed: inout Int) -> Bool {
+    static func run(_ file: String, name: String?, log: TestLog) -> Bool {
         guard WorkflowScenarioReader.isWorkflowScenarioFile(file) else { return false }
         var bag = DiagnosticBag()
         let scenarios = WorkflowScenarioReader.read(path: file, into: &bag)
-        if bag.hasErrors {
-            ScenarioReport.unreadableFile(file, bag.sorted)
-            failed += 1
-        }
+        if bag.hasErrors { log.unreadableFile(file, bag.sorted) }
         let repository = PolicyRepository()
         let catalog = WorkflowCatalog.load(roots: WorkflowCatalog.defaultRoots(), repository: repository)
         let runner = WorkflowScenarioRunner(session: WorkflowSession(repository: repository, catalog: catalog))
         for s in scenarios where name == nil || s.name == name {
             let r = runner.run(s)
-            ScenarioReport.record(r.passed, s.name, file: file, line: s.range.start.line, failures: r.failures,
-                                  diagnostics: r.diagnostics, unreadable: "the case could not be replayed",
-                                  reproduce: "swift run clause test \(file) --name '\(s.name)'", verbose: verbose,
-                                  passed: &passed, failed: &failed)
+            log.record(TestLog.Entry(file: file, name: s.name, line: s.range.start.line, failures: r.failures, diagnostics: r.diagnostics,
+                                     unreadable: "the case could not be replayed",
+                                     reproduce: TestLog.reproduce(file, name: s.name, explain: false)))
         }
         return true
     }

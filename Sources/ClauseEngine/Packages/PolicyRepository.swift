@@ -31,11 +31,31 @@ package final class PolicyRepository: @unchecked Sendable {
         }
     }
 
+    package init(explicit: String?, searchRoots: [String]) {
+        self.explicit = explicit
+        self.searchRoots = searchRoots
+    }
+
+    /// A repository that decides everything by the package in `dir`, finding bases as this one does.
+    package func deciding(by dir: String) -> PolicyRepository {
+        let r = PolicyRepository(explicit: dir, searchRoots: searchRoots)
+        r.baseOverrides = baseOverrides
+        return r
+    }
+
     /// The package for `id`, or the explicit one; diagnostics when it is missing or unsound.
     package func policy(for id: String?) -> PolicyLoader.Result {
         lock.lock()
         defer { lock.unlock() }
-        if let explicit { return load(explicit) }
+        if let explicit {
+            // The package named decides; a case written for another package is an error, never a
+            // silent decision under the wrong rules.
+            let r = load(explicit)
+            if let id, let p = r.policy, p.id != id {
+                return failure("policy.mismatch", "this case is for policy '\(id)', but the package given ('\(explicit)') is '\(p.id)'")
+            }
+            return r
+        }
         guard let id else {
             return PolicyLoader.Result(policy: nil, diagnostics: [Diagnostic(id: "policy.none", "no policy named", at: .builtin)])
         }
@@ -63,49 +83,63 @@ package final class PolicyRepository: @unchecked Sendable {
     package func load(_ dir: String) -> PolicyLoader.Result {
         lock.lock()
         defer { lock.unlock() }
-        if let r = loaded[dir] { return r }
+        let key = PackagePath.absolute(dir)
+        if let r = loaded[key] { return r }
         let r = compose(dir)
-        loaded[dir] = r
+        loaded[key] = r
         return r
     }
 
     private func compose(_ dir: String) -> PolicyLoader.Result {
         guard let header = PolicyLoader.header(dir) else { return PolicyLoader.load(dir) }
-        if loading.contains(dir) {
-            let chain = (loading + [dir]).compactMap { PolicyLoader.header($0)?.id }.joined(separator: " → ")
+        let key = PackagePath.absolute(dir)
+        if loading.contains(key) {
+            let chain = (loading + [key]).compactMap { PolicyLoader.header($0)?.id }.joined(separator: " → ")
             return failure("policy.amendment-cycle", "amendments form a cycle: \(chain)")
         }
-        loading.append(dir)
+        loading.append(key)
         defer { loading.removeLast() }
         guard let amends = header.amends else {
-            // A base package, with the amendments enacted beside it.
+            // A base package, with the amendments it lists as enacted (`amended_by:`), in order.
             var result = PolicyLoader.load(dir)
-            for amendment in enactedAmendments(of: header.id, besides: dir) {
+            for listed in header.amendedBy {
                 guard let base = result.policy else { break }
+                guard let amendment = package(listed.text, besides: dir), PolicyLoader.header(amendment)?.amends == header.id else {
+                    let found = package(listed.text, besides: dir)
+                    let message = found == nil
+                        ? "'\(listed.text)' is listed in 'amended_by', but no package with that id is beside '\(dir)' or under \(searchRoots.joined(separator: ", "))"
+                        : "'\(listed.text)' is listed in 'amended_by', but it does not say 'amends: \(header.id)'"
+                    result = PolicyLoader.Result(policy: nil, diagnostics: result.diagnostics
+                                                 + [Diagnostic(id: "amendment.listed-unknown", message, at: listed.range)])
+                    break
+                }
                 let next = PolicyLoader.load(amendment, base: base)
                 result = PolicyLoader.Result(policy: next.policy, diagnostics: result.diagnostics + next.diagnostics)
             }
             return result
         }
-        guard let baseDir = baseOverrides[amends] ?? index()[amends], baseDir != dir else {
-            return failure("policy.amends-unknown", "'\(header.id)' amends '\(amends)', but no package has that id\(Suggestion.hint(amends, index().keys))")
+        guard let baseDir = baseOverrides[amends] ?? package(amends, besides: dir), PackagePath.absolute(baseDir) != key else {
+            return failure("policy.amends-unknown", "'\(header.id)' amends '\(amends)', but no package has that id beside '\(dir)' or under "
+                           + "\(searchRoots.joined(separator: ", "))\(Suggestion.hint(amends, index().keys)): name it with --base DIR")
         }
         let base = load(baseDir)
         guard let basePolicy = base.policy else { return base }
-        if basePolicy.packages.contains(where: { $0.directory == dir }) { return base }
+        // Already enacted on its base: the base's composition is the whole.
+        if basePolicy.packages.contains(where: { PackagePath.absolute($0.directory) == key }) { return base }
         let r = PolicyLoader.load(dir, base: basePolicy)
         return PolicyLoader.Result(policy: r.policy, diagnostics: base.diagnostics + r.diagnostics)
     }
 
-    /// Packages in the same folder as `dir` that amend `id`, by effective date.
-    private func enactedAmendments(of id: String, besides dir: String) -> [String] {
-        let parent = (dir as NSString).deletingLastPathComponent
-        let names = (try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []
-        return names.sorted().compactMap { name -> (String, CivilDate?)? in
+    /// The folder of package `id`: beside `dir` first (a base and its amendments live together),
+    /// then under the search roots.
+    package func package(_ id: String, besides dir: String) -> String? {
+        let parent = PackagePath.parent(of: dir)
+        let names = ((try? FileManager.default.contentsOfDirectory(atPath: parent)) ?? []).sorted()
+        for name in names {
             let d = (parent as NSString).appendingPathComponent(name)
-            guard d != dir, let h = PolicyLoader.header(d), h.amends == id else { return nil }
-            return (d, h.effective)
-        }.sorted { ($0.1?.days ?? .min, $0.0) < ($1.1?.days ?? .min, $1.0) }.map(\.0)
+            if PackagePath.absolute(d) != PackagePath.absolute(dir), PolicyLoader.header(d)?.id == id { return d }
+        }
+        return index()[id]
     }
 
     private func failure(_ id: String, _ message: String) -> PolicyLoader.Result {

@@ -27,4 +27,14 @@ package struct Expectation: Sendable {
     package var clawback: Money?
     /// `.some(nil)` expects no ban.
     package var blacklistedUntil: CivilDate??
+    /// Every clause id and fact path the expectation names, where it is written, so `clause check`
+    /// can say which do not exist in the package under test.
+    package var references: [Reference] = []
+
+    package struct Reference: Sendable {
+        package enum Kind: Sendable { case clause, fact }
+        package var kind: Kind
+        package var text: String
+        package var range: SourceRange
+    }
 }

@@ -24,7 +24,9 @@ package enum ScenarioReader {
         let dir = (path as NSString).deletingLastPathComponent
         var base: (node: YAMLNode, path: String)?
         if let b = root["base"] { base = ScenarioCase.source(b, dir: dir, scenarioFile: path, &access) }
+        // The package under test: the file's `policy:` folder, else the package whose tests/ holds it.
         let policyDir = root["policy"].flatMap { access.scalar($0, "a policy folder") }.map { ScenarioCase.resolve($0.text, dir) }
+            ?? owningPackage(of: path)
         guard let list = root["scenarios"].flatMap({ access.sequence($0, "'scenarios'") }) else { return [] }
         var out: [Scenario] = []
         for item in list.items {
@@ -34,7 +36,10 @@ package enum ScenarioReader {
             var source = base
             if let c = m["case"] { source = ScenarioCase.source(c, dir: dir, scenarioFile: path, &access) }
             guard let (start, casePath) = source else {
-                access.bag.error("scenario.no-case", "scenario '\(name)' has no case: give 'case' or a file-level 'base'", at: m.range)
+                // A file-level base that could not be read was reported once, where it is written.
+                if root["base"] == nil || m["case"] != nil {
+                    access.bag.error("scenario.no-case", "scenario '\(name)' has no case: give 'case' or a file-level 'base'", at: m.range)
+                }
                 continue
             }
             let node = ScenarioCase.patched(start, by: m, &access)
@@ -44,6 +49,14 @@ package enum ScenarioReader {
                                 policyDirectory: policyDir, expect: expectation(em, &access)))
         }
         return out
+    }
+
+    /// The package a scenario file belongs to: `PKG/tests/FILE.yaml` with a `PKG/policy.yaml`.
+    package static func owningPackage(of file: String) -> String? {
+        let tests = PackagePath.parent(of: file)
+        guard (tests as NSString).lastPathComponent == "tests" else { return nil }
+        let package = PackagePath.parent(of: tests)
+        return PackagePath.isPackage(package) ? package : nil
     }
 
     private static func expectation(_ m: YAMLNode.Mapping, _ access: inout NodeAccess) -> Expectation {
@@ -65,17 +78,19 @@ package enum ScenarioReader {
                 return nil
             }
         }
-        func ids(_ key: String) -> [String]? {
+        func ids(_ key: String, _ kind: Expectation.Reference.Kind = .clause) -> [String]? {
             guard let n = m[key] else { return nil }
-            guard let seq = access.sequence(n, "a list of clause ids") else { return [] }
-            return seq.items.compactMap { access.scalar($0, "a clause id")?.text }
+            guard let seq = access.sequence(n, kind == .clause ? "a list of clause ids" : "a list of fact paths") else { return [] }
+            let scalars = seq.items.compactMap { access.scalar($0, kind == .clause ? "a clause id" : "a fact path") }
+            e.references += scalars.map { .init(kind: kind, text: $0.text, range: $0.range) }
+            return scalars.map(\.text)
         }
         e.amount = money("amount")
         e.clawback = money("clawback")
         e.reasons = ids("reasons") ?? []
         e.onlyReasons = ids("only_reasons")
         e.notReasons = ids("not_reasons") ?? []
-        e.missing = ids("missing")
+        e.missing = ids("missing", .fact)
         if let b = m["blacklisted_until"] {
             if case .scalar(let s) = b, s.isNull || s.text == "none" {
                 e.blacklistedUntil = .some(nil)

@@ -1,5 +1,6 @@
 import ClauseLanguage
 import ClauseSyntax
+import Foundation
 
 /// Runs scenarios and says, for each that fails, what was expected and what came out.
 package struct ScenarioRunner {
@@ -14,18 +15,25 @@ package struct ScenarioRunner {
     }
 
     package let repository: PolicyRepository
+    private let packages = PackageRepositories()
 
     package init(repository: PolicyRepository) { self.repository = repository }
 
+    /// The repository that decides a scenario: its package under test, or the lookup by id.
+    private func repository(for s: Scenario) -> PolicyRepository {
+        s.policyDirectory.map { packages.repository(explicit: $0, like: repository) } ?? repository
+    }
+
     /// The policy a scenario runs against (for rendering its decision).
     package func policy(for s: Scenario) -> Policy? {
-        if let dir = s.policyDirectory { return PolicyRepository(explicit: dir).load(dir).policy }
-        if case .mapping(let m) = s.caseNode, case .scalar(let p)? = m["policy"] { return repository.policy(for: p.text).policy }
+        let repo = repository(for: s)
+        if let dir = s.policyDirectory { return repo.load(dir).policy }
+        if case .mapping(let m) = s.caseNode, case .scalar(let p)? = m["policy"] { return repo.policy(for: p.text).policy }
         return nil
     }
 
     package func run(_ s: Scenario) -> Result {
-        let repo = s.policyDirectory.map { PolicyRepository(explicit: $0) } ?? repository
+        let repo = repository(for: s)
         let loader = CaseLoader(repository: repo)
         switch loader.load(root: s.caseNode, path: s.casePath) {
         case .failed(let ds):
@@ -64,6 +72,22 @@ package struct ScenarioRunner {
             out.append("blacklisted_until: expected \(b?.iso ?? "none"), got \(d.consequences.blacklistedUntil?.iso ?? "none")")
         }
         return out
+    }
+}
+
+/// One repository per package under test, so a suite loads and compiles each package once.
+private final class PackageRepositories: @unchecked Sendable {
+    private let lock = NSLock()
+    private var byDirectory: [String: PolicyRepository] = [:]
+
+    func repository(explicit dir: String, like base: PolicyRepository) -> PolicyRepository {
+        lock.lock()
+        defer { lock.unlock() }
+        let key = PackagePath.absolute(dir)
+        if let r = byDirectory[key] { return r }
+        let r = base.deciding(by: dir)
+        byDirectory[key] = r
+        return r
     }
 }
 

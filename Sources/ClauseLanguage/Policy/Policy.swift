@@ -24,6 +24,9 @@ package struct Policy: Sendable {
     /// The packages composed into this one: the base first, then each amendment in effective
     /// order (第十七条: a newer notice applies from its date without editing the original).
     package var packages: [PackageRef]
+    /// The amendments the base package lists as enacted (`amended_by:`), by id, in the order
+    /// listed; only these apply without being named (see `PolicyRepository`).
+    package var amendedBy: [String] = []
 
     package var caseSchema: RecordSchema { records[0] }
 

@@ -18,6 +18,28 @@ extension PolicyLoader {
 
     var isAmendment: Bool { base != nil }
 
+    /// `amended_by: [id, …]` of a base package: the amendments enacted on it. Only a base lists
+    /// them; the repository finds and composes them (an unlisted amendment applies only when named).
+    func amendmentList(_ node: YAMLNode) -> [String] {
+        if isAmendment {
+            access.bag.error("amendment.amended-by", "only a base package lists its enacted amendments ('amended_by')", at: node.range)
+            return []
+        }
+        guard let seq = access.sequence(node, "'amended_by' (a list of amendment ids)") else { return [] }
+        var ids: [String] = []
+        for item in seq.items {
+            guard let s = access.scalar(item, "an amendment id") else { continue }
+            if ids.contains(s.text) {
+                access.bag.error("amendment.listed-twice", "'\(s.text)' is listed twice in 'amended_by'", at: s.range)
+            } else if s.text == packageID {
+                access.bag.error("amendment.self", "a package cannot amend itself", at: s.range)
+            } else {
+                ids.append(s.text)
+            }
+        }
+        return ids
+    }
+
     func readAmendmentHeader(_ m: YAMLNode.Mapping) {
         packageID = (m["policy"].flatMap { node -> String? in if case .scalar(let s) = node { s.text } else { nil } }) ?? ""
         guard let base else {

@@ -43,7 +43,7 @@ extension PolicyLoader {
         }
     }
 
-    private func readRule(_ m: YAMLNode.Mapping) -> Rule? {
+    func readRule(_ m: YAMLNode.Mapping) -> Rule? {
         let idScalar = m["id"].flatMap { access.scalar($0, "a rule id") }
         let id = idScalar?.text ?? "?"
         let what = "rule '\(id)'"

@@ -6,7 +6,7 @@ import Foundation
 package final class PolicyLoader {
     /// The top-level keys a package file may hold; metadata keys only in policy.yaml.
     static let sections = ["clauses", "enums", "facts", "parameters", "definitions", "rules", "retire"]
-    static let metadata = ["policy", "title", "title_en", "version", "valid", "rounding", "source", "description", "amends", "effective"]
+    static let metadata = ["policy", "title", "title_en", "version", "valid", "rounding", "source", "description", "amends", "effective", "amended_by"]
 
     var access = NodeAccess()
     var checker: ExpressionChecker!
@@ -24,6 +24,8 @@ package final class PolicyLoader {
     /// This package's id, and for an amendment its effective date.
     var packageID = ""
     var effective: CivilDate?
+    /// The period of `valid:`, once read (see `readValidity`).
+    var validity: Period?
 
     enum DefinitionState {
         case unchecked(Int)
@@ -54,6 +56,10 @@ package final class PolicyLoader {
         package var id: String
         package var amends: String?
         package var effective: CivilDate?
+        /// `amended_by:` of a base: the enacted amendments' ids, where they are written.
+        package var amendedBy: [YAMLNode.Scalar] = []
+        /// Where `amends:` is written, for a finding about it.
+        package var amendsRange: SourceRange?
     }
 
     package static func header(_ directory: String) -> Header? {
@@ -61,8 +67,14 @@ package final class PolicyLoader {
         let (_, root) = YAMLReader.read(path: (directory as NSString).appendingPathComponent("policy.yaml"), into: &bag)
         guard case .mapping(let m)? = root, case .scalar(let id)? = m["policy"] else { return nil }
         var h = Header(id: id.text)
-        if case .scalar(let a)? = m["amends"] { h.amends = a.text }
+        if case .scalar(let a)? = m["amends"] {
+            h.amends = a.text
+            h.amendsRange = a.range
+        }
         if case .scalar(let e)? = m["effective"] { h.effective = CivilDate(iso: Substring(e.text)) }
+        if case .sequence(let list)? = m["amended_by"] {
+            h.amendedBy = list.items.compactMap { if case .scalar(let s) = $0 { s } else { nil } }
+        }
         return h
     }
 
@@ -105,6 +117,7 @@ package final class PolicyLoader {
             readParameters(sectionNodes["parameters"]?.node)
             readDefinitions(sectionNodes["definitions"]?.node)
             readRules(sectionNodes["rules"]?.node, at: meta.range)
+            readValidity(meta)
             readRetirements(sectionNodes["retire"]?.node)
             access.bag.append(contentsOf: checker.bag)
             policy = readMetadata(meta, directory: directory, digest: files.digest)
@@ -117,15 +130,8 @@ package final class PolicyLoader {
     private func readMetadata(_ m: YAMLNode.Mapping, directory: String, digest: String) -> Policy? {
         access.checkKeys(m, allowed: PolicyLoader.metadata + PolicyLoader.sections, required: ["policy", "title"], in: "policy.yaml")
         let id = access.text(m, "policy", "policy.yaml") ?? ""
-        var valid: Period?
-        if let v = m["valid"], let vm = access.mapping(v, "'valid'") {
-            access.checkKeys(vm, allowed: ["from", "to", "clause"], required: ["from", "to"], in: "'valid'")
-            if let from = vm["from"].flatMap({ date($0) }), let to = vm["to"].flatMap({ date($0) }) {
-                if to < from { access.bag.error("policy.valid", "'valid' ends before it starts", at: vm.range) }
-                valid = Period(start: from, end: to)
-            }
-            if let c = vm["clause"] { _ = clauseReference(c) }
-        }
+        let valid = validity
+        let amendedBy = m["amended_by"].map { amendmentList($0) } ?? []
         var rounding = Rounding.halfUp
         if let r = m["rounding"], let s = access.scalar(r, "a rounding rule") {
             if let x = Rounding(rawValue: s.text) { rounding = x } else {
@@ -138,7 +144,7 @@ package final class PolicyLoader {
         if let base {
             // The composed policy keeps the base's identity; its digest covers every package in it.
             var composed = base
-            composed.valid = valid.map { Period(start: base.valid?.start ?? $0.start, end: $0.end) } ?? base.valid
+            composed.valid = valid ?? base.valid
             composed.clauses = clauses
             composed.clauseIndex = clauseIndex
             composed.parameters = parameters
@@ -152,7 +158,7 @@ package final class PolicyLoader {
             id: id, title: access.text(m, "title", "policy.yaml") ?? "", titleEn: access.text(m, "title_en", "policy.yaml"),
             version: version, valid: valid, rounding: rounding,
             directory: directory, digest: digest, clauses: clauses, clauseIndex: clauseIndex, enums: enums, records: records,
-            parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules, packages: [ref])
+            parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules, packages: [ref], amendedBy: amendedBy)
     }
 
     /// A date scalar in YAML (`2024-01-01`), strictly.

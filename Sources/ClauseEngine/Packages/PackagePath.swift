@@ -1,0 +1,25 @@
+import Foundation
+
+/// Package folders as the user named them (`.`, `../x`, `Policies/x`), compared and walked as
+/// absolute paths, so `--policy .` inside a package works like `--policy Policies/x` outside it.
+package enum PackagePath {
+    /// The absolute, standardized form of `path` (no `.` or `..` parts), for comparisons.
+    package static func absolute(_ path: String) -> String {
+        URL(fileURLWithPath: path).standardizedFileURL.path
+    }
+
+    /// The folder that holds `dir`: relative when `dir` was given relative and plain, absolute
+    /// when its last part is `.` or `..` (whose parent cannot be read off the text).
+    package static func parent(of dir: String) -> String {
+        let trimmed = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
+        let last = (trimmed as NSString).lastPathComponent
+        let parent = (trimmed as NSString).deletingLastPathComponent
+        if last == "." || last == ".." || last.isEmpty { return (absolute(trimmed) as NSString).deletingLastPathComponent }
+        return parent.isEmpty ? "." : parent
+    }
+
+    /// Whether `dir` is a policy package folder (it has a policy.yaml).
+    package static func isPackage(_ dir: String) -> Bool {
+        FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("policy.yaml"))
+    }
+}
