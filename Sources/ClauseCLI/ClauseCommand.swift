@@ -1,11 +1,14 @@
 import ArgumentParser
+import ClauseStore
 
 /// The `clause` command: decide subsidy cases under encoded policy, and explain why.
 package struct ClauseCommand: ParsableCommand {
     package static let configuration = CommandConfiguration(
         commandName: "clause",
         abstract: "Decide government subsidy cases under policy encoded in YAML, with clause-level justifications.",
-        subcommands: [Evaluate.self, Explain.self, Check.self, Test.self, Diff.self, Record.self, Why.self, Replay.self, Bans.self, Workflow.self]
+        version: ClauseVersion.current,
+        subcommands: [Evaluate.self, Explain.self, Check.self, Test.self, Diff.self, Init.self, Record.self, Why.self, Replay.self, Bans.self,
+                      Workflow.self]
     )
 
     package init() {}

@@ -42,6 +42,10 @@ extension ClauseCommand.Evaluate {
         }
         flush(&out)
         progress.clear()
+        if summary.cases == 0 {
+            Output.error("error: no cases to decide\(jsonl.map { " in --jsonl \($0)" } ?? "")\n")
+            throw ExitCode(1)
+        }
         if summary.cases > 1 { Output.error(BatchSummaryText.line(summary, elapsed: ContinuousClock.now - started) + "\n") }
         if summary.failed > 0 { throw ExitCode(1) }
     }

@@ -36,6 +36,15 @@ extension ClauseCommand {
         }
 
         func run() throws {
+            // A folder with nothing to decide is said and fails, never "0 cases" and success.
+            let empty = CaseLoader.emptyFolders(cases)
+            for folder in empty { Output.error("error: no case files (.yaml, .yml, .json) under \(folder)\n") }
+            if empty.count == cases.count && jsonl == nil { throw ExitCode(1) }
+            try decideAll()
+            if !empty.isEmpty { throw ExitCode(1) }
+        }
+
+        private func decideAll() throws {
             let asOf = try options.asOfDate()
             if !record && storeOptions.store == nil {
                 try runBatch(asOf: asOf)

@@ -73,12 +73,20 @@ import Testing
 
     // MARK: - What the loader refuses
 
-    /// A folder with a copy of the base package beside the given amendment packages.
-    static func workspace(_ amendments: [String: String]) throws -> String {
+    /// A folder with a copy of the base package beside the given amendment packages; `enacted`
+    /// of them are listed in the base's `amended_by` (all of them unless said otherwise).
+    static func workspace(_ amendments: [String: String], enacted: [String]? = nil) throws -> String {
         let fm = FileManager.default
         let root = fm.temporaryDirectory.appendingPathComponent("clause-amend-\(UUID().uuidString)").path
         try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
         try fm.copyItem(atPath: Repo.shenyangDirectory, toPath: "\(root)/shenyang-sme-dx-fund")
+        let listed = (enacted ?? amendments.keys.sorted()).filter { amendments[$0]?.contains("amends: shenyang-sme-dx-fund") == true }
+        if !listed.isEmpty {
+            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(root)/shenyang-sme-dx-fund/policy.yaml"))
+            handle.seekToEndOfFile()
+            handle.write(Data("amended_by: [\(listed.joined(separator: ", "))]\n".utf8))
+            try handle.close()
+        }
         for (name, text) in amendments {
             try fm.createDirectory(atPath: "\(root)/\(name)", withIntermediateDirectories: true)
             try text.write(toFile: "\(root)/\(name)/policy.yaml", atomically: true, encoding: .utf8)
@@ -99,12 +107,12 @@ import Testing
         let root = try AmendmentTests.workspace(["n1": AmendmentTests.notice("n1", """
             parameters:
               transformation_cpa: { value: 60万元 }
-            retire: [validity.expird]
+            retire: [exclusion.pilot_202]
             """)])
         defer { try? FileManager.default.removeItem(atPath: root) }
         #expect(AmendmentTests.messages(root, load: "shenyang-sme-dx-fund") == [
             "no parameter 'transformation_cpa' in 'shenyang-sme-dx-fund' to amend; did you mean 'transformation_cap'? (a new parameter needs a label and a clause)",
-            "no rule 'validity.expird' in force to replace; did you mean 'validity.expired'?",
+            "no rule 'exclusion.pilot_202' in force to replace; did you mean 'exclusion.pilot_2022'?",
         ])
     }
 
@@ -131,6 +139,37 @@ import Testing
         #expect(cap.values.map(\.from?.iso) == [nil, "2025-01-01", "2025-07-01"])
         #expect(cap.value(on: CivilDate(iso: "2025-03-01")!).value == .money(Money(fen: 60_000_000)))
         #expect(cap.value(on: CivilDate(iso: "2025-07-01")!).value == .money(Money(fen: 70_000_000)))
+    }
+
+    /// 第十七条 by name only: a notice beside its base that the base does not list changes nothing,
+    /// with or without `--policy`, until it is listed in `amended_by`.
+    @Test func anUnlistedSiblingChangesNothing() throws {
+        let notice = AmendmentTests.notice("n1", effective: "2024-01-01", "parameters:\n  transformation_cap: { value: 60万元 }\n")
+        let unlisted = try AmendmentTests.workspace(["n1": notice], enacted: [])
+        let listed = try AmendmentTests.workspace(["n1": notice])
+        defer { for r in [unlisted, listed] { try? FileManager.default.removeItem(atPath: r) } }
+        for explicit in [false, true] {
+            let dir = "\(unlisted)/shenyang-sme-dx-fund"
+            let repo = PolicyRepository(explicit: explicit ? dir : nil, environment: ["CLAUSE_POLICY_PATH": unlisted])
+            let p = try #require(repo.load(dir).policy)
+            #expect(p.packages.map(\.id) == ["shenyang-sme-dx-fund"])
+        }
+        let repo = PolicyRepository(explicit: nil, environment: ["CLAUSE_POLICY_PATH": listed])
+        let p = try #require(repo.load("\(listed)/shenyang-sme-dx-fund").policy)
+        #expect(p.packages.map(\.id) == ["shenyang-sme-dx-fund", "n1"])
+    }
+
+    @Test func aListedAmendmentThatIsMissingIsAnErrorWhereItIsListed() throws {
+        let root = try AmendmentTests.workspace([:])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: "\(root)/shenyang-sme-dx-fund/policy.yaml"))
+        handle.seekToEndOfFile()
+        handle.write(Data("amended_by: [n9]\n".utf8))
+        try handle.close()
+        let ds = PolicyRepository(explicit: nil, environment: ["CLAUSE_POLICY_PATH": root]).load("\(root)/shenyang-sme-dx-fund").diagnostics
+        let d = try #require(ds.first { $0.id == "amendment.listed-unknown" })
+        #expect(d.message.hasPrefix("'n9' is listed in 'amended_by', but no package with that id is beside"))
+        #expect(d.range.file?.path.hasSuffix("shenyang-sme-dx-fund/policy.yaml") == true)
     }
 
     @Test func aCycleOfAmendmentsIsAnError() throws {

@@ -64,7 +64,7 @@ import Testing
         #expect(PolicyLoader.load(dir).policy != nil, "the mutated package must still load")
         let runner = ScenarioRunner(repository: PolicyRepository(explicit: dir))
         var failed = 0
-        for file in try FileManager.default.contentsOfDirectory(atPath: "\(Repo.shenyangDirectory)/tests").sorted() {
+        for file in try FileManager.default.contentsOfDirectory(atPath: "\(Repo.shenyangDirectory)/tests").sorted() where file.hasSuffix(".yaml") {
             var bag = DiagnosticBag()
             for var s in ScenarioReader.read(path: "\(Repo.shenyangDirectory)/tests/\(file)", into: &bag) {
                 s.policyDirectory = dir
@@ -81,7 +81,15 @@ import Testing
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
         for name in try fm.contentsOfDirectory(atPath: Repo.shenyangDirectory) where name.hasSuffix(".yaml") {
             var text = try String(contentsOfFile: "\(Repo.shenyangDirectory)/\(name)", encoding: .utf8)
-            if name == "parameters.yaml" {
+            if m.parameter == PolicyLoader.validityName, name == "policy.yaml" {
+                // `valid:` is the parameter `validity`: its period is written in policy.yaml.
+                let bounds = m.literal.components(separatedBy: "..")
+                var lines = text.components(separatedBy: "\n")
+                let v = try #require(lines.firstIndex { $0.hasPrefix("valid: ") })
+                lines[v] = "valid: { from: \(bounds[0]), to: \(bounds[1]), clause: art16 }"
+                text = lines.joined(separator: "\n")
+            }
+            if name == "parameters.yaml", m.parameter != PolicyLoader.validityName {
                 var lines = text.components(separatedBy: "\n")
                 let start = try #require(lines.firstIndex(of: "  \(m.parameter):"))
                 let v = try #require(lines[start...].firstIndex { $0.hasPrefix("    value: ") })

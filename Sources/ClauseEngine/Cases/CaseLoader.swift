@@ -79,6 +79,14 @@ package struct CaseLoader: Sendable {
     }
 
     /// Every case file under `paths`: files as given, folders searched for .yaml, .yml and .json.
+    /// The folders among `paths` that hold no case file: a run over them would decide nothing.
+    package static func emptyFolders(_ paths: [String]) -> [String] {
+        paths.filter { p in
+            var isDir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: p, isDirectory: &isDir) && isDir.boolValue && expand([p]).isEmpty
+        }
+    }
+
     package static func expand(_ paths: [String]) -> [String] {
         var out: [String] = []
         let fm = FileManager.default

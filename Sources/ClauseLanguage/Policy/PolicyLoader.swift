@@ -204,7 +204,7 @@ package final class PolicyLoader {
         }
     }
 
-    static func isIdentifierPath(_ s: String) -> Bool {
+    package static func isIdentifierPath(_ s: String) -> Bool {
         !s.isEmpty && s.split(separator: ".", omittingEmptySubsequences: false).allSatisfy { part in
             !part.isEmpty && part.unicodeScalars.allSatisfy { Lexer.isIdentifierContinue($0) || $0 == "-" }
         }

@@ -1,0 +1,124 @@
+import Foundation
+import Testing
+
+/// `clause test`, `check` and `evaluate --policy` on exactly the package named, from any folder
+/// (issue: a copy of the package was tested against ./Policies and passed whatever it said).
+@Suite struct PackageUnderTestTests {
+    /// A copy of the Shenyang package in a fresh folder outside the repository.
+    static func copy(_ edit: (String) -> String = { $0 }) throws -> (root: String, package: String) {
+        let fm = FileManager.default
+        let root = fm.temporaryDirectory.appendingPathComponent("clause-put-\(UUID().uuidString)").path
+        try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
+        let dir = "\(root)/copy"
+        try fm.copyItem(atPath: Repo.shenyangDirectory, toPath: dir)
+        let params = "\(dir)/parameters.yaml"
+        try edit(try String(contentsOfFile: params, encoding: .utf8)).write(toFile: params, atomically: true, encoding: .utf8)
+        return (root, dir)
+    }
+
+    @Test func aCopyWithAChangedRateFailsFromAnyFolderAndTheUnchangedCopyPasses() throws {
+        let changed = try PackageUnderTestTests.copy { $0.replacingOccurrences(of: "value: 50%", with: "value: 40%") }
+        let same = try PackageUnderTestTests.copy()
+        defer { for c in [changed, same] { try? FileManager.default.removeItem(atPath: c.root) } }
+        let bad = try EndToEndTests.clause(["test", "copy"], cwd: changed.root)
+        #expect(bad.status == 1)
+        #expect(bad.stdout.contains("amount: expected 190000.00, got 152000.00"))
+        #expect(bad.stdout.hasSuffix(" failed\n") && !bad.stdout.hasSuffix(" 0 failed\n"))
+        let good = try EndToEndTests.clause(["test", same.package], cwd: NSTemporaryDirectory())
+        #expect(good.status == 0, "\(good.stdout)\(good.stderr)")
+        #expect(good.stdout.hasSuffix("77 passed, 0 failed\n"))
+        #expect(good.stderr.isEmpty)
+    }
+
+    @Test func policyRunsTheBaseSuiteAgainstAnotherPackage() throws {
+        let changed = try PackageUnderTestTests.copy { $0.replacingOccurrences(of: "value: 50万元", with: "value: 40万元") }
+        defer { try? FileManager.default.removeItem(atPath: changed.root) }
+        let r = try EndToEndTests.clause(["test", "Policies/shenyang-sme-dx-fund", "--policy", changed.package])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("amount: expected 500000.00, got 400000.00"))
+    }
+
+    @Test func aCaseForAnotherPackageIsAnErrorNotADecision() throws {
+        let other = try PackageUnderTestTests.copy()
+        defer { try? FileManager.default.removeItem(atPath: other.root) }
+        let policy = "\(other.package)/policy.yaml"
+        let text = try String(contentsOfFile: policy, encoding: .utf8)
+        try text.replacingOccurrences(of: "policy: shenyang-sme-dx-fund", with: "policy: other-fund")
+            .write(toFile: policy, atomically: true, encoding: .utf8)
+        let r = try EndToEndTests.clause(["evaluate", "--policy", other.package, "Playground/cases/transformation-granted.yaml"])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("Playground/cases/transformation-granted.yaml:3:9: error: this case is for policy 'shenyang-sme-dx-fund', but the package given"))
+        let t = try EndToEndTests.clause(["test", other.package])
+        #expect(t.status == 1)
+        #expect(t.stdout.contains("0 passed, 77 failed"))
+    }
+
+    /// `--policy .` inside a package folder (and `..` forms) used to trap in PolicyRepository.
+    @Test func policyDotInsideThePackageDecides() throws {
+        let r = try EndToEndTests.clause(["evaluate", "--policy", ".", "../../Playground/cases/transformation-granted.yaml"],
+                                         cwd: Repo.shenyangDirectory)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(r.stdout.contains("结论：予以支持 ¥190,000.00"))
+        let t = try EndToEndTests.clause(["test", "."], cwd: Repo.shenyangDirectory)
+        #expect(t.status == 0)
+        #expect(t.stdout.hasSuffix("77 passed, 0 failed\n"))
+    }
+
+    @Test func nothingToRunIsAFailureNotASuccess() throws {
+        let fm = FileManager.default
+        let empty = fm.temporaryDirectory.appendingPathComponent("clause-empty-\(UUID().uuidString)").path
+        try fm.createDirectory(atPath: empty, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: empty) }
+        let r = try EndToEndTests.clause(["test", empty])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: no scenario files under"))
+        let n = try EndToEndTests.clause(["test", "Policies", "--name", "没有这个场景"])
+        #expect(n.status == 1)
+        #expect(n.stderr.contains("error: no scenario is named '没有这个场景'"))
+        let e = try EndToEndTests.clause(["evaluate", empty])
+        #expect(e.status == 1)
+        #expect(e.stderr.contains("no case files"))
+    }
+
+    @Test func theReproduceHintIsTheCommandAsInvoked() throws {
+        let changed = try PackageUnderTestTests.copy { $0.replacingOccurrences(of: "value: 50%", with: "value: 40%") }
+        defer { try? FileManager.default.removeItem(atPath: changed.root) }
+        let r = try EndToEndTests.clause(["test", changed.package, "--name", "数字化水平四级予以支持"])
+        #expect(r.stdout.contains("reproduce: \(EndToEndTests.binary) test \(changed.package)/tests/transformation.yaml --name 数字化水平四级予以支持 --explain"))
+        #expect(!r.stdout.contains("swift run"))
+        let v = try EndToEndTests.clause(["--version"])
+        #expect(v.status == 0)
+        #expect(v.stdout.range(of: #"^\d+\.\d+\.\d+\n$"#, options: .regularExpression) != nil)
+    }
+
+    /// The report is accepted by a JUnit consumer: valid against the JUnit schema CI servers read.
+    @Test func junitIsValidAgainstTheSchema() throws {
+        let changed = try PackageUnderTestTests.copy { $0.replacingOccurrences(of: "value: 50%", with: "value: 40%") }
+        defer { try? FileManager.default.removeItem(atPath: changed.root) }
+        let r = try EndToEndTests.clause(["test", changed.package, "--format", "junit"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasSuffix("61 passed, 16 failed\n"))
+        let report = "\(changed.root)/report.xml"
+        try r.stdout.write(toFile: report, atomically: true, encoding: .utf8)
+        let lint = Process()
+        lint.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        lint.arguments = ["xmllint", "--noout", "--schema", Repo.path("Tests/ClauseTests/Fixtures/junit/junit.xsd"), report]
+        let err = Pipe()
+        lint.standardError = err
+        try lint.run()
+        let message = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        lint.waitUntilExit()
+        #expect(lint.terminationStatus == 0, "xmllint (Debian's libxml2-utils) rejected the report: \(message)")
+        #expect(r.stdout.contains(#"<testsuites name="clause test" tests="77" failures="16" errors="0">"#))
+        #expect(r.stdout.contains(#"<failure message="amount: expected 190000.00, got 152000.00" type="scenario">"#))
+    }
+
+    @Test func jsonIsOneObjectPerScenarioThenASummary() throws {
+        let r = try EndToEndTests.clause(["test", "Policies", "--format", "json"])
+        #expect(r.status == 0)
+        let lines = r.stdout.split(separator: "\n")
+        #expect(lines.count == 78)
+        #expect(lines.first?.hasPrefix(#"{"file":"Policies/shenyang-sme-dx-fund/tests/exclusions.yaml","name":"有效期末日申报予以受理","line":"#) == true)
+        #expect(lines.last == #"{"summary":{"passed":77,"failed":0}}"#)
+    }
+}
