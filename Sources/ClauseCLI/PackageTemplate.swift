@@ -29,6 +29,9 @@ enum PackageTemplate {
               art3:
                 cite: 第三条
                 text: "对符合条件的企业，按项目投资额的30%给予补贴，最高不超过20万元。（示例文字：请换成原文）"
+              art4:
+                cite: 第四条
+                text: "其他事项的支持方式和标准，由主管部门另行研究确定。（示例文字：请换成原文）"
               art5:
                 cite: 第五条
                 text: "已列入失信名单的企业不予支持。（示例文字：请换成原文）"
@@ -46,6 +49,7 @@ enum PackageTemplate {
                 label: 支持事项
                 values:
                   project: { label: 项目补贴, label_en: project subsidy }
+                  other: { label: 其他事项, label_en: other matters }
 
             facts:
               case: { type: text, label: 案件编号, label_en: case number, required: true }
@@ -82,16 +86,25 @@ enum PackageTemplate {
 
               - id: subsidy.investment_known
                 clause: art3
+                for: item == project
                 needs: investment
                 say: 须提供项目投资额
                 say_en: the investment must be stated
 
               - id: subsidy.amount
                 clause: art3
+                for: item == project          # 'for' limits a rule to the cases it concerns
                 award: investment * subsidy_rate
                 cap: subsidy_cap
                 say: 按项目投资额 {investment} 的 {subsidy_rate} 补贴，最高不超过 {subsidy_cap}
                 say_en: "{subsidy_rate} of the investment {investment}, at most {subsidy_cap}"
+
+              - id: other.review
+                clause: art4
+                for: item == other
+                review_when: true
+                say: 其他事项由主管部门研究确定
+                say_en: other matters are decided by the bureau
 
             """),
             ("tests/cases/example.yaml", """
@@ -125,6 +138,9 @@ enum PackageTemplate {
               - name: 有效期届满后申报不予支持
                 with: { applied_on: 2027-01-01 }
                 expect: { outcome: refused, only_reasons: [art10] }
+              - name: 其他事项交由主管部门研究
+                with: { item: other }
+                expect: { outcome: review, only_reasons: [art4] }
               - name: 有效期末日申报予以支持
                 with: { applied_on: 2026-12-31 }
                 expect: { outcome: granted, not_reasons: [art10] }
