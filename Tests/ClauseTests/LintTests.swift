@@ -45,4 +45,47 @@ import Testing
         #expect(warnings.map(\.range.start.line) == [13, 15, 6])
         #expect(warnings.allSatisfy { $0.severity == .warning })
     }
+
+    /// `valid:` is the rule `validity`: an application outside it is refused under its clause,
+    /// and a written rule that restates it with other dates is a warning.
+    @Test func validityIsARuleAndARestatementIsWarnedAt() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-lint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try """
+        policy: lint
+        title: 测试
+        valid: { from: 2025-01-01, to: 2025-12-31, clause: art9 }
+        clauses:
+          art1: { cite: 第一条, text: "条款。" }
+          art9: { cite: 第九条, text: "本办法有效期至2025年12月31日。" }
+        facts:
+          case: { type: text, label: 编号, required: true }
+          policy: { type: text, label: 政策, required: true }
+          applied_on: { type: date, label: 日期, required: true }
+          amount: { type: money, label: 金额 }
+        parameters:
+          old_end: { label: 旧截止日, clause: art9, value: 2025-06-30 }
+        rules:
+          - id: expired
+            clause: art9
+            refuse_when: applied_on > old_end
+            say: 过期
+          - id: pay
+            clause: art1
+            award: amount
+            say: 支付
+        """.write(to: dir.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
+        let policy = try #require(PolicyLoader.load(dir.path).policy)
+        #expect(policy.rules.map(\.id) == ["validity", "expired", "pay"])
+        #expect(PolicyLint.warnings(policy).map(\.message) == [
+            "rule 'expired' judges the application date against 2025-06-30, but 'valid:' already refuses applications outside "
+                + "2025-01-01..2025-12-31 under 'art9': keep one reading",
+        ])
+        let late = try Repo.decide(policy: policy, yaml: "case: X-1\npolicy: lint\napplied_on: 2026-01-01\namount: 100\n")
+        #expect(late.outcome == .refused)
+        #expect(late.reasons.map(\.rule) == ["validity", "expired"], "both readings refuse: that is what the warning is about")
+        let early = try Repo.decide(policy: policy, yaml: "case: X-2\npolicy: lint\napplied_on: 2024-12-31\namount: 100\n")
+        #expect(early.reasons.first?.message == "申报日期 2024-12-31 不在有效期 2025-01-01 至 2025-12-31 内")
+    }
 }

@@ -26,6 +26,16 @@ enum Repo {
         return p
     }()
 
+    /// Reads YAML text as a case of `policy` and decides it with the tracing interpreter.
+    static func decide(policy: Policy, yaml: String) throws -> Decision {
+        var bag = DiagnosticBag()
+        let file = SourceFile(path: "case.yaml", text: yaml)
+        let root = try #require(YAMLReader.read(file, into: &bag))
+        let c = try #require(CaseReader.read(root, path: "case.yaml", policy: policy, into: &bag), "\(bag.sorted.map(\.message))")
+        guard case .success(let d) = Interpreter.decide(c, policy: policy, asOf: nil) else { throw CancellationError() }
+        return d
+    }
+
     static var repository: PolicyRepository {
         PolicyRepository(explicit: nil, environment: ["CLAUSE_POLICY_PATH": path("Policies")])
     }

@@ -53,6 +53,57 @@ package enum PolicyLint {
             out.append(Diagnostic(.warning, id: "lint.unused-enum", "enum '\(x.name)' is not the type of any fact or parameter",
                                   at: x.range))
         }
+        return out + restatedValidity(p)
+    }
+
+    /// A rule citing the clause of `valid:` that compares the application date with other dates
+    /// than `valid:` says: two readings of one article, and the stricter one wins unseen.
+    static func restatedValidity(_ p: Policy) -> [Diagnostic] {
+        guard let valid = p.valid, let v = p.rules.first(where: { $0.id == PolicyLoader.validityName }), let clause = v.clauses.first else {
+            return []
+        }
+        let bounds: Set<Int32> = [valid.start.days, valid.end.days, valid.start.days - 1, valid.end.days + 1]
+        var out: [Diagnostic] = []
+        for r in p.rules where r.id != v.id && r.clauses.contains(clause) {
+            var dates: [CivilDate] = []
+            func dateValues(_ e: CheckedExpr) -> [CivilDate] {
+                switch e.kind {
+                case .constant(.date(let d)): return [d]
+                case .constant(.period(let q)): return [q.start, q.end]
+                case .parameter(let i):
+                    return p.parameters[i].values.flatMap { dv -> [CivilDate] in
+                        switch dv.value {
+                        case .date(let d): [d]
+                        case .period(let q): [q.start, q.end]
+                        default: []
+                        }
+                    }
+                default: return []
+                }
+            }
+            func isApplicationDate(_ e: CheckedExpr) -> Bool {
+                if case .fact(_, let name) = e.kind { return name == PolicyLoader.applicationDateFact }
+                if case .asOf = e.kind { return true }
+                return false
+            }
+            func visit(_ e: CheckedExpr) {
+                switch e.kind {
+                case .compare(_, let a, let b), .inPeriod(let a, let b, _):
+                    if isApplicationDate(a) { dates += dateValues(b) }
+                    if isApplicationDate(b) { dates += dateValues(a) }
+                case .not(let a): visit(a)
+                case .and(let a, let b), .or(let a, let b): visit(a); visit(b)
+                default: break
+                }
+            }
+            ([r.applies].compactMap { $0 } + [r.main]).forEach(visit)
+            if let other = dates.first(where: { !bounds.contains($0.days) }) {
+                out.append(Diagnostic(.warning, id: "lint.validity-restated",
+                                      "rule '\(r.id)' judges the application date against \(other.iso), but 'valid:' already refuses "
+                                          + "applications outside \(valid.start.iso)..\(valid.end.iso) under '\(clause)': keep one reading",
+                                      at: r.range))
+            }
+        }
         return out
     }
 }
