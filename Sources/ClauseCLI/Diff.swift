@@ -22,7 +22,7 @@ extension ClauseCommand {
         @Option(help: "The proposed package folder (a changed copy, or an amendment of the base).")
         var proposed: String
 
-        @Option(help: "Output format: text (a table), markdown (a memo) or json (CONTRACT §4 lines).")
+        @Option(help: "Output format: text (a table), markdown (a memo) or json (a line per changed case, then a summary; see docs/json.md).")
         var format: Format = .text
 
         @Option(help: "Language of the text: zh (default) or en.")
