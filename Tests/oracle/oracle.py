@@ -22,6 +22,7 @@ from decimal import Decimal, InvalidOperation
 
 PILOT_START = _dt.date(2024, 1, 1)
 PILOT_END = _dt.date(2025, 12, 31)
+FIRST_APPLICATION_DAY = _dt.date(2024, 1, 1)  # art16 read with the revised readings: measures_start
 LAST_APPLICATION_DAY = _dt.date(2025, 12, 31)  # art16
 
 TRANSFORMATION_CAP_FEN = 500_000_00
@@ -118,7 +119,7 @@ def decide(case: dict) -> dict:
     missing: list[str] = []
 
     # art16
-    if applied_on > LAST_APPLICATION_DAY:
+    if applied_on > LAST_APPLICATION_DAY or applied_on < FIRST_APPLICATION_DAY:
         refusals.append("art16")
 
     # art6
