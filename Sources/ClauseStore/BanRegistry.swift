@@ -33,12 +33,6 @@ package enum BanRegistry {
         return nil
     }
 
-    /// Whether the rules may take the registry's word on the ban: only when the case left the
-    /// fact to its default (a case that states `blacklisted_until`, even as null, is believed).
-    package static func caseLeavesBanOpen(_ c: CaseFile) -> Bool {
-        c.defaulted.contains(banFact)
-    }
-
     /// Sets `applicant.blacklisted_until` to the ban's last day, so the rules see it as if the
     /// case had said so. Returns false when the schema has no such fact.
     package static func apply(_ ban: RegistryBan, to c: inout CaseFile, policy: Policy) -> Bool {

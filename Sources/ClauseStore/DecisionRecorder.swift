@@ -62,12 +62,15 @@ package final class DecisionRecorder {
         timestamp.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     }
 
-    /// The ban the registry holds for this case's applicant, when the case leaves the ban to its
-    /// default; nil otherwise.
+    /// The ban the registry holds for this case's applicant, unless the case itself states a ban
+    /// that lasts as long or longer. A case cannot lift a registered ban by writing
+    /// `blacklisted_until: null` (or an earlier date): the later of the two end dates applies.
     package func registryBan(for c: CaseFile, policy: Policy, asOf: CivilDate?) throws -> RegistryBan? {
-        guard BanRegistry.caseLeavesBanOpen(c), let code = BanRegistry.creditCode(c, policy: policy),
-              let date = BanRegistry.evaluationDate(c, policy: policy, override: asOf) else { return nil }
-        return try store.registryBan(creditCode: code, asOf: date, excludingCase: c.id)
+        guard let code = BanRegistry.creditCode(c, policy: policy),
+              let date = BanRegistry.evaluationDate(c, policy: policy, override: asOf),
+              let ban = try store.registryBan(creditCode: code, asOf: date, excludingCase: c.id) else { return nil }
+        if case .date(let stated)? = BanRegistry.fact(BanRegistry.banFact, in: c, policy: policy), stated >= ban.through { return nil }
+        return ban
     }
 
     /// Queues one decision, with the case's history events; commits when the batch is full or

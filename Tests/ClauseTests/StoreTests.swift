@@ -118,10 +118,19 @@ import Testing
         #expect(show.stdout.contains("applied to decision #2 SY-2024-T-0001 (as of 2024-11-05): refused"))
         #expect(try s.clause(["replay", "--all"]).stdout.hasSuffix("2 reproduce, 0 differ\n"))
 
-        // A case that states its ban (even as none) is believed; an application made before the
-        // fraud was found is not banned by it.
+        // A case that writes `blacklisted_until: null` does not lift the registered ban; a case
+        // that states a later ban is refused under its own; an application made before the fraud
+        // was found is not banned by it.
         try s.write("stated.yaml", try StoreScratch.playground("transformation-granted.yaml", [("credit_code: 91210106MA0Y3K2X1E", "credit_code: 91210112MA10B2R657")]))
-        #expect(try s.clause(["evaluate", "stated.yaml"]).stdout.contains("予以支持"))
+        #expect(try StoreScratch.playground("transformation-granted.yaml").contains("blacklisted_until: null"))
+        let stated = try s.clause(["evaluate", "--format", "json", "stated.yaml"])
+        #expect(stated.stdout.contains("\"outcome\":\"refused\""))
+        #expect(stated.stdout.contains("\"registry_ban\":{\"credit_code\":\"91210112MA10B2R657\",\"from\":\"2024-09-01\",\"through\":\"2027-08-31\""))
+        try s.write("longer.yaml", try StoreScratch.playground("transformation-granted.yaml", [
+            ("credit_code: 91210106MA0Y3K2X1E", "credit_code: 91210112MA10B2R657"), ("blacklisted_until: null", "blacklisted_until: 2028-01-31")]))
+        let longer = try s.clause(["evaluate", "--format", "json", "longer.yaml"])
+        #expect(longer.stdout.contains("\"outcome\":\"refused\""))
+        #expect(!longer.stdout.contains("registry_ban"), "the case's own, later ban decides")
         try s.write("earlier.yaml", later.replacingOccurrences(of: "applied_on: 2024-11-05", with: "applied_on: 2024-08-01"))
         #expect(!(try s.clause(["evaluate", "earlier.yaml"]).stdout.contains("黑名单")))
     }
