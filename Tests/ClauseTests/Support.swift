@@ -36,6 +36,16 @@ enum Repo {
         return d
     }
 
+    /// How many scenarios the Shenyang package's tests/ hold, so end-to-end counts follow the suite.
+    static let shenyangScenarioCount: Int = {
+        let dir = path("Policies/shenyang-sme-dx-fund/tests")
+        let files = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).filter { $0.hasSuffix(".yaml") }
+        return files.reduce(0) { n, f in
+            var bag = DiagnosticBag()
+            return n + ScenarioReader.read(path: "\(dir)/\(f)", into: &bag).count
+        }
+    }()
+
     static var repository: PolicyRepository {
         PolicyRepository(explicit: nil, environment: ["CLAUSE_POLICY_PATH": path("Policies")])
     }

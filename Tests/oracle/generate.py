@@ -86,6 +86,7 @@ FRAUD_DATES = [D(2024, 2, 29), D(2024, 9, 1), D(2024, 12, 31), D(2025, 1, 1), D(
 class Gen:
     def __init__(self, seed: int):
         self.r = random.Random(seed)
+        self.seed = seed
 
     # ------------------------------------------------------------ helpers
     def chance(self, p: float) -> bool:
@@ -261,6 +262,15 @@ class Gen:
         else:
             c["requested"] = self.money(self.requested(item))
         c["already_awarded"] = self.chance(0.2)
+        if item in ("chain_case_award", "product_award"):
+            # 获评 (the selection an award rests on), drawn from a stream of its own so that the
+            # rest of every case stays what earlier versions of this generator wrote.
+            rs = random.Random(f"{self.seed}-selection-{n}")
+            if rs.random() < 0.85:
+                c["selection"] = {"list": "2024年沈阳市中小企业数字化转型典型案例名单" if item == "chain_case_award"
+                                  else "2024年沈阳市数字化转型优秀产品名单",
+                                  "on": (applied_on - DAY * rs.randint(0, 120)).isoformat(),
+                                  "subject": c["applicant"]["name"] if rs.random() < 0.9 else "某数字化转型产品"}
         fraud = None
         if self.chance(0.07 + (0.4 if pile_on else 0)):
             fraud = r.choice(FRAUD_DATES) if self.chance(0.6) else self.date_between(D(2024, 1, 1), applied_on)

@@ -40,6 +40,10 @@ CAPPED_ITEMS = {
     "activities": ("art4.6", 3_000_000_00),
 }
 ONCE_ONLY_ITEMS = {"chain_case_award", "product_award"}  # already_awarded -> art4.2
+# Revised readings: an award rests on a selection (获评) and goes to the kinds the text names:
+# the product award to service providers (“对于获评…的服务商”), the chain-case award to a service
+# provider or an enterprise. Anything else is refused under art4.2.
+AWARD_KINDS = {"chain_case_award": {"enterprise", "service_provider"}, "product_award": {"service_provider"}}
 
 CHANGE_CLAUSE = {"subject": "art9.1", "content": "art9.2", "nature": "art9.2"}  # other -> art9.3
 
@@ -171,6 +175,11 @@ def decide(case: dict) -> dict:
         item_clause, cap = CAPPED_ITEMS[item]
         if item in ONCE_ONLY_ITEMS and case.get("already_awarded"):
             refusals.append("art4.2")
+        if item in ONCE_ONLY_ITEMS:
+            if applicant.get("kind") not in AWARD_KINDS[item]:
+                refusals.append("art4.2")
+            if not (case.get("selection") or {}).get("subject"):
+                refusals.append("art4.2")
         requested = to_fen(case.get("requested", 0))
         if requested <= 0:
             refusals.append(item_clause)
