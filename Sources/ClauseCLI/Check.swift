@@ -27,14 +27,7 @@ extension ClauseCommand {
         enum CheckFormat: String, ExpressibleByArgument { case text, json }
 
         func run() throws {
-            let repository = PolicyRepository()
-            if let base {
-                guard let header = PolicyLoader.header(base) else {
-                    Output.error("error: --base \(base): no policy.yaml with a 'policy:' id there\n")
-                    throw ExitCode(2)
-                }
-                repository.baseOverrides[header.id] = base
-            }
+            let repository = try PackageLookup.repository(base: base)
             let workflowPaths = WorkflowChecks.paths(among: packages)
             let dirs = packages.isEmpty ? repository.index().values.sorted() : packages.filter { !workflowPaths.contains($0) }
             if dirs.isEmpty && workflowPaths.isEmpty {

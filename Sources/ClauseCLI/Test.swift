@@ -53,14 +53,7 @@ extension ClauseCommand {
                 Output.error("error: --policy \(policy): no policy.yaml there\n")
                 throw ExitCode(2)
             }
-            let repository = PolicyRepository()
-            if let base {
-                guard let header = PolicyLoader.header(base) else {
-                    Output.error("error: --base \(base): no policy.yaml with a 'policy:' id there\n")
-                    throw ExitCode(2)
-                }
-                repository.baseOverrides[header.id] = base
-            }
+            let repository = try PackageLookup.repository(base: base)
             let runner = ScenarioRunner(repository: repository)
             let log = TestLog(format: format, verbose: verbose)
             var ruleCoverage = RuleCoverage()

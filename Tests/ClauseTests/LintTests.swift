@@ -4,15 +4,21 @@ import Foundation
 import Testing
 
 @Suite struct LintTests {
+    /// Loads a one-file package written in the test.
+    static func load(_ yaml: String) throws -> Policy {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-lint-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        try yaml.write(to: dir.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
+        return try #require(PolicyLoader.load(dir.path).policy)
+    }
+
     @Test func shenyangHasNoWarnings() {
         #expect(PolicyLint.warnings(Repo.shenyang).isEmpty)
     }
 
     @Test func unusedParameterDefinitionAndEnumAreWarnedAt() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-lint-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try """
+        let policy = try LintTests.load("""
         policy: lint
         title: 测试
         clauses:
@@ -34,8 +40,7 @@ import Testing
             award: amount
             cap: cap
             say: 支付
-        """.write(to: dir.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
-        let policy = try #require(PolicyLoader.load(dir.path).policy)
+        """)
         let warnings = PolicyLint.warnings(policy)
         #expect(warnings.map(\.message) == [
             "parameter 'forgotten' is not used by any rule",
@@ -49,10 +54,7 @@ import Testing
     /// `valid:` is the rule `validity`: an application outside it is refused under its clause,
     /// and a written rule that restates it with other dates is a warning.
     @Test func validityIsARuleAndARestatementIsWarnedAt() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-lint-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try """
+        let policy = try LintTests.load("""
         policy: lint
         title: 测试
         valid: { from: 2025-01-01, to: 2025-12-31, clause: art9 }
@@ -75,8 +77,7 @@ import Testing
             clause: art1
             award: amount
             say: 支付
-        """.write(to: dir.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
-        let policy = try #require(PolicyLoader.load(dir.path).policy)
+        """)
         #expect(policy.rules.map(\.id) == ["validity", "expired", "pay"])
         #expect(PolicyLint.warnings(policy).map(\.message) == [
             "rule 'expired' judges the application date against 2025-06-30, but 'valid:' already refuses applications outside "
