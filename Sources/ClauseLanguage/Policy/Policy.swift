@@ -24,6 +24,12 @@ package struct Policy: Sendable {
     /// The packages composed into this one: the base first, then each amendment in effective
     /// order (第十七条: a newer notice applies from its date without editing the original).
     package var packages: [PackageRef]
+    /// The top-level fact with role `item` (what a case applies for), by index in the case record.
+    package var itemSlot: Int? = nil
+    /// The fact with role `district`, which groups decisions, by field indices from the case.
+    package var districtPath: [Int]? = nil
+    /// Roles taken from a fact's name (`item`, `applicant.district`) because none was declared.
+    package var rolesByName: [String] = []
 
     package var caseSchema: RecordSchema { records[0] }
 
@@ -113,6 +119,8 @@ package struct Field: Sendable {
     package var maximum: Int64?
     package var length: Int?
     package var range: SourceRange
+    /// What the fact is for, beyond rules: `item` or `district` (see `PolicyLoader+Roles`).
+    package var role: String? = nil
 }
 
 /// A number from the text (a rate, a cap, a period), with values that may change on a date.
@@ -148,7 +156,9 @@ package struct Definition: Sendable {
     package var name: String
     package var label: String
     package var labelEn: String?
-    package var clause: String?
+    /// The clauses it applies (`clause: [art4.1, notice.2]`), the first being the main one.
+    package var clauses: [String]
+    package var clause: String? { clauses.first }
     package var expr: CheckedExpr
     /// Local slots its aggregations need.
     package var slotCount: Int
