@@ -287,4 +287,37 @@ import Testing
             """)
         #expect(Self.rendered(bad).contains("error: no clause 'art7' in the clause table; did you mean 'art1'?"))
     }
+
+    /// An amendment gives a table parameter a whole new table from its effective date; the
+    /// justification names the notice beside the row.
+    @Test func anAmendmentReplacesATableFromItsDate() throws {
+        let fm = FileManager.default
+        let root = fm.temporaryDirectory.appendingPathComponent("clause-table-amend-\(UUID().uuidString)").path
+        try fm.createDirectory(atPath: root, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: root) }
+        try fm.copyItem(atPath: Self.zhongshanDirectory, toPath: "\(root)/zhongshan-sme-dx-fund")
+        try fm.createDirectory(atPath: "\(root)/zs-notice", withIntermediateDirectories: true)
+        try """
+            policy: zs-notice
+            amends: zhongshan-sme-dx-fund
+            effective: 2026-01-01
+            title: 调整通知（示意）
+            clauses:
+              notice.1: { cite: 通知第一条（示意）, text: "自2026年1月1日起，数字化水平达到四级的，补助上限调整为120万元。" }
+            parameters:
+              tier_caps:
+                clause: notice.1
+                value: { 2: 30万元, 3: 60万元, 4: 120万元 }
+            """.write(toFile: "\(root)/zs-notice/policy.yaml", atomically: true, encoding: .utf8)
+        let repository = PolicyRepository(explicit: nil, environment: ["CLAUSE_POLICY_PATH": root])
+        let loaded = repository.load("\(root)/zs-notice")
+        let policy = try #require(loaded.policy, Comment(rawValue: DiagnosticRenderer().render(loaded.diagnostics)))
+        let text = Self.zhongshanCase(level: 4, spending: "4520000.00")
+        let before = try Self.decide(text, policy)
+        let after = try Self.decide(text.replacingOccurrences(of: "applied_on: 2025-03-12", with: "applied_on: 2026-02-01"), policy)
+        #expect(before.amount.plain == "1000000.00")
+        #expect(after.amount.plain == "1200000.00")
+        let explained = TextDecisionRenderer.render(after, policy: policy, lang: .zh, explain: true)
+        #expect(explained.contains("改造补助上限（按等级） [4] = ¥1,200,000.00（2026-01-01 起依 zs-notice 通知第一条（示意））"), "\(explained)")
+    }
 }
