@@ -320,4 +320,24 @@ import Testing
         let explained = TextDecisionRenderer.render(after, policy: policy, lang: .zh, explain: true)
         #expect(explained.contains("改造补助上限（按等级） [4] = ¥1,200,000.00（2026-01-01 起依 zs-notice 通知第一条（示意））"), "\(explained)")
     }
+
+    /// The tiered-cap package as a user runs it: `check` passes, every scenario passes, and
+    /// `explain` shows which tier applied.
+    @Test func theTieredCapPackageChecksTestsAndExplainsTheTier() throws {
+        let env = ["CLAUSE_POLICY_PATH": Repo.path("Playground/cities")]
+        let check = try EndToEndTests.clause(["check", "Playground/cities/zhongshan-sme-dx-fund"])
+        #expect(check.status == 0, "\(check.stdout)\(check.stderr)")
+        #expect(check.stdout.contains("zhongshan-sme-dx-fund: ok — zhongshan-sme-dx-fund"))
+        #expect(!check.stdout.contains("warning"))
+        let test = try EndToEndTests.clause(["test", "Playground/cities/zhongshan-sme-dx-fund"], environment: env)
+        #expect(test.status == 0, "\(test.stdout)\(test.stderr)")
+        #expect(test.stdout.hasSuffix("17 passed, 0 failed\n"), "\(test.stdout)")
+        let explain = try EndToEndTests.clause(["explain", "Playground/cities/zhongshan-cases/level3-capped.yaml"], environment: env)
+        #expect(explain.status == 0)
+        #expect(explain.stdout.contains("改造补助上限（按等级） [3] = ¥600,000.00（改造后数字化水平等级 = 3）"), "\(explain.stdout)")
+        #expect(explain.stdout.contains("超过上限，按上限 ¥600,000.00 核定（本级剩余补助额度）"))
+        let md = try EndToEndTests.clause(["explain", "--format", "markdown", "Playground/cities/zhongshan-cases/level2-granted.yaml"],
+                                          environment: env)
+        #expect(md.stdout.contains(#"改造补助上限（按等级） \[2\] = ¥300,000.00"#), "\(md.stdout)")
+    }
 }
