@@ -5,12 +5,26 @@ import ClauseSyntax
 extension PolicyLoader {
     /// Why a table's key type is refused, or nil when it may key a table.
     static func tableKeyProblem(_ t: ValueType) -> String? {
+        func nested(_ t: ValueType) -> Bool {
+            switch t {
+            case .table: true
+            case .list(let w), .optional(let w): nested(w)
+            default: false
+            }
+        }
+        let inside: Bool
         switch t {
-        case .table(.int, _), .table(.enumeration, _): nil
+        case .table(_, let v): inside = nested(v)
+        case .list, .optional: inside = nested(t)
+        default: inside = false
+        }
+        if inside { return "a table is a parameter's own type: it cannot be inside a list, be optional, or be a table's value" }
+        switch t {
+        case .table(.int, _), .table(.enumeration, _): return nil
         case .table:
-            "a table's keys are whole numbers (int) or values of an enum; for values that change by date, give the parameter "
+            return "a table's keys are whole numbers (int) or values of an enum; for values that change by date, give the parameter "
                 + "dated 'values:' with 'from:'"
-        default: nil
+        default: return nil
         }
     }
 
