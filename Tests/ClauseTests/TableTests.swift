@@ -319,6 +319,14 @@ import Testing
         #expect(after.amount.plain == "1200000.00")
         let explained = TextDecisionRenderer.render(after, policy: policy, lang: .zh, explain: true)
         #expect(explained.contains("改造补助上限（按等级） [4] = ¥1,200,000.00（2026-01-01 起依 zs-notice 通知第一条（示意））"), "\(explained)")
+        // A new table that drops a row the base's rules rely on is refused.
+        try String(contentsOfFile: "\(root)/zs-notice/policy.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "{ 2: 30万元, 3: 60万元, 4: 120万元 }", with: "{ 2: 30万元, 4: 120万元 }")
+            .write(toFile: "\(root)/zs-notice/policy.yaml", atomically: true, encoding: .utf8)
+        let dropped = PolicyRepository(explicit: nil, environment: ["CLAUSE_POLICY_PATH": root]).load("\(root)/zs-notice")
+        #expect(dropped.policy == nil)
+        #expect(dropped.diagnostics.map(\.message).contains(
+            "the new table of 'tier_caps' has no row for 3, which the table it amends answers: give that row (or a default) so the rules keep a value for it"))
     }
 
     /// The tiered-cap package as a user runs it: `check` passes, every scenario passes, and

@@ -113,6 +113,20 @@ extension PolicyLoader {
         }
     }
 
+    /// A key `before` answers and `after` does not (written as in YAML), or nil.
+    static func keyLost(from before: Table, in after: Table) -> String? {
+        if before.fallback != nil, after.fallback == nil { return "keys without a row (the default)" }
+        for r in before.rows {
+            switch r.key {
+            case .int(let n): if after.lookup(.int(n)) == nil { return String(n) }
+            case .ints(let lo, let hi): if !after.covers(lo, hi) { return "some of \(lo)..\(hi)" }
+            case .enumCase(let i):
+                if !after.rows.contains(where: { $0.key == .enumCase(i) }) && after.fallback == nil { return "an enum value the old table names" }
+            }
+        }
+        return nil
+    }
+
     private static func overlap(_ a: Table.Key, _ b: Table.Key) -> Bool {
         if let x = a.span, let y = b.span { return x.overlaps(y) }
         return a == b
