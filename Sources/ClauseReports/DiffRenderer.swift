@@ -137,8 +137,7 @@ struct OutcomeWordsForDiff {
 
     func item(_ name: String?) -> String {
         guard let name else { return "—" }
-        guard let i = policy.caseSchema.index["item"], case .enumeration(let t) = policy.caseSchema.fields[i].type.unwrapped,
-              let k = policy.enums[t].index[name] else { return name }
+        guard let t = policy.itemEnum, let k = policy.enums[t].index[name] else { return name }
         let c = policy.enums[t].cases[k]
         return lang == .zh ? c.label : (c.labelEn ?? name)
     }
@@ -147,9 +146,7 @@ struct OutcomeWordsForDiff {
 
     /// Items in the order the package declares them (第四条's order), not alphabetically.
     func inDeclaredOrder(_ groups: [(key: String, tally: DiffSummary.Tally)]) -> [(key: String, tally: DiffSummary.Tally)] {
-        guard let i = policy.caseSchema.index["item"], case .enumeration(let t) = policy.caseSchema.fields[i].type.unwrapped else {
-            return groups
-        }
+        guard let t = policy.itemEnum else { return groups }
         let order = policy.enums[t].index
         return groups.sorted { (order[$0.key] ?? .max, $0.key) < (order[$1.key] ?? .max, $1.key) }
     }

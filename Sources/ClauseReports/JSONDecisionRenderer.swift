@@ -76,6 +76,8 @@ package enum JSONDecisionRenderer {
             ctx.writeResult(def.node, &w)
             w.key("steps")
             ctx.writeNode(def.node, &w)
+            // Every clause the definition cites (added after the keys consumers already read).
+            w.field("clauses", strings: def.clauses.isEmpty ? (def.clause.map { [$0] } ?? []) : def.clauses)
             w.endObject()
         }
         w.endArray()
@@ -226,6 +228,27 @@ package enum JSONDecisionRenderer {
                     for f in fields { if let f { writeValue(f, nil, &w) } else { w.null() } }
                     w.endArray()
                 }
+            case .table(let t):
+                // Keys as written in parameters.yaml: `2`, `3..4`, an enum value's name, `default`.
+                var keyType: ValueType?, valueType: ValueType?
+                if case .table(let k, let v)? = type?.unwrapped { (keyType, valueType) = (k, v) }
+                w.beginObject()
+                for r in t.rows {
+                    switch r.key {
+                    case .int(let n): w.key(String(n))
+                    case .ints(let lo, let hi): w.key("\(lo)..\(hi)")
+                    case .enumCase(let i):
+                        if case .enumeration(let e)? = keyType, e < policy.enums.count, i < policy.enums[e].cases.count {
+                            w.key(policy.enums[e].cases[i].name)
+                        } else { w.key(String(i)) }
+                    }
+                    writeValue(r.value, valueType, &w)
+                }
+                if let d = t.fallback {
+                    w.key("default")
+                    writeValue(d, valueType, &w)
+                }
+                w.endObject()
             case .none: w.null()
             }
         }

@@ -84,18 +84,36 @@ package struct Justification: Sendable {
     static func calculation(_ d: Decision, _ r: TraceReader) -> [Line] {
         var lines: [Line] = []
         var shownAggregations: Set<String> = []
+        var shownLookups: Set<String> = []
         func explainValue(_ node: TraceNode, depth: Int) {
             if let f = r.formula(node) { lines.append(Line(depth: depth, text: f)) }
+            // `max(cap - granted, 0元)`: the arithmetic inside a floor or a ceiling still shows.
+            if node.text.hasPrefix("max(") || node.text.hasPrefix("min(") {
+                for child in node.children where r.formula(child) != nil { explainValue(child, depth: depth) }
+            }
+            // The row of each table read: `改造补贴上限（按等级） [3] = ¥600,000.00（改造后数字化水平等级 = 3）`.
+            for lookup in r.lookups(node) where !shownLookups.contains(lookup.text) {
+                shownLookups.insert(lookup.text)
+                lines.append(Line(depth: depth, text: r.lookupLine(lookup)))
+            }
             for agg in r.aggregations(node) where !shownAggregations.contains(agg.text) {
                 shownAggregations.insert(agg.text)
                 if agg.text != node.text { lines.append(Line(depth: depth, text: "\(TraceReader.oneLine(agg.text)) = \(r.value(agg))")) }
                 for e in r.elementLines(agg) { lines.append(Line(depth: depth + 1, text: e)) }
             }
         }
+        // A money result below zero is stated, never passed over: check warns where it can happen.
+        func negative(_ node: TraceNode, _ what: String, depth: Int) {
+            guard case .value(.money(let m)) = node.result, m.fen < 0 else { return }
+            lines.append(Line(depth: depth, text: r.lang == .zh
+                ? "注意：\(what) 为负数 \(m.display)（计算结果低于零，没有下限）"
+                : "note: \(what) is negative, \(m.display) (the calculation went below zero with no floor)"))
+        }
         for def in d.definitions {
             let label = r.lang == .en ? (r.policy.definitions.first { $0.name == def.name }?.labelEn ?? def.label) : def.label
             lines.append(Line(depth: 0, text: "\(label) = \(r.value(def.node))"))
             explainValue(def.node, depth: 1)
+            negative(def.node, label, depth: 1)
         }
         for rt in d.rules where rt.kind == .award && (rt.status == .fired || rt.status == .pending) {
             lines.append(Line(depth: 0, text: r.lang == .zh ? "\(r.word(.award))（\(rt.rule)，\(r.cites(rt.clauses))）"
@@ -103,9 +121,11 @@ package struct Justification: Sendable {
             guard let award = rt.steps.first(where: { $0.role == "award" }) else { continue }
             if r.formula(award) == nil { lines.append(Line(depth: 1, text: r.term(award))) }
             explainValue(award, depth: 1)
+            negative(award, r.word(.award), depth: 1)
             let cap = rt.steps.first { $0.role == "cap" }
             if let cap {
-                if r.formula(cap) != nil { explainValue(cap, depth: 1) }
+                explainValue(cap, depth: 1)
+                negative(cap, r.label(cap) ?? TraceReader.oneLine(cap.text), depth: 1)
                 let what = r.label(cap) ?? cap.text
                 if rt.capped, let a = rt.amount {
                     lines.append(Line(depth: 1, text: r.lang == .zh

@@ -23,7 +23,16 @@ package struct TraceReader: Sendable {
     /// label, or the field label of an element's member (`e.category` is 支出类别).
     package func label(_ node: TraceNode) -> String? {
         // Only a name or a dotted path can have a label; an operator's text never does.
-        guard TraceReader.isPath(node.text) else { return node.label }
+        guard TraceReader.isPath(node.text) else {
+            // A table read in English: the table's English label, the row as the evaluator wrote it.
+            if lang == .en, TraceReader.isLookup(node), let l = node.label, let open = node.text.firstIndex(of: "["),
+               let p = policy.parameters.first(where: { $0.name == String(node.text[..<open]).trimmingSpaces }), let en = p.labelEn,
+               let row = l.lastIndex(of: "[") {
+                let written = String(l[row...])
+                return "\(en) \(["[默认]": "[default]", "[无此行]": "[no row]"][written] ?? written)"
+            }
+            return node.label
+        }
         if lang == .en, let en = englishLabel(node.text) { return en }
         if let m = memberLabel(node) { return m }
         if let l = node.label { return l }
@@ -113,8 +122,7 @@ package struct TraceReader: Sendable {
     /// The support item's label: 中小企业数字化转型改造.
     package func itemLabel(_ d: Decision) -> String? {
         guard let item = d.item else { return nil }
-        if let i = policy.caseSchema.index["item"], case .enumeration(let t) = policy.caseSchema.fields[i].type.unwrapped,
-            let k = policy.enums[t].index[item]
+        if let t = policy.itemEnum, let k = policy.enums[t].index[item]
         {
             let c = policy.enums[t].cases[k]
             return lang == .zh ? c.label : (c.labelEn ?? c.name)
@@ -160,6 +168,30 @@ package struct TraceReader: Sendable {
         guard parts.count == 3 else { return "" }
         let cite = policy.clause(parts[2])?.cite ?? parts[2]
         return lang == .zh ? "（\(parts[0]) 起依 \(parts[1]) \(cite)）" : " (from \(parts[0]) under \(parts[1]), \(cite))"
+    }
+
+    /// The table reads (`tier_caps[project.digital_level]`) in a node's tree, outermost first.
+    package func lookups(_ node: TraceNode) -> [TraceNode] {
+        var out: [TraceNode] = []
+        func visit(_ n: TraceNode) {
+            if TraceReader.isLookup(n) { out.append(n) }
+            n.children.forEach(visit)
+        }
+        visit(node)
+        return out
+    }
+
+    /// A table read carries the table's label and the row chosen, set by the evaluator.
+    static func isLookup(_ n: TraceNode) -> Bool {
+        n.label != nil && n.text.hasSuffix("]") && !n.text.hasPrefix("[") && !isPath(n.text)
+    }
+
+    /// `改造补贴上限（按等级） [3] = ¥600,000.00（改造后数字化水平等级 = 3）`; a key with no row says so.
+    package func lookupLine(_ n: TraceNode) -> String {
+        let key = n.children.first.map { binding($0) }
+        let noRow = n.value == Value.none
+        let value = noRow ? (lang == .zh ? "无（表中没有此键的行，也没有默认值）" : "none (the table has no row for this key and no default)") : value(n)
+        return "\(label(n) ?? n.text) = \(value)\(origin(n))\(key.map { lang == .zh ? "（\($0)）" : " (\($0))" } ?? "")"
     }
 
     /// `支出类别 = 施工建设`.

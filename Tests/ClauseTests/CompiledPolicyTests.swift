@@ -134,4 +134,49 @@ import Testing
             }
         }
     }
+
+    /// Tables, money ÷ percent and span keys: the Zhongshan package's example cases, scenarios and a
+    /// sweep over every level, rate and remaining room, decided alike by both interpreters.
+    @Test func tablesAndTaxExclusiveAmountsDecideAlike() throws {
+        let policy = TableTests.zhongshan
+        var compared = 0
+        for level in 1...4 {
+            for spending in ["0.00", "1.13", "999999.99", "1130000.00", "2034000.00", "2825000.00", "4520000.00"] {
+                for previously in ["0", "250000.00", "700000.00"] {
+                    for vat in ["0%", "6%", "13%"] {
+                        _ = try TableTests.decide(TableTests.zhongshanCase(level: level, spending: spending, previously: previously, vat: vat), policy)
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared == 252)
+        let repository = PolicyRepository(explicit: TableTests.zhongshanDirectory, environment: [:])
+        let loader = CaseLoader(repository: repository)
+        let compiled = repository.compiled(try #require(repository.load(TableTests.zhongshanDirectory).policy))
+        var scenarios = 0
+        for f in ["tiers.yaml", "basis.yaml"] {
+            var bag = DiagnosticBag()
+            for s in ScenarioReader.read(path: "\(TableTests.zhongshanDirectory)/tests/\(f)", into: &bag) {
+                guard case .ready(let c, _) = loader.load(root: s.caseNode, path: s.casePath) else { continue }
+                let slow = try Interpreter.decide(c, policy: compiled.policy, asOf: s.asOf, tracing: false).get()
+                let quick = try #require(compiled.decide(c, asOf: s.asOf))
+                #expect(CompiledPolicyTests.fingerprint(quick, compiled.policy) == CompiledPolicyTests.fingerprint(slow, compiled.policy), "\(s.name)")
+                scenarios += 1
+            }
+        }
+        #expect(scenarios == 17)
+        for f in try FileManager.default.contentsOfDirectory(atPath: Repo.path("Playground/cities/zhongshan-cases")).sorted() {
+            let text = try String(contentsOfFile: Repo.path("Playground/cities/zhongshan-cases/\(f)"), encoding: .utf8)
+            guard case .ready(let c, _) = loader.load(text: text, path: f) else {
+                Issue.record("\(f) does not load")
+                continue
+            }
+            for asOf in [nil, CivilDate(iso: "2027-03-01")] {
+                let slow = try Interpreter.decide(c, policy: compiled.policy, asOf: asOf, tracing: false).get()
+                let quick = try #require(compiled.decide(c, asOf: asOf))
+                #expect(Self.fingerprint(quick, compiled.policy) == Self.fingerprint(slow, compiled.policy), "\(f)")
+            }
+        }
+    }
 }

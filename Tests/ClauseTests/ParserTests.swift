@@ -66,6 +66,28 @@ import Testing
         #expect(failure("a < b < c")?.message == "comparisons do not chain: write 'a < b and b < c'")
         #expect(failure(String(repeating: "(", count: 5000) + "1" + String(repeating: ")", count: 5000))?.message == "expression nested too deeply")
     }
+
+    /// `t[key]` reads a row; a `[` that starts an operand is still a list.
+    @Test func indexingReadsATableRowAndListsStillParse() {
+        guard case .member(let base, "x")? = parse("caps[project.level].x")?.kind,
+              case .index(let table, let key) = base.kind, case .name("caps") = table.kind,
+              case .member(_, "level") = key.kind else {
+            Issue.record("expected (caps[project.level]).x")
+            return
+        }
+        #expect(base.start == 0 && base.end == 19)
+        guard case .binary(.in, _, let list)? = parse("a in [b, c]")?.kind, case .list(let items) = list.kind else {
+            Issue.record("expected a list after 'in'")
+            return
+        }
+        #expect(items.count == 2)
+        guard case .binary(.divide, _, let divisor)? = parse("amount ÷ (100% + vat)")?.kind, case .binary(.add, _, _) = divisor.kind else {
+            Issue.record("expected amount ÷ (100% + vat)")
+            return
+        }
+        #expect(failure("caps[level")?.message == "expected ']', found the end of the expression")
+        #expect(failure("caps[]")?.offset == 5)
+    }
 }
 
 @Suite struct SuggestionTests {

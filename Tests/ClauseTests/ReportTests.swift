@@ -52,7 +52,8 @@ import Testing
                       version: "2024.1", valid: nil, rounding: .halfUp, directory: "/tmp",
                       digest: "sha256:0123456789abcdef0123456789abcdef", clauses: clauses,
                       clauseIndex: Dictionary(uniqueKeysWithValues: clauses.enumerated().map { ($1.id, $0) }),
-                      enums: [items, categories], records: [root, project, expense], parameters: [], definitions: [], rules: [], packages: [])
+                      enums: [items, categories], records: [root, project, expense], parameters: [], definitions: [], rules: [], packages: [],
+                      itemSlot: 0)
     }()
 
     // MARK: - Decisions

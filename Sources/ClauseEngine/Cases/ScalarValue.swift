@@ -47,7 +47,7 @@ package enum ScalarValue {
             return .failure("'\(text)' is not one of \(e.name): \(shown)\(e.cases.count > 12 ? ", …" : "")\(Suggestion.hint(text, e.cases.map(\.name)))")
         case .optional(let w):
             return read(text: text, style: style, as: w, policy: policy)
-        case .list, .record, .noneLiteral, .emptyList:
+        case .list, .record, .noneLiteral, .emptyList, .table:
             return .failure("expected a group of facts, found '\(text)'")
         }
     }

@@ -270,6 +270,15 @@ struct ExpressionCompiler {
                 return best.map { .value($0) } ?? .failed
             }
 
+        case .lookup(let table, let key):
+            let t = compile(table), k = compile(key)
+            return { f in
+                guard case .value(.table(let rows)) = t(f) else { return .failed }
+                let kv = k(f)
+                guard case .value(let v) = kv else { return kv }
+                return .value(rows.lookup(v)?.value ?? .none)
+            }
+
         case .periodBound(let e, let isStart):
             let x = compile(e)
             return { f in
@@ -340,6 +349,11 @@ struct ExpressionCompiler {
             return { a, b in
                 guard case .money(let m) = a, case .int(let n) = b, n != 0 else { return .failed }
                 return money(m.divided(by: n, rounding: rounding)?.0)
+            }
+        case .moneyDividePercent:
+            return { a, b in
+                guard case .money(let m) = a, case .percent(let p) = b, p.millionths != 0 else { return .failed }
+                return money(m.divided(by: p, rounding: rounding)?.0)
             }
         case .intAdd:
             return { a, b in if case .int(let l) = a, case .int(let r) = b { int(l.addingReportingOverflow(r)) } else { .failed } }

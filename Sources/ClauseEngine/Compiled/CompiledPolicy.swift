@@ -52,7 +52,7 @@ package final class CompiledPolicy: Sendable {
         vectors = [vector { $0 == nil }] + dated.map { start in vector { $0.map { $0 <= start } ?? true } }
         zh = ValueText(policy: policy, lang: .zh)
         en = ValueText(policy: policy, lang: .en)
-        itemSlot = policy.caseSchema.index["item"]
+        itemSlot = policy.itemSlot
         appliedOnSlot = policy.caseSchema.index["applied_on"]
     }
 

@@ -97,6 +97,8 @@ package struct DefinitionTrace: Sendable {
     package var name: String
     package var label: String
     package var clause: String?
+    /// Every clause the definition cites; `clause` is the first.
+    package var clauses: [String] = []
     package var node: TraceNode
 }
 

@@ -164,10 +164,6 @@ package struct ImpactDiff: Sendable {
 
     /// The applicant's district label, for the per-district totals (nil when the schema has none).
     private func district(_ c: CaseFile, _ policy: Policy) -> String? {
-        guard let a = policy.caseSchema.index["applicant"], case .record(let fields)? = c.facts[a],
-              case .record(let r) = policy.caseSchema.fields[a].type.unwrapped,
-              let d = policy.records[r].index["district"], case .enumCase(let t, let k)? = fields[d]
-        else { return nil }
-        return policy.enums[t].cases[k].label
+        policy.districtLabel(of: c.facts)
     }
 }

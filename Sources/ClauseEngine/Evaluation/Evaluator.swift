@@ -234,6 +234,9 @@ package struct Evaluator {
             if !missing.isEmpty { return .missing(missing) }
             return best.map { .value($0) } ?? .failed("internal: empty min/max")
 
+        case .lookup(let table, let key):
+            return lookup(table, key, &t, &x)
+
         case .periodBound(let e, let isStart):
             return map(eval(e, &t)) { v in
                 guard case .period(let p) = v else { return .failed("internal: period") }
@@ -282,6 +285,11 @@ package struct Evaluator {
             return .value(.money(v))
         case (.moneyTimesInt, .money(let m), .int(let n)), (.intTimesMoney, .int(let n), .money(let m)):
             return m.multiplied(by: n).map { .value(.money($0)) } ?? overflow
+        case (.moneyDividePercent, .money(let m), .percent(let p)):
+            guard p.millionths != 0 else { return .failed("division by a rate of 0%") }
+            guard let (v, exact) = m.divided(by: p, rounding: policy.rounding) else { return overflow }
+            if !exact, tracing { x.exact = "≈ \(Double(m.fen) / Double(p.millionths) * 10_000 / 100)" }
+            return .value(.money(v))
         case (.moneyDivideInt, .money(let m), .int(let n)):
             guard n != 0 else { return .failed("division by zero") }
             guard let (v, exact) = m.divided(by: n, rounding: policy.rounding) else { return overflow }
@@ -305,6 +313,39 @@ package struct Evaluator {
         case (.percentSubtract, .percent(let l), .percent(let r)):
             return .value(.percent(Percent(millionths: l.millionths - r.millionths)))
         default: return .failed("internal: arithmetic on unexpected values")
+        }
+    }
+
+    /// The row of a table parameter the key selects; the trace names the table and the row
+    /// (`改造补贴上限（按等级） [3]`), or says that no row matched (the value is then none).
+    private mutating func lookup(_ table: CheckedExpr, _ key: CheckedExpr, _ t: inout [TraceNode]?, _ x: inout TraceExtra) -> Outcome {
+        var quiet: [TraceNode]? = nil
+        let tv = eval(table, &quiet)
+        guard case .value(.table(let rows)) = tv else { return .failed("internal: lookup in a non-table") }
+        let k = eval(key, &t)
+        guard case .value(let kv) = k else { return k }
+        let found = rows.lookup(kv)
+        if t != nil, case .parameter(let i) = table.kind {
+            let dated = parameterValues[i]
+            if let from = dated.from, dated.packageID != policy.packages.first?.id {
+                x.origin = "\(from.iso)|\(dated.packageID)|\(dated.clause)"
+            }
+            x.label = "\(policy.parameters[i].label) [\(Evaluator.rowText(found.map { $0.row } ?? -1, rows, kv, policy))]"
+        }
+        return .value(found?.value ?? .none)
+    }
+
+    /// How the trace names a table row: its key as written (`3`, `3..4`, an enum value's label),
+    /// `默认` for the default row, `无此行` when nothing matched (`row` nil / -1).
+    static func rowText(_ row: Int?, _ table: Table, _ key: Value, _ policy: Policy) -> String {
+        guard let row else { return "默认" }
+        guard row >= 0, row < table.rows.count else { return "无此行" }
+        switch table.rows[row].key {
+        case .int(let n): return String(n)
+        case .ints(let lo, let hi): return "\(lo)..\(hi)"
+        case .enumCase(let i):
+            if case .enumCase(let t, _) = key, t < policy.enums.count, i < policy.enums[t].cases.count { return policy.enums[t].cases[i].label }
+            return String(i)
         }
     }
 

@@ -125,10 +125,9 @@ package enum Interpreter {
             .map { Decision.MissingFact(fact: $0, label: label(of: $0, policy) ?? $0) }.sorted()
         let definitions = ev.definitionTraces.sorted { $0.key < $1.key }.map { i, node in
             DefinitionTrace(name: policy.definitions[i].name, label: policy.definitions[i].label, clause: policy.definitions[i].clause,
-                            node: node)
+                            clauses: policy.definitions[i].clauses, node: node)
         }
-        var item: String?
-        if let i = policy.caseSchema.index["item"], case .enumCase(let t, let k)? = c.facts[i] { item = policy.enums[t].cases[k].name }
+        let item = policy.item(of: c.facts)
         return .success(Decision(
             caseID: c.id, casePath: c.path, policyID: policy.id, policyTitle: policy.title, policyVersion: policy.version,
             policyDigest: policy.digest, item: item, asOf: asOf, outcome: outcome, amount: outcome == .granted ? amount : .zero,

@@ -35,6 +35,21 @@ package struct ValueText: Sendable {
         case .record(let fields):
             guard case .record(let r)? = type?.unwrapped else { return "{…}" }
             return recordSummary(fields, policy.records[r])
+        case .table(let t):
+            var keyType: ValueType?, valueType: ValueType?
+            if case .table(let k, let v)? = type { (keyType, valueType) = (k, v) }
+            var rows = t.rows.map { r -> String in
+                let key: String
+                switch r.key {
+                case .int(let n): key = String(n)
+                case .ints(let lo, let hi): key = "\(lo)..\(hi)"
+                case .enumCase(let i):
+                    if case .enumeration(let e)? = keyType { key = format(.enumCase(type: e, index: i)) } else { key = String(i) }
+                }
+                return "\(key): \(format(r.value, valueType))"
+            }
+            if let d = t.fallback { rows.append("\(lang == .zh ? "默认" : "default"): \(format(d, valueType))") }
+            return "{" + rows.joined(separator: lang == .zh ? "；" : "; ") + "}"
         case .none: return lang == .zh ? "无" : "none"
         }
     }

@@ -33,11 +33,16 @@ package struct CheckedExpr: Sendable {
         case conditional(CheckedExpr, then: CheckedExpr, else: CheckedExpr)
         case extremum(isMin: Bool, [CheckedExpr])
         case periodBound(CheckedExpr, isStart: Bool)
+        /// `tier_caps[project.digital_level]`: the row of a table parameter that the key selects;
+        /// `none` when no row does and the table has no default.
+        case lookup(table: CheckedExpr, key: CheckedExpr)
     }
 
     /// The arithmetic that type checking chose for `+ − × ÷`.
     package enum Arithmetic: Sendable {
         case moneyAdd, moneySubtract, moneyTimesPercent, percentTimesMoney, moneyTimesInt, intTimesMoney, moneyDivideInt
+        /// `amount ÷ (100% + vat)`: a tax-exclusive amount, rounded to the fen like money × percent.
+        case moneyDividePercent
         case intAdd, intSubtract, intMultiply
         case dateAddDuration, dateSubtractDuration, durationAdd
         case percentAdd, percentSubtract
@@ -47,7 +52,7 @@ package struct CheckedExpr: Sendable {
             case .moneyAdd, .intAdd, .dateAddDuration, .durationAdd, .percentAdd: "+"
             case .moneySubtract, .intSubtract, .dateSubtractDuration, .percentSubtract: "−"
             case .moneyTimesPercent, .percentTimesMoney, .moneyTimesInt, .intTimesMoney, .intMultiply: "×"
-            case .moneyDivideInt: "÷"
+            case .moneyDivideInt, .moneyDividePercent: "÷"
             }
         }
     }

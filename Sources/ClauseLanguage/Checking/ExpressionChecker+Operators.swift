@@ -50,6 +50,7 @@ extension ExpressionChecker {
             case (.multiply, .money, .int): (arithmetic, type) = (.moneyTimesInt, .money)
             case (.multiply, .int, .money): (arithmetic, type) = (.intTimesMoney, .money)
             case (.divide, .money, .int): (arithmetic, type) = (.moneyDivideInt, .money)
+            case (.divide, .money, .percent): (arithmetic, type) = (.moneyDividePercent, .money)
             case (.add, .int, .int): (arithmetic, type) = (.intAdd, .int)
             case (.subtract, .int, .int): (arithmetic, type) = (.intSubtract, .int)
             case (.multiply, .int, .int): (arithmetic, type) = (.intMultiply, .int)
@@ -68,7 +69,30 @@ extension ExpressionChecker {
                 return error(ctx, e, "type.operator",
                              "'\(op.rawValue)' does not apply to \(article(left.type)) and \(article(right.type))\(hint)")
             }
+            if arithmetic == .moneyDividePercent || arithmetic == .moneyDivideInt, isZero(right) {
+                return error(ctx, b, "expr.division-by-zero", "division by zero: '\(ctx.text(b))' is \(arithmetic == .moneyDivideInt ? "0" : "0%")")
+            }
             return CheckedExpr(.arithmetic(arithmetic, left, right), type, text)
+        }
+    }
+
+    /// Whether a divisor is zero whatever the case: a literal, a parameter whose every value is
+    /// zero, or a sum of rates that are (`0% + 0%`). Otherwise a zero divisor is a run-time failure.
+    func isZero(_ c: CheckedExpr) -> Bool {
+        func zero(_ v: Value) -> Bool {
+            switch v {
+            case .int(0): true
+            case .percent(let p): p.millionths == 0
+            default: false
+            }
+        }
+        switch c.kind {
+        case .constant(let v): return zero(v)
+        case .parameter(let i):
+            let values = parameterValues(i)
+            return !values.isEmpty && values.allSatisfy(zero)
+        case .arithmetic(.percentAdd, let a, let b), .arithmetic(.intAdd, let a, let b): return isZero(a) && isZero(b)
+        default: return false
         }
     }
 

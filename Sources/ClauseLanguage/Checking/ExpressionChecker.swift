@@ -13,6 +13,8 @@ package final class ExpressionChecker {
         package var narrowed: Set<String> = []
         /// Parameter values and defaults: literals and enum values only.
         package var constantOnly = false
+        /// Set while checking the table of `t[key]`, the one place a table may be named.
+        package var tableAllowed = false
 
         package init(scalar: YAMLNode.Scalar, constantOnly: Bool = false) {
             self.scalar = scalar
@@ -31,6 +33,11 @@ package final class ExpressionChecker {
     package var parameters: [String: (index: Int, type: ValueType)] = [:]
     /// Resolves a definition by name, checking it first if need be (the loader's job).
     package var definition: (String) -> (index: Int, type: ValueType?)? = { _ in nil }
+    /// A parameter's values (one per dated value), for what can be proved at check time: a table's
+    /// rows, a divisor that is zero (set by the loader).
+    package var parameterValues: (Int) -> [Value] = { _ in [] }
+
+    func tables(_ i: Int) -> [Table] { parameterValues(i).compactMap { if case .table(let t) = $0 { t } else { nil } } }
     /// Local slots handed out so far in the current rule.
     package var slotCount = 0
 
@@ -74,6 +81,7 @@ package final class ExpressionChecker {
         switch e.kind {
         case .literal, .name: kind = e.kind
         case .member(let b, let n): kind = .member(s(b), n)
+        case .index(let t, let k): kind = .index(s(t), s(k))
         case .negate(let x): kind = .negate(s(x))
         case .not(let x): kind = .not(s(x))
         case .binary(let op, let a, let b): kind = .binary(op, s(a), s(b))
@@ -125,6 +133,7 @@ package final class ExpressionChecker {
         case .member(let base, _, let name): pathKey(base).map { "\($0).\(name)" }
         case .definition(let i): "definition:\(i)"
         case .parameter(let i): "parameter:\(i)"
+        case .lookup(let t, let k): pathKey(t).flatMap { tk in pathKey(k).map { "\(tk)[\($0)]" } }
         default: nil
         }
     }
@@ -142,7 +151,7 @@ package final class ExpressionChecker {
         }
     }
 
-    private func narrow(_ c: CheckedExpr, _ ctx: Context) -> CheckedExpr {
+    func narrow(_ c: CheckedExpr, _ ctx: Context) -> CheckedExpr {
         guard case .optional(let w) = c.type, let k = ExpressionChecker.pathKey(c), ctx.narrowed.contains(k) else { return c }
         var n = c
         n.type = w
@@ -181,6 +190,9 @@ package final class ExpressionChecker {
                 c = CheckedExpr(.member(base, field: i, name: field), f.type, text)
             }
             return narrow(c, ctx)
+
+        case .index(let tableExpr, let keyExpr):
+            return lookup(tableExpr, keyExpr, e, ctx)
 
         case .negate(let x):
             guard let c = check(x, ctx) else { return nil }
@@ -292,7 +304,7 @@ package final class ExpressionChecker {
         case .text: .text
         case .none: .noneLiteral
         case .enumCase(let t, _): .enumeration(t)
-        case .list, .record: .emptyList
+        case .list, .record, .table: .emptyList
         }
     }
 
@@ -307,6 +319,9 @@ package final class ExpressionChecker {
                 return narrow(CheckedExpr(.definition(d.index), type, text), ctx)
             }
             if let p = parameters[n] {
+                if case .table = p.type, !ctx.tableAllowed {
+                    return error(ctx, e, "type.table-alone", "'\(n)' is a table: read one row of it with '\(n)[key]'")
+                }
                 return narrow(CheckedExpr(.parameter(p.index), p.type, text), ctx)
             }
             if let i = names.records[0].index[n] {

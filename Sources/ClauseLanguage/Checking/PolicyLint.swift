@@ -14,7 +14,7 @@ package enum PolicyLint {
             case .constant, .fact, .local, .asOf: break
             case .member(let b, _, _), .negate(let b), .not(let b), .present(let b), .periodBound(let b, _): visit(b)
             case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .compare(_, let a, let b),
-                 .inList(let a, let b, _), .inPeriod(let a, let b, _), .otherwise(let a, let b):
+                 .inList(let a, let b, _), .inPeriod(let a, let b, _), .otherwise(let a, let b), .lookup(let a, let b):
                 visit(a)
                 visit(b)
             case .list(let items), .extremum(_, let items): items.forEach(visit)
@@ -29,6 +29,9 @@ package enum PolicyLint {
             switch t {
             case .enumeration(let i): enums.insert(i)
             case .list(let w), .optional(let w): note(w)
+            case .table(let k, let v):
+                note(k)
+                note(v)
             default: break
             }
         }
@@ -52,6 +55,13 @@ package enum PolicyLint {
         for (i, x) in p.enums.enumerated() where !enums.contains(i) {
             out.append(Diagnostic(.warning, id: "lint.unused-enum", "enum '\(x.name)' is not the type of any fact or parameter",
                                   at: x.range))
+        }
+        // Roles taken by name still work, but a reader of facts.yaml cannot see them.
+        for role in p.rolesByName {
+            let path: [Int]? = role == "item" ? p.itemSlot.map { [$0] } : p.districtPath
+            guard let path, let field = p.fields(along: pathText(path, p)).last else { continue }
+            out.append(Diagnostic(.note, id: "lint.role-by-name",
+                                  "fact '\(field.path)' is taken as the \(role) by its name: declare 'role: \(role)' on it", at: field.range))
         }
         return out + restatedValidity(p)
     }
@@ -105,5 +115,16 @@ package enum PolicyLint {
             }
         }
         return out
+    }
+
+    private static func pathText(_ path: [Int], _ p: Policy) -> String {
+        var schema = p.caseSchema
+        var names: [String] = []
+        for i in path {
+            let f = schema.fields[i]
+            names.append(f.name)
+            if case .record(let r) = f.type.unwrapped { schema = p.records[r] }
+        }
+        return names.joined(separator: ".")
     }
 }

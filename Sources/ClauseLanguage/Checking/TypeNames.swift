@@ -24,6 +24,12 @@ package struct TypeNames {
         if t.hasPrefix("list of ") {
             return parse(String(t.dropFirst(8))).map { .list($0) }
         }
+        if t.hasPrefix("table of "), let to = t.range(of: " to ") {
+            // `table of int to money`: the key type, then the value type.
+            guard let k = parse(String(t[t.index(t.startIndex, offsetBy: 9)..<to.lowerBound])),
+                  let v = parse(String(t[to.upperBound...])) else { return nil }
+            return .table(key: k, value: v)
+        }
         if let p = TypeNames.primitives[t] { return p }
         if let i = enums.firstIndex(where: { $0.name == t }) { return .enumeration(i) }
         return nil
@@ -47,6 +53,7 @@ package struct TypeNames {
         case .optional(let w): "\(describe(w))?"
         case .noneLiteral: "none"
         case .emptyList: "empty list"
+        case .table(let k, let v): "table of \(describe(k)) to \(describe(v))"
         }
     }
 }

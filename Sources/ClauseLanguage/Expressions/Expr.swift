@@ -7,6 +7,8 @@ package struct Expr: Sendable {
         case literal(Literal)
         case name(String)
         case member(Expr, String)
+        /// `tier_caps[project.digital_level]`: a row of a table.
+        case index(Expr, Expr)
         case negate(Expr)
         case not(Expr)
         case binary(BinaryOperator, Expr, Expr)

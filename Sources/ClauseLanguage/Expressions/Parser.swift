@@ -9,7 +9,7 @@
 ///     sum        := product (('+'|'-') product)*
 ///     product    := unary (('*'|'/') unary)*
 ///     unary      := '-' unary | postfix
-///     postfix    := primary ('.' identifier)*
+///     postfix    := primary ('.' identifier | '[' expr ']')*
 ///     primary    := literal | identifier | call | aggregate | '(' expr ')' | '[' (expr (',' expr)*)? ']'
 ///                 | 'if' expr 'then' expr 'else' expr
 ///     aggregate  := ('sum'|'count'|'any'|'all'|'min'|'max') '(' expr 'for' identifier 'in' expr ('if' expr)? ')'
@@ -183,7 +183,15 @@ package struct Parser {
 
     private mutating func postfix() throws -> Expr {
         var e = try primary()
-        while isSymbol(.dot) {
+        while isSymbol(.dot) || isSymbol(.leftBracket) {
+            if isSymbol(.leftBracket) {
+                // `tier_caps[project.digital_level]`: a row of a table.
+                _ = advance()
+                let key = try expression()
+                let close = try expect(.rightBracket, "']'")
+                e = Expr(.index(e, key), e.start, close.end)
+                continue
+            }
             _ = advance()
             guard case .identifier(let name) = current.kind else {
                 throw Failure(message: "expected a field name after '.', found \(describe(current))", offset: current.start)

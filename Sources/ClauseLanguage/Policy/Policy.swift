@@ -27,6 +27,12 @@ package struct Policy: Sendable {
     /// The amendments the base package lists as enacted (`amended_by:`), by id, in the order
     /// listed; only these apply without being named (see `PolicyRepository`).
     package var amendedBy: [String] = []
+    /// The top-level fact with role `item` (what a case applies for), by index in the case record.
+    package var itemSlot: Int? = nil
+    /// The fact with role `district`, which groups decisions, by field indices from the case.
+    package var districtPath: [Int]? = nil
+    /// Roles taken from a fact's name (`item`, `applicant.district`) because none was declared.
+    package var rolesByName: [String] = []
 
     package var caseSchema: RecordSchema { records[0] }
 
@@ -116,6 +122,8 @@ package struct Field: Sendable {
     package var maximum: Int64?
     package var length: Int?
     package var range: SourceRange
+    /// What the fact is for, beyond rules: `item` or `district` (see `PolicyLoader+Roles`).
+    package var role: String? = nil
 }
 
 /// A number from the text (a rate, a cap, a period), with values that may change on a date.
@@ -151,7 +159,9 @@ package struct Definition: Sendable {
     package var name: String
     package var label: String
     package var labelEn: String?
-    package var clause: String?
+    /// The clauses it applies (`clause: [art4.1, notice.2]`), the first being the main one.
+    package var clauses: [String]
+    package var clause: String? { clauses.first }
     package var expr: CheckedExpr
     /// Local slots its aggregations need.
     package var slotCount: Int

@@ -69,6 +69,16 @@ extension PolicyLoader {
         var type: ValueType? = parameters[index].type
         let clause = p["clause"].flatMap { clauseReference($0) } ?? parameters[index].clause
         let added = datedValues(p, name: key.text, type: &type, clause: clause)
+        // The base's rules were checked against its tables: a new table must answer every key they did.
+        for new in added {
+            guard case .table(let t) = new.value else { continue }
+            for old in parameters[index].values {
+                guard case .table(let before) = old.value, let lost = PolicyLoader.keyLost(from: before, in: t) else { continue }
+                access.bag.error("amendment.table-rows", "the new table of '\(key.text)' has no row for \(lost), which the table it "
+                                     + "amends answers: give that row (or a default) so the rules keep a value for it", at: key.range)
+                break
+            }
+        }
         // Values the base set from later dates give way to the amendment's.
         let start = added.first?.from ?? effective
         parameters[index].values = parameters[index].values.filter { v in

@@ -32,6 +32,10 @@ extension PolicyLoader {
                 let names = TypeNames(enums: enums, records: records)
                 type = names.parse(s.text)
                 if type == nil { access.bag.error("type.unknown", "unknown type '\(s.text)'\(Suggestion.hint(s.text, names.allNames))", at: s.range) }
+                if let t = type, let problem = PolicyLoader.tableKeyProblem(t) {
+                    access.bag.error("type.table-key", problem, at: s.range)
+                    continue
+                }
             }
             let clause = p["clause"].flatMap { clauseReference($0) } ?? ""
             let dated = datedValues(p, name: key.text, type: &type, clause: clause)
@@ -73,6 +77,20 @@ extension PolicyLoader {
             }
         }
         return dated
+    }
+
+    /// A warning at the subtraction (or negative value) through which a money result can go below
+    /// zero; the justification states a negative amount when one occurs (see `NegativeMoney`).
+    func warnIfNegative(_ c: CheckedExpr, _ s: YAMLNode.Scalar, _ analysis: NegativeMoney, what: String) {
+        guard let culprit = analysis.culprit(c) else { return }
+        let whole = Array(s.text.unicodeScalars), part = Array(culprit.text.unicodeScalars)
+        var start = 0
+        if !part.isEmpty, part.count <= whole.count {
+            start = (0...(whole.count - part.count)).first { whole[$0..<($0 + part.count)].elementsEqual(part) } ?? 0
+        }
+        access.bag.warning("money.may-be-negative",
+                           "\(what) can be negative: '\(culprit.text)' has no floor; write 'max(\(culprit.text), 0元)' if nothing below zero is meant",
+                           at: s.range(from: start, to: start + max(part.count, 1)))
     }
 
     func readDefinitions(_ node: YAMLNode?) {
@@ -125,9 +143,10 @@ extension PolicyLoader {
                 if let e = m["expr"], let s = access.scalar(e, "an expression"),
                    let c = checker.check(s, expected: declared, what: "definition '\(name)'") {
                     type = c.type
+                    if c.type == .money { warnIfNegative(c, s, NegativeMoney(parameters: parameters), what: "definition '\(name)'") }
                     definitions[i] = Definition(name: name, label: access.text(m, "label", "definition") ?? name,
                                                 labelEn: access.text(m, "label_en", "definition"),
-                                                clause: m["clause"].flatMap { clauseReference($0) }, expr: c,
+                                                clauses: m["clause"].map { clauseReferences($0) } ?? [], expr: c,
                                                 slotCount: checker.slotCount, range: key.range)
                 }
                 checker.slotCount = savedSlots

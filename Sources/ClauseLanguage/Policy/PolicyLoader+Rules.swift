@@ -56,9 +56,7 @@ extension PolicyLoader {
         // Every rule cites a clause: DESIGN.md principle 1.
         var clauses: [String] = []
         if let c = m["clause"] {
-            if case .sequence(let s) = c { clauses = s.items.compactMap { clauseReference($0) } } else if let one = clauseReference(c) {
-                clauses = [one]
-            }
+            clauses = clauseReferences(c)
         } else {
             access.bag.error("rule.no-clause", "\(what) cites no clause: every rule needs 'clause'", at: range)
         }
@@ -121,6 +119,10 @@ extension PolicyLoader {
         }
         if kind == .refuseWhen, let main { narrowed.formUnion(ExpressionChecker.narrowings(main)) }
         let cap = expr("cap", .money)
+        let negative = NegativeMoney(parameters: parameters, lets: Dictionary(lets.map { ($0.slot, $0.expr) }, uniquingKeysWith: { a, _ in a }))
+        for (key, c) in [("award", kind == .award ? main : nil), ("cap", cap)] {
+            if let c, let n = m[key], case .scalar(let s) = n { warnIfNegative(c, s, negative, what: "'\(key)' of \(what)") }
+        }
         let clawback = expr("clawback", .money)
         let banUntil = expr("ban_until", .date)
         let say = template("say", m, locals, narrowed, what)

@@ -2,7 +2,7 @@ import ClauseSyntax
 
 /// Enums and the facts schema: the typed shape every case file is validated against.
 extension PolicyLoader {
-    static let fieldKeys = ["type", "label", "label_en", "default", "required", "min", "max", "length", "fields", "record", "description"]
+    static let fieldKeys = ["type", "label", "label_en", "default", "required", "min", "max", "length", "fields", "record", "description", "role"]
 
     func readEnums(_ node: YAMLNode?) {
         guard let node, let m = access.mapping(node, "'enums'") else { return }
@@ -82,6 +82,10 @@ extension PolicyLoader {
             if type == nil {
                 access.bag.error("type.unknown", "unknown type '\(s.text)'\(Suggestion.hint(s.text, names.allNames))", at: s.range)
             }
+            if case .table? = type?.unwrapped {
+                access.bag.error("type.table-fact", "a fact cannot be a table: declare the table under 'parameters'", at: s.range)
+                type = nil
+            }
         } else {
             access.bag.error("schema.missing-key", "fact '\(path)' needs 'type' (or 'fields')", at: key.range)
         }
@@ -98,9 +102,16 @@ extension PolicyLoader {
             }
             return v
         }
+        var role: String?
+        if let r = f["role"], let s = access.scalar(r, "a role") {
+            if PolicyLoader.roles.contains(s.text) { role = s.text } else {
+                access.bag.error("schema.role", "unknown role '\(s.text)'\(Suggestion.hint(s.text, PolicyLoader.roles)): a fact's role is "
+                                     + PolicyLoader.roles.map { "'\($0)'" }.joined(separator: " or "), at: s.range)
+            }
+        }
         return Field(name: key.text, path: path, label: access.text(f, "label", "fact") ?? key.text,
                      labelEn: access.text(f, "label_en", "fact"), type: type, defaultValue: defaultValue, required: required,
-                     minimum: int("min"), maximum: int("max"), length: int("length").map(Int.init), range: key.range)
+                     minimum: int("min"), maximum: int("max"), length: int("length").map(Int.init), range: key.range, role: role)
     }
 
     /// A literal value written in YAML: a scalar read by the expression language (`50万元`,
@@ -122,6 +133,11 @@ extension PolicyLoader {
             }
             return .list(items)
         case .mapping(let m):
+            if case .table(let k, let v)? = type { return table(m, key: k, value: v, what: what) }
+            if type == nil {
+                access.bag.error("type.unknown", "\(what) is a mapping: a table needs its type, e.g. 'type: table of int to money'", at: m.range)
+                return nil
+            }
             access.bag.error("type.mismatch", "\(what) must be a literal, not a mapping", at: m.range)
             return nil
         case .scalar(let s):
@@ -176,7 +192,7 @@ extension PolicyLoader {
         case .text: .text
         case .enumCase(let t, _): .enumeration(t)
         case .list(let items): items.first.flatMap { type(of: $0) }.map { .list($0) }
-        case .record, .none: nil
+        case .record, .table, .none: nil
         }
     }
 }

@@ -114,6 +114,7 @@ package final class PolicyLoader {
             }
             checker = ExpressionChecker(names: TypeNames(enums: enums, records: records))
             for (i, p) in parameters.enumerated() { checker.parameters[p.name] = (i, p.type) }
+            checker.parameterValues = { [unowned self] i in self.parameters[i].values.map(\.value) }
             readParameters(sectionNodes["parameters"]?.node)
             readDefinitions(sectionNodes["definitions"]?.node)
             readRules(sectionNodes["rules"]?.node, at: meta.range)
@@ -154,11 +155,13 @@ package final class PolicyLoader {
             composed.digest = PackageFiles.combinedDigest(composed.packages.map(\.digest))
             return composed
         }
+        let roles = resolveRoles()
         return Policy(
             id: id, title: access.text(m, "title", "policy.yaml") ?? "", titleEn: access.text(m, "title_en", "policy.yaml"),
             version: version, valid: valid, rounding: rounding,
             directory: directory, digest: digest, clauses: clauses, clauseIndex: clauseIndex, enums: enums, records: records,
-            parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules, packages: [ref], amendedBy: amendedBy)
+            parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules, packages: [ref],
+            amendedBy: amendedBy, itemSlot: roles.item, districtPath: roles.district, rolesByName: roles.byName)
     }
 
     /// A date scalar in YAML (`2024-01-01`), strictly.
@@ -180,6 +183,12 @@ package final class PolicyLoader {
             return nil
         }
         return s.text
+    }
+
+    /// `clause: art4.1` or `clause: [art4.1, notice.2]`: each id checked against the table.
+    func clauseReferences(_ node: YAMLNode) -> [String] {
+        if case .sequence(let s) = node { return s.items.compactMap { clauseReference($0) } }
+        return clauseReference(node).map { [$0] } ?? []
     }
 
     // MARK: - Clauses

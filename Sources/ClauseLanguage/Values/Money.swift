@@ -43,6 +43,13 @@ package struct Money: Sendable, Hashable, Comparable {
         return Money.divide(Int128(fen), by: Int128(n), rounding: rounding)
     }
 
+    /// `self ÷ rate` (a tax-exclusive amount: `amount ÷ 113%`), rounded to the fen; nil for a
+    /// zero rate or overflow.
+    package func divided(by rate: Percent, rounding: Rounding) -> (Money, exact: Bool)? {
+        guard rate.millionths != 0 else { return nil }
+        return Money.divide(Int128(fen) * 1_000_000, by: Int128(rate.millionths), rounding: rounding)
+    }
+
     private static func divide(_ numerator: Int128, by denominator: Int128, rounding: Rounding) -> (Money, exact: Bool)? {
         var q = numerator / denominator
         let r = numerator % denominator

@@ -16,6 +16,8 @@ package enum Value: Sendable, Hashable {
     case list([Value])
     /// Field slots in schema order; `nil` is a fact the case does not give.
     case record([Value?])
+    /// A lookup table parameter (`tier_caps`), read with `tier_caps[level]`.
+    indirect case table(Table)
     case none
 
     package var asBool: Bool? { if case .bool(let b) = self { b } else { nil } }
@@ -38,6 +40,8 @@ package indirect enum ValueType: Sendable, Hashable {
     case noneLiteral
     /// The type of `[]` before it meets a list type.
     case emptyList
+    /// A lookup table from keys (int or an enum) to values: `table of int to money`.
+    case table(key: ValueType, value: ValueType)
 
     package var unwrapped: ValueType {
         if case .optional(let t) = self { return t }
