@@ -64,7 +64,7 @@ extension ClauseCommand {
                 if bag.hasErrors { log.unreadableFile(file, bag.sorted) }
                 for var s in scenarios where name == nil || s.name == name {
                     if let policy { s.policyDirectory = policy }
-                    let r = runner.run(s)
+                    let r = runner.run(s, traced: explain && format == .text)
                     if let d = r.decision, let p = r.policy { ruleCoverage.record(d, under: p) }
                     log.record(TestLog.Entry(file: file, name: s.name, line: s.range.start.line, failures: r.failures,
                                              diagnostics: r.diagnostics, unreadable: "the case could not be read",

@@ -56,6 +56,7 @@ package enum JSONDecisionRenderer {
             w.null()
         }
         if let ban = d.registryBan { RegistryBanText.write(ban, &w) }
+        LedgerText.write(d, policy: policy, &w)
 
         w.endObject()
         return w.output

@@ -48,6 +48,13 @@ package enum MarkdownDecisionRenderer {
             line()
             line("- \(inline(RegistryBanText.sentence(ban, lang: lang)))")
         }
+        let ledger = LedgerText.lines(d, policy: policy, lang: lang)
+        if !ledger.isEmpty {
+            line()
+            line("## \(LedgerText.title(lang))")
+            line()
+            for l in ledger { line("- \(inline(l))") }
+        }
         if !j.missing.isEmpty {
             line()
             line("## \(r.word(.missing))")

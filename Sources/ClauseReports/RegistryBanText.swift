@@ -9,10 +9,10 @@ package enum RegistryBanText {
         switch lang {
         case .zh:
             return "黑名单来自登记簿：统一社会信用代码 \(b.creditCode) 因案件 \(b.caseID)（决定记录 #\(b.decisionID)，\(b.clause)）"
-                + "自 \(b.from.iso) 起列入黑名单至 \(b.through.iso)；本案未载明黑名单截止日，按登记簿认定"
+                + "自 \(b.from.iso) 起列入黑名单至 \(b.through.iso)；登记的期限长于本案所载（或本案未载明），按登记簿认定"
         case .en:
             return "ban from the registry: credit code \(b.creditCode) is banned from \(b.from.iso) through \(b.through.iso) "
-                + "by case \(b.caseID) (decision record #\(b.decisionID), \(b.clause)); this case does not state blacklisted_until, so the registry's ban applies"
+                + "by case \(b.caseID) (decision record #\(b.decisionID), \(b.clause)); it lasts longer than any ban this case states, so the registry's ban applies"
         }
     }
 

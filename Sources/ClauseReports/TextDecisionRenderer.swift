@@ -21,6 +21,7 @@ package enum TextDecisionRenderer {
         }
         for c in Justification.consequences(d, r) { out += "  \(c)\n" }
         if let ban = d.registryBan { out += "  \(RegistryBanText.sentence(ban, lang: lang))\n" }
+        for l in LedgerText.lines(d, policy: policy, lang: lang) { out += "  \(l)\n" }
         for m in d.missing { out += "  \(r.word(.missingPrefix))\(r.missingFact(m))\n" }
         return out
     }
@@ -73,6 +74,12 @@ package enum TextDecisionRenderer {
             line()
             line(RegistryBanText.title(lang))
             line(RegistryBanText.sentence(ban, lang: lang), 1)
+        }
+        let ledger = LedgerText.lines(d, policy: policy, lang: lang)
+        if !ledger.isEmpty {
+            line()
+            line(LedgerText.title(lang))
+            for l in ledger { line(l, 1) }
         }
         if !j.missing.isEmpty {
             line()

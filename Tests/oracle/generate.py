@@ -262,6 +262,12 @@ class Gen:
         else:
             c["requested"] = self.money(self.requested(item))
         c["already_awarded"] = self.chance(0.2)
+        if item == "sector_platform":
+            # Which platform (产业大脑) the money builds: the per-platform cap counts by it.
+            rs = random.Random(f"{self.seed}-platform-{n}")
+            if rs.random() < 0.95:
+                c["project"] = {"platform": rs.choice(["SY-PB-AIR-COOLING", "SY-PB-MACHINE-TOOLS", "SY-PB-TRANSMISSION",
+                                                       "SY-PB-AUTO-PARTS"])}
         if item in ("chain_case_award", "product_award"):
             # 获评 (the selection an award rests on), drawn from a stream of its own so that the
             # rest of every case stays what earlier versions of this generator wrote.

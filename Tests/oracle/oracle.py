@@ -175,6 +175,8 @@ def decide(case: dict) -> dict:
         item_clause, cap = CAPPED_ITEMS[item]
         if item in ONCE_ONLY_ITEMS and case.get("already_awarded"):
             refusals.append("art4.2")
+        if item == "sector_platform" and not (project.get("platform") or ""):
+            refusals.append("art4.3")  # revised readings: the cap is per platform, so name it
         if item in ONCE_ONLY_ITEMS:
             if applicant.get("kind") not in AWARD_KINDS[item]:
                 refusals.append("art4.2")

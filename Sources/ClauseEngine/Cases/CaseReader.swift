@@ -43,6 +43,12 @@ package struct CaseReader {
                           at: key.range)
                 continue
             }
+            if schema.fields[i].computed {
+                bag.error("case.computed-fact", "'\(prefix)\(key.text)' is counted from the fund's record, not stated by a case",
+                          at: key.range)
+                invalid[i] = true
+                continue
+            }
             given[i] = true
             let errorsBefore = bag.diagnostics.count
             slots[i] = self.value(value, field: schema.fields[i], path: prefix + key.text)

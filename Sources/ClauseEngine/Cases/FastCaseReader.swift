@@ -110,6 +110,8 @@ package enum FastCaseReader {
                         }
                         i = found
                     }
+                    // A computed fact stated by a case: the tree path says so, located.
+                    if fields[i].computed { return nil }
                     hint = i + 1
                     // The log refuses duplicate keys, so each field is given at most once.
                     given.set(i)

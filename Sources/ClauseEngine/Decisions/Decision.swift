@@ -54,6 +54,9 @@ package struct Decision: Sendable {
     /// The ban that the store's registry supplied because the case did not state one; nil when
     /// the case's own facts decided (always, without a store).
     package var registryBan: RegistryBan? = nil
+    /// What the decision counted from the fund's record (a package with `ledger:` only): nil
+    /// when no record was consulted, in which case the figures were 0 and the words say so.
+    package var ledger: LedgerUse? = nil
 }
 
 /// One rule's part in a decision.

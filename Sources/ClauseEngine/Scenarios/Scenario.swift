@@ -13,6 +13,20 @@ package struct Scenario: Sendable {
     package var asOf: CivilDate?
     package var policyDirectory: String?
     package var expect: Expectation
+    /// Grants the fund's record already holds when this case is decided (`recorded:`): the
+    /// scenario's way to state prior decisions for the package's `ledger:` figures.
+    package var recorded: [RecordedGrant] = []
+}
+
+/// One prior grant a scenario states: a case like the scenario's own (patched by `with`), its
+/// number, the amount granted and the date it was decided.
+package struct RecordedGrant: Sendable {
+    package var caseID: String
+    package var amount: Money
+    package var on: CivilDate?
+    /// The recorded case: the scenario's case with this grant's `with` applied.
+    package var caseNode: YAMLNode
+    package var range: SourceRange
 }
 
 /// What a scenario expects. Reasons are a subset check by default (`reasons`), exact with

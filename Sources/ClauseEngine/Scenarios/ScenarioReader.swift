@@ -11,7 +11,7 @@ import Foundation
 ///         expect: { outcome: granted, amount: 0.01, reasons: [art4.1] }
 package enum ScenarioReader {
     static let fileKeys = ["base", "policy", "scenarios", "description"]
-    static let scenarioKeys = ["name", "case", "with", "without", "as_of", "expect", "description"]
+    static let scenarioKeys = ["name", "case", "with", "without", "as_of", "expect", "description", "recorded"]
     static let expectKeys = ["outcome", "amount", "reasons", "only_reasons", "not_reasons", "missing", "clawback", "blacklisted_until"]
 
     package static func read(path: String, into bag: inout DiagnosticBag) -> [Scenario] {
@@ -46,7 +46,36 @@ package enum ScenarioReader {
             let asOf = ScenarioCase.asOf(m, &access)
             guard let e = m["expect"], let em = access.mapping(e, "'expect'") else { continue }
             out.append(Scenario(name: name, file: path, range: m.range, caseNode: node, casePath: casePath, asOf: asOf,
-                                policyDirectory: policyDir, expect: expectation(em, &access)))
+                                policyDirectory: policyDir, expect: expectation(em, &access),
+                                recorded: m["recorded"].map { recordedGrants($0, case: node, &access) } ?? []))
+        }
+        return out
+    }
+
+    /// `recorded: [{ case: ID, amount: MONEY, on: DATE?, with: {…}? }, …]`: prior grants.
+    private static func recordedGrants(_ n: YAMLNode, case node: YAMLNode, _ access: inout NodeAccess) -> [RecordedGrant] {
+        guard let seq = access.sequence(n, "'recorded' (a list of prior grants)") else { return [] }
+        var out: [RecordedGrant] = []
+        for item in seq.items {
+            guard let m = access.mapping(item, "a recorded grant") else { continue }
+            access.checkKeys(m, allowed: ["case", "amount", "on", "with", "description"], required: ["case", "amount"], in: "a recorded grant")
+            guard let id = access.text(m, "case", "a recorded grant"), let a = m["amount"], let s = access.scalar(a, "an amount") else { continue }
+            var amount = Money.zero
+            switch ScalarValue.money(s.text) {
+            case .success(let v): amount = v
+            case .failure(let msg): access.bag.error("type.money", msg, at: s.range)
+            }
+            var on: CivilDate?
+            if let o = m["on"], let os = access.scalar(o, "a date") {
+                on = CivilDate(iso: Substring(os.text))
+                if on == nil { access.bag.error("type.date", "'\(os.text)' is not a date: write YYYY-MM-DD", at: os.range) }
+            }
+            var recorded = node
+            if let w = m["with"], let wm = access.mapping(w, "'with'") {
+                for (key, value) in wm.entries { ScenarioCase.patch(&recorded, key.text, value, at: key.range, &access) }
+            }
+            ScenarioCase.patch(&recorded, "case", .scalar(.init(text: id, style: .plain, range: m.range)), at: m.range, &access)
+            out.append(RecordedGrant(caseID: id, amount: amount, on: on, caseNode: recorded, range: m.range))
         }
         return out
     }

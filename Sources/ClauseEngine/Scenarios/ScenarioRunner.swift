@@ -32,20 +32,50 @@ package struct ScenarioRunner {
         return nil
     }
 
-    package func run(_ s: Scenario) -> Result {
+    /// Decides the scenario's case; `traced` uses the tracing interpreter, so `--explain` shows
+    /// every value and step (the compiled policy decides the same, without the words of a trace).
+    package func run(_ s: Scenario, traced: Bool = false) -> Result {
         let repo = repository(for: s)
         let loader = CaseLoader(repository: repo)
         switch loader.load(root: s.caseNode, path: s.casePath) {
         case .failed(let ds):
             return Result(scenario: s, failures: [], diagnostics: ds, decision: nil)
-        case .ready(let c, let policy):
-            switch Interpreter.decide(c, compiled: repo.compiled(policy), asOf: s.asOf) {
+        case .ready(var c, let policy):
+            var ledger: LedgerUse?
+            if !s.recorded.isEmpty {
+                switch book(s.recorded, policy: policy) {
+                case .failure(let f): return Result(scenario: s, failures: [], diagnostics: f.diagnostics, decision: nil)
+                case .success(let b):
+                    ledger = b.use(for: c)
+                    FactPath.setLedger(ledger!, in: &c, policy: policy)
+                }
+            }
+            let decided = traced ? Interpreter.decide(c, policy: policy, asOf: s.asOf)
+                : Interpreter.decide(c, compiled: repo.compiled(policy), asOf: s.asOf)
+            switch decided {
             case .failure(let f):
                 return Result(scenario: s, failures: ["evaluation failed: \(f.message)"], diagnostics: [], decision: nil)
-            case .success(let d):
+            case .success(var d):
+                d.ledger = ledger
                 return Result(scenario: s, failures: compare(s.expect, d), diagnostics: [], decision: d, policy: policy)
             }
         }
+    }
+
+    /// The fund's record a scenario states: each prior grant read as a case of `policy`.
+    private func book(_ grants: [RecordedGrant], policy: Policy) -> Swift.Result<LedgerBook, DiagnosticsFailure> {
+        var book = LedgerBook(policy: policy)
+        for g in grants {
+            var bag = DiagnosticBag()
+            guard let gc = CaseReader.read(g.caseNode, path: "recorded \(g.caseID)", policy: policy, into: &bag), !bag.hasErrors else {
+                return .failure(DiagnosticsFailure(diagnostics: bag.sorted))
+            }
+            let on = g.on ?? (FactPath.value(PolicyLoader.applicationDateFact, in: gc, policy: policy).flatMap { v -> CivilDate? in
+                if case .date(let d) = v { d } else { nil }
+            }) ?? CivilDate(year: 2024, month: 1, day: 1)!
+            book.record(g.caseID, grant: LedgerEntry.of(gc, decisionID: nil, asOf: on, amount: g.amount, policy: policy))
+        }
+        return .success(book)
     }
 
     /// Every way the decision differs from the expectation, as "expected …, got …" lines.
@@ -96,4 +126,9 @@ extension Array where Element: Hashable {
         var seen = Set<Element>()
         return filter { seen.insert($0).inserted }
     }
+}
+
+/// Diagnostics as an error value, for a `Result` whose failure is a list of located problems.
+struct DiagnosticsFailure: Error {
+    var diagnostics: [Diagnostic]
 }

@@ -33,6 +33,8 @@ package struct Policy: Sendable {
     package var districtPath: [Int]? = nil
     /// Roles taken from a fact's name (`item`, `applicant.district`) because none was declared.
     package var rolesByName: [String] = []
+    /// Figures read from the fund's record (`ledger:`), seen by rules as `ledger.NAME`.
+    package var ledger: [LedgerMeasure] = []
 
     package var caseSchema: RecordSchema { records[0] }
 
@@ -124,6 +126,8 @@ package struct Field: Sendable {
     package var range: SourceRange
     /// What the fact is for, beyond rules: `item` or `district` (see `PolicyLoader+Roles`).
     package var role: String? = nil
+    /// Filled by clause, never by a case file (the `ledger` record of figures from the record).
+    package var computed = false
 }
 
 /// A number from the text (a rate, a cap, a period), with values that may change on a date.

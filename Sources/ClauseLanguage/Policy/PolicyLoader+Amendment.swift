@@ -14,6 +14,7 @@ extension PolicyLoader {
         definitions = base.definitions
         for (i, d) in base.definitions.enumerated() { definitionState[d.name] = .done(i, d.expr.type) }
         rules = base.rules
+        ledger = base.ledger
     }
 
     var isAmendment: Bool { base != nil }

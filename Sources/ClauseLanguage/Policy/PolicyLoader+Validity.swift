@@ -8,7 +8,7 @@ extension PolicyLoader {
     /// The name of the parameter and of the rule that `valid:` becomes.
     package static let validityName = "validity"
     /// The fact whose date is judged: the application date, which is also the evaluation date.
-    static let applicationDateFact = "applied_on"
+    package static let applicationDateFact = "applied_on"
 
     /// Reads `valid:` and, for a base package, adds its parameter and rule (first among the
     /// rules); for an amendment, extends the base's period from the effective date.

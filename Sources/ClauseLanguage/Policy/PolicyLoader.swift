@@ -5,7 +5,7 @@ import Foundation
 /// before giving up, so policy staff fix them all in one pass.
 package final class PolicyLoader {
     /// The top-level keys a package file may hold; metadata keys only in policy.yaml.
-    static let sections = ["clauses", "enums", "facts", "parameters", "definitions", "rules", "retire"]
+    static let sections = ["clauses", "enums", "facts", "ledger", "parameters", "definitions", "rules", "retire"]
     static let metadata = ["policy", "title", "title_en", "version", "valid", "rounding", "source", "description", "amends", "effective", "amended_by"]
 
     var access = NodeAccess()
@@ -26,6 +26,8 @@ package final class PolicyLoader {
     var effective: CivilDate?
     /// The period of `valid:`, once read (see `readValidity`).
     var validity: Period?
+    /// The measures of `ledger:`, once read.
+    var ledger: [LedgerMeasure] = []
 
     enum DefinitionState {
         case unchecked(Int)
@@ -104,8 +106,9 @@ package final class PolicyLoader {
             if base == nil {
                 readEnums(sectionNodes["enums"]?.node)
                 readFacts(sectionNodes["facts"]?.node, at: meta.range)
+                readLedger(sectionNodes["ledger"]?.node)
             } else {
-                for key in ["enums", "facts"] {
+                for key in ["enums", "facts", "ledger"] {
                     if let k = sectionNodes[key]?.key {
                         access.bag.error("amendment.schema", "an amendment cannot change '\(key)': the case schema belongs to the base package",
                                          at: k.range)
@@ -161,7 +164,7 @@ package final class PolicyLoader {
             version: version, valid: valid, rounding: rounding,
             directory: directory, digest: digest, clauses: clauses, clauseIndex: clauseIndex, enums: enums, records: records,
             parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules, packages: [ref],
-            amendedBy: amendedBy, itemSlot: roles.item, districtPath: roles.district, rolesByName: roles.byName)
+            amendedBy: amendedBy, itemSlot: roles.item, districtPath: roles.district, rolesByName: roles.byName, ledger: ledger)
     }
 
     /// A date scalar in YAML (`2024-01-01`), strictly.

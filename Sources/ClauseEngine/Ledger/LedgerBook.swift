@@ -1,0 +1,166 @@
+import ClauseLanguage
+
+/// One grant in the fund's record, as the ledger counts it: which case, when, how much, and the
+/// values of the facts the package's measures match on.
+package struct LedgerEntry: Sendable, Hashable {
+    package var caseID: String
+    /// The record number in the store; nil for a grant stated by a scenario.
+    package var decisionID: Int64?
+    package var asOf: CivilDate
+    package var amount: Money
+    /// The values of every fact path the measures read, by path (absent when unknown).
+    package var facts: [String: Value]
+
+    package init(caseID: String, decisionID: Int64?, asOf: CivilDate, amount: Money, facts: [String: Value]) {
+        self.caseID = caseID
+        self.decisionID = decisionID
+        self.asOf = asOf
+        self.amount = amount
+        self.facts = facts
+    }
+
+    /// The entry for a granted decision of case `c`: the facts every measure of `policy` reads.
+    package static func of(_ c: CaseFile, decisionID: Int64?, asOf: CivilDate, amount: Money, policy: Policy) -> LedgerEntry {
+        var facts: [String: Value] = [:]
+        for path in Set(policy.ledger.flatMap(\.paths)) {
+            if let v = FactPath.value(path, in: c, policy: policy) { facts[path] = v }
+        }
+        return LedgerEntry(caseID: c.id, decisionID: decisionID, asOf: asOf, amount: amount, facts: facts)
+    }
+}
+
+/// What a decision counted from the record: each measure's figure and the grants behind it.
+package struct LedgerUse: Sendable, Hashable {
+    package struct Figure: Sendable, Hashable {
+        package var name: String
+        package var label: String
+        package var labelEn: String?
+        package var clause: String
+        package var value: Value
+        /// The grants counted, in record order.
+        package var counted: [LedgerEntry]
+    }
+
+    /// False when no record was consulted (no store): only the case's own keys counted.
+    package var consulted: Bool
+    package var figures: [Figure]
+
+    package static let notConsulted = LedgerUse(consulted: false, figures: [])
+}
+
+/// The grants of the fund's record, latest decision per case, indexed per measure by the values
+/// its `where` matches on, so a figure is a lookup, not a scan of every decision.
+package struct LedgerBook: Sendable {
+    private let policy: Policy
+    /// The latest grant of each case (a case decided again replaces its entry; a refusal removes it).
+    private var byCase: [String: LedgerEntry] = [:]
+    /// Per measure: key of its matched values → case ids, in the order they were granted.
+    private var index: [[String: [String]]]
+    private var order: [String: Int] = [:]
+    private var next = 0
+
+    package init(policy: Policy) {
+        self.policy = policy
+        index = Array(repeating: [:], count: policy.ledger.count)
+    }
+
+    package var isEmpty: Bool { byCase.isEmpty }
+
+    /// Records case `caseID`'s latest decision: its grant, or (nil) that it no longer counts.
+    package mutating func record(_ caseID: String, grant: LedgerEntry?) {
+        if let old = byCase.removeValue(forKey: caseID) {
+            for (m, measure) in policy.ledger.enumerated() {
+                guard let key = LedgerBook.key(measure, old.facts) else { continue }
+                index[m][key]?.removeAll { $0 == caseID }
+            }
+        }
+        guard let grant else { return }
+        byCase[caseID] = grant
+        order[caseID] = next
+        next += 1
+        for (m, measure) in policy.ledger.enumerated() {
+            guard let key = LedgerBook.key(measure, grant.facts) else { continue }
+            index[m][key, default: []].append(caseID)
+        }
+    }
+
+    /// Each measure's figure for case `c`: the grants of other cases that match it.
+    package func use(for c: CaseFile) -> LedgerUse {
+        var figures: [LedgerUse.Figure] = []
+        for (m, measure) in policy.ledger.enumerated() {
+            var wanted: [String: Value] = [:]
+            var known = true
+            for match in measure.matches {
+                switch match.wanted {
+                case .value(let v): wanted[match.path] = v
+                case .same:
+                    // Unknown or none (no credit code, no platform, no selection): nobody to be the same as.
+                    if let v = FactPath.value(match.path, in: c, policy: policy), v != .none { wanted[match.path] = v } else { known = false }
+                }
+            }
+            // A case that does not say who it is (no credit code, no platform) shares nothing.
+            let ids = known ? (LedgerBook.key(measure, wanted).flatMap { index[m][$0] } ?? []) : []
+            let counted = ids.filter { $0 != c.id }.compactMap { byCase[$0] }
+            figures.append(.init(name: measure.name, label: measure.label, labelEn: measure.labelEn, clause: measure.clause,
+                                 value: LedgerBook.aggregate(measure, counted), counted: counted))
+        }
+        return LedgerUse(consulted: true, figures: figures)
+    }
+
+    private static func aggregate(_ measure: LedgerMeasure, _ entries: [LedgerEntry]) -> Value {
+        switch measure.aggregate {
+        case .sumAmount:
+            var total = Money.zero
+            for e in entries { total = Money(fen: total.fen &+ e.amount.fen) }
+            return .money(total)
+        case .count: return .int(Int64(entries.count))
+        case .countDistinct(let path):
+            var seen = Set<String>()
+            for e in entries { if let v = e.facts[path] { seen.insert(FactPath.key(v)) } }
+            return .int(Int64(seen.count))
+        }
+    }
+
+    /// The index key of the values a measure matches on; nil when one of them is unknown.
+    private static func key(_ measure: LedgerMeasure, _ facts: [String: Value]) -> String? {
+        var parts: [String] = []
+        for match in measure.matches {
+            guard let v = facts[match.path], v != .none else { return nil }
+            parts.append(FactPath.key(v))
+        }
+        return parts.joined(separator: "\u{1F}")
+    }
+}
+
+/// Fact values by dotted path, outside the interpreter (the ledger and the ban registry read a
+/// case's facts by name).
+package enum FactPath {
+    /// The value of `path` in case `c` (nil when unknown or not in the schema; none is a value).
+    package static func value(_ path: String, in c: CaseFile, policy: Policy) -> Value? {
+        var slots = c.facts
+        var schema = policy.caseSchema
+        let parts = path.split(separator: ".").map(String.init)
+        for (k, name) in parts.enumerated() {
+            guard let i = schema.index[name], i < slots.count, let v = slots[i] else { return nil }
+            if k == parts.count - 1 { return v }
+            guard case .record(let inner) = v, case .record(let r) = schema.fields[i].type.unwrapped else { return nil }
+            slots = inner
+            schema = policy.records[r]
+        }
+        return nil
+    }
+
+    /// A value as an index key: equal values, equal keys.
+    static func key(_ v: Value) -> String { String(describing: v) }
+
+    /// Sets the computed record `ledger` of case `c` to the figures of `use`.
+    package static func setLedger(_ use: LedgerUse, in c: inout CaseFile, policy: Policy) {
+        guard let i = policy.caseSchema.index[LedgerMeasure.factName], i < c.facts.count,
+              case .record(let r) = policy.caseSchema.fields[i].type else { return }
+        var slots = [Value?](repeating: nil, count: policy.records[r].fields.count)
+        for (k, f) in policy.records[r].fields.enumerated() {
+            slots[k] = use.figures.first { $0.name == f.name }?.value ?? f.defaultValue
+        }
+        c.facts[i] = .record(slots)
+    }
+}

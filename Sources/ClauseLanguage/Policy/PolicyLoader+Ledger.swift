@@ -1,0 +1,116 @@
+import ClauseSyntax
+
+/// `ledger:`: figures counted from the fund's record, each a computed fact `ledger.NAME`.
+///
+///     ledger:
+///       enterprise_transformation:
+///         label: 本企业已获改造补贴（基金记录）
+///         clause: art4.1
+///         sum: amount                 # or count: grants, or count_distinct: project.platform
+///         where: { item: transformation, applicant.credit_code: same }
+extension PolicyLoader {
+    static let ledgerKeys = ["label", "label_en", "clause", "sum", "count", "count_distinct", "where", "description"]
+
+    /// Reads the measures and adds the computed record `ledger` to the case schema, so rules
+    /// type-check `ledger.NAME` like any fact. Runs after the facts, before any expression.
+    func readLedger(_ node: YAMLNode?) {
+        guard let node else { return }
+        guard let m = access.mapping(node, "'ledger'") else { return }
+        if let clash = records[0].index[LedgerMeasure.factName] {
+            access.bag.error("ledger.name", "fact '\(LedgerMeasure.factName)' is where the ledger's figures go: rename this one",
+                             at: records[0].fields[clash].range)
+            return
+        }
+        var fields: [Field] = []
+        var index: [String: Int] = [:]
+        for (key, value) in m.entries {
+            guard PolicyLoader.isIdentifier(key.text) else {
+                access.bag.error("name.invalid", "'\(key.text)' is not a name: use letters, digits and '_'", at: key.range)
+                continue
+            }
+            guard let measure = readMeasure(key, value) else { continue }
+            index[key.text] = fields.count
+            fields.append(Field(name: key.text, path: "\(LedgerMeasure.factName).\(key.text)", label: measure.label, labelEn: measure.labelEn,
+                                type: measure.type, defaultValue: measure.type == .money ? .money(.zero) : .int(0), required: false,
+                                minimum: nil, maximum: nil, length: nil, range: key.range))
+            ledger.append(measure)
+        }
+        guard !fields.isEmpty else { return }
+        records.append(RecordSchema(name: LedgerMeasure.factName, fields: fields, index: index))
+        records[0].index[LedgerMeasure.factName] = records[0].fields.count
+        var record = Field(name: LedgerMeasure.factName, path: LedgerMeasure.factName, label: "基金记录", labelEn: "fund record",
+                           type: .record(records.count - 1), defaultValue: nil, required: false, minimum: nil, maximum: nil,
+                           length: nil, range: m.range)
+        record.computed = true
+        records[0].fields.append(record)
+    }
+
+    private func readMeasure(_ key: YAMLNode.Scalar, _ node: YAMLNode) -> LedgerMeasure? {
+        let what = "ledger figure '\(key.text)'"
+        guard let m = access.mapping(node, what) else { return nil }
+        access.checkKeys(m, allowed: PolicyLoader.ledgerKeys, required: ["label", "clause", "where"], in: what)
+        let clause = m["clause"].flatMap { clauseReference($0) }
+        let kinds = ["sum", "count", "count_distinct"].filter { m[$0] != nil }
+        guard kinds.count == 1 else {
+            access.bag.error("ledger.aggregate", "\(what) needs one of sum: amount, count: grants or count_distinct: FACT", at: key.range)
+            return nil
+        }
+        var aggregate = LedgerMeasure.Aggregate.count
+        switch kinds[0] {
+        case "sum":
+            guard let s = access.scalar(m["sum"]!, "'sum'"), s.text == "amount" else {
+                access.bag.error("ledger.aggregate", "'sum' adds the amounts granted: write sum: amount", at: m["sum"]!.range)
+                return nil
+            }
+            aggregate = .sumAmount
+        case "count":
+            guard let s = access.scalar(m["count"]!, "'count'"), s.text == "grants" else {
+                access.bag.error("ledger.aggregate", "'count' counts the grants: write count: grants", at: m["count"]!.range)
+                return nil
+            }
+        default:
+            guard let s = access.scalar(m["count_distinct"]!, "a fact path"), ledgerField(s) != nil else { return nil }
+            aggregate = .countDistinct(path: s.text)
+        }
+        var matches: [LedgerMeasure.Match] = []
+        if let w = m["where"], let wm = access.mapping(w, "'where' (fact: same, or fact: value)") {
+            for (path, wanted) in wm.entries {
+                guard let field = ledgerField(path) else { continue }
+                if case .scalar(let s) = wanted, s.style == .plain, s.text == "same" {
+                    matches.append(.init(path: path.text, wanted: .same))
+                } else if let v = constant(wanted, type: field.type, what: "the value of '\(path.text)'") {
+                    matches.append(.init(path: path.text, wanted: .value(v)))
+                }
+            }
+        }
+        guard let clause else { return nil }
+        return LedgerMeasure(name: key.text, label: access.text(m, "label", what) ?? key.text, labelEn: access.text(m, "label_en", what),
+                             clause: clause, aggregate: aggregate, matches: matches, range: key.range)
+    }
+
+    /// The fact a ledger path names: records may be crossed, lists may not (a decision has one value).
+    private func ledgerField(_ s: YAMLNode.Scalar) -> Field? {
+        var schema = records[0]
+        let parts = s.text.split(separator: ".").map(String.init)
+        for (k, name) in parts.enumerated() {
+            guard let i = schema.index[name] else {
+                access.bag.error("ledger.fact", "no fact '\(s.text)'\(Suggestion.hint(name, schema.index.keys))", at: s.range)
+                return nil
+            }
+            let f = schema.fields[i]
+            if k == parts.count - 1 {
+                if case .list = f.type.unwrapped {
+                    access.bag.error("ledger.fact", "'\(s.text)' is a list: a ledger matches facts with one value", at: s.range)
+                    return nil
+                }
+                return f
+            }
+            guard case .record(let r) = f.type.unwrapped else {
+                access.bag.error("ledger.fact", "'\(parts[...k].joined(separator: "."))' has no fields", at: s.range)
+                return nil
+            }
+            schema = records[r]
+        }
+        return nil
+    }
+}

@@ -1,0 +1,77 @@
+import ClauseEngine
+import ClauseLanguage
+
+/// How a decision says what it counted from the fund's record (`ledger:`): the figures and the
+/// recorded grants behind each, or that no record was consulted. Text, Markdown and JSON share
+/// these words and this selection, so they never disagree.
+package enum LedgerText {
+    package static func title(_ lang: Lang) -> String { lang == .zh ? "基金记录" : "Fund record" }
+
+    /// The figures worth a line: those that counted something. Zero figures say nothing a
+    /// reviewer needs, and the rule checks show them where a rule used them.
+    static func shown(_ use: LedgerUse) -> [LedgerUse.Figure] { use.figures.filter { !$0.counted.isEmpty } }
+
+    /// One line per figure that counted grants, or one line saying nothing was counted, or that
+    /// no record was consulted. Empty for a package without `ledger:`.
+    package static func lines(_ d: Decision, policy: Policy, lang: Lang) -> [String] {
+        guard !policy.ledger.isEmpty else { return [] }
+        let zh = lang == .zh
+        guard let use = d.ledger, use.consulted else {
+            return [zh ? "未查询基金记录（未使用决定库）：仅依据本案填报的事实"
+                       : "no fund record was consulted (no decision store): only this case's own facts counted"]
+        }
+        let figures = shown(use)
+        guard !figures.isEmpty else {
+            return [zh ? "已查询基金记录：没有计入本案的在先支持决定" : "fund record consulted: no earlier grant counts for this case"]
+        }
+        return figures.map { f in
+            let cite = policy.clause(f.clause)?.cite ?? f.clause
+            let label = zh ? f.label : (f.labelEn ?? f.label)
+            let cases = f.counted.map { e in
+                zh ? "\(e.caseID)（\(e.asOf.iso)）\(e.amount.display)" : "\(e.caseID) (\(e.asOf.iso)) \(e.amount.display)"
+            }.joined(separator: zh ? "；" : "; ")
+            return "[\(cite)] \(label) = \(ValueText(policy: policy, lang: lang).format(f.value))\(zh ? "：" : ": ")\(cases)"
+        }
+    }
+
+    /// A figure as JSON writes numbers of the contract: amounts as yuan strings, counts as text.
+    private static func plain(_ v: Value) -> String {
+        switch v {
+        case .money(let m): m.plain
+        case .int(let n): String(n)
+        default: String(describing: v)
+        }
+    }
+
+    /// The `ledger` object of the JSON line, for a package with `ledger:` only.
+    package static func write(_ d: Decision, policy: Policy, _ w: inout JSONWriter) {
+        guard !policy.ledger.isEmpty else { return }
+        w.key("ledger")
+        w.beginObject()
+        let use = d.ledger ?? .notConsulted
+        w.field("consulted", use.consulted)
+        w.key("figures")
+        w.beginArray()
+        for f in shown(use) {
+            w.beginObject()
+            w.field("name", f.name)
+            w.field("label", f.label)
+            w.field("clause", f.clause)
+            w.field("value", plain(f.value))
+            w.key("cases")
+            w.beginArray()
+            for e in f.counted {
+                w.beginObject()
+                w.field("case", e.caseID)
+                if let id = e.decisionID { w.field("decision", Int(id)) } else { w.key("decision"); w.null() }
+                w.field("as_of", e.asOf.iso)
+                w.field("amount", e.amount.plain)
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+    }
+}
