@@ -54,4 +54,67 @@ import Testing
             #expect(!Replayer.isPlainFileName(bad), "\(bad)")
         }
     }
+
+    // MARK: - 2. NUL and control characters in case files
+
+    /// Evaluates one case text (written to a file) and returns the run.
+    static func evaluate(_ text: String, name: String = "case.yaml", _ args: [String] = []) throws -> EndToEndTests.Run {
+        let s = try StoreScratch()
+        try s.write(name, text)
+        return try EndToEndTests.clause(["evaluate"] + args + [name], cwd: s.root)
+    }
+
+    @Test func nulInTheCaseIdIsALocatedError() throws {
+        let yaml = try StoreScratch.playground("transformation-granted.yaml", [("case: SY-2024-T-0001", #"case: "SY-2024-T-0001\0-x""#)])
+        let r = try Self.evaluate(yaml)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("case.yaml:2:7: error: 'case': text holds the control character U+0000 (NUL) at character 15: remove it\n"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+
+    @Test func nulInJSONIsALocatedError() throws {
+        let json = #"{"case": "SY-2024-T-0001\u0000-x", "policy": "shenyang-sme-dx-fund", "item": "diagnosis", "applied_on": "2024-11-05"}"#
+        let r = try Self.evaluate(json, name: "case.json")
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("case.json:1:10: error: 'case': text holds the control character U+0000 (NUL) at character 15"), "\(r.stderr)")
+    }
+
+    @Test func aCreditCodeWithNulDoesNotPassTheLengthCheck() throws {
+        let yaml = try StoreScratch.playground("transformation-granted.yaml", [("credit_code: 91210106MA0Y3K2X1E", #"credit_code: "91210106MA0Y3K2X1\0""#)])
+        let r = try Self.evaluate(yaml)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: 'applicant.credit_code': text holds the control character U+0000 (NUL) at character 18"), "\(r.stderr)")
+    }
+
+    /// Free text may hold a tab or a line break (a YAML block scalar); an id may not; ESC is
+    /// refused everywhere. The fast reader gives every such case to the tree path.
+    @Test func controlCharactersByKindOfText() throws {
+        let withLF = try StoreScratch.playground("transformation-granted.yaml", [("name: 工业网关", #"name: "工业\n网关\t二期""#)])
+        let ok = try Self.evaluate(withLF)
+        #expect(ok.status == 0, "\(ok.stderr)")
+        #expect(ok.stdout.contains("予以支持 ¥190,000.00"))
+        let esc = try StoreScratch.playground("transformation-granted.yaml", [("name: 工业网关", #"name: "\e[2J""#)])
+        let bad = try Self.evaluate(esc)
+        #expect(bad.status == 1)
+        #expect(bad.stderr.contains("'project.expenses[1].name': text holds the control character U+001B (ESC) at character 1"), "\(bad.stderr)")
+        let tabID = try StoreScratch.playground("transformation-granted.yaml", [("case: SY-2024-T-0001", #"case: "SY-2024\tT-0001""#)])
+        let badID = try Self.evaluate(tabID)
+        #expect(badID.status == 1)
+        #expect(badID.stderr.contains("'case' (案件编号): text holds the control character U+0009 (tab) at character 8"), "\(badID.stderr)")
+    }
+
+    /// JSON Lines: a line that is not UTF-8 is a located error (it was silently replaced), and
+    /// the other lines are still decided.
+    @Test func invalidUTF8InAJSONLinesLineIsALocatedError() throws {
+        let s = try StoreScratch()
+        let good = #"{"case": "SY-2024-D-0001", "policy": "shenyang-sme-dx-fund", "item": "diagnosis", "applied_on": "2024-11-05"}"#
+        var bytes = Array((good + "\n").utf8)
+        bytes += Array(#"{"case": "SY-2024-D-0002", "policy": "shenyang-sme-dx-fund", "applicant": {"name": "ab"#.utf8) + [0xFF, 0xFE] + Array("\"}}\n".utf8)
+        bytes += Array((good + "\n").utf8)
+        try Data(bytes).write(to: URL(fileURLWithPath: s.path("cases.jsonl")))
+        let r = try EndToEndTests.clause(["evaluate", "--format", "json", "--no-trace", "--jsonl", "cases.jsonl"], cwd: s.root)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("cases.jsonl:2:87: error: line is not UTF-8 text (byte 0xFF)\n"), "\(r.stderr)")
+        #expect(r.stdout.split(separator: "\n").count == 2)
+    }
 }
