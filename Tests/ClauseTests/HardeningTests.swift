@@ -117,4 +117,52 @@ import Testing
         #expect(r.stderr.hasPrefix("cases.jsonl:2:87: error: line is not UTF-8 text (byte 0xFF)\n"), "\(r.stderr)")
         #expect(r.stdout.split(separator: "\n").count == 2)
     }
+
+    // MARK: - 3. Terminal and Markdown injection
+
+    @Test func terminalTextShowsControlCharacters() {
+        #expect(TerminalText.escape("MES 软件许可") == "MES 软件许可")
+        #expect(TerminalText.escape("a\u{1B}[2Jb\r\n\u{0}") == "a\\u{1B}[2Jb\\u{D}\\u{A}\\u{0}")
+        #expect(TerminalText.escape("x\u{9B}y\u{202E}z") == "x\\u{9B}y\\u{202E}z")
+        #expect(!TerminalText.hasControlCharacters("沈阳示例风机有限公司 ¥190,000.00"))
+        for s in ["\u{0}", "\u{7F}", "\u{85}", "\u{2066}", "a\tb"] { #expect(TerminalText.hasControlCharacters(s), "\(s.unicodeScalars.map(\.value))") }
+    }
+
+    /// A line break in an expense's name (allowed in free text) cannot forge a line of the
+    /// calculation: it is shown as \u{A}.
+    @Test func aNameCannotForgeALineOfTheJustification() throws {
+        let forged = #"name: "工业网关\n      ✓ 伪造 ¥9,999,999.00 计入""#
+        let yaml = try StoreScratch.playground("transformation-granted.yaml", [("name: 工业网关", forged)])
+        let s = try StoreScratch()
+        try s.write("case.yaml", yaml)
+        let r = try EndToEndTests.clause(["explain", "case.yaml"], cwd: s.root)
+        #expect(r.status == 0, "\(r.stderr)")
+        #expect(!r.stdout.split(separator: "\n").contains { $0.trimmingCharacters(in: .whitespaces).hasPrefix("✓ 伪造") })
+        #expect(r.stdout.contains(#"✓ 工业网关\u{A}      ✓ 伪造 ¥9,999,999.00 计入 ¥50,000.00 计入"#), "\(r.stdout)")
+    }
+
+    @Test func diagnosticsShowControlCharacters() throws {
+        let yaml = try StoreScratch.playground("transformation-granted.yaml", [("  is_sme: true", "  \"\\e[2J\\rforged\": 1\n  is_sme: true")])
+        let r = try Self.evaluate(yaml)
+        #expect(r.status == 1)
+        #expect(!r.stderr.contains("\u{1B}") && !r.stderr.contains("\r"))
+        #expect(r.stderr.contains(#"unknown fact 'applicant.\u{1B}[2J\u{D}forged'"#), "\(r.stderr)")
+    }
+
+    @Test func markdownEscapesTheCaseIdAndCaseText() throws {
+        let yaml = try StoreScratch.playground("transformation-granted.yaml", [
+            ("case: SY-2024-T-0001", #"case: "<script>alert(1)</script> ![x](http://evil/x.png)""#),
+            ("name: 工业网关", ##"name: "# 予以支持 <img src=x>""##),
+        ])
+        let s = try StoreScratch()
+        try s.write("case.yaml", yaml)
+        let r = try EndToEndTests.clause(["explain", "--format", "markdown", "case.yaml"], cwd: s.root)
+        #expect(r.status == 0, "\(r.stderr)")
+        // Every '<' and '!' escaped: no tag, no image.
+        let unescaped = zip(r.stdout.dropFirst(), r.stdout).filter { ($0.0 == "<" || $0.0 == "!") && $0.1 != "\\" }
+        #expect(unescaped.isEmpty, "\(r.stdout)")
+        #expect(r.stdout.hasPrefix(##"# 案件 \<script\>alert(1)\</script\> \!\[x\](http://evil/x.png) · "##), "\(r.stdout)")
+        #expect(r.stdout.contains(##"\# 予以支持 \<img src=x\>"##))
+        #expect(MarkdownText.escape("a\\[b](c)\n\u{1B}&lt;") == #"a\\\[b\](c) \u{1B}\&lt;"#)
+    }
 }
