@@ -165,4 +165,128 @@ import Testing
         #expect(r.stdout.contains(##"\# 予以支持 \<img src=x\>"##))
         #expect(MarkdownText.escape("a\\[b](c)\n\u{1B}&lt;") == #"a\\\[b\](c) \u{1B}\&lt;"#)
     }
+
+    // MARK: - 4. Crashes
+
+    @Test func aJSONLinesDirectoryOrClosedStdinIsAnErrorNotATrap() throws {
+        let s = try StoreScratch()
+        try FileManager.default.createDirectory(atPath: s.path("folder.jsonl"), withIntermediateDirectories: true)
+        let r = try EndToEndTests.clause(["evaluate", "--jsonl", "folder.jsonl"], cwd: s.root)
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("folder.jsonl:1:1: error: cannot read the stream after line 0: "), "\(r.stderr)")
+        let closed = try Self.shell("'\(EndToEndTests.binary)' evaluate --jsonl - <&-", cwd: s.root)
+        #expect(closed.status == 1, "\(closed.stderr)")
+        #expect(closed.stderr.hasPrefix("<stdin>:1:1: error: cannot read the stream after line 0: "), "\(closed.stderr)")
+    }
+
+    /// Runs a shell command line (for redirections such as a closed stdin).
+    static func shell(_ command: String, cwd: String) throws -> EndToEndTests.Run {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: "/bin/sh")
+        p.arguments = ["-c", command]
+        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "CLAUSE_POLICY_PATH")
+        env.removeValue(forKey: "CLAUSE_STORE")
+        p.environment = env
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        try p.run()
+        let o = out.fileHandleForReading.readDataToEndOfFile()
+        let e = err.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        return EndToEndTests.Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+    }
+
+    /// A line over the limit is reported at its line and skipped without being kept; the lines
+    /// after it are read; a stream with no newline at all ends with one error.
+    @Test func aJSONLinesLineStopsAtTheLimit() throws {
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("clause-jsonl-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(atPath: path) }
+        var text = "{\"a\": 1}\n" + String(repeating: "x", count: 10_000) + "\n{\"b\": 2}\n" + String(repeating: "y", count: 5_000)
+        try text.write(toFile: path, atomically: false, encoding: .utf8)
+        var reader = JSONLinesReader(handle: FileHandle(forReadingAtPath: path)!, path: "s.jsonl", maxLineBytes: 1_000, chunkBytes: 64)
+        var seen: [String] = []
+        while let source = reader.next() {
+            switch source {
+            case .line(_, let t, let offset): seen.append("\(offset + 1): \(t)")
+            case .unreadable(let d): seen.append("\(d.range.start.line + d.range.file!.lineOffset): \(d.message)")
+            case .file: Issue.record("a file from a stream")
+            }
+        }
+        #expect(seen == ["1: {\"a\": 1}", "2: line is larger than the 1000 bytes limit of a case", "3: {\"b\": 2}",
+                         "4: line is larger than the 1000 bytes limit of a case"])
+        text = ""
+    }
+
+    /// Edits the scratch copy of the Shenyang package's `file`, replacing `a` by `b`.
+    static func edit(_ s: StoreScratch, _ file: String, _ a: String, _ b: String) throws {
+        try? FileManager.default.removeItem(atPath: s.path("Policies/shenyang-sme-dx-fund/tests"))  // its cases point outside the copy
+        let path = s.path("Policies/shenyang-sme-dx-fund/\(file)")
+        let text = try String(contentsOfFile: path, encoding: .utf8)
+        #expect(text.contains(a))
+        try text.replacingOccurrences(of: a, with: b).write(toFile: path, atomically: true, encoding: .utf8)
+    }
+
+    @Test func aDeepFieldChainInARuleIsALocatedError() throws {
+        let s = try StoreScratch()
+        let chain = "applicant" + String(repeating: ".x", count: 10_000)
+        try Self.edit(s, "rules.yaml", "require: project.digital_level >= minimum_digital_level", "require: \(chain)")
+        let r = try EndToEndTests.clause(["check", "Policies/shenyang-sme-dx-fund"], cwd: s.root)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("rules.yaml:109:14: error: expression nested too deeply (limit 200)"), "\(r.stderr.prefix(500))")
+    }
+
+    @Test func aLongAndChainIsALocatedErrorPastTheLimit() throws {
+        let s = try StoreScratch()
+        let chain = Array(repeating: "applicant.is_sme", count: 4_000).joined(separator: " and ")
+        try Self.edit(s, "rules.yaml", "require: project.digital_level >= minimum_digital_level", "require: \(chain)")
+        let r = try EndToEndTests.clause(["check", "Policies/shenyang-sme-dx-fund"], cwd: s.root)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: expression nested too deeply (limit 200)"), "\(r.stderr.prefix(500))")
+        // 190 terms are within the limit and decide.
+        let s2 = try StoreScratch()
+        let shorter = Array(repeating: "applicant.is_sme", count: 190).joined(separator: " and ")
+        try Self.edit(s2, "rules.yaml", "require: project.digital_level >= minimum_digital_level", "require: \(shorter)")
+        try s2.write("case.yaml", try StoreScratch.playground("transformation-granted.yaml"))
+        let ok = try EndToEndTests.clause(["evaluate", "--format", "json", "case.yaml"], cwd: s2.root)
+        #expect(ok.status == 0, "\(ok.stderr.prefix(500))")
+    }
+
+    @Test func aDeepFieldChainInAWorkflowGuardIsALocatedError() throws {
+        let s = try StoreScratch()
+        let chain = "applicant" + String(repeating: ".x", count: 10_000)
+        let text = try String(contentsOfFile: Repo.path("Workflows/shenyang-application.yaml"), encoding: .utf8)
+        try FileManager.default.createDirectory(atPath: s.path("Workflows"), withIntermediateDirectories: true)
+        try text.replacingOccurrences(of: "guard: actor.district == applicant.district }", with: "guard: \(chain) }")
+            .write(toFile: s.path("Workflows/shenyang-application.yaml"), atomically: true, encoding: .utf8)
+        let r = try EndToEndTests.clause(["check"], cwd: s.root)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("shenyang-application.yaml:56:") && r.stderr.contains("error: expression nested too deeply (limit 200)"), "\(r.stderr.prefix(800))")
+    }
+
+    @Test func aLongChainOfDefinitionsIsALocatedError() throws {
+        let s = try StoreScratch()
+        var defs = "definitions:\n  d0: { label: d0, expr: \"1\" }\n"
+        for i in 1..<1_900 { defs += "  d\(i): { label: d\(i), expr: \"d\(i - 1) + 1\" }\n" }
+        try Self.edit(s, "rules.yaml", "definitions:\n", defs)
+        let r = try EndToEndTests.clause(["check", "Policies/shenyang-sme-dx-fund"], cwd: s.root)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: definition 'd100' is nested too deeply with the definitions it uses (depth 201, limit 200)"), "\(r.stderr.prefix(800))")
+        #expect(r.stderr.split(separator: "\n").filter { $0.contains(": error: ") }.count <= 3, "\(r.stderr.prefix(800))")
+    }
+
+    /// Declared last-first, the chain is checked by recursion from its top: it stops at the limit.
+    @Test func aLongChainOfDefinitionsDeclaredBackwardsIsALocatedError() throws {
+        let s = try StoreScratch()
+        var defs = "definitions:\n"
+        for i in (1..<1_900).reversed() { defs += "  d\(i): { label: d\(i), expr: \"d\(i - 1) + 1\" }\n" }
+        defs += "  d0: { label: d0, expr: \"1\" }\n"
+        try Self.edit(s, "rules.yaml", "definitions:\n", defs)
+        let r = try EndToEndTests.clause(["check", "Policies/shenyang-sme-dx-fund"], cwd: s.root)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("is built on too long a chain of definitions (limit 100)") || r.stderr.contains("is nested too deeply with the definitions it uses"),
+                "\(r.stderr.prefix(800))")
+    }
 }
