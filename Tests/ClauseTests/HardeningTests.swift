@@ -289,4 +289,71 @@ import Testing
         #expect(r.stderr.contains("is built on too long a chain of definitions (limit 100)") || r.stderr.contains("is nested too deeply with the definitions it uses"),
                 "\(r.stderr.prefix(800))")
     }
+
+    // MARK: - 5. A record printed is a record kept
+
+    /// `evaluate --record` killed with SIGKILL as soon as it has printed something: every case
+    /// id it printed is in the store (decisions used to be printed before their batch committed).
+    @Test func everyDecisionPrintedByEvaluateRecordIsKept() throws {
+        let s = try StoreScratch()
+        try s.corpus("big", prefix: "P", count: 2_500)
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: EndToEndTests.binary)
+        p.arguments = ["evaluate", "--record", "--format", "json", "--no-trace", "big", "--store", s.store]
+        p.currentDirectoryURL = URL(fileURLWithPath: s.root)
+        var env = ProcessInfo.processInfo.environment
+        env.removeValue(forKey: "CLAUSE_POLICY_PATH")
+        p.environment = env
+        let out = Pipe()
+        p.standardOutput = out
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        var printed = Data()
+        while !printed.contains(0x0A) {
+            let chunk = out.fileHandleForReading.availableData
+            if chunk.isEmpty { break }
+            printed += chunk
+        }
+        kill(p.processIdentifier, SIGKILL)
+        p.waitUntilExit()
+        printed += out.fileHandleForReading.readDataToEndOfFile()
+        #expect(p.terminationReason == .uncaughtSignal, "the run ended before it was killed; make the corpus bigger")
+        let ids = String(decoding: printed, as: UTF8.self).split(separator: "\n").compactMap { line -> String? in
+            guard line.hasPrefix("{\"case\":\""), line.hasSuffix("}") else { return nil }  // a line cut by the kill is not a printed decision
+            return String(line.dropFirst(9).prefix { $0 != "\"" })
+        }
+        #expect(!ids.isEmpty)
+        let stored = Set(try DatabaseQueue(path: s.store).read { try String.fetchAll($0, sql: "SELECT case_id FROM decisions") })
+        let lost = ids.filter { !stored.contains($0) }
+        #expect(lost.isEmpty, "\(lost.count) of \(ids.count) printed decisions are not in the store, e.g. \(lost.prefix(3))")
+    }
+
+    /// Twenty processes creating one new store at once: all succeed and every record is kept.
+    @Test func twentyProcessesCreatingOneStoreLoseNothing() throws {
+        let s = try StoreScratch()
+        let template = try StoreScratch.playground("diagnosis.yaml")
+        for i in 0..<20 { try s.write("c\(i).yaml", template.replacingOccurrences(of: "SY-2024-D-0001", with: "R-\(i)")) }
+        let runs = try (0..<20).map { i -> (Process, Pipe) in
+            let p = Process()
+            p.executableURL = URL(fileURLWithPath: EndToEndTests.binary)
+            p.arguments = ["record", "c\(i).yaml", "--store", s.store]
+            p.currentDirectoryURL = URL(fileURLWithPath: s.root)
+            var env = ProcessInfo.processInfo.environment
+            env.removeValue(forKey: "CLAUSE_POLICY_PATH")
+            p.environment = env
+            let err = Pipe()
+            p.standardOutput = FileHandle.nullDevice
+            p.standardError = err
+            try p.run()
+            return (p, err)
+        }
+        for (p, err) in runs {
+            let e = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+            p.waitUntilExit()
+            #expect(p.terminationStatus == 0, "\(e)")
+        }
+        let ids = try DatabaseQueue(path: s.store).read { try String.fetchAll($0, sql: "SELECT case_id FROM decisions ORDER BY case_id") }
+        #expect(Set(ids) == Set((0..<20).map { "R-\($0)" }))
+        #expect(ids.count == 20)
+    }
 }
