@@ -356,4 +356,19 @@ import Testing
         #expect(Set(ids) == Set((0..<20).map { "R-\($0)" }))
         #expect(ids.count == 20)
     }
+
+    // MARK: - 6. Quadratic inputs
+
+    /// A case with thousands of errors prints the first 100 of them and a count of the rest.
+    @Test func diagnosticsAreCappedPerFile() throws {
+        var yaml = try StoreScratch.playground("transformation-granted.yaml")
+        yaml = yaml.replacingOccurrences(of: "  is_sme: true\n", with: "  is_sme: true\n" + (0..<3_000).map { "  junk\($0): 1\n" }.joined())
+        let started = Date()
+        let r = try Self.evaluate(yaml)
+        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(r.status == 1)
+        let lines = r.stderr.split(separator: "\n")
+        #expect(lines.filter { $0.contains(": error: ") }.count == 100)
+        #expect(lines.last == "case.yaml: note: 2900 more diagnostics not shown (the first 100 are)", "\(lines.suffix(2))")
+    }
 }
