@@ -371,4 +371,124 @@ import Testing
         #expect(lines.filter { $0.contains(": error: ") }.count == 100)
         #expect(lines.last == "case.yaml: note: 2900 more diagnostics not shown (the first 100 are)", "\(lines.suffix(2))")
     }
+
+    // MARK: - 7. Smaller
+
+    @Test func amountsAboveOneTrillionYuanAreRefused() {
+        #expect(ScalarValue.plainYuan("1000000000000.00") == 100_000_000_000_000)
+        #expect(ScalarValue.plainYuan("1000000000000.01") == nil)
+        for text in ["1000000000000.01", "9999999999999.99", "100000001万元"] {
+            guard case .failure(let m) = ScalarValue.anyMoney(text) else { Issue.record("\(text) accepted"); continue }
+            #expect(m.hasSuffix("is too large an amount: at most 1万亿元"), "\(m)")
+        }
+        #expect((try? ScalarValue.anyMoney("1000000000000").get()) == Money(fen: 100_000_000_000_000))
+    }
+
+    @Test func datesOutsideTheSupportedRangeSaySo() throws {
+        #expect(CivilDate.notADate("1899-12-31") == "'1899-12-31' is outside the supported range 1900–2999")
+        #expect(CivilDate.notADate("3000-01-01") == "'3000-01-01' is outside the supported range 1900–2999")
+        #expect(CivilDate.notADate("2025-02-29") == "'2025-02-29' is not a date in the calendar")
+        #expect(CivilDate.notADate("1899-02-30") == "'1899-02-30' is not a date in the calendar")
+        let r = try Self.evaluate(try StoreScratch.playground("transformation-granted.yaml", [("applied_on: 2024-11-05", "applied_on: 1899-11-05")]))
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: 'applied_on': '1899-11-05' is outside the supported range 1900–2999"), "\(r.stderr)")
+    }
+
+    @Test func checkRefusesDivisionByZeroAndANegativeCapAndWarnsOfARateAbove100() throws {
+        let s = try StoreScratch()
+        try Self.edit(s, "rules.yaml", "award: eligible_spending * transformation_rate", "award: eligible_spending / 0")
+        try Self.edit(s, "rules.yaml", "for: item == chain_case_award\n    award: requested", "for: item == chain_case_award\n    award: requested * 1000%")
+        try Self.edit(s, "rules.yaml", "cap: transformation_room", "cap: -5万元")
+        let r = try EndToEndTests.clause(["check", "Policies/shenyang-sme-dx-fund"], cwd: s.root)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("rules.yaml:118:32: error: division by zero: '0' is 0"), "\(r.stderr)")
+        #expect(r.stderr.contains("rules.yaml:136:24: warning: '1000%' is more than 100%: the amount is multiplied by more than itself"), "\(r.stderr)")
+        #expect(r.stderr.contains("rules.yaml:119:10: error: a cap cannot be negative: '-5万元'"), "\(r.stderr)")
+    }
+
+    @Test func replayOfAnUnknownCaseFails() throws {
+        let s = try StoreScratch()
+        try s.write("case.yaml", try StoreScratch.playground("diagnosis.yaml"))
+        #expect(try s.clause(["record", "case.yaml"]).status == 0)
+        let r = try s.clause(["replay", "NOSUCH"])
+        #expect(r.status == 1)
+        #expect(r.stderr.hasPrefix("error: no decision recorded for case 'NOSUCH' in \(s.store)\n"), "\(r.stderr)")
+        let both = try s.clause(["replay", "NOSUCH", "SY-2024-D-0001"])
+        #expect(both.status == 1)
+        #expect(both.stdout.contains("1 reproduce, 0 differ"))
+    }
+
+    @Test func anEmptyStorePathIsAUsageError() throws {
+        let s = try StoreScratch()
+        for args in [["bans", "list", "--store", ""], ["why", "X", "--store", ""], ["record", "x.yaml", "--store", ""]] {
+            let r = try EndToEndTests.clause(args, cwd: s.root)
+            #expect(r.status == 2, "\(args)")
+            #expect(r.stderr.contains("--store needs a path"), "\(args): \(r.stderr)")
+        }
+        #expect(!FileManager.default.fileExists(atPath: s.path(".clause")))
+    }
+
+    @Test func theStoreIsCreatedPrivate() throws {
+        let s = try StoreScratch()
+        try s.write("case.yaml", try StoreScratch.playground("diagnosis.yaml"))
+        #expect(try s.clause(["record", "case.yaml"]).status == 0)
+        let mode = (try FileManager.default.attributesOfItem(atPath: s.store)[.posixPermissions] as? NSNumber)?.intValue
+        #expect(mode == 0o600)
+    }
+
+    /// A store the user may only read (here: another user's 0644 file) answers why, replay and bans.
+    @Test func aReadOnlyStoreCanBeRead() throws {
+        guard getuid() == 0, FileManager.default.isExecutableFile(atPath: "/usr/bin/setpriv") else { return }
+        let s = try StoreScratch()
+        try s.write("case.yaml", try StoreScratch.playground("diagnosis.yaml"))
+        #expect(try s.clause(["record", "case.yaml"]).status == 0)
+        try FileManager.default.setAttributes([.posixPermissions: 0o755], ofItemAtPath: s.root)
+        try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: s.store)
+        for args in ["why SY-2024-D-0001", "replay SY-2024-D-0001", "bans list"] {
+            let r = try Self.shell("setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp '\(EndToEndTests.binary)' \(args) --store '\(s.store)'", cwd: "/tmp")
+            #expect(r.status == 0, "\(args): \(r.stderr)")
+        }
+        let r = try Self.shell("setpriv --reuid=65534 --regid=65534 --clear-groups '\(EndToEndTests.binary)' record case.yaml --store '\(s.store)'", cwd: s.root)
+        #expect(r.status == 1)
+    }
+
+    @Test func aStoreMissingATableSaysSoPlainly() throws {
+        let s = try StoreScratch()
+        try s.write("case.yaml", try StoreScratch.playground("diagnosis.yaml"))
+        #expect(try s.clause(["record", "case.yaml"]).status == 0)
+        try DatabaseQueue(path: s.store).write { try $0.execute(sql: "DROP TABLE bans") }
+        let r = try s.clause(["bans", "list"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: \(s.store): not a whole clause record store: its table 'bans' is missing (damaged, or altered by hand)\n", "\(r.stderr)")
+    }
+
+    /// A replay killed by SIGTERM, or whose reader went away (SIGPIPE), removes its folder.
+    @Test func replayFoldersAreRemovedOnSIGTERMAndSIGPIPE() throws {
+        let s = try StoreScratch()
+        try s.corpus("some", prefix: "T", count: 60)
+        #expect(try s.clause(["record", "some"]).status == 0)
+        let tmp = s.path("tmp")
+        try FileManager.default.createDirectory(atPath: tmp, withIntermediateDirectories: true)
+        let piped = try Self.shell("TMPDIR='\(tmp)/' '\(EndToEndTests.binary)' replay --all --verbose --store '\(s.store)' | head -1", cwd: s.root)
+        #expect(piped.stdout.hasPrefix("ok "), "\(piped.stdout) \(piped.stderr)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp) == [])
+
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: EndToEndTests.binary)
+        p.arguments = ["replay", "--all", "--store", s.store]
+        p.currentDirectoryURL = URL(fileURLWithPath: s.root)
+        var env = ProcessInfo.processInfo.environment
+        env["TMPDIR"] = tmp + "/"
+        p.environment = env
+        p.standardOutput = FileHandle.nullDevice
+        p.standardError = FileHandle.nullDevice
+        try p.run()
+        let deadline = Date().addingTimeInterval(30)
+        while p.isRunning && Date() < deadline && ((try? FileManager.default.contentsOfDirectory(atPath: tmp)) ?? []).isEmpty { Thread.sleep(forTimeInterval: 0.01) }
+        #expect(p.isRunning, "replay ended before it could be stopped")
+        kill(p.processIdentifier, SIGTERM)
+        p.waitUntilExit()
+        #expect(p.terminationReason == .uncaughtSignal || p.terminationStatus == 128 + SIGTERM, "\(p.terminationReason) \(p.terminationStatus)")
+        #expect(try FileManager.default.contentsOfDirectory(atPath: tmp) == [])
+    }
 }

@@ -68,8 +68,25 @@ extension ExpressionChecker {
                 return error(ctx, e, "type.operator",
                              "'\(op.rawValue)' does not apply to \(article(left.type)) and \(article(right.type))\(hint)")
             }
+            if let problem = constantMistake(arithmetic, left, right, a, b, ctx) { return problem }
             return CheckedExpr(.arithmetic(arithmetic, left, right), type, text)
         }
+    }
+
+    /// Arithmetic that is certainly a mistake when its operand is written out (issue 11): an
+    /// amount divided by 0 fails every case it is reached in (an error); a rate above 100%
+    /// (`amount * 1000%`) pays more than was spent (a warning: a top-up may mean it).
+    private func constantMistake(_ arithmetic: CheckedExpr.Arithmetic, _ left: CheckedExpr, _ right: CheckedExpr,
+                                 _ a: Expr, _ b: Expr, _ ctx: Context) -> CheckedExpr?? {
+        if arithmetic == .moneyDivideInt, case .constant(.int(0)) = right.kind {
+            return .some(error(ctx, b, "expr.divide-by-zero", "division by zero: '\(ctx.text(b))' is 0"))
+        }
+        for (x, c) in [(a, left), (b, right)] {
+            if arithmetic == .moneyTimesPercent || arithmetic == .percentTimesMoney, case .constant(.percent(let p)) = c.kind, p.millionths > 1_000_000 {
+                bag.warning("expr.rate", "'\(ctx.text(x))' is more than 100%: the amount is multiplied by more than itself", at: ctx.scalar.range(from: x.start, to: x.end))
+            }
+        }
+        return nil
     }
 
     func isBareUnresolved(_ e: Expr, _ ctx: Context) -> Bool {
