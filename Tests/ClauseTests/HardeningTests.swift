@@ -362,14 +362,16 @@ import Testing
     /// A case with thousands of errors prints the first 100 of them and a count of the rest.
     @Test func diagnosticsAreCappedPerFile() throws {
         var yaml = try StoreScratch.playground("transformation-granted.yaml")
-        yaml = yaml.replacingOccurrences(of: "  is_sme: true\n", with: "  is_sme: true\n" + (0..<3_000).map { "  junk\($0): 1\n" }.joined())
+        // 16,000 unknown keys of 50 characters (830 KB): 622 s in a debug build before, 0.6 s after.
+        yaml = yaml.replacingOccurrences(of: "  is_sme: true\n", with: "  is_sme: true\n"
+                                         + (0..<16_000).map { "  junk_fact_number_\(String(format: "%05d", $0))_padding_to_make_it_long: 1\n" }.joined())
         let started = Date()
         let r = try Self.evaluate(yaml)
-        #expect(Date().timeIntervalSince(started) < 20)
+        #expect(Date().timeIntervalSince(started) < 15)
         #expect(r.status == 1)
         let lines = r.stderr.split(separator: "\n")
         #expect(lines.filter { $0.contains(": error: ") }.count == 100)
-        #expect(lines.last == "case.yaml: note: 2900 more diagnostics not shown (the first 100 are)", "\(lines.suffix(2))")
+        #expect(lines.last == "case.yaml: note: 15900 more diagnostics not shown (the first 100 are)", "\(lines.suffix(2))")
     }
 
     // MARK: - 7. Smaller
