@@ -2,6 +2,7 @@ import ArgumentParser
 import ClauseEngine
 import ClauseLanguage
 import ClauseStore
+import ClauseSyntax
 
 extension ClauseCommand {
     /// `clause bans list|show CODE`: the ban registry (第十三条) that recorded decisions keep.
@@ -50,7 +51,7 @@ extension ClauseCommand {
                     for b in bans {
                         Output.out(Bans.line(b, on: on) + "\n")
                         for r in try store.decisions(usingBanOf: b.decisionID) {
-                            Output.out("  applied to decision #\(r.id) \(r.caseID) (as of \(r.asOf.iso)): \(r.outcome)\n")
+                            Output.out("  applied to decision #\(r.id) \(TerminalText.escape(r.caseID)) (as of \(r.asOf.iso)): \(r.outcome)\n")
                         }
                     }
                 }
@@ -59,7 +60,7 @@ extension ClauseCommand {
 
         static func line(_ b: RegistryBan, on: CivilDate) -> String {
             let state = b.from <= on && on <= b.through ? "in force" : (on < b.from ? "not yet in force" : "ended")
-            return "\(b.creditCode)  \(b.from.iso)..\(b.through.iso)  \(b.clause)  case \(b.caseID)  decision #\(b.decisionID)  \(state) on \(on.iso)"
+            return "\(TerminalText.escape(b.creditCode))  \(b.from.iso)..\(b.through.iso)  \(TerminalText.escape(b.clause))  case \(TerminalText.escape(b.caseID))  decision #\(b.decisionID)  \(state) on \(on.iso)"
         }
     }
 }

@@ -52,7 +52,7 @@ extension ClauseCommand.Evaluate {
 
     private func flush(_ out: inout Data) {
         guard !out.isEmpty else { return }
-        FileHandle.standardOutput.write(out)
+        Output.write(1, out)
         out.removeAll(keepingCapacity: true)
     }
 }

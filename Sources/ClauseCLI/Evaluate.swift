@@ -54,6 +54,9 @@ extension ClauseCommand {
             let registry = RecordingSession(store: try storeOptions.open(create: record), policy: options.policy, records: record)
             var failed = false
             var first = true
+            // With --record, decisions whose batch has not committed yet: a decision is printed
+            // only once its record is kept, so a killed run never printed one it lost.
+            var held = ""
             for source in try caseSources(CaseLoader.expand(cases)) {
                 switch try StoreCommand.guarded({ try registry.decide(source, asOf: asOf) }) {
                 case .failure(let ds):
@@ -66,12 +69,21 @@ extension ClauseCommand {
                     case .text: rendered = (first ? "" : "\n") + TextDecisionRenderer.render(d, policy: policy, lang: options.lang, explain: false)
                     case .markdown: rendered = (first ? "" : "\n---\n\n") + MarkdownDecisionRenderer.render(d, policy: policy, lang: options.lang)
                     }
-                    Output.out(rendered)
                     first = false
+                    guard record else {
+                        Output.out(rendered)
+                        continue
+                    }
+                    held += rendered
+                    if !registry.recorder.hasPending {
+                        Output.out(held)
+                        held = ""
+                    }
                 }
             }
             if record {
                 try StoreCommand.guarded { try registry.finish() }
+                Output.out(held)
                 Output.error("recorded \(registry.recorder.recorded) decision\(registry.recorder.recorded == 1 ? "" : "s") in \(registry.recorder.store.path)\n")
             }
             if failed { throw ExitCode(1) }

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClauseEngine
 import ClauseStore
+import ClauseSyntax
 
 extension ClauseCommand {
     /// `clause record CASE…`: decide each case and append the decision to the record store.
@@ -35,6 +36,8 @@ extension ClauseCommand {
             let store = try storeOptions.open(create: true)
             let session = RecordingSession(store: store, policy: policy, records: true, batchSize: batch)
             var failed = 0
+            // Lines of decisions whose batch has not committed yet: printed once it has.
+            var held = ""
             try StoreCommand.guarded {
                 for path in CaseLoader.expand(cases) {
                     switch try session.decide(path: path, asOf: asOf) {
@@ -42,10 +45,15 @@ extension ClauseCommand {
                         Output.diagnostics(ds.diagnostics)
                         failed += 1
                     case .success(let (d, _)):
-                        if verbose { Output.out("\(d.caseID) \(d.outcome.rawValue) \(d.amount.plain)\(d.registryBan == nil ? "" : " (ban from the registry)")\n") }
+                        if verbose { held += "\(TerminalText.escape(d.caseID)) \(d.outcome.rawValue) \(d.amount.plain)\(d.registryBan == nil ? "" : " (ban from the registry)")\n" }
+                        if !session.recorder.hasPending {
+                            Output.out(held)
+                            held = ""
+                        }
                     }
                 }
                 try session.finish()
+                Output.out(held)
             }
             let n = session.recorder.recorded
             Output.out("recorded \(n) decision\(n == 1 ? "" : "s") in \(store.path)\(failed > 0 ? "; \(failed) file\(failed == 1 ? "" : "s") not decided" : "")\n")

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClauseEngine
 import ClauseLanguage
 import ClauseStore
+import ClauseSyntax
 import Foundation
 
 extension ClauseCommand {
@@ -32,17 +33,23 @@ extension ClauseCommand {
             let store = try storeOptions.open(create: false)
             try StoreCommand.guarded {
                 var ids: [Int64] = []
+                var missing = false
                 if all {
                     ids = try store.allDecisionIDs()
                 } else {
                     for c in caseIDs {
                         let found = try store.decisions(caseID: c).map(\.id)
-                        if found.isEmpty { Output.error("warning: no decision recorded for case '\(c)'\n") }
+                        if found.isEmpty {
+                            // An error, as in 'why': a script asking for a case the store lacks must see it fail.
+                            Output.error("error: no decision recorded for case '\(TerminalText.escape(c))' in \(store.path)\n")
+                            missing = true
+                        }
                         ids += found
                     }
                 }
                 let replayer = try Replayer(store: store)
                 if withCurrent { try compareWithCurrent(ids, store: store, replayer: replayer) } else { try reproduce(ids, store: store, replayer: replayer) }
+                if missing { throw ExitCode(1) }
             }
         }
 
@@ -53,14 +60,14 @@ extension ClauseCommand {
                 switch try replayer.replay(r) {
                 case .success(let again) where again.reproduces:
                     same += 1
-                    if verbose { Output.out("ok   #\(r.id) \(r.caseID)\n") }
+                    if verbose { Output.out("ok   #\(r.id) \(TerminalText.escape(r.caseID))\n") }
                 case .success(let again):
                     differ += 1
-                    Output.out("DIFF #\(r.id) \(r.caseID): recorded \(Self.summary(r)), now \(Self.summary(again.decision))\n")
+                    Output.out("DIFF #\(r.id) \(TerminalText.escape(r.caseID)): recorded \(Self.summary(r)), now \(Self.summary(again.decision))\n")
                     Output.out("     first difference at byte \(Self.firstDifference(r.json, again.json)) of the JSON line\n")
                 case .failure(let p):
                     differ += 1
-                    Output.out("FAIL #\(r.id) \(r.caseID): \(p)\n")
+                    Output.out("FAIL #\(r.id) \(TerminalText.escape(r.caseID)): \(p)\n")
                 }
             }
             Output.out("replayed \(same + differ) decision\(same + differ == 1 ? "" : "s"): \(same) reproduce, \(differ) differ\n")
@@ -74,22 +81,22 @@ extension ClauseCommand {
                 guard let r = try store.decision(id: id) else { continue }
                 guard let today = repository.policy(for: r.policyID).policy else {
                     failed += 1
-                    Output.out("FAIL #\(r.id) \(r.caseID): no package '\(r.policyID)' today\n")
+                    Output.out("FAIL #\(r.id) \(TerminalText.escape(r.caseID)): no package '\(r.policyID)' today\n")
                     continue
                 }
                 switch try replayer.decide(r, policy: today) {
                 case .failure(let p):
                     failed += 1
-                    Output.out("FAIL #\(r.id) \(r.caseID): \(p)\n")
+                    Output.out("FAIL #\(r.id) \(TerminalText.escape(r.caseID)): \(p)\n")
                 case .success(let now):
                     let d = now.decision
                     let before = (r.outcome, r.amountFen, Set(Self.clauses(r.reasons)))
                     if before == (d.outcome.rawValue, d.amount.fen, Set(d.reasons.map(\.clause))) {
                         unchanged += 1
-                        if verbose { Output.out("same    #\(r.id) \(r.caseID): \(Self.summary(r))\n") }
+                        if verbose { Output.out("same    #\(r.id) \(TerminalText.escape(r.caseID)): \(Self.summary(r))\n") }
                     } else {
                         changed += 1
-                        Output.out("CHANGED #\(r.id) \(r.caseID): recorded \(Self.summary(r)) (\(r.policyVersion)), today \(Self.summary(d)) (\(today.packages.map(\.version).joined(separator: "+")))\n")
+                        Output.out("CHANGED #\(r.id) \(TerminalText.escape(r.caseID)): recorded \(Self.summary(r)) (\(r.policyVersion)), today \(Self.summary(d)) (\(today.packages.map(\.version).joined(separator: "+")))\n")
                     }
                 }
             }

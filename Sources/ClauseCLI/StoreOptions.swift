@@ -12,6 +12,12 @@ package struct StoreOptions: ParsableArguments {
 
     package init() {}
 
+    /// `--store ""` once silently meant the default store: a script whose variable was empty
+    /// would read or write the wrong file.
+    package func validate() throws {
+        if let store, store.isEmpty { throw ValidationError("--store needs a path: an empty one is not a store") }
+    }
+
     var path: String { StoreLocation.resolve(store) }
 
     /// Opens the store; a missing store is an error unless `create`.

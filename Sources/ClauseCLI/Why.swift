@@ -3,6 +3,7 @@ import ClauseEngine
 import ClauseLanguage
 import ClauseReports
 import ClauseStore
+import ClauseSyntax
 
 extension ClauseCommand {
     /// `clause why CASE_ID`: the recorded decision of a case, as it was made.
@@ -41,7 +42,7 @@ extension ClauseCommand {
                 if let at { records = records.filter { String($0.recordedAt.prefix(10)) <= at.iso } }
                 if !all, let last = records.last { records = [last] }
                 guard !records.isEmpty else {
-                    Output.error("error: no decision recorded for case '\(caseID)'\(at.map { " on or before \($0.iso)" } ?? "") in \(store.path)\n")
+                    Output.error("error: no decision recorded for case '\(TerminalText.escape(caseID))'\(at.map { " on or before \($0.iso)" } ?? "") in \(store.path)\n")
                     throw ExitCode(1)
                 }
                 let replayer = try Replayer(store: store)
@@ -79,12 +80,12 @@ extension ClauseCommand {
         func header(_ r: RecordedDecision, store: RecordStore, current: PolicyRepository) throws -> String {
             let zh = lang == .zh
             var out = zh
-                ? "决定记录 #\(r.id) · 记录于 \(r.recordedAt) · 记录人 \(r.recordedBy) · clause \(r.clauseVersion)\n"
-                : "decision record #\(r.id) · recorded \(r.recordedAt) by \(r.recordedBy) · clause \(r.clauseVersion)\n"
-            out += zh ? "案件文件 \(r.casePath)（摘要 \(short(r.caseDigest))，按记录时原文）\n"
-                : "case file \(r.casePath) (digest \(short(r.caseDigest)), as recorded)\n"
+                ? "决定记录 #\(r.id) · 记录于 \(TerminalText.escape(r.recordedAt)) · 记录人 \(TerminalText.escape(r.recordedBy)) · clause \(r.clauseVersion)\n"
+                : "decision record #\(r.id) · recorded \(TerminalText.escape(r.recordedAt)) by \(TerminalText.escape(r.recordedBy)) · clause \(r.clauseVersion)\n"
+            out += zh ? "案件文件 \(TerminalText.escape(r.casePath))（摘要 \(short(r.caseDigest))，按记录时原文）\n"
+                : "case file \(TerminalText.escape(r.casePath)) (digest \(short(r.caseDigest)), as recorded)\n"
             let packages = try store.packages(decisionID: r.id)
-            let names = packages.map { "\($0.policyID) \($0.version) (\(short($0.digest)))\($0.role == "base" ? "" : zh ? " 修订" : " amendment")" }
+            let names = packages.map { "\(TerminalText.escape($0.policyID)) \(TerminalText.escape($0.version)) (\(short($0.digest)))\($0.role == "base" ? "" : zh ? " 修订" : " amendment")" }
             out += (zh ? "作出决定的政策包：" : "decided by: ") + names.joined(separator: " + ") + "\n"
             out += inForce(r, packages.map(\.digest), current: current) + "\n\n"
             return out

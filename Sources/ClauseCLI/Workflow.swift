@@ -145,7 +145,7 @@ extension ClauseCommand {
                         Output.out(w.output + "\n")
                     } else {
                         let zh = options.lang == .zh
-                        Output.out("\(r.caseID)  \(zh ? "状态：" : "state: ")\(zh ? r.state.label : (r.state.labelEn ?? r.state.name))\n")
+                        Output.out("\(TerminalText.escape(r.caseID))  \(zh ? "状态：" : "state: ")\(zh ? r.state.label : (r.state.labelEn ?? r.state.name))\n")
                         if entry.events.isEmpty { Output.out(zh ? "  \(entry.role.label)当前无可办理事项\n" : "  nothing for \(role) to do\n") }
                         for e in entry.events {
                             let cite = r.policy.clause(e.clause)?.cite ?? e.clause

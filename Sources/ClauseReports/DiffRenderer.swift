@@ -110,9 +110,10 @@ package enum DiffRenderer {
     /// Columns padded by display width (CJK counts double), or a Markdown table.
     private static func render(_ rows: [[String]], markdown: Bool) -> String {
         guard let header = rows.first else { return "" }
+        let rows = markdown ? rows : rows.map { $0.map { TerminalText.escape($0) } }
         if markdown {
             var out = "| " + header.joined(separator: " | ") + " |\n|" + header.map { _ in " --- |" }.joined() + "\n"
-            for r in rows.dropFirst() { out += "| " + r.map { $0.replacingOccurrences(of: "|", with: "\\|") }.joined(separator: " | ") + " |\n" }
+            for r in rows.dropFirst() { out += "| " + r.map(MarkdownText.escape).joined(separator: " | ") + " |\n" }
             return out
         }
         var widths = [Int](repeating: 0, count: header.count)

@@ -1,5 +1,6 @@
 import ClauseEngine
 import ClauseLanguage
+import ClauseSyntax
 
 /// The justification of `clause explain` as Markdown, for a case file or a review record: the
 /// reasons as a table, each applied clause quoted, the arithmetic as a list, the rule checks as a table.
@@ -12,7 +13,7 @@ package enum MarkdownDecisionRenderer {
         var out = ""
         func line(_ s: String = "") { out += s + "\n" }
 
-        line("# \(TextDecisionRenderer.header(d, r))")
+        line("# \(inline(TextDecisionRenderer.header(d, r)))")
         line()
         line("- \(zh ? "政策" : "Policy")\(colon)\(j.title)（`\(d.policyID)`）")
         line("- \(r.word(.version))\(colon)\(j.version) · \(r.word(.digest))\(colon)`\(j.digest)`")
@@ -81,21 +82,11 @@ package enum MarkdownDecisionRenderer {
 
     /// Text safe inside a table cell: no pipes, no line breaks.
     static func cell(_ s: String) -> String {
-        inline(s).replacingAll("|", with: "\\|")
+        inline(s)  // `inline` already escapes the pipe
     }
 
-    /// Text safe on one Markdown line: line breaks become spaces, markup characters are escaped.
-    static func inline(_ s: String) -> String {
-        var out = ""
-        for ch in s {
-            switch ch {
-            case "\n", "\r": out += " "
-            case "*", "_", "`", "<", ">", "[", "]", "#": out += "\\\(ch)"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
+    /// Text safe on one Markdown line (`MarkdownText.escape`).
+    static func inline(_ s: String) -> String { MarkdownText.escape(s) }
 
     /// A blockquote body: every line of the clause kept, each prefixed by `> `.
     static func quote(_ s: String) -> String {

@@ -1,5 +1,6 @@
 import ClauseEngine
 import ClauseLanguage
+import ClauseSyntax
 
 /// What a reviewer reads in a terminal: `clause evaluate` (compact) and `clause explain` (the
 /// whole justification). Chinese by default; English labels and messages where the policy has them.
@@ -28,7 +29,7 @@ package enum TextDecisionRenderer {
 
     static func header(_ d: Decision, _ r: TraceReader) -> String {
         let colon = r.lang == .zh ? "：" : ": "
-        var parts = ["\(r.word(.caseWord)) \(d.caseID)"]
+        var parts = ["\(r.word(.caseWord)) \(TerminalText.escape(d.caseID))"]
         if let item = r.itemLabel(d) { parts.append(item) }
         var verdict = "\(r.word(.outcome))\(colon)\(OutcomeWords.outcome(d.outcome, r.lang))"
         if d.outcome == .granted { verdict += " \(d.amount.display)" }

@@ -1,5 +1,6 @@
 import ClauseEngine
 import ClauseLanguage
+import ClauseSyntax
 
 /// Reads a decision's trace the way a reviewer would: names the values with their labels, writes
 /// an operation as `合规投入 ¥380,000.00 × 改造补贴比例 50% = ¥190,000.00`, and finds the
@@ -345,7 +346,7 @@ package struct TraceReader: Sendable {
         var name: String?, amount: Money?
         for i in schema.fields.indices where i < fields.count {
             guard let v = fields[i] else { continue }
-            if name == nil, case .text(let t) = v { name = t }
+            if name == nil, case .text(let t) = v { name = TerminalText.escape(t) }
             if amount == nil, case .money(let m) = v { amount = m }
         }
         return (name ?? values.recordSummary(fields, schema), amount)

@@ -28,6 +28,9 @@ package final class DecisionRecorder {
     private let timestamp = ISO8601DateFormatter()
     /// How many decisions this recorder has committed.
     package private(set) var recorded = 0
+    /// Whether decisions are queued but not yet committed: what a caller has to hold back from
+    /// its output, since a decision printed is one the user takes as kept.
+    package var hasPending: Bool { !pending.isEmpty }
 
     struct PackageTexts {
         var ref: PackageRef

@@ -28,34 +28,84 @@ package final class RecordStore: Sendable {
         if exists && isDir.boolValue {
             throw StoreError(.cannotOpen, path: path, "is a directory, not a record store file")
         }
+        let folder = (path as NSString).deletingLastPathComponent
         if !exists {
             guard create else {
                 throw StoreError(.notFound, path: path,
                                  "no record store here: record decisions first ('clause record CASE…' or 'clause evaluate --record'), or name one with --store or CLAUSE_STORE")
             }
-            let folder = (path as NSString).deletingLastPathComponent
             if !folder.isEmpty {
                 do { try fm.createDirectory(atPath: folder, withIntermediateDirectories: true) } catch {
                     throw StoreError(.cannotOpen, path: path, "cannot create the folder '\(folder)': \(error.localizedDescription)")
                 }
             }
+        }
+        // Setting a store up (creating it, its WAL, its tables) is done by one process at a time,
+        // under a lock on its folder: two processes creating one new store at once once lost a
+        // record ("database is locked" on WAL set-up, or a half-made file taken for someone
+        // else's). The lock is held for milliseconds, never while recording.
+        let setupLock = SetupLock(folder: folder.isEmpty ? "." : folder)
+        defer { setupLock.release() }
+        if !fm.fileExists(atPath: path) {
+            // Created here, not by SQLite, so that it is 0600: it holds applicants' data. SQLite
+            // gives its -wal and -shm files the same mode.
+            let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+            if fd >= 0 { close(fd) }
         } else {
             try Self.checkHeader(path)
         }
+        // A store the user may read but not write (a copy from an archive, a colleague's file)
+        // is opened read-only: why, replay and bans work; recording is refused by SQLite.
+        let readOnly = !create && access(path, W_OK) != 0
         var config = Configuration()
+        config.readonly = readOnly
         config.busyMode = .timeout(120)
         config.label = "clause.records"
         config.prepareDatabase { db in
             // In WAL mode NORMAL keeps every committed transaction across a killed process
             // (only a power cut can lose the last ones), and is much faster than FULL.
-            try db.execute(sql: "PRAGMA synchronous = NORMAL")
+            if !readOnly { try db.execute(sql: "PRAGMA synchronous = NORMAL") }
         }
         do {
-            queue = try DatabaseQueue(path: path, configuration: config)
+            queue = try Self.openQueue(path, config, readOnly: readOnly)
         } catch {
             throw Self.translate(error, path: path)
         }
-        try prepare()
+        try prepare(readOnly: readOnly)
+    }
+
+    /// The connection. A read-only store in a folder the user cannot write either cannot get
+    /// the `-shm` file WAL reading needs; it is then opened immutable (SQLite reads the file as
+    /// it is, without locks: what was committed and checkpointed when its owner last closed it).
+    private static func openQueue(_ path: String, _ config: Configuration, readOnly: Bool) throws -> DatabaseQueue {
+        guard readOnly else { return try DatabaseQueue(path: path, configuration: config) }
+        do {
+            let queue = try DatabaseQueue(path: path, configuration: config)
+            _ = try queue.read { try Int.fetchOne($0, sql: "SELECT count(*) FROM sqlite_master") }
+            return queue
+        } catch {
+            let absolute = path.hasPrefix("/") ? path : FileManager.default.currentDirectoryPath + "/" + path
+            let escaped = absolute.addingPercentEncoding(withAllowedCharacters: .urlPathAllowed.subtracting(CharacterSet(charactersIn: "?#%"))) ?? absolute
+            return try DatabaseQueue(path: "file:\(escaped)?immutable=1", configuration: config)
+        }
+    }
+
+    /// An exclusive `flock` on a folder, for the few milliseconds of a store's set-up. `flock`
+    /// locks are apart from SQLite's own (POSIX) locks, so neither disturbs the other. Best
+    /// effort: a folder that cannot be opened is not locked.
+    private final class SetupLock {
+        private var fd: Int32
+        init(folder: String) {
+            fd = Foundation.open(folder, O_RDONLY | O_DIRECTORY)
+            if fd >= 0 { _ = flock(fd, LOCK_EX) }
+        }
+        func release() {
+            guard fd >= 0 else { return }
+            _ = flock(fd, LOCK_UN)
+            close(fd)
+            fd = -1
+        }
+        deinit { release() }
     }
 
     /// A SQLite file starts with "SQLite format 3\0"; anything else is refused before SQLite
@@ -74,7 +124,7 @@ package final class RecordStore: Sendable {
 
     /// Checks that the database is ours and not newer than we are, then brings its schema up to
     /// date; a file that fails either check is left exactly as it was.
-    private func prepare() throws {
+    private func prepare(readOnly: Bool) throws {
         let migrator = StoreSchema.migrator
         do {
             try queue.inDatabase { db in
@@ -94,7 +144,14 @@ package final class RecordStore: Sendable {
                                          "this record store was written by a newer clause (schema \(unknown.sorted().joined(separator: ", ")), unknown to clause \(ClauseVersion.current)): upgrade clause to read it")
                     }
                 }
-                _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL")
+                if !readOnly { _ = try String.fetchOne(db, sql: "PRAGMA journal_mode = WAL") }
+            }
+            if readOnly {
+                let done = try queue.read { db in try migrator.hasCompletedMigrations(db) }
+                if !done {
+                    throw StoreError(.cannotOpen, path: path, "this record store needs an upgrade of its tables, which needs permission to write it")
+                }
+                return
             }
             // Two processes may open a new store at once: the loser of the race finds the
             // migration already applied and its own attempt rolled back, so it checks again.
@@ -122,8 +179,16 @@ package final class RecordStore: Sendable {
             switch e.resultCode {
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:
                 return StoreError(.notADatabase, path: path, "the record store is damaged or not a SQLite database (\(e.message ?? "\(e.resultCode)"))")
-            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_READONLY, .SQLITE_AUTH:
+            case .SQLITE_CANTOPEN, .SQLITE_PERM, .SQLITE_AUTH:
                 return StoreError(.cannotOpen, path: path, "cannot open the record store (\(e.message ?? "\(e.resultCode)"))")
+            case .SQLITE_READONLY:
+                return StoreError(.cannotOpen, path: path, "the record store is read-only here: it can be read (why, replay, bans list) but not recorded into")
+            case .SQLITE_ERROR where (e.message ?? "").hasPrefix("no such table: "):
+                let table = (e.message ?? "").dropFirst("no such table: ".count)
+                return StoreError(.foreign, path: path, "not a whole clause record store: its table '\(table)' is missing (damaged, or altered by hand)")
+            case .SQLITE_ERROR where (e.message ?? "").hasPrefix("no such column: "):
+                let column = (e.message ?? "").dropFirst("no such column: ".count)
+                return StoreError(.foreign, path: path, "not a whole clause record store: its column '\(column)' is missing (damaged, or altered by hand)")
             default: break
             }
         }

@@ -31,6 +31,7 @@ package final class RecordingSession {
         switch source {
         case .file(let path): (loaded, text) = loader.loadKeepingText(path: path)
         case .line(let path, let line, let offset): (loaded, text) = (loader.load(text: line, path: path, lineOffset: offset), line)
+        case .unreadable(let d): (loaded, text) = (.failed([d]), nil)
         }
         switch loaded {
         case .failed(let ds): return .failure(DiagnosticsError(ds))

@@ -34,10 +34,11 @@ package final class Replayer {
     package init(store: RecordStore) throws {
         self.store = store
         root = (NSTemporaryDirectory() as NSString).appendingPathComponent("clause-replay-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
-        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
+        ScratchFolders.register(root)
+        try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
     }
 
-    deinit { try? FileManager.default.removeItem(atPath: root) }
+    deinit { ScratchFolders.remove(root) }
 
     /// The recorded decision decided again on its recorded packages.
     package func replay(_ r: RecordedDecision) throws -> Result<Replayed, ReplayProblem> {
@@ -92,15 +93,39 @@ package final class Replayer {
     }
 
     /// Writes a package's recorded files into a folder of its own (once per digest).
+    ///
+    /// The digest and every file name come from the store, which anyone may have crafted: they
+    /// are checked before anything is written, so nothing lands outside the temporary folder.
     private func materialize(_ digest: String, policyID: String) throws -> String {
-        let dir = (root as NSString).appendingPathComponent(String(digest.replacingOccurrences(of: "sha256:", with: "").prefix(16)))
+        guard Self.isDigest(digest) else {
+            throw StoreError(.foreign, path: store.path, "not a clause record store: package digest '\(TerminalText.escape(digest))' is not sha256: and 64 hex digits; nothing was written")
+        }
+        let dir = (root as NSString).appendingPathComponent(String(digest.dropFirst("sha256:".count).prefix(16)))
         if FileManager.default.fileExists(atPath: dir) { return dir }
         let files = try store.packageFiles(digest: digest)
         guard !files.isEmpty else { throw StoreBug("package \(digest) has no files in the store") }
-        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        for f in files where !Self.isPlainFileName(f.name) {
+            throw StoreError(.foreign, path: store.path, "not a clause record store: package \(digest) has a file named '\(TerminalText.escape(f.name))', which is not a plain file name (a path, '..', empty or with control characters); nothing was written")
+        }
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: false)
         for f in files {
-            try Data(f.text.utf8).write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent(f.name)))
+            // .withoutOverwriting: O_EXCL, so not even a name that slipped through could follow a link.
+            try Data(f.text.utf8).write(to: URL(fileURLWithPath: (dir as NSString).appendingPathComponent(f.name)), options: .withoutOverwriting)
         }
         return dir
+    }
+
+    /// `sha256:` and 64 lowercase hex digits, as the recorder writes it.
+    static func isDigest(_ s: String) -> Bool {
+        guard s.hasPrefix("sha256:") else { return false }
+        let hex = s.utf8.dropFirst(7)
+        return hex.count == 64 && hex.allSatisfy { (0x30...0x39).contains($0) || (0x61...0x66).contains($0) }
+    }
+
+    /// A name the recorder could have stored: one file in one folder (`policy.yaml`), never a
+    /// path, `.` or `..`, empty, or holding NUL or another control character.
+    package static func isPlainFileName(_ name: String) -> Bool {
+        !name.isEmpty && name != "." && name != ".." && name.utf8.count <= 255
+            && !name.unicodeScalars.contains { $0 == "/" || $0 == "\\" || $0.value < 0x20 || $0.value == 0x7F }
     }
 }

@@ -7,8 +7,32 @@ package struct DiagnosticRenderer: Sendable {
 
     package init(colour: Bool = false) { self.colour = colour }
 
+    /// The most diagnostics shown per file; the rest are counted in one closing note. A
+    /// hostile 1 MB case once gave 16,000 errors, each quoting its line, 31 s before the first
+    /// was printed; a person reads the first screenful and fixes the pattern.
+    package static let maxPerFile = 100
+
     package func render(_ diagnostics: [Diagnostic]) -> String {
-        diagnostics.map(render).joined()
+        var out = ""
+        var shown: [String: Int] = [:]
+        var hidden: [String: Int] = [:]
+        var order: [String] = []
+        for d in diagnostics {
+            let key = d.range.file?.path ?? ""
+            let n = shown[key, default: 0]
+            if n >= Self.maxPerFile {
+                if hidden[key] == nil { order.append(key) }
+                hidden[key, default: 0] += 1
+                continue
+            }
+            shown[key] = n + 1
+            out += render(d)
+        }
+        for key in order {
+            let n = hidden[key]!
+            out += "\(key.isEmpty ? "" : TerminalText.escape(key) + ": ")note: \(n) more diagnostic\(n == 1 ? "" : "s") not shown (the first \(Self.maxPerFile) are)\n"
+        }
+        return out
     }
 
     package func render(_ d: Diagnostic) -> String {
@@ -24,7 +48,7 @@ package struct DiagnosticRenderer: Sendable {
     private func header(_ range: SourceRange, _ severity: Diagnostic.Severity, _ message: String) -> String {
         let place: String
         if let file = range.file {
-            place = "\(file.path):\(range.start.line + file.lineOffset):\(range.start.column): "
+            place = "\(TerminalText.escape(file.path)):\(range.start.line + file.lineOffset):\(range.start.column): "
         } else {
             place = ""
         }
@@ -35,7 +59,8 @@ package struct DiagnosticRenderer: Sendable {
         } else {
             label = "\(severity.rawValue):"
         }
-        return "\(place)\(label) \(message)\n"
+        // Messages quote the input (a key, a value): escaped, so a case cannot forge a line.
+        return "\(place)\(label) \(TerminalText.escape(message))\n"
     }
 
     /// The offending line and a caret under the column (wide CJK characters count double on screen).
@@ -49,7 +74,7 @@ package struct DiagnosticRenderer: Sendable {
         }
         // Control characters would garble a terminal; show them as '·' (binary junk in a case file).
         let shown = String(String.UnicodeScalarView(line.unicodeScalars.prefix(400).map {
-            ($0.value < 0x20 && $0 != "\t") || $0.value == 0x7F ? "·" : $0
+            $0 != "\t" && TerminalText.needsEscape($0) ? "·" : $0
         }))
         return "\(shown)\n\(pad)^\n"
     }

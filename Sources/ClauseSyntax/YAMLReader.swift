@@ -151,7 +151,7 @@ package enum YAMLReader {
     }
 
     /// "10.0 MB", "4 MB", "12.5 KB", "40 bytes": sizes for messages. `exact` drops a ".0" for limits.
-    private static func sizeText(_ bytes: Int, exact: Bool) -> String {
+    package static func sizeText(_ bytes: Int, exact: Bool) -> String {
         func tenths(_ unit: Int, _ name: String) -> String {
             if exact && bytes % unit == 0 { return "\(bytes / unit) \(name)" }
             let t = (bytes * 10 + unit / 2) / unit
@@ -163,7 +163,7 @@ package enum YAMLReader {
     }
 
     /// The index of the first byte that is not part of well-formed UTF-8, or nil when all is well.
-    private static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
+    package static func firstInvalidUTF8(_ bytes: ArraySlice<UInt8>) -> Int? {
         var i = bytes.startIndex
         let end = bytes.endIndex
         while i < end {

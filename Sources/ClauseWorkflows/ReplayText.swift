@@ -1,5 +1,6 @@
 import ClauseEngine
 import ClauseLanguage
+import ClauseSyntax
 
 /// A replay as a reviewer reads it, in Chinese or English: where the case stands, each step with
 /// its clause and what its guard saw, every violation, who may do what next.
@@ -8,7 +9,7 @@ package enum ReplayText {
         let zh = lang == .zh
         func cite(_ id: String) -> String { r.policy.clause(id)?.cite ?? id }
         func label(_ s: WorkflowState) -> String { zh ? s.label : (s.labelEn ?? s.name) }
-        var out = "\(r.caseID)  " + (zh ? "状态：" : "state: ") + "\(label(r.state)) (\(r.state.name), \(cite(r.state.clause)))\n"
+        var out = "\(TerminalText.escape(r.caseID))  " + (zh ? "状态：" : "state: ") + "\(label(r.state)) (\(r.state.name), \(cite(r.state.clause)))\n"
         if r.states.count > 1 {
             for (m, s) in r.states.dropFirst() { out += "  \(m): \(label(s)) (\(s.name))\n" }
         }

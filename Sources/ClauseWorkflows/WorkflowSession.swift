@@ -40,9 +40,13 @@ package final class WorkflowSession {
             var cache: [[String]: Decision?] = [:]
             let whole = try? Interpreter.decide(c, policy: policy, tracing: false).get()
             let loader = CaseLoader(repository: repository)
+            // Where each event first happens, found once: asking the history again at every
+            // event made a 12,000-event history take 19 s (issue 11).
+            var firstIndex: [String: Int] = [:]
+            for h in history where firstIndex[h.event] == nil || h.index < firstIndex[h.event]! { firstIndex[h.event] = h.index }
             func decisionAt(_ e: HistoryEvent) -> Decision? {
                 // Facts whose recording event comes later in the history are left out (their default).
-                let later = recorded.filter { r in !history.contains { $0.event == r.event && $0.index <= e.index } }.map(\.fact)
+                let later = recorded.filter { r in !(firstIndex[r.event].map { $0 <= e.index } ?? false) }.map(\.fact)
                 if later.isEmpty { return whole }
                 if let d = cache[later] { return d }
                 var node = root

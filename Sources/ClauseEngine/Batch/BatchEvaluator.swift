@@ -66,6 +66,7 @@ package struct BatchEvaluator: Sendable {
         switch source {
         case .file(let path): loaded = loader.load(path: path)
         case .line(let path, let text, let offset): loaded = loader.load(text: text, path: path, lineOffset: offset)
+        case .unreadable(let d): loaded = .failed([d])
         }
         switch loaded {
         case .failed(let ds): return .failed(ds)

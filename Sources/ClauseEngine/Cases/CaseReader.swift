@@ -28,7 +28,14 @@ package struct CaseReader {
         guard !bag.hasErrors || before, !reader.bag.hasErrors else { return nil }
         var id = ""
         if let i = policy.caseSchema.index["case"], case .text(let t)? = facts[i] { id = t }
-        if id.isEmpty, case .scalar(let s)? = m["case"] { id = s.text }
+        if id.isEmpty, case .scalar(let s)? = m["case"] {
+            // A schema without 'case' still names the case by it: the same rule as an id fact.
+            if let problem = ScalarValue.controlCharacter(in: s.text, allowLineBreaks: false) {
+                bag.error("case.range", "'case': \(problem)", at: s.range)
+                return nil
+            }
+            id = s.text
+        }
         return CaseFile(path: path, id: id, policyID: policy.id, facts: facts, defaulted: reader.defaulted, root: root)
     }
 
@@ -39,8 +46,10 @@ package struct CaseReader {
         for (key, value) in m.entries {
             guard let i = schema.index[key.text] else {
                 if extra.contains(key.text) { continue }
-                bag.error("case.unknown-fact", "unknown fact '\(prefix)\(key.text)'\(Suggestion.hint(key.text, schema.fields.map(\.name)))",
-                          at: key.range)
+                // Past what will be shown (100 a file), no did-you-mean: it was most of the time
+                // a hostile case with 16,000 unknown keys took.
+                let hint = bag.diagnostics.count < DiagnosticRenderer.maxPerFile ? Suggestion.hint(key.text, schema.fields.map(\.name)) : ""
+                bag.error("case.unknown-fact", "unknown fact '\(prefix)\(key.text)'\(hint)", at: key.range)
                 continue
             }
             if schema.fields[i].computed {
@@ -128,10 +137,19 @@ package struct CaseReader {
             if let lo = f.minimum, i < lo { return "must be at least \(lo), found \(i)" }
             if let hi = f.maximum, i > hi { return "must be at most \(hi), found \(i)" }
         }
+        if case .text(let t) = v, isIdentifier(f), let problem = ScalarValue.controlCharacter(in: t, allowLineBreaks: false) {
+            return "(\(f.label)): \(problem)"
+        }
         if case .text(let t) = v, let n = f.length, t.count != n {
             return "(\(f.label)) must have \(n) characters, found \(t.count)"
         }
         return nil
+    }
+
+    /// Text that names something (the case id, the policy, a code of fixed length) rather than
+    /// describes it: one line, no tab.
+    static func isIdentifier(_ f: Field) -> Bool {
+        f.length != nil || f.name == "case" || f.name == "policy"
     }
 
     private func describe(_ t: ValueType) -> String {

@@ -49,6 +49,7 @@ package enum FastCaseReader {
         var id = ""
         if let i = policy.caseSchema.index["case"], case .text(let t)? = facts[i] { id = t }
         if id.isEmpty, let v = typer.value(of: "case", in: 0), log.nodes[v].kind == .scalar { id = log.string(v) }
+        if TerminalText.hasControlCharacters(id) { return nil }
         return CaseFile(path: path, id: id, policyID: policy.id, facts: facts, defaulted: typer.defaulted, source: file)
     }
 
@@ -177,6 +178,9 @@ package enum FastCaseReader {
                 guard node.kind == .scalar,
                       case .success(let v) = ScalarValue.read(text: log.string(n), style: node.style, as: type, policy: policy),
                       !FastCaseReader.hasBounds(field) || CaseReader.bounds(v, field.pointee) == nil else { return nil }
+                // Tab or line feed (all `ScalarValue` lets through): allowed in free text, not in an id.
+                if case .text(let t) = v, TerminalText.hasControlCharacters(t), CaseReader.isIdentifier(field.pointee),
+                   ScalarValue.controlCharacter(in: t, allowLineBreaks: false) != nil { return nil }
                 return v
             }
         }

@@ -15,6 +15,7 @@ package enum ScalarValue {
         case .bool:
             return ScalarTyping.bool(text: text, style: style).map { .bool($0) }
         case .text:
+            if let problem = controlCharacter(in: text, allowLineBreaks: true) { return .failure(problem) }
             return .success(.text(text))
         case .int:
             return integer(text).map { .int($0) }
@@ -28,7 +29,7 @@ package enum ScalarValue {
             }
         case .date:
             if let d = CivilDate(iso: Substring(text)) { return .success(.date(d)) }
-            if CivilDate.looksLikeDate(Substring(text)) { return .failure("'\(text)' is not a date in the calendar") }
+            if CivilDate.looksLikeDate(Substring(text)) { return .failure(CivilDate.notADate(Substring(text))) }
             return .failure("'\(text)' is not a date: write YYYY-MM-DD")
         case .period:
             let parts = text.components(separatedBy: "..")
@@ -51,6 +52,26 @@ package enum ScalarValue {
             return .failure("expected a group of facts, found '\(text)'")
         }
     }
+
+    /// Why `text` cannot be a text fact, or nil: NUL would cut the record short in the store (an
+    /// id stored as someone else's), ESC, CR and the rest would act on a terminal when printed.
+    /// Free text may hold tab and line feed (a YAML block scalar `|`); identifiers and codes
+    /// (`allowLineBreaks: false`) may not.
+    package static func controlCharacter(in text: String, allowLineBreaks: Bool) -> String? {
+        var column = 0
+        for s in text.unicodeScalars {
+            column += 1
+            let v = s.value
+            guard v < 0x20 || (0x7F...0x9F).contains(v) else { continue }
+            if allowLineBreaks && (s == "\t" || s == "\n") { continue }
+            let hex = String(v, radix: 16, uppercase: true)
+            let name = Self.controlNames[v].map { " (\($0))" } ?? ""
+            return "text holds the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)\(name) at character \(column): remove it"
+        }
+        return nil
+    }
+
+    private static let controlNames: [UInt32: String] = [0x00: "NUL", 0x09: "tab", 0x0A: "line feed", 0x0D: "carriage return", 0x1B: "ESC", 0x7F: "DEL"]
 
     /// Whole numbers as people write them; `010` (octal in YAML 1.1), `1:30` (sexagesimal),
     /// `0x1F`, `1e3` and `1_000` are refused rather than guessed.
@@ -103,7 +124,16 @@ package enum ScalarValue {
         }
         // Nothing, or a point with no digit after it: the general reading's business.
         if count == 0 || (point && fraction == 0) { return nil }
-        return value * 100 + fen
+        let total = value * 100 + fen
+        return total <= maxFen ? total : nil
+    }
+
+    /// 1万亿元, the largest amount a case may give (13 digits of yuan would allow nearly ten times it).
+    package static let maxFen: Int64 = 100_000_000_000_000
+
+    private static func tooLarge(_ text: String) -> Result<Money, String> {
+        let shown = text.count > 24 ? "\(text.prefix(20))… (\(text.count) characters)" : text
+        return .failure("'\(shown)' is too large an amount: at most 1万亿元")
     }
 
     /// Yuan with at most two decimals (`300000.00`), or with the unit as the text writes it
@@ -128,12 +158,11 @@ package enum ScalarValue {
         if t.first == "¥" || t.first == "￥" { t = t.dropFirst() }
         if t.first == "-" { return .failure("an amount cannot be negative, found '\(text)'") }
         switch DecimalText.scaled(t, scale: scale, maxDigits: maxDigits) {
-        case .success(let fen): return .success(Money(fen: fen))
+        case .success(let fen): return fen <= maxFen ? .success(Money(fen: fen)) : tooLarge(text)
         case .failure(.tooManyDecimals):
             return .failure("'\(text)' has more than two decimals: amounts are exact to the fen")
         case .failure(.tooLarge):
-            let shown = text.count > 24 ? "\(text.prefix(20))… (\(text.count) characters)" : text
-            return .failure("'\(shown)' is too large an amount: at most 1万亿元")
+            return tooLarge(text)
         case .failure(.notANumber):
             if text.contains(",") { return .failure("'\(text)' is not an amount: write it without thousands separators") }
             if text.lowercased().contains("e") { return .failure("'\(text)' is not an amount: write plain digits, not exponents") }

@@ -101,6 +101,7 @@ package struct ImpactDiff: Sendable {
                 return .failed(bag.sorted)
             }
             return decide(root: root, path: path)
+        case .unreadable(let d): return .failed([d])
         }
     }
 

@@ -1,4 +1,5 @@
 import ClauseLanguage
+import ClauseSyntax
 
 /// The language a reviewer reads: Chinese by default, English on request.
 package enum Lang: String, Sendable, CaseIterable {
@@ -24,7 +25,7 @@ package struct ValueText: Sendable {
         case .date(let d): return d.iso
         case .period(let p): return lang == .zh ? "\(p.start.iso) 至 \(p.end.iso)" : "\(p.start.iso) to \(p.end.iso)"
         case .duration(let d): return lang == .zh ? d.displayZh : d.display
-        case .text(let t): return t
+        case .text(let t): return TerminalText.escape(t)  // a tab or line feed of free text, shown
         case .enumCase(let t, let i):
             let c = policy.enums[t].cases[i]
             return lang == .zh ? c.label : (c.labelEn ?? c.name)

@@ -72,6 +72,7 @@ extension ExpressionChecker {
             if arithmetic == .moneyDividePercent || arithmetic == .moneyDivideInt, isZero(right) {
                 return error(ctx, b, "expr.division-by-zero", "division by zero: '\(ctx.text(b))' is \(arithmetic == .moneyDivideInt ? "0" : "0%")")
             }
+            warnOfRateAboveWhole(arithmetic, left, right, a, b, ctx)
             return CheckedExpr(.arithmetic(arithmetic, left, right), type, text)
         }
     }
@@ -93,6 +94,19 @@ extension ExpressionChecker {
             return !values.isEmpty && values.allSatisfy(zero)
         case .arithmetic(.percentAdd, let a, let b), .arithmetic(.intAdd, let a, let b): return isZero(a) && isZero(b)
         default: return false
+        }
+    }
+
+    /// A rate above 100% written out (`amount * 1000%`) pays more than was spent: a warning,
+    /// since a top-up may mean it (issue 11).
+    private func warnOfRateAboveWhole(_ arithmetic: CheckedExpr.Arithmetic, _ left: CheckedExpr, _ right: CheckedExpr,
+                                      _ a: Expr, _ b: Expr, _ ctx: Context) {
+        guard arithmetic == .moneyTimesPercent || arithmetic == .percentTimesMoney else { return }
+        for (x, c) in [(a, left), (b, right)] {
+            if case .constant(.percent(let p)) = c.kind, p.millionths > 1_000_000 {
+                bag.warning("expr.rate", "'\(ctx.text(x))' is more than 100%: the amount is multiplied by more than itself",
+                            at: ctx.scalar.range(from: x.start, to: x.end))
+            }
         }
     }
 

@@ -29,6 +29,11 @@ package struct Parser {
     /// Guards against pathological nesting such as ten thousand '('.
     private var depth = 0
     private static let maxDepth = 100
+    /// The deepest expression tree accepted (issue 11): loops build chains (`n.x.x…`, `a and b
+    /// and …`) that the recursion guard above never sees, and the checker, the interpreters and
+    /// the trace all recurse over the tree. A definition's own depth adds to the depth of every
+    /// expression that uses it (`PolicyLoader`), under the same limit.
+    package static let maxTreeDepth = 200
 
     package static func parse(_ text: String) -> Result<Expr, Failure> {
         switch Lexer.tokens(text) {
@@ -40,6 +45,11 @@ package struct Parser {
                 guard parser.current.kind == .end else {
                     throw Failure(message: "unexpected \(parser.describe(parser.current)) after the expression", offset: parser.current.start)
                 }
+                // A tree is never deeper than it has tokens: only long expressions need the walk.
+                if tokens.count > maxTreeDepth {
+                    let (depth, at) = treeDepth(e)
+                    if depth > maxTreeDepth { throw Failure(message: "expression nested too deeply (limit \(maxTreeDepth))", offset: at) }
+                }
                 return .success(e)
             } catch let f as Failure {
                 return .failure(f)
@@ -50,6 +60,28 @@ package struct Parser {
     }
 
     private init(tokens: [Token]) { self.tokens = tokens }
+
+    /// The depth of `e`'s tree and where its deepest node starts, by an explicit stack (the
+    /// tree may be too deep to walk by recursion: that is what is being measured).
+    package static func treeDepth(_ e: Expr) -> (depth: Int, offset: Int) {
+        var stack: [(Expr, Int)] = [(e, 1)]
+        var deepest = (depth: 0, offset: e.start)
+        while let (x, d) = stack.popLast() {
+            if d > deepest.depth { deepest = (d, x.start) }
+            switch x.kind {
+            case .literal, .name: break
+            case .member(let b, _), .negate(let b), .not(let b): stack.append((b, d + 1))
+            case .binary(_, let a, let b), .otherwise(let a, let b): stack.append((a, d + 1)); stack.append((b, d + 1))
+            case .call(_, let args): for a in args { stack.append((a, d + 1)) }
+            case .list(let items): for a in items { stack.append((a, d + 1)) }
+            case .aggregate(_, let body, _, let source, let filter):
+                stack.append((body, d + 1)); stack.append((source, d + 1))
+                if let filter { stack.append((filter, d + 1)) }
+            case .conditional(let c, let a, let b): stack.append((c, d + 1)); stack.append((a, d + 1)); stack.append((b, d + 1))
+            }
+        }
+        return deepest
+    }
 
     private var current: Token { tokens[p] }
     private mutating func advance() -> Token {
@@ -249,7 +281,7 @@ package struct Parser {
         case .date(let text):
             _ = advance()
             guard let d = CivilDate(iso: Substring(text)) else {
-                throw Failure(message: "'\(text)' is not a date in the calendar", offset: t.start)
+                throw Failure(message: CivilDate.notADate(Substring(text)), offset: t.start)
             }
             if isSymbol(.range) {
                 _ = advance()
@@ -258,7 +290,7 @@ package struct Parser {
                 }
                 let e = advance()
                 guard let end = CivilDate(iso: Substring(endText)) else {
-                    throw Failure(message: "'\(endText)' is not a date in the calendar", offset: e.start)
+                    throw Failure(message: CivilDate.notADate(Substring(endText)), offset: e.start)
                 }
                 guard d <= end else { throw Failure(message: "the period ends before it starts", offset: e.start) }
                 return Expr(.literal(.value(.period(Period(start: d, end: end)))), t.start, e.end)

@@ -115,9 +115,19 @@ extension PolicyLoader {
         for d in definitionNodes { _ = resolveDefinition(d.name) }
     }
 
+    /// The longest chain of definitions each using the next: checking one recurses through the
+    /// checker for each link, deep frames in a debug build (about 250 links filled 8 MB).
+    static let maxDefinitionChain = 100
+
     /// Checks a definition the first time it is named, so definitions may use each other in any
     /// order; a cycle is an error at the definition that closes it.
     private func resolveDefinition(_ name: String) -> (index: Int, type: ValueType?)? {
+        let resolved = checkDefinition(name)
+        if let d = definitionDepth[name], !usedDepth.isEmpty { usedDepth[usedDepth.count - 1] = max(usedDepth[usedDepth.count - 1], d) }
+        return resolved
+    }
+
+    private func checkDefinition(_ name: String) -> (index: Int, type: ValueType?)? {
         switch definitionState[name] {
         case nil: return nil
         case .done(let i, let t)?: return (i, t)
@@ -129,6 +139,14 @@ extension PolicyLoader {
         case .unchecked(let i)?:
             definitionState[name] = .checking(i)
             let (_, key, node) = definitionNodes[i - (definitions.count - definitionNodes.count)]
+            // Too deep already: refused before its expression is checked, so the recursion stops here.
+            guard usedDepth.count < Self.maxDefinitionChain else {
+                access.bag.error("expr.depth", "definition '\(name)' is built on too long a chain of definitions (limit \(Self.maxDefinitionChain))", at: key.range)
+                definitionState[name] = .done(i, nil)
+                return (i, nil)
+            }
+            usedDepth.append(0)
+            defer { usedDepth.removeLast() }
             var type: ValueType?
             if let m = access.mapping(node, "definition '\(name)'") {
                 access.checkKeys(m, allowed: ["label", "label_en", "clause", "type", "expr", "description"], required: ["label", "expr"],
@@ -142,6 +160,16 @@ extension PolicyLoader {
                 checker.slotCount = 0
                 if let e = m["expr"], let s = access.scalar(e, "an expression"),
                    let c = checker.check(s, expected: declared, what: "definition '\(name)'") {
+                    // Its own tree plus the deepest definition it uses: how deep deciding it recurses.
+                    let own = (try? Parser.parse(s.text).get()).map { Parser.treeDepth($0).depth } ?? 1
+                    let depth = own + usedDepth[usedDepth.count - 1]
+                    if depth > Parser.maxTreeDepth {
+                        access.bag.error("expr.depth", "definition '\(name)' is nested too deeply with the definitions it uses (depth \(depth), limit \(Parser.maxTreeDepth))", at: key.range)
+                        definitionState[name] = .done(i, nil)
+                        checker.slotCount = savedSlots
+                        return (i, nil)
+                    }
+                    definitionDepth[name] = depth
                     type = c.type
                     if c.type == .money { warnIfNegative(c, s, NegativeMoney(parameters: parameters), what: "definition '\(name)'") }
                     definitions[i] = Definition(name: name, label: access.text(m, "label", "definition") ?? name,

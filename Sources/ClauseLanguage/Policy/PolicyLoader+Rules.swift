@@ -118,7 +118,12 @@ extension PolicyLoader {
             main = CheckedExpr(.constant(.bool(true)), .bool, "true")
         }
         if kind == .refuseWhen, let main { narrowed.formUnion(ExpressionChecker.narrowings(main)) }
-        let cap = expr("cap", .money)
+        var cap = expr("cap", .money)
+        // A negative cap (written out) would turn every award into a refusal to pay: an error.
+        if let c = cap, let n = m["cap"], case .negate(let inner) = c.kind, case .constant(.money(let x)) = inner.kind, x.fen > 0 {
+            access.bag.error("rule.cap", "a cap cannot be negative: '\(c.text)'", at: n.range)
+            cap = nil
+        }
         let negative = NegativeMoney(parameters: parameters, lets: Dictionary(lets.map { ($0.slot, $0.expr) }, uniquingKeysWith: { a, _ in a }))
         for (key, c) in [("award", kind == .award ? main : nil), ("cap", cap)] {
             if let c, let n = m[key], case .scalar(let s) = n { warnIfNegative(c, s, negative, what: "'\(key)' of \(what)") }

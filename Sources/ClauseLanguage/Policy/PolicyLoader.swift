@@ -18,6 +18,11 @@ package final class PolicyLoader {
     var definitionNodes: [(name: String, key: YAMLNode.Scalar, node: YAMLNode)] = []
     var definitions: [Definition?] = []
     var definitionState: [String: DefinitionState] = [:]
+    /// How deep each checked definition's expression goes, its definitions' included, and for
+    /// each definition being checked the deepest definition it uses so far (issue 11: a chain of
+    /// 1,900 definitions overflowed the stack, here and when deciding).
+    var definitionDepth: [String: Int] = [:]
+    var usedDepth: [Int] = []
     var rules: [Rule] = []
     /// The package being amended, when this one is an amendment (第十七条).
     var base: Policy?

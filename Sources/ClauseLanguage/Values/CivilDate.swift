@@ -65,6 +65,17 @@ package struct CivilDate: Sendable, Hashable, Comparable {
         self.init(year: parts.0, month: parts.1, day: parts.2)
     }
 
+    /// Why `text`, shaped like a date, is not one: a real date whose year is outside the range
+    /// clause computes in, or a day the calendar does not have (2025-02-29).
+    package static func notADate(_ text: Substring) -> String {
+        let u = Array(text.utf8)
+        let year = u.count == 10 && u[0..<4].allSatisfy { $0 >= 48 && $0 <= 57 } ? Int(String(decoding: u[0..<4], as: UTF8.self)) : nil
+        if let year, !(1900...2999).contains(year), CivilDate(iso: "2000" + text.dropFirst(4)) != nil {
+            return "'\(text)' is outside the supported range 1900–2999"
+        }
+        return "'\(text)' is not a date in the calendar"
+    }
+
     /// Whether `text` looks like a date but is not a real one, for a better message.
     package static func looksLikeDate(_ text: Substring) -> Bool {
         let u = Array(text.utf8)

@@ -1,0 +1,62 @@
+import Foundation
+
+/// The temporary folders this process made (`Replayer`'s rebuilt packages), removed however the
+/// process ends: normally (deinit, exit), on SIGTERM, SIGINT or SIGHUP, and when its output is
+/// closed under it (SIGPIPE). They once stayed behind in /tmp on every killed `why | head`.
+package enum ScratchFolders {
+    private static let lock = NSLock()
+    nonisolated(unsafe) private static var folders: Set<String> = []
+    nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+
+    /// Remembers `path` for removal, installing the signal handlers on first use.
+    package static func register(_ path: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if sources.isEmpty { installHandlers() }
+        folders.insert(path)
+    }
+
+    /// Removes `path` now and forgets it.
+    package static func remove(_ path: String) {
+        lock.lock()
+        folders.remove(path)
+        lock.unlock()
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
+    /// Removes every remembered folder (at exit, or on a signal).
+    package static func removeAll() {
+        lock.lock()
+        let all = folders
+        folders = []
+        lock.unlock()
+        for f in all { try? FileManager.default.removeItem(atPath: f) }
+    }
+
+    /// Termination signals are taken by dispatch sources (their handlers run on a queue, where
+    /// removing files is safe, unlike in a signal handler); each removes the folders, then ends
+    /// the process as the signal would have. SIGPIPE is ignored so that a write to a closed pipe
+    /// fails with EPIPE, which `Output` turns into a quiet exit through `removeAll`.
+    private static func installHandlers() {
+        atexit { ScratchFolders.removeAll() }
+        signal(SIGPIPE, SIG_IGN)
+        for sig in [SIGTERM, SIGINT, SIGHUP] {
+            signal(sig, SIG_IGN)
+            let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
+            source.setEventHandler {
+                ScratchFolders.removeAll()
+                // Die of the signal, as without the handler; unblocked here in case the parent
+                // started us with it blocked (then raise would leave it pending).
+                signal(sig, SIG_DFL)
+                var set = sigset_t()
+                sigemptyset(&set)
+                sigaddset(&set, sig)
+                pthread_sigmask(SIG_UNBLOCK, &set, nil)
+                raise(sig)
+                _exit(128 + sig)
+            }
+            source.resume()
+            sources.append(source)
+        }
+    }
+}
