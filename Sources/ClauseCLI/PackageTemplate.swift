@@ -54,7 +54,7 @@ enum PackageTemplate {
             facts:
               case: { type: text, label: 案件编号, label_en: case number, required: true }
               policy: { type: text, label: 政策编号, label_en: policy, required: true }
-              item: { type: support_item, label: 支持事项, label_en: support item, required: true }
+              item: { type: support_item, label: 支持事项, label_en: support item, required: true, role: item }
               applied_on: { type: date, label: 申报日期, label_en: application date, required: true }
               applicant:
                 label: 申报主体

@@ -49,6 +49,8 @@ package enum JSONDecisionRenderer {
         }
         w.endArray()
 
+        LedgerText.write(d, policy: policy, &w)
+
         w.key("trace")
         if trace {
             writeTrace(d, ctx, &w)
@@ -56,7 +58,6 @@ package enum JSONDecisionRenderer {
             w.null()
         }
         if let ban = d.registryBan { RegistryBanText.write(ban, &w) }
-        LedgerText.write(d, policy: policy, &w)
 
         w.endObject()
         return w.output

@@ -229,13 +229,20 @@ import Testing
         try text.replacingOccurrences(of: a, with: b).write(toFile: path, atomically: true, encoding: .utf8)
     }
 
+    /// The 1-based line of the edited rules.yaml that holds `text`, so expectations follow the package.
+    static func line(of text: String, in s: StoreScratch) throws -> Int {
+        let rules = try String(contentsOfFile: s.path("Policies/shenyang-sme-dx-fund/rules.yaml"), encoding: .utf8)
+        return try #require(rules.components(separatedBy: "\n").firstIndex { $0.contains(text) }) + 1
+    }
+
     @Test func aDeepFieldChainInARuleIsALocatedError() throws {
         let s = try StoreScratch()
         let chain = "applicant" + String(repeating: ".x", count: 10_000)
         try Self.edit(s, "rules.yaml", "require: project.digital_level >= minimum_digital_level", "require: \(chain)")
         let r = try EndToEndTests.clause(["check", "Policies/shenyang-sme-dx-fund"], cwd: s.root)
         #expect(r.status == 1)
-        #expect(r.stderr.contains("rules.yaml:109:14: error: expression nested too deeply (limit 200)"), "\(r.stderr.prefix(500))")
+        let line = try Self.line(of: "require: applicant.x.x", in: s)
+        #expect(r.stderr.contains("rules.yaml:\(line):14: error: expression nested too deeply (limit 200)"), "\(r.stderr.prefix(500))")
     }
 
     @Test func aLongAndChainIsALocatedErrorPastTheLimit() throws {
@@ -403,9 +410,12 @@ import Testing
         try Self.edit(s, "rules.yaml", "cap: transformation_room", "cap: -5万元")
         let r = try EndToEndTests.clause(["check", "Policies/shenyang-sme-dx-fund"], cwd: s.root)
         #expect(r.status == 1)
-        #expect(r.stderr.contains("rules.yaml:118:32: error: division by zero: '0' is 0"), "\(r.stderr)")
-        #expect(r.stderr.contains("rules.yaml:136:24: warning: '1000%' is more than 100%: the amount is multiplied by more than itself"), "\(r.stderr)")
-        #expect(r.stderr.contains("rules.yaml:119:10: error: a cap cannot be negative: '-5万元'"), "\(r.stderr)")
+        let division = try Self.line(of: "award: eligible_spending / 0", in: s)
+        let rate = try Self.line(of: "award: requested * 1000%", in: s)
+        let cap = try Self.line(of: "cap: -5万元", in: s)
+        #expect(r.stderr.contains("rules.yaml:\(division):32: error: division by zero: '0' is 0"), "\(r.stderr)")
+        #expect(r.stderr.contains("rules.yaml:\(rate):24: warning: '1000%' is more than 100%: the amount is multiplied by more than itself"), "\(r.stderr)")
+        #expect(r.stderr.contains("rules.yaml:\(cap):10: error: a cap cannot be negative: '-5万元'"), "\(r.stderr)")
     }
 
     @Test func replayOfAnUnknownCaseFails() throws {

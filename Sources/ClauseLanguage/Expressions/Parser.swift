@@ -71,7 +71,7 @@ package struct Parser {
             switch x.kind {
             case .literal, .name: break
             case .member(let b, _), .negate(let b), .not(let b): stack.append((b, d + 1))
-            case .binary(_, let a, let b), .otherwise(let a, let b): stack.append((a, d + 1)); stack.append((b, d + 1))
+            case .binary(_, let a, let b), .otherwise(let a, let b), .index(let a, let b): stack.append((a, d + 1)); stack.append((b, d + 1))
             case .call(_, let args): for a in args { stack.append((a, d + 1)) }
             case .list(let items): for a in items { stack.append((a, d + 1)) }
             case .aggregate(_, let body, _, let source, let filter):
