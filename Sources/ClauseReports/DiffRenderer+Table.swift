@@ -143,9 +143,21 @@ struct OutcomeWordsForDiff {
         case (.rule, false): kind = "rule"
         }
         let cites = c.clauses.map(cite).joined(separator: zh ? "、" : ", ")
-        let label = c.label.map { zh ? "「\($0)」" : " (\($0))" } ?? ""
+        let label = (zh ? c.label : labelEn(c) ?? c.label).map { zh ? "「\($0)」" : " (\($0))" } ?? ""
         return "\(kind) \(c.name)\(label) [\(cites)]\(zh ? "：" : ": ")"
             + "\(shown(c.base, c, compared.base)) → \(shown(c.proposed, c, compared.proposed))"
+    }
+
+    /// A parameter's or definition's English label, from whichever package has it.
+    private func labelEn(_ c: ImpactDiff.Cause) -> String? {
+        for p in [compared.proposed, compared.base] {
+            switch c.kind {
+            case .parameter: if let x = p.parameters.first(where: { $0.name == c.name }) { return x.labelEn }
+            case .definition: if let x = p.definitions.first(where: { $0.name == c.name }) { return x.labelEn }
+            case .rule: return nil
+            }
+        }
+        return nil
     }
 
     private func shown(_ s: ImpactDiff.Shown?, _ c: ImpactDiff.Cause, _ p: Policy) -> String {

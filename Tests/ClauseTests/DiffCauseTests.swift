@@ -179,6 +179,7 @@ extension DiffTests {
         let markdown = DiffRenderer.table([reasons, money], summary, compared, lang: .en, markdown: true)
         #expect(markdown.contains("\n## Reason-only changes (1, same outcome and amount)\n\n| case |"))
         #expect(markdown.contains("- base: shenyang-sme-dx-fund 2024.1 · Policies/shenyang-sme-dx-fund · digest "))
+        #expect(markdown.contains("parameter eligible_categories (eligible spending categories) [通知第二条]: [software, cloud services, gateway, router, data acquisition] → "), "\(markdown)")
     }
 }
 
