@@ -12,8 +12,15 @@ extension ClauseCommand {
             abstract: "Decide cases under a base and a proposed package; list the cases that change, why, and the money.",
             discussion: """
                 The proposed package may be a modified copy of the base, or an amending package \
-                ('amends: <id>') that is composed with --base. Exit status: 0, or 3 with \
-                --fail-on-change when any decision changes; 1 when a case file could not be read.
+                ('amends: <id>') that is composed with --base. Each changed case is listed with \
+                its kind of change (outcome, amount, or reasons only), the money difference and \
+                its causes: the rules, definitions and parameters whose values differ for it, \
+                with their clauses and values before → after. docs/diff.md describes the JSON.
+
+                Exit status, the first that applies: 2 usage error; 1 a package does not load; \
+                3 with --fail-on-change when any decision changes, even when some input was bad \
+                (reported on stderr); 1 bad input: a case file that could not be read, or a folder \
+                or --jsonl stream with no cases ("no cases found under …"); 0 otherwise.
                 """)
 
         @Option(help: "The current package folder.")
@@ -50,25 +57,45 @@ extension ClauseCommand {
                 guard let d = CivilDate(iso: Substring(asOf)) else { throw ValidationError("--as-of '\(asOf)' is not a date: write YYYY-MM-DD") }
                 asOfDate = d
             }
+            let base = Diff.folder(self.base), proposed = Diff.folder(self.proposed)
             let baseResult = PolicyRepository(explicit: base).load(base)
             let proposedRepository = PolicyRepository(explicit: proposed)
             if let id = PolicyLoader.header(base)?.id { proposedRepository.baseOverrides[id] = base }
             let proposedResult = proposedRepository.load(proposed)
             Output.diagnostics(baseResult.diagnostics + proposedResult.diagnostics)
             guard let b = baseResult.policy, let p = proposedResult.policy else { throw ExitCode(1) }
+            let compared = DiffRenderer.Compared(base: b, baseFolder: base, proposed: p, proposedFolder: proposed)
 
             let started = ContinuousClock.now
-            var sources: AnySequence<CaseSource> = AnySequence(CaseLoader.expand(cases).map { CaseSource.file($0) })
+            // An empty folder or stream is a mistake in the command, not a corpus with no changes.
+            var empty: [String] = []
+            var files: [String] = []
+            for c in cases {
+                let found = CaseLoader.expand([c])
+                if found.isEmpty { empty.append("error: no cases found under \(c)") }
+                files += found
+            }
+            var sources: AnySequence<CaseSource> = AnySequence(files.map { CaseSource.file($0) })
+            var linesRead = 0
             if let jsonl {
                 guard let handle = jsonl == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: jsonl) else {
                     Output.error("error: cannot read '\(jsonl)'\n")
                     throw ExitCode(1)
                 }
-                var files = sources.makeIterator()
+                var fileSources = sources.makeIterator()
                 var lines = JSONLinesReader(handle: handle, path: jsonl == "-" ? "<stdin>" : jsonl)
-                sources = AnySequence { AnyIterator { files.next() ?? lines.next() } }
+                sources = AnySequence {
+                    AnyIterator {
+                        if let f = fileSources.next() { return f }
+                        let l = lines.next()
+                        if l != nil { linesRead += 1 }
+                        return l
+                    }
+                }
             }
             let results = ImpactDiff(base: b, proposed: p, asOf: asOfDate).run(sources)
+            if let jsonl, linesRead == 0 { empty.append("error: no cases found in \(jsonl == "-" ? "standard input" : jsonl)") }
+            for message in empty { Output.error(message + "\n") }
             let summary = DiffSummary(results)
             var entries: [ImpactDiff.Entry] = []
             for r in results {
@@ -80,18 +107,29 @@ extension ClauseCommand {
             switch format {
             case .json:
                 var out = ""
-                for e in entries where e.changed { out += DiffRenderer.jsonLine(e) + "\n" }
-                Output.out(out + DiffRenderer.jsonSummary(summary) + "\n")
+                for e in entries where e.changed { out += DiffRenderer.jsonLine(e, compared) + "\n" }
+                Output.out(out + DiffRenderer.jsonSummary(summary, compared) + "\n")
             case .text, .markdown:
-                Output.out(DiffRenderer.table(entries, summary, policy: p, lang: lang, markdown: format == .markdown))
+                Output.out(DiffRenderer.table(entries, summary, compared, lang: lang, markdown: format == .markdown))
             }
             let elapsed = ContinuousClock.now - started
             if isatty(2) == 1 {
                 let seconds = Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18
                 Output.error("\(summary.total.cases) cases in \(String(format: "%.2f", seconds)) s\n")
             }
-            if summary.failed > 0 { throw ExitCode(1) }
+            // The order of --help: changes first, so a pipeline sees them even when some input was
+            // bad (reported above); then bad input (unreadable cases, no cases found).
             if failOnChange && summary.total.changed > 0 { throw ExitCode(3) }
+            if summary.failed > 0 || !empty.isEmpty { throw ExitCode(1) }
+        }
+
+        /// A package folder as an absolute, standardized path (relative to the current folder
+        /// when it lies under it, as people write it): `.` named from inside a package reached
+        /// the package lookup as a path without a parent, and Foundation trapped on it.
+        static func folder(_ path: String) -> String {
+            let cwd = FileManager.default.currentDirectoryPath
+            let absolute = URL(fileURLWithPath: path, relativeTo: URL(fileURLWithPath: cwd, isDirectory: true)).standardizedFileURL.path
+            return absolute.hasPrefix(cwd + "/") ? String(absolute.dropFirst(cwd.count + 1)) : absolute
         }
     }
 }

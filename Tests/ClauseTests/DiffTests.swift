@@ -54,7 +54,13 @@ import Testing
         #expect(!changed.isEmpty)
         for e in changed {
             #expect(e.item == "transformation")
-            #expect(e.causes.map(\.rule) == ["transformation.amount"], "\(e.caseID)")
+            #expect(e.causes.filter { $0.kind == .rule }.map(\.name) == ["transformation.amount"], "\(e.caseID)")
+            // Beneath the rule: the room under the cap, and the cap itself with both values.
+            #expect(e.causes.filter { $0.kind == .definition }.map(\.name) == ["transformation_room"], "\(e.caseID)")
+            let parameters = e.causes.filter { $0.kind == .parameter }
+            #expect(parameters.map(\.name) == ["transformation_cap"] && parameters.map(\.clause) == ["art4.1"], "\(e.caseID)")
+            #expect(parameters.first?.base == .value(.money(Money(fen: 50_000_000)), .money))
+            #expect(parameters.first?.proposed == .value(.money(Money(fen: 60_000_000)), .money))
         }
         // Independently of the diff: every granted case whose amount the 50万元 room capped must
         // change, and every case that changes had its amount capped (or the room used up) before.
@@ -87,7 +93,9 @@ import Testing
         let entries = DiffTests.diff(try #require(PolicyLoader.load(dir).policy))
         let changed = entries.filter(\.changed)
         #expect(!changed.isEmpty)
-        #expect(changed.allSatisfy { $0.causes.contains { $0.rule == "transformation.amount" } })
+        #expect(changed.allSatisfy { $0.causes.contains { $0.kind == .rule && $0.name == "transformation.amount" } })
+        #expect(changed.allSatisfy { $0.causes.contains { $0.kind == .parameter && $0.name == "pilot_period" && $0.clause == "art4.1" } })
+        #expect(changed.allSatisfy { $0.causes.contains { $0.kind == .definition && $0.name == "eligible_spending" } })
     }
 
     @Test func jsonLinesFollowTheContract() throws {
@@ -97,7 +105,7 @@ import Testing
                                           "Playground/cases/transformation-capped.yaml", "Playground/cases/transformation-granted.yaml"])
         #expect(r.status == 0, "\(r.stderr)")
         let lines = r.stdout.split(separator: "\n").map(String.init)
-        #expect(lines.first == #"{"case":"SY-2024-T-0002","base":{"outcome":"granted","amount":"500000.00","reasons":["art4.1"]},"proposed":{"outcome":"granted","amount":"600000.00","reasons":["art4.1"]},"causes":[{"rule":"transformation.amount","clause":"art4.1"}]}"#)
+        #expect(lines.first == #"{"case":"SY-2024-T-0002","change":"amount","item":"transformation","district":"大东区","delta":"+100000.00","base":{"outcome":"granted","amount":"500000.00","reasons":["art4.1"]},"proposed":{"outcome":"granted","amount":"600000.00","reasons":["art4.1"]},"causes":[{"rule":"transformation.amount","clause":"art4.1","base":{"status":"fired","amount":"500000.00"},"proposed":{"status":"fired","amount":"600000.00"},"clauses":["art4.1"]},{"definition":"transformation_room","clause":"art4.1","base":"500000.00","proposed":"600000.00","label":"剩余改造补贴额度"},{"parameter":"transformation_cap","clause":"art4.1","base":"500000.00","proposed":"600000.00","label":"改造补贴上限"}]}"#)
         #expect(lines.count == 2)
         #expect(lines[1].hasPrefix(#"{"summary":{"cases":2,"changed":1,"granted":{"base":2,"proposed":2},"money":{"base":"690000.00","proposed":"790000.00"},"failed":0,"by_item":"#))
         let failing = try EndToEndTests.clause(["diff", "--base", "Policies/shenyang-sme-dx-fund", "--proposed", dir, "--fail-on-change",

@@ -1,10 +1,15 @@
 import ClauseLanguage
 
-/// Totals of a diff: cases, changes, grants and money under each package, per item and district.
+/// Totals of a diff: cases, changes of each kind, grants and money under each package, per item
+/// and district.
 package struct DiffSummary: Sendable {
     package struct Tally: Sendable {
         package var cases = 0
         package var changed = 0
+        /// Changed cases by their most significant change: outcome, else amount, else reasons only.
+        package var outcomeChanged = 0
+        package var amountChanged = 0
+        package var reasonsChanged = 0
         package var grantedBase = 0
         package var grantedProposed = 0
         package var moneyBase = Money.zero
@@ -12,7 +17,14 @@ package struct DiffSummary: Sendable {
 
         mutating func add(_ e: ImpactDiff.Entry) {
             cases += 1
-            if e.changed { changed += 1 }
+            if let c = e.change {
+                changed += 1
+                switch c {
+                case .outcome: outcomeChanged += 1
+                case .amount: amountChanged += 1
+                case .reasons: reasonsChanged += 1
+                }
+            }
             if e.base.outcome == .granted {
                 grantedBase += 1
                 moneyBase = moneyBase.adding(e.base.amount) ?? moneyBase
@@ -22,6 +34,17 @@ package struct DiffSummary: Sendable {
                 moneyProposed = moneyProposed.adding(e.proposed.amount) ?? moneyProposed
             }
         }
+
+        package func count(_ c: ImpactDiff.Change) -> Int {
+            switch c {
+            case .outcome: outcomeChanged
+            case .amount: amountChanged
+            case .reasons: reasonsChanged
+            }
+        }
+
+        /// Money granted under the proposal less under the base.
+        package var delta: Money { Money(fen: moneyProposed.fen - moneyBase.fen) }
     }
 
     package var total = Tally()

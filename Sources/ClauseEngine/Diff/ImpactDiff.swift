@@ -4,7 +4,8 @@ import Dispatch
 import Foundation
 
 /// Decides a corpus of cases under a base and a proposed package and reports what changes: which
-/// cases, because of which rules, and the money, per item and per district.
+/// cases, because of which rules, definitions and parameters, and the money, per item and per
+/// district.
 ///
 /// A decision has changed when its outcome, amount or set of reason clauses differs (CONTRACT §4).
 /// Each case file is read once and typed by each package's schema; cases are decided on every core
@@ -16,6 +17,7 @@ package struct ImpactDiff: Sendable {
     /// Both packages compiled once for the whole corpus.
     let compiledBase: CompiledPolicy
     let compiledProposed: CompiledPolicy
+    let causes: ChangeCauses
 
     package init(base: Policy, proposed: Policy, asOf: CivilDate? = nil) {
         self.base = base
@@ -23,6 +25,7 @@ package struct ImpactDiff: Sendable {
         self.asOf = asOf
         compiledBase = CompiledPolicy(base)
         compiledProposed = CompiledPolicy(proposed)
+        causes = ChangeCauses(base: base, proposed: proposed)
     }
 
     /// What one case came to under one package.
@@ -31,6 +34,9 @@ package struct ImpactDiff: Sendable {
         package var amount: Money
         /// Reason clause ids, each once, in decision order.
         package var reasons: [String]
+
+        /// The amount when granted, else nothing.
+        package var granted: Money { outcome == .granted ? amount : .zero }
 
         init(_ d: Decision) {
             outcome = d.outcome
@@ -44,9 +50,47 @@ package struct ImpactDiff: Sendable {
         }
     }
 
-    package struct Cause: Sendable, Hashable {
-        package var rule: String
+    /// The most significant kind of change of a case: its outcome, else its amount, else only
+    /// the clauses it cites.
+    package enum Change: String, Sendable, CaseIterable {
+        case outcome, amount, reasons
+    }
+
+    /// What a cause was under one package: a parameter's or definition's value, a definition that
+    /// could not be computed for missing facts, or a rule's status and amount.
+    package enum Shown: Sendable, Equatable {
+        case value(Value, ValueType)
+        case missing([String])
+        case rule(RuleTrace.Status, Money?)
+    }
+
+    /// A rule, definition or parameter whose value differs between the packages for a case, with
+    /// its clause and what it was under each (nil: that package has none, or did not evaluate it).
+    package struct Cause: Sendable, Equatable {
+        package enum Kind: String, Sendable {
+            case rule, definition, parameter
+        }
+        package var kind: Kind
+        /// The rule id, definition or parameter name.
+        package var name: String
+        /// A rule's main clause; for a parameter the clause of the value now in force (an
+        /// amendment's notice clause when the amendment set it).
         package var clause: String
+        /// Every clause a rule cites.
+        package var clauses: [String]
+        package var label: String?
+        package var base: Shown?
+        package var proposed: Shown?
+
+        package init(kind: Kind, name: String, clause: String, clauses: [String], label: String? = nil, base: Shown?, proposed: Shown?) {
+            self.kind = kind
+            self.name = name
+            self.clause = clause
+            self.clauses = clauses
+            self.label = label
+            self.base = base
+            self.proposed = proposed
+        }
     }
 
     /// One case under both packages.
@@ -57,8 +101,22 @@ package struct ImpactDiff: Sendable {
         package var district: String?
         package var base: Side
         package var proposed: Side
+        /// Empty for a case that did not change.
         package var causes: [Cause]
         package var changed: Bool { base != proposed }
+
+        /// nil when nothing changed.
+        package var change: Change? {
+            if base.outcome != proposed.outcome { return .outcome }
+            if base.amount != proposed.amount { return .amount }
+            if Set(base.reasons) != Set(proposed.reasons) { return .reasons }
+            return nil
+        }
+
+        /// The money granted under the proposal less under the base (amounts count only when granted).
+        package var delta: Money {
+            Money(fen: proposed.granted.fen - base.granted.fen)
+        }
     }
 
     /// The result of one case file: decided under both, or the diagnostics that stopped it.
@@ -131,36 +189,26 @@ package struct ImpactDiff: Sendable {
         return decide(b, p, path: path)
     }
 
-    /// Both decisions of a case read under each package.
+    /// Both decisions of a case read under each package. A case that changed is decided again
+    /// with traces, for the definitions' values its causes are found by.
     private func decide(_ b: CaseFile, _ p: CaseFile, path: String) -> CaseResult {
         switch (Interpreter.decide(b, compiled: compiledBase, asOf: asOf),
                 Interpreter.decide(p, compiled: compiledProposed, asOf: asOf)) {
         case (.success(let db), .success(let dp)):
-            return .decided(Entry(caseID: db.caseID, path: path, item: db.item, district: district(b, base),
-                                  base: Side(db), proposed: Side(dp), causes: ImpactDiff.causes(db, dp)))
+            var e = Entry(caseID: db.caseID, path: path, item: db.item, district: district(b, base),
+                          base: Side(db), proposed: Side(dp), causes: [])
+            if e.changed {
+                switch (Interpreter.decide(b, policy: base, asOf: asOf, tracing: true),
+                        Interpreter.decide(p, policy: proposed, asOf: asOf, tracing: true)) {
+                case (.success(let tb), .success(let tp)): e.causes = causes.causes(tb, tp)
+                case (.failure(let f), _), (_, .failure(let f)):
+                    return .failed([Diagnostic(id: "eval.failed", f.message, at: b.root.range)])
+                }
+            }
+            return .decided(e)
         case (.failure(let f), _), (_, .failure(let f)):
             return .failed([Diagnostic(id: "eval.failed", f.message, at: b.root.range)])
         }
-    }
-
-    /// The rules whose results differ between the two decisions: the cause, not just the effect.
-    package static func causes(_ a: Decision, _ b: Decision) -> [Cause] {
-        var before: [String: RuleTrace] = [:]
-        for r in a.rules { before[r.rule] = r }
-        var out: [Cause] = []
-        var seen = Set<String>()
-        func differs(_ x: RuleTrace?, _ y: RuleTrace?) -> Bool {
-            guard let x, let y else { return (x ?? y).map { $0.status == .fired || $0.status == .pending } ?? false }
-            return x.status != y.status || x.amount != y.amount || x.missing != y.missing
-        }
-        for r in b.rules where differs(before[r.rule], r) && seen.insert(r.rule).inserted {
-            out.append(Cause(rule: r.rule, clause: r.clauses.first ?? ""))
-        }
-        let after = Set(b.rules.map(\.rule))
-        for r in a.rules where !after.contains(r.rule) && differs(r, nil) && seen.insert(r.rule).inserted {
-            out.append(Cause(rule: r.rule, clause: r.clauses.first ?? ""))
-        }
-        return out
     }
 
     /// The applicant's district label, for the per-district totals (nil when the schema has none).
