@@ -4,6 +4,7 @@ import ClauseLanguage
 import ClauseSyntax
 import ClauseReports
 import ClauseStore
+import Foundation
 
 extension ClauseCommand {
     /// `clause evaluate CASE…`: decide each case; bad files are reported and the rest still decided.
@@ -31,8 +32,12 @@ extension ClauseCommand {
         @Argument(help: "Case files (YAML or JSON) or folders of them.")
         var cases: [String] = []
 
+        @Flag(name: .customLong("no-store"), help: "Decide from the case files alone, without the record store even when one exists (no bans or ledger from the record).")
+        var noStore = false
+
         func validate() throws {
             if cases.isEmpty && jsonl == nil { throw ValidationError("give case files or folders, or --jsonl FILE") }
+            if noStore && (record || storeOptions.store != nil) { throw ValidationError("--no-store cannot go with --record or --store") }
         }
 
         func run() throws {
@@ -46,7 +51,9 @@ extension ClauseCommand {
 
         private func decideAll() throws {
             let asOf = try options.asOfDate()
-            if !record && storeOptions.store == nil {
+            // The fund's record counts (its bans, its ledger) wherever a store is: named, set in
+            // CLAUSE_STORE, or at the default place. Only --no-store decides from the cases alone.
+            if noStore || (!record && storeOptions.store == nil && !FileManager.default.fileExists(atPath: storeOptions.path)) {
                 try runBatch(asOf: asOf)
                 return
             }
@@ -97,12 +104,22 @@ extension ClauseCommand {
 
         @OptionGroup var options: DecisionOptions
 
+        @OptionGroup var storeOptions: StoreOptions
+
         @Argument(help: "One case file (YAML or JSON).")
         var file: String
 
         func run() throws {
-            let session = DecisionSession(policy: options.policy)
-            switch session.decide(path: file, asOf: try options.asOfDate()) {
+            let asOf = try options.asOfDate()
+            // Like evaluate: the record's bans and ledger count wherever a store is (nothing is written).
+            let decided: Result<(Decision, Policy), DiagnosticsError>
+            if storeOptions.store != nil || FileManager.default.fileExists(atPath: storeOptions.path) {
+                let session = RecordingSession(store: try storeOptions.open(create: false), policy: options.policy, records: false)
+                decided = try StoreCommand.guarded { try session.decide(path: file, asOf: asOf) }
+            } else {
+                decided = DecisionSession(policy: options.policy).decide(path: file, asOf: asOf)
+            }
+            switch decided {
             case .failure(let ds):
                 Output.diagnostics(ds.diagnostics)
                 throw ExitCode(1)

@@ -187,7 +187,7 @@ struct OutcomeWordsForDiff {
 
     func item(_ name: String?) -> String {
         guard let name else { return "—" }
-        guard let i = policy.caseSchema.index["item"], case .enumeration(let t) = policy.caseSchema.fields[i].type.unwrapped,
+        guard let i = policy.itemSlot, case .enumeration(let t) = policy.caseSchema.fields[i].type.unwrapped,
               let k = policy.enums[t].index[name] else { return name }
         let c = policy.enums[t].cases[k]
         return zh ? c.label : (c.labelEn ?? name)
@@ -198,7 +198,7 @@ struct OutcomeWordsForDiff {
 
     /// Items in the order the package declares them (第四条's order), not alphabetically.
     func inDeclaredOrder(_ groups: [(key: String, tally: DiffSummary.Tally)]) -> [(key: String, tally: DiffSummary.Tally)] {
-        guard let i = policy.caseSchema.index["item"], case .enumeration(let t) = policy.caseSchema.fields[i].type.unwrapped else {
+        guard let i = policy.itemSlot, case .enumeration(let t) = policy.caseSchema.fields[i].type.unwrapped else {
             return groups
         }
         let order = policy.enums[t].index

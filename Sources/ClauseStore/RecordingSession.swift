@@ -10,9 +10,13 @@ package final class RecordingSession {
     /// False for `evaluate --store` without `--record`: bans are read, nothing is written.
     package let records: Bool
 
+    /// The fund's record as the packages' `ledger:` figures read it.
+    private let ledger: StoreLedger
+
     package init(store: RecordStore, policy: String?, records: Bool, batchSize: Int = 1000) {
         loader = CaseLoader(repository: PolicyRepository(explicit: policy))
         recorder = DecisionRecorder(store: store, batchSize: batchSize)
+        ledger = StoreLedger(store: store, loader: loader)
         self.records = records
     }
 
@@ -38,14 +42,22 @@ package final class RecordingSession {
         case .ready(var c, let policy):
             let ban = try recorder.registryBan(for: c, policy: policy, asOf: asOf)
             if let ban { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
+            let counted = policy.ledger.isEmpty ? nil : try ledger.use(for: c, policy: policy)
+            if let counted { FactPath.setLedger(counted, in: &c, policy: policy) }
             switch Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true) {
             case .failure(let f):
                 return .failure(DiagnosticsError([Diagnostic(id: "eval.failed", f.message, at: c.root.range)]))
             case .success(var d):
                 d.registryBan = ban
+                d.ledger = counted
                 if records, let text {
                     do { try recorder.add(d, case: c, caseText: text, policy: policy) } catch let r as RecordRefused {
                         return .failure(DiagnosticsError([r.diagnostic]))
+                    }
+                    if counted != nil {
+                        // A grant is committed at once, so the next case reads it from the store with
+                        // its record number; anything else is noted, so a grant it replaces stops counting.
+                        if d.outcome == .granted { try recorder.flush() } else { ledger.note(d, case: c, policy: policy) }
                     }
                 }
                 return .success((d, policy))

@@ -61,10 +61,15 @@ package final class Replayer {
             return .failure(ReplayProblem(message: "the recorded case no longer reads:\n" + DiagnosticRenderer().render(bag.sorted)))
         }
         if let ban = r.registryBan { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
+        // What the decision counted from the record, as it recorded it: the record may have
+        // grown since, and a decision is reproduced from what it saw (DESIGN principle 10).
+        let counted = policy.ledger.isEmpty ? nil : RecordedLedger.use(in: r.json, policy: policy)
+        if let counted { FactPath.setLedger(counted, in: &c, policy: policy) }
         switch Interpreter.decide(c, policy: policy, asOf: r.asOf, tracing: true) {
         case .failure(let f): return .failure(ReplayProblem(message: "evaluation failed: \(f.message)"))
         case .success(var d):
             d.registryBan = r.registryBan
+            d.ledger = counted
             return .success(Replayed(record: r, decision: d, policy: policy, json: JSONDecisionRenderer.render(d, policy: policy, lang: .zh)))
         }
     }

@@ -30,7 +30,12 @@ package enum ScratchFolders {
         let all = folders
         folders = []
         lock.unlock()
-        for f in all { try? FileManager.default.removeItem(atPath: f) }
+        // The main thread may still be writing into a folder while it is removed, so a removal can
+        // meet a file made after it listed the folder: try again until the folder is gone (the
+        // writers never make a removed folder again: they create no intermediate folders).
+        for f in all {
+            for _ in 0..<100 where FileManager.default.fileExists(atPath: f) { try? FileManager.default.removeItem(atPath: f) }
+        }
     }
 
     /// Termination signals are taken by dispatch sources (their handlers run on a queue, where

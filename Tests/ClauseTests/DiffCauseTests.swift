@@ -179,7 +179,8 @@ extension DiffTests {
         let markdown = DiffRenderer.table([reasons, money], summary, compared, lang: .en, markdown: true)
         #expect(markdown.contains("\n## Reason-only changes (1, same outcome and amount)\n\n| case |"))
         #expect(markdown.contains("- base: shenyang-sme-dx-fund 2024.1 · Policies/shenyang-sme-dx-fund · digest "))
-        #expect(markdown.contains("parameter eligible_categories (eligible spending categories) [通知第二条]: [software, cloud services, gateway, router, data acquisition] → "), "\(markdown)")
+        // Markdown cells are escaped (names and texts may come from files): `_` and `[` are written `\_`, `\[`.
+        #expect(markdown.contains(#"parameter eligible\_categories (eligible spending categories) \[通知第二条\]: \[software, cloud services, gateway, router, data acquisition\] → "#), "\(markdown)")
     }
 }
 

@@ -138,7 +138,7 @@ package enum ScalarValue {
 
     /// Yuan with at most two decimals (`300000.00`), or with the unit as the text writes it
     /// (`50万元`, `500000元`). Never negative, never above 1万亿元.
-    static func money(_ text: String) -> Result<Money, String> {
+    package static func money(_ text: String) -> Result<Money, String> {
         if let fen = plainYuan(text) { return .success(Money(fen: fen)) }
         return anyMoney(text)
     }

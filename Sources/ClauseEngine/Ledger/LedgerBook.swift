@@ -39,11 +39,25 @@ package struct LedgerUse: Sendable, Hashable {
         package var value: Value
         /// The grants counted, in record order.
         package var counted: [LedgerEntry]
+
+        package init(name: String, label: String, labelEn: String?, clause: String, value: Value, counted: [LedgerEntry]) {
+            self.name = name
+            self.label = label
+            self.labelEn = labelEn
+            self.clause = clause
+            self.value = value
+            self.counted = counted
+        }
     }
 
     /// False when no record was consulted (no store): only the case's own keys counted.
     package var consulted: Bool
     package var figures: [Figure]
+
+    package init(consulted: Bool, figures: [Figure]) {
+        self.consulted = consulted
+        self.figures = figures
+    }
 
     package static let notConsulted = LedgerUse(consulted: false, figures: [])
 }

@@ -45,7 +45,7 @@ package struct PolicyReferences: Sendable {
         case .constant, .fact, .local, .asOf: break
         case .member(let b, _, _), .negate(let b), .not(let b), .present(let b), .periodBound(let b, _): go(b)
         case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .compare(_, let a, let b),
-             .inList(let a, let b, _), .inPeriod(let a, let b, _), .otherwise(let a, let b):
+             .inList(let a, let b, _), .inPeriod(let a, let b, _), .otherwise(let a, let b), .lookup(let a, let b):
             go(a)
             go(b)
         case .list(let items), .extremum(_, let items): items.forEach(go)

@@ -1,0 +1,58 @@
+import Foundation
+import Testing
+
+/// The fund's record decides too: grants recorded in order spend the room of the ones after,
+/// the justification names them, and replay reproduces what each decision counted.
+@Suite struct LedgerStoreTests {
+    /// Three applications of one enterprise, recorded in input order in one batch: 490,000, then
+    /// the 10,000 left, then nothing (refused, naming both earlier cases).
+    @Test func oneEnterpriseSpendsItsCapOnceAcrossItsProjects() throws {
+        let s = try StoreScratch()
+        let t = try StoreScratch.playground("transformation-granted.yaml")
+        try s.write("a.yaml", t.replacingOccurrences(of: "SY-2024-T-0001", with: "SY-2024-T-0101")
+                        .replacingOccurrences(of: "amount: 300000.00", with: "amount: 900000.00"))
+        try s.write("b.yaml", t.replacingOccurrences(of: "SY-2024-T-0001", with: "SY-2025-T-0102")
+                        .replacingOccurrences(of: "applied_on: 2024-11-05", with: "applied_on: 2025-03-02"))
+        try s.write("c.yaml", t.replacingOccurrences(of: "SY-2024-T-0001", with: "SY-2025-T-0103")
+                        .replacingOccurrences(of: "applied_on: 2024-11-05", with: "applied_on: 2025-05-20"))
+        let r = try s.clause(["evaluate", "--record", "--format", "json", "a.yaml", "b.yaml", "c.yaml"])
+        #expect(r.status == 0, "\(r.stderr)")
+        let lines = r.stdout.split(separator: "\n").map(String.init)
+        #expect(lines.count == 3)
+        #expect(lines[0].contains(#""outcome":"granted","amount":"490000.00""#))
+        #expect(lines[0].contains(#""ledger":{"consulted":true,"figures":[]}"#))
+        #expect(lines[1].contains(#""outcome":"granted","amount":"10000.00""#))
+        #expect(lines[1].contains(#""ledger":{"consulted":true,"figures":[{"name":"enterprise_transformation","label":"本企业已获改造补贴（基金记录）","clause":"art4.1","value":"490000.00","cases":[{"case":"SY-2024-T-0101","decision":1,"as_of":"2024-11-05","amount":"490000.00"}]}]}"#))
+        #expect(lines[2].contains(#""outcome":"refused","amount":"0.00","reasons":[{"clause":"art4.1""#))
+        #expect(lines[2].contains(#""value":"500000.00","cases":[{"case":"SY-2024-T-0101","decision":1,"as_of":"2024-11-05","amount":"490000.00"},{"case":"SY-2025-T-0102","decision":2,"as_of":"2025-03-02","amount":"10000.00"}]"#))
+
+        let text = try s.clause(["explain", "c.yaml"])
+        #expect(text.stdout.contains("基金记录\n  [第四条第（一）项] 本企业已获改造补贴（基金记录） = ¥500,000.00：SY-2024-T-0101（2024-11-05）¥490,000.00；SY-2025-T-0102（2025-03-02）¥10,000.00\n"))
+        let replay = try s.clause(["replay", "--all"])
+        #expect(replay.stdout.hasSuffix("3 reproduce, 0 differ\n"), "\(replay.stdout)")
+
+        // Decided again and refused, the first case stops counting: the third now gets room.
+        try s.write("a.yaml", t.replacingOccurrences(of: "SY-2024-T-0001", with: "SY-2024-T-0101")
+                        .replacingOccurrences(of: "in_2022_pilot: false", with: "in_2022_pilot: true"))
+        #expect(try s.clause(["evaluate", "--record", "a.yaml"]).stdout.contains("结论：不予支持"))
+        let again = try s.clause(["evaluate", "--format", "json", "c.yaml"])
+        #expect(again.stdout.contains(#""outcome":"granted","amount":"190000.00""#), "\(again.stdout)")
+        #expect(try s.clause(["replay", "--all"]).stdout.hasSuffix("4 reproduce, 0 differ\n"))
+    }
+
+    /// Without a store nothing is counted, and the decision says so; --no-store says the same
+    /// even where a store is.
+    @Test func withoutAStoreTheDecisionSaysNoRecordWasConsulted() throws {
+        let s = try StoreScratch()
+        try s.write("a.yaml", try StoreScratch.playground("transformation-granted.yaml"))
+        let r = try EndToEndTests.clause(["evaluate", "a.yaml"], cwd: s.root)
+        #expect(r.stdout.contains("未查询基金记录（未使用决定库）：仅依据本案填报的事实"))
+        let j = try EndToEndTests.clause(["evaluate", "--format", "json", "--no-trace", "a.yaml"], cwd: s.root)
+        #expect(j.stdout.contains(#""ledger":{"consulted":false,"figures":[]},"trace":null}"#))
+        #expect(try s.clause(["evaluate", "--record", "a.yaml"]).status == 0)
+        let off = try EndToEndTests.clause(["evaluate", "--no-store", "a.yaml"], cwd: s.root, environment: ["CLAUSE_STORE": s.store])
+        #expect(off.stdout.contains("未查询基金记录"))
+        let on = try EndToEndTests.clause(["evaluate", "a.yaml"], cwd: s.root, environment: ["CLAUSE_STORE": s.store])
+        #expect(on.stdout.contains("已查询基金记录"), "a store named by CLAUSE_STORE is read without --store")
+    }
+}
