@@ -1,5 +1,6 @@
 import ClauseEngine
 import ClauseLanguage
+import Foundation
 import GRDB
 
 /// What the ledger reads from the store: every decision of a policy after a given record, in
@@ -68,5 +69,25 @@ package final class StoreLedger {
         guard row.outcome == Decision.Outcome.granted.rawValue, let asOf = CivilDate(iso: Substring(row.asOf)),
               case .ready(let c, _) = loader.load(text: row.caseText, path: row.casePath) else { return nil }
         return LedgerEntry.of(c, decisionID: row.id, asOf: asOf, amount: Money(fen: row.amountFen), policy: policy)
+    }
+}
+
+/// One recorder at a time between reading the ledger's figures and committing the grant they
+/// allow, so two recorders on one store never both spend the same room. An exclusive `flock` on
+/// the store file: apart from SQLite's own (POSIX) locks, and released if the process dies.
+package final class LedgerLock {
+    private let fd: Int32
+
+    package init(storePath: String) {
+        fd = Foundation.open(storePath, O_RDONLY | O_CLOEXEC)
+    }
+
+    deinit { if fd >= 0 { close(fd) } }
+
+    /// Runs `body` holding the lock.
+    package func held<T>(_ body: () throws -> T) rethrows -> T {
+        if fd >= 0 { _ = flock(fd, LOCK_EX) }
+        defer { if fd >= 0 { _ = flock(fd, LOCK_UN) } }
+        return try body()
     }
 }

@@ -12,11 +12,13 @@ package final class RecordingSession {
 
     /// The fund's record as the packages' `ledger:` figures read it.
     private let ledger: StoreLedger
+    private let lock: LedgerLock
 
     package init(store: RecordStore, policy: String?, records: Bool, batchSize: Int = 1000) {
         loader = CaseLoader(repository: PolicyRepository(explicit: policy))
         recorder = DecisionRecorder(store: store, batchSize: batchSize)
         ledger = StoreLedger(store: store, loader: loader)
+        lock = LedgerLock(storePath: store.path)
         self.records = records
     }
 
@@ -31,6 +33,12 @@ package final class RecordingSession {
 
     /// Decides one case file or JSON Lines line; a line is recorded with its own text.
     package func decide(_ source: CaseSource, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
+        // Recording under a ledger: read the figures, decide and commit a grant under one lock.
+        guard records else { return try decideUnlocked(source, asOf: asOf) }
+        return try lock.held { try decideUnlocked(source, asOf: asOf) }
+    }
+
+    private func decideUnlocked(_ source: CaseSource, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
         let loaded: CaseLoader.Loaded, text: String?
         switch source {
         case .file(let path): (loaded, text) = loader.loadKeepingText(path: path)

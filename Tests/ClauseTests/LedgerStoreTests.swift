@@ -1,4 +1,5 @@
 import Foundation
+import GRDB
 import Testing
 
 /// The fund's record decides too: grants recorded in order spend the room of the ones after,
@@ -54,5 +55,31 @@ import Testing
         #expect(off.stdout.contains("未查询基金记录"))
         let on = try EndToEndTests.clause(["evaluate", "a.yaml"], cwd: s.root, environment: ["CLAUSE_STORE": s.store])
         #expect(on.stdout.contains("已查询基金记录"), "a store named by CLAUSE_STORE is read without --store")
+    }
+
+    /// Two recorders on one store, each with applications of the same enterprise: together they
+    /// grant exactly the 50万元 cap, never more (the figures are read and the grant committed
+    /// under one lock).
+    @Test func twoRecordersNeverSpendTheSameRoom() throws {
+        let s = try StoreScratch()
+        let t = try StoreScratch.playground("transformation-granted.yaml")
+        for side in ["a", "b"] {
+            for k in 0..<6 {
+                try s.write("\(side)/\(k).yaml", t.replacingOccurrences(of: "SY-2024-T-0001", with: "SY-2024-T-\(side.uppercased())\(k)"))
+            }
+        }
+        #expect(try s.clause(["record", "a/0.yaml"]).status == 0, "the store exists before the race")
+        let a = try s.start(["evaluate", "--record", "a"]), b = try s.start(["evaluate", "--record", "b"])
+        a.waitUntilExit()
+        b.waitUntilExit()
+        #expect(a.terminationStatus == 0 && b.terminationStatus == 0)
+        let db = try DatabaseQueue(path: s.store)
+        let granted = try db.read { db in
+            try Int64.fetchOne(db, sql: """
+                SELECT sum(amount_fen) FROM decisions d WHERE outcome = 'granted'
+                AND id = (SELECT max(id) FROM decisions e WHERE e.case_id = d.case_id)
+                """) ?? 0
+        }
+        #expect(granted == 50_000_000, "190,000 + 190,000 + 120,000 and then nothing, whichever recorder came first")
     }
 }
