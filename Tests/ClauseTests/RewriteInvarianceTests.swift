@@ -12,6 +12,8 @@ import Testing
 /// (with the trace) in both languages.
 @Suite struct RewriteInvarianceTests {
     static let seed: UInt64 = 20_241_105
+    /// One repository for the whole run, so the Shenyang package is loaded once.
+    static let repository = Repo.repository
 
     /// The decision's JSON lines, with its trace, in both languages: what the CLI prints for it.
     static func jsonLines(_ d: Decision, _ policy: Policy) -> String {
@@ -21,7 +23,7 @@ import Testing
 
     /// The case in `text` decided under its policy by the ordinary loader and interpreter.
     static func decide(_ text: String) -> Result<String, String> {
-        switch CaseLoader(repository: Repo.repository).load(text: text, path: "case.yaml") {
+        switch CaseLoader(repository: repository).load(text: text, path: "case.yaml") {
         case .failed(let diagnostics):
             return .failure(DiagnosticRenderer().render(diagnostics))
         case .ready(let c, let policy):
