@@ -47,13 +47,14 @@ run_one() {
         -detect_leaks=0 -print_final_stats=1 -artifact_prefix="$FUZZ/crashes/$t-" >"$log" 2>&1
     local rc=$?
     set -e
-    local runs corpus bytes
+    local runs last
     runs=$(sed -n 's/^stat::number_of_executed_units: *//p' "$log" | tail -1)
-    corpus=$(find "$FUZZ/.corpus/$t" -type f | wc -l)
-    bytes=$(du -sk "$FUZZ/.corpus/$t" | cut -f1)
-    printf '%-10s %s  %s s  %s executions  corpus %s inputs (%s KB)  %s\n' "$t" \
-        "$([ $rc = 0 ] && echo ok || echo "FAILED (exit $rc)")" "$seconds" "${runs:-?}" "$corpus" "$bytes" \
-        "$(grep -m1 -o 'cov: [0-9]* ft: [0-9]*' <(grep -E '^#[0-9]+' "$log" | tail -1) || true)"
+    last=$(grep -E '^#[0-9]+' "$log" | tail -1 || true)
+    # corp: the inputs libFuzzer kept (seeds and new) and their size; new: files added to .corpus.
+    printf '%-10s %s  %s s  %s executions  %s  %s  new in Fuzz/.corpus/%s: %s\n' "$t" \
+        "$([ $rc = 0 ] && echo ok || echo "FAILED (exit $rc)")" "$seconds" "${runs:-?}" \
+        "$(grep -o 'corp: [0-9]*/[0-9]*[a-zA-Z]*' <<<"$last" || true)" "$(grep -o 'cov: [0-9]*' <<<"$last" || true)" \
+        "$t" "$(find "$FUZZ/.corpus/$t" -type f | wc -l)"
     if [ $rc != 0 ]; then
         grep -E 'clause fuzz finding|ERROR: |Fatal error|Test unit written|SUMMARY' "$log" | head -8 | sed 's/^/    /'
     fi
