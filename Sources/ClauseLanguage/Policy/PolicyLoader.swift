@@ -104,6 +104,14 @@ package final class PolicyLoader {
                 }
             }
         }
+        if meta == nil, !files.documents.contains(where: { $0.name == "policy.yaml" }), !bag.hasErrors {
+            // An empty policy.yaml (or comments only) has no document: say so, at the file, rather
+            // than refuse the package with nothing to show (found by the package fuzzer).
+            let file = SourceFile(path: (directory as NSString).appendingPathComponent("policy.yaml"), text: "")
+            let start = SourceLocation(line: 1, column: 1)
+            bag.error("policy.empty", "policy.yaml holds nothing: a package needs at least 'policy' and 'title'",
+                      at: SourceRange(file: file, start: start, end: start))
+        }
         var policy: Policy?
         if let meta {
             readAmendmentHeader(meta)
