@@ -14,17 +14,7 @@ package enum BanRegistry {
 
     /// The value of a dotted fact path in a case (nil when unknown or not in the schema).
     package static func fact(_ path: String, in c: CaseFile, policy: Policy) -> Value? {
-        var slots = c.facts
-        var schema = policy.caseSchema
-        let parts = path.split(separator: ".").map(String.init)
-        for (k, name) in parts.enumerated() {
-            guard let i = schema.index[name], i < slots.count, let v = slots[i] else { return nil }
-            if k == parts.count - 1 { return v }
-            guard case .record(let inner) = v, case .record(let r) = schema.fields[i].type.unwrapped else { return nil }
-            slots = inner
-            schema = policy.records[r]
-        }
-        return nil
+        FactPath.value(path, in: c, policy: policy)
     }
 
     /// The case's credit code, when the schema has one and the case gives it.
