@@ -87,7 +87,12 @@ extension ClauseCommand {
             let packages = try store.packages(decisionID: r.id)
             let names = packages.map { "\(TerminalText.escape($0.policyID)) \(TerminalText.escape($0.version)) (\(short($0.digest)))\($0.role == "base" ? "" : zh ? " 修订" : " amendment")" }
             out += (zh ? "作出决定的政策包：" : "decided by: ") + names.joined(separator: " + ") + "\n"
-            out += inForce(r, packages.map(\.digest), current: current) + "\n\n"
+            out += inForce(r, packages.map(\.digest), current: current) + "\n"
+            if let revoked = try store.revocation(decisionID: r.id) {
+                out += zh ? "已撤销：\(TerminalText.escape(revoked.at)) 由 \(TerminalText.escape(revoked.by)) 撤销，理由：\(TerminalText.escape(revoked.reason))；其支持金额不再计入基金记录\n"
+                    : "revoked \(TerminalText.escape(revoked.at)) by \(TerminalText.escape(revoked.by)): \(TerminalText.escape(revoked.reason)); its grant no longer counts in the fund's record\n"
+            }
+            out += "\n"
             return out
         }
 

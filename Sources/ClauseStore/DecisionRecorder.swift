@@ -56,12 +56,17 @@ package final class DecisionRecorder {
     /// The history payloads of the cases queued in this batch, as they will be once it commits.
     private var queuedHistories: [String: [String]] = [:]
 
+    /// Who records: `CLAUSE_USER`, else the login name, else "unknown".
+    package static func user(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+        environment["CLAUSE_USER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
+            ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+    }
+
     package init(store: RecordStore, batchSize: Int = 1000, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.store = store
         self.batchSize = max(1, batchSize)
-        recordedBy = environment["CLAUSE_USER"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+        recordedBy = DecisionRecorder.user(environment)
         timestamp.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     }
 

@@ -17,16 +17,51 @@ extension RecordStore {
     }
 
     /// Decisions of `policyID` recorded after decision `after`, oldest first. Refusals come too:
-    /// a case decided again and refused stops its earlier grant counting.
+    /// a case decided again and refused stops its earlier grant counting; a revoked decision
+    /// comes as a refusal (it counts for nothing).
     package func ledgerRows(policyID: String, after: Int64) throws -> [LedgerRow] {
         try read { db in
-            try Row.fetchAll(db, sql: """
-                SELECT d.id, d.case_id, d.case_path, d.as_of, d.outcome, d.amount_fen, c.text FROM decisions d
+            let revoked = try db.tableExists("revocations")
+                ? "CASE WHEN EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id) THEN 'revoked' ELSE d.outcome END"
+                : "d.outcome"
+            return try Row.fetchAll(db, sql: """
+                SELECT d.id, d.case_id, d.case_path, d.as_of, \(revoked) AS outcome, d.amount_fen, c.text FROM decisions d
                 JOIN cases c ON c.digest = d.case_digest WHERE d.policy_id = ? AND d.id > ? ORDER BY d.id
                 """, arguments: [policyID, after]).map {
                 LedgerRow(id: $0["id"], caseID: $0["case_id"], casePath: $0["case_path"], asOf: $0["as_of"], outcome: $0["outcome"],
                           amountFen: $0["amount_fen"], caseText: $0["text"])
             }
+        }
+    }
+
+    /// How many revocations the store holds: when it grows, the ledger is read again from the start.
+    package func revocationCount() throws -> Int {
+        try read { db in try db.tableExists("revocations") ? (Int.fetchOne(db, sql: "SELECT count(*) FROM revocations") ?? 0) : 0 }
+    }
+
+    /// Revokes the latest decision of `caseID`, with who and why. Returns its record number.
+    ///
+    /// - Throws: `RevocationRefused` when the case has no decision or its latest one is revoked already.
+    package func revoke(caseID: String, reason: String, by who: String, at when: String) throws -> Int64 {
+        try write { db in
+            guard let id = try Int64.fetchOne(db, sql: "SELECT max(id) FROM decisions WHERE case_id = ?", arguments: [caseID]) else {
+                throw RevocationRefused(message: "no decision of case '\(caseID)' is recorded")
+            }
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM revocations WHERE decision_id = ?)", arguments: [id]) == true {
+                throw RevocationRefused(message: "decision #\(id) of case '\(caseID)' is revoked already")
+            }
+            try db.execute(sql: "INSERT INTO revocations (decision_id, case_id, reason, revoked_by, revoked_at) VALUES (?, ?, ?, ?, ?)",
+                           arguments: [id, caseID, reason, who, when])
+            return id
+        }
+    }
+
+    /// The revocation of decision `id`, if any: why, by whom, when.
+    package func revocation(decisionID id: Int64) throws -> (reason: String, by: String, at: String)? {
+        try read { db in
+            guard try db.tableExists("revocations") else { return nil }
+            return try Row.fetchOne(db, sql: "SELECT reason, revoked_by, revoked_at FROM revocations WHERE decision_id = ?", arguments: [id])
+                .map { (reason: $0["reason"], by: $0["revoked_by"], at: $0["revoked_at"]) }
         }
     }
 }
@@ -38,6 +73,8 @@ package final class StoreLedger {
     private let store: RecordStore
     private let loader: CaseLoader
     private var books: [String: (book: LedgerBook, seen: Int64)] = [:]
+    /// Revocations seen: a new one may take back any earlier grant, so the books start again.
+    private var revocations = 0
 
     package init(store: RecordStore, loader: CaseLoader) {
         self.store = store
@@ -46,6 +83,11 @@ package final class StoreLedger {
 
     /// What the record holds for case `c` now.
     package func use(for c: CaseFile, policy: Policy) throws -> LedgerUse {
+        let revoked = try store.revocationCount()
+        if revoked != revocations {
+            books = [:]
+            revocations = revoked
+        }
         var (book, seen) = books[policy.id] ?? (LedgerBook(policy: policy), 0)
         for row in try store.ledgerRows(policyID: policy.id, after: seen) {
             book.record(row.caseID, grant: grant(row, policy: policy))
@@ -90,4 +132,10 @@ package final class LedgerLock {
         defer { if fd >= 0 { _ = flock(fd, LOCK_UN) } }
         return try body()
     }
+}
+
+/// A revocation the store cannot take: the user's to fix, said in one line.
+package struct RevocationRefused: Error, Sendable, CustomStringConvertible {
+    package var message: String
+    package var description: String { message }
 }

@@ -109,6 +109,25 @@ package enum StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'workflow events are append-only'); END;
                 """)
         }
+        m.registerMigration("v3-revocations") { db in
+            try db.execute(sql: """
+                -- A decision taken back (false material found later, an administrative correction):
+                -- appended with who and why; the decision itself stays as it was made, but its
+                -- grant stops counting in the ledger of later cases.
+                CREATE TABLE revocations (
+                    id           INTEGER PRIMARY KEY AUTOINCREMENT,
+                    decision_id  INTEGER NOT NULL UNIQUE REFERENCES decisions(id),
+                    case_id      TEXT NOT NULL,
+                    reason       TEXT NOT NULL,
+                    revoked_by   TEXT NOT NULL,
+                    revoked_at   TEXT NOT NULL
+                );
+                CREATE TRIGGER revocations_never_updated BEFORE UPDATE ON revocations
+                BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
+                CREATE TRIGGER revocations_never_deleted BEFORE DELETE ON revocations
+                BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
+                """)
+        }
         return m
     }
 }

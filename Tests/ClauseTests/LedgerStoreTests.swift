@@ -82,4 +82,29 @@ import Testing
         }
         #expect(granted == 50_000_000, "190,000 + 190,000 + 120,000 and then nothing, whichever recorder came first")
     }
+
+    /// A revoked grant stops counting for later cases; the revocation is kept with who and why,
+    /// and the revoked decision still reproduces as it was made.
+    @Test func aRevokedGrantStopsCounting() throws {
+        let s = try StoreScratch()
+        let t = try StoreScratch.playground("transformation-granted.yaml")
+        try s.write("a.yaml", t.replacingOccurrences(of: "SY-2024-T-0001", with: "SY-2024-T-0301")
+                        .replacingOccurrences(of: "amount: 300000.00", with: "amount: 900000.00"))
+        try s.write("b.yaml", t.replacingOccurrences(of: "SY-2024-T-0001", with: "SY-2025-T-0302")
+                        .replacingOccurrences(of: "applied_on: 2024-11-05", with: "applied_on: 2025-03-02"))
+        #expect(try s.clause(["evaluate", "--record", "a.yaml"]).stdout.contains("¥490,000.00"))
+        #expect(try s.clause(["evaluate", "b.yaml"]).stdout.contains("结论：予以支持 ¥10,000.00"))
+        let noReason = try s.clause(["revoke", "SY-2024-T-0301", "--reason", " "])
+        #expect(noReason.status == 2)
+        let revoked = try EndToEndTests.clause(["revoke", "SY-2024-T-0301", "--reason", "查实弄虚作假", "--store", s.store], cwd: s.root,
+                                               environment: ["CLAUSE_USER": "李复核"])
+        #expect(revoked.status == 0, "\(revoked.stderr)")
+        #expect(revoked.stdout == "revoked decision #1 of case SY-2024-T-0301: its grant no longer counts for later cases\n")
+        #expect(try s.clause(["revoke", "SY-2024-T-0301", "--reason", "again"]).stderr == "error: decision #1 of case 'SY-2024-T-0301' is revoked already\n")
+        #expect(try s.clause(["revoke", "NOSUCH", "--reason", "x"]).status == 1)
+        #expect(try s.clause(["evaluate", "b.yaml"]).stdout.contains("结论：予以支持 ¥190,000.00"))
+        let why = try s.clause(["why", "SY-2024-T-0301"])
+        #expect(why.stdout.contains("由 李复核 撤销，理由：查实弄虚作假；其支持金额不再计入基金记录"))
+        #expect(why.stdout.contains("结论：予以支持 ¥490,000.00"), "the decision itself is kept as it was made")
+    }
 }

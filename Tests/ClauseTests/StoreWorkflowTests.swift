@@ -168,7 +168,7 @@ import Testing
              decisions: try String.fetchAll(db, sql: "SELECT decision_json FROM decisions ORDER BY id"),
              bans: try Int.fetchOne(db, sql: "SELECT count(*) FROM bans")!)
         }
-        #expect(now.migrations == ["v1-decisions", "v2-workflow-events"])
+        #expect(now.migrations == ["v1-decisions", "v2-workflow-events", "v3-revocations"])
         #expect(now.decisions == old.decisions)
         #expect(now.bans == 1)
 
