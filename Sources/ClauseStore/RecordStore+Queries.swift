@@ -67,10 +67,36 @@ extension RecordStore {
     /// had begun by then and were caused by another case, the one that lasts longest.
     package func registryBan(creditCode: String, asOf: CivilDate, excludingCase caseID: String) throws -> RegistryBan? {
         try read { db in
-            try Row.fetchOne(db, sql: """
-                SELECT * FROM bans WHERE credit_code = ? AND from_date <= ? AND case_id <> ?
+            // A lifted ban is no longer the registry's word (older stores have no lifts).
+            let notLifted = try db.tableExists("ban_lifts") ? "AND NOT EXISTS (SELECT 1 FROM ban_lifts l WHERE l.ban_id = bans.id)" : ""
+            return try Row.fetchOne(db, sql: """
+                SELECT * FROM bans WHERE credit_code = ? AND from_date <= ? AND case_id <> ? \(notLifted)
                 ORDER BY through DESC, id DESC LIMIT 1
                 """, arguments: [creditCode, asOf.iso, caseID]).flatMap(Self.ban)
+        }
+    }
+
+    /// Lifts every registered ban of `creditCode` not lifted yet, with who and why; how many.
+    package func liftBans(creditCode: String, reason: String, by who: String, at when: String) throws -> Int {
+        try write { db in
+            let ids = try Int64.fetchAll(db, sql: """
+                SELECT id FROM bans WHERE credit_code = ? AND NOT EXISTS (SELECT 1 FROM ban_lifts l WHERE l.ban_id = bans.id)
+                """, arguments: [creditCode])
+            for id in ids {
+                try db.execute(sql: "INSERT INTO ban_lifts (ban_id, reason, lifted_by, lifted_at) VALUES (?, ?, ?, ?)",
+                               arguments: [id, reason, who, when])
+            }
+            return ids.count
+        }
+    }
+
+    /// The lift of the ban registered by decision `decisionID`, if any.
+    package func banLift(decisionID: Int64) throws -> (reason: String, by: String, at: String)? {
+        try read { db in
+            guard try db.tableExists("ban_lifts") else { return nil }
+            return try Row.fetchOne(db, sql: """
+                SELECT l.reason, l.lifted_by, l.lifted_at FROM ban_lifts l JOIN bans b ON b.id = l.ban_id WHERE b.decision_id = ?
+                """, arguments: [decisionID]).map { (reason: $0["reason"], by: $0["lifted_by"], at: $0["lifted_at"]) }
         }
     }
 

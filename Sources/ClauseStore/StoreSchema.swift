@@ -126,6 +126,19 @@ package enum StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
                 CREATE TRIGGER revocations_never_deleted BEFORE DELETE ON revocations
                 BEGIN SELECT RAISE(ABORT, 'revocations are append-only'); END;
+                -- A registered ban lifted (a correction of the registry), with who and why; the ban's
+                -- row stays, and decisions that saw it keep what they saw.
+                CREATE TABLE ban_lifts (
+                    id         INTEGER PRIMARY KEY AUTOINCREMENT,
+                    ban_id     INTEGER NOT NULL UNIQUE REFERENCES bans(id),
+                    reason     TEXT NOT NULL,
+                    lifted_by  TEXT NOT NULL,
+                    lifted_at  TEXT NOT NULL
+                );
+                CREATE TRIGGER ban_lifts_never_updated BEFORE UPDATE ON ban_lifts
+                BEGIN SELECT RAISE(ABORT, 'ban lifts are append-only'); END;
+                CREATE TRIGGER ban_lifts_never_deleted BEFORE DELETE ON ban_lifts
+                BEGIN SELECT RAISE(ABORT, 'ban lifts are append-only'); END;
                 """)
         }
         return m

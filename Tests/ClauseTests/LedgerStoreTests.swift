@@ -107,4 +107,24 @@ import Testing
         #expect(why.stdout.contains("由 李复核 撤销，理由：查实弄虚作假；其支持金额不再计入基金记录"))
         #expect(why.stdout.contains("结论：予以支持 ¥490,000.00"), "the decision itself is kept as it was made")
     }
+
+    /// A registered ban lifted (with who and why) no longer refuses later applications; the
+    /// registry still shows it, lifted, and the decisions that saw it keep what they saw.
+    @Test func aLiftedBanNoLongerRefuses() throws {
+        let s = try StoreScratch()
+        try s.write("fraud.yaml", try StoreScratch.playground("fraud-found.yaml"))
+        try s.write("later.yaml", try StoreScratch.playground("transformation-granted.yaml", [
+            ("credit_code: 91210106MA0Y3K2X1E", "credit_code: 91210112MA10B2R657")]))
+        #expect(try s.clause(["evaluate", "--record", "fraud.yaml"]).status == 0)
+        #expect(try s.clause(["evaluate", "--record", "later.yaml"]).stdout.contains("结论：不予支持"))
+        #expect(try s.clause(["bans", "lift", "91210112MA10B2R657", "--reason", ""]).status == 2)
+        let lift = try EndToEndTests.clause(["bans", "lift", "91210112MA10B2R657", "--reason", "行政复议撤销认定", "--store", s.store],
+                                            cwd: s.root, environment: ["CLAUSE_USER": "王科长"])
+        #expect(lift.stdout == "lifted 1 ban of 91210112MA10B2R657: later decisions no longer see it\n", "\(lift.stderr)")
+        #expect(try s.clause(["bans", "lift", "91210112MA10B2R657", "--reason", "again"]).stderr
+                == "error: 91210112MA10B2R657 has no registered ban to lift\n")
+        #expect(try s.clause(["evaluate", "later.yaml"]).stdout.contains("结论：予以支持"))
+        #expect(try s.clause(["bans", "list"]).stdout.contains(" by 王科长: 行政复议撤销认定\n"))
+        #expect(try s.clause(["replay", "--all"]).stdout.hasSuffix("2 reproduce, 0 differ\n"), "the refusal that saw the ban still reproduces")
+    }
 }
