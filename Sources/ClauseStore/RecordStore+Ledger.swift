@@ -34,6 +34,11 @@ extension RecordStore {
         }
     }
 
+    /// The policy ids the store holds decisions of.
+    package func recordedPolicyIDs() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT policy_id FROM decisions ORDER BY policy_id") }
+    }
+
     /// How many revocations the store holds: when it grows, the ledger is read again from the start.
     package func revocationCount() throws -> Int {
         try read { db in try db.tableExists("revocations") ? (Int.fetchOne(db, sql: "SELECT count(*) FROM revocations") ?? 0) : 0 }
@@ -88,13 +93,18 @@ package final class StoreLedger {
             books = [:]
             revocations = revoked
         }
+        return try book(for: policy).use(for: c)
+    }
+
+    /// The book of `policy` as the store holds it now.
+    package func book(for policy: Policy) throws -> LedgerBook {
         var (book, seen) = books[policy.id] ?? (LedgerBook(policy: policy), 0)
         for row in try store.ledgerRows(policyID: policy.id, after: seen) {
             book.record(row.caseID, grant: grant(row, policy: policy))
             seen = row.id
         }
         books[policy.id] = (book, seen)
-        return book.use(for: c)
+        return book
     }
 
     /// This session's decision, counted for the cases after it before it is committed.

@@ -31,6 +31,14 @@ import Testing
         #expect(text.stdout.contains("基金记录\n  [第四条第（一）项] 本企业已获改造补贴（基金记录） = ¥500,000.00：SY-2024-T-0101（2024-11-05）¥490,000.00；SY-2025-T-0102（2025-03-02）¥10,000.00\n"))
         let replay = try s.clause(["replay", "--all"])
         #expect(replay.stdout.hasSuffix("3 reproduce, 0 differ\n"), "\(replay.stdout)")
+        let ledger = try s.clause(["ledger"])
+        #expect(ledger.stdout == """
+            shenyang-sme-dx-fund 2024.1
+              [第四条第（一）项] 本企业已获改造补贴（基金记录） (enterprise_transformation)
+                applicant.credit_code = 91210106MA0Y3K2X1E: ¥500,000.00 — SY-2024-T-0101 2024-11-05 ¥490,000.00; SY-2025-T-0102 2025-03-02 ¥10,000.00
+
+            """, "\(ledger.stderr)")
+        #expect(try s.clause(["ledger", "--credit-code", "91210102MA0Y7M4CXJ"]).status == 1, "nothing counted for another enterprise")
 
         // Decided again and refused, the first case stops counting: the third now gets room.
         try s.write("a.yaml", t.replacingOccurrences(of: "SY-2024-T-0001", with: "SY-2024-T-0101")

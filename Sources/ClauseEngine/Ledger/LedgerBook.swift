@@ -121,6 +121,32 @@ package struct LedgerBook: Sendable {
         return LedgerUse(consulted: true, figures: figures)
     }
 
+    /// One key of a measure with its grants and figure: a line of the `clause ledger` report.
+    package struct Group: Sendable {
+        /// The matched facts' values, in the measure's `where` order.
+        package var values: [(path: String, value: Value)]
+        package var figure: Value
+        package var entries: [LedgerEntry]
+    }
+
+    /// Every key of measure `m` that holds grants, in the order first granted.
+    package func groups(of m: Int) -> [Group] {
+        let measure = policy.ledger[m]
+        return index[m].values.compactMap { ids -> Group? in
+            let entries = ids.compactMap { byCase[$0] }
+            guard let first = entries.first else { return nil }
+            // The index holds every grant under its own values; a literal of `where` picks the keys.
+            for match in measure.matches {
+                if case .value(let wanted) = match.wanted, first.facts[match.path] != wanted { return nil }
+            }
+            let values = measure.matches.compactMap { match -> (path: String, value: Value)? in
+                guard case .same = match.wanted, let v = first.facts[match.path] else { return nil }
+                return (match.path, v)
+            }
+            return Group(values: values, figure: LedgerBook.aggregate(measure, entries), entries: entries)
+        }.sorted { (order[$0.entries[0].caseID] ?? 0) < (order[$1.entries[0].caseID] ?? 0) }
+    }
+
     private static func aggregate(_ measure: LedgerMeasure, _ entries: [LedgerEntry]) -> Value {
         switch measure.aggregate {
         case .sumAmount:
