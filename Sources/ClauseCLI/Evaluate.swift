@@ -57,8 +57,9 @@ extension ClauseCommand {
                 try runBatch(asOf: asOf)
                 return
             }
-            // With --record or --store the store is in use: its ban registry applies, and with --record each decision is kept.
-            let registry = RecordingSession(store: try storeOptions.open(create: record), policy: options.policy, records: record)
+            // With --record or --store the store is in use (a store named with --store is made if it is
+            // not there yet): its bans and ledger apply, and with --record each decision is kept.
+            let registry = RecordingSession(store: try storeOptions.open(create: record || storeOptions.store != nil), policy: options.policy, records: record)
             var failed = false
             var first = true
             // With --record, decisions whose batch has not committed yet: a decision is printed

@@ -63,6 +63,9 @@ import Testing
         #expect(off.stdout.contains("未查询基金记录"))
         let on = try EndToEndTests.clause(["evaluate", "a.yaml"], cwd: s.root, environment: ["CLAUSE_STORE": s.store])
         #expect(on.stdout.contains("已查询基金记录"), "a store named by CLAUSE_STORE is read without --store")
+        let fresh = try EndToEndTests.clause(["evaluate", "--store", "new.sqlite", "a.yaml"], cwd: s.root)
+        #expect(fresh.status == 0 && fresh.stdout.contains("已查询基金记录"), "evaluate --store NEW makes the store: \(fresh.stderr)")
+        #expect(FileManager.default.fileExists(atPath: s.path("new.sqlite")))
     }
 
     /// Two recorders on one store, each with applications of the same enterprise: together they
