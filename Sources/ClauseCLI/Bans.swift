@@ -19,20 +19,15 @@ extension ClauseCommand {
 
             @OptionGroup var storeOptions: StoreOptions
 
-            @Option(help: "Why the ban is lifted (kept with who and when).")
-            var reason: String
+            @OptionGroup var correction: Correction
 
             @Argument(help: "The 统一社会信用代码 (credit code).")
             var code: String
 
-            func validate() throws {
-                if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--reason needs words: say why") }
-            }
-
             func run() throws {
                 let store = try storeOptions.open(create: false)
-                let when = ISO8601DateFormatter().string(from: Date())
-                let lifted = try StoreCommand.guarded { try store.liftBans(creditCode: code, reason: reason, by: DecisionRecorder.user(), at: when) }
+                let c = correction
+                let lifted = try StoreCommand.guarded { try store.liftBans(creditCode: code, reason: c.reason, by: c.who, at: c.when) }
                 guard lifted > 0 else {
                     Output.error("error: \(TerminalText.escape(code)) has no registered ban to lift\n")
                     throw ExitCode(1)

@@ -13,22 +13,16 @@ extension ClauseCommand {
 
         @OptionGroup var storeOptions: StoreOptions
 
-        @Option(help: "Why the decision is taken back (kept with who and when).")
-        var reason: String
+        @OptionGroup var correction: Correction
 
         @Argument(help: "The case number whose latest decision is revoked.")
         var caseID: String
 
-        func validate() throws {
-            if reason.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty { throw ValidationError("--reason needs words: say why") }
-        }
-
         func run() throws {
             let store = try storeOptions.open(create: false)
-            let when = ISO8601DateFormatter().string(from: Date())
             let id: Int64
             do {
-                id = try store.revoke(caseID: caseID, reason: reason, by: DecisionRecorder.user(), at: when)
+                id = try store.revoke(caseID: caseID, reason: correction.reason, by: correction.who, at: correction.when)
             } catch let refused as RevocationRefused {
                 Output.error("error: \(TerminalText.escape(refused.message))\n")
                 throw ExitCode(1)

@@ -19,29 +19,28 @@ extension RecordStore {
     /// Decisions of `policyID` recorded after decision `after`, oldest first. Refusals come too:
     /// a case decided again and refused stops its earlier grant counting; a revoked decision
     /// comes as a refusal (it counts for nothing).
-    package func ledgerRows(policyID: String, after: Int64) throws -> [LedgerRow] {
+    package func ledgerRows(policyID: String, after: Int64) throws -> (revocations: Int, rows: [LedgerRow]) {
         try read { db in
-            let revoked = try db.tableExists("revocations")
+            // One read for both: the grants since the last look, and whether anything was revoked.
+            let hasRevocations = try db.tableExists("revocations")
+            let revocations = hasRevocations ? (try Int.fetchOne(db, sql: "SELECT count(*) FROM revocations") ?? 0) : 0
+            let outcome = hasRevocations
                 ? "CASE WHEN EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id) THEN 'revoked' ELSE d.outcome END"
                 : "d.outcome"
-            return try Row.fetchAll(db, sql: """
-                SELECT d.id, d.case_id, d.case_path, d.as_of, \(revoked) AS outcome, d.amount_fen, c.text FROM decisions d
+            let rows = try Row.fetchAll(db, sql: """
+                SELECT d.id, d.case_id, d.case_path, d.as_of, \(outcome) AS outcome, d.amount_fen, c.text FROM decisions d
                 JOIN cases c ON c.digest = d.case_digest WHERE d.policy_id = ? AND d.id > ? ORDER BY d.id
                 """, arguments: [policyID, after]).map {
                 LedgerRow(id: $0["id"], caseID: $0["case_id"], casePath: $0["case_path"], asOf: $0["as_of"], outcome: $0["outcome"],
                           amountFen: $0["amount_fen"], caseText: $0["text"])
             }
+            return (revocations, rows)
         }
     }
 
     /// The policy ids the store holds decisions of.
     package func recordedPolicyIDs() throws -> [String] {
         try read { db in try String.fetchAll(db, sql: "SELECT DISTINCT policy_id FROM decisions ORDER BY policy_id") }
-    }
-
-    /// How many revocations the store holds: when it grows, the ledger is read again from the start.
-    package func revocationCount() throws -> Int {
-        try read { db in try db.tableExists("revocations") ? (Int.fetchOne(db, sql: "SELECT count(*) FROM revocations") ?? 0) : 0 }
     }
 
     /// Revokes the latest decision of `caseID`, with who and why. Returns its record number.
@@ -88,18 +87,21 @@ package final class StoreLedger {
 
     /// What the record holds for case `c` now.
     package func use(for c: CaseFile, policy: Policy) throws -> LedgerUse {
-        let revoked = try store.revocationCount()
-        if revoked != revocations {
-            books = [:]
-            revocations = revoked
-        }
-        return try book(for: policy).use(for: c)
+        try book(for: policy).use(for: c)
     }
 
-    /// The book of `policy` as the store holds it now.
+    /// The book of `policy` as the store holds it now: the grants since the last look added, or,
+    /// when a revocation appeared (it may take back any earlier grant), read again from the start.
     package func book(for policy: Policy) throws -> LedgerBook {
         var (book, seen) = books[policy.id] ?? (LedgerBook(policy: policy), 0)
-        for row in try store.ledgerRows(policyID: policy.id, after: seen) {
+        var (revoked, rows) = try store.ledgerRows(policyID: policy.id, after: seen)
+        if revoked != revocations {
+            revocations = revoked
+            books = [:]
+            (book, seen) = (LedgerBook(policy: policy), 0)
+            (_, rows) = try store.ledgerRows(policyID: policy.id, after: 0)
+        }
+        for row in rows {
             book.record(row.caseID, grant: grant(row, policy: policy))
             seen = row.id
         }

@@ -21,12 +21,19 @@ import Testing
     }()
 
     static func clause(_ args: [String], cwd: String = Repo.root, environment extra: [String: String] = [:]) throws -> Run {
+        try run(binary, args, cwd: cwd, environment: extra)
+    }
+
+    /// Runs a program and collects its output. The caller's CLAUSE_POLICY_PATH and CLAUSE_STORE
+    /// are left out, so a developer's own settings never change what a test sees.
+    static func run(_ executable: String, _ args: [String], cwd: String, environment extra: [String: String] = [:]) throws -> Run {
         let p = Process()
-        p.executableURL = URL(fileURLWithPath: binary)
+        p.executableURL = URL(fileURLWithPath: executable)
         p.arguments = args
         p.currentDirectoryURL = URL(fileURLWithPath: cwd)
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CLAUSE_POLICY_PATH")
+        env.removeValue(forKey: "CLAUSE_STORE")
         env.merge(extra) { $1 }
         p.environment = env
         let out = Pipe(), err = Pipe()

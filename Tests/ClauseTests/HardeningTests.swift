@@ -181,22 +181,7 @@ import Testing
 
     /// Runs a shell command line (for redirections such as a closed stdin).
     static func shell(_ command: String, cwd: String) throws -> EndToEndTests.Run {
-        let p = Process()
-        p.executableURL = URL(fileURLWithPath: "/bin/sh")
-        p.arguments = ["-c", command]
-        p.currentDirectoryURL = URL(fileURLWithPath: cwd)
-        var env = ProcessInfo.processInfo.environment
-        env.removeValue(forKey: "CLAUSE_POLICY_PATH")
-        env.removeValue(forKey: "CLAUSE_STORE")
-        p.environment = env
-        let out = Pipe(), err = Pipe()
-        p.standardOutput = out
-        p.standardError = err
-        try p.run()
-        let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
-        p.waitUntilExit()
-        return EndToEndTests.Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
+        try EndToEndTests.run("/bin/sh", ["-c", command], cwd: cwd)
     }
 
     /// A line over the limit is reported at its line and skipped without being kept; the lines
