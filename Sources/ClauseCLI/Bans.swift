@@ -10,7 +10,7 @@ extension ClauseCommand {
     struct Bans: ParsableCommand {
         static let configuration = CommandConfiguration(
             abstract: "The ban registry: bans registered by recorded 第十三条 decisions, by credit code.",
-            subcommands: [List.self, Show.self, Lift.self])
+            subcommands: [List.self, Show.self, Lift.self, Correct.self])
 
         /// `clause bans lift CODE --reason TEXT`: a correction of the registry, kept with who and why.
         struct Lift: ParsableCommand {
@@ -33,6 +33,62 @@ extension ClauseCommand {
                     throw ExitCode(1)
                 }
                 Output.out("lifted \(lifted) ban\(lifted == 1 ? "" : "s") of \(TerminalText.escape(code)): later decisions no longer see \(lifted == 1 ? "it" : "them")\n")
+            }
+        }
+
+        /// `clause bans correct CODE --through DATE [--from DATE] [--decision N] --reason TEXT`:
+        /// new dates for a registered ban (a wrong day of finding, a ban shortened on review), kept
+        /// with who and why. Later decisions see the new dates; earlier ones replay as they were made.
+        struct Correct: ParsableCommand {
+            static let configuration = CommandConfiguration(
+                abstract: "Correct the dates of a registered ban, with a reason; later decisions see the new dates.")
+
+            @OptionGroup var storeOptions: StoreOptions
+
+            @OptionGroup var correction: Correction
+
+            @Argument(help: "The 统一社会信用代码 (credit code).")
+            var code: String
+
+            @Option(help: "The ban's corrected last day (YYYY-MM-DD).")
+            var through: String
+
+            @Option(help: "The ban's corrected first day (default: as registered or last corrected).")
+            var from: String?
+
+            @Option(help: "Which ban, by the record number of the decision that registered it (needed when the code has several).")
+            var decision: Int64?
+
+            func run() throws {
+                let through = try StoreCommand.date(through, option: "--through")!
+                let from = try StoreCommand.date(from, option: "--from")
+                let store = try storeOptions.open(create: false)
+                let c = correction
+                let bans = try StoreCommand.guarded { try store.bans(creditCode: code) }.filter { b in decision.map { $0 == b.decisionID } ?? true }
+                let open = try bans.filter { b in try StoreCommand.guarded { try store.banLift(decisionID: b.decisionID) } == nil }
+                guard let ban = open.first, open.count == 1 else {
+                    if open.isEmpty {
+                        Output.error("error: \(TerminalText.escape(code)) has no registered ban\(decision.map { " by decision #\($0)" } ?? "") that is not lifted\n")
+                    } else {
+                        let ids = open.map { "#\($0.decisionID) (\($0.from.iso)..\($0.through.iso))" }.joined(separator: ", ")
+                        Output.error("error: \(TerminalText.escape(code)) has \(open.count) bans: name one with --decision N (\(ids))\n")
+                    }
+                    throw ExitCode(1)
+                }
+                let first = from ?? ban.from
+                guard first <= through else {
+                    Output.error("error: the ban would end (\(through.iso)) before it starts (\(first.iso))\n")
+                    throw ExitCode(1)
+                }
+                do {
+                    _ = try store.correctBan(decisionID: ban.decisionID, from: first, through: through, reason: c.reason, by: c.who, at: c.when)
+                } catch let refused as CorrectionRefused {
+                    Output.error("error: \(TerminalText.escape(refused.message))\n")
+                    throw ExitCode(1)
+                } catch {
+                    try StoreCommand.guarded { throw error }
+                }
+                Output.out("corrected the ban of \(TerminalText.escape(code)) registered by decision #\(ban.decisionID): \(ban.from.iso)..\(ban.through.iso) → \(first.iso)..\(through.iso); later decisions see the new dates\n")
             }
         }
 
@@ -83,10 +139,18 @@ extension ClauseCommand {
             }
         }
 
-        /// "  lifted AT by WHO: REASON" for a lifted ban, else nothing.
+        /// What was done to a ban since it was registered: "  corrected AT by WHO: REASON (was
+        /// FROM..THROUGH)" for each correction, "  lifted AT by WHO: REASON"; else nothing.
         static func lift(_ b: RegistryBan, _ store: RecordStore) throws -> String {
-            guard let l = try store.banLift(decisionID: b.decisionID) else { return "" }
-            return "  lifted \(TerminalText.escape(l.at)) by \(TerminalText.escape(l.by)): \(TerminalText.escape(l.reason))"
+            var out = ""
+            var was = try store.originalBanDates(decisionID: b.decisionID)
+            for c in try store.banCorrections(decisionID: b.decisionID) {
+                let before = was.map { " (was \(TerminalText.escape($0.from))..\(TerminalText.escape($0.through)))" } ?? ""
+                out += "  corrected \(TerminalText.escape(c.at)) by \(TerminalText.escape(c.by)): \(TerminalText.escape(c.reason))\(before)"
+                was = (c.from, c.through)
+            }
+            guard let l = try store.banLift(decisionID: b.decisionID) else { return out }
+            return out + "  lifted \(TerminalText.escape(l.at)) by \(TerminalText.escape(l.by)): \(TerminalText.escape(l.reason))"
         }
 
         static func line(_ b: RegistryBan, on: CivilDate) -> String {

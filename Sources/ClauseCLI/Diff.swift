@@ -82,7 +82,7 @@ extension ClauseCommand {
                     Output.error("error: cannot read '\(jsonl)'\n")
                     throw ExitCode(1)
                 }
-                var fileSources = sources.makeIterator()
+                let fileSources = sources.makeIterator()
                 var lines = JSONLinesReader(handle: handle, path: jsonl == "-" ? "<stdin>" : jsonl)
                 sources = AnySequence {
                     AnyIterator {

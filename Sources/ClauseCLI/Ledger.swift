@@ -1,30 +1,46 @@
 import ArgumentParser
 import ClauseEngine
 import ClauseLanguage
+import ClauseReports
 import ClauseStore
 import ClauseSyntax
+import ClauseWorkflows
 
 extension ClauseCommand {
     /// `clause ledger`: the fund's record as the packages' `ledger:` figures count it, per key
-    /// (per enterprise, per platform, per programme…), with the grants behind each figure.
+    /// (per enterprise, per platform, per programme…): granted, paid, revoked and the room left
+    /// under the figure's limit, with the grants behind each.
     struct Ledger: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "The fund's record as the packages' ledger figures count it: each figure per enterprise, platform or programme, with its grants.")
+            abstract: "The fund's record per enterprise, platform or programme: granted, paid, revoked and room left, with the grants.")
 
         @OptionGroup var storeOptions: StoreOptions
 
         @Option(help: "Count with this package (default: today's package of each policy id in the store, found under ./Policies).")
         var policy: String?
 
+        @Option(help: "The workflows that say which history event pays (default: ./Workflows or CLAUSE_WORKFLOW_PATH).")
+        var workflows: String?
+
         @Option(name: .customLong("credit-code"), help: "Only the figures whose key is this 统一社会信用代码.")
         var creditCode: String?
+
+        @Option(name: .customLong("as-of"), help: "The date whose limits (dated parameters) the room is counted against (default: today).")
+        var asOf: String?
+
+        @Option(help: "Output: text, or json (one line per policy).")
+        var format: LedgerFormat = .text
 
         @Option(help: "Output language: zh or en.")
         var lang: Lang = .zh
 
+        enum LedgerFormat: String, ExpressibleByArgument, CaseIterable { case text, json }
+
         func run() throws {
+            let on = try StoreCommand.date(asOf, option: "--as-of") ?? StoreCommand.today
             let store = try storeOptions.open(create: false)
             let repository = PolicyRepository(explicit: policy)
+            let catalog = WorkflowCatalog.load(roots: workflows.map { [$0] } ?? WorkflowCatalog.defaultRoots(), repository: repository)
             let ledger = StoreLedger(store: store, loader: CaseLoader(repository: repository))
             let ids = try StoreCommand.guarded { try store.recordedPolicyIDs() }
             var shown = 0
@@ -34,30 +50,191 @@ extension ClauseCommand {
                     continue
                 }
                 guard !p.ledger.isEmpty else { continue }
-                let book = try StoreCommand.guarded { try ledger.book(for: p) }
-                var lines: [String] = []
-                let text = ValueText(policy: p, lang: lang)
-                for (m, measure) in p.ledger.enumerated() {
-                    var groups = book.groups(of: m)
-                    if let creditCode {
-                        groups = groups.filter { g in g.values.contains { $0.value == .text(creditCode) } }
-                    }
-                    guard !groups.isEmpty else { continue }
-                    let cite = p.clause(measure.clause)?.cite ?? measure.clause
-                    lines.append("  [\(cite)] \(lang == .zh ? measure.label : (measure.labelEn ?? measure.label)) (\(measure.name))\n")
-                    for g in groups {
-                        let key = g.values.map { "\($0.path) = \(TerminalText.escape(text.format($0.value)))" }.joined(separator: ", ")
-                        let cases = g.entries.map { "\(TerminalText.escape($0.caseID)) \($0.asOf.iso) \($0.amount.display)" }.joined(separator: "; ")
-                        lines.append("    \(key.isEmpty ? (lang == .zh ? "（全部）" : "(all)") : key): \(text.format(g.figure)) — \(cases)\n")
-                        shown += 1
-                    }
+                let report = try StoreCommand.guarded {
+                    try LedgerReport(policy: p, asOf: on, live: ledger.book(for: p), revoked: ledger.revokedBook(for: p),
+                                     paid: Disbursements.paid(store: store, policy: p, catalog: catalog), creditCode: creditCode)
                 }
-                if !lines.isEmpty { Output.out("\(TerminalText.escape(p.id)) \(TerminalText.escape(p.version))\n" + lines.joined()) }
+                guard !report.figures.isEmpty else { continue }
+                if report.paid == nil, format == .text {
+                    Output.error("note: no workflow of '\(TerminalText.escape(id))' records a payment (recorded_by a money fact): paid is not shown\n")
+                }
+                Output.out(format == .json ? report.json() + "\n" : report.text(lang))
+                shown += report.figures.reduce(0) { $0 + $1.keys.count }
             }
             guard shown > 0 else {
-                Output.error("error: nothing counted: no grant in \(store.path) falls under a ledger figure\(creditCode.map { " for \($0)" } ?? "")\n")
+                Output.error("error: nothing counted: no grant in \(store.path) falls under a ledger figure\(creditCode.map { " for \(TerminalText.escape($0))" } ?? "")\n")
                 throw ExitCode(1)
             }
+        }
+    }
+}
+
+/// One policy's ledger as `clause ledger` shows it: per figure, per key, what was granted
+/// (the figure), paid, revoked, and the room left under the figure's limit on a date.
+struct LedgerReport {
+    struct Key {
+        var values: [(path: String, value: Value)]
+        var figure: Value
+        var room: Value?
+        var paid: Money?
+        var grants: [LedgerEntry]
+        var revoked: [LedgerEntry]
+    }
+
+    struct Figure {
+        var measure: LedgerMeasure
+        var limit: Value?
+        var keys: [Key]
+    }
+
+    let policy: Policy
+    let asOf: CivilDate
+    let paid: [String: Money]?
+    var figures: [Figure] = []
+
+    init(policy: Policy, asOf: CivilDate, live: LedgerBook, revoked: LedgerBook, paid: [String: Money]?, creditCode: String?) {
+        self.policy = policy
+        self.asOf = asOf
+        self.paid = paid
+        for (m, measure) in policy.ledger.enumerated() {
+            // Keys with live grants first (in the order first granted), then keys whose every grant was revoked.
+            var keys: [String: Key] = [:]
+            var order: [String] = []
+            for g in live.groups(of: m) {
+                let k = Self.keyText(g.values)
+                order.append(k)
+                keys[k] = Key(values: g.values, figure: g.figure, room: policy.room(of: measure, figure: g.figure, on: asOf),
+                              paid: paid.map { p in Self.sum(g.entries.map { p[$0.caseID] ?? .zero }) }, grants: g.entries, revoked: [])
+            }
+            for g in revoked.groups(of: m) {
+                let k = Self.keyText(g.values)
+                if keys[k] == nil {
+                    order.append(k)
+                    let zero: Value = measure.type == .money ? .money(.zero) : .int(0)
+                    keys[k] = Key(values: g.values, figure: zero, room: policy.room(of: measure, figure: zero, on: asOf),
+                                  paid: paid.map { _ in .zero }, grants: [], revoked: [])
+                }
+                keys[k]!.revoked = g.entries
+                if let paid { keys[k]!.paid = Self.sum([keys[k]!.paid ?? .zero] + g.entries.map { paid[$0.caseID] ?? .zero }) }
+            }
+            var list = order.compactMap { keys[$0] }
+            if let creditCode { list = list.filter { k in k.values.contains { $0.value == .text(creditCode) } } }
+            guard !list.isEmpty else { continue }
+            figures.append(Figure(measure: measure, limit: policy.limit(of: measure, on: asOf), keys: list))
+        }
+    }
+
+    private static func keyText(_ values: [(path: String, value: Value)]) -> String {
+        values.map { "\($0.path)=\(String(describing: $0.value))" }.joined(separator: "\u{1F}")
+    }
+
+    private static func sum(_ amounts: [Money]) -> Money {
+        Money(fen: amounts.reduce(Int64(0)) { $0 &+ $1.fen })
+    }
+
+    // MARK: text
+
+    func text(_ lang: Lang) -> String {
+        let zh = lang == .zh
+        let v = ValueText(policy: policy, lang: lang)
+        var out = "\(TerminalText.escape(policy.id)) \(TerminalText.escape(policy.version)) · \(zh ? "限额按" : "limits as of") \(asOf.iso)\n"
+        for f in figures {
+            let cite = policy.clause(f.measure.clause)?.cite ?? f.measure.clause
+            let label = zh ? f.measure.label : (f.measure.labelEn ?? f.measure.label)
+            let limit = f.limit.map { zh ? " · 上限 \(v.format($0))" : " · limit \(v.format($0))" } ?? ""
+            out += "  [\(cite)] \(TerminalText.escape(label)) (\(f.measure.name))\(limit)\n"
+            for k in f.keys {
+                let key = k.values.map { "\($0.path) = \(TerminalText.escape(v.format($0.value)))" }.joined(separator: ", ")
+                var parts = [(zh ? "已支持 " : "granted ") + v.format(k.figure)]
+                if let p = k.paid { parts.append((zh ? "已拨付 " : "paid ") + p.display) }
+                if !k.revoked.isEmpty {
+                    let amount = Self.sum(k.revoked.map(\.amount)).display
+                    parts.append(zh ? "已撤销 \(k.revoked.count) 笔 \(amount)" : "revoked \(k.revoked.count) (\(amount))")
+                }
+                if let r = k.room { parts.append((zh ? "余额 " : "room left ") + v.format(r)) }
+                out += "    \(key.isEmpty ? (zh ? "（全部）" : "(all)") : key): \(parts.joined(separator: " · "))\n"
+                for e in k.grants { out += "      " + grantLine(e, lang) + "\n" }
+                for e in k.revoked { out += "      " + grantLine(e, lang) + (zh ? " · 已撤销" : " · revoked") + "\n" }
+            }
+        }
+        return out
+    }
+
+    private func grantLine(_ e: LedgerEntry, _ lang: Lang) -> String {
+        let record = e.decisionID.map { " #\($0)" } ?? ""
+        let paidText = paid.map { p in (lang == .zh ? " · 已拨付 " : " · paid ") + (p[e.caseID] ?? .zero).display } ?? ""
+        return "\(TerminalText.escape(e.caseID))\(record) \(e.asOf.iso) \(e.amount.display)\(paidText)"
+    }
+
+    // MARK: JSON
+
+    /// One line: `{"policy","version","as_of","figures":[{"name","label","clause","limit","keys":[…]}]}`.
+    func json() -> String {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("policy", policy.id)
+        w.field("version", policy.version)
+        w.field("as_of", asOf.iso)
+        w.key("figures")
+        w.beginArray()
+        for f in figures {
+            w.beginObject()
+            w.field("name", f.measure.name)
+            w.field("label", f.measure.label)
+            w.field("clause", f.measure.clause)
+            w.field("limit", f.limit.map(plain))
+            w.key("keys")
+            w.beginArray()
+            for k in f.keys {
+                w.beginObject()
+                w.key("key")
+                w.beginObject()
+                for (path, value) in k.values { w.field(path, plain(value)) }
+                w.endObject()
+                w.field("granted", plain(k.figure))
+                w.field("paid", k.paid?.plain)
+                w.key("revoked")
+                w.beginObject()
+                w.field("grants", k.revoked.count)
+                w.field("amount", Self.sum(k.revoked.map(\.amount)).plain)
+                w.endObject()
+                w.field("room", k.room.map(plain))
+                w.key("grants")
+                w.beginArray()
+                for e in k.grants { grant(e, revoked: false, &w) }
+                for e in k.revoked { grant(e, revoked: true, &w) }
+                w.endArray()
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+        w.endObject()
+        return w.output
+    }
+
+    private func grant(_ e: LedgerEntry, revoked: Bool, _ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("case", e.caseID)
+        if let id = e.decisionID { w.field("decision", Int(id)) } else { w.key("decision"); w.null() }
+        w.field("as_of", e.asOf.iso)
+        w.field("amount", e.amount.plain)
+        w.field("paid", paid.map { ($0[e.caseID] ?? .zero).plain })
+        w.field("revoked", revoked)
+        w.endObject()
+    }
+
+    /// A value as the JSON of the contract writes it: money as a yuan string, an enum by its
+    /// case name, the rest as text.
+    private func plain(_ v: Value) -> String {
+        switch v {
+        case .money(let m): m.plain
+        case .int(let n): String(n)
+        case .text(let t): t
+        case .enumCase(let type, let index): policy.enums[type].cases[index].name
+        case .date(let d): d.iso
+        default: String(describing: v)
         }
     }
 }

@@ -23,7 +23,7 @@ extension ClauseCommand {
             let id: Int64
             do {
                 id = try store.revoke(caseID: caseID, reason: correction.reason, by: correction.who, at: correction.when)
-            } catch let refused as RevocationRefused {
+            } catch let refused as CorrectionRefused {
                 Output.error("error: \(TerminalText.escape(refused.message))\n")
                 throw ExitCode(1)
             } catch {

@@ -30,8 +30,18 @@ package enum LedgerText {
             let cases = f.counted.map { e in
                 zh ? "\(e.caseID)（\(e.asOf.iso)）\(e.amount.display)" : "\(e.caseID) (\(e.asOf.iso)) \(e.amount.display)"
             }.joined(separator: zh ? "；" : "; ")
-            return "[\(cite)] \(label) = \(ValueText(policy: policy, lang: lang).format(f.value))\(zh ? "：" : ": ")\(cases)"
+            let text = ValueText(policy: policy, lang: lang)
+            var room = ""
+            if let m = measure(f, policy), let limit = policy.limit(of: m, on: d.asOf), let left = policy.room(of: m, figure: f.value, on: d.asOf) {
+                room = zh ? "（上限 \(text.format(limit))，余额 \(text.format(left))）" : " (limit \(text.format(limit)), room left \(text.format(left)))"
+            }
+            return "[\(cite)] \(label) = \(text.format(f.value))\(room)\(zh ? "：" : ": ")\(cases)"
         }
+    }
+
+    /// The package's measure a figure was counted by.
+    private static func measure(_ f: LedgerUse.Figure, _ policy: Policy) -> LedgerMeasure? {
+        policy.ledger.first { $0.name == f.name }
     }
 
     /// A figure as JSON writes numbers of the contract: amounts as yuan strings, counts as text.
@@ -58,6 +68,10 @@ package enum LedgerText {
             w.field("label", f.label)
             w.field("clause", f.clause)
             w.field("value", plain(f.value))
+            if let m = measure(f, policy), let limit = policy.limit(of: m, on: d.asOf), let left = policy.room(of: m, figure: f.value, on: d.asOf) {
+                w.field("limit", plain(limit))
+                w.field("room", plain(left))
+            }
             w.key("cases")
             w.beginArray()
             for e in f.counted {

@@ -9,10 +9,11 @@ package enum RegistryBanText {
         switch lang {
         case .zh:
             return "黑名单来自登记簿：统一社会信用代码 \(b.creditCode) 因案件 \(b.caseID)（决定记录 #\(b.decisionID)，\(b.clause)）"
-                + "自 \(b.from.iso) 起列入黑名单至 \(b.through.iso)；登记的期限长于本案所载（或本案未载明），按登记簿认定"
+                + "自 \(b.from.iso) 起列入黑名单至 \(b.through.iso)\(b.correction.map { "（期限经更正，更正记录 #\($0)）" } ?? "")"
+                + "；登记的期限长于本案所载（或本案未载明），按登记簿认定"
         case .en:
             return "ban from the registry: credit code \(b.creditCode) is banned from \(b.from.iso) through \(b.through.iso) "
-                + "by case \(b.caseID) (decision record #\(b.decisionID), \(b.clause)); it lasts longer than any ban this case states, so the registry's ban applies"
+                + "by case \(b.caseID) (decision record #\(b.decisionID), \(b.clause))\(b.correction.map { ", dates as corrected by correction #\($0)" } ?? ""); it lasts longer than any ban this case states, so the registry's ban applies"
         }
     }
 
@@ -30,6 +31,7 @@ package enum RegistryBanText {
         w.field("clause", b.clause)
         w.field("case", b.caseID)
         w.field("decision", Int(b.decisionID))
+        if let c = b.correction { w.field("correction", Int(c)) }
         w.endObject()
     }
 }

@@ -8,29 +8,33 @@ import GRDB
 
 /// Appends decisions to a store in batches.
 ///
-/// Each batch is one immediate transaction holding, for every decision in it, the case text, the
-/// packages (once per digest), the decision, its package links, the ban it registers and the
-/// history events the store did not have yet: a killed process leaves every committed batch
-/// whole and nothing of the batch it was writing. A history that rewrites a recorded event is
-/// refused when the case is added, before anything of it is queued; should another process
-/// record a different event for the same case in between, the whole batch is refused.
-/// Batches make recording fast (one fsync-free WAL commit per `batchSize` decisions rather than
-/// per decision); a decision that registers a ban is committed at once, so the next case of the
-/// same applicant, even in the same run, sees the ban.
+/// A batch is one immediate write transaction, opened at its first decision and committed after
+/// `batchSize` of them (or at once after a decision that registers a ban, so the next case of the
+/// same applicant sees it). Each decision is inserted as it is added, with its case text, its
+/// packages (once per digest), its package links, the ban it registers and the history events the
+/// store did not have yet, so it has its record number at once (the ledger names earlier grants
+/// by it) and later reads of the batch see it. Nobody else writes while a batch is open, and a
+/// killed process leaves every committed batch whole and nothing of the batch it was writing. A
+/// history that rewrites a recorded event is refused when the case is added, and nothing of that
+/// case is kept. One commit per batch rather than per decision is what makes recording fast.
 package final class DecisionRecorder {
     package let store: RecordStore
     package let batchSize: Int
     package let recordedBy: String
-    private var pending: [Pending] = []
+    /// Decisions inserted in the open batch, not yet committed.
+    private var uncommitted = 0
+    private var batchOpen = false
     /// Package digests known to be in the store already, and the files of those read this run.
     private var storedPackages: Set<String> = []
     private var packageTexts: [String: PackageTexts] = [:]
     private let timestamp = ISO8601DateFormatter()
     /// How many decisions this recorder has committed.
     package private(set) var recorded = 0
-    /// Whether decisions are queued but not yet committed: what a caller has to hold back from
+    /// Whether decisions are inserted but not yet committed: what a caller has to hold back from
     /// its output, since a decision printed is one the user takes as kept.
-    package var hasPending: Bool { !pending.isEmpty }
+    package var hasPending: Bool { uncommitted > 0 }
+    /// Whether a batch (a write transaction) is open.
+    package var isBatchOpen: Bool { batchOpen }
 
     struct PackageTexts {
         var ref: PackageRef
@@ -52,9 +56,6 @@ package final class DecisionRecorder {
         /// The case's `history:`, every event; those beyond what is recorded are appended.
         var events: [RecordedEvent]
     }
-
-    /// The history payloads of the cases queued in this batch, as they will be once it commits.
-    private var queuedHistories: [String: [String]] = [:]
 
     /// Who records: `CLAUSE_USER`, else the login name, else "unknown".
     package static func user(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
@@ -81,51 +82,81 @@ package final class DecisionRecorder {
         return ban
     }
 
-    /// Queues one decision, with the case's history events; commits when the batch is full or
-    /// the decision registers a ban.
+    /// Opens a batch (an immediate write transaction) if none is open: from here until the
+    /// commit nobody else writes, so what this recorder reads stays true until it commits.
+    package func beginBatch() throws {
+        guard !batchOpen else { return }
+        try store.execute("BEGIN IMMEDIATE")
+        batchOpen = true
+    }
+
+    /// Adds one decision, with the case's history events, to the open batch (opening one if
+    /// needed); commits when the batch is full or the decision registers a ban. Returns the
+    /// decision's record number.
     ///
     /// - Parameters:
     ///   - caseText: the case file exactly as read.
-    /// - Throws: `RecordRefused`, before anything of the case is queued, when its history is not
-    ///   a list of events or contradicts the events recorded (or queued) for the case.
-    package func add(_ d: Decision, case c: CaseFile, caseText: String, policy: Policy) throws {
+    /// - Throws: `RecordRefused`, with nothing of the case kept, when its history is not a list
+    ///   of events or contradicts the events recorded for the case.
+    @discardableResult
+    package func add(_ d: Decision, case c: CaseFile, caseText: String, policy: Policy) throws -> Int64 {
         let read = try WorkflowEvents.read(c.root)
         let events = read.map(\.event)
+        try beginBatch()
         if !events.isEmpty {
-            let known = try queuedHistories[d.caseID] ?? store.workflowEventPayloads(caseID: d.caseID)
+            // The open batch sees its own events: a contradiction with an earlier case of this run is found too.
+            let known = try store.workflowEventPayloads(caseID: d.caseID)
             if let i = WorkflowEvents.contradiction(recorded: known, given: events) {
                 throw WorkflowEvents.refusal(caseID: d.caseID, given: events[i], recorded: known[i], range: read[i].range)
             }
-            if events.count > known.count { queuedHistories[d.caseID] = events.map(\.payload) }
         }
         for ref in policy.packages where !storedPackages.contains(ref.digest) && packageTexts[ref.digest] == nil {
             packageTexts[ref.digest] = try Self.readPackage(ref, title: policy.title)
         }
         let ban = BanRegistry.registration(of: d, case: c, policy: policy)
-        pending.append(Pending(
+        let p = Pending(
             caseID: d.caseID, caseDigest: Self.digest(caseText), caseText: caseText, casePath: c.path, decision: d,
             packages: policy.packages, reasons: Self.reasons(d), json: JSONDecisionRenderer.render(d, policy: policy, lang: .zh),
-            recordedAt: timestamp.string(from: Date()), ban: ban, events: events))
-        if pending.count >= batchSize || ban != nil { try flush() }
-    }
-
-    /// Commits what is queued.
-    package func flush() throws {
-        guard !pending.isEmpty else { return }
-        let batch = pending
+            recordedAt: timestamp.string(from: Date()), ban: ban, events: events)
         var newlyStored: Set<String> = []
-        try store.write { db in
-            newlyStored = []
-            for p in batch { try insert(p, db, &newlyStored) }
+        let id: Int64
+        do {
+            id = try store.inSavepoint { db in try insert(p, db, &newlyStored) }
+        } catch {
+            // A store error mid-batch: nothing of the batch is kept (it was never committed).
+            if !(error is RecordRefused) { rollback() }
+            throw error
         }
         storedPackages.formUnion(newlyStored)
         for digest in newlyStored { packageTexts[digest] = nil }
-        recorded += batch.count
-        pending = []
-        queuedHistories = [:]
+        uncommitted += 1
+        if uncommitted >= batchSize || ban != nil { try flush() }
+        return id
     }
 
-    private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>) throws {
+    /// Commits the open batch.
+    package func flush() throws {
+        guard batchOpen else { return }
+        do { try store.execute("COMMIT") } catch {
+            rollback()
+            throw error
+        }
+        batchOpen = false
+        recorded += uncommitted
+        uncommitted = 0
+    }
+
+    /// Gives up the open batch: none of it is kept.
+    package func rollback() {
+        guard batchOpen else { return }
+        try? store.execute("ROLLBACK")
+        batchOpen = false
+        uncommitted = 0
+        // Packages stored in the batch are gone with it.
+        storedPackages = []
+    }
+
+    private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>) throws -> Int64 {
         for ref in p.packages where !storedPackages.contains(ref.digest) && !newlyStored.contains(ref.digest) {
             let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM packages WHERE digest = ?)", arguments: [ref.digest]) ?? false
             if !exists {
@@ -142,13 +173,13 @@ package final class DecisionRecorder {
         let d = p.decision
         try db.cachedStatement(sql: """
             INSERT INTO decisions (case_id, case_digest, case_path, policy_id, policy_digest, policy_version, item, as_of, outcome,
-                amount_fen, reasons, clawback_fen, blacklisted_until, registry_ban_decision, decision_json, clause_version,
-                recorded_at, recorded_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
+                amount_fen, reasons, clawback_fen, blacklisted_until, registry_ban_decision, registry_ban_correction, decision_json,
+                clause_version, recorded_at, recorded_by)
+            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """).execute(arguments: [
                 d.caseID, p.caseDigest, p.casePath, d.policyID, d.policyDigest, d.policyVersion, d.item, d.asOf.iso, d.outcome.rawValue,
                 d.amount.fen, p.reasons, d.consequences.clawback.fen, d.consequences.blacklistedUntil?.iso, d.registryBan?.decisionID,
-                p.json, ClauseVersion.current, p.recordedAt, recordedBy,
+                d.registryBan?.correction, p.json, ClauseVersion.current, p.recordedAt, recordedBy,
             ])
         let id = db.lastInsertedRowID
         let link = try db.cachedStatement(sql: "INSERT INTO decision_packages (decision_id, position, digest, role) VALUES (?, ?, ?, ?)")
@@ -162,6 +193,7 @@ package final class DecisionRecorder {
         if !p.events.isEmpty {
             try WorkflowEvents.append(p.events, caseID: d.caseID, caseDigest: p.caseDigest, decisionID: id, recordedAt: p.recordedAt, db)
         }
+        return id
     }
 
     /// A package's files as they are now; refused when they are not the ones that decided

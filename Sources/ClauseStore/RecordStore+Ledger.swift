@@ -11,30 +11,42 @@ extension RecordStore {
         package var caseID: String
         package var casePath: String
         package var asOf: String
+        /// The decision's outcome as made (a revoked grant is still `granted` here).
         package var outcome: String
+        /// Taken back by `clause revoke`: it counts for nothing.
+        package var revoked: Bool
         package var amountFen: Int64
         package var caseText: String
     }
 
     /// Decisions of `policyID` recorded after decision `after`, oldest first. Refusals come too:
     /// a case decided again and refused stops its earlier grant counting; a revoked decision
-    /// comes as a refusal (it counts for nothing).
+    /// says so (it counts for nothing).
     package func ledgerRows(policyID: String, after: Int64) throws -> (revocations: Int, rows: [LedgerRow]) {
         try read { db in
             // One read for both: the grants since the last look, and whether anything was revoked.
             let hasRevocations = try db.tableExists("revocations")
             let revocations = hasRevocations ? (try Int.fetchOne(db, sql: "SELECT count(*) FROM revocations") ?? 0) : 0
-            let outcome = hasRevocations
-                ? "CASE WHEN EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id) THEN 'revoked' ELSE d.outcome END"
-                : "d.outcome"
+            let revoked = hasRevocations ? "EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id)" : "0"
             let rows = try Row.fetchAll(db, sql: """
-                SELECT d.id, d.case_id, d.case_path, d.as_of, \(outcome) AS outcome, d.amount_fen, c.text FROM decisions d
+                SELECT d.id, d.case_id, d.case_path, d.as_of, d.outcome, \(revoked) AS revoked, d.amount_fen, c.text FROM decisions d
                 JOIN cases c ON c.digest = d.case_digest WHERE d.policy_id = ? AND d.id > ? ORDER BY d.id
                 """, arguments: [policyID, after]).map {
                 LedgerRow(id: $0["id"], caseID: $0["case_id"], casePath: $0["case_path"], asOf: $0["as_of"], outcome: $0["outcome"],
-                          amountFen: $0["amount_fen"], caseText: $0["text"])
+                          revoked: $0["revoked"], amountFen: $0["amount_fen"], caseText: $0["text"])
             }
             return (revocations, rows)
+        }
+    }
+
+    /// The payload (canonical JSON) of every recorded history event named one of `events`, by
+    /// case, in record order: what `clause ledger` reads payments from.
+    package func eventPayloads(named events: [String]) throws -> [(caseID: String, event: String, payload: String)] {
+        guard !events.isEmpty else { return [] }
+        return try read { db in
+            let marks = Array(repeating: "?", count: events.count).joined(separator: ", ")
+            return try Row.fetchAll(db, sql: "SELECT case_id, event, payload FROM workflow_events WHERE event IN (\(marks)) ORDER BY id",
+                                    arguments: StatementArguments(events)).map { (caseID: $0["case_id"], event: $0["event"], payload: $0["payload"]) }
         }
     }
 
@@ -45,14 +57,14 @@ extension RecordStore {
 
     /// Revokes the latest decision of `caseID`, with who and why. Returns its record number.
     ///
-    /// - Throws: `RevocationRefused` when the case has no decision or its latest one is revoked already.
+    /// - Throws: `CorrectionRefused` when the case has no decision or its latest one is revoked already.
     package func revoke(caseID: String, reason: String, by who: String, at when: String) throws -> Int64 {
         try write { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT max(id) FROM decisions WHERE case_id = ?", arguments: [caseID]) else {
-                throw RevocationRefused(message: "no decision of case '\(caseID)' is recorded")
+                throw CorrectionRefused(message: "no decision of case '\(caseID)' is recorded")
             }
             if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM revocations WHERE decision_id = ?)", arguments: [id]) == true {
-                throw RevocationRefused(message: "decision #\(id) of case '\(caseID)' is revoked already")
+                throw CorrectionRefused(message: "decision #\(id) of case '\(caseID)' is revoked already")
             }
             try db.execute(sql: "INSERT INTO revocations (decision_id, case_id, reason, revoked_by, revoked_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [id, caseID, reason, who, when])
@@ -109,25 +121,44 @@ package final class StoreLedger {
         return book
     }
 
-    /// This session's decision, counted for the cases after it before it is committed.
-    package func note(_ d: Decision, case c: CaseFile, policy: Policy) {
+    /// The grants taken back: each case whose latest decision is a revoked grant, counted as the
+    /// figures would have counted it (for `clause ledger`'s "revoked").
+    package func revokedBook(for policy: Policy) throws -> LedgerBook {
+        var book = LedgerBook(policy: policy)
+        for row in try store.ledgerRows(policyID: policy.id, after: 0).rows {
+            book.record(row.caseID, grant: row.revoked ? entry(row, policy: policy) : nil)
+        }
+        return book
+    }
+
+    /// This session's decision `id`, inserted in the open batch: counted for the cases after it
+    /// (a grant with its record number; anything else so that a grant it replaces stops
+    /// counting) without reading it back. Nobody else writes while the batch is open, so every
+    /// earlier decision of the policy has been read: the book has seen up to `id`.
+    package func recorded(_ d: Decision, id: Int64, case c: CaseFile, policy: Policy) {
         guard var entry = books[policy.id] else { return }
         let grant = d.outcome == .granted
-            ? LedgerEntry.of(c, decisionID: nil, asOf: d.asOf, amount: d.amount, policy: policy) : nil
+            ? LedgerEntry.of(c, decisionID: id, asOf: d.asOf, amount: d.amount, policy: policy) : nil
         entry.book.record(c.id, grant: grant)
+        entry.seen = max(entry.seen, id)
         books[policy.id] = entry
     }
 
     /// A recorded decision as the book counts it: a grant with its case's facts, or nothing.
     private func grant(_ row: RecordStore.LedgerRow, policy: Policy) -> LedgerEntry? {
+        row.revoked ? nil : entry(row, policy: policy)
+    }
+
+    /// A recorded grant with its case's facts, revoked or not; nil for anything but a grant.
+    private func entry(_ row: RecordStore.LedgerRow, policy: Policy) -> LedgerEntry? {
         guard row.outcome == Decision.Outcome.granted.rawValue, let asOf = CivilDate(iso: Substring(row.asOf)),
               case .ready(let c, _) = loader.load(text: row.caseText, path: row.casePath) else { return nil }
         return LedgerEntry.of(c, decisionID: row.id, asOf: asOf, amount: Money(fen: row.amountFen), policy: policy)
     }
 }
 
-/// One recorder at a time between reading the ledger's figures and committing the grant they
-/// allow, so two recorders on one store never both spend the same room. An exclusive `flock` on
+/// One recorder at a time between reading the ledger's figures and committing the grants they
+/// allow (a batch), so two recorders on one store never both spend the same room. An exclusive `flock` on
 /// the store file: apart from SQLite's own (POSIX) locks, and released if the process dies.
 package final class LedgerLock {
     private let fd: Int32
@@ -138,16 +169,25 @@ package final class LedgerLock {
 
     deinit { if fd >= 0 { close(fd) } }
 
-    /// Runs `body` holding the lock.
-    package func held<T>(_ body: () throws -> T) rethrows -> T {
+    private var held = false
+
+    /// Takes the lock (waiting for another recorder's batch to commit); idempotent.
+    package func acquire() {
+        guard !held else { return }
         if fd >= 0 { _ = flock(fd, LOCK_EX) }
-        defer { if fd >= 0 { _ = flock(fd, LOCK_UN) } }
-        return try body()
+        held = true
+    }
+
+    /// Gives the lock back; idempotent.
+    package func release() {
+        guard held else { return }
+        if fd >= 0 { _ = flock(fd, LOCK_UN) }
+        held = false
     }
 }
 
-/// A revocation the store cannot take: the user's to fix, said in one line.
-package struct RevocationRefused: Error, Sendable, CustomStringConvertible {
+/// A correction (a revocation, a ban's new dates) the store cannot take: the user's to fix, in one line.
+package struct CorrectionRefused: Error, Sendable, CustomStringConvertible {
     package var message: String
     package var description: String { message }
 }

@@ -53,12 +53,20 @@ extension RecordStore {
         }
     }
 
-    /// The registry's bans, for one credit code or all, by code then first day.
+    /// Every registered ban with the dates of its latest correction (`correction`: its record
+    /// number, null when never corrected). Older stores are migrated before they are read.
+    static let effectiveBans = """
+        SELECT b.id, b.credit_code, coalesce(c.from_date, b.from_date) AS from_date, coalesce(c.through, b.through) AS through,
+               b.clause, b.case_id, b.decision_id, c.id AS correction
+        FROM bans b LEFT JOIN ban_corrections c ON c.id = (SELECT max(id) FROM ban_corrections WHERE ban_id = b.id)
+        """
+
+    /// The registry's bans (as corrected), for one credit code or all, by code then first day.
     package func bans(creditCode: String? = nil) throws -> [RegistryBan] {
         try read { db in
             let filter = creditCode == nil ? "" : "WHERE credit_code = ?"
             let args: StatementArguments = creditCode.map { [$0] } ?? []
-            return try Row.fetchAll(db, sql: "SELECT * FROM bans \(filter) ORDER BY credit_code, from_date, id", arguments: args)
+            return try Row.fetchAll(db, sql: "SELECT * FROM (\(Self.effectiveBans)) \(filter) ORDER BY credit_code, from_date, id", arguments: args)
                 .compactMap(Self.ban)
         }
     }
@@ -70,7 +78,7 @@ extension RecordStore {
             // A lifted ban is no longer the registry's word (older stores have no lifts).
             let notLifted = try db.tableExists("ban_lifts") ? "AND NOT EXISTS (SELECT 1 FROM ban_lifts l WHERE l.ban_id = bans.id)" : ""
             return try Row.fetchOne(db, sql: """
-                SELECT * FROM bans WHERE credit_code = ? AND from_date <= ? AND case_id <> ? \(notLifted)
+                SELECT * FROM (\(Self.effectiveBans)) bans WHERE credit_code = ? AND from_date <= ? AND case_id <> ? \(notLifted)
                 ORDER BY through DESC, id DESC LIMIT 1
                 """, arguments: [creditCode, asOf.iso, caseID]).flatMap(Self.ban)
         }
@@ -90,6 +98,47 @@ extension RecordStore {
         }
     }
 
+    /// Corrects the dates of the ban registered by decision `decisionID`, with who and why;
+    /// returns the correction's record number. Later decisions see the new dates; earlier ones
+    /// keep the dates they saw.
+    ///
+    /// - Throws: `CorrectionRefused` when no such ban is registered, or it is lifted.
+    package func correctBan(decisionID: Int64, from: CivilDate, through: CivilDate, reason: String, by who: String, at when: String) throws -> Int64 {
+        try write { db in
+            guard let banID = try Int64.fetchOne(db, sql: "SELECT id FROM bans WHERE decision_id = ?", arguments: [decisionID]) else {
+                throw CorrectionRefused(message: "no ban is registered by decision #\(decisionID)")
+            }
+            if try Bool.fetchOne(db, sql: "SELECT EXISTS (SELECT 1 FROM ban_lifts WHERE ban_id = ?)", arguments: [banID]) == true {
+                throw CorrectionRefused(message: "the ban registered by decision #\(decisionID) is lifted: there are no dates to correct")
+            }
+            try db.execute(sql: """
+                INSERT INTO ban_corrections (ban_id, from_date, through, reason, corrected_by, corrected_at) VALUES (?, ?, ?, ?, ?, ?)
+                """, arguments: [banID, from.iso, through.iso, reason, who, when])
+            return db.lastInsertedRowID
+        }
+    }
+
+    /// The corrections of the ban registered by decision `decisionID`, oldest first: the dates
+    /// each set, why, by whom, when.
+    package func banCorrections(decisionID: Int64) throws -> [(from: String, through: String, reason: String, by: String, at: String)] {
+        try read { db in
+            try Row.fetchAll(db, sql: """
+                SELECT c.from_date, c.through, c.reason, c.corrected_by, c.corrected_at FROM ban_corrections c
+                JOIN bans b ON b.id = c.ban_id WHERE b.decision_id = ? ORDER BY c.id
+                """, arguments: [decisionID]).map {
+                (from: $0["from_date"], through: $0["through"], reason: $0["reason"], by: $0["corrected_by"], at: $0["corrected_at"])
+            }
+        }
+    }
+
+    /// The original dates of the ban registered by decision `decisionID` (before any correction).
+    package func originalBanDates(decisionID: Int64) throws -> (from: String, through: String)? {
+        try read { db in
+            try Row.fetchOne(db, sql: "SELECT from_date, through FROM bans WHERE decision_id = ?", arguments: [decisionID])
+                .map { (from: $0["from_date"], through: $0["through"]) }
+        }
+    }
+
     /// The lift of the ban registered by decision `decisionID`, if any.
     package func banLift(decisionID: Int64) throws -> (reason: String, by: String, at: String)? {
         try read { db in
@@ -104,7 +153,7 @@ extension RecordStore {
         let f: String = row["from_date"], t: String = row["through"]
         guard let from = CivilDate(iso: Substring(f)), let through = CivilDate(iso: Substring(t)) else { return nil }
         return RegistryBan(creditCode: row["credit_code"], from: from, through: through, clause: row["clause"],
-                           caseID: row["case_id"], decisionID: row["decision_id"])
+                           caseID: row["case_id"], decisionID: row["decision_id"], correction: row["correction"])
     }
 }
 

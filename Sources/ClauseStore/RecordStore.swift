@@ -60,6 +60,8 @@ package final class RecordStore: Sendable {
         var config = Configuration()
         config.readonly = readOnly
         config.busyMode = .timeout(120)
+        // A recording batch is one transaction spanning many calls (`DecisionRecorder`).
+        config.allowsUnsafeTransactions = true
         config.label = "clause.records"
         config.prepareDatabase { db in
             // In WAL mode NORMAL keeps every committed transaction across a killed process
@@ -210,6 +212,33 @@ package final class RecordStore: Sendable {
                     return .commit
                 }
                 return result!
+            }
+        } catch {
+            throw Self.translate(error, path: path)
+        }
+    }
+
+    /// One statement of a batch's own transaction control (`BEGIN IMMEDIATE`, `COMMIT`,
+    /// `ROLLBACK`): a batch spans many calls, so it cannot be one `write`.
+    func execute(_ sql: String) throws {
+        do { try queue.inDatabase { try $0.execute(sql: sql) } } catch { throw Self.translate(error, path: path) }
+    }
+
+    /// Runs `body` inside the open batch as one savepoint: all of it is kept in the batch, or
+    /// (it threw) none of it, and the rest of the batch stays.
+    func inSavepoint<T>(_ body: (Database) throws -> T) throws -> T {
+        do {
+            return try queue.inDatabase { db in
+                try db.execute(sql: "SAVEPOINT clause_case")
+                do {
+                    let r = try body(db)
+                    try db.execute(sql: "RELEASE clause_case")
+                    return r
+                } catch {
+                    try? db.execute(sql: "ROLLBACK TO clause_case")
+                    try? db.execute(sql: "RELEASE clause_case")
+                    throw error
+                }
             }
         } catch {
             throw Self.translate(error, path: path)

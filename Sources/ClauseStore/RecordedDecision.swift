@@ -30,10 +30,14 @@ package struct RecordedDecision: Sendable {
         d.id, d.case_id, d.case_digest, d.case_path, d.policy_id, d.policy_digest, d.policy_version, d.item, d.as_of,
         d.outcome, d.amount_fen, d.reasons, d.clawback_fen, d.blacklisted_until, d.decision_json, d.clause_version,
         d.recorded_at, d.recorded_by,
-        b.credit_code AS ban_code, b.from_date AS ban_from, b.through AS ban_through, b.clause AS ban_clause,
-        b.case_id AS ban_case, b.decision_id AS ban_decision
+        b.credit_code AS ban_code, coalesce(bc.from_date, b.from_date) AS ban_from, coalesce(bc.through, b.through) AS ban_through,
+        b.clause AS ban_clause, b.case_id AS ban_case, b.decision_id AS ban_decision, bc.id AS ban_correction
         """
-    static let from = "decisions d LEFT JOIN bans b ON b.decision_id = d.registry_ban_decision"
+    /// The ban a decision saw, with the dates of the correction it saw (if any).
+    static let from = """
+        decisions d LEFT JOIN bans b ON b.decision_id = d.registry_ban_decision
+        LEFT JOIN ban_corrections bc ON bc.id = d.registry_ban_correction
+        """
 
     init(row: Row) throws {
         id = row["id"]
@@ -62,7 +66,7 @@ package struct RecordedDecision: Sendable {
                 throw StoreBug("the ban used by decision #\(id) has dates that are not dates")
             }
             registryBan = RegistryBan(creditCode: code, from: from, through: through, clause: row["ban_clause"],
-                                      caseID: row["ban_case"], decisionID: row["ban_decision"])
+                                      caseID: row["ban_case"], decisionID: row["ban_decision"], correction: row["ban_correction"])
         }
     }
 }

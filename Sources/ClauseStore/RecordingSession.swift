@@ -33,9 +33,26 @@ package final class RecordingSession {
 
     /// Decides one case file or JSON Lines line; a line is recorded with its own text.
     package func decide(_ source: CaseSource, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
-        // Recording under a ledger: read the figures, decide and commit a grant under one lock.
         guard records else { return try decideUnlocked(source, asOf: asOf) }
-        return try lock.held { try decideUnlocked(source, asOf: asOf) }
+        // Recording: the ledger lock and the batch's write transaction are taken before the
+        // figures are read, and kept until the batch commits, so what a decision counted is
+        // still the record when its grant is kept; another recorder waits for the commit.
+        if !recorder.isBatchOpen {
+            lock.acquire()
+            do { try recorder.beginBatch() } catch {
+                lock.release()
+                throw error
+            }
+        }
+        do {
+            let r = try decideUnlocked(source, asOf: asOf)
+            if !recorder.isBatchOpen { lock.release() }
+            return r
+        } catch {
+            recorder.rollback()
+            lock.release()
+            throw error
+        }
     }
 
     private func decideUnlocked(_ source: CaseSource, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
@@ -59,14 +76,12 @@ package final class RecordingSession {
                 d.registryBan = ban
                 d.ledger = counted
                 if records, let text {
-                    do { try recorder.add(d, case: c, caseText: text, policy: policy) } catch let r as RecordRefused {
+                    let id: Int64
+                    do { id = try recorder.add(d, case: c, caseText: text, policy: policy) } catch let r as RecordRefused {
                         return .failure(DiagnosticsError([r.diagnostic]))
                     }
-                    if counted != nil {
-                        // A grant is committed at once, so the next case reads it from the store with
-                        // its record number; anything else is noted, so a grant it replaces stops counting.
-                        if d.outcome == .granted { try recorder.flush() } else { ledger.note(d, case: c, policy: policy) }
-                    }
+                    // Counted for the cases after it at once, with its record number.
+                    if counted != nil { ledger.recorded(d, id: id, case: c, policy: policy) }
                 }
                 return .success((d, policy))
             }
@@ -74,5 +89,8 @@ package final class RecordingSession {
     }
 
     /// Commits the last batch.
-    package func finish() throws { try recorder.flush() }
+    package func finish() throws {
+        defer { lock.release() }
+        try recorder.flush()
+    }
 }

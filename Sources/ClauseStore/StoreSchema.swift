@@ -141,6 +141,28 @@ package enum StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'ban lifts are append-only'); END;
                 """)
         }
+        m.registerMigration("v4-ban-corrections") { db in
+            try db.execute(sql: """
+                -- A registered ban's dates corrected (a wrong day of finding, a shortened ban), with
+                -- who and why; the latest correction of a ban is the registry's word. The ban's row
+                -- stays, and each decision names the correction it saw, so it replays as it was made.
+                CREATE TABLE ban_corrections (
+                    id            INTEGER PRIMARY KEY AUTOINCREMENT,
+                    ban_id        INTEGER NOT NULL REFERENCES bans(id),
+                    from_date     TEXT NOT NULL,
+                    through       TEXT NOT NULL,
+                    reason        TEXT NOT NULL,
+                    corrected_by  TEXT NOT NULL,
+                    corrected_at  TEXT NOT NULL
+                );
+                CREATE INDEX ban_corrections_by_ban ON ban_corrections(ban_id, id);
+                CREATE TRIGGER ban_corrections_never_updated BEFORE UPDATE ON ban_corrections
+                BEGIN SELECT RAISE(ABORT, 'ban corrections are append-only'); END;
+                CREATE TRIGGER ban_corrections_never_deleted BEFORE DELETE ON ban_corrections
+                BEGIN SELECT RAISE(ABORT, 'ban corrections are append-only'); END;
+                ALTER TABLE decisions ADD COLUMN registry_ban_correction INTEGER REFERENCES ban_corrections(id);
+                """)
+        }
         return m
     }
 }

@@ -23,21 +23,24 @@ import Testing
         #expect(lines[0].contains(#""outcome":"granted","amount":"490000.00""#))
         #expect(lines[0].contains(#""ledger":{"consulted":true,"figures":[]}"#))
         #expect(lines[1].contains(#""outcome":"granted","amount":"10000.00""#))
-        #expect(lines[1].contains(#""ledger":{"consulted":true,"figures":[{"name":"enterprise_transformation","label":"本企业已获改造补贴（基金记录）","clause":"art4.1","value":"490000.00","cases":[{"case":"SY-2024-T-0101","decision":1,"as_of":"2024-11-05","amount":"490000.00"}]}]}"#))
+        #expect(lines[1].contains(#""ledger":{"consulted":true,"figures":[{"name":"enterprise_transformation","label":"本企业已获改造补贴（基金记录）","clause":"art4.1","value":"490000.00","limit":"500000.00","room":"10000.00","cases":[{"case":"SY-2024-T-0101","decision":1,"as_of":"2024-11-05","amount":"490000.00"}]}]}"#))
         #expect(lines[2].contains(#""outcome":"refused","amount":"0.00","reasons":[{"clause":"art4.1""#))
-        #expect(lines[2].contains(#""value":"500000.00","cases":[{"case":"SY-2024-T-0101","decision":1,"as_of":"2024-11-05","amount":"490000.00"},{"case":"SY-2025-T-0102","decision":2,"as_of":"2025-03-02","amount":"10000.00"}]"#))
+        #expect(lines[2].contains(#""value":"500000.00","limit":"500000.00","room":"0.00","cases":[{"case":"SY-2024-T-0101","decision":1,"as_of":"2024-11-05","amount":"490000.00"},{"case":"SY-2025-T-0102","decision":2,"as_of":"2025-03-02","amount":"10000.00"}]"#))
 
         let text = try s.clause(["explain", "c.yaml"])
-        #expect(text.stdout.contains("基金记录\n  [第四条第（一）项] 本企业已获改造补贴（基金记录） = ¥500,000.00：SY-2024-T-0101（2024-11-05）¥490,000.00；SY-2025-T-0102（2025-03-02）¥10,000.00\n"))
+        #expect(text.stdout.contains("基金记录\n  [第四条第（一）项] 本企业已获改造补贴（基金记录） = ¥500,000.00（上限 ¥500,000.00，余额 ¥0.00）：SY-2024-T-0101（2024-11-05）¥490,000.00；SY-2025-T-0102（2025-03-02）¥10,000.00\n"))
         let replay = try s.clause(["replay", "--all"])
         #expect(replay.stdout.hasSuffix("3 reproduce, 0 differ\n"), "\(replay.stdout)")
-        let ledger = try s.clause(["ledger"])
+        let ledger = try s.clause(["ledger", "--as-of", "2025-12-31"])
         #expect(ledger.stdout == """
-            shenyang-sme-dx-fund 2024.1
-              [第四条第（一）项] 本企业已获改造补贴（基金记录） (enterprise_transformation)
-                applicant.credit_code = 91210106MA0Y3K2X1E: ¥500,000.00 — SY-2024-T-0101 2024-11-05 ¥490,000.00; SY-2025-T-0102 2025-03-02 ¥10,000.00
+            shenyang-sme-dx-fund 2024.1 · 限额按 2025-12-31
+              [第四条第（一）项] 本企业已获改造补贴（基金记录） (enterprise_transformation) · 上限 ¥500,000.00
+                applicant.credit_code = 91210106MA0Y3K2X1E: 已支持 ¥500,000.00 · 余额 ¥0.00
+                  SY-2024-T-0101 #1 2024-11-05 ¥490,000.00
+                  SY-2025-T-0102 #2 2025-03-02 ¥10,000.00
 
             """, "\(ledger.stderr)")
+        #expect(ledger.stderr.contains("paid is not shown"), "no workflow here says which event pays")
         #expect(try s.clause(["ledger", "--credit-code", "91210102MA0Y7M4CXJ"]).status == 1, "nothing counted for another enterprise")
 
         // Decided again and refused, the first case stops counting: the third now gets room.
@@ -137,5 +140,69 @@ import Testing
         #expect(try s.clause(["evaluate", "later.yaml"]).stdout.contains("结论：予以支持"))
         #expect(try s.clause(["bans", "list"]).stdout.contains(" by 王科长: 行政复议撤销认定\n"))
         #expect(try s.clause(["replay", "--all"]).stdout.hasSuffix("2 reproduce, 0 differ\n"), "the refusal that saw the ban still reproduces")
+    }
+
+    /// `clause ledger` per enterprise: granted (live grants), paid (the workflow's pay events),
+    /// revoked, and the room left under the figure's limit, in text and JSON.
+    @Test func theLedgerShowsGrantedPaidRevokedAndRoom() throws {
+        let s = try StoreScratch()
+        try FileManager.default.copyItem(atPath: Repo.path("Workflows"), toPath: s.path("Workflows"))
+        // history-paid: 190,000 granted and paid; two more applications of the same enterprise.
+        let t = try StoreScratch.playground("transformation-granted.yaml")
+        try s.write("paid.yaml", try StoreScratch.playground("history-paid.yaml"))
+        try s.write("b.yaml", t.replacingOccurrences(of: "SY-2024-T-0001", with: "SY-2025-T-0402")
+                        .replacingOccurrences(of: "applied_on: 2024-11-05", with: "applied_on: 2025-03-02"))
+        try s.write("c.yaml", t.replacingOccurrences(of: "SY-2024-T-0001", with: "SY-2025-T-0403")
+                        .replacingOccurrences(of: "applied_on: 2024-11-05", with: "applied_on: 2025-05-02"))
+        let code = "91210106MA0Y3K2X1E"
+        #expect(try StoreScratch.playground("history-paid.yaml").contains("credit_code: \(code)"), "one enterprise throughout")
+        #expect(try s.clause(["evaluate", "--record", "paid.yaml", "b.yaml", "c.yaml"]).status == 0)
+        #expect(try s.clause(["revoke", "SY-2025-T-0402", "--reason", "材料不实"]).status == 0)
+        let text = try s.clause(["ledger", "--as-of", "2025-12-31", "--credit-code", code])
+        #expect(text.status == 0, "\(text.stderr)")
+        #expect(text.stdout == """
+            shenyang-sme-dx-fund 2024.1 · 限额按 2025-12-31
+              [第四条第（一）项] 本企业已获改造补贴（基金记录） (enterprise_transformation) · 上限 ¥500,000.00
+                applicant.credit_code = \(code): 已支持 ¥310,000.00 · 已拨付 ¥190,000.00 · 已撤销 1 笔 ¥190,000.00 · 余额 ¥190,000.00
+                  SY-2024-T-0101 #1 2024-07-02 ¥190,000.00 · 已拨付 ¥190,000.00
+                  SY-2025-T-0403 #3 2025-05-02 ¥120,000.00 · 已拨付 ¥0.00
+                  SY-2025-T-0402 #2 2025-03-02 ¥190,000.00 · 已拨付 ¥0.00 · 已撤销
+
+            """)
+        let json = try s.clause(["ledger", "--as-of", "2025-12-31", "--credit-code", code, "--format", "json"])
+        #expect(json.stdout.contains(#""limit":"500000.00","keys":[{"key":{"applicant.credit_code":"91210106MA0Y3K2X1E"},"granted":"310000.00","paid":"190000.00","revoked":{"grants":1,"amount":"190000.00"},"room":"190000.00","grants":[{"case":"SY-2024-T-0101","decision":1,"as_of":"2024-07-02","amount":"190000.00","paid":"190000.00","revoked":false}"#), "\(json.stdout)")
+        #expect(try JSONSerialization.jsonObject(with: Data(json.stdout.utf8)) is [String: Any], "one JSON object per policy line")
+    }
+
+    /// A ban's dates corrected (with who and why): later decisions see the new dates, a decision
+    /// made before still replays with the dates it saw, and a lifted ban has no dates to correct.
+    @Test func aCorrectedBanIsSeenByLaterDecisions() throws {
+        let s = try StoreScratch()
+        let code = "91210112MA10B2R657"
+        try s.write("fraud.yaml", try StoreScratch.playground("fraud-found.yaml"))
+        try s.write("later.yaml", try StoreScratch.playground("transformation-granted.yaml", [
+            ("credit_code: 91210106MA0Y3K2X1E", "credit_code: \(code)"), ("applied_on: 2024-11-05", "applied_on: 2025-08-01")]))
+        #expect(try s.clause(["evaluate", "--record", "fraud.yaml"]).status == 0)
+        #expect(try s.clause(["evaluate", "--record", "later.yaml"]).stdout.contains("至 2027-08-31"), "registered through 2027-08-31")
+        #expect(try s.clause(["bans", "correct", code, "--through", "2025-01-01", "--from", "2025-06-01", "--reason", "x"]).stderr
+                == "error: the ban would end (2025-01-01) before it starts (2025-06-01)\n")
+        #expect(try s.clause(["bans", "correct", code, "--through", "2025-06-30"]).status == 2, "a correction needs a reason")
+        let fix = try EndToEndTests.clause(["bans", "correct", code, "--through", "2025-06-30", "--reason", "复核：期限有误", "--store", s.store],
+                                           cwd: s.root, environment: ["CLAUSE_USER": "王科长"])
+        #expect(fix.stdout == "corrected the ban of \(code) registered by decision #1: 2024-09-01..2027-08-31 → 2024-09-01..2025-06-30; later decisions see the new dates\n", "\(fix.stderr)")
+        let later = try s.clause(["evaluate", "--record", "--format", "json", "--no-trace", "later.yaml"])
+        #expect(later.stdout.contains(#""outcome":"granted""#), "the corrected ban ended before 2025-08-01: \(later.stdout)")
+        let early = try s.clause(["evaluate", "--as-of", "2025-03-01", "--format", "json", "--no-trace", "later.yaml"])
+        #expect(early.stdout.contains(#""registry_ban":{"credit_code":"91210112MA10B2R657","from":"2024-09-01","through":"2025-06-30","clause":"art13","case":"SY-2024-T-0009","decision":1,"correction":1}"#), "\(early.stdout)")
+        #expect(try s.clause(["bans", "show", code]).stdout.contains("2024-09-01..2025-06-30  art13  case SY-2024-T-0009  decision #1  ended on"))
+        #expect(try s.clause(["bans", "list"]).stdout.contains("  corrected "), "the registry says it was corrected")
+        #expect(try s.clause(["bans", "list"]).stdout.contains(" by 王科长: 复核：期限有误 (was 2024-09-01..2027-08-31)"))
+        #expect(try s.clause(["evaluate", "--record", "--as-of", "2025-03-01", "later.yaml"]).stdout.contains("期限经更正，更正记录 #1"))
+        // A second correction: the decisions made under the first still reproduce.
+        #expect(try s.clause(["bans", "correct", code, "--through", "2026-06-30", "--reason", "再次复核"]).status == 0)
+        #expect(try s.clause(["replay", "--all"]).stdout.hasSuffix("4 reproduce, 0 differ\n"))
+        #expect(try s.clause(["bans", "lift", code, "--reason", "撤销认定"]).status == 0)
+        #expect(try s.clause(["bans", "correct", code, "--through", "2026-06-30", "--reason", "x"]).stderr
+                == "error: \(code) has no registered ban that is not lifted\n")
     }
 }

@@ -40,6 +40,12 @@ import Testing
           b: { label: 乙, clause: art1, count: grants, where: { items: same } }
           c: { label: 丙, clause: art1, sum: requested, where: { code: same } }
           d: { label: 丁, clause: art9, count: grants, where: { code: same } }
+          e: { label: 戊, clause: art1, sum: amount, where: { code: same }, limit: cap }
+          f: { label: 己, clause: art1, count: grants, where: { code: same }, limit: capp }
+          g: { label: 庚, clause: art1, count: grants, where: { code: same }, limit: 1.5 }
+          h: { label: 辛, clause: art1, sum: amount, where: { code: same }, limit: 50万元 }
+        parameters:
+          cap: { type: int, value: 3, label: 上限, clause: art1 }
         rules:
           - { id: r, clause: art1, refuse_when: ledger.a > 0元 and ledger.x > 0, say: 拒 }
         """.write(to: dir.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
@@ -50,6 +56,9 @@ import Testing
             "'items' is a list: a ledger matches facts with one value",
             "'sum' adds the amounts granted: write sum: amount",
             "no clause 'art9' in the clause table; did you mean 'art1'?",
+            "the limit of ledger figure 'e' must be money like the figure, but parameter 'cap' is int",
+            "no parameter 'capp'; did you mean 'cap'?",
+            "a bare decimal '1.5' has no unit: write it as money ('1.5万元', '1.5元') or a percentage",
             "'ledger' has no field 'x'; did you mean 'a'?",
         ])
     }

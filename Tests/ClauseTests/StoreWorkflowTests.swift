@@ -141,7 +141,9 @@ import Testing
         try v1.writeWithoutTransaction { db in
             try db.execute(sql: "ATTACH DATABASE ? AS donor", arguments: [donor])
             for table in ["packages", "package_files", "cases", "decisions", "decision_packages", "bans"] {
-                try db.execute(sql: "INSERT INTO main.\(table) SELECT * FROM donor.\(table)")
+                // The v1 columns only: later versions added some (e.g. decisions.registry_ban_correction).
+                let columns = try Row.fetchAll(db, sql: "PRAGMA main.table_info(\(table))").map { $0["name"] as String }.joined(separator: ", ")
+                try db.execute(sql: "INSERT INTO main.\(table) SELECT \(columns) FROM donor.\(table)")
             }
             try db.execute(sql: "DETACH DATABASE donor")
         }
@@ -168,7 +170,7 @@ import Testing
              decisions: try String.fetchAll(db, sql: "SELECT decision_json FROM decisions ORDER BY id"),
              bans: try Int.fetchOne(db, sql: "SELECT count(*) FROM bans")!)
         }
-        #expect(now.migrations == ["v1-decisions", "v2-workflow-events", "v3-revocations"])
+        #expect(now.migrations == ["v1-decisions", "v2-workflow-events", "v3-revocations", "v4-ban-corrections"])
         #expect(now.decisions == old.decisions)
         #expect(now.bans == 1)
 

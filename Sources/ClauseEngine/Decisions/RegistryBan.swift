@@ -19,13 +19,18 @@ package struct RegistryBan: Sendable, Hashable {
     package var caseID: String
     /// That decision's record number in the store.
     package var decisionID: Int64
+    /// The correction of the ban's dates in force when it was read (`clause bans correct`), if
+    /// any: its record number, so a replay re-applies the dates the decision saw.
+    package var correction: Int64?
 
-    package init(creditCode: String, from: CivilDate, through: CivilDate, clause: String, caseID: String, decisionID: Int64) {
+    package init(creditCode: String, from: CivilDate, through: CivilDate, clause: String, caseID: String, decisionID: Int64,
+                 correction: Int64? = nil) {
         self.creditCode = creditCode
         self.from = from
         self.through = through
         self.clause = clause
         self.caseID = caseID
         self.decisionID = decisionID
+        self.correction = correction
     }
 }

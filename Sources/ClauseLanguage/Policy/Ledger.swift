@@ -27,6 +27,13 @@ package struct LedgerMeasure: Sendable {
         package var wanted: Wanted
     }
 
+    /// What the figure may reach: a parameter (the cap in force on the decision's date) or a
+    /// literal. Only for saying the room left (`explain`, `clause ledger`); the rules still decide.
+    package enum Limit: Sendable {
+        case parameter(String)
+        case value(Value)
+    }
+
     package var name: String
     package var label: String
     package var labelEn: String?
@@ -34,6 +41,7 @@ package struct LedgerMeasure: Sendable {
     package var aggregate: Aggregate
     package var matches: [Match]
     package var range: SourceRange
+    package var limit: Limit? = nil
 
     package var type: ValueType { aggregate == .sumAmount ? .money : .int }
 
@@ -46,4 +54,25 @@ package struct LedgerMeasure: Sendable {
 
     /// The name of the case record field that holds the figures (`ledger.NAME`).
     package static let factName = "ledger"
+}
+
+extension Policy {
+    /// The limit of `measure` in force on `date` (a parameter's dated value), if it has one.
+    package func limit(of measure: LedgerMeasure, on date: CivilDate) -> Value? {
+        switch measure.limit {
+        case nil: nil
+        case .value(let v): v
+        case .parameter(let name): parameters.first { $0.name == name }?.value(on: date).value
+        }
+    }
+
+    /// What is left under the limit of `measure` once `figure` is counted (never below zero);
+    /// nil without a limit.
+    package func room(of measure: LedgerMeasure, figure: Value, on date: CivilDate) -> Value? {
+        switch (limit(of: measure, on: date), figure) {
+        case (.money(let cap)?, .money(let used)): .money(Money(fen: max(cap.fen - min(used.fen, cap.fen), 0)))
+        case (.int(let cap)?, .int(let used)): .int(max(cap - min(used, cap), 0))
+        default: nil
+        }
+    }
 }

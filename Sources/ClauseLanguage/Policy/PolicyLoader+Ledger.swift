@@ -8,8 +8,9 @@ import ClauseSyntax
 ///         clause: art4.1
 ///         sum: amount                 # or count: grants, or count_distinct: project.platform
 ///         where: { item: transformation, applicant.credit_code: same }
+///         limit: transformation_cap   # optional: a parameter or a literal, for the room left
 extension PolicyLoader {
-    static let ledgerKeys = ["label", "label_en", "clause", "sum", "count", "count_distinct", "where", "description"]
+    static let ledgerKeys = ["label", "label_en", "clause", "sum", "count", "count_distinct", "where", "limit", "description"]
 
     /// Reads the measures and adds the computed record `ledger` to the case schema, so rules
     /// type-check `ledger.NAME` like any fact. Runs after the facts, before any expression.
@@ -34,6 +35,7 @@ extension PolicyLoader {
                                 type: measure.type, defaultValue: measure.type == .money ? .money(.zero) : .int(0), required: false,
                                 minimum: nil, maximum: nil, length: nil, range: key.range))
             ledger.append(measure)
+            if case .mapping(let vm) = value, let l = vm["limit"] { pendingLimits.append((ledger.count - 1, l)) }
         }
         guard !fields.isEmpty else { return }
         records.append(RecordSchema(name: LedgerMeasure.factName, fields: fields, index: index))
@@ -112,5 +114,29 @@ extension PolicyLoader {
             schema = records[r]
         }
         return nil
+    }
+
+    /// Reads each figure's `limit:` once the parameters are known: a parameter of the figure's
+    /// type (money for `sum`, int for counts), or a literal of that type.
+    func readLedgerLimits() {
+        for (m, node) in pendingLimits {
+            let measure = ledger[m]
+            let what = "the limit of ledger figure '\(measure.name)'"
+            if case .scalar(let s) = node, s.style == .plain, PolicyLoader.isIdentifier(s.text), !s.text.first!.isNumber {
+                guard let p = parameters.first(where: { $0.name == s.text }) else {
+                    access.bag.error("ledger.limit", "no parameter '\(s.text)'\(Suggestion.hint(s.text, parameters.map(\.name)))", at: s.range)
+                    continue
+                }
+                guard p.type == measure.type else {
+                    let names = TypeNames(enums: enums, records: records)
+                    access.bag.error("ledger.limit", "\(what) must be \(names.describe(measure.type)) like the figure, but parameter '\(s.text)' is \(names.describe(p.type))", at: s.range)
+                    continue
+                }
+                ledger[m].limit = .parameter(s.text)
+            } else if let v = constant(node, type: measure.type, what: what) {
+                ledger[m].limit = .value(v)
+            }
+        }
+        pendingLimits = []
     }
 }

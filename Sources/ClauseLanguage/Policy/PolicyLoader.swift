@@ -33,6 +33,8 @@ package final class PolicyLoader {
     var validity: Period?
     /// The measures of `ledger:`, once read.
     var ledger: [LedgerMeasure] = []
+    /// Each figure's `limit:` node, read once the parameters are (by figure index).
+    var pendingLimits: [(Int, YAMLNode)] = []
 
     enum DefinitionState {
         case unchecked(Int)
@@ -132,6 +134,7 @@ package final class PolicyLoader {
             for (i, p) in parameters.enumerated() { checker.parameters[p.name] = (i, p.type) }
             checker.parameterValues = { [unowned self] i in self.parameters[i].values.map(\.value) }
             readParameters(sectionNodes["parameters"]?.node)
+            readLedgerLimits()
             readDefinitions(sectionNodes["definitions"]?.node)
             readRules(sectionNodes["rules"]?.node, at: meta.range)
             readValidity(meta)
