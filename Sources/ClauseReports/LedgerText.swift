@@ -7,9 +7,23 @@ import ClauseLanguage
 package enum LedgerText {
     package static func title(_ lang: Lang) -> String { lang == .zh ? "基金记录" : "Fund record" }
 
-    /// The figures worth a line: those that counted something. Zero figures say nothing a
-    /// reviewer needs, and the rule checks show them where a rule used them.
+    /// The figures worth a line: those that counted something bearing on the case. Zero
+    /// figures say nothing a reviewer needs, and the rule checks show them where a rule used them.
     static func shown(_ use: LedgerUse) -> [LedgerUse.Figure] { use.figures.filter { !$0.counted.isEmpty } }
+
+    /// The figures the JSON line keeps: every one that is not zero, so that `why` and `replay`
+    /// decide again on exactly what was counted, including a programme-wide figure whose grants
+    /// are not listed for this case (it does not meet the figure's literal conditions).
+    static func kept(_ use: LedgerUse) -> [LedgerUse.Figure] {
+        use.figures.filter { f in
+            guard f.counted.isEmpty else { return true }
+            switch f.value {
+            case .money(let m): return m.fen != 0
+            case .int(let n): return n != 0
+            default: return true
+            }
+        }
+    }
 
     /// One line per figure that counted grants, or one line saying nothing was counted, or that
     /// no record was consulted. Empty for a package without `ledger:`.
@@ -62,7 +76,7 @@ package enum LedgerText {
         w.field("consulted", use.consulted)
         w.key("figures")
         w.beginArray()
-        for f in shown(use) {
+        for f in kept(use) {
             w.beginObject()
             w.field("name", f.name)
             w.field("label", f.label)

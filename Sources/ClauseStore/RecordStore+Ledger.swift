@@ -26,12 +26,12 @@ extension RecordStore {
         try read { db in
             // One read for both: the grants since the last look, and whether anything was revoked.
             let hasRevocations = try db.tableExists("revocations")
-            let revocations = hasRevocations ? (try Int.fetchOne(db, sql: "SELECT count(*) FROM revocations") ?? 0) : 0
+            let revocations = hasRevocations ? (try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM revocations")) ?? 0) : 0
             let revoked = hasRevocations ? "EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id)" : "0"
-            let rows = try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT d.id, d.case_id, d.case_path, d.as_of, d.outcome, \(revoked) AS revoked, d.amount_fen, c.text FROM decisions d
                 JOIN cases c ON c.digest = d.case_digest WHERE d.policy_id = ? AND d.id > ? ORDER BY d.id
-                """, arguments: [policyID, after]).map {
+                """), arguments: [policyID, after]).map {
                 LedgerRow(id: $0["id"], caseID: $0["case_id"], casePath: $0["case_path"], asOf: $0["as_of"], outcome: $0["outcome"],
                           revoked: $0["revoked"], amountFen: $0["amount_fen"], caseText: $0["text"])
             }
@@ -105,7 +105,8 @@ package final class StoreLedger {
     /// The book of `policy` as the store holds it now: the grants since the last look added, or,
     /// when a revocation appeared (it may take back any earlier grant), read again from the start.
     package func book(for policy: Policy) throws -> LedgerBook {
-        var (book, seen) = books[policy.id] ?? (LedgerBook(policy: policy), 0)
+        // Taken out of the dictionary while it grows, so it is not copied (copy on write).
+        var (book, seen) = books.removeValue(forKey: policy.id) ?? (LedgerBook(policy: policy), 0)
         var (revoked, rows) = try store.ledgerRows(policyID: policy.id, after: seen)
         if revoked != revocations {
             revocations = revoked
@@ -136,12 +137,12 @@ package final class StoreLedger {
     /// counting) without reading it back. Nobody else writes while the batch is open, so every
     /// earlier decision of the policy has been read: the book has seen up to `id`.
     package func recorded(_ d: Decision, id: Int64, case c: CaseFile, policy: Policy) {
-        guard var entry = books[policy.id] else { return }
+        guard books[policy.id] != nil else { return }
         let grant = d.outcome == .granted
             ? LedgerEntry.of(c, decisionID: id, asOf: d.asOf, amount: d.amount, policy: policy) : nil
-        entry.book.record(c.id, grant: grant)
-        entry.seen = max(entry.seen, id)
-        books[policy.id] = entry
+        // In place: a copy of the book per decision made recording quadratic.
+        books[policy.id]!.book.record(c.id, grant: grant)
+        books[policy.id]!.seen = max(books[policy.id]!.seen, id)
     }
 
     /// A recorded decision as the book counts it: a grant with its case's facts, or nothing.

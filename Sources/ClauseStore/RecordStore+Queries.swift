@@ -77,10 +77,10 @@ extension RecordStore {
         try read { db in
             // A lifted ban is no longer the registry's word (older stores have no lifts).
             let notLifted = try db.tableExists("ban_lifts") ? "AND NOT EXISTS (SELECT 1 FROM ban_lifts l WHERE l.ban_id = bans.id)" : ""
-            return try Row.fetchOne(db, sql: """
+            return try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM (\(Self.effectiveBans)) bans WHERE credit_code = ? AND from_date <= ? AND case_id <> ? \(notLifted)
                 ORDER BY through DESC, id DESC LIMIT 1
-                """, arguments: [creditCode, asOf.iso, caseID]).flatMap(Self.ban)
+                """), arguments: [creditCode, asOf.iso, caseID]).flatMap(Self.ban)
         }
     }
 

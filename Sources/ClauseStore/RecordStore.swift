@@ -229,10 +229,10 @@ package final class RecordStore: Sendable {
     func inSavepoint<T>(_ body: (Database) throws -> T) throws -> T {
         do {
             return try queue.inDatabase { db in
-                try db.execute(sql: "SAVEPOINT clause_case")
+                try db.cachedStatement(sql: "SAVEPOINT clause_case").execute()
                 do {
                     let r = try body(db)
-                    try db.execute(sql: "RELEASE clause_case")
+                    try db.cachedStatement(sql: "RELEASE clause_case").execute()
                     return r
                 } catch {
                     try? db.execute(sql: "ROLLBACK TO clause_case")

@@ -205,4 +205,19 @@ import Testing
         #expect(try s.clause(["bans", "correct", code, "--through", "2026-06-30", "--reason", "x"]).stderr
                 == "error: \(code) has no registered ban that is not lifted\n")
     }
+
+    /// A programme-wide figure (all activities grants) is kept in every later decision's JSON so
+    /// it replays, but its grants are listed only where the figure is about the case.
+    @Test func aProgrammeFigureIsListedOnlyWhereItIsAboutTheCase() throws {
+        let s = try StoreScratch()
+        try s.write("activities.yaml", try StoreScratch.playground("activities.yaml"))
+        try s.write("t.yaml", try StoreScratch.playground("transformation-granted.yaml"))
+        let first = try s.clause(["evaluate", "--record", "--format", "json", "--no-trace", "activities.yaml"])
+        #expect(first.stdout.contains(#""outcome":"granted""#), "\(first.stdout)")
+        let t = try s.clause(["evaluate", "--record", "--format", "json", "--no-trace", "t.yaml"])
+        #expect(t.stdout.contains(#"{"name":"activities_granted","label":"产业活动和智库服务已获补贴（基金记录）","clause":"art4.6","value":""#), "\(t.stdout)")
+        #expect(t.stdout.contains(#""cases":[]}"#), "the activities grant is not listed for a transformation case")
+        #expect(try s.clause(["explain", "t.yaml"]).stdout.contains("已查询基金记录：没有计入本案的在先支持决定"))
+        #expect(try s.clause(["replay", "--all"]).stdout.hasSuffix("2 reproduce, 0 differ\n"))
+    }
 }

@@ -70,12 +70,42 @@ package struct LedgerBook: Sendable {
     private var byCase: [String: LedgerEntry] = [:]
     /// Per measure: key of its matched values → case ids, in the order they were granted.
     private var index: [[String: [String]]]
+    /// Per measure: key → the running figure of its grants, so a figure is a lookup even for a
+    /// programme-wide one that thousands of grants share.
+    private var tallies: [[String: Tally]]
     private var order: [String: Int] = [:]
     private var next = 0
+
+    /// What a key's grants add up to, kept as grants come and go.
+    private struct Tally: Sendable {
+        var fen: Int64 = 0
+        var grants = 0
+        /// Distinct values of a `count_distinct` fact, with how many grants hold each.
+        var distinct: [String: Int] = [:]
+
+        mutating func add(_ e: LedgerEntry, _ measure: LedgerMeasure, _ sign: Int) {
+            fen &+= Int64(sign) &* e.amount.fen
+            grants += sign
+            if case .countDistinct(let path) = measure.aggregate, let v = e.facts[path] {
+                let k = FactPath.key(v)
+                distinct[k, default: 0] += sign
+                if distinct[k] == 0 { distinct[k] = nil }
+            }
+        }
+
+        func figure(_ measure: LedgerMeasure) -> Value {
+            switch measure.aggregate {
+            case .sumAmount: .money(Money(fen: fen))
+            case .count: .int(Int64(grants))
+            case .countDistinct: .int(Int64(distinct.count))
+            }
+        }
+    }
 
     package init(policy: Policy) {
         self.policy = policy
         index = Array(repeating: [:], count: policy.ledger.count)
+        tallies = Array(repeating: [:], count: policy.ledger.count)
     }
 
     package var isEmpty: Bool { byCase.isEmpty }
@@ -86,6 +116,7 @@ package struct LedgerBook: Sendable {
             for (m, measure) in policy.ledger.enumerated() {
                 guard let key = LedgerBook.key(measure, old.facts) else { continue }
                 index[m][key]?.removeAll { $0 == caseID }
+                tallies[m][key, default: Tally()].add(old, measure, -1)
             }
         }
         guard let grant else { return }
@@ -95,28 +126,41 @@ package struct LedgerBook: Sendable {
         for (m, measure) in policy.ledger.enumerated() {
             guard let key = LedgerBook.key(measure, grant.facts) else { continue }
             index[m][key, default: []].append(caseID)
+            tallies[m][key, default: Tally()].add(grant, measure, 1)
         }
     }
 
     /// Each measure's figure for case `c`: the grants of other cases that match it.
+    ///
+    /// The grants behind a figure are listed only where the figure is about the case: the case
+    /// meets the figure's literal conditions too (an activities total for an activities
+    /// application, not for every application), so a justification names what bears on it and
+    /// a programme-wide figure does not copy thousands of grants into every decision.
     package func use(for c: CaseFile) -> LedgerUse {
         var figures: [LedgerUse.Figure] = []
         for (m, measure) in policy.ledger.enumerated() {
             var wanted: [String: Value] = [:]
             var known = true
+            var about = true
             for match in measure.matches {
+                let own = FactPath.value(match.path, in: c, policy: policy)
                 switch match.wanted {
-                case .value(let v): wanted[match.path] = v
+                case .value(let v):
+                    wanted[match.path] = v
+                    if own != v { about = false }
                 case .same:
                     // Unknown or none (no credit code, no platform, no selection): nobody to be the same as.
-                    if let v = FactPath.value(match.path, in: c, policy: policy), v != .none { wanted[match.path] = v } else { known = false }
+                    if let own, own != .none { wanted[match.path] = own } else { known = false }
                 }
             }
             // A case that does not say who it is (no credit code, no platform) shares nothing.
-            let ids = known ? (LedgerBook.key(measure, wanted).flatMap { index[m][$0] } ?? []) : []
-            let counted = ids.filter { $0 != c.id }.compactMap { byCase[$0] }
+            let key = known ? LedgerBook.key(measure, wanted) : nil
+            var tally = key.flatMap { tallies[m][$0] } ?? Tally()
+            // The case never counts against itself (decided again, its earlier grant is its own).
+            if let own = byCase[c.id], let key, LedgerBook.key(measure, own.facts) == key { tally.add(own, measure, -1) }
+            let counted = about ? (key.flatMap { index[m][$0] } ?? []).filter { $0 != c.id }.compactMap { byCase[$0] } : []
             figures.append(.init(name: measure.name, label: measure.label, labelEn: measure.labelEn, clause: measure.clause,
-                                 value: LedgerBook.aggregate(measure, counted), counted: counted))
+                                 value: tally.figure(measure), counted: counted))
         }
         return LedgerUse(consulted: true, figures: figures)
     }
@@ -190,8 +234,20 @@ package enum FactPath {
         return nil
     }
 
-    /// A value as an index key: equal values, equal keys.
-    static func key(_ v: Value) -> String { String(describing: v) }
+    /// A value as an index key: equal values, equal keys (the values a ledger matches on are
+    /// of one type per path, so the kinds need no tag). `String(describing:)` was a tenth of
+    /// recording's time.
+    static func key(_ v: Value) -> String {
+        switch v {
+        case .text(let t): t
+        case .enumCase(_, let index): String(index)
+        case .int(let n): String(n)
+        case .money(let m): String(m.fen)
+        case .bool(let b): b ? "1" : "0"
+        case .date(let d): d.iso
+        default: String(describing: v)
+        }
+    }
 
     /// Sets the computed record `ledger` of case `c` to the figures of `use`.
     package static func setLedger(_ use: LedgerUse, in c: inout CaseFile, policy: Policy) {
