@@ -40,6 +40,7 @@ CAPPED_ITEMS = {
     "activities": ("art4.6", 3_000_000_00),
 }
 ONCE_ONLY_ITEMS = {"chain_case_award", "product_award"}  # already_awarded -> art4.2
+SECTOR_PLATFORMS_MAX = 3  # 工作方案 二（二）5: three pilot sector platforms
 # Revised readings: an award rests on a selection (获评) and goes to the kinds the text names:
 # the product award to service providers (“对于获评…的服务商”), the chain-case award to a service
 # provider or an enterprise. Anything else is refused under art4.2.
@@ -112,7 +113,13 @@ def ban_end(found: _dt.date) -> _dt.date:
 
 # ---------------------------------------------------------------- decision
 
-def decide(case: dict) -> dict:
+def decide(case: dict, record: dict | None = None) -> dict:
+    """One case.  `record` is what the fund's record holds for it (CONTRACT §2b; fund.py
+    computes it): "spent" (fen already granted against the item's cap, for this enterprise,
+    platform or programme), "platforms" (distinct sector platforms funded), "awarded" (awards
+    made for this selected subject) and "ban_through" (the registry's ban for this credit code).
+    Without it the case is decided alone, as §2 reads."""
+    record = record or {}
     case_id = case.get("case")
     item = case.get("item")
     applied_on = to_date(case.get("applied_on"))
@@ -132,6 +139,9 @@ def decide(case: dict) -> dict:
     if applicant.get("in_2022_pilot"):
         refusals.append("art6.2")
     bl = to_date(applicant.get("blacklisted_until"))
+    registry = record.get("ban_through")
+    if registry is not None and (bl is None or registry > bl):
+        bl = registry  # §2b: the registry's ban applies whatever the case says; the later end wins
     if bl is not None and bl >= applied_on:
         refusals += ["art6.3", "art13"]
 
@@ -166,7 +176,7 @@ def decide(case: dict) -> dict:
             paid = to_date(e.get("paid_on"))
             if e.get("category") in ELIGIBLE_CATEGORIES and PILOT_START <= paid <= PILOT_END:
                 eligible += to_fen(e.get("amount"))
-        remaining = TRANSFORMATION_CAP_FEN - to_fen(project.get("previously_granted", 0))
+        remaining = TRANSFORMATION_CAP_FEN - to_fen(project.get("previously_granted", 0)) - record.get("spent", 0)
         amount = min(half_up_half(eligible), remaining)
         if amount <= 0:
             refusals.append("art4.1")
@@ -177,7 +187,11 @@ def decide(case: dict) -> dict:
             refusals.append("art4.2")
         if item == "sector_platform" and not (project.get("platform") or ""):
             refusals.append("art4.3")  # revised readings: the cap is per platform, so name it
+        if item == "sector_platform" and record.get("spent", 0) == 0 and record.get("platforms", 0) >= SECTOR_PLATFORMS_MAX:
+            refusals.append("plan.5")  # a fourth distinct sector platform
         if item in ONCE_ONLY_ITEMS:
+            if record.get("awarded", 0) > 0:
+                refusals.append("art4.2")  # once per selected subject
             if applicant.get("kind") not in AWARD_KINDS[item]:
                 refusals.append("art4.2")
             if not (case.get("selection") or {}).get("subject"):
@@ -185,7 +199,10 @@ def decide(case: dict) -> dict:
         requested = to_fen(case.get("requested", 0))
         if requested <= 0:
             refusals.append(item_clause)
-        amount = min(requested, cap)
+        room = cap if item in ONCE_ONLY_ITEMS else max(cap - record.get("spent", 0), 0)
+        amount = min(requested, room)
+        if requested > 0 and amount <= 0:
+            refusals.append(item_clause)  # no room left under the cap
     elif item == "other":
         item_clause = "art4.7"
     else:
