@@ -24,6 +24,8 @@ package final class DecisionRecorder {
     private var pending: [Pending] = []
     /// Package digests known to be in the store already, and the files of those read this run.
     private var storedPackages: Set<String> = []
+    /// Per policy digest, the decision later ones are compressed against (`DecisionBlob`), once committed.
+    private var references: [String: DecisionBlob.Reference] = [:]
     private var packageTexts: [String: PackageTexts] = [:]
     private let timestamp = ISO8601DateFormatter()
     /// How many decisions this recorder has committed.
@@ -114,18 +116,33 @@ package final class DecisionRecorder {
         guard !pending.isEmpty else { return }
         let batch = pending
         var newlyStored: Set<String> = []
+        var newReferences: [String: DecisionBlob.Reference] = [:]
         try store.write { db in
             newlyStored = []
-            for p in batch { try insert(p, db, &newlyStored) }
+            newReferences = [:]
+            for p in batch { try insert(p, db, &newlyStored, &newReferences) }
         }
         storedPackages.formUnion(newlyStored)
+        references.merge(newReferences) { a, _ in a }
         for digest in newlyStored { packageTexts[digest] = nil }
         recorded += batch.count
         pending = []
         queuedHistories = [:]
     }
 
-    private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>) throws {
+    /// The reference of `digest`: the first decision recorded under it, if there is one yet.
+    private func reference(_ digest: String, _ db: Database, _ new: [String: DecisionBlob.Reference]) throws -> DecisionBlob.Reference? {
+        if let r = references[digest] ?? new[digest] { return r }
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, decision_json FROM decisions WHERE policy_digest = ? ORDER BY id LIMIT 1",
+                                         arguments: [digest]) else { return nil }
+        let id: Int64 = row["id"]
+        let value: DatabaseValue = row["decision_json"]
+        if case .blob(let b) = value.storage, b.starts(with: DecisionBlob.referring) { return nil }
+        return DecisionBlob.Reference(id: id, line: Array(try DecisionBlob.decode(value, decisionID: id).utf8))
+    }
+
+    private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>,
+                        _ newReferences: inout [String: DecisionBlob.Reference]) throws {
         for ref in p.packages where !storedPackages.contains(ref.digest) && !newlyStored.contains(ref.digest) {
             let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM packages WHERE digest = ?)", arguments: [ref.digest]) ?? false
             if !exists {
@@ -140,6 +157,7 @@ package final class DecisionRecorder {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (digest, text) VALUES (?, ?)")
             .execute(arguments: [p.caseDigest, p.caseText])
         let d = p.decision
+        let reference = try reference(d.policyDigest, db, newReferences)
         try db.cachedStatement(sql: """
             INSERT INTO decisions (case_id, case_digest, case_path, policy_id, policy_digest, policy_version, item, as_of, outcome,
                 amount_fen, reasons, clawback_fen, blacklisted_until, registry_ban_decision, decision_json, clause_version,
@@ -148,9 +166,10 @@ package final class DecisionRecorder {
             """).execute(arguments: [
                 d.caseID, p.caseDigest, p.casePath, d.policyID, d.policyDigest, d.policyVersion, d.item, d.asOf.iso, d.outcome.rawValue,
                 d.amount.fen, p.reasons, d.consequences.clawback.fen, d.consequences.blacklistedUntil?.iso, d.registryBan?.decisionID,
-                p.json, ClauseVersion.current, p.recordedAt, recordedBy,
+                DecisionBlob.encode(p.json, reference: reference), ClauseVersion.current, p.recordedAt, recordedBy,
             ])
         let id = db.lastInsertedRowID
+        if reference == nil { newReferences[d.policyDigest] = DecisionBlob.Reference(id: id, line: Array(p.json.utf8)) }
         let link = try db.cachedStatement(sql: "INSERT INTO decision_packages (decision_id, position, digest, role) VALUES (?, ?, ?, ?)")
         for (i, ref) in p.packages.enumerated() {
             try link.execute(arguments: [id, i, ref.digest, ref.amends == nil ? "base" : "amends"])

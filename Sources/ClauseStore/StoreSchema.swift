@@ -141,6 +141,10 @@ package enum StoreSchema {
                 BEGIN SELECT RAISE(ABORT, 'ban lifts are append-only'); END;
                 """)
         }
+        // No table changes: from here `decisions.decision_json` may hold a zlib blob (`DecisionBlob`)
+        // beside the text of older records. Recorded so that an older clause, which would read
+        // the blob as text, refuses the store as newer instead.
+        m.registerMigration("v4-compressed-decisions") { _ in }
         return m
     }
 }
