@@ -23,6 +23,12 @@ let package = Package(
             pkgConfig: "yaml-0.1",
             providers: [.apt(["libyaml-dev"])]
         ),
+        // zlib (Debian's zlib1g-dev, in the base image): the store compresses each decision's JSON line.
+        .systemLibrary(
+            name: "CZlib",
+            pkgConfig: "zlib",
+            providers: [.apt(["zlib1g-dev"])]
+        ),
         .target(name: "ClauseSyntax", dependencies: ["CYaml"]),
         .target(
             name: "ClauseLanguage",
@@ -37,7 +43,7 @@ let package = Package(
         .target(
             name: "ClauseStore",
             dependencies: [
-                "ClauseEngine", "ClauseReports", .product(name: "GRDB", package: "GRDB.swift"),
+                "ClauseEngine", "ClauseReports", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),

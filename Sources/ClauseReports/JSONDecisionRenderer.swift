@@ -4,9 +4,20 @@ import ClauseLanguage
 /// `clause evaluate --format json`: one decision as one line of JSON, in the shape and key order
 /// of CONTRACT.md §3. The same decision always gives the same bytes.
 package enum JSONDecisionRenderer {
+    /// The shape of `trace` written today (docs/trace.md); 1 is the full tree that records made
+    /// before it hold, still written to replay them byte for byte.
+    package static let currentTraceVersion = CompactTraceWriter.version
+
+    /// The trace shape of a line this renderer wrote: 1 when its trace has no `trace_version`
+    /// (a line from before version 2, or `"trace":null`). A string in the line cannot fake the key:
+    /// its quotes are escaped.
+    package static func traceVersion(of line: String) -> Int {
+        line.contains(#""trace":{"trace_version":2,"#) ? 2 : 1
+    }
+
     /// One line, without a trailing newline. Without `trace` (`evaluate --no-trace`) the line
     /// says `"trace":null`: same keys, an eighth of the bytes, and no tracing to pay for.
-    package static func render(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true) -> String {
+    package static func render(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true, traceVersion: Int = currentTraceVersion) -> String {
         var w = JSONWriter()
         let ctx = Context(policy: policy, lang: lang)
         w.beginObject()
@@ -53,7 +64,7 @@ package enum JSONDecisionRenderer {
 
         w.key("trace")
         if trace {
-            writeTrace(d, ctx, &w)
+            if traceVersion == 1 { writeTrace(d, ctx, &w) } else { CompactTraceWriter.write(d, ctx, &w) }
         } else {
             w.null()
         }
@@ -63,7 +74,8 @@ package enum JSONDecisionRenderer {
         return w.output
     }
 
-    /// The justification tree: definitions with their steps, then every rule with its steps.
+    /// The justification tree of `trace_version` 1 (no `trace_version` key): definitions with
+    /// their steps, then every rule with its steps, every node with its text and value.
     private static func writeTrace(_ d: Decision, _ ctx: Context, _ w: inout JSONWriter) {
         let policy = ctx.policy, lang = ctx.lang
         w.beginObject()

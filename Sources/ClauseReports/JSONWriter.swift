@@ -46,6 +46,9 @@ package struct JSONWriter: Sendable {
         endArray()
     }
 
+    /// Appends JSON another writer made (a whole value) as the next value.
+    package mutating func raw(_ other: JSONWriter) { separate(); bytes.append(contentsOf: other.bytes) }
+
     private var pendingValue = false
 
     /// Puts a comma before every member of a container but the first.

@@ -26,6 +26,10 @@ package final class DecisionRecorder {
     private var batchOpen = false
     /// Package digests known to be in the store already, and the files of those read this run.
     private var storedPackages: Set<String> = []
+    /// Per policy digest, the decision later ones are compressed against (`DecisionBlob`), once committed.
+    private var references: [String: DecisionBlob.Reference] = [:]
+    /// The same, for references inserted in the open batch (kept when it commits).
+    private var batchReferences: [String: DecisionBlob.Reference] = [:]
     private var packageTexts: [String: PackageTexts] = [:]
     private let timestamp = ISO8601DateFormatter()
     /// How many decisions this recorder has committed.
@@ -119,15 +123,17 @@ package final class DecisionRecorder {
             packages: policy.packages, reasons: Self.reasons(d), json: JSONDecisionRenderer.render(d, policy: policy, lang: .zh),
             recordedAt: timestamp.string(from: Date()), ban: ban, events: events)
         var newlyStored: Set<String> = []
+        var newReferences: [String: DecisionBlob.Reference] = [:]
         let id: Int64
         do {
-            id = try store.inSavepoint { db in try insert(p, db, &newlyStored) }
+            id = try store.inSavepoint { db in try insert(p, db, &newlyStored, &newReferences) }
         } catch {
             // A store error mid-batch: nothing of the batch is kept (it was never committed).
             if !(error is RecordRefused) { rollback() }
             throw error
         }
         storedPackages.formUnion(newlyStored)
+        batchReferences.merge(newReferences) { a, _ in a }
         for digest in newlyStored { packageTexts[digest] = nil }
         uncommitted += 1
         if uncommitted >= batchSize || ban != nil { try flush() }
@@ -144,6 +150,8 @@ package final class DecisionRecorder {
         batchOpen = false
         recorded += uncommitted
         uncommitted = 0
+        references.merge(batchReferences) { a, _ in a }
+        batchReferences = [:]
     }
 
     /// Gives up the open batch: none of it is kept.
@@ -152,11 +160,24 @@ package final class DecisionRecorder {
         try? store.execute("ROLLBACK")
         batchOpen = false
         uncommitted = 0
-        // Packages stored in the batch are gone with it.
+        // Packages and references stored in the batch are gone with it.
         storedPackages = []
+        batchReferences = [:]
     }
 
-    private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>) throws -> Int64 {
+    /// The reference of `digest`: the first decision recorded under it, if there is one yet.
+    private func reference(_ digest: String, _ db: Database, _ new: [String: DecisionBlob.Reference]) throws -> DecisionBlob.Reference? {
+        if let r = references[digest] ?? batchReferences[digest] ?? new[digest] { return r }
+        guard let row = try Row.fetchOne(db, sql: "SELECT id, decision_json FROM decisions WHERE policy_digest = ? ORDER BY id LIMIT 1",
+                                         arguments: [digest]) else { return nil }
+        let id: Int64 = row["id"]
+        let value: DatabaseValue = row["decision_json"]
+        if case .blob(let b) = value.storage, b.starts(with: DecisionBlob.referring) { return nil }
+        return DecisionBlob.Reference(id: id, line: Array(try DecisionBlob.decode(value, decisionID: id).utf8))
+    }
+
+    private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>,
+                        _ newReferences: inout [String: DecisionBlob.Reference]) throws -> Int64 {
         for ref in p.packages where !storedPackages.contains(ref.digest) && !newlyStored.contains(ref.digest) {
             let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM packages WHERE digest = ?)", arguments: [ref.digest]) ?? false
             if !exists {
@@ -171,6 +192,7 @@ package final class DecisionRecorder {
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (digest, text) VALUES (?, ?)")
             .execute(arguments: [p.caseDigest, p.caseText])
         let d = p.decision
+        let reference = try reference(d.policyDigest, db, newReferences)
         try db.cachedStatement(sql: """
             INSERT INTO decisions (case_id, case_digest, case_path, policy_id, policy_digest, policy_version, item, as_of, outcome,
                 amount_fen, reasons, clawback_fen, blacklisted_until, registry_ban_decision, registry_ban_correction, decision_json,
@@ -179,9 +201,10 @@ package final class DecisionRecorder {
             """).execute(arguments: [
                 d.caseID, p.caseDigest, p.casePath, d.policyID, d.policyDigest, d.policyVersion, d.item, d.asOf.iso, d.outcome.rawValue,
                 d.amount.fen, p.reasons, d.consequences.clawback.fen, d.consequences.blacklistedUntil?.iso, d.registryBan?.decisionID,
-                d.registryBan?.correction, p.json, ClauseVersion.current, p.recordedAt, recordedBy,
+                d.registryBan?.correction, DecisionBlob.encode(p.json, reference: reference), ClauseVersion.current, p.recordedAt, recordedBy,
             ])
         let id = db.lastInsertedRowID
+        if reference == nil { newReferences[d.policyDigest] = DecisionBlob.Reference(id: id, line: Array(p.json.utf8)) }
         let link = try db.cachedStatement(sql: "INSERT INTO decision_packages (decision_id, position, digest, role) VALUES (?, ?, ?, ?)")
         for (i, ref) in p.packages.enumerated() {
             try link.execute(arguments: [id, i, ref.digest, ref.amends == nil ? "base" : "amends"])

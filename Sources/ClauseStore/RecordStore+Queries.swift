@@ -8,7 +8,7 @@ extension RecordStore {
     package func decisions(caseID: String) throws -> [RecordedDecision] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.case_id = ? ORDER BY d.id",
-                             arguments: [caseID]).map(RecordedDecision.init)
+                             arguments: [caseID]).map { try RecordedDecision(row: $0, db: db) }
         }
     }
 
@@ -20,7 +20,7 @@ extension RecordStore {
     package func decision(id: Int64) throws -> RecordedDecision? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.id = ?",
-                             arguments: [id]).map(RecordedDecision.init)
+                             arguments: [id]).map { try RecordedDecision(row: $0, db: db) }
         }
     }
 
@@ -162,7 +162,7 @@ extension RecordStore {
     package func decisions(usingBanOf banDecisionID: Int64) throws -> [RecordedDecision] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.registry_ban_decision = ? ORDER BY d.id",
-                             arguments: [banDecisionID]).map(RecordedDecision.init)
+                             arguments: [banDecisionID]).map { try RecordedDecision(row: $0, db: db) }
         }
     }
 }

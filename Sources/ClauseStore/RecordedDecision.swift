@@ -20,7 +20,8 @@ package struct RecordedDecision: Sendable {
     package var blacklistedUntil: String?
     /// The ban that the registry supplied to this decision, re-applied when it is replayed.
     package var registryBan: RegistryBan?
-    /// The JSON line of the decision (zh), trace included: the reference that replay compares with.
+    /// The JSON line of the decision (zh), trace included: the reference that replay compares with
+    /// (kept compressed, `DecisionBlob`).
     package var json: String
     package var clauseVersion: String
     package var recordedAt: String
@@ -39,7 +40,12 @@ package struct RecordedDecision: Sendable {
         LEFT JOIN ban_corrections bc ON bc.id = d.registry_ban_correction
         """
 
-    init(row: Row) throws {
+    /// A decision's stored line, as `DecisionBlob` needs it for the reference of another.
+    static func storedLine(_ db: Database, id: Int64) throws -> DatabaseValue? {
+        try DatabaseValue.fetchOne(db, sql: "SELECT decision_json FROM decisions WHERE id = ?", arguments: [id])
+    }
+
+    init(row: Row, db: Database) throws {
         id = row["id"]
         caseID = row["case_id"]
         caseDigest = row["case_digest"]
@@ -56,7 +62,7 @@ package struct RecordedDecision: Sendable {
         reasons = row["reasons"]
         clawbackFen = row["clawback_fen"]
         blacklistedUntil = row["blacklisted_until"]
-        json = row["decision_json"]
+        json = try DecisionBlob.decode(row["decision_json"], decisionID: id) { try Self.storedLine(db, id: $0) }
         clauseVersion = row["clause_version"]
         recordedAt = row["recorded_at"]
         recordedBy = row["recorded_by"]

@@ -70,7 +70,9 @@ package final class Replayer {
         case .success(var d):
             d.registryBan = r.registryBan
             d.ledger = counted
-            return .success(Replayed(record: r, decision: d, policy: policy, json: JSONDecisionRenderer.render(d, policy: policy, lang: .zh)))
+            // In the trace shape the record was written in, so a record of an older clause reproduces too.
+            let json = JSONDecisionRenderer.render(d, policy: policy, lang: .zh, traceVersion: JSONDecisionRenderer.traceVersion(of: r.json))
+            return .success(Replayed(record: r, decision: d, policy: policy, json: json))
         }
     }
 

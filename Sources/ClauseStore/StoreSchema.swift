@@ -163,6 +163,10 @@ package enum StoreSchema {
                 ALTER TABLE decisions ADD COLUMN registry_ban_correction INTEGER REFERENCES ban_corrections(id);
                 """)
         }
+        // No table changes: from here `decisions.decision_json` may hold a zlib blob (`DecisionBlob`)
+        // beside the text of older records. Recorded so that an older clause, which would read
+        // the blob as text, refuses the store as newer instead.
+        m.registerMigration("v5-compressed-decisions") { _ in }
         return m
     }
 }

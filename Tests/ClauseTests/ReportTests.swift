@@ -145,7 +145,7 @@ import Testing
 
     @Test func jsonLineOfAGrantedDecision() {
         let d = Self.decision(outcome: .granted, amount: Self.yuan(190_000), reasons: [Self.awardReason], rules: [Self.awardRule])
-        let json = JSONDecisionRenderer.render(d, policy: Self.policy, lang: .zh)
+        let json = JSONDecisionRenderer.render(d, policy: Self.policy, lang: .zh, traceVersion: 1)
         let expected = #"{"case":"SY-2024-T-0001","policy":"shenyang-sme-dx-fund","policy_digest":"sha256:0123456789abcdef0123456789abcdef","#
             + #""policy_version":"2024.1","packages":[],"item":"transformation","as_of":"2024-11-05","outcome":"granted","amount":"190000.00","#
             + #""reasons":[{"clause":"art4.1","cite":"第四条第（一）项","rule":"transformation.amount","effect":"award","#
@@ -160,16 +160,32 @@ import Testing
             + #"{"expr":"transformation_room","role":"cap","value":"500000.00","label":"剩余改造补贴额度"}]}]}}"#
         #expect(json == expected)
         #expect(!json.contains("\n"))
-        #expect(JSONDecisionRenderer.render(d, policy: Self.policy, lang: .zh) == json)
+        #expect(JSONDecisionRenderer.render(d, policy: Self.policy, lang: .zh, traceVersion: 1) == json)
         #expect(JSONDecisionRenderer.render(d, policy: Self.policy, lang: .en).contains(#""message":"50% of eligible spending""#))
     }
 
     @Test func jsonTraceOfAnAggregation() {
-        let json = JSONDecisionRenderer.render(Self.granted, policy: Self.policy, lang: .zh)
+        let json = JSONDecisionRenderer.render(Self.granted, policy: Self.policy, lang: .zh, traceVersion: 1)
         #expect(json.contains(#""definitions":[{"name":"eligible_spending","label":"合规投入","clause":"art4.1","value":"380000.00","steps":{"#))
         // Records keyed by field name, enums by name, dates ISO.
         #expect(json.contains(#"{"index":2,"included":false,"value":{"name":"厂房改造","category":"construction","amount":"120000.00","paid_on":"2024-06-10"},"filter":{"expr":"e.category in eligible_categories","value":false,"#))
         #expect(json.contains(#""label":"支出类别""#))
+    }
+
+    /// The same decision in the compact shape: each value and label once, in `values` and
+    /// `labels`; nodes the test made up have no place in a text, so they keep their own.
+    @Test func compactJSONLineOfAGrantedDecision() {
+        let d = Self.decision(outcome: .granted, amount: Self.yuan(190_000), reasons: [Self.awardReason], rules: [Self.awardRule])
+        let json = JSONDecisionRenderer.render(d, policy: Self.policy, lang: .zh)
+        let trace = #""trace":{"trace_version":2,"#
+            + #""labels":{"eligible_spending":"合规投入","transformation_rate":"改造补贴比例","transformation_room":"剩余改造补贴额度"},"#
+            + #""values":{"eligible_spending":"380000.00","transformation_rate":"50%","transformation_room":"500000.00"},"#
+            + #""definitions":[],"rules":[{"rule":"transformation.amount","kind":"award","clauses":["art4.1"],"status":"fired","#
+            + #""message":"按合规投入 ¥380,000.00 的 50% 补贴，最高不超过 ¥500,000.00","amount":"190000.00","steps":["#
+            + #"{"role":"award","expr":"eligible_spending * transformation_rate","value":"190000.00","#
+            + #""children":[{"expr":"eligible_spending"},{"expr":"transformation_rate"}]},"#
+            + #"{"role":"cap","expr":"transformation_room"}]}]}}"#
+        #expect(json.hasSuffix(trace), "\(json)")
     }
 
     @Test func jsonMissingAndNone() {

@@ -22,7 +22,12 @@ import Testing
         let (count, distinct, bad) = try db.read { db in
             (try Int.fetchOne(db, sql: "SELECT count(*) FROM decisions")!,
              try Int.fetchOne(db, sql: "SELECT count(DISTINCT case_id) FROM decisions")!,
-             try Int.fetchOne(db, sql: "SELECT count(*) FROM decisions WHERE decision_json NOT LIKE '{\"case\":\"' || case_id || '\"%'")!)
+             try Row.fetchAll(db, sql: "SELECT id, case_id, decision_json FROM decisions").filter { row in
+                 let json = try DecisionBlob.decode(row["decision_json"], decisionID: row["id"]) {
+                     try DatabaseValue.fetchOne(db, sql: "SELECT decision_json FROM decisions WHERE id = ?", arguments: [$0])
+                 }
+                 return !json.hasPrefix("{\"case\":\"" + (row["case_id"] as String) + "\"")
+             }.count)
         }
         #expect(count == 600)
         #expect(distinct == 600)
@@ -67,7 +72,12 @@ import Testing
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM decisions d LEFT JOIN cases c ON c.digest = d.case_digest WHERE c.digest IS NULL")! == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM decisions d WHERE NOT EXISTS (SELECT 1 FROM decision_packages p WHERE p.decision_id = d.id)")! == 0)
             #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM decision_packages p WHERE NOT EXISTS (SELECT 1 FROM package_files f WHERE f.digest = p.digest)")! == 0)
-            #expect(try Int.fetchOne(db, sql: "SELECT count(*) FROM decisions WHERE json_valid(decision_json) = 0")! == 0)
+            for row in try Row.fetchAll(db, sql: "SELECT id, decision_json FROM decisions") {
+                let json = try DecisionBlob.decode(row["decision_json"], decisionID: row["id"]) {
+                    try DatabaseValue.fetchOne(db, sql: "SELECT decision_json FROM decisions WHERE id = ?", arguments: [$0])
+                }
+                #expect((try? JSONSerialization.jsonObject(with: Data(json.utf8))) is [String: Any], "decision #\(row["id"] as Int64)")
+            }
             #expect(try String.fetchAll(db, sql: "PRAGMA foreign_key_check").isEmpty)
         }
         // And it takes new records after the crash.

@@ -150,7 +150,7 @@ import Testing
         let old = try v1.read { db in
             (migrations: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations"),
              events: try db.tableExists("workflow_events"),
-             decisions: try String.fetchAll(db, sql: "SELECT decision_json FROM decisions ORDER BY id"))
+             decisions: try DatabaseValue.fetchAll(db, sql: "SELECT decision_json FROM decisions ORDER BY id"))
         }
         try v1.close()
         #expect(old.migrations == ["v1-decisions"])
@@ -167,10 +167,10 @@ import Testing
         #expect(try store.decisionCount() == 2)
         let now = try DatabaseQueue(path: s.store).read { db in
             (migrations: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
-             decisions: try String.fetchAll(db, sql: "SELECT decision_json FROM decisions ORDER BY id"),
+             decisions: try DatabaseValue.fetchAll(db, sql: "SELECT decision_json FROM decisions ORDER BY id"),
              bans: try Int.fetchOne(db, sql: "SELECT count(*) FROM bans")!)
         }
-        #expect(now.migrations == ["v1-decisions", "v2-workflow-events", "v3-revocations", "v4-ban-corrections"])
+        #expect(now.migrations == ["v1-decisions", "v2-workflow-events", "v3-revocations", "v4-ban-corrections", "v5-compressed-decisions"])
         #expect(now.decisions == old.decisions)
         #expect(now.bans == 1)
 

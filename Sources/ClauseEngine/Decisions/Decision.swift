@@ -125,6 +125,15 @@ package struct TraceNode: Sendable {
     package var label: String?
     /// Where a parameter's value came from (its dated entry).
     package var origin: String?
+    /// Where `text` lies in its expression string (`CheckedExpr.start`, `end`): the compact JSON
+    /// trace points into the root expression's text instead of repeating it.
+    package var start: Int = 0
+    package var end: Int = 0
+    /// `and` or `or` for a connective, whose value follows from its operands' (so a chain of them
+    /// can be written as its terms alone).
+    package var connective: String? = nil
+    /// For an aggregation: the name its elements are bound to (`e` in `sum(e.amount for e in …)`).
+    package var variable: String? = nil
 
     package var value: Value? {
         if case .value(let v) = result { return v }

@@ -64,7 +64,8 @@ package struct Evaluator {
             case .failed: result = .missing([])
             }
             trace!.append(TraceNode(text: c.text, role: role, type: c.type, result: result, children: children ?? [], exact: extra.exact,
-                                    elements: extra.elements, label: extra.label, origin: extra.origin))
+                                    elements: extra.elements, label: extra.label, origin: extra.origin, start: c.start, end: c.end,
+                                    connective: extra.connective, variable: extra.variable))
         }
         return r
     }
@@ -74,6 +75,8 @@ package struct Evaluator {
         var elements: [ElementTrace]?
         var label: String?
         var origin: String?
+        var connective: String?
+        var variable: String?
     }
 
     private mutating func compute(_ c: CheckedExpr, _ t: inout [TraceNode]?, _ x: inout TraceExtra) -> Outcome {
@@ -136,6 +139,7 @@ package struct Evaluator {
             return map(eval(e, &t)) { .value(.bool(!($0.asBool ?? false))) }
 
         case .and(let a, let b):
+            if t != nil { x.connective = "and" }
             let l = eval(a, &t)
             if case .value(.bool(false)) = l { return l }
             let r = eval(b, &t)
@@ -143,6 +147,7 @@ package struct Evaluator {
             return combine(l, r) { _, rv in .value(rv) }
 
         case .or(let a, let b):
+            if t != nil { x.connective = "or" }
             let l = eval(a, &t)
             if case .value(.bool(true)) = l { return l }
             let r = eval(b, &t)
@@ -195,7 +200,8 @@ package struct Evaluator {
             }
             return missing.isEmpty ? .value(.list(values)) : .missing(missing)
 
-        case .aggregate(let agg, let body, let slot, _, let source, let filter):
+        case .aggregate(let agg, let body, let slot, let variable, let source, let filter):
+            if t != nil { x.variable = variable }
             return aggregate(agg, body, slot, source, filter, &t, &x)
 
         case .present(let e):

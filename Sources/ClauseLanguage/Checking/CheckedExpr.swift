@@ -61,6 +61,11 @@ package struct CheckedExpr: Sendable {
     package var type: ValueType
     /// The expression's own text, as written, for traces and messages.
     package var text: String
+    /// Where `text` lies in the expression string it was parsed from, in Unicode scalars
+    /// (`start..<end`); both 0 for an expression the checker made up. A trace points into its
+    /// root expression's text with these instead of repeating every sub-expression's text.
+    package var start: Int = 0
+    package var end: Int = 0
 
     package init(_ kind: Kind, _ type: ValueType, _ text: String) {
         self.kind = kind

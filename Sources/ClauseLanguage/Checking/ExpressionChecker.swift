@@ -161,6 +161,13 @@ package final class ExpressionChecker {
     // MARK: - Expressions
 
     package func check(_ e: Expr, _ ctx: Context, expected: ValueType? = nil) -> CheckedExpr? {
+        guard var c = checkUnplaced(e, ctx, expected: expected) else { return nil }
+        if c.start == 0, c.end == 0 { (c.start, c.end) = (e.start, e.end) }
+        return c
+    }
+
+    /// `check` without the expression's place in its string, which `check` adds.
+    private func checkUnplaced(_ e: Expr, _ ctx: Context, expected: ValueType?) -> CheckedExpr? {
         let text = ctx.text(e)
         switch e.kind {
         case .literal(.value(let v)):

@@ -1,0 +1,330 @@
+import ClauseEngine
+import ClauseLanguage
+
+/// The `trace` of a JSON decision in its compact shape (`trace_version` 2, docs/trace.md): each
+/// thing said once, so the trace grows with the expressions and the case, never with their product.
+///
+/// - A rule's or definition's expression text is written once, on its root node; every
+///   sub-expression points into it by `at: [start, end]` (Unicode scalars).
+/// - A name's value (a fact, a parameter, a definition, a `let`) goes once into `values`; its
+///   references leave it out. An element's value is written once, on the element: the variable
+///   bound to it (`e`), a member of it (`e.amount`) and the list it came from leave theirs out.
+/// - A label goes once into `labels`, keyed by the text it labels.
+/// - An `and`/`or` chain is written as its terms: the value of each link follows from them.
+/// - A root that says exactly what an earlier root said is written as `{"same": k}`.
+///
+/// `docs/trace_expand.py` rebuilds the full tree of `trace_version` 1 from it, and a test holds
+/// the two to each other on every example case.
+struct CompactTraceWriter {
+    static let version = 2
+
+    let ctx: JSONDecisionRenderer.Context
+    /// First value seen for each name, in the order first seen (the writer leaves a reference's
+    /// value out only when it equals this).
+    private var values: [String: (Value, ValueType)] = [:]
+    private var valueOrder: [String] = []
+    private var labels: [String: String] = [:]
+    private var labelOrder: [String] = []
+    /// The root expression being written, as scalars, to check that a node's text is where it says.
+    private var root: [Unicode.Scalar] = []
+    private var rootStart = 0
+    /// Element variables in scope, innermost last.
+    private var scope: [(name: String, value: Value, type: ValueType?)] = []
+    /// Each node's label in visiting order, worked out once while collecting and read back while writing.
+    private var nodeLabels: [String?] = []
+    private var nodeLabelCursor = 0
+
+    init(_ ctx: JSONDecisionRenderer.Context) { self.ctx = ctx }
+
+    /// Writes the whole trace object.
+    static func write(_ d: Decision, _ ctx: JSONDecisionRenderer.Context, _ w: inout JSONWriter) {
+        var collect = CompactTraceWriter(ctx)
+        var scratch = JSONWriter()
+        collect.body(d, &scratch, collecting: true)
+        var out = collect
+        out.write(d, &w)
+    }
+
+    private mutating func write(_ d: Decision, _ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("trace_version", Self.version)
+        w.key("labels")
+        w.beginObject()
+        for k in labelOrder { w.field(k, labels[k]!) }
+        w.endObject()
+        w.key("values")
+        w.beginObject()
+        for k in valueOrder {
+            let (v, t) = values[k]!
+            w.key(k)
+            ctx.writeValue(v, t, &w)
+        }
+        w.endObject()
+        body(d, &w, collecting: false)
+        w.endObject()
+    }
+
+    /// `definitions` and `rules`; while collecting, only fills the tables.
+    private mutating func body(_ d: Decision, _ w: inout JSONWriter, collecting: Bool) {
+        let lang = ctx.lang, policy = ctx.policy
+        w.key("definitions")
+        w.beginArray()
+        for def in d.definitions {
+            w.beginObject()
+            w.field("name", def.name)
+            w.field("label", lang == .en ? (policy.definitions.first { $0.name == def.name }?.labelEn ?? def.label) : def.label)
+            w.field("clause", def.clause)
+            w.field("clauses", strings: def.clauses.isEmpty ? (def.clause.map { [$0] } ?? []) : def.clauses)
+            w.key("steps")
+            rootNode(def.node, &w, collecting)
+            w.endObject()
+        }
+        w.endArray()
+        w.key("rules")
+        w.beginArray()
+        for rt in d.rules {
+            w.beginObject()
+            w.field("rule", rt.rule)
+            w.field("kind", rt.kind.rawValue)
+            w.field("clauses", strings: rt.clauses)
+            w.field("status", rt.status.rawValue)
+            // Only what the rule found: a passed rule has no message, amount, cap or missing facts.
+            if let m = lang == .en ? (rt.messageEn ?? rt.message) : rt.message { w.field("message", m) }
+            if let a = rt.amount { w.field("amount", a.plain) }
+            if rt.capped { w.field("capped", true) }
+            if !rt.missing.isEmpty { w.field("missing", strings: rt.missing) }
+            if rt.status == .notInForce {
+                w.field("would_fire", rt.wouldFire ?? false)
+                w.field("ended_by", rt.endedBy)
+                w.field("starts_on", rt.startsOn?.iso)
+            }
+            w.key("steps")
+            w.beginArray()
+            for s in rt.steps { rootNode(s, &w, collecting) }
+            w.endArray()
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    /// Each root written so far, by its JSON, with its number (definitions' first, then rules'
+    /// steps, in order): a root that says exactly what an earlier one said is written `{"same":k}`
+    /// (rules not applicable to the case share their `for`).
+    private var roots: [String: Int] = [:]
+    private var rootCount = 0
+
+    private mutating func rootNode(_ n: TraceNode, _ w: inout JSONWriter, _ collecting: Bool) {
+        root = Array(n.text.unicodeScalars)
+        rootStart = n.start
+        scope = []
+        guard !collecting else { return node(n, &w, collecting, isRoot: true, isSource: false) }
+        var one = JSONWriter()
+        node(n, &one, collecting, isRoot: true, isSource: false)
+        let text = one.output
+        if let k = roots[text] {
+            w.beginObject()
+            w.field("same", k)
+            w.endObject()
+        } else {
+            roots[text] = rootCount
+            w.raw(one)
+        }
+        rootCount += 1
+    }
+
+    /// Whether `n`'s text is the root's text at `n`'s offsets, so `at` can stand for it.
+    private func placed(_ n: TraceNode) -> (Int, Int)? {
+        let s = n.start - rootStart, e = n.end - rootStart
+        guard n.end > n.start, s >= 0, e <= root.count else { return nil }
+        var i = s
+        for u in n.text.unicodeScalars {
+            guard i < e, root[i] == u else { return nil }
+            i += 1
+        }
+        return i == e ? (s, e) : nil
+    }
+
+    private mutating func node(_ n: TraceNode, _ w: inout JSONWriter, _ collecting: Bool, isRoot: Bool, isSource: Bool) {
+        w.beginObject()
+        if isRoot {
+            if let role = n.role { w.field("role", role) }
+            w.field("expr", n.text)
+        } else if let at = placed(n) {
+            w.key("at")
+            w.beginArray()
+            w.int(at.0)
+            w.int(at.1)
+            w.endArray()
+        } else {
+            w.field("expr", n.text)
+            if let role = n.role { w.field("role", role) }
+        }
+        switch n.result {
+        case .missing(let m): w.field("missing", strings: m)
+        case .value(let v):
+            if !isSource, !impliedValue(n, v, collecting), !collecting {
+                w.key("value")
+                ctx.writeValue(v, n.type, &w)
+            }
+        }
+        label(n, &w, collecting)
+        if let exact = n.exact { w.field("exact", exact) }
+        if let origin = n.origin { w.field("origin", origin) }
+        if let chain = chain(n) {
+            w.field("chain", n.connective!)
+            w.key("ends")
+            w.beginArray()
+            for e in chain.ends { w.int(e - rootStart) }
+            w.endArray()
+            w.key("terms")
+            w.beginArray()
+            for t in chain.terms { node(t, &w, collecting, isRoot: false, isSource: false) }
+            w.endArray()
+        } else if !n.children.isEmpty {
+            w.key("children")
+            w.beginArray()
+            for (i, c) in n.children.enumerated() {
+                node(c, &w, collecting, isRoot: false, isSource: i == 0 && isSourceOmitted(n))
+            }
+            w.endArray()
+        }
+        if let elements = n.elements { writeElements(n, elements, &w, collecting) }
+        w.endObject()
+    }
+
+    private mutating func writeElements(_ n: TraceNode, _ elements: [ElementTrace], _ w: inout JSONWriter, _ collecting: Bool) {
+        let policy = ctx.policy
+        let schema = ctx.reader.elementSchema(n)
+        let elementType: ValueType? = schema.flatMap { s in policy.records.firstIndex { $0.name == s.name } }.map { .record($0) }
+        if let v = n.variable { w.field("var", v) }
+        w.key("elements")
+        w.beginArray()
+        for e in elements {
+            w.beginObject()
+            w.field("included", e.included)
+            if !collecting {
+                w.key("value")
+                ctx.writeValue(e.element, elementType, &w)
+            }
+            if let v = n.variable { scope.append((v, e.element, elementType)) }
+            if let f = e.filter {
+                w.key("filter")
+                node(f, &w, collecting, isRoot: false, isSource: false)
+            }
+            if let c = e.contribution {
+                w.key("contribution")
+                node(c, &w, collecting, isRoot: false, isSource: false)
+            }
+            if n.variable != nil { scope.removeLast() }
+            w.endObject()
+        }
+        w.endArray()
+    }
+
+    /// The list an aggregation went over, when its elements say it all.
+    private func isSourceOmitted(_ n: TraceNode) -> Bool {
+        guard let elements = n.elements, let source = n.children.first, case .value(.list(let items)) = source.result,
+              items.count == elements.count else { return false }
+        return zip(items, elements).allSatisfy { $0 == $1.element }
+    }
+
+    /// Whether a reader finds `n`'s value without it: the element a variable is bound to, a member
+    /// of a record written beside it, or a name's entry in `values` (made here while collecting).
+    private mutating func impliedValue(_ n: TraceNode, _ v: Value, _ collecting: Bool) -> Bool {
+        if n.children.isEmpty, n.elements == nil, TraceReader.isPath(n.text) {
+            if let bound = scope.last(where: { $0.name == n.text }) { return bound.value == v }
+            if collecting, values[n.text] == nil {
+                values[n.text] = (v, n.type)
+                valueOrder.append(n.text)
+            }
+            return values[n.text]?.0 == v
+        }
+        // `e.amount`: the field of the record its one child holds.
+        if n.children.count == 1, n.elements == nil, let base = n.children.first, case .value(.record(let fields)) = base.result,
+           case .record(let r) = base.type.unwrapped, r < ctx.policy.records.count {
+            let prefix = base.text + "."
+            guard n.text.hasPrefix(prefix) else { return false }
+            let name = String(n.text.dropFirst(prefix.count))
+            guard let i = ctx.policy.records[r].index[name], i < fields.count, let f = fields[i] else { return false }
+            return f == v
+        }
+        return false
+    }
+
+    /// Writes `label` only where it differs from the one `labels` holds for the text.
+    private mutating func label(_ n: TraceNode, _ w: inout JSONWriter, _ collecting: Bool) {
+        let l: String?
+        if collecting {
+            l = ctx.reader.label(n)
+            nodeLabels.append(l)
+            if let l, labels[n.text] == nil {
+                labels[n.text] = l
+                labelOrder.append(n.text)
+            }
+        } else {
+            l = nodeLabels[nodeLabelCursor]
+            nodeLabelCursor += 1
+        }
+        if l != labels[n.text] { w.field("label", l) }
+    }
+
+    // MARK: - Chains
+
+    /// `a and b and c` as its terms and where each link ends, when a reader rebuilding the links
+    /// from the terms (docs/trace_expand.py) gets exactly `n`'s tree back; nil otherwise.
+    private func chain(_ n: TraceNode) -> (terms: [TraceNode], ends: [Int])? {
+        guard let op = n.connective, placed(n) != nil else { return nil }
+        var spine = [n]  // top first
+        while let first = spine.last!.children.first, first.connective == op, first.start == n.start, placed(first) != nil,
+              first.label == nil, first.exact == nil, first.origin == nil, first.elements == nil {
+            spine.append(first)
+        }
+        guard spine.count > 1 || !n.children.isEmpty else { return nil }
+        let bottom = spine.last!
+        var terms = bottom.children
+        for level in spine.dropLast().reversed() { terms += level.children.dropFirst() }
+        guard !terms.isEmpty, terms.count <= spine.count + 1 else { return nil }
+        // Rebuild the links as a reader would, and compare.
+        var left = terms[0].result
+        var k = 1
+        for level in spine.reversed() {
+            let short = Self.settles(left, op)
+            guard level.children.count == (short ? 1 : 2) else { return nil }
+            var result = left
+            if !short {
+                guard k < terms.count else { return nil }
+                result = Self.link(left, terms[k].result, op)
+                k += 1
+            }
+            guard Self.same(result, level.result) else { return nil }
+            left = result
+        }
+        guard k == terms.count else { return nil }
+        return (terms, spine.dropFirst().reversed().map(\.end))
+    }
+
+    /// Whether `r` decides the connective without its right operand (`false and …`, `true or …`).
+    static func settles(_ r: TraceNode.Result, _ op: String) -> Bool {
+        if case .value(.bool(let b)) = r { return b == (op == "or") }
+        return false
+    }
+
+    /// The value of `l op r` as the evaluator gives it, `l` not settling it.
+    static func link(_ l: TraceNode.Result, _ r: TraceNode.Result, _ op: String) -> TraceNode.Result {
+        if settles(r, op) { return r }
+        switch (l, r) {
+        case (.value, .value): return r
+        case (.missing(let a), .missing(let b)): return .missing(Set(a).union(b).sorted())
+        case (.missing, _): return l
+        case (_, .missing): return r
+        }
+    }
+
+    static func same(_ a: TraceNode.Result, _ b: TraceNode.Result) -> Bool {
+        switch (a, b) {
+        case (.value(let x), .value(let y)): x == y
+        case (.missing(let x), .missing(let y)): x == y
+        default: false
+        }
+    }
+}
