@@ -41,6 +41,8 @@ package struct CaseReplay: Sendable {
         package var event: Int?
         package var message: String
         package var messageEn: String
+        /// Other clauses the violation rests on: for a guard on the decision, those that refused it.
+        package var cites: [String] = []
     }
 
     /// A deadline still running: the event has not happened and the date has not passed.
@@ -61,4 +63,14 @@ package struct CaseReplay: Sendable {
     package var clawback: Money
     package var banUntil: CivilDate?
     package var pending: [Pending]
+
+    /// What `next --as` needs to judge an event not yet taken: the machines, where each stands,
+    /// whether the case is closed, the case's facts and its decision as it stands now.
+    package var machines: [Workflow] = []
+    package var current: [Int] = []
+    package var closed = false
+    package var facts: [Value?] = []
+    package var decision: Decision?
+    /// The date of the last event (or nil for an empty history).
+    package var lastDate: CivilDate?
 }

@@ -80,12 +80,24 @@ package struct Transition: Sendable {
     package var to: Int
     package var roles: [String]
     package var clause: String
-    package var guardExpr: CheckedExpr?
+    /// Conditions that must all hold; each failing one is its own violation, in its own words.
+    package var guards: [Guard]
     package var effects: [Effect]
     /// The policy the guard and effects were checked against, with the actor, the event and the
     /// decision added as facts.
     package var scope: GuardScope
     package var range: SourceRange
+}
+
+/// A condition of a transition, with the words a reviewer reads when it does not hold
+/// (属地原则: the district reviews only its own district's applications) and the clause it applies.
+package struct Guard: Sendable {
+    package var expr: CheckedExpr
+    package var clause: String
+    package var say: MessageTemplate?
+    package var sayEn: MessageTemplate?
+    /// Whether it reads the decision (`decision.*`): a failure then cites the clauses that refused.
+    package var readsDecision: Bool
 }
 
 /// What taking a transition does beyond changing state.

@@ -16,7 +16,8 @@ package struct WorkflowLoader {
     static let roleKeys = ["label", "label_en", "attributes"]
     static let eventKeys = ["label", "label_en", "clause", "roles", "payload", "out_of_order", "out_of_order_en"]
     static let stateKeys = ["label", "label_en", "clause", "initial", "final", "closes_case"]
-    static let transitionKeys = ["event", "from", "to", "roles", "guard", "clause", "effects", "description"]
+    static let transitionKeys = ["event", "from", "to", "roles", "guard", "say", "say_en", "clause", "effects", "description"]
+    static let guardKeys = ["if", "say", "say_en", "clause"]
     static let deadlineKeys = ["label", "label_en", "event", "after", "during", "by", "within", "clause"]
 
     var access = NodeAccess()
@@ -247,12 +248,22 @@ package struct WorkflowLoader {
             guard let policy else { continue }
             let scope = GuardScope(policy: policy, roles: roles, allowed: allowed, event: event, range: range)
             let checker = scope.checker()
-            var guardExpr: CheckedExpr?
-            if let g = tm["guard"], let gs = access.scalar(g, "a guard (a condition)") {
-                if let c = checker.check(gs, expected: nil, what: "a guard") {
-                    if c.type == .bool { guardExpr = c } else {
-                        checker.bag.error("workflow.guard-type", "a guard must be a condition (true or false), but this is \(checker.article(c.type))",
-                                          at: gs.range)
+            var guards: [Guard] = []
+            if let g = tm["guard"] {
+                if case .sequence(let list) = g {
+                    // Several conditions, each with its words and clause: each failure is its own violation.
+                    for item in list.items {
+                        guard let gm = access.mapping(item, "a guard ({ if: CONDITION, say: WORDS, clause: ID })") else { continue }
+                        access.checkKeys(gm, allowed: Self.guardKeys, required: ["if", "say"], in: "a guard")
+                        let c = gm["clause"].map { clause($0, in: "a guard", at: gm.range) } ?? clauseID
+                        if let x = readGuard(gm["if"], gm, clause: c, checker) { guards.append(x) }
+                    }
+                } else if let x = readGuard(g, tm, clause: clauseID, checker) {
+                    guards.append(x)
+                    if tm["say"] == nil {
+                        access.bag.add(Diagnostic(.warning, id: "workflow.guard-words",
+                                                  "a guard without 'say': its violation would read as the expression; say in words what it requires",
+                                                  at: g.range))
                     }
                 }
             }
@@ -266,10 +277,27 @@ package struct WorkflowLoader {
             }
             access.bag.append(contentsOf: checker.bag)
             guard let to else { continue }
-            out.append(Transition(event: event.name, from: from, to: to, roles: allowed, clause: clauseID, guardExpr: guardExpr,
+            out.append(Transition(event: event.name, from: from, to: to, roles: allowed, clause: clauseID, guards: guards,
                                   effects: effects, scope: scope, range: range))
         }
         return out
+    }
+
+    /// One condition and its words (`say`, `say_en` beside it, in `m`), checked in the transition's scope.
+    mutating func readGuard(_ node: YAMLNode?, _ m: YAMLNode.Mapping, clause: String, _ checker: ExpressionChecker) -> Guard? {
+        guard let node, let gs = access.scalar(node, "a guard (a condition)") else { return nil }
+        guard let c = checker.check(gs, expected: nil, what: "a guard") else { return nil }
+        guard c.type == .bool else {
+            checker.bag.error("workflow.guard-type", "a guard must be a condition (true or false), but this is \(checker.article(c.type))",
+                              at: gs.range)
+            return nil
+        }
+        func words(_ key: String) -> MessageTemplate? {
+            guard let n = m[key], let s = access.scalar(n, "words for '\(key)'") else { return nil }
+            return MessageTemplate.read(s, checker: checker, ExpressionChecker.Context(scalar: s), key: key)
+        }
+        return Guard(expr: c, clause: clause, say: words("say"), sayEn: words("say_en"),
+                     readsDecision: c.readsFact { $0 == "decision" || $0.hasPrefix("decision.") })
     }
 
     mutating func readDeadlines(_ node: YAMLNode?, events: [WorkflowEvent]) -> [Deadline] {

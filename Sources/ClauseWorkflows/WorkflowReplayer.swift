@@ -23,8 +23,9 @@ package struct WorkflowReplayer {
 
     /// - Parameter decisionAt: the policy's decision as it stood at an event (facts that later
     ///   events record left out).
+    /// - Parameter now: the decision with every fact of the case, for `next`.
     package func replay(caseID: String, facts: [Value?], history: [HistoryEvent], decisionAt: (HistoryEvent) -> Decision?,
-                        asOf: CivilDate?) -> CaseReplay {
+                        now: Decision? = nil, asOf: CivilDate?) -> CaseReplay {
         var current = machines.map(\.initial)
         var closedBy: (machine: Int, state: Int)?
         var steps: [CaseReplay.Step] = []
@@ -79,32 +80,34 @@ package struct WorkflowReplayer {
                      "\(headEn): done by \(e.actor.role), but only \(names.map(\.name).joined(separator: " or ")) may do it")
             } else {
                 chosen = byRole[0]
-                var firstFailure: (Transition, [(text: String, value: String)], [(text: String, value: String)])?
+                var firstFailure: (Transition, [GuardResult])?
                 var found = false
+                let decision = decisionAt(e)
                 for t in byRole {
-                    let (ok, zhValues, enValues) = evaluateGuard(t, facts: facts, event: e, decision: decisionAt(e))
-                    if ok {
+                    let results = t.guards.map { evaluateGuard($0, t, facts: facts, event: e, decision: decision) }
+                    if results.allSatisfy(\.held) {
                         chosen = t
-                        shown = lang == .zh ? zhValues : enValues
+                        shown = Self.values(results, lang)
                         found = true
                         break
                     }
-                    if firstFailure == nil { firstFailure = (t, zhValues, enValues) }
+                    if firstFailure == nil { firstFailure = (t, results) }
                 }
-                if !found, let (t, zhValues, enValues) = firstFailure {
+                if !found, let (t, results) = firstFailure {
                     chosen = t
                     held = false
-                    shown = lang == .zh ? zhValues : enValues
-                    let g = t.guardExpr?.text ?? ""
-                    flag(.guardFailed, t.clause, e.index,
-                         "\(head)：不满足条件 \(g)（" + zhValues.map { "\($0.text) = \($0.value)" }.joined(separator: "，") + "）",
-                         "\(headEn): the condition \(g) does not hold (" + enValues.map { "\($0.text) = \($0.value)" }.joined(separator: ", ") + ")")
+                    shown = Self.values(results, lang)
+                    for r in results where !r.held {
+                        let (zh, en, cites) = Self.failure(r, decision: decision, policy: policy)
+                        violations.append(CaseReplay.Violation(kind: .guardFailed, clause: r.guard.clause, event: e.index,
+                                                               message: "\(head)：" + zh, messageEn: "\(headEn): " + en, cites: cites))
+                    }
                 }
             }
             let from = current[m]
             current[m] = chosen.to
             steps.append(CaseReplay.Step(index: e.index, event: e.event, on: e.on, machine: w.id, from: w.states[from].name,
-                                     to: w.states[chosen.to].name, clause: chosen.clause, guardText: chosen.guardExpr?.text,
+                                     to: w.states[chosen.to].name, clause: chosen.clause, guardText: chosen.guards.isEmpty ? nil : chosen.guards.map(\.expr.text).joined(separator: " and "),
                                      guardValues: shown, guardHeld: held))
             for effect in chosen.effects {
                 var ev = Evaluator(policy: chosen.scope.policy, facts: chosen.scope.facts(facts, e, decision: decisionAt(e)),
@@ -165,19 +168,65 @@ package struct WorkflowReplayer {
             next.append((role, events))
         }
         let main = closedBy.map { machines[$0.machine].states[$0.state] } ?? machines[0].states[current[0]]
-        return CaseReplay(caseID: caseID, policy: policy, state: main,
-                      states: machines.enumerated().map { ($0.element.id, $0.element.states[current[$0.offset]]) },
-                      steps: steps, violations: ordered, next: next, clawback: clawback, banUntil: banUntil, pending: pending)
+        var replay = CaseReplay(caseID: caseID, policy: policy, state: main,
+                                states: machines.enumerated().map { ($0.element.id, $0.element.states[current[$0.offset]]) },
+                                steps: steps, violations: ordered, next: next, clawback: clawback, banUntil: banUntil, pending: pending)
+        replay.machines = machines
+        replay.current = current
+        replay.closed = closedBy != nil
+        replay.facts = facts
+        replay.decision = now
+        replay.lastDate = history.last?.on
+        return replay
     }
 
-    /// Whether `t`'s guard holds for `e`, and the values of the facts it read (zh and en).
-    func evaluateGuard(_ t: Transition, facts: [Value?], event e: HistoryEvent, decision: Decision?)
-        -> (Bool, [(text: String, value: String)], [(text: String, value: String)])
-    {
-        guard let g = t.guardExpr else { return (true, [], []) }
-        var ev = Evaluator(policy: t.scope.policy, facts: t.scope.facts(facts, e, decision: decision), asOf: e.on, tracing: true)
+    /// What one guard gave: whether it held, the values of the facts it read, its words filled in.
+    struct GuardResult {
+        var `guard`: Guard
+        var held: Bool
+        var zh: [(text: String, value: String)]
+        var en: [(text: String, value: String)]
+        var sayZh: String?
+        var sayEn: String?
+        /// Neither held nor failed: a fact it reads is not known (an amount not yet paid).
+        var unknown = false
+    }
+
+    static func values(_ results: [GuardResult], _ lang: Lang) -> [(text: String, value: String)] {
+        var out: [(text: String, value: String)] = []
+        for r in results {
+            for v in lang == .zh ? r.zh : r.en where !out.contains(where: { $0.text == v.text }) { out.append(v) }
+        }
+        return out
+    }
+
+    /// A guard that does not hold, in words (or as its expression, when it has none), with the
+    /// values it read; one on the decision also cites the clauses that refused the case.
+    static func failure(_ r: GuardResult, decision: Decision?, policy: Policy) -> (zh: String, en: String, cites: [String]) {
+        let cites = r.guard.readsDecision && decision?.outcome == .refused ? refusingClauses(decision!) : []
+        func cite(_ id: String) -> String { policy.clause(id)?.cite ?? id }
+        var zh = (r.sayZh ?? "不满足条件 \(r.guard.expr.text)") + "（" + r.zh.map { "\($0.text) = \($0.value)" }.joined(separator: "，")
+        var en = (r.sayEn ?? "the condition \(r.guard.expr.text) does not hold") + " (" + r.en.map { "\($0.text) = \($0.value)" }.joined(separator: ", ")
+        if !cites.isEmpty {
+            zh += "；不予支持依据：" + cites.map(cite).joined(separator: "、")
+            en += "; refused under " + cites.map(cite).joined(separator: ", ")
+        }
+        return (zh + "）", en + ")", cites)
+    }
+
+    /// The clauses that refused a decision, each once, in the decision's order.
+    static func refusingClauses(_ d: Decision) -> [String] {
+        var out: [String] = []
+        for r in d.reasons where !out.contains(r.clause) { out.append(r.clause) }
+        return out
+    }
+
+    /// Whether guard `g` of `t` holds for `e`, the values of the facts it read (zh and en), and its words.
+    func evaluateGuard(_ g: Guard, _ t: Transition, facts: [Value?], event e: HistoryEvent, decision: Decision?) -> GuardResult {
+        let scoped = t.scope.facts(facts, e, decision: decision)
+        var ev = Evaluator(policy: t.scope.policy, facts: scoped, asOf: e.on, tracing: true)
         var trace: [TraceNode]? = []
-        let outcome = ev.eval(g, &trace)
+        let outcome = ev.eval(g.expr, &trace)
         var leaves: [TraceNode] = []
         func collect(_ n: TraceNode) {
             if n.children.isEmpty {
@@ -196,7 +245,19 @@ package struct WorkflowReplayer {
                 }
             }
         }
-        if case .value(.bool(true)) = outcome { return (true, shown(.zh), shown(.en)) }
-        return (false, shown(.zh), shown(.en))
+        var held = false, unknown = false
+        switch outcome {
+        case .value(.bool(true)): held = true
+        case .missing: unknown = true
+        default: break
+        }
+        var sayZh: String?, sayEn: String?
+        if !held {
+            let renderer = MessageRenderer(policy: t.scope.policy)
+            var words = Evaluator(policy: t.scope.policy, facts: scoped, asOf: e.on, tracing: false)
+            sayZh = g.say.map { renderer.render($0, &words, lang: .zh) }
+            sayEn = (g.sayEn ?? g.say).map { renderer.render($0, &words, lang: .en) }
+        }
+        return GuardResult(guard: g, held: held, zh: shown(.zh), en: shown(.en), sayZh: sayZh, sayEn: sayEn, unknown: unknown)
     }
 }

@@ -8,7 +8,7 @@ import Testing
         #expect(r.status == 1)
         #expect(r.stderr.isEmpty)
         let expected = #"{"case":"SY-2024-T-0102","state":"accepted","violations":["#
-            + #"{"clause":"art8.2","event":1,"message":"2024-07-20 初审通过：不满足条件 actor.district == applicant.district（actor.district = 浑南区，applicant.district = 铁西区）","kind":"guard"},"#
+            + #"{"clause":"art8.2","event":1,"message":"2024-07-20 初审通过：属地原则：区县工信部门只初审本区县的申报项目，办理部门属浑南区，申报企业注册于铁西区（actor.district = 浑南区，applicant.district = 铁西区）","kind":"guard"},"#
             + #"{"clause":"art9","event":3,"message":"2024-08-20 实施变更：在「按申报方案实施」状态下不得办理（严禁擅自变更，重大变化须经区县审核意见并报市工信局备案），须处于「变更已备案」","kind":"not_allowed"},"#
             + #"{"clause":"art10","event":4,"message":"2024-09-10 拨付：在「复核通过（待验收）」状态下不得办理（先建后补，经第三方测评验收后方可通过“好政策”平台拨付），须处于「已验收（待拨付）」","kind":"not_allowed"}],"#
             + #""next":{"enterprise":["change_request"],"district_bureau":["fraud_found"],"city_bureau":["pay","fraud_found"],"third_party":[]},"#
@@ -23,7 +23,9 @@ import Testing
         let status = try EndToEndTests.clause(["workflow", "status", "--lang", "en", "Playground/cases/history-paid.yaml"])
         #expect(status.stdout.hasPrefix("SY-2024-T-0101  state: paid (paid, 第十条)\n"))
         let next = try EndToEndTests.clause(["workflow", "next", "Playground/cases/history-violations.yaml", "--as", "city_bureau", "--format", "json"])
-        #expect(next.stdout == #"{"case":"SY-2024-T-0102","state":"accepted","role":"city_bureau","next":["pay","fraud_found"]}"# + "\n")
+        // The case is refused under 第九条 (a change carried out unfiled): the city may not pay it, and is told why.
+        #expect(next.stdout == #"{"case":"SY-2024-T-0102","state":"accepted","role":"city_bureau","next":["fraud_found"],"depends":[],"#
+                + #""may_not":[{"event":"pay","clause":"art10","message":"只能拨付政策决定予以支持的项目，本案政策决定为不予支持（decision.outcome = 不予支持；不予支持依据：第九条、第九条第（一）项）"}]}"# + "\n")
         #expect(try EndToEndTests.clause(["workflow", "next", "Playground/cases/history-paid.yaml", "--as", "city_bureu"]).status == 2)
     }
 
@@ -46,4 +48,29 @@ import Testing
         #expect(test.status == 0, "\(test.stdout)")
         #expect(last.hasSuffix(" passed, 0 failed") && !last.hasPrefix("0 passed"))
     }
+
+    /// Done-when of issue 13: a 浑南区 reviewer on a 铁西区 case is offered nothing, and told why.
+    @Test func nextKnowsWhoAsks() throws {
+        let s = try StoreScratch()
+        let text = try StoreScratch.playground("history-paid.yaml")
+        try s.write("case.yaml", text.components(separatedBy: "  - { event: district_pass").first!)
+        let other = try EndToEndTests.clause(["next", "case.yaml", "--as", "district_bureau", "--district", "浑南区", "--workflows",
+                                              Repo.path("Workflows")].withWorkflow, cwd: s.root)
+        #expect(other.status == 0, "\(other.stderr)")
+        #expect(other.stdout.hasPrefix("SY-2024-T-0101  状态：已申报（待初审）\n  区县工信部门（浑南区）当前无可办理事项\n  不可办理：\n  ✗ district_pass  初审通过\n"
+                                       + "      第八条第（二）项：属地原则：区县工信部门只初审本区县的申报项目，办理部门属浑南区，申报企业注册于铁西区"), "\(other.stdout)")
+        let own = try EndToEndTests.clause(["next", "case.yaml", "--as", "district_bureau", "--district", "铁西区", "--name", "王审核",
+                                            "--format", "json", "--workflows", Repo.path("Workflows")].withWorkflow, cwd: s.root)
+        #expect(own.stdout == #"{"case":"SY-2024-T-0101","state":"submitted","role":"district_bureau","#
+                + #""next":["district_pass","district_return","district_reject","fraud_found"],"depends":[],"may_not":[]}"# + "\n")
+        let bad = try EndToEndTests.clause(["next", "case.yaml", "--as", "district_bureau", "--district", "铁西",
+                                            "--workflows", Repo.path("Workflows")].withWorkflow, cwd: s.root)
+        #expect(bad.status == 2)
+        #expect(bad.stderr.contains("unknown district '铁西'"))
+    }
+}
+
+private extension Array where Element == String {
+    /// `workflow` before the subcommand's arguments.
+    var withWorkflow: [String] { ["workflow"] + self }
 }
