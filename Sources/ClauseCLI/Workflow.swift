@@ -243,26 +243,28 @@ extension ClauseCommand {
     }
 }
 
-/// The JSON of CONTRACT §5, one object per case; `kind`, `states` and `effects` are additions.
+/// The JSON of CONTRACT §5, one object per case; `kind`, `cites`, `findings`, `states` and `effects` are additions.
 enum WorkflowJSON {
     static func render(_ r: CaseReplay, lang: Lang) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.field("case", r.caseID)
         w.field("state", r.state.name)
-        w.key("violations")
-        w.beginArray()
-        for v in r.violations {
-            w.beginObject()
-            w.field("clause", v.clause)
-            w.key("event")
-            if let i = v.event { w.int(i) } else { w.null() }
-            w.field("message", lang == .zh ? v.message : v.messageEn)
-            w.field("kind", v.kind.rawValue)
-            if !v.cites.isEmpty { w.field("cites", strings: v.cites) }
-            w.endObject()
+        for (key, list) in [("violations", r.violations), ("findings", r.findings)] {
+            w.key(key)
+            w.beginArray()
+            for v in list {
+                w.beginObject()
+                w.field("clause", v.clause)
+                w.key("event")
+                if let i = v.event { w.int(i) } else { w.null() }
+                w.field("message", lang == .zh ? v.message : v.messageEn)
+                w.field("kind", v.kind.rawValue)
+                if !v.cites.isEmpty { w.field("cites", strings: v.cites) }
+                w.endObject()
+            }
+            w.endArray()
         }
-        w.endArray()
         w.key("next")
         w.beginObject()
         for (role, events) in r.next { w.field(role.name, strings: events.map(\.name)) }

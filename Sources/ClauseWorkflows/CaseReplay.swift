@@ -34,6 +34,12 @@ package struct CaseReplay: Sendable {
             case afterFinal = "after_final"
             /// An event later than its deadline, or not there by `--as-of`.
             case deadline
+            /// The city's own timetable missed (the work plan's windows): a finding, not the
+            /// applicant's violation; reported under `findings`, it does not fail `workflow check`.
+            case schedule
+            /// An event dated before the event recorded before it: the history is replayed in the
+            /// order recorded, and the disorder is flagged.
+            case order
         }
         package var kind: Kind
         package var clause: String
@@ -58,6 +64,8 @@ package struct CaseReplay: Sendable {
     package var states: [(machine: String, state: WorkflowState)]
     package var steps: [Step]
     package var violations: [Violation]
+    /// Schedule findings (kind `schedule`): reported, not counted as violations.
+    package var findings: [Violation] = []
     /// For each role, in declaration order, the events it may take now.
     package var next: [(role: WorkflowRole, events: [WorkflowEvent])]
     package var clawback: Money

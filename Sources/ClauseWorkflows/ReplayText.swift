@@ -34,6 +34,13 @@ package enum ReplayText {
                 out += "  ✗ \(cite(v.clause)) \(at)\(zh ? v.message : v.messageEn)\n"
             }
         }
+        if !r.findings.isEmpty {
+            out += zh ? "日程（工作方案的时间安排，不计为申报单位违规）：\n" : "schedule (the work plan's timetable, not the applicant's violation):\n"
+            for v in r.findings {
+                let at = v.event.map { "[\($0)] " } ?? ""
+                out += "  ◦ \(cite(v.clause)) \(at)\(zh ? v.message : v.messageEn)\n"
+            }
+        }
         if r.clawback != .zero || r.banUntil != nil {
             out += zh ? "后果：收回 \(r.clawback.display)" : "effects: claw back \(r.clawback.display)"
             if let b = r.banUntil { out += zh ? "；列入黑名单至 \(b.iso)" : "; banned through \(b.iso)" }

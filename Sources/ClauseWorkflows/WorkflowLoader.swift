@@ -18,10 +18,12 @@ package struct WorkflowLoader {
     static let stateKeys = ["label", "label_en", "clause", "initial", "final", "closes_case"]
     static let transitionKeys = ["event", "from", "to", "roles", "guard", "say", "say_en", "clause", "effects", "description"]
     static let guardKeys = ["if", "say", "say_en", "clause"]
-    static let deadlineKeys = ["label", "label_en", "event", "after", "during", "by", "within", "clause"]
+    static let deadlineKeys = ["label", "label_en", "event", "after", "during", "when", "by", "within", "schedule", "clause"]
 
     var access = NodeAccess()
     var policy: Policy?
+    /// Every expression read, with where it is written: for the literal-equals-parameter lint.
+    var expressions: [(expr: CheckedExpr, range: SourceRange)] = []
 
     package static func load(path: String, repository: PolicyRepository) -> Result {
         var bag = DiagnosticBag()
@@ -60,7 +62,10 @@ package struct WorkflowLoader {
         var (states, initial) = readStates(root["states"])
         let transitions = readTransitions(root["transitions"], states: &states, events: events, roles: roles)
         let deadlines = readDeadlines(root["deadlines"], events: events)
-        if policy != nil { checkGraph(root, states: states, initial: initial, transitions: transitions, events: events) }
+        if let policy {
+            checkGraph(root, states: states, initial: initial, transitions: transitions, events: events)
+            for d in WorkflowLint.literals(expressions, policy: policy) { access.bag.add(d) }
+        }
         var recorded: [(fact: String, event: String)] = []
         if let rn = root["recorded_by"], let rm = access.mapping(rn, "'recorded_by'") {
             for (key, value) in rm.entries {
@@ -272,7 +277,10 @@ package struct WorkflowLoader {
                 access.checkKeys(em, allowed: ["clawback", "ban_until"], in: "'effects'")
                 for (kind, type) in [(Effect.Kind.clawback, ValueType.money), (.banUntil, .date)] {
                     guard let n = em[kind.rawValue], let s = access.scalar(n, "an expression") else { continue }
-                    if let c = checker.check(s, expected: type, what: "'\(kind.rawValue)'") { effects.append(Effect(kind: kind, expr: c)) }
+                    if let c = checker.check(s, expected: type, what: "'\(kind.rawValue)'") {
+                        effects.append(Effect(kind: kind, expr: c, range: s.range))
+                        expressions.append((c, s.range))
+                    }
                 }
             }
             access.bag.append(contentsOf: checker.bag)
@@ -296,8 +304,9 @@ package struct WorkflowLoader {
             guard let n = m[key], let s = access.scalar(n, "words for '\(key)'") else { return nil }
             return MessageTemplate.read(s, checker: checker, ExpressionChecker.Context(scalar: s), key: key)
         }
+        expressions.append((c, gs.range))
         return Guard(expr: c, clause: clause, say: words("say"), sayEn: words("say_en"),
-                     readsDecision: c.readsFact { $0 == "decision" || $0.hasPrefix("decision.") })
+                     readsDecision: c.readsFact { $0 == "decision" || $0.hasPrefix("decision.") }, range: gs.range)
     }
 
     mutating func readDeadlines(_ node: YAMLNode?, events: [WorkflowEvent]) -> [Deadline] {
@@ -316,6 +325,7 @@ package struct WorkflowLoader {
             let after = eventName(dm["after"], &access)
             let label = access.text(dm, "label", "a deadline") ?? ""
             var d = Deadline(label: label, labelEn: access.text(dm, "label_en", "a deadline"), event: event ?? "", after: after,
+                             schedule: dm["schedule"].flatMap { access.bool($0, "'schedule'") } ?? false,
                              clause: clause(dm["clause"], in: "deadline '\(label)'", at: dm.range), range: dm.range)
             func read(_ key: String, _ type: ValueType, _ a: inout NodeAccess) -> Value? {
                 guard let n = dm[key], let s = a.scalar(n, "a value for '\(key)'"), let policy else { return nil }
@@ -326,9 +336,21 @@ package struct WorkflowLoader {
                     return nil
                 }
             }
-            if case .date(let x)? = read("by", .date, &access) { d.by = x }
             if case .duration(let x)? = read("within", .duration, &access) { d.within = x }
             if case .period(let x)? = read("during", .period, &access) { d.during = x }
+            if let policy {
+                // `by` and `when` are expressions on the case, so that a due date reads the package's parameters.
+                let scope = GuardScope(policy: policy, roles: [], allowed: [], event: nil, range: dm.range)
+                let checker = scope.checker()
+                for (key, type) in [("by", ValueType.date), ("when", .bool)] {
+                    guard let n = dm[key], let s = access.scalar(n, "an expression for '\(key)'"),
+                          let c = checker.check(s, expected: type, what: "'\(key)' of a deadline") else { continue }
+                    if key == "by" { d.by = c } else { d.when = c }
+                    expressions.append((c, s.range))
+                }
+                access.bag.append(contentsOf: checker.bag)
+                d.scope = scope
+            }
             if (dm["by"] == nil) == (dm["within"] == nil) {
                 access.bag.error("workflow.deadline", "a deadline needs either 'by' (a date) or 'within' (a duration after 'after')", at: dm.range)
             }

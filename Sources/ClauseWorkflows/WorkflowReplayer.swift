@@ -131,17 +131,22 @@ package struct WorkflowReplayer {
                     if let p = d.during, !p.contains(s.on) { continue }
                     start = s
                 }
-                guard let due = d.by ?? start.flatMap({ s in d.within.flatMap { s.on.adding($0) } }) else { continue }
+                guard d.when.map({ value($0, d, facts, at: start) == .bool(true) }) ?? true else { continue }
+                var due: CivilDate?
+                if let by = d.by, case .date(let x)? = value(by, d, facts, at: start) { due = x }
+                if d.by == nil, let s = start, let within = d.within { due = s.on.adding(within) }
+                guard let due else { continue }
+                let kind: CaseReplay.Violation.Kind = d.schedule ? .schedule : .deadline
                 let event = w.event(d.event)
                 let label = event?.label ?? d.event
                 if let hit = history.first(where: { $0.event == d.event && $0.index > (start?.index ?? -1) }) {
                     if hit.on > due {
-                        flag(.deadline, d.clause, hit.index, "\(hit.on.iso) \(label)：晚于期限 \(due.iso)（\(d.label)）",
+                        flag(kind, d.clause, hit.index, "\(hit.on.iso) \(label)：晚于期限 \(due.iso)（\(d.label)）",
                              "\(hit.on.iso) \(d.event): later than the deadline \(due.iso) (\(d.labelEn ?? d.label))")
                     }
                 } else if closedBy == nil && !w.states[current[m]].isFinal {
                     if let asOf, asOf > due {
-                        flag(.deadline, d.clause, nil, "截至 \(asOf.iso) 仍未\(label)，期限为 \(due.iso)（\(d.label)）",
+                        flag(kind, d.clause, nil, "截至 \(asOf.iso) 仍未\(label)，期限为 \(due.iso)（\(d.label)）",
                              "by \(asOf.iso) '\(d.event)' has not happened; the deadline was \(due.iso) (\(d.labelEn ?? d.label))")
                     } else {
                         pending.append(CaseReplay.Pending(deadline: d, due: due))
@@ -154,6 +159,8 @@ package struct WorkflowReplayer {
             let x = a.element.event ?? Int.max, y = b.element.event ?? Int.max
             return x != y ? x < y : a.offset < b.offset
         }.map(\.element)
+        // The city's own timetable is reported apart: it is not the applicant's violation.
+        let findings = ordered.filter { $0.kind == .schedule }
 
         var next: [(role: WorkflowRole, events: [WorkflowEvent])] = []
         for role in roles {
@@ -170,7 +177,8 @@ package struct WorkflowReplayer {
         let main = closedBy.map { machines[$0.machine].states[$0.state] } ?? machines[0].states[current[0]]
         var replay = CaseReplay(caseID: caseID, policy: policy, state: main,
                                 states: machines.enumerated().map { ($0.element.id, $0.element.states[current[$0.offset]]) },
-                                steps: steps, violations: ordered, next: next, clawback: clawback, banUntil: banUntil, pending: pending)
+                                steps: steps, violations: ordered.filter { $0.kind != .schedule }, next: next, clawback: clawback, banUntil: banUntil, pending: pending)
+        replay.findings = findings
         replay.machines = machines
         replay.current = current
         replay.closed = closedBy != nil
@@ -178,6 +186,21 @@ package struct WorkflowReplayer {
         replay.decision = now
         replay.lastDate = history.last?.on
         return replay
+    }
+
+    /// The value of a deadline's `when` or `by` for the case, evaluated on the date of the event
+    /// that starts the clock (or the first event), so a dated parameter takes the value then in force.
+    func value(_ e: CheckedExpr, _ d: Deadline, _ facts: [Value?], at start: HistoryEvent?) -> Value? {
+        guard let scope = d.scope else { return nil }
+        // The actor, the event and the decision are not known to a deadline.
+        let padded = Array(facts.prefix(scope.baseCount)) + [nil, nil, nil]
+        var applied: CivilDate?
+        if let i = policy.caseSchema.index[PolicyLoader.applicationDateFact], i < facts.count, case .date(let x)? = facts[i] { applied = x }
+        guard let date = start?.on ?? applied else { return nil }
+        var ev = Evaluator(policy: scope.policy, facts: padded, asOf: date, tracing: false)
+        var none: [TraceNode]? = nil
+        if case .value(let v) = ev.eval(e, &none) { return v }
+        return nil
     }
 
     /// What one guard gave: whether it held, the values of the facts it read, its words filled in.

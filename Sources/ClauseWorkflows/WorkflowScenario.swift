@@ -20,6 +20,8 @@ package struct WorkflowExpectation: Sendable {
     package var state: String?
     /// Clause of each violation, in the order reported.
     package var violations: [String]?
+    /// Clause of each schedule finding, in order (not compared when not given).
+    package var findings: [String]?
     /// Kind of each violation (`not_allowed`, `role`, `guard`, `after_final`, `deadline`).
     package var kinds: [String]?
     /// History index of each violation (`none` for a deadline passed without the event).

@@ -16,7 +16,7 @@ import Foundation
 package enum WorkflowScenarioReader {
     static let fileKeys = ["base", "description", "workflow_scenarios"]
     static let scenarioKeys = ["name", "description", "case", "with", "without", "history", "append", "as_of", "expect"]
-    static let expectKeys = ["state", "violations", "kinds", "at", "next", "steps", "clawback", "ban_until"]
+    static let expectKeys = ["state", "violations", "findings", "kinds", "at", "next", "steps", "clawback", "ban_until"]
 
     /// Whether the file holds workflow scenarios (a top-level `workflow_scenarios:`).
     package static func isWorkflowScenarioFile(_ path: String) -> Bool {
@@ -74,6 +74,7 @@ package enum WorkflowScenarioReader {
         }
         e.state = access.text(m, "state", "'expect'")
         e.violations = words("violations")
+        e.findings = words("findings")
         e.kinds = words("kinds")
         for k in e.kinds ?? [] where CaseReplay.Violation.Kind(rawValue: k) == nil {
             let all = CaseReplay.Violation.Kind.allCases.map(\.rawValue)

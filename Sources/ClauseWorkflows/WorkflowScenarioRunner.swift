@@ -30,6 +30,9 @@ package struct WorkflowScenarioRunner {
         if let v = e.violations, v != r.violations.map(\.clause) {
             out.append("violations: expected \(list(v)), got \(list(r.violations.map(\.clause)))")
         }
+        if let f = e.findings, f != r.findings.map(\.clause) {
+            out.append("findings: expected \(list(f)), got \(list(r.findings.map(\.clause)))")
+        }
         if let k = e.kinds, k != r.violations.map(\.kind.rawValue) {
             out.append("kinds: expected \(list(k)), got \(list(r.violations.map(\.kind.rawValue)))")
         }

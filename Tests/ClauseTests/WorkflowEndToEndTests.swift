@@ -10,7 +10,7 @@ import Testing
         let expected = #"{"case":"SY-2024-T-0102","state":"accepted","violations":["#
             + #"{"clause":"art8.2","event":1,"message":"2024-07-20 初审通过：属地原则：区县工信部门只初审本区县的申报项目，办理部门属浑南区，申报企业注册于铁西区（actor.district = 浑南区，applicant.district = 铁西区）","kind":"guard"},"#
             + #"{"clause":"art9","event":3,"message":"2024-08-20 实施变更：在「按申报方案实施」状态下不得办理（严禁擅自变更，重大变化须经区县审核意见并报市工信局备案），须处于「变更已备案」","kind":"not_allowed"},"#
-            + #"{"clause":"art10","event":4,"message":"2024-09-10 拨付：在「复核通过（待验收）」状态下不得办理（先建后补，经第三方测评验收后方可通过“好政策”平台拨付），须处于「已验收（待拨付）」","kind":"not_allowed"}],"#
+            + #"{"clause":"art10","event":4,"message":"2024-09-10 拨付：在「复核通过（待验收）」状态下不得办理（先建后补，经第三方测评验收后方可通过“好政策”平台拨付），须处于「已验收（待拨付）」","kind":"not_allowed"}],"findings":[],"#
             + #""next":{"enterprise":["change_request"],"district_bureau":["fraud_found"],"city_bureau":["pay","fraud_found"],"third_party":[]},"#
             + #""states":{"shenyang-application":"accepted","shenyang-change":"as_planned","shenyang-fraud":"in_good_standing"},"#
             + #""effects":{"clawback":"0.00","blacklisted_until":null}}"# + "\n"
@@ -47,6 +47,20 @@ import Testing
         let last = test.stdout.split(separator: "\n").last.map(String.init) ?? ""
         #expect(test.status == 0, "\(test.stdout)")
         #expect(last.hasSuffix(" passed, 0 failed") && !last.hasPrefix("0 passed"))
+    }
+
+    /// The work plan's window missed is a schedule finding: reported, but `check` exits 0.
+    @Test func aScheduleFindingIsReportedButDoesNotFailCheck() throws {
+        let s = try StoreScratch()
+        try s.write("late.yaml", try StoreScratch.playground("history-paid.yaml", [
+            ("accepted_on: 2024-10-30", "accepted_on: 2025-01-01"), ("on: 2024-10-30", "on: 2025-01-01"), ("on: 2024-12-10", "on: 2025-01-10"),
+        ]))
+        let r = try EndToEndTests.clause(["workflow", "check", "--format", "json", "late.yaml", "--workflows", Repo.path("Workflows")], cwd: s.root)
+        #expect(r.status == 0, "\(r.stdout)\(r.stderr)")
+        #expect(r.stdout.contains(#""violations":[],"findings":[{"clause":"plan.timeline.3","event":3,"#
+                                  + #""message":"2025-01-01 测评验收：晚于期限 2024-12-31（试点企业批次验收）","kind":"schedule"}]"#), "\(r.stdout)")
+        let text = try EndToEndTests.clause(["workflow", "check", "late.yaml", "--workflows", Repo.path("Workflows")], cwd: s.root)
+        #expect(text.stdout.contains("违规：无\n日程（工作方案的时间安排，不计为申报单位违规）：\n  ◦ 工作方案 二（三）实施时间 [3] 2025-01-01 测评验收：晚于期限 2024-12-31"))
     }
 
     /// Done-when of issue 13: a 浑南区 reviewer on a 铁西区 case is offered nothing, and told why.
