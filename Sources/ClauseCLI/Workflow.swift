@@ -224,7 +224,9 @@ extension ClauseCommand {
 
         /// `clause workflow check CASE…`: every violation; exit status 1 when there is any.
         struct Check: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Report every violation in each case's history; exit 1 when there is any.")
+            static let configuration = CommandConfiguration(
+                abstract: "Report every violation in each case's history; exit 1 when there is any not mended by a corrective event.",
+                discussion: "Schedule findings (the work plan's timetable) are reported but do not make the exit status 1.")
             @OptionGroup var options: WorkflowOptions
             @Argument(help: "Case files with a history, or folders of them; with --store, recorded case ids too.") var cases: [String]
 
@@ -232,7 +234,7 @@ extension ClauseCommand {
                 var violated = false
                 var first = true
                 let ok = try options.replays(cases) { r in
-                    violated = violated || !r.violations.isEmpty
+                    violated = violated || !r.standing.isEmpty
                     Output.out(options.format == .json ? WorkflowJSON.render(r, lang: options.lang) + "\n"
                                : (first ? "" : "\n") + ReplayText.render(r, lang: options.lang, steps: false))
                     first = false
@@ -261,6 +263,11 @@ enum WorkflowJSON {
                 w.field("message", lang == .zh ? v.message : v.messageEn)
                 w.field("kind", v.kind.rawValue)
                 if !v.cites.isEmpty { w.field("cites", strings: v.cites) }
+                if let c = v.correctedBy {
+                    w.key("corrected_by")
+                    w.int(c)
+                    w.field("correction", v.correctionReason)
+                }
                 w.endObject()
             }
             w.endArray()

@@ -49,6 +49,10 @@ package struct CaseReplay: Sendable {
         package var messageEn: String
         /// Other clauses the violation rests on: for a guard on the decision, those that refused it.
         package var cites: [String] = []
+        /// The index of the corrective event that mended it (and its reason), if one did: the
+        /// violation stays on the record but no longer fails `workflow check`.
+        package var correctedBy: Int?
+        package var correctionReason: String?
     }
 
     /// A deadline still running: the event has not happened and the date has not passed.
@@ -64,6 +68,8 @@ package struct CaseReplay: Sendable {
     package var states: [(machine: String, state: WorkflowState)]
     package var steps: [Step]
     package var violations: [Violation]
+    /// The violations no corrective event has mended: those that fail `workflow check`.
+    package var standing: [Violation] { violations.filter { $0.correctedBy == nil } }
     /// Schedule findings (kind `schedule`): reported, not counted as violations.
     package var findings: [Violation] = []
     /// For each role, in declaration order, the events it may take now.

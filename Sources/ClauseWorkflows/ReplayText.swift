@@ -31,7 +31,12 @@ package enum ReplayText {
             out += zh ? "违规（\(r.violations.count)）：\n" : "violations (\(r.violations.count)):\n"
             for v in r.violations {
                 let at = v.event.map { "[\($0)] " } ?? ""
-                out += "  ✗ \(cite(v.clause)) \(at)\(zh ? v.message : v.messageEn)\n"
+                var mended = ""
+                if let c = v.correctedBy {
+                    let why = v.correctionReason.map { zh ? "：\($0)" : ": \($0)" } ?? ""
+                    mended = zh ? "（已由 [\(c)] 纠正\(why)）" : " (corrected by [\(c)]\(why))"
+                }
+                out += "  \(v.correctedBy == nil ? "✗" : "✓") \(cite(v.clause)) \(at)\(zh ? v.message : v.messageEn)\(mended)\n"
             }
         }
         if !r.findings.isEmpty {

@@ -73,6 +73,9 @@ package struct WorkflowEvent: Sendable {
     /// What taking it in the wrong state means (验收前拨付), for the violation message.
     package var outOfOrder: String?
     package var outOfOrderEn: String?
+    /// Events this one corrects (a city bureau reopening a mistaken 初审): taking it marks the
+    /// violations of earlier such events as corrected, so an append-only history can mend a step.
+    package var corrects: [String] = []
     package var range: SourceRange
 }
 

@@ -14,7 +14,7 @@ package struct WorkflowLoader {
     static let fileKeys = ["workflow", "title", "title_en", "policy", "main", "description", "roles", "events", "states",
                            "transitions", "deadlines", "recorded_by"]
     static let roleKeys = ["label", "label_en", "attributes"]
-    static let eventKeys = ["label", "label_en", "clause", "roles", "payload", "out_of_order", "out_of_order_en"]
+    static let eventKeys = ["label", "label_en", "clause", "roles", "payload", "out_of_order", "out_of_order_en", "corrects"]
     static let stateKeys = ["label", "label_en", "clause", "initial", "final", "closes_case"]
     static let transitionKeys = ["event", "from", "to", "roles", "guard", "say", "say_en", "clause", "effects", "description"]
     static let guardKeys = ["if", "say", "say_en", "clause"]
@@ -159,6 +159,7 @@ package struct WorkflowLoader {
     mutating func readEvents(_ node: YAMLNode?, roles: [WorkflowRole]) -> [WorkflowEvent] {
         guard let node, let m = access.mapping(node, "'events'") else { return [] }
         var out: [WorkflowEvent] = []
+        var correctsNodes: [[YAMLNode.Scalar]] = []
         for (key, value) in m.entries {
             guard let em = access.mapping(value, "event '\(key.text)'") else { continue }
             access.checkKeys(em, allowed: Self.eventKeys, required: ["label", "roles"], in: "event '\(key.text)'")
@@ -168,12 +169,21 @@ package struct WorkflowLoader {
                     access.bag.error("workflow.unknown-role", "unknown role '\(r.text)'\(Suggestion.hint(r.text, roles.map(\.name)))", at: r.range)
                 }
             }
+            let corrects = em["corrects"].map { names($0, "'corrects'") } ?? []
             out.append(WorkflowEvent(name: key.text, label: access.text(em, "label", "an event") ?? key.text,
                                      labelEn: access.text(em, "label_en", "an event"),
                                      clause: clause(em["clause"], in: "event '\(key.text)'", at: em.range), roles: allowed,
                                      payload: attributes(em["payload"], "the payload of '\(key.text)'", reserved: ["event", "on", "by", "note"]),
                                      outOfOrder: access.text(em, "out_of_order", "an event"),
-                                     outOfOrderEn: access.text(em, "out_of_order_en", "an event"), range: key.range))
+                                     outOfOrderEn: access.text(em, "out_of_order_en", "an event"),
+                                     corrects: corrects.map(\.text), range: key.range))
+            correctsNodes.append(corrects)
+        }
+        for (i, e) in out.enumerated() {
+            for n in correctsNodes[i] where !out.contains(where: { $0.name == n.text }) {
+                access.bag.error("workflow.unknown-event", "'\(e.name)' corrects unknown event '\(n.text)'"
+                                 + Suggestion.hint(n.text, out.map(\.name)), at: n.range)
+            }
         }
         return out
     }

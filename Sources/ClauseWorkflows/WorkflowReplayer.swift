@@ -38,11 +38,17 @@ package struct WorkflowReplayer {
             violations.append(CaseReplay.Violation(kind: kind, clause: clause, event: index, message: zh, messageEn: en))
         }
 
+        var previous: CivilDate?
         for e in history {
             guard let m = machines.firstIndex(where: { $0.event(e.event) != nil }), let event = machines[m].event(e.event) else { continue }
             let w = machines[m]
             let head = "\(e.on.iso) \(event.label)"
             let headEn = "\(e.on.iso) \(e.event)"
+            if let p = previous, e.on < p {
+                flag(.order, event.clause, e.index, "\(head)：早于前一事件的日期 \(p.iso)，办理经过应按发生先后记载",
+                     "\(headEn): earlier than the event before it (\(p.iso)); a history records things in the order they happened")
+            }
+            previous = max(previous ?? e.on, e.on)
             if let c = closedBy {
                 let s = machines[c.machine].states[c.state]
                 flag(.afterFinal, s.clause, e.index, "\(head)：案件已于「\(s.label)」终结，其后不得再办理",
@@ -102,6 +108,16 @@ package struct WorkflowReplayer {
                         violations.append(CaseReplay.Violation(kind: .guardFailed, clause: r.guard.clause, event: e.index,
                                                                message: "\(head)：" + zh, messageEn: "\(headEn): " + en, cites: cites))
                     }
+                }
+            }
+            // A corrective event, itself in order, mends the violations of the steps it corrects.
+            if !event.corrects.isEmpty, !violations.contains(where: { $0.event == e.index }) {
+                let reason = e.payload["reason"].flatMap { v -> String? in if case .text(let t) = v { t } else { nil } }
+                for i in violations.indices where violations[i].correctedBy == nil {
+                    guard let at = violations[i].event, at < e.index, let h = history.first(where: { $0.index == at }),
+                          event.corrects.contains(h.event) else { continue }
+                    violations[i].correctedBy = e.index
+                    violations[i].correctionReason = reason
                 }
             }
             let from = current[m]

@@ -24,6 +24,8 @@ package struct WorkflowExpectation: Sendable {
     package var findings: [String]?
     /// Kind of each violation (`not_allowed`, `role`, `guard`, `after_final`, `deadline`).
     package var kinds: [String]?
+    /// For each violation, the index of the corrective event that mended it (`none`: standing).
+    package var correctedBy: [Int?]?
     /// History index of each violation (`none` for a deadline passed without the event).
     package var at: [Int?]?
     /// Events each named role may take next (roles not named are not compared).

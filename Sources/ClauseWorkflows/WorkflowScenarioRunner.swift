@@ -40,6 +40,10 @@ package struct WorkflowScenarioRunner {
             func show(_ xs: [Int?]) -> String { list(xs.map { $0.map(String.init) ?? "none" }) }
             out.append("at: expected \(show(a)), got \(show(r.violations.map(\.event)))")
         }
+        if let c = e.correctedBy, c != r.violations.map(\.correctedBy) {
+            func show(_ xs: [Int?]) -> String { list(xs.map { $0.map(String.init) ?? "none" }) }
+            out.append("corrected_by: expected \(show(c)), got \(show(r.violations.map(\.correctedBy)))")
+        }
         if let steps = e.steps {
             let got = r.steps.map { "\($0.event):\($0.from)->\($0.to)" }
             if steps != got { out.append("steps: expected \(list(steps)), got \(list(got))") }

@@ -63,6 +63,32 @@ import Testing
         #expect(text.stdout.contains("违规：无\n日程（工作方案的时间安排，不计为申报单位违规）：\n  ◦ 工作方案 二（三）实施时间 [3] 2025-01-01 测评验收：晚于期限 2024-12-31"))
     }
 
+    /// Out-of-order events are a violation with a status, not a file error; a corrective event by
+    /// the city bureau mends a mistaken 初审, and a history whose every violation is mended checks clean.
+    @Test func outOfOrderIsAViolationAndACorrectionMendsAMistakenReview() throws {
+        let s = try StoreScratch()
+        try s.write("order.yaml", try StoreScratch.playground("history-paid.yaml", [("on: 2024-08-05", "on: 2024-07-10")]))
+        let order = try EndToEndTests.clause(["workflow", "check", "--format", "json", "order.yaml", "--workflows", Repo.path("Workflows")], cwd: s.root)
+        #expect(order.status == 1)
+        #expect(order.stderr.isEmpty)
+        #expect(order.stdout.contains(#""violations":[{"clause":"art8.3","event":2,"message":"2024-07-10 复核通过：早于前一事件的日期 2024-07-20，"#
+                                      + #"办理经过应按发生先后记载","kind":"order"}]"#), "\(order.stdout)")
+
+        let text = try StoreScratch.playground("history-paid.yaml", [
+            ("district: 铁西区, name: 王审核 } }", "district: 浑南区, name: 赵审核 } }\n"
+             + "  - { event: district_reopen, on: 2024-07-22, by: { role: city_bureau, name: 李复核 }, reason: 初审部门非企业注册地区县 }\n"
+             + "  - { event: district_pass, on: 2024-07-25, by: { role: district_bureau, district: 铁西区, name: 王审核 } }"),
+        ])
+        try s.write("mended.yaml", text)
+        let mended = try EndToEndTests.clause(["workflow", "check", "--format", "json", "mended.yaml", "--workflows", Repo.path("Workflows")], cwd: s.root)
+        #expect(mended.status == 0, "\(mended.stdout)\(mended.stderr)")
+        #expect(mended.stdout.contains(#""kind":"guard","corrected_by":2,"correction":"初审部门非企业注册地区县"}]"#), "\(mended.stdout)")
+        let status = try EndToEndTests.clause(["workflow", "status", "mended.yaml", "--workflows", Repo.path("Workflows")], cwd: s.root)
+        #expect(status.stdout.contains("  ✓ 第八条第（二）项 [1] 2024-07-20 初审通过：属地原则："))
+        #expect(status.stdout.contains("（已由 [2] 纠正：初审部门非企业注册地区县）\n"))
+        #expect(status.stdout.contains("[2] 2024-07-22 district_reopen: district_passed → submitted"))
+    }
+
     /// Done-when of issue 13: a 浑南区 reviewer on a 铁西区 case is offered nothing, and told why.
     @Test func nextKnowsWhoAsks() throws {
         let s = try StoreScratch()
