@@ -39,7 +39,6 @@ extension ClauseCommand {
             for dir in dirs {
                 let result = repository.load(dir)
                 var ds = result.diagnostics + (result.policy.map(PolicyLint.warnings) ?? []) + enactment(dir, repository)
-                if let p = result.policy { ds = WorkflowChecks.withoutWorkflowParameters(ds, p, workflowRoots: workflowPaths) }
                 // The package's own scenarios are part of it: read, and their cases typed against it.
                 var scenarioCount = 0
                 let tests = PackagePath.isPackage(dir) ? ScenarioFiles.under(dir) : []

@@ -1,5 +1,4 @@
 import ClauseEngine
-import ClauseLanguage
 import ClauseSyntax
 import ClauseWorkflows
 import Foundation
@@ -41,17 +40,5 @@ enum WorkflowChecks {
         }
         if scenarios > 0 { Output.out("\(paths.joined(separator: ", ")): \(scenarios) workflow scenarios\n") }
         return true
-    }
-
-    /// A parameter that only workflows read (a work-plan window) is used: the package's "not used
-    /// by any rule" warning is dropped for the parameters the workflows under `workflowRoots`
-    /// (or ./Workflows) read.
-    static func withoutWorkflowParameters(_ ds: [Diagnostic], _ policy: Policy, workflowRoots: [String]) -> [Diagnostic] {
-        guard ds.contains(where: { $0.id == "lint.unused-parameter" }) else { return ds }
-        let roots = workflowRoots.isEmpty ? paths(among: []) : workflowRoots
-        let catalog = WorkflowCatalog.load(roots: roots, repository: PolicyRepository())
-        let read = Set(catalog.machines(for: policy.id).flatMap { $0.parametersRead(policy) })
-        let ranges = policy.parameters.filter { read.contains($0.name) }.map(\.range)
-        return ds.filter { d in !(d.id == "lint.unused-parameter" && ranges.contains(d.range)) }
     }
 }

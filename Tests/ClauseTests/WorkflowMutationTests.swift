@@ -75,4 +75,23 @@ import Testing
                                                             + "parameter 'validity' (有效期, 第十六条): write end(pilot_period) or end(validity), "
                                                             + "so that changing the parameter changes the workflow too"])
     }
+
+    /// `read_by: workflows` is how a package says that no rule reads a parameter (a work-plan
+    /// window): without it the parameter is reported unused; any other value is an error.
+    @Test func aParameterOnlyTheWorkflowsReadSaysSo() throws {
+        func package(_ edit: (String) -> String) throws -> (warnings: [String], errors: [String]) {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-readby-\(UUID().uuidString)").path
+            try FileManager.default.copyItem(atPath: Repo.shenyangDirectory, toPath: dir)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let file = "\(dir)/parameters.yaml"
+            try edit(try String(contentsOfFile: file, encoding: .utf8)).write(toFile: file, atomically: true, encoding: .utf8)
+            let r = PolicyLoader.load(dir)
+            return (r.policy.map { PolicyLint.warnings($0).map(\.message) } ?? [], r.diagnostics.filter { $0.severity == .error }.map(\.message))
+        }
+        #expect(try package { $0 } == ([], []))
+        #expect(try package { $0.replacingOccurrences(of: "    read_by: workflows\n", with: "") }
+                == (["parameter 'batch_acceptance_due' is not used by any rule"], []))
+        #expect(try package { $0.replacingOccurrences(of: "read_by: workflows", with: "read_by: rules") }.errors
+                == ["'read_by' may only be 'workflows' (a parameter no rule reads), not 'rules'"])
+    }
 }
