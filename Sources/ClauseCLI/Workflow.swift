@@ -207,7 +207,7 @@ extension ClauseCommand {
                 for o in may {
                     out += "  \(o.event.name)  \(label(o.event))  (\(cite(o.event.clause)))\n"
                     for reason in o.reasons {
-                        out += "      \(zh ? "前提" : "provided") \(cite(reason.clause))：\(TerminalText.escape(zh ? reason.message : reason.messageEn))\n"
+                        out += "      \(zh ? "前提" : "provided") \(cite(reason.clause))\(zh ? "：" : ": ")\(TerminalText.escape(zh ? reason.message : reason.messageEn))\n"
                     }
                 }
                 let not = options.filter { $0.status == .mayNot }
@@ -215,7 +215,7 @@ extension ClauseCommand {
                 for o in not {
                     out += "  ✗ \(o.event.name)  \(label(o.event))\n"
                     for reason in o.reasons {
-                        out += "      \(cite(reason.clause))：\(TerminalText.escape(zh ? reason.message : reason.messageEn))\n"
+                        out += "      \(cite(reason.clause))\(zh ? "：" : ": ")\(TerminalText.escape(zh ? reason.message : reason.messageEn))\n"
                     }
                 }
                 return out

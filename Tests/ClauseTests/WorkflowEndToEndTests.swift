@@ -99,6 +99,10 @@ import Testing
         #expect(other.status == 0, "\(other.stderr)")
         #expect(other.stdout.hasPrefix("SY-2024-T-0101  状态：已申报（待初审）\n  区县工信部门（浑南区）当前无可办理事项\n  不可办理：\n  ✗ district_pass  初审通过\n"
                                        + "      第八条第（二）项：属地原则：区县工信部门只初审本区县的申报项目，办理部门属浑南区，申报企业注册于铁西区"), "\(other.stdout)")
+        let english = try EndToEndTests.clause(["next", "case.yaml", "--as", "district_bureau", "--district", "浑南区", "--lang", "en",
+                                                "--workflows", Repo.path("Workflows")].withWorkflow, cwd: s.root)
+        #expect(english.stdout.contains("  nothing for district bureau (浑南区) to do\n  may not:\n  ✗ district_pass  district review passed\n"
+                                        + "      第八条第（二）项: territoriality: a district bureau reviews only its own district's applications"), "\(english.stdout)")
         let own = try EndToEndTests.clause(["next", "case.yaml", "--as", "district_bureau", "--district", "铁西区", "--name", "王审核",
                                             "--format", "json", "--workflows", Repo.path("Workflows")].withWorkflow, cwd: s.root)
         #expect(own.stdout == #"{"case":"SY-2024-T-0101","state":"submitted","role":"district_bureau","#
