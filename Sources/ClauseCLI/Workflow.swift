@@ -83,7 +83,11 @@ package struct WorkflowOptions: ParsableArguments {
                 Output.error("error: '\(argument)' is neither a file nor a case recorded in \(storePath)\n")
                 ok = false
             case .failure(let e)?: report(.failure(e))
-            case .success(let (root, path))?: report(session.replay(root: root, path: path, asOf: asOf, lang: lang))
+            case .success(let (root, path))?:
+                // Payments are judged against the decision on record, not one made again today.
+                let latest = try StoreCommand.guarded { try opened.decisions(caseID: argument).last }
+                let recorded = latest.flatMap { d in Decision.Outcome(rawValue: d.outcome).map { ($0, Money(fen: d.amountFen)) } }
+                report(session.replay(root: root, path: path, asOf: asOf, lang: lang, onRecord: recorded))
             }
         }
         return ok
@@ -120,47 +124,109 @@ extension ClauseCommand {
             }
         }
 
-        /// `clause workflow next CASE --as ROLE`: what one role may do now.
+        /// `clause workflow next CASE --as ROLE [--district D] [--name N]`: what one actor may do now.
         struct Next: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show what a role may do next on a case.")
+            static let configuration = CommandConfiguration(
+                abstract: "Show what an actor may do next on a case, and why not for what it may not.",
+                discussion: """
+                    The guards of each event the role may take from where the case stands are evaluated for this actor \
+                    (its district, its name) on the --as-of date, or the date of the last event: the events it may take \
+                    are listed, each one it may not take with the words of the condition that stops it.
+                    """)
             @OptionGroup var options: WorkflowOptions
             @Argument(help: "A case file with a history; with --store, a recorded case id.") var file: String
             @Option(name: .customLong("as"), help: "The role: enterprise, district_bureau, city_bureau, third_party.") var role: String
+            @Option(help: "The district of the acting district bureau (属地原则), e.g. 铁西区.") var district: String?
+            @Option(help: "The name of the person acting.") var name: String?
 
             func run() throws {
-                var unknown: String?
+                var problem: String?
+                let asOf = try options.asOfDate()
                 let ok = try options.replays([file]) { r in
                     guard let entry = r.next.first(where: { $0.role.name == role }) else {
-                        unknown = "unknown role '\(role)'\(Suggestion.hint(role, r.next.map(\.role.name)))"
+                        problem = "unknown role '\(role)'\(Suggestion.hint(role, r.next.map(\.role.name)))"
                         return
                     }
-                    if options.format == .json {
-                        var w = JSONWriter()
-                        w.beginObject()
-                        w.field("case", r.caseID)
-                        w.field("state", r.state.name)
-                        w.field("role", role)
-                        w.field("next", strings: entry.events.map(\.name))
-                        w.endObject()
-                        Output.out(w.output + "\n")
-                    } else {
-                        let zh = options.lang == .zh
-                        Output.out("\(TerminalText.escape(r.caseID))  \(zh ? "状态：" : "state: ")\(zh ? r.state.label : (r.state.labelEn ?? r.state.name))\n")
-                        if entry.events.isEmpty { Output.out(zh ? "  \(entry.role.label)当前无可办理事项\n" : "  nothing for \(role) to do\n") }
-                        for e in entry.events {
-                            let cite = r.policy.clause(e.clause)?.cite ?? e.clause
-                            Output.out("  \(e.name)  \(zh ? e.label : (e.labelEn ?? e.label))  (\(cite))\n")
+                    var attributes: [String: Value] = [:]
+                    if let district {
+                        guard let a = entry.role.attributes.first(where: { $0.name == "district" }) else {
+                            problem = "--district: a \(role) has no district"
+                            return
+                        }
+                        guard case .enumeration(let t) = a.type.unwrapped, let i = r.policy.enums[t].index[district] else {
+                            var names: [String] = []
+                            if case .enumeration(let t) = a.type.unwrapped { names = r.policy.enums[t].cases.map(\.name) }
+                            problem = "--district: unknown district '\(district)'\(Suggestion.hint(district, names))"
+                            return
+                        }
+                        attributes["district"] = .enumCase(type: t, index: i)
+                    }
+                    let options = NextActions.judge(r, actor: Actor(role: role, name: name, attributes: attributes), on: asOf)
+                    Output.out(self.options.format == .json ? json(r, options) : text(r, entry.role, options))
+                }
+                if let problem { throw ValidationError(problem) }
+                if !ok { throw ExitCode(1) }
+            }
+
+            func json(_ r: CaseReplay, _ options: [NextActions.Option]) -> String {
+                let zh = self.options.lang == .zh
+                var w = JSONWriter()
+                w.beginObject()
+                w.field("case", r.caseID)
+                w.field("state", r.state.name)
+                w.field("role", role)
+                w.field("next", strings: options.filter { $0.status != .mayNot }.map(\.event.name))
+                for (key, status) in [("depends", NextActions.Option.Status.depends), ("may_not", .mayNot)] {
+                    w.key(key)
+                    w.beginArray()
+                    for o in options where o.status == status {
+                        for reason in o.reasons {
+                            w.beginObject()
+                            w.field("event", o.event.name)
+                            w.field("clause", reason.clause)
+                            w.field("message", zh ? reason.message : reason.messageEn)
+                            w.endObject()
                         }
                     }
+                    w.endArray()
                 }
-                if let unknown { throw ValidationError(unknown) }
-                if !ok { throw ExitCode(1) }
+                w.endObject()
+                return w.output + "\n"
+            }
+
+            func text(_ r: CaseReplay, _ who: WorkflowRole, _ options: [NextActions.Option]) -> String {
+                let zh = self.options.lang == .zh
+                func cite(_ id: String) -> String { r.policy.clause(id)?.cite ?? id }
+                func label(_ e: WorkflowEvent) -> String { zh ? e.label : (e.labelEn ?? e.label) }
+                var actor = zh ? who.label : (who.labelEn ?? who.name)
+                let detail = [district, name].compactMap { $0 }
+                if !detail.isEmpty { actor += zh ? "（\(detail.joined(separator: "，"))）" : " (\(detail.joined(separator: ", ")))" }
+                var out = "\(TerminalText.escape(r.caseID))  \(zh ? "状态：" : "state: ")\(zh ? r.state.label : (r.state.labelEn ?? r.state.name))\n"
+                let may = options.filter { $0.status != .mayNot }
+                if may.isEmpty { out += zh ? "  \(actor)当前无可办理事项\n" : "  nothing for \(actor) to do\n" }
+                for o in may {
+                    out += "  \(o.event.name)  \(label(o.event))  (\(cite(o.event.clause)))\n"
+                    for reason in o.reasons {
+                        out += "      \(zh ? "前提" : "provided") \(cite(reason.clause))\(zh ? "：" : ": ")\(TerminalText.escape(zh ? reason.message : reason.messageEn))\n"
+                    }
+                }
+                let not = options.filter { $0.status == .mayNot }
+                if !not.isEmpty { out += zh ? "  不可办理：\n" : "  may not:\n" }
+                for o in not {
+                    out += "  ✗ \(o.event.name)  \(label(o.event))\n"
+                    for reason in o.reasons {
+                        out += "      \(cite(reason.clause))\(zh ? "：" : ": ")\(TerminalText.escape(zh ? reason.message : reason.messageEn))\n"
+                    }
+                }
+                return out
             }
         }
 
         /// `clause workflow check CASE…`: every violation; exit status 1 when there is any.
         struct Check: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Report every violation in each case's history; exit 1 when there is any.")
+            static let configuration = CommandConfiguration(
+                abstract: "Report every violation in each case's history; exit 1 when there is any not mended by a corrective event.",
+                discussion: "Schedule findings (the work plan's timetable) are reported but do not make the exit status 1.")
             @OptionGroup var options: WorkflowOptions
             @Argument(help: "Case files with a history, or folders of them; with --store, recorded case ids too.") var cases: [String]
 
@@ -168,7 +234,7 @@ extension ClauseCommand {
                 var violated = false
                 var first = true
                 let ok = try options.replays(cases) { r in
-                    violated = violated || !r.violations.isEmpty
+                    violated = violated || !r.standing.isEmpty
                     Output.out(options.format == .json ? WorkflowJSON.render(r, lang: options.lang) + "\n"
                                : (first ? "" : "\n") + ReplayText.render(r, lang: options.lang, steps: false))
                     first = false
@@ -179,25 +245,33 @@ extension ClauseCommand {
     }
 }
 
-/// The JSON of CONTRACT §5, one object per case; `kind`, `states` and `effects` are additions.
+/// The JSON of CONTRACT §5, one object per case; `kind`, `cites`, `findings`, `states` and `effects` are additions.
 enum WorkflowJSON {
     static func render(_ r: CaseReplay, lang: Lang) -> String {
         var w = JSONWriter()
         w.beginObject()
         w.field("case", r.caseID)
         w.field("state", r.state.name)
-        w.key("violations")
-        w.beginArray()
-        for v in r.violations {
-            w.beginObject()
-            w.field("clause", v.clause)
-            w.key("event")
-            if let i = v.event { w.int(i) } else { w.null() }
-            w.field("message", lang == .zh ? v.message : v.messageEn)
-            w.field("kind", v.kind.rawValue)
-            w.endObject()
+        for (key, list) in [("violations", r.violations), ("findings", r.findings)] {
+            w.key(key)
+            w.beginArray()
+            for v in list {
+                w.beginObject()
+                w.field("clause", v.clause)
+                w.key("event")
+                if let i = v.event { w.int(i) } else { w.null() }
+                w.field("message", lang == .zh ? v.message : v.messageEn)
+                w.field("kind", v.kind.rawValue)
+                if !v.cites.isEmpty { w.field("cites", strings: v.cites) }
+                if let c = v.correctedBy {
+                    w.key("corrected_by")
+                    w.int(c)
+                    w.field("correction", v.correctionReason)
+                }
+                w.endObject()
+            }
+            w.endArray()
         }
-        w.endArray()
         w.key("next")
         w.beginObject()
         for (role, events) in r.next { w.field(role.name, strings: events.map(\.name)) }

@@ -34,6 +34,12 @@ package struct CaseReplay: Sendable {
             case afterFinal = "after_final"
             /// An event later than its deadline, or not there by `--as-of`.
             case deadline
+            /// The city's own timetable missed (the work plan's windows): a finding, not the
+            /// applicant's violation; reported under `findings`, it does not fail `workflow check`.
+            case schedule
+            /// An event dated before the event recorded before it: the history is replayed in the
+            /// order recorded, and the disorder is flagged.
+            case order
         }
         package var kind: Kind
         package var clause: String
@@ -41,6 +47,12 @@ package struct CaseReplay: Sendable {
         package var event: Int?
         package var message: String
         package var messageEn: String
+        /// Other clauses the violation rests on: for a guard on the decision, those that refused it.
+        package var cites: [String] = []
+        /// The index of the corrective event that mended it (and its reason), if one did: the
+        /// violation stays on the record but no longer fails `workflow check`.
+        package var correctedBy: Int?
+        package var correctionReason: String?
     }
 
     /// A deadline still running: the event has not happened and the date has not passed.
@@ -56,9 +68,23 @@ package struct CaseReplay: Sendable {
     package var states: [(machine: String, state: WorkflowState)]
     package var steps: [Step]
     package var violations: [Violation]
+    /// The violations no corrective event has mended: those that fail `workflow check`.
+    package var standing: [Violation] { violations.filter { $0.correctedBy == nil } }
+    /// Schedule findings (kind `schedule`): reported, not counted as violations.
+    package var findings: [Violation] = []
     /// For each role, in declaration order, the events it may take now.
     package var next: [(role: WorkflowRole, events: [WorkflowEvent])]
     package var clawback: Money
     package var banUntil: CivilDate?
     package var pending: [Pending]
+
+    /// What `next --as` needs to judge an event not yet taken: the machines, where each stands,
+    /// whether the case is closed, the case's facts and its decision as it stands now.
+    package var machines: [Workflow] = []
+    package var current: [Int] = []
+    package var closed = false
+    package var facts: [Value?] = []
+    package var decision: Decision?
+    /// The date of the last event (or nil for an empty history).
+    package var lastDate: CivilDate?
 }

@@ -17,6 +17,9 @@ package struct GuardScope: Sendable {
     package var outcomeEnum: Int
     package var actorFields: [String]
     package var eventFields: [String]
+    /// The attributes each role declares: one its actor does not give is unknown (asking
+    /// `workflow next` without `--district`), one its role lacks is none.
+    package var roleAttributes: [String: [String]]
 
     package static let names = ["actor", "event", "decision"]
 
@@ -33,6 +36,7 @@ package struct GuardScope: Sendable {
 
         var actor = [Field(name: "role", path: "actor.role", label: "角色", labelEn: "role", type: .enumeration(roleEnum), range: range),
                      Field(name: "name", path: "actor.name", label: "经办人", labelEn: "name", type: .optional(.text), range: range)]
+        roleAttributes = Dictionary(roles.map { ($0.name, $0.attributes.map(\.name)) }, uniquingKeysWith: { a, _ in a })
         let acting = roles.filter { allowed.contains($0.name) }
         for role in acting {
             for a in role.attributes where !actor.contains(where: { $0.name == a.name }) {
@@ -81,7 +85,8 @@ package struct GuardScope: Sendable {
         var out = base
         let roleCase = policy.enums[roleEnum].index[e.actor.role].map { Value.enumCase(type: roleEnum, index: $0) }
         var actor: [Value?] = [roleCase, e.actor.name.map { .text($0) } ?? Value.none]
-        for name in actorFields.dropFirst(2) { actor.append(e.actor.attributes[name] ?? Value.none) }
+        let declared = roleAttributes[e.actor.role] ?? []
+        for name in actorFields.dropFirst(2) { actor.append(e.actor.attributes[name] ?? (declared.contains(name) ? nil : Value.none)) }
         var event: [Value?] = [.date(e.on)]
         for name in eventFields.dropFirst() { event.append(e.payload[name]) }
         var d: Value?

@@ -18,4 +18,10 @@ package struct Actor: Sendable {
     package var role: String
     package var name: String?
     package var attributes: [String: Value]
+
+    package init(role: String, name: String?, attributes: [String: Value]) {
+        self.role = role
+        self.name = name
+        self.attributes = attributes
+    }
 }

@@ -3,8 +3,8 @@ import ClauseLanguage
 import ClauseSyntax
 
 /// Reads a case's `history:` against the workflows of its policy, reporting every problem with its
-/// location: unknown events and roles (with a suggestion), bad dates, events out of date order,
-/// payloads of the wrong type.
+/// location: unknown events and roles (with a suggestion), bad dates, payloads of the wrong type.
+/// Events out of date order are read as recorded; the replay flags them.
 ///
 /// Who may take an event is not checked here: an enterprise recorded as passing its own review is
 /// a well-formed history that the replay flags, not a malformed file.
@@ -33,7 +33,6 @@ package struct HistoryReader {
         let events = machines.flatMap(\.events)
         let roles = Self.roles(machines)
         var out: [HistoryEvent] = []
-        var previous: (date: CivilDate, range: SourceRange)?
         for (i, item) in list.items.enumerated() {
             guard let em = access.mapping(item, "a history event") else { continue }
             guard let nameNode = em["event"], let name = access.scalar(nameNode, "an event name") else {
@@ -51,13 +50,9 @@ package struct HistoryReader {
             if let on = em["on"], let s = access.scalar(on, "a date for 'on'") {
                 switch ScalarValue.read(s, as: .date, policy: policy) {
                 case .success(.date(let d)):
+                    // A date earlier than the event before it is not a malformed file: the replay
+                    // flags it (kind `order`) and goes on, so the history still gets a status.
                     date = d
-                    if let p = previous, d < p.date {
-                        access.bag.error("history.order", "'\(declared.name)' on \(d.iso) is earlier than the event before it (\(p.date.iso)): "
-                                         + "the history is in the order things happened", at: s.range,
-                                         notes: [Diagnostic.Note(message: "the event before it", range: p.range)])
-                    }
-                    previous = (d, s.range)
                 case .failure(let message): access.bag.error("type.date", message, at: s.range)
                 default: break
                 }

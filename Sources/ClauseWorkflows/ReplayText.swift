@@ -31,7 +31,19 @@ package enum ReplayText {
             out += zh ? "违规（\(r.violations.count)）：\n" : "violations (\(r.violations.count)):\n"
             for v in r.violations {
                 let at = v.event.map { "[\($0)] " } ?? ""
-                out += "  ✗ \(cite(v.clause)) \(at)\(zh ? v.message : v.messageEn)\n"
+                var mended = ""
+                if let c = v.correctedBy {
+                    let why = v.correctionReason.map { zh ? "：\($0)" : ": \($0)" } ?? ""
+                    mended = zh ? "（已由 [\(c)] 纠正\(why)）" : " (corrected by [\(c)]\(why))"
+                }
+                out += "  \(v.correctedBy == nil ? "✗" : "✓") \(cite(v.clause)) \(at)\(zh ? v.message : v.messageEn)\(mended)\n"
+            }
+        }
+        if !r.findings.isEmpty {
+            out += zh ? "日程（工作方案的时间安排，不计为申报单位违规）：\n" : "schedule (the work plan's timetable, not the applicant's violation):\n"
+            for v in r.findings {
+                let at = v.event.map { "[\($0)] " } ?? ""
+                out += "  ◦ \(cite(v.clause)) \(at)\(zh ? v.message : v.messageEn)\n"
             }
         }
         if r.clawback != .zero || r.banUntil != nil {

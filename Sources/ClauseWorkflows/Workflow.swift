@@ -29,6 +29,21 @@ package struct Workflow: Sendable {
 
     package func stateIndex(_ name: String) -> Int? { states.firstIndex { $0.name == name } }
     package func event(_ name: String) -> WorkflowEvent? { events.first { $0.name == name } }
+
+    /// The names of the package's parameters that this workflow's guards, effects and deadlines read.
+    package func parametersRead(_ policy: Policy) -> [String] {
+        var exprs = transitions.flatMap { $0.guards.map(\.expr) + $0.effects.map(\.expr) }
+        exprs += deadlines.flatMap { [$0.by, $0.when].compactMap { $0 } }
+        var out: [String] = []
+        for e in exprs {
+            e.visit { node in
+                if case .parameter(let i) = node.kind, i < policy.parameters.count, !out.contains(policy.parameters[i].name) {
+                    out.append(policy.parameters[i].name)
+                }
+            }
+        }
+        return out
+    }
 }
 
 /// A typed attribute of an actor (a district bureau's `district`) or of an event (`amount`).
@@ -58,6 +73,9 @@ package struct WorkflowEvent: Sendable {
     /// What taking it in the wrong state means (验收前拨付), for the violation message.
     package var outOfOrder: String?
     package var outOfOrderEn: String?
+    /// Events this one corrects (a city bureau reopening a mistaken 初审): taking it marks the
+    /// violations of earlier such events as corrected, so an append-only history can mend a step.
+    package var corrects: [String] = []
     package var range: SourceRange
 }
 
@@ -80,11 +98,24 @@ package struct Transition: Sendable {
     package var to: Int
     package var roles: [String]
     package var clause: String
-    package var guardExpr: CheckedExpr?
+    /// Conditions that must all hold; each failing one is its own violation, in its own words.
+    package var guards: [Guard]
     package var effects: [Effect]
     /// The policy the guard and effects were checked against, with the actor, the event and the
     /// decision added as facts.
     package var scope: GuardScope
+    package var range: SourceRange
+}
+
+/// A condition of a transition, with the words a reviewer reads when it does not hold
+/// (属地原则: the district reviews only its own district's applications) and the clause it applies.
+package struct Guard: Sendable {
+    package var expr: CheckedExpr
+    package var clause: String
+    package var say: MessageTemplate?
+    package var sayEn: MessageTemplate?
+    /// Whether it reads the decision (`decision.*`): a failure then cites the clauses that refused.
+    package var readsDecision: Bool
     package var range: SourceRange
 }
 
@@ -98,6 +129,7 @@ package struct Effect: Sendable {
     }
     package var kind: Kind
     package var expr: CheckedExpr
+    package var range: SourceRange
 }
 
 /// An event that must happen by a date: absolute (the work plan's timeline) or a duration after
@@ -108,10 +140,19 @@ package struct Deadline: Sendable {
     package var event: String
     /// The event that starts the clock; nil: the deadline always applies.
     package var after: String?
-    /// Applies only when `after` happened in this period (which batch of the work plan).
+    /// Applies only when `after` happened in this period.
     package var during: Period?
-    package var by: CivilDate?
+    /// Applies only when this condition on the case holds (`batch == 1`); unknown: does not apply.
+    package var when: CheckedExpr?
+    /// The due date, an expression on the case and the package's parameters
+    /// (`end(validity)`, `batch_acceptance_due[batch]`); unknown for a case: does not apply.
+    package var by: CheckedExpr?
     package var within: CalendarDuration?
+    /// The city's own timetable (the work plan's windows), not the applicant's duty: missing it is
+    /// a `schedule` finding, which does not make `workflow check` fail.
+    package var schedule: Bool
     package var clause: String
+    /// The scope `when` and `by` were checked in (the case's facts and the package's parameters).
+    package var scope: GuardScope?
     package var range: SourceRange
 }

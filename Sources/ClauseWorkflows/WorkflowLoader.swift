@@ -14,13 +14,16 @@ package struct WorkflowLoader {
     static let fileKeys = ["workflow", "title", "title_en", "policy", "main", "description", "roles", "events", "states",
                            "transitions", "deadlines", "recorded_by"]
     static let roleKeys = ["label", "label_en", "attributes"]
-    static let eventKeys = ["label", "label_en", "clause", "roles", "payload", "out_of_order", "out_of_order_en"]
+    static let eventKeys = ["label", "label_en", "clause", "roles", "payload", "out_of_order", "out_of_order_en", "corrects"]
     static let stateKeys = ["label", "label_en", "clause", "initial", "final", "closes_case"]
-    static let transitionKeys = ["event", "from", "to", "roles", "guard", "clause", "effects", "description"]
-    static let deadlineKeys = ["label", "label_en", "event", "after", "during", "by", "within", "clause"]
+    static let transitionKeys = ["event", "from", "to", "roles", "guard", "say", "say_en", "clause", "effects", "description"]
+    static let guardKeys = ["if", "say", "say_en", "clause"]
+    static let deadlineKeys = ["label", "label_en", "event", "after", "during", "when", "by", "within", "schedule", "clause"]
 
     var access = NodeAccess()
     var policy: Policy?
+    /// Every expression read, with where it is written: for the literal-equals-parameter lint.
+    var expressions: [(expr: CheckedExpr, range: SourceRange)] = []
 
     package static func load(path: String, repository: PolicyRepository) -> Result {
         var bag = DiagnosticBag()
@@ -59,7 +62,10 @@ package struct WorkflowLoader {
         var (states, initial) = readStates(root["states"])
         let transitions = readTransitions(root["transitions"], states: &states, events: events, roles: roles)
         let deadlines = readDeadlines(root["deadlines"], events: events)
-        if policy != nil { checkGraph(root, states: states, initial: initial, transitions: transitions, events: events) }
+        if let policy {
+            checkGraph(root, states: states, initial: initial, transitions: transitions, events: events)
+            for d in WorkflowLint.literals(expressions, policy: policy) { access.bag.add(d) }
+        }
         var recorded: [(fact: String, event: String)] = []
         if let rn = root["recorded_by"], let rm = access.mapping(rn, "'recorded_by'") {
             for (key, value) in rm.entries {
@@ -153,6 +159,7 @@ package struct WorkflowLoader {
     mutating func readEvents(_ node: YAMLNode?, roles: [WorkflowRole]) -> [WorkflowEvent] {
         guard let node, let m = access.mapping(node, "'events'") else { return [] }
         var out: [WorkflowEvent] = []
+        var correctsNodes: [[YAMLNode.Scalar]] = []
         for (key, value) in m.entries {
             guard let em = access.mapping(value, "event '\(key.text)'") else { continue }
             access.checkKeys(em, allowed: Self.eventKeys, required: ["label", "roles"], in: "event '\(key.text)'")
@@ -162,12 +169,21 @@ package struct WorkflowLoader {
                     access.bag.error("workflow.unknown-role", "unknown role '\(r.text)'\(Suggestion.hint(r.text, roles.map(\.name)))", at: r.range)
                 }
             }
+            let corrects = em["corrects"].map { names($0, "'corrects'") } ?? []
             out.append(WorkflowEvent(name: key.text, label: access.text(em, "label", "an event") ?? key.text,
                                      labelEn: access.text(em, "label_en", "an event"),
                                      clause: clause(em["clause"], in: "event '\(key.text)'", at: em.range), roles: allowed,
                                      payload: attributes(em["payload"], "the payload of '\(key.text)'", reserved: ["event", "on", "by", "note"]),
                                      outOfOrder: access.text(em, "out_of_order", "an event"),
-                                     outOfOrderEn: access.text(em, "out_of_order_en", "an event"), range: key.range))
+                                     outOfOrderEn: access.text(em, "out_of_order_en", "an event"),
+                                     corrects: corrects.map(\.text), range: key.range))
+            correctsNodes.append(corrects)
+        }
+        for (i, e) in out.enumerated() {
+            for n in correctsNodes[i] where !out.contains(where: { $0.name == n.text }) {
+                access.bag.error("workflow.unknown-event", "'\(e.name)' corrects unknown event '\(n.text)'"
+                                 + Suggestion.hint(n.text, out.map(\.name)), at: n.range)
+            }
         }
         return out
     }
@@ -247,12 +263,22 @@ package struct WorkflowLoader {
             guard let policy else { continue }
             let scope = GuardScope(policy: policy, roles: roles, allowed: allowed, event: event, range: range)
             let checker = scope.checker()
-            var guardExpr: CheckedExpr?
-            if let g = tm["guard"], let gs = access.scalar(g, "a guard (a condition)") {
-                if let c = checker.check(gs, expected: nil, what: "a guard") {
-                    if c.type == .bool { guardExpr = c } else {
-                        checker.bag.error("workflow.guard-type", "a guard must be a condition (true or false), but this is \(checker.article(c.type))",
-                                          at: gs.range)
+            var guards: [Guard] = []
+            if let g = tm["guard"] {
+                if case .sequence(let list) = g {
+                    // Several conditions, each with its words and clause: each failure is its own violation.
+                    for item in list.items {
+                        guard let gm = access.mapping(item, "a guard ({ if: CONDITION, say: WORDS, clause: ID })") else { continue }
+                        access.checkKeys(gm, allowed: Self.guardKeys, required: ["if", "say"], in: "a guard")
+                        let c = gm["clause"].map { clause($0, in: "a guard", at: gm.range) } ?? clauseID
+                        if let x = readGuard(gm["if"], gm, clause: c, checker) { guards.append(x) }
+                    }
+                } else if let x = readGuard(g, tm, clause: clauseID, checker) {
+                    guards.append(x)
+                    if tm["say"] == nil {
+                        access.bag.add(Diagnostic(.warning, id: "workflow.guard-words",
+                                                  "a guard without 'say': its violation would read as the expression; say in words what it requires",
+                                                  at: g.range))
                     }
                 }
             }
@@ -261,15 +287,36 @@ package struct WorkflowLoader {
                 access.checkKeys(em, allowed: ["clawback", "ban_until"], in: "'effects'")
                 for (kind, type) in [(Effect.Kind.clawback, ValueType.money), (.banUntil, .date)] {
                     guard let n = em[kind.rawValue], let s = access.scalar(n, "an expression") else { continue }
-                    if let c = checker.check(s, expected: type, what: "'\(kind.rawValue)'") { effects.append(Effect(kind: kind, expr: c)) }
+                    if let c = checker.check(s, expected: type, what: "'\(kind.rawValue)'") {
+                        effects.append(Effect(kind: kind, expr: c, range: s.range))
+                        expressions.append((c, s.range))
+                    }
                 }
             }
             access.bag.append(contentsOf: checker.bag)
             guard let to else { continue }
-            out.append(Transition(event: event.name, from: from, to: to, roles: allowed, clause: clauseID, guardExpr: guardExpr,
+            out.append(Transition(event: event.name, from: from, to: to, roles: allowed, clause: clauseID, guards: guards,
                                   effects: effects, scope: scope, range: range))
         }
         return out
+    }
+
+    /// One condition and its words (`say`, `say_en` beside it, in `m`), checked in the transition's scope.
+    mutating func readGuard(_ node: YAMLNode?, _ m: YAMLNode.Mapping, clause: String, _ checker: ExpressionChecker) -> Guard? {
+        guard let node, let gs = access.scalar(node, "a guard (a condition)") else { return nil }
+        guard let c = checker.check(gs, expected: nil, what: "a guard") else { return nil }
+        guard c.type == .bool else {
+            checker.bag.error("workflow.guard-type", "a guard must be a condition (true or false), but this is \(checker.article(c.type))",
+                              at: gs.range)
+            return nil
+        }
+        func words(_ key: String) -> MessageTemplate? {
+            guard let n = m[key], let s = access.scalar(n, "words for '\(key)'") else { return nil }
+            return MessageTemplate.read(s, checker: checker, ExpressionChecker.Context(scalar: s), key: key)
+        }
+        expressions.append((c, gs.range))
+        return Guard(expr: c, clause: clause, say: words("say"), sayEn: words("say_en"),
+                     readsDecision: c.readsFact { $0 == "decision" || $0.hasPrefix("decision.") }, range: gs.range)
     }
 
     mutating func readDeadlines(_ node: YAMLNode?, events: [WorkflowEvent]) -> [Deadline] {
@@ -288,6 +335,7 @@ package struct WorkflowLoader {
             let after = eventName(dm["after"], &access)
             let label = access.text(dm, "label", "a deadline") ?? ""
             var d = Deadline(label: label, labelEn: access.text(dm, "label_en", "a deadline"), event: event ?? "", after: after,
+                             schedule: dm["schedule"].flatMap { access.bool($0, "'schedule'") } ?? false,
                              clause: clause(dm["clause"], in: "deadline '\(label)'", at: dm.range), range: dm.range)
             func read(_ key: String, _ type: ValueType, _ a: inout NodeAccess) -> Value? {
                 guard let n = dm[key], let s = a.scalar(n, "a value for '\(key)'"), let policy else { return nil }
@@ -298,9 +346,21 @@ package struct WorkflowLoader {
                     return nil
                 }
             }
-            if case .date(let x)? = read("by", .date, &access) { d.by = x }
             if case .duration(let x)? = read("within", .duration, &access) { d.within = x }
             if case .period(let x)? = read("during", .period, &access) { d.during = x }
+            if let policy {
+                // `by` and `when` are expressions on the case, so that a due date reads the package's parameters.
+                let scope = GuardScope(policy: policy, roles: [], allowed: [], event: nil, range: dm.range)
+                let checker = scope.checker()
+                for (key, type) in [("by", ValueType.date), ("when", .bool)] {
+                    guard let n = dm[key], let s = access.scalar(n, "an expression for '\(key)'"),
+                          let c = checker.check(s, expected: type, what: "'\(key)' of a deadline") else { continue }
+                    if key == "by" { d.by = c } else { d.when = c }
+                    expressions.append((c, s.range))
+                }
+                access.bag.append(contentsOf: checker.bag)
+                d.scope = scope
+            }
             if (dm["by"] == nil) == (dm["within"] == nil) {
                 access.bag.error("workflow.deadline", "a deadline needs either 'by' (a date) or 'within' (a duration after 'after')", at: dm.range)
             }

@@ -23,8 +23,9 @@ package struct WorkflowReplayer {
 
     /// - Parameter decisionAt: the policy's decision as it stood at an event (facts that later
     ///   events record left out).
+    /// - Parameter now: the decision with every fact of the case, for `next`.
     package func replay(caseID: String, facts: [Value?], history: [HistoryEvent], decisionAt: (HistoryEvent) -> Decision?,
-                        asOf: CivilDate?) -> CaseReplay {
+                        now: Decision? = nil, asOf: CivilDate?) -> CaseReplay {
         var current = machines.map(\.initial)
         var closedBy: (machine: Int, state: Int)?
         var steps: [CaseReplay.Step] = []
@@ -37,11 +38,17 @@ package struct WorkflowReplayer {
             violations.append(CaseReplay.Violation(kind: kind, clause: clause, event: index, message: zh, messageEn: en))
         }
 
+        var previous: CivilDate?
         for e in history {
             guard let m = machines.firstIndex(where: { $0.event(e.event) != nil }), let event = machines[m].event(e.event) else { continue }
             let w = machines[m]
             let head = "\(e.on.iso) \(event.label)"
             let headEn = "\(e.on.iso) \(e.event)"
+            if let p = previous, e.on < p {
+                flag(.order, event.clause, e.index, "\(head)：早于前一事件的日期 \(p.iso)，办理经过应按发生先后记载",
+                     "\(headEn): earlier than the event before it (\(p.iso)); a history records things in the order they happened")
+            }
+            previous = max(previous ?? e.on, e.on)
             if let c = closedBy {
                 let s = machines[c.machine].states[c.state]
                 flag(.afterFinal, s.clause, e.index, "\(head)：案件已于「\(s.label)」终结，其后不得再办理",
@@ -79,32 +86,44 @@ package struct WorkflowReplayer {
                      "\(headEn): done by \(e.actor.role), but only \(names.map(\.name).joined(separator: " or ")) may do it")
             } else {
                 chosen = byRole[0]
-                var firstFailure: (Transition, [(text: String, value: String)], [(text: String, value: String)])?
+                var firstFailure: (Transition, [GuardResult])?
                 var found = false
+                let decision = decisionAt(e)
                 for t in byRole {
-                    let (ok, zhValues, enValues) = evaluateGuard(t, facts: facts, event: e, decision: decisionAt(e))
-                    if ok {
+                    let results = t.guards.map { evaluateGuard($0, t, facts: facts, event: e, decision: decision) }
+                    if results.allSatisfy(\.held) {
                         chosen = t
-                        shown = lang == .zh ? zhValues : enValues
+                        shown = Self.values(results, lang)
                         found = true
                         break
                     }
-                    if firstFailure == nil { firstFailure = (t, zhValues, enValues) }
+                    if firstFailure == nil { firstFailure = (t, results) }
                 }
-                if !found, let (t, zhValues, enValues) = firstFailure {
+                if !found, let (t, results) = firstFailure {
                     chosen = t
                     held = false
-                    shown = lang == .zh ? zhValues : enValues
-                    let g = t.guardExpr?.text ?? ""
-                    flag(.guardFailed, t.clause, e.index,
-                         "\(head)：不满足条件 \(g)（" + zhValues.map { "\($0.text) = \($0.value)" }.joined(separator: "，") + "）",
-                         "\(headEn): the condition \(g) does not hold (" + enValues.map { "\($0.text) = \($0.value)" }.joined(separator: ", ") + ")")
+                    shown = Self.values(results, lang)
+                    for r in results where !r.held {
+                        let (zh, en, cites) = Self.failure(r, decision: decision, policy: policy)
+                        violations.append(CaseReplay.Violation(kind: .guardFailed, clause: r.guard.clause, event: e.index,
+                                                               message: "\(head)：" + zh, messageEn: "\(headEn): " + en, cites: cites))
+                    }
+                }
+            }
+            // A corrective event, itself in order, mends the violations of the steps it corrects.
+            if !event.corrects.isEmpty, !violations.contains(where: { $0.event == e.index }) {
+                let reason = e.payload["reason"].flatMap { v -> String? in if case .text(let t) = v { t } else { nil } }
+                for i in violations.indices where violations[i].correctedBy == nil {
+                    guard let at = violations[i].event, at < e.index, let h = history.first(where: { $0.index == at }),
+                          event.corrects.contains(h.event) else { continue }
+                    violations[i].correctedBy = e.index
+                    violations[i].correctionReason = reason
                 }
             }
             let from = current[m]
             current[m] = chosen.to
             steps.append(CaseReplay.Step(index: e.index, event: e.event, on: e.on, machine: w.id, from: w.states[from].name,
-                                     to: w.states[chosen.to].name, clause: chosen.clause, guardText: chosen.guardExpr?.text,
+                                     to: w.states[chosen.to].name, clause: chosen.clause, guardText: chosen.guards.isEmpty ? nil : chosen.guards.map(\.expr.text).joined(separator: " and "),
                                      guardValues: shown, guardHeld: held))
             for effect in chosen.effects {
                 var ev = Evaluator(policy: chosen.scope.policy, facts: chosen.scope.facts(facts, e, decision: decisionAt(e)),
@@ -128,17 +147,22 @@ package struct WorkflowReplayer {
                     if let p = d.during, !p.contains(s.on) { continue }
                     start = s
                 }
-                guard let due = d.by ?? start.flatMap({ s in d.within.flatMap { s.on.adding($0) } }) else { continue }
+                guard d.when.map({ value($0, d, facts, at: start) == .bool(true) }) ?? true else { continue }
+                var due: CivilDate?
+                if let by = d.by, case .date(let x)? = value(by, d, facts, at: start) { due = x }
+                if d.by == nil, let s = start, let within = d.within { due = s.on.adding(within) }
+                guard let due else { continue }
+                let kind: CaseReplay.Violation.Kind = d.schedule ? .schedule : .deadline
                 let event = w.event(d.event)
                 let label = event?.label ?? d.event
                 if let hit = history.first(where: { $0.event == d.event && $0.index > (start?.index ?? -1) }) {
                     if hit.on > due {
-                        flag(.deadline, d.clause, hit.index, "\(hit.on.iso) \(label)：晚于期限 \(due.iso)（\(d.label)）",
+                        flag(kind, d.clause, hit.index, "\(hit.on.iso) \(label)：晚于期限 \(due.iso)（\(d.label)）",
                              "\(hit.on.iso) \(d.event): later than the deadline \(due.iso) (\(d.labelEn ?? d.label))")
                     }
                 } else if closedBy == nil && !w.states[current[m]].isFinal {
                     if let asOf, asOf > due {
-                        flag(.deadline, d.clause, nil, "截至 \(asOf.iso) 仍未\(label)，期限为 \(due.iso)（\(d.label)）",
+                        flag(kind, d.clause, nil, "截至 \(asOf.iso) 仍未\(label)，期限为 \(due.iso)（\(d.label)）",
                              "by \(asOf.iso) '\(d.event)' has not happened; the deadline was \(due.iso) (\(d.labelEn ?? d.label))")
                     } else {
                         pending.append(CaseReplay.Pending(deadline: d, due: due))
@@ -151,6 +175,8 @@ package struct WorkflowReplayer {
             let x = a.element.event ?? Int.max, y = b.element.event ?? Int.max
             return x != y ? x < y : a.offset < b.offset
         }.map(\.element)
+        // The city's own timetable is reported apart: it is not the applicant's violation.
+        let findings = ordered.filter { $0.kind == .schedule }
 
         var next: [(role: WorkflowRole, events: [WorkflowEvent])] = []
         for role in roles {
@@ -165,19 +191,81 @@ package struct WorkflowReplayer {
             next.append((role, events))
         }
         let main = closedBy.map { machines[$0.machine].states[$0.state] } ?? machines[0].states[current[0]]
-        return CaseReplay(caseID: caseID, policy: policy, state: main,
-                      states: machines.enumerated().map { ($0.element.id, $0.element.states[current[$0.offset]]) },
-                      steps: steps, violations: ordered, next: next, clawback: clawback, banUntil: banUntil, pending: pending)
+        var replay = CaseReplay(caseID: caseID, policy: policy, state: main,
+                                states: machines.enumerated().map { ($0.element.id, $0.element.states[current[$0.offset]]) },
+                                steps: steps, violations: ordered.filter { $0.kind != .schedule }, next: next, clawback: clawback, banUntil: banUntil, pending: pending)
+        replay.findings = findings
+        replay.machines = machines
+        replay.current = current
+        replay.closed = closedBy != nil
+        replay.facts = facts
+        replay.decision = now
+        replay.lastDate = history.last?.on
+        return replay
     }
 
-    /// Whether `t`'s guard holds for `e`, and the values of the facts it read (zh and en).
-    func evaluateGuard(_ t: Transition, facts: [Value?], event e: HistoryEvent, decision: Decision?)
-        -> (Bool, [(text: String, value: String)], [(text: String, value: String)])
-    {
-        guard let g = t.guardExpr else { return (true, [], []) }
-        var ev = Evaluator(policy: t.scope.policy, facts: t.scope.facts(facts, e, decision: decision), asOf: e.on, tracing: true)
+    /// The value of a deadline's `when` or `by` for the case, evaluated on the date of the event
+    /// that starts the clock (or the first event), so a dated parameter takes the value then in force.
+    func value(_ e: CheckedExpr, _ d: Deadline, _ facts: [Value?], at start: HistoryEvent?) -> Value? {
+        guard let scope = d.scope else { return nil }
+        // The actor, the event and the decision are not known to a deadline.
+        let padded = Array(facts.prefix(scope.baseCount)) + [nil, nil, nil]
+        var applied: CivilDate?
+        if let i = policy.caseSchema.index[PolicyLoader.applicationDateFact], i < facts.count, case .date(let x)? = facts[i] { applied = x }
+        guard let date = start?.on ?? applied else { return nil }
+        var ev = Evaluator(policy: scope.policy, facts: padded, asOf: date, tracing: false)
+        var none: [TraceNode]? = nil
+        if case .value(let v) = ev.eval(e, &none) { return v }
+        return nil
+    }
+
+    /// What one guard gave: whether it held, the values of the facts it read, its words filled in.
+    struct GuardResult {
+        var `guard`: Guard
+        var held: Bool
+        var zh: [(text: String, value: String)]
+        var en: [(text: String, value: String)]
+        var sayZh: String?
+        var sayEn: String?
+        /// Neither held nor failed: a fact it reads is not known (an amount not yet paid).
+        var unknown = false
+    }
+
+    static func values(_ results: [GuardResult], _ lang: Lang) -> [(text: String, value: String)] {
+        var out: [(text: String, value: String)] = []
+        for r in results {
+            for v in lang == .zh ? r.zh : r.en where !out.contains(where: { $0.text == v.text }) { out.append(v) }
+        }
+        return out
+    }
+
+    /// A guard that does not hold, in words (or as its expression, when it has none), with the
+    /// values it read; one on the decision also cites the clauses that refused the case.
+    static func failure(_ r: GuardResult, decision: Decision?, policy: Policy) -> (zh: String, en: String, cites: [String]) {
+        let cites = r.guard.readsDecision && decision?.outcome == .refused ? refusingClauses(decision!) : []
+        func cite(_ id: String) -> String { policy.clause(id)?.cite ?? id }
+        var zh = (r.sayZh ?? "不满足条件 \(r.guard.expr.text)") + "（" + r.zh.map { "\($0.text) = \($0.value)" }.joined(separator: "，")
+        var en = (r.sayEn ?? "the condition \(r.guard.expr.text) does not hold") + " (" + r.en.map { "\($0.text) = \($0.value)" }.joined(separator: ", ")
+        if !cites.isEmpty {
+            zh += "；不予支持依据：" + cites.map(cite).joined(separator: "、")
+            en += "; refused under " + cites.map(cite).joined(separator: ", ")
+        }
+        return (zh + "）", en + ")", cites)
+    }
+
+    /// The clauses that refused a decision, each once, in the decision's order.
+    static func refusingClauses(_ d: Decision) -> [String] {
+        var out: [String] = []
+        for r in d.reasons where !out.contains(r.clause) { out.append(r.clause) }
+        return out
+    }
+
+    /// Whether guard `g` of `t` holds for `e`, the values of the facts it read (zh and en), and its words.
+    func evaluateGuard(_ g: Guard, _ t: Transition, facts: [Value?], event e: HistoryEvent, decision: Decision?) -> GuardResult {
+        let scoped = t.scope.facts(facts, e, decision: decision)
+        var ev = Evaluator(policy: t.scope.policy, facts: scoped, asOf: e.on, tracing: true)
         var trace: [TraceNode]? = []
-        let outcome = ev.eval(g, &trace)
+        let outcome = ev.eval(g.expr, &trace)
         var leaves: [TraceNode] = []
         func collect(_ n: TraceNode) {
             if n.children.isEmpty {
@@ -196,7 +284,19 @@ package struct WorkflowReplayer {
                 }
             }
         }
-        if case .value(.bool(true)) = outcome { return (true, shown(.zh), shown(.en)) }
-        return (false, shown(.zh), shown(.en))
+        var held = false, unknown = false
+        switch outcome {
+        case .value(.bool(true)): held = true
+        case .missing: unknown = true
+        default: break
+        }
+        var sayZh: String?, sayEn: String?
+        if !held {
+            let renderer = MessageRenderer(policy: t.scope.policy)
+            var words = Evaluator(policy: t.scope.policy, facts: scoped, asOf: e.on, tracing: false)
+            sayZh = g.say.map { renderer.render($0, &words, lang: .zh) }
+            sayEn = (g.sayEn ?? g.say).map { renderer.render($0, &words, lang: .en) }
+        }
+        return GuardResult(guard: g, held: held, zh: shown(.zh), en: shown(.en), sayZh: sayZh, sayEn: sayEn, unknown: unknown)
     }
 }

@@ -20,8 +20,12 @@ package struct WorkflowExpectation: Sendable {
     package var state: String?
     /// Clause of each violation, in the order reported.
     package var violations: [String]?
+    /// Clause of each schedule finding, in order (not compared when not given).
+    package var findings: [String]?
     /// Kind of each violation (`not_allowed`, `role`, `guard`, `after_final`, `deadline`).
     package var kinds: [String]?
+    /// For each violation, the index of the corrective event that mended it (`none`: standing).
+    package var correctedBy: [Int?]?
     /// History index of each violation (`none` for a deadline passed without the event).
     package var at: [Int?]?
     /// Events each named role may take next (roles not named are not compared).

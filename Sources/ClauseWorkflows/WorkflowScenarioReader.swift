@@ -16,7 +16,7 @@ import Foundation
 package enum WorkflowScenarioReader {
     static let fileKeys = ["base", "description", "workflow_scenarios"]
     static let scenarioKeys = ["name", "description", "case", "with", "without", "history", "append", "as_of", "expect"]
-    static let expectKeys = ["state", "violations", "kinds", "at", "next", "steps", "clawback", "ban_until"]
+    static let expectKeys = ["state", "violations", "findings", "kinds", "at", "corrected_by", "next", "steps", "clawback", "ban_until"]
 
     /// Whether the file holds workflow scenarios (a top-level `workflow_scenarios:`).
     package static func isWorkflowScenarioFile(_ path: String) -> Bool {
@@ -74,19 +74,23 @@ package enum WorkflowScenarioReader {
         }
         e.state = access.text(m, "state", "'expect'")
         e.violations = words("violations")
+        e.findings = words("findings")
         e.kinds = words("kinds")
         for k in e.kinds ?? [] where CaseReplay.Violation.Kind(rawValue: k) == nil {
             let all = CaseReplay.Violation.Kind.allCases.map(\.rawValue)
             access.bag.error("scenario.kind", "unknown violation kind '\(k)'\(Suggestion.hint(k, all))", at: m["kinds"]!.range)
         }
-        if let n = m["at"], let seq = access.sequence(n, "a list of history indices") {
-            e.at = seq.items.map { item -> Int? in
+        func indices(_ key: String) -> [Int?]? {
+            guard let n = m[key], let seq = access.sequence(n, "a list of history indices") else { return nil }
+            return seq.items.map { item -> Int? in
                 guard case .scalar(let s) = item, !s.isNull, s.text != "none" else { return nil }
                 if let i = Int(s.text) { return i }
                 access.bag.error("type.int", "expected a history index or none, found '\(s.text)'", at: s.range)
                 return nil
             }
         }
+        e.at = indices("at")
+        e.correctedBy = indices("corrected_by")
         e.steps = words("steps")
         if let n = m["next"], let nm = access.mapping(n, "'next'") {
             for (role, value) in nm.entries {

@@ -30,12 +30,19 @@ package struct WorkflowScenarioRunner {
         if let v = e.violations, v != r.violations.map(\.clause) {
             out.append("violations: expected \(list(v)), got \(list(r.violations.map(\.clause)))")
         }
+        if let f = e.findings, f != r.findings.map(\.clause) {
+            out.append("findings: expected \(list(f)), got \(list(r.findings.map(\.clause)))")
+        }
         if let k = e.kinds, k != r.violations.map(\.kind.rawValue) {
             out.append("kinds: expected \(list(k)), got \(list(r.violations.map(\.kind.rawValue)))")
         }
         if let a = e.at, a != r.violations.map(\.event) {
             func show(_ xs: [Int?]) -> String { list(xs.map { $0.map(String.init) ?? "none" }) }
             out.append("at: expected \(show(a)), got \(show(r.violations.map(\.event)))")
+        }
+        if let c = e.correctedBy, c != r.violations.map(\.correctedBy) {
+            func show(_ xs: [Int?]) -> String { list(xs.map { $0.map(String.init) ?? "none" }) }
+            out.append("corrected_by: expected \(show(c)), got \(show(r.violations.map(\.correctedBy)))")
         }
         if let steps = e.steps {
             let got = r.steps.map { "\($0.event):\($0.from)->\($0.to)" }

@@ -38,6 +38,17 @@ import Testing
             return ["\(day(r.start, 1))..\(r.end.iso)", "\(day(r.start, -1))..\(r.end.iso)",
                     "\(r.start.iso)..\(day(r.end, 1))", "\(r.start.iso)..\(day(r.end, -1))"]
         case .duration(let d): return ["\(d.years + 1) years", "\(d.years - 1) years", "\(d.years) years + 1 day"]
+        case .table(let t):
+            // A table of dates (the work plan's windows): each row a day later and a day earlier.
+            let rows = t.rows.compactMap { r -> (Int64, CivilDate)? in
+                guard case .int(let k) = r.key, case .date(let d) = r.value else { return nil }
+                return (k, d)
+            }
+            guard rows.count == t.rows.count, t.fallback == nil else { return [] }
+            func written(_ changed: Int, _ k: Int32) -> String {
+                "{ " + rows.enumerated().map { i, r in "\(r.0): \(i == changed ? day(r.1, k) : r.1.iso)" }.joined(separator: ", ") + " }"
+            }
+            return rows.indices.flatMap { [written($0, 1), written($0, -1)] }
         case .list(let items):
             guard case .list(.enumeration(let t)) = type else { return [] }
             let names = items.compactMap { item -> String? in
@@ -59,7 +70,7 @@ import Testing
 
     @Test(arguments: mutations)
     func scenarioSuiteNoticesTheChange(_ m: Mutation) throws {
-        let dir = try mutatedCopy(m)
+        let dir = try Self.mutatedCopy(m)
         defer { try? FileManager.default.removeItem(atPath: dir) }
         #expect(PolicyLoader.load(dir).policy != nil, "the mutated package must still load")
         let runner = ScenarioRunner(repository: PolicyRepository(explicit: dir))
@@ -71,11 +82,13 @@ import Testing
                 if !runner.run(s).passed { failed += 1 }
             }
         }
+        // A number only the workflows read (a work-plan window) is pinned by the workflow scenarios.
+        if failed == 0 { failed = try WorkflowMutationTests.failingWorkflowScenarios(dir).count }
         #expect(failed > 0, "no scenario fails when \(m.parameter) becomes \(m.literal)")
     }
 
     /// A copy of the package with one parameter's `value:` replaced.
-    private func mutatedCopy(_ m: Mutation) throws -> String {
+    static func mutatedCopy(_ m: Mutation) throws -> String {
         let fm = FileManager.default
         let dir = fm.temporaryDirectory.appendingPathComponent("clause-mutant-\(UUID().uuidString)").path
         try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)

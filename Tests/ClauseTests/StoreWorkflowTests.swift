@@ -64,7 +64,8 @@ import Testing
         #expect(json.stdout == fromFile.stdout)
         #expect(try s.clause(["workflow", "check", "SY-2024-T-0101"] + Self.workflows).status == 0)
         let next = try s.clause(["workflow", "next", "SY-2024-T-0101", "--as", "enterprise", "--format", "json"] + Self.workflows)
-        #expect(next.stdout == "{\"case\":\"SY-2024-T-0101\",\"state\":\"paid\",\"role\":\"enterprise\",\"next\":[\"change_request\"]}\n")
+        #expect(next.stdout == "{\"case\":\"SY-2024-T-0101\",\"state\":\"paid\",\"role\":\"enterprise\",\"next\":[\"change_request\"],"
+                + "\"depends\":[],\"may_not\":[]}\n")
 
         // CLAUSE_STORE names the store as well as --store; an unknown id is a clear error.
         let env = try EndToEndTests.clause(["workflow", "status", "SY-2024-T-0101", "NO-SUCH-CASE"] + Self.workflows, cwd: s.root,
@@ -101,7 +102,7 @@ import Testing
         try s.write("rewritten.yaml", try StoreScratch.playground("history-paid.yaml", [("name: 王审核", "name: 赵审核")]))
         let r = try s.clause(["record", "rewritten.yaml"])
         #expect(r.status == 1)
-        #expect(r.stderr.hasPrefix("rewritten.yaml:50:5: error: case SY-2024-T-0101: history event 1 (district_pass on 2024-07-20 by district_bureau) contradicts the event recorded at index 1"))
+        #expect(r.stderr.hasPrefix("rewritten.yaml:51:5: error: case SY-2024-T-0101: history event 1 (district_pass on 2024-07-20 by district_bureau) contradicts the event recorded at index 1"))
         #expect(r.stderr.contains("recorded events are never rewritten, so nothing of this case was recorded"))
         #expect(r.stdout == "recorded 0 decisions in \(s.store); 1 file not decided\n")
         #expect(try Self.snapshot(s.store) == snapshot)
@@ -110,7 +111,7 @@ import Testing
         try s.write("other.yaml", try StoreScratch.playground("diagnosis.yaml"))
         let e = try s.clause(["evaluate", "--record", "later.yaml", "other.yaml"])
         #expect(e.status == 1)
-        #expect(e.stderr.contains("later.yaml:53:5: error: case SY-2024-T-0101: history event 4 (pay on 2024-12-11 by city_bureau) contradicts the event recorded at index 4"))
+        #expect(e.stderr.contains("later.yaml:54:5: error: case SY-2024-T-0101: history event 4 (pay on 2024-12-11 by city_bureau) contradicts the event recorded at index 4"))
         #expect(e.stderr.contains("recorded 1 decision in"))
         let after = try Self.snapshot(s.store)
         #expect(after.events == snapshot.events)
@@ -194,5 +195,23 @@ import Testing
                      cases: try Int.fetchOne(db, sql: "SELECT count(*) FROM cases")!,
                      events: try String.fetchAll(db, sql: "SELECT case_id || '#' || seq || ' ' || payload FROM workflow_events ORDER BY case_id, seq"))
         }
+    }
+
+    /// With the store, a payment is judged against the decision on record: the rules changed since
+    /// (60% instead of 50%) would allow ¥228,000, but ¥190,000 was decided, so ¥200,000 is a violation.
+    @Test func aPaymentIsBoundByTheRecordedDecisionNotOneMadeAgain() throws {
+        let s = try StoreScratch()
+        try s.write("case.yaml", try StoreScratch.playground("history-paid.yaml", [("amount: 190000.00 }", "amount: 200000.00 }")]))
+        let recorded = try s.clause(["record", "case.yaml"])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        let parameters = s.path("Policies/shenyang-sme-dx-fund/parameters.yaml")
+        let text = try String(contentsOfFile: parameters, encoding: .utf8)
+        #expect(text.contains("value: 50%"))
+        try text.replacingOccurrences(of: "value: 50%", with: "value: 60%").write(toFile: parameters, atomically: true, encoding: .utf8)
+        let fromFile = try EndToEndTests.clause(["workflow", "check", "case.yaml"] + Self.workflows, cwd: s.root)
+        #expect(fromFile.status == 0, "decided again at 60%, ¥200,000 is within ¥228,000: \(fromFile.stdout)")
+        let fromStore = try s.clause(["workflow", "check", "SY-2024-T-0101", "--format", "json"] + Self.workflows)
+        #expect(fromStore.status == 1)
+        #expect(fromStore.stdout.contains("\"message\":\"2024-12-10 拨付：拨付金额 ¥200,000.00 超过政策决定金额 ¥190,000.00"), "\(fromStore.stdout)")
     }
 }

@@ -46,7 +46,7 @@ package enum PolicyLint {
         for schema in p.records { schema.fields.forEach { note($0.type) } }
         p.parameters.forEach { note($0.type) }
         var out: [Diagnostic] = []
-        for (i, x) in p.parameters.enumerated() where !parameters.contains(i) {
+        for (i, x) in p.parameters.enumerated() where !parameters.contains(i) && !x.readByWorkflows {
             out.append(Diagnostic(.warning, id: "lint.unused-parameter", "parameter '\(x.name)' is not used by any rule", at: x.range))
         }
         for (i, x) in p.definitions.enumerated() where !definitions.contains(i) {

@@ -149,6 +149,8 @@ package struct Parameter: Sendable {
     /// Sorted by `from`.
     package var values: [DatedValue]
     package var range: SourceRange
+    /// Declared `read_by: workflows`: no rule is expected to read it (a work-plan window).
+    package var readByWorkflows = false
 
     /// The value in force on `date`: the last one whose `from` is not after it.
     package func value(on date: CivilDate) -> DatedValue {

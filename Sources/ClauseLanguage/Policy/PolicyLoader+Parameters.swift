@@ -4,7 +4,7 @@ import ClauseSyntax
 extension PolicyLoader {
     func readParameters(_ node: YAMLNode?) {
         guard let node, let m = access.mapping(node, "'parameters'") else { return }
-        let allowed = ["label", "label_en", "type", "clause", "value", "values", "description"]
+        let allowed = ["label", "label_en", "type", "clause", "value", "values", "description", "read_by"]
         for (key, value) in m.entries {
             guard PolicyLoader.isIdentifier(key.text) else {
                 access.bag.error("name.invalid", "'\(key.text)' is not a parameter name: use letters, digits and '_'", at: key.range)
@@ -43,10 +43,19 @@ extension PolicyLoader {
                 if !dated.isEmpty { access.bag.error("type.unknown", "say the type of '\(key.text)' with 'type:'", at: key.range) }
                 continue
             }
+            // `read_by: workflows`: a number of the text that only the workflows read (a work-plan
+            // window), so that no rule using it is expected.
+            var readByWorkflows = false
+            if let r = p["read_by"], let s = access.scalar(r, "'read_by'") {
+                if s.text == "workflows" { readByWorkflows = true } else {
+                    access.bag.error("parameter.read-by", "'read_by' may only be 'workflows' (a parameter no rule reads), not '\(s.text)'",
+                                     at: s.range)
+                }
+            }
             checker.parameters[key.text] = (parameters.count, type)
             parameters.append(Parameter(name: key.text, label: access.text(p, "label", "parameter") ?? key.text,
                                         labelEn: access.text(p, "label_en", "parameter"), type: type, clause: clause,
-                                        values: dated, range: key.range))
+                                        values: dated, range: key.range, readByWorkflows: readByWorkflows))
         }
     }
 

@@ -148,28 +148,6 @@ extension PolicyLoader {
         var ctx = ExpressionChecker.Context(scalar: s)
         ctx.locals = locals
         ctx.narrowed = narrowed
-        var parts: [MessageTemplate.Part] = []
-        let chars = Array(s.text.unicodeScalars)
-        var i = 0
-        var literal = ""
-        while i < chars.count {
-            if chars[i] == "{" {
-                guard let close = chars[i...].firstIndex(of: "}") else {
-                    access.bag.error("message.brace", "'{' without a closing '}'", at: s.range(from: i, to: i + 1))
-                    return nil
-                }
-                if !literal.isEmpty { parts.append(.text(literal)); literal = "" }
-                let inner = String(String.UnicodeScalarView(chars[(i + 1)..<close]))
-                if let c = checker.check(text: inner, offset: i + 1, ctx, expected: nil, what: "a value in '\(key)'") {
-                    parts.append(.value(c))
-                }
-                i = close + 1
-            } else {
-                literal.unicodeScalars.append(chars[i])
-                i += 1
-            }
-        }
-        if !literal.isEmpty { parts.append(.text(literal)) }
-        return MessageTemplate(parts: parts)
+        return MessageTemplate.read(s, checker: checker, ctx, key: key)
     }
 }

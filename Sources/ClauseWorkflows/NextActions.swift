@@ -1,0 +1,76 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseSyntax
+
+/// What one actor may do now on a replayed case (`clause workflow next --as ROLE --district D
+/// --name N`): each event its role may take from where the case stands, with its guards
+/// evaluated for that actor, and for each one it may not take, the words of the guards that stop it.
+package enum NextActions {
+    package struct Option: Sendable {
+        package enum Status: String, Sendable {
+            /// Every guard holds for this actor now.
+            case may
+            /// A guard reads what only the event will say (`event.amount`) or an attribute not
+            /// given (`--district`): allowed if it holds then.
+            case depends
+            /// A guard does not hold.
+            case mayNot = "may_not"
+        }
+        package var event: WorkflowEvent
+        package var status: Status
+        /// The guards that do not hold (or cannot be judged yet): clause and words, zh and en.
+        package var reasons: [(clause: String, message: String, messageEn: String)]
+    }
+
+    /// - Parameter on: the date of the event asked about; nil: the last event's date, else the
+    ///   application date.
+    package static func judge(_ r: CaseReplay, actor: Actor, on: CivilDate?) -> [Option] {
+        guard !r.closed else { return [] }
+        let date = on ?? r.lastDate ?? applicationDate(r) ?? CivilDate(days: 0)
+        let hypothetical = HistoryEvent(index: Int.max, event: "", on: date, actor: actor, payload: [:],
+                                        range: SourceRange(file: nil, start: .init(line: 1, column: 1), end: .init(line: 1, column: 1)))
+        let replayer = WorkflowReplayer(machines: r.machines, policy: r.policy)
+        var out: [Option] = []
+        for (m, w) in r.machines.enumerated() where m < r.current.count && !w.states[r.current[m]].isFinal {
+            for event in w.events where !out.contains(where: { $0.event.name == event.name }) {
+                let candidates = w.transitions.filter { $0.event == event.name && $0.from.contains(r.current[m]) && $0.roles.contains(actor.role) }
+                guard !candidates.isEmpty else { continue }
+                var e = hypothetical
+                e.event = event.name
+                var best: Option?
+                for t in candidates {
+                    let results = t.guards.map { replayer.evaluateGuard($0, t, facts: r.facts, event: e, decision: r.decision) }
+                    let failing = results.filter { !$0.held }
+                    let status: Option.Status = failing.isEmpty ? .may : failing.allSatisfy(\.unknown) ? .depends : .mayNot
+                    let reasons = failing.filter { status == .depends || !$0.unknown }.map { g in
+                        if status == .depends {
+                            let values = g.zh.map { "\($0.text) = \($0.value)" }.joined(separator: "，")
+                            let valuesEn = g.en.map { "\($0.text) = \($0.value)" }.joined(separator: ", ")
+                            return (g.guard.clause, "须满足 \(g.guard.expr.text)（\(values)）", "if \(g.guard.expr.text) holds (\(valuesEn))")
+                        }
+                        let (zh, en, _) = WorkflowReplayer.failure(g, decision: r.decision, policy: r.policy)
+                        return (g.guard.clause, zh, en)
+                    }
+                    let option = Option(event: event, status: status, reasons: reasons)
+                    if best == nil || rank(status) < rank(best!.status) { best = option }
+                }
+                if let best { out.append(best) }
+            }
+        }
+        return out
+    }
+
+    private static func rank(_ s: Option.Status) -> Int {
+        switch s {
+        case .may: 0
+        case .depends: 1
+        case .mayNot: 2
+        }
+    }
+
+    private static func applicationDate(_ r: CaseReplay) -> CivilDate? {
+        guard let i = r.policy.caseSchema.index[PolicyLoader.applicationDateFact], i < r.facts.count,
+              case .date(let d)? = r.facts[i] else { return nil }
+        return d
+    }
+}
