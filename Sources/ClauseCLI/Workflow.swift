@@ -86,7 +86,11 @@ package struct WorkflowOptions: ParsableArguments {
             case .success(let (root, path))?:
                 // Payments are judged against the decision on record, not one made again today.
                 let latest = try StoreCommand.guarded { try opened.decisions(caseID: argument).last }
-                let recorded = latest.flatMap { d in Decision.Outcome(rawValue: d.outcome).map { ($0, Money(fen: d.amountFen)) } }
+                var recorded = latest.flatMap { d in Decision.Outcome(rawValue: d.outcome).map { ($0, Money(fen: d.amountFen)) } }
+                // A revoked decision grants nothing any more: paying it is paying a refusal.
+                if let latest, try StoreCommand.guarded({ try opened.revocation(decisionID: latest.id) }) != nil {
+                    recorded = (.refused, .zero)
+                }
                 report(session.replay(root: root, path: path, asOf: asOf, lang: lang, onRecord: recorded))
             }
         }

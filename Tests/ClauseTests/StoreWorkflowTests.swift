@@ -214,4 +214,16 @@ import Testing
         #expect(fromStore.status == 1)
         #expect(fromStore.stdout.contains("\"message\":\"2024-12-10 拨付：拨付金额 ¥200,000.00 超过政策决定金额 ¥190,000.00"), "\(fromStore.stdout)")
     }
+
+    /// A payment of a revoked decision is a violation: the record grants nothing any more.
+    @Test func aPaymentOfARevokedDecisionIsAViolation() throws {
+        let s = try StoreScratch()
+        try s.write("case.yaml", try StoreScratch.playground("history-paid.yaml"))
+        #expect(try s.clause(["record", "case.yaml"]).status == 0)
+        #expect(try s.clause(["workflow", "check", "SY-2024-T-0101"] + Self.workflows).status == 0, "paid as decided")
+        #expect(try s.clause(["revoke", "SY-2024-T-0101", "--reason", "查实弄虚作假"]).status == 0)
+        let after = try s.clause(["workflow", "check", "SY-2024-T-0101", "--format", "json"] + Self.workflows)
+        #expect(after.status == 1, "\(after.stdout)")
+        #expect(after.stdout.contains("拨付"), "the payment is what is wrong: \(after.stdout)")
+    }
 }
