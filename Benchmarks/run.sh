@@ -52,3 +52,5 @@ swift build --package-path "$ROOT" --scratch-path "$BENCH/.build/clause" -c rele
 CLAUSE="$(swift build --package-path "$ROOT" --scratch-path "$BENCH/.build/clause" -c release --show-bin-path)/clause"
 echo
 python3 "$BENCH/whole_process.py" "$CLAUSE" "$ROOT" "$WORK" | tee "$RESULTS/whole-process.txt"
+echo
+python3 "$BENCH/trace_ratios.py" "$CLAUSE" "$ROOT" "$WORK" | tee "$RESULTS/trace-ratios.txt"

@@ -270,9 +270,11 @@ import Testing
         #expect(d.clauses == ["zs.8", "zs.9"])
         #expect(d.clause == "zs.8")
         let decision = try Self.decide(Self.zhongshanCase(level: 2, spending: "113.00"), Self.zhongshan)
-        let json = JSONDecisionRenderer.render(decision, policy: Self.zhongshan, lang: .zh)
+        let json = JSONDecisionRenderer.render(decision, policy: Self.zhongshan, lang: .zh, traceVersion: 1)
         #expect(json.contains(#""name":"eligible_spending","label":"合规改造投入（不含税）","clause":"zs.8","value":"#))
         #expect(json.contains(#""clauses":["zs.8","zs.9"]},{"name":"tier_cap""#))
+        let compact = JSONDecisionRenderer.render(decision, policy: Self.zhongshan, lang: .zh)
+        #expect(compact.contains(#""name":"eligible_spending","label":"合规改造投入（不含税）","clause":"zs.8","clauses":["zs.8","zs.9"],"steps":"#))
         let bad = try Self.load("""
             policy: t
             title: 多条
