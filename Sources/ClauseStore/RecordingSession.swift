@@ -68,6 +68,8 @@ package final class RecordingSession {
                         if d.outcome == .granted { try recorder.flush() } else { ledger.note(d, case: c, policy: policy) }
                     }
                 }
+                // After recording: the recorded JSON stays what replay reproduces, without remedies.
+                d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf)
                 return .success((d, policy))
             }
         }
