@@ -23,8 +23,8 @@ extension ClauseCommand {
               help: "With --format json, write \"trace\": null instead of the justification tree (much smaller and faster; 'clause explain' shows the tree).")
         var noTrace = false
 
-        /// Whether decisions are traced: only JSON shows the trace, and only when asked.
-        var tracing: Bool { options.format == .json && !noTrace }
+        /// Whether decisions are traced: JSON shows the trace when asked, and Markdown shows the computation.
+        var tracing: Bool { (options.format == .json && !noTrace) || options.format == .markdown }
 
         @Option(help: "Read cases as JSON Lines, one case per line, from FILE or '-' (standard input).")
         var jsonl: String?
@@ -71,12 +71,8 @@ extension ClauseCommand {
                     Output.diagnostics(ds.diagnostics)
                     failed = true
                 case .success(let (d, policy)):
-                    let rendered: String
-                    switch options.format {
-                    case .json: rendered = JSONDecisionRenderer.render(d, policy: policy, lang: options.lang, trace: !noTrace) + "\n"
-                    case .text: rendered = (first ? "" : "\n") + TextDecisionRenderer.render(d, policy: policy, lang: options.lang, explain: false)
-                    case .markdown: rendered = (first ? "" : "\n---\n\n") + MarkdownDecisionRenderer.render(d, policy: policy, lang: options.lang)
-                    }
+                    let rendered = (first ? "" : options.format.separator)
+                        + options.format.render(d, policy: policy, lang: options.lang, explain: false, trace: !noTrace, onlyDeciding: options.onlyDeciding)
                     first = false
                     guard record else {
                         Output.out(rendered)
@@ -125,11 +121,7 @@ extension ClauseCommand {
                 Output.diagnostics(ds.diagnostics)
                 throw ExitCode(1)
             case .success(let (d, policy)):
-                switch options.format {
-                case .json: Output.out(JSONDecisionRenderer.render(d, policy: policy, lang: options.lang) + "\n")
-                case .text: Output.out(TextDecisionRenderer.render(d, policy: policy, lang: options.lang, explain: true))
-                case .markdown: Output.out(MarkdownDecisionRenderer.render(d, policy: policy, lang: options.lang))
-                }
+                Output.out(options.format.render(d, policy: policy, lang: options.lang, explain: true, onlyDeciding: options.onlyDeciding))
             }
         }
     }
@@ -148,7 +140,9 @@ struct DecisionSession {
         case .failed(let ds): return .failure(DiagnosticsError(ds))
         case .ready(let c, let policy):
             switch Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true) {
-            case .success(let d): return .success((d, policy))
+            case .success(var d):
+                d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf)
+                return .success((d, policy))
             case .failure(let f):
                 return .failure(DiagnosticsError([Diagnostic(id: "eval.failed", f.message, at: c.root.range)]))
             }
