@@ -22,12 +22,12 @@ package enum RemedyText {
     }
 
     /// No change can save the case, said plainly.
-    static func none(_ lang: Lang, exhausted: Bool) -> String {
+    package static func none(_ lang: Lang, exhausted: Bool) -> String {
         switch (lang, exhausted) {
-        case (.zh, false): "无：本案中可以改变的事实无论怎样改变，均不能获得支持"
-        case (.zh, true): "未找到：在可尝试的改变范围内，没有能使本案获得支持的改变"
-        case (.en, false): "none: no change of the facts that can still change leads to a grant"
-        case (.en, true): "none found: no change tried within the search's limit leads to a grant"
+        case (.zh, false): "本案中可以改变的事实无论怎样改变，均不能获得支持"
+        case (.zh, true): "在可尝试的改变范围内，未找到能使本案获得支持的改变"
+        case (.en, false): "no change of the facts that can still change leads to a grant"
+        case (.en, true): "no change tried within the search's limit leads to a grant"
         }
     }
 

@@ -9,6 +9,8 @@ package final class RecordingSession {
     package let recorder: DecisionRecorder
     /// False for `evaluate --store` without `--record`: bans are read, nothing is written.
     package let records: Bool
+    /// Whether a refused or incomplete decision carries its remedies (never in the record).
+    package var searchesRemedies = true
 
     /// The fund's record as the packages' `ledger:` figures read it.
     private let ledger: StoreLedger
@@ -69,7 +71,7 @@ package final class RecordingSession {
                     }
                 }
                 // After recording: the recorded JSON stays what replay reproduces, without remedies.
-                d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf)
+                if searchesRemedies { d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf) }
                 return .success((d, policy))
             }
         }

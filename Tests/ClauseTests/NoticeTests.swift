@@ -79,7 +79,7 @@ import Testing
 
     @Test func theBannedApplicantIsToldNoChangeHelpsAndWhy() throws {
         let letter = NoticeRenderer.text(try Self.decided("banned-applicant.yaml"), policy: Repo.shenyang, lang: .zh)
-        #expect(letter.contains("无：本案中可以改变的事实无论怎样改变，均不能获得支持"))
+        #expect(letter.contains("本案中可以改变的事实无论怎样改变，均不能获得支持"))
         #expect(letter.contains("仍将依第十六条不予支持"))
         #expect(!letter.contains("2025-12-31 前完成"))
     }

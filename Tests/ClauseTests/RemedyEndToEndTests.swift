@@ -63,7 +63,7 @@ import Testing
         #expect(json.contains(#""fix":"改造后数字化水平须经测评达到 2 级及以上"}"#))
         #expect(json.contains(#""remedies":[{"changes":{"project.digital_level":2},"outcome":"granted","amount":"55000.00","#))
         let none = try Self.clause(["evaluate", "--format", "json", "--no-trace", "Playground/cases/banned-applicant.yaml"]).stdout
-        #expect(none.contains(#""remedies":[],"no_remedy":{"message":"无：本案中可以改变的事实无论怎样改变，均不能获得支持","tried":[{"changes":{"applied_on":"2026-04-01"},"outcome":"refused","clauses":["art16"]"#))
+        #expect(none.contains(#""remedies":[],"no_remedy":{"message":"本案中可以改变的事实无论怎样改变，均不能获得支持","tried":[{"changes":{"applied_on":"2026-04-01"},"outcome":"refused","clauses":["art16"]"#))
         let granted = try Self.clause(["evaluate", "--format", "json", "--no-trace", "Playground/cases/transformation-granted.yaml"]).stdout
         #expect(!granted.contains("remedies") && !granted.contains("\"fix\""))
     }
