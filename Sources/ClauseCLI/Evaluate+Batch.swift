@@ -11,7 +11,7 @@ extension ClauseCommand.Evaluate {
     func runBatch(asOf: CivilDate?) throws {
         let loader = CaseLoader(repository: PolicyRepository(explicit: options.policy))
         var evaluator = BatchEvaluator(loader: loader, asOf: asOf, tracing: tracing)
-        evaluator.remedies = !noRemedies
+        evaluator.remedies = searchesRemedies
         let format = options.format, lang = options.lang, trace = !noTrace, onlyDeciding = options.onlyDeciding
         let render: @Sendable (Decision, Policy) -> String = { d, policy in
             format.render(d, policy: policy, lang: lang, explain: false, trace: trace, onlyDeciding: onlyDeciding)

@@ -59,13 +59,17 @@ import Testing
         #expect(Self.section(explain, "怎样可以获得支持") == ["  若改造项目 · 改造后数字化水平等级由 1 改为 2，则予以支持 ¥55,000.00"])
         let memo = try Self.clause(["evaluate", "--format", "markdown", file]).stdout
         #expect(memo.contains("## 怎样可以获得支持\n\n- 若改造项目 · 改造后数字化水平等级由 1 改为 2，则予以支持 ¥55,000.00\n"))
-        let json = try Self.clause(["evaluate", "--format", "json", "--no-trace", file]).stdout
+        let json = try Self.clause(["evaluate", "--format", "json", file]).stdout
         #expect(json.contains(#""fix":"改造后数字化水平须经测评达到 2 级及以上"}"#))
         #expect(json.contains(#""remedies":[{"changes":{"project.digital_level":2},"outcome":"granted","amount":"55000.00","#))
-        let none = try Self.clause(["evaluate", "--format", "json", "--no-trace", "Playground/cases/banned-applicant.yaml"]).stdout
+        let none = try Self.clause(["evaluate", "--format", "json", "Playground/cases/banned-applicant.yaml"]).stdout
         #expect(none.contains(#""remedies":[],"no_remedy":{"message":"本案中可以改变的事实无论怎样改变，均不能获得支持","tried":[{"changes":{"applied_on":"2026-04-01"},"outcome":"refused","clauses":["art16"]"#))
-        let granted = try Self.clause(["evaluate", "--format", "json", "--no-trace", "Playground/cases/transformation-granted.yaml"]).stdout
+        let granted = try Self.clause(["evaluate", "--format", "json", "Playground/cases/transformation-granted.yaml"]).stdout
         #expect(!granted.contains("remedies") && !granted.contains("\"fix\""))
+        // Corpus runs (--no-trace) and --no-remedies leave the search out.
+        let corpus = try Self.clause(["evaluate", "--format", "json", "--no-trace", file]).stdout
+        #expect(!corpus.contains("remedies") && !corpus.contains("\"fix\""))
+        #expect(!(try Self.clause(["evaluate", "--no-remedies", file]).stdout.contains("怎样可以获得支持")))
     }
 
     @Test func onlyDecidingListsTheRulesThatDecided() throws {
@@ -82,7 +86,7 @@ import Testing
     @Test func theRecordedDecisionHasNoRemedies() throws {
         let s = try StoreScratch()
         try s.write("low.yaml", try StoreScratch.playground("transformation-level-too-low.yaml"))
-        let printed = try s.clause(["evaluate", "--record", "--format", "json", "--no-trace", "low.yaml"])
+        let printed = try s.clause(["evaluate", "--record", "--format", "json", "low.yaml"])
         #expect(printed.status == 0, "\(printed.stderr)")
         #expect(printed.stdout.contains("\"remedies\""))
         let recorded = try s.clause(["why", "--format", "json", "SY-2024-T-0005"])
