@@ -32,13 +32,12 @@ extension ClauseCommand {
         @Argument(help: "Case files (YAML or JSON) or folders of them.")
         var cases: [String] = []
 
-        @Flag(name: .customLong("no-remedies"), help: "Do not search what would have to change for a refused or incomplete case (faster over a whole corpus; implied by --no-trace).")
+        @Flag(name: .customLong("no-remedies"), help: "Do not search what would have to change for a refused or incomplete case (faster over a whole corpus: the search costs more than deciding).")
         var noRemedies = false
 
-        /// Whether refused and incomplete decisions carry their remedies: not in the corpus
-        /// mode of `--no-trace`, where the search (about 0.4 ms a refused case) would cost more
-        /// than deciding.
-        var searchesRemedies: Bool { !noRemedies && !(options.format == .json && noTrace) }
+        /// Whether refused and incomplete decisions carry their remedies. `--no-trace` keeps every
+        /// key, remedies included; only `--no-remedies` leaves the search out.
+        var searchesRemedies: Bool { !noRemedies }
 
         @Flag(name: .customLong("no-store"), help: "Decide from the case files alone, without the record store even when one exists (no bans or ledger from the record).")
         var noStore = false

@@ -66,9 +66,11 @@ import Testing
         #expect(none.contains(#""remedies":[],"no_remedy":{"message":"本案中可以改变的事实无论怎样改变，均不能获得支持","tried":[{"changes":{"applied_on":"2026-04-01"},"outcome":"refused","clauses":["art16"]"#))
         let granted = try Self.clause(["evaluate", "--format", "json", "Playground/cases/transformation-granted.yaml"]).stdout
         #expect(!granted.contains("remedies") && !granted.contains("\"fix\""))
-        // Corpus runs (--no-trace) and --no-remedies leave the search out.
+        // --no-trace keeps every key, remedies included; --no-remedies leaves the search out.
         let corpus = try Self.clause(["evaluate", "--format", "json", "--no-trace", file]).stdout
-        #expect(!corpus.contains("remedies") && !corpus.contains("\"fix\""))
+        #expect(corpus.contains(#""remedies":[{"changes":{"project.digital_level":2}"#))
+        let without = try Self.clause(["evaluate", "--format", "json", "--no-remedies", file]).stdout
+        #expect(!without.contains("remedies") && !without.contains("\"fix\""))
         #expect(!(try Self.clause(["evaluate", "--no-remedies", file]).stdout.contains("怎样可以获得支持")))
     }
 
