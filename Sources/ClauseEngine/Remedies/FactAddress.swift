@@ -77,7 +77,7 @@ struct FactAddress: Hashable {
     }
 
     func value(in facts: [Value?]) -> Value? {
-        Self.get(facts.map { $0 }, steps[...])
+        Self.get(facts, steps[...])
     }
 
     private static func get(_ slots: [Value?], _ steps: ArraySlice<Step>) -> Value? {

@@ -68,7 +68,7 @@ struct RemedyCandidates {
     }
 
     private mutating func walk(_ e: CheckedExpr) {
-        if let a = address(e) { whole(a, e.type) }
+        if let a = address(e) { whole(a) }
         switch e.kind {
         case .constant, .local, .parameter, .asOf, .fact: break
         case .member(let b, _, _): walk(b)
@@ -129,7 +129,7 @@ struct RemedyCandidates {
     /// Values a fact can take whatever it is compared with: both truth values, every case of an
     /// enum, every level of a range of at most 10, and for a fact the case does not give, the
     /// evaluation date for a date (an acceptance given now).
-    private mutating func whole(_ a: FactAddress, _ type: ValueType) {
+    private mutating func whole(_ a: FactAddress) {
         guard let field = a.field(in: policy) else { return }
         switch field.type.unwrapped {
         case .bool: add(a, .bool(true)); add(a, .bool(false))
