@@ -49,6 +49,7 @@ extension ClauseCommand {
 
         func validate() throws {
             if cases.isEmpty && jsonl == nil { throw ValidationError("give case files or folders, or --jsonl FILE") }
+            if format.isNotice { throw ValidationError("--format \(format.rawValue) is a letter about one decision: diff prints text, json or markdown") }
         }
 
         func run() throws {
@@ -109,7 +110,7 @@ extension ClauseCommand {
                 var out = ""
                 for e in entries where e.changed { out += DiffRenderer.jsonLine(e, compared) + "\n" }
                 Output.out(out + DiffRenderer.jsonSummary(summary, compared) + "\n")
-            case .text, .markdown:
+            case .text, .markdown, .notice, .html:
                 Output.out(DiffRenderer.table(entries, summary, compared, lang: lang, markdown: format == .markdown))
             }
             let elapsed = ContinuousClock.now - started

@@ -10,14 +10,11 @@ extension ClauseCommand.Evaluate {
     /// output in input order, a progress bar on a terminal and a one-line summary on stderr.
     func runBatch(asOf: CivilDate?) throws {
         let loader = CaseLoader(repository: PolicyRepository(explicit: options.policy))
-        let evaluator = BatchEvaluator(loader: loader, asOf: asOf, tracing: tracing)
-        let format = options.format, lang = options.lang, trace = !noTrace
+        var evaluator = BatchEvaluator(loader: loader, asOf: asOf, tracing: tracing)
+        evaluator.remedies = searchesRemedies
+        let format = options.format, lang = options.lang, trace = !noTrace, onlyDeciding = options.onlyDeciding
         let render: @Sendable (Decision, Policy) -> String = { d, policy in
-            switch format {
-            case .json: JSONDecisionRenderer.render(d, policy: policy, lang: lang, trace: trace) + "\n"
-            case .text: TextDecisionRenderer.render(d, policy: policy, lang: lang, explain: false)
-            case .markdown: MarkdownDecisionRenderer.render(d, policy: policy, lang: lang)
-            }
+            format.render(d, policy: policy, lang: lang, explain: false, trace: trace, onlyDeciding: onlyDeciding)
         }
         let files = CaseLoader.expand(cases)
         let sources = try caseSources(files)
@@ -28,8 +25,7 @@ extension ClauseCommand.Evaluate {
         let summary = evaluator.run(sources, render: render) { item in
             switch item {
             case .decided(_, let text):
-                if written > 0 && format == .text { out.append(0x0A) }
-                if written > 0 && format == .markdown { out.append(contentsOf: "\n---\n\n".utf8) }
+                if written > 0 { out.append(contentsOf: format.separator.utf8) }
                 out.append(contentsOf: text.utf8)
                 written += 1
             case .failed(let ds):

@@ -23,14 +23,21 @@ extension ClauseCommand {
               help: "With --format json, write \"trace\": null instead of the justification tree (much smaller and faster; 'clause explain' shows the tree).")
         var noTrace = false
 
-        /// Whether decisions are traced: only JSON shows the trace, and only when asked.
-        var tracing: Bool { options.format == .json && !noTrace }
+        /// Whether decisions are traced: JSON shows the trace when asked, and Markdown shows the computation.
+        var tracing: Bool { (options.format == .json && !noTrace) || options.format == .markdown }
 
         @Option(help: "Read cases as JSON Lines, one case per line, from FILE or '-' (standard input).")
         var jsonl: String?
 
         @Argument(help: "Case files (YAML or JSON) or folders of them.")
         var cases: [String] = []
+
+        @Flag(name: .customLong("no-remedies"), help: "Do not search what would have to change for a refused or incomplete case (faster over a whole corpus: the search costs more than deciding).")
+        var noRemedies = false
+
+        /// Whether refused and incomplete decisions carry their remedies. `--no-trace` keeps every
+        /// key, remedies included; only `--no-remedies` leaves the search out.
+        var searchesRemedies: Bool { !noRemedies }
 
         @Flag(name: .customLong("no-store"), help: "Decide from the case files alone, without the record store even when one exists (no bans or ledger from the record).")
         var noStore = false
@@ -60,6 +67,7 @@ extension ClauseCommand {
             // With --record or --store the store is in use (a store named with --store is made if it is
             // not there yet): its bans and ledger apply, and with --record each decision is kept.
             let registry = RecordingSession(store: try storeOptions.open(create: record || storeOptions.store != nil), policy: options.policy, records: record)
+            registry.searchesRemedies = searchesRemedies
             var failed = false
             var first = true
             // With --record, decisions whose batch has not committed yet: a decision is printed
@@ -71,12 +79,8 @@ extension ClauseCommand {
                     Output.diagnostics(ds.diagnostics)
                     failed = true
                 case .success(let (d, policy)):
-                    let rendered: String
-                    switch options.format {
-                    case .json: rendered = JSONDecisionRenderer.render(d, policy: policy, lang: options.lang, trace: !noTrace) + "\n"
-                    case .text: rendered = (first ? "" : "\n") + TextDecisionRenderer.render(d, policy: policy, lang: options.lang, explain: false)
-                    case .markdown: rendered = (first ? "" : "\n---\n\n") + MarkdownDecisionRenderer.render(d, policy: policy, lang: options.lang)
-                    }
+                    let rendered = (first ? "" : options.format.separator)
+                        + options.format.render(d, policy: policy, lang: options.lang, explain: false, trace: !noTrace, onlyDeciding: options.onlyDeciding)
                     first = false
                     guard record else {
                         Output.out(rendered)
@@ -125,11 +129,7 @@ extension ClauseCommand {
                 Output.diagnostics(ds.diagnostics)
                 throw ExitCode(1)
             case .success(let (d, policy)):
-                switch options.format {
-                case .json: Output.out(JSONDecisionRenderer.render(d, policy: policy, lang: options.lang) + "\n")
-                case .text: Output.out(TextDecisionRenderer.render(d, policy: policy, lang: options.lang, explain: true))
-                case .markdown: Output.out(MarkdownDecisionRenderer.render(d, policy: policy, lang: options.lang))
-                }
+                Output.out(options.format.render(d, policy: policy, lang: options.lang, explain: true, onlyDeciding: options.onlyDeciding))
             }
         }
     }
@@ -148,7 +148,9 @@ struct DecisionSession {
         case .failed(let ds): return .failure(DiagnosticsError(ds))
         case .ready(let c, let policy):
             switch Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true) {
-            case .success(let d): return .success((d, policy))
+            case .success(var d):
+                d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf)
+                return .success((d, policy))
             case .failure(let f):
                 return .failure(DiagnosticsError([Diagnostic(id: "eval.failed", f.message, at: c.root.range)]))
             }

@@ -1,18 +1,49 @@
 import ArgumentParser
 import ClauseEngine
 import ClauseLanguage
+import ClauseReports
 
 /// How decisions are printed.
 package enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
     case text, json, markdown
+    /// A letter to the applicant (不予支持告知书, 支持通知书, 补正通知书), and the same as printable HTML.
+    case notice, html
+
+    /// Whether this is a letter to the applicant rather than a reviewer's view.
+    var isNotice: Bool { self == .notice || self == .html }
+
+    /// What goes between two decisions in one output.
+    var separator: String {
+        switch self {
+        case .json, .html: ""
+        case .text: "\n"
+        case .markdown: "\n---\n\n"
+        case .notice: "\n" + String(repeating: "─", count: 40) + "\n\n"
+        }
+    }
+
+    /// One decision in this format; `explain` is the whole justification (text), `onlyDeciding`
+    /// keeps only the rules that decided in the rule checks.
+    func render(_ d: Decision, policy: Policy, lang: Lang, explain: Bool, trace: Bool = true, onlyDeciding: Bool = false) -> String {
+        switch self {
+        case .json: JSONDecisionRenderer.render(d, policy: policy, lang: lang, trace: trace) + "\n"
+        case .text: TextDecisionRenderer.render(d, policy: policy, lang: lang, explain: explain, onlyDeciding: onlyDeciding)
+        case .markdown: MarkdownDecisionRenderer.render(d, policy: policy, lang: lang, onlyDeciding: onlyDeciding)
+        case .notice: NoticeRenderer.text(d, policy: policy, lang: lang)
+        case .html: NoticeRenderer.html(d, policy: policy, lang: lang)
+        }
+    }
 }
 
 extension Lang: ExpressibleByArgument {}
 
 /// Options shared by the commands that decide cases.
 package struct DecisionOptions: ParsableArguments {
-    @Option(help: "Output format: text, json (one object per line) or markdown.")
+    @Option(help: "Output format: text, json (one object per line), markdown, notice (a letter to the applicant) or html (the letter as a printable page).")
     var format: Format = .text
+
+    @Flag(name: .customLong("only-deciding"), help: "List only the rules that decided (refused, waited, awarded or sent to review), not every rule checked.")
+    var onlyDeciding = false
 
     @Option(help: "Language of the text: zh (default) or en.")
     var lang: Lang = .zh

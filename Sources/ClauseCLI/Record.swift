@@ -35,6 +35,8 @@ extension ClauseCommand {
             let asOf = try StoreCommand.date(asOf, option: "--as-of")
             let store = try storeOptions.open(create: true)
             let session = RecordingSession(store: store, policy: policy, records: true, batchSize: batch)
+            // `record` prints no justification: searching remedies would be work thrown away.
+            session.searchesRemedies = false
             var failed = 0
             // Lines of decisions whose batch has not committed yet: printed once it has.
             var held = ""

@@ -57,10 +57,7 @@ extension ClauseCommand {
                     Output.out(try header(r, store: store, current: current))
                     switch try replayer.replay(r) {
                     case .success(let again) where again.reproduces:
-                        switch format {
-                        case .markdown: Output.out(MarkdownDecisionRenderer.render(again.decision, policy: again.policy, lang: lang))
-                        default: Output.out(TextDecisionRenderer.render(again.decision, policy: again.policy, lang: lang, explain: true))
-                        }
+                        Output.out(format.render(again.decision, policy: again.policy, lang: lang, explain: true))
                     case .success:
                         failed = true
                         Output.error("warning: decision #\(r.id) does not reproduce on its recorded rules (see 'clause replay \(caseID)'); its recorded JSON follows\n")

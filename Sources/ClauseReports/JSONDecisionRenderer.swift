@@ -42,7 +42,7 @@ package enum JSONDecisionRenderer {
         w.field("amount", d.amount.plain)
 
         w.key("reasons")
-        writeReasons(d, lang: lang, into: &w)
+        writeReasons(d, lang: lang, into: &w, policy: policy)
 
         w.key("consequences")
         w.beginObject()
@@ -59,6 +59,8 @@ package enum JSONDecisionRenderer {
             w.endObject()
         }
         w.endArray()
+
+        if d.remedies != nil { writeRemedies(d, ctx, &w) }
 
         LedgerText.write(d, policy: policy, &w)
 
@@ -123,7 +125,9 @@ package enum JSONDecisionRenderer {
     }
 
     /// The `reasons` array of the decision line (the store keeps it in a column of its own).
-    package static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter) {
+    /// The reasons; with a policy and searched remedies, each reason also has its `fix` (the
+    /// recorded JSON is written without remedies, so stored decisions replay byte for byte).
+    package static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter, policy: Policy? = nil) {
         w.beginArray()
         for r in d.reasons {
             w.beginObject()
@@ -132,9 +136,65 @@ package enum JSONDecisionRenderer {
             w.field("rule", r.rule)
             w.field("effect", r.effect.rawValue)
             w.field("message", lang == .en ? (r.messageEn ?? r.message) : r.message)
+            if let policy, d.remedies != nil { w.field("fix", RemedyText.fix(rule: r.rule, d, policy: policy, lang: lang)) }
             w.endObject()
         }
         w.endArray()
+    }
+
+    /// `"remedies":[{"changes":{PATH:VALUE},"outcome","amount","message","lifts":[CLAUSE…]}]`, and
+    /// when there is none, `"remedies":[]` with `"no_remedy"` saying so and why.
+    private static func writeRemedies(_ d: Decision, _ ctx: Context, _ w: inout JSONWriter) {
+        guard let search = d.remedies else { return }
+        let policy = ctx.policy
+        w.key("remedies")
+        w.beginArray()
+        for r in search.remedies {
+            w.beginObject()
+            w.key("changes")
+            w.beginObject()
+            for c in r.changes {
+                w.key(c.path)
+                ctx.writeValue(c.value, c.type, &w)
+            }
+            w.endObject()
+            w.field("outcome", r.outcome.rawValue)
+            w.field("amount", r.amount.plain)
+            w.field("message", RemedyText.sentence(r, policy: policy, lang: ctx.lang))
+            w.field("lifts", strings: clauses(of: r.lifts, policy))
+            w.endObject()
+        }
+        w.endArray()
+        if search.remedies.isEmpty {
+            w.key("no_remedy")
+            w.beginObject()
+            w.field("message", RemedyText.none(ctx.lang, exhausted: search.exhausted))
+            w.key("tried")
+            w.beginArray()
+            for e in search.deadEnds {
+                w.beginObject()
+                w.key("changes")
+                w.beginObject()
+                for c in e.changes {
+                    w.key(c.path)
+                    ctx.writeValue(c.value, c.type, &w)
+                }
+                w.endObject()
+                w.field("outcome", e.outcome.rawValue)
+                w.field("clauses", strings: e.clauses)
+                w.field("message", RemedyText.deadEnd(e, policy: policy, lang: ctx.lang))
+                w.endObject()
+            }
+            w.endArray()
+            w.endObject()
+        }
+    }
+
+    /// The clauses of the rules named, each once, in rule order.
+    static func clauses(of rules: [String], _ policy: Policy) -> [String] {
+        var out: [String] = []
+        for r in policy.rules where rules.contains(r.id) { for c in r.clauses where !out.contains(c) { out.append(c) } }
+        return out
     }
 
     /// A trace node: `{"expr","role"?,"value","missing"?,"label"?,"exact"?,"origin"?,"children"?,"elements"?}`.

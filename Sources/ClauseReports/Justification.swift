@@ -4,14 +4,28 @@ import ClauseLanguage
 /// What `clause explain` shows a reviewer, before it is laid out as text or Markdown: the
 /// decision, each applied clause with its verbatim text, the arithmetic, every rule's finding.
 package struct Justification: Sendable {
+    /// One rule's reason, with every clause it cites (a rule citing 第九条 and 第九条第（一）项 is
+    /// one reason, not two lines saying the same).
     package struct Reason: Sendable {
+        /// Clause ids, `art9, art9.1`.
         package var clause: String
+        /// Citations, `第九条、第九条第（一）项`.
         package var cite: String
         package var rule: String
         package var effect: Decision.Reason.Effect
         package var message: String
-        /// The clause's verbatim text; nil when an earlier reason already quoted it.
-        package var text: String?
+        /// Each clause's verbatim text, except those an earlier reason already quoted.
+        package var quotes: [Quote]
+        /// What would have to change, checked against the remedies (`RemedyText.fix`).
+        package var fix: String?
+        /// An award over its cap: the cap is the amount (said in `message`).
+        package var capped = false
+    }
+
+    package struct Quote: Sendable {
+        package var clause: String
+        package var cite: String
+        package var text: String
     }
 
     /// One line of the calculation, indented by `depth`.
@@ -21,6 +35,8 @@ package struct Justification: Sendable {
     }
 
     package struct Check: Sendable {
+        /// Whether the rule decided the outcome: refused, waited for facts, awarded or sent to review.
+        package var deciding: Bool = false
         package var symbol: String
         package var cite: String
         package var rule: String
@@ -58,19 +74,75 @@ package struct Justification: Sendable {
         amount = d.outcome == .granted ? d.amount.display : nil
 
         var quoted: Set<String> = []
-        reasons = d.reasons.map { reason in
-            var text: String?
-            if !quoted.contains(reason.clause), let c = policy.clause(reason.clause) {
-                text = c.text
+        reasons = Justification.grouped(d.reasons).map { group in
+            let first = group[0]
+            var quotes: [Quote] = []
+            for reason in group where !quoted.contains(reason.clause) && reason.effect != .cap {
+                guard let c = policy.clause(reason.clause) else { continue }
+                quotes.append(Quote(clause: reason.clause, cite: reason.cite, text: c.text))
                 quoted.insert(reason.clause)
             }
-            return Reason(clause: reason.clause, cite: reason.cite, rule: reason.rule, effect: reason.effect,
-                          message: lang == .en ? (reason.messageEn ?? reason.message) : reason.message, text: text)
+            let fix = first.effect == .refuse || first.effect == .needs ? RemedyText.fix(rule: first.rule, d, policy: policy, lang: lang) : nil
+            var message = lang == .en ? (first.messageEn ?? first.message) : first.message
+            if first.effect == .award && Justification.capped(group) { message += (lang == .zh ? "；" : "; ") + r.word(.capApplied) }
+            return Reason(clause: Justification.clauseIDs(group), cite: Justification.cites(group, lang),
+                          rule: first.rule, effect: first.effect, message: message, quotes: quotes, fix: fix,
+                          capped: Justification.capped(group))
         }
         consequences = Justification.consequences(d, r)
         missing = d.missing.map(r.missingFact)
         calculation = Justification.calculation(d, r)
-        checks = d.rules.map { Justification.check($0, r) }
+        checks = d.rules.map { rt in
+            var c = Justification.check(rt, r)
+            c.deciding = d.reasons.contains { $0.rule == rt.rule }
+            return c
+        }
+        // Under a refusal, the hint checked against the remedies: it never promises a grant the
+        // rules would refuse (applying after a ban that ends after the measures do).
+        if d.remedies != nil {
+            for k in d.rules.indices where OutcomeWords.refuses(d.rules[k]) {
+                let stated = lang == .en ? (d.rules[k].fixEn ?? d.rules[k].fix) : d.rules[k].fix
+                if let fix = RemedyText.fix(rule: d.rules[k].rule, d, policy: policy, lang: lang), fix != stated, stated != nil {
+                    checks[k].details = [fix]
+                }
+            }
+        }
+    }
+
+    /// Every rule checked, or only those that decided (`--only-deciding`).
+    package func checks(onlyDeciding: Bool) -> [Check] {
+        onlyDeciding ? checks.filter(\.deciding) : checks
+    }
+
+    /// The decision's reasons, one group per rule, each clause once: the JSON keeps a reason per
+    /// clause (and the cap apart from the award), people read one line per rule.
+    package static func grouped(_ reasons: [Decision.Reason]) -> [[Decision.Reason]] {
+        var groups: [[Decision.Reason]] = []
+        for r in reasons {
+            if let last = groups.last?.last, last.rule == r.rule {
+                if !groups[groups.count - 1].contains(where: { $0.clause == r.clause && $0.effect == r.effect }) {
+                    groups[groups.count - 1].append(r)
+                }
+            } else {
+                groups.append([r])
+            }
+        }
+        return groups
+    }
+
+    /// Whether the group's award was capped (the rule also gave a `cap` reason).
+    package static func capped(_ group: [Decision.Reason]) -> Bool { group.contains { $0.effect == .cap } }
+
+    /// `第九条、第九条第（一）项`: each clause of the group once.
+    package static func cites(_ group: [Decision.Reason], _ lang: Lang) -> String {
+        var seen: Set<String> = []
+        return group.filter { seen.insert($0.clause).inserted }.map(\.cite).joined(separator: lang == .zh ? "、" : ", ")
+    }
+
+    /// `art9, art9.1`: each clause id of the group once.
+    package static func clauseIDs(_ group: [Decision.Reason]) -> String {
+        var seen: Set<String> = []
+        return group.filter { seen.insert($0.clause).inserted }.map(\.clause).joined(separator: ", ")
     }
 
     static func consequences(_ d: Decision, _ r: TraceReader) -> [String] {
@@ -130,11 +202,11 @@ package struct Justification: Sendable {
                 if rt.capped, let a = rt.amount {
                     lines.append(Line(depth: 1, text: r.lang == .zh
                         ? "超过上限，按上限 \(a.display) 核定（\(what)）"
-                        : "over the cap: granted the cap of \(a.display) (\(what))"))
+                        : "over the cap: assessed at the cap of \(a.display) (\(what))"))
                 } else if let a = rt.amount {
                     lines.append(Line(depth: 1, text: r.lang == .zh
                         ? "不超过上限 \(r.value(cap))（\(what)），核定 \(a.display)"
-                        : "within the cap of \(r.value(cap)) (\(what)): granted \(a.display)"))
+                        : "within the cap of \(r.value(cap)) (\(what)): assessed at \(a.display)"))
                 } else {
                     lines.append(Line(depth: 1, text: "\(r.word(.cap))：\(r.term(cap))"))
                 }

@@ -5,7 +5,7 @@ import ClauseSyntax
 /// The justification of `clause explain` as Markdown, for a case file or a review record: the
 /// reasons as a table, each applied clause quoted, the arithmetic as a list, the rule checks as a table.
 package enum MarkdownDecisionRenderer {
-    package static func render(_ d: Decision, policy: Policy, lang: Lang) -> String {
+    package static func render(_ d: Decision, policy: Policy, lang: Lang, onlyDeciding: Bool = false) -> String {
         let j = Justification(d, policy: policy, lang: lang)
         let r = TraceReader(policy: policy, lang: lang)
         let zh = lang == .zh
@@ -26,16 +26,25 @@ package enum MarkdownDecisionRenderer {
             line(zh ? "| 条款 | 规则 | 说明 |" : "| Clause | Rule | Explanation |")
             line("| --- | --- | --- |")
             for reason in j.reasons {
-                let message = reason.effect == .cap ? r.word(.capApplied) : reason.message
-                line("| \(cell(reason.cite)) (`\(reason.clause)`) | `\(reason.rule)` | \(cell(message)) |")
+                let message = reason.message
+                let fix = reason.fix.map { "<br>\(r.word(.mustChange))\(cell($0))" } ?? ""
+                line("| \(cell(reason.cite)) (`\(reason.clause)`) | `\(reason.rule)` | \(cell(message))\(fix) |")
             }
             for reason in j.reasons {
-                guard let text = reason.text else { continue }
-                line()
-                line("### \(reason.cite) (`\(reason.clause)`)")
-                line()
-                line("> \(quote(text))")
+                for q in reason.quotes {
+                    line()
+                    line("### \(q.cite) (`\(q.clause)`)")
+                    line()
+                    line("> \(quote(q.text))")
+                }
             }
+        }
+        let remedies = RemedyText.lines(d, policy: policy, lang: lang)
+        if !remedies.isEmpty {
+            line()
+            line("## \(RemedyText.title(lang))")
+            line()
+            for l in remedies { line("- \(inline(l))") }
         }
         if !j.consequences.isEmpty {
             line()
@@ -73,7 +82,7 @@ package enum MarkdownDecisionRenderer {
         line()
         line(zh ? "| | 条款 | 规则 | 结果 |" : "| | Clause | Rule | Finding |")
         line("| --- | --- | --- | --- |")
-        for c in j.checks {
+        for c in j.checks(onlyDeciding: onlyDeciding) {
             let finding = ([c.message] + c.details).filter { !$0.isEmpty }.map(cell).joined(separator: "<br>")
             line("| \(c.symbol) | \(cell(c.cite)) | `\(c.rule)` | \(finding) |")
         }

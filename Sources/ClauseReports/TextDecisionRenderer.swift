@@ -6,8 +6,8 @@ import ClauseSyntax
 /// whole justification). Chinese by default; English labels and messages where the policy has them.
 package enum TextDecisionRenderer {
     /// Every line ends with "\n".
-    package static func render(_ d: Decision, policy: Policy, lang: Lang, explain: Bool) -> String {
-        explain ? full(d, policy: policy, lang: lang) : compact(d, policy: policy, lang: lang)
+    package static func render(_ d: Decision, policy: Policy, lang: Lang, explain: Bool, onlyDeciding: Bool = false) -> String {
+        explain ? full(d, policy: policy, lang: lang, onlyDeciding: onlyDeciding) : compact(d, policy: policy, lang: lang)
     }
 
     /// `案件 SY-2024-T-0001 · 中小企业数字化转型改造 · 结论：予以支持 ¥190,000.00`, then the reasons,
@@ -15,15 +15,23 @@ package enum TextDecisionRenderer {
     static func compact(_ d: Decision, policy: Policy, lang: Lang) -> String {
         let r = TraceReader(policy: policy, lang: lang)
         var out = header(d, r) + "\n"
-        for reason in d.reasons {
-            let message = lang == .en ? (reason.messageEn ?? reason.message) : reason.message
-            let text = reason.effect == .cap ? r.word(.capApplied) : message
-            out += "  [\(reason.cite) \(reason.clause)] \(text)\n"
+        for group in Justification.grouped(d.reasons) {
+            let reason = group[0]
+            var text = lang == .en ? (reason.messageEn ?? reason.message) : reason.message
+            if reason.effect == .cap { text = r.word(.capApplied) } else if Justification.capped(group) { text += (lang == .zh ? "；" : "; ") + r.word(.capApplied) }
+            out += "  [\(Justification.cites(group, lang)) \(Justification.clauseIDs(group))] \(text)\n"
         }
         for c in Justification.consequences(d, r) { out += "  \(c)\n" }
         if let ban = d.registryBan { out += "  \(RegistryBanText.sentence(ban, lang: lang))\n" }
         for l in LedgerText.lines(d, policy: policy, lang: lang) { out += "  \(l)\n" }
         for m in d.missing { out += "  \(r.word(.missingPrefix))\(r.missingFact(m))\n" }
+        let colon = lang == .zh ? "：" : ": "
+        let remedies = RemedyText.lines(d, policy: policy, lang: lang)
+        if remedies.count == 1 {
+            out += "  \(RemedyText.title(lang))\(colon)\(remedies[0])\n"
+        } else if !remedies.isEmpty {
+            out += "  \(RemedyText.title(lang))\(colon)\n" + remedies.map { "    \($0)\n" }.joined()
+        }
         return out
     }
 
@@ -38,7 +46,7 @@ package enum TextDecisionRenderer {
     }
 
     /// The whole justification.
-    static func full(_ d: Decision, policy: Policy, lang: Lang) -> String {
+    static func full(_ d: Decision, policy: Policy, lang: Lang, onlyDeciding: Bool = false) -> String {
         let j = Justification(d, policy: policy, lang: lang)
         let r = TraceReader(policy: policy, lang: lang)
         let zh = lang == .zh
@@ -60,11 +68,20 @@ package enum TextDecisionRenderer {
             line()
             line(r.word(.reasons))
             for reason in j.reasons {
-                let effect = reason.effect == .cap ? (zh ? "（上限）" : " (cap)") : ""
+                let effect = reason.effect == .cap || reason.capped ? (zh ? "（上限）" : " (cap)") : ""
                 line("[\(reason.cite) \(reason.clause)] \(reason.rule)\(effect)", 1)
-                if let text = reason.text { line("「\(text)」", 2) }
-                line(reason.effect == .cap ? r.word(.capApplied) : reason.message, 2)
+                for q in reason.quotes {
+                    line(reason.quotes.count > 1 ? "\(q.cite)「\(q.text)」" : "「\(q.text)」", 2)
+                }
+                line(reason.message, 2)
+                if let fix = reason.fix { line("\(r.word(.mustChange))\(fix)", 2) }
             }
+        }
+        let remedies = RemedyText.lines(d, policy: policy, lang: lang)
+        if !remedies.isEmpty {
+            line()
+            line(RemedyText.title(lang))
+            for l in remedies { line(l, 1) }
         }
         if !j.consequences.isEmpty {
             line()
@@ -94,7 +111,7 @@ package enum TextDecisionRenderer {
         }
         line()
         line(r.word(.checks))
-        for c in j.checks {
+        for c in j.checks(onlyDeciding: onlyDeciding) {
             line("\(c.symbol) [\(c.cite)] \(c.rule)\(colon)\(c.message)", 1)
             for detail in c.details { line(detail, 3) }
         }

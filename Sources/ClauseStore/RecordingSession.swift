@@ -9,6 +9,8 @@ package final class RecordingSession {
     package let recorder: DecisionRecorder
     /// False for `evaluate --store` without `--record`: bans are read, nothing is written.
     package let records: Bool
+    /// Whether a refused or incomplete decision carries its remedies (never in the record).
+    package var searchesRemedies = true
 
     /// The fund's record as the packages' `ledger:` figures read it.
     private let ledger: StoreLedger
@@ -83,6 +85,8 @@ package final class RecordingSession {
                     // Counted for the cases after it at once, with its record number.
                     if counted != nil { ledger.recorded(d, id: id, case: c, policy: policy) }
                 }
+                // After recording: the recorded JSON stays what replay reproduces, without remedies.
+                if searchesRemedies { d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf) }
                 return .success((d, policy))
             }
         }

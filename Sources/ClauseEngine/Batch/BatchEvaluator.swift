@@ -12,6 +12,8 @@ package struct BatchEvaluator: Sendable {
     package var asOf: CivilDate?
     package var tracing: Bool
     package var chunkSize = 1024
+    /// Whether refused and incomplete decisions carry their remedies (`RemedyFinder`).
+    package var remedies = false
 
     package init(loader: CaseLoader, asOf: CivilDate?, tracing: Bool) {
         self.loader = loader
@@ -74,7 +76,9 @@ package struct BatchEvaluator: Sendable {
             let decided = tracing ? Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true)
                 : Interpreter.decide(c, compiled: loader.repository.compiled(policy), asOf: asOf)
             switch decided {
-            case .success(let d): return .decided(d, output: render(d, policy))
+            case .success(var d):
+                if remedies { d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf) }
+                return .decided(d, output: render(d, policy))
             case .failure(let f): return .failed([Diagnostic(id: "eval.failed", f.message, at: c.root.range)])
             }
         }

@@ -57,6 +57,9 @@ package struct Decision: Sendable {
     /// What the decision counted from the fund's record (a package with `ledger:` only): nil
     /// when no record was consulted, in which case the figures were 0 and the words say so.
     package var ledger: LedgerUse? = nil
+    /// What would have to change for a grant, each remedy decided again (`RemedyFinder`); nil
+    /// when not searched (a grant, or output that does not show them, such as the recorded JSON).
+    package var remedies: RemedySearch? = nil
 }
 
 /// One rule's part in a decision.

@@ -279,6 +279,11 @@ enum RuleWords {
     /// A pending rule's own words would need the missing values: say what is missing instead.
     static func pending(_ missing: [String], _ policy: Policy) -> (zh: String, en: String) {
         let facts = missing.map { "\(Interpreter.label(of: $0, policy) ?? $0)（\($0)）" }
-        return ("缺少" + facts.joined(separator: "、") + "，无法判断", "cannot decide without " + missing.joined(separator: ", "))
+        // The English names the facts by their English labels too, never by the path alone.
+        let factsEn = missing.map { path in
+            let along = policy.fields(along: path)
+            return along.isEmpty ? path : "\(along.map { $0.labelEn ?? $0.label }.joined(separator: " · ")) (\(path))"
+        }
+        return ("缺少" + facts.joined(separator: "、") + "，无法判断", "cannot decide without " + factsEn.joined(separator: ", "))
     }
 }

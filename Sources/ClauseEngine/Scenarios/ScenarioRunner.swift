@@ -57,6 +57,8 @@ package struct ScenarioRunner {
                 return Result(scenario: s, failures: ["evaluation failed: \(f.message)"], diagnostics: [], decision: nil)
             case .success(var d):
                 d.ledger = ledger
+                // `clause test --explain` shows a scenario's justification whole, remedies included.
+                if traced { d.remedies = RemedyFinder.search(c, compiled: repo.compiled(policy), asOf: s.asOf) }
                 return Result(scenario: s, failures: compare(s.expect, d), diagnostics: [], decision: d, policy: policy)
             }
         }

@@ -35,6 +35,8 @@ package struct Policy: Sendable {
     package var rolesByName: [String] = []
     /// Figures read from the fund's record (`ledger:`), seen by rules as `ledger.NAME`.
     package var ledger: [LedgerMeasure] = []
+    /// The issuer, contact and appeal lines of a notice to the applicant (`notice:`).
+    package var notice: NoticeLines? = nil
 
     package var caseSchema: RecordSchema { records[0] }
 
@@ -128,6 +130,19 @@ package struct Field: Sendable {
     package var role: String? = nil
     /// Filled by clause, never by a case file (the `ledger` record of figures from the record).
     package var computed = false
+    /// Whether a remedy may propose a new value for it (`remedy:` in the schema).
+    package var remedy: RemedyRule = .open
+}
+
+/// What a remedy may do to a fact: a finding of the past (a fraud finding, a 2022 pilot, a
+/// payment's date) cannot change after the fact, so no remedy may propose changing it.
+package enum RemedyRule: String, Sendable, CaseIterable {
+    /// Any value the schema allows (the default): a level reached by more work, an approval.
+    case open
+    /// Never changed by a remedy.
+    case fixed
+    /// A date that may only move later: applying again, not applying in the past.
+    case later
 }
 
 /// A number from the text (a rate, a cap, a period), with values that may change on a date.
@@ -236,4 +251,18 @@ package struct MessageTemplate: Sendable {
         case value(CheckedExpr)
     }
     package var parts: [Part]
+}
+
+/// The lines a notice to an applicant ends with, from the package's `notice:` metadata.
+package struct NoticeLines: Sendable {
+    static let keys = ["issuer", "issuer_en", "contact", "contact_en", "appeal", "appeal_en", "placeholder"]
+    package var issuer: String?
+    package var issuerEn: String?
+    package var contact: String?
+    package var contactEn: String?
+    package var appeal: String?
+    package var appealEn: String?
+    /// The lines are stand-ins, not the bureau's real ones: every notice says so.
+    package var placeholder = false
+    package init() {}
 }

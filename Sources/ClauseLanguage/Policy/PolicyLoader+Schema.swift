@@ -2,7 +2,7 @@ import ClauseSyntax
 
 /// Enums and the facts schema: the typed shape every case file is validated against.
 extension PolicyLoader {
-    static let fieldKeys = ["type", "label", "label_en", "default", "required", "min", "max", "length", "fields", "record", "description", "role"]
+    static let fieldKeys = ["type", "label", "label_en", "default", "required", "min", "max", "length", "fields", "record", "description", "role", "remedy"]
 
     func readEnums(_ node: YAMLNode?) {
         guard let node, let m = access.mapping(node, "'enums'") else { return }
@@ -109,9 +109,36 @@ extension PolicyLoader {
                                      + PolicyLoader.roles.map { "'\($0)'" }.joined(separator: " or "), at: s.range)
             }
         }
-        return Field(name: key.text, path: path, label: access.text(f, "label", "fact") ?? key.text,
-                     labelEn: access.text(f, "label_en", "fact"), type: type, defaultValue: defaultValue, required: required,
-                     minimum: int("min"), maximum: int("max"), length: int("length").map(Int.init), range: key.range, role: role)
+        var field = Field(name: key.text, path: path, label: access.text(f, "label", "fact") ?? key.text,
+                          labelEn: access.text(f, "label_en", "fact"), type: type, defaultValue: defaultValue, required: required,
+                          minimum: int("min"), maximum: int("max"), length: int("length").map(Int.init), range: key.range, role: role)
+        if let r = f["remedy"], let s = access.scalar(r, "a remedy rule") {
+            field.remedy = remedyRule(s, type: type, path: path)
+        }
+        return field
+    }
+
+    /// `remedy: fixed | later | open`. `later` is for dates only; `fixed` on a group fixes every
+    /// fact in it (a fact inside may not reopen it).
+    private func remedyRule(_ s: YAMLNode.Scalar, type: ValueType, path: String) -> RemedyRule {
+        let names = RemedyRule.allCases.map(\.rawValue)
+        guard let rule = RemedyRule(rawValue: s.text) else {
+            access.bag.error("schema.remedy", "unknown remedy rule '\(s.text)'\(Suggestion.hint(s.text, names)): a fact's remedy rule is "
+                                 + names.map { "'\($0)'" }.joined(separator: " or "), at: s.range)
+            return .open
+        }
+        if rule == .later, type.unwrapped != .date {
+            access.bag.error("schema.remedy", "'remedy: later' is for a date, but '\(path)' is not a date", at: s.range)
+            return .open
+        }
+        if rule == .fixed {
+            switch type.unwrapped {
+            case .record(let i), .list(.record(let i)):
+                for k in records[i].fields.indices { records[i].fields[k].remedy = .fixed }
+            default: break
+            }
+        }
+        return rule
     }
 
     /// A literal value written in YAML: a scalar read by the expression language (`50万元`,

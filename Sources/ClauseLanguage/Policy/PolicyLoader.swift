@@ -6,7 +6,7 @@ import Foundation
 package final class PolicyLoader {
     /// The top-level keys a package file may hold; metadata keys only in policy.yaml.
     static let sections = ["clauses", "enums", "facts", "ledger", "parameters", "definitions", "rules", "retire"]
-    static let metadata = ["policy", "title", "title_en", "version", "valid", "rounding", "source", "description", "amends", "effective", "amended_by"]
+    static let metadata = ["policy", "title", "title_en", "version", "valid", "rounding", "source", "description", "amends", "effective", "amended_by", "notice"]
 
     var access = NodeAccess()
     var checker: ExpressionChecker!
@@ -175,12 +175,29 @@ package final class PolicyLoader {
             return composed
         }
         let roles = resolveRoles()
-        return Policy(
+        var policy = Policy(
             id: id, title: access.text(m, "title", "policy.yaml") ?? "", titleEn: access.text(m, "title_en", "policy.yaml"),
             version: version, valid: valid, rounding: rounding,
             directory: directory, digest: digest, clauses: clauses, clauseIndex: clauseIndex, enums: enums, records: records,
             parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules, packages: [ref],
             amendedBy: amendedBy, itemSlot: roles.item, districtPath: roles.district, rolesByName: roles.byName, ledger: ledger)
+        if let n = m["notice"] { policy.notice = noticeLines(n) }
+        return policy
+    }
+
+    /// `notice:`: who issues the letters to applicants and the lines every letter ends with.
+    private func noticeLines(_ node: YAMLNode) -> NoticeLines? {
+        guard let m = access.mapping(node, "'notice'") else { return nil }
+        access.checkKeys(m, allowed: NoticeLines.keys, in: "'notice'")
+        var lines = NoticeLines()
+        lines.issuer = access.text(m, "issuer", "'notice'")
+        lines.issuerEn = access.text(m, "issuer_en", "'notice'")
+        lines.contact = access.text(m, "contact", "'notice'")
+        lines.contactEn = access.text(m, "contact_en", "'notice'")
+        lines.appeal = access.text(m, "appeal", "'notice'")
+        lines.appealEn = access.text(m, "appeal_en", "'notice'")
+        if let p = m["placeholder"] { lines.placeholder = access.bool(p, "'placeholder'") ?? false }
+        return lines
     }
 
     /// A date scalar in YAML (`2024-01-01`), strictly.

@@ -1,0 +1,126 @@
+import ClauseLanguage
+
+/// A fact of a case by position: field indices through records, element indices through lists.
+/// Reads and writes the `facts` of a `CaseFile`, so a remedy can be applied without text.
+struct FactAddress: Hashable {
+    enum Step: Hashable {
+        case field(Int)
+        case element(Int)
+    }
+    var steps: [Step]
+    /// Dotted path as a case file or a scenario writes it.
+    var name: String
+
+    /// The declared field at the end of the address.
+    func field(in policy: Policy) -> Field? {
+        var schema = policy.caseSchema
+        var found: Field?
+        for step in steps {
+            switch step {
+            case .field(let i):
+                guard i < schema.fields.count else { return nil }
+                let f = schema.fields[i]
+                found = f
+                switch f.type.unwrapped {
+                case .record(let r), .list(.record(let r)): schema = policy.records[r]
+                default: break
+                }
+            case .element: continue
+            }
+        }
+        return found
+    }
+
+    /// The fields along the way, for labels: `改造项目 · 改造后数字化水平等级`.
+    func fields(in policy: Policy) -> [Field] {
+        var schema = policy.caseSchema
+        var out: [Field] = []
+        for step in steps {
+            guard case .field(let i) = step, i < schema.fields.count else { continue }
+            let f = schema.fields[i]
+            out.append(f)
+            switch f.type.unwrapped {
+            case .record(let r), .list(.record(let r)): schema = policy.records[r]
+            default: break
+            }
+        }
+        return out
+    }
+
+    /// The labels along the way, an element of a list by its number: `改造项目 · 项目变更（第 1 项） · 是否…`.
+    func label(in policy: Policy, english: Bool) -> String {
+        var schema = policy.caseSchema
+        var parts: [String] = []
+        for step in steps {
+            switch step {
+            case .field(let i):
+                guard i < schema.fields.count else { continue }
+                let f = schema.fields[i]
+                parts.append(english ? (f.labelEn ?? f.name) : f.label)
+                switch f.type.unwrapped {
+                case .record(let r), .list(.record(let r)): schema = policy.records[r]
+                default: break
+                }
+            case .element(let k):
+                guard !parts.isEmpty else { continue }
+                parts[parts.count - 1] += english ? " #\(k + 1)" : "（第 \(k + 1) 项）"
+            }
+        }
+        return parts.joined(separator: " · ")
+    }
+
+    /// Whether any field on the way is fixed (a fixed group fixes what is in it).
+    func remedyRule(in policy: Policy) -> RemedyRule {
+        let along = fields(in: policy)
+        if along.contains(where: { $0.remedy == .fixed || $0.computed }) { return .fixed }
+        return along.last?.remedy ?? .fixed
+    }
+
+    func value(in facts: [Value?]) -> Value? {
+        Self.get(facts, steps[...])
+    }
+
+    private static func get(_ slots: [Value?], _ steps: ArraySlice<Step>) -> Value? {
+        guard let step = steps.first, case .field(let i) = step, i < slots.count, let v = slots[i] else { return nil }
+        return descend(v, steps.dropFirst())
+    }
+
+    private static func descend(_ v: Value, _ steps: ArraySlice<Step>) -> Value? {
+        guard let step = steps.first else { return v }
+        switch (step, v) {
+        case (.field, .record(let inner)): return get(inner, steps)
+        case (.element(let k), .list(let items)) where k < items.count: return descend(items[k], steps.dropFirst())
+        default: return nil
+        }
+    }
+
+    /// The facts with this one set to `value`; nil when the address does not reach (a record
+    /// the case leaves out entirely is made from nothing only for its last field).
+    func setting(_ value: Value, in facts: [Value?]) -> [Value?]? {
+        Self.set(facts, steps[...], value)
+    }
+
+    private static func set(_ slots: [Value?], _ steps: ArraySlice<Step>, _ value: Value) -> [Value?]? {
+        guard let step = steps.first, case .field(let i) = step, i < slots.count else { return nil }
+        var out = slots
+        if steps.count == 1 {
+            out[i] = value
+            return out
+        }
+        guard let inner = slots[i], let changed = replace(inner, steps.dropFirst(), value) else { return nil }
+        out[i] = changed
+        return out
+    }
+
+    private static func replace(_ v: Value, _ steps: ArraySlice<Step>, _ value: Value) -> Value? {
+        guard let step = steps.first else { return value }
+        switch (step, v) {
+        case (.field, .record(let inner)): return set(inner, steps, value).map { .record($0) }
+        case (.element(let k), .list(var items)) where k < items.count:
+            guard let changed = replace(items[k], steps.dropFirst(), value) else { return nil }
+            items[k] = changed
+            return .list(items)
+        default: return nil
+        }
+    }
+}

@@ -1,0 +1,185 @@
+import ClauseLanguage
+
+/// The values that could lift a rule, read from the rule's own expressions (and the definitions
+/// they use): the other side of a comparison and the values next to it, the members of a list
+/// or an enum, the ends of a period, both truth values, every level of a small range. Nothing
+/// here knows a package: the candidates come from the compiled rules and the case's values.
+///
+/// A candidate is only a guess; `RemedyFinder` decides the case again with it and keeps what grants.
+struct RemedyCandidates {
+    /// One proposed change: a fact and a value.
+    struct Candidate: Hashable {
+        var address: FactAddress
+        var value: Value
+    }
+
+    let policy: Policy
+    let facts: [Value?]
+    let asOf: CivilDate
+    private var evaluator: Evaluator
+    private(set) var found: [Candidate] = []
+    private var seen: Set<Candidate> = []
+    private var visitedDefinitions: Set<Int> = []
+    /// For an aggregation's element slot: the list fact's address and the element's index.
+    private var elements: [Int: (list: FactAddress, index: Int)] = [:]
+
+    init(policy: Policy, facts: [Value?], asOf: CivilDate) {
+        self.policy = policy
+        self.facts = facts
+        self.asOf = asOf
+        evaluator = Evaluator(policy: policy, facts: facts, asOf: asOf, tracing: false)
+    }
+
+    /// Candidates for everything `rule` reads: its `for`, `let`s, condition, needs and cap.
+    mutating func collect(_ rule: Rule) {
+        for l in rule.lets {
+            if case .value(let v) = value(l.expr) { evaluator.setLocal(l.slot, v) }
+        }
+        var exprs: [CheckedExpr] = []
+        if let a = rule.applies { exprs.append(a) }
+        exprs += rule.lets.map(\.expr) + [rule.main] + rule.needs
+        if let c = rule.cap { exprs.append(c) }
+        for e in exprs { walk(e) }
+        // An award of nothing that pays what was asked: ask for the cap.
+        if rule.kind == .award, let cap = rule.cap, let a = address(rule.main), case .value(.money(let m)) = value(cap), m.fen > 0 {
+            add(a, .money(m))
+        }
+    }
+
+    private mutating func value(_ e: CheckedExpr) -> Evaluator.Outcome {
+        var none: [TraceNode]? = nil
+        return evaluator.eval(e, &none)
+    }
+
+    /// The fact an expression names directly, if it does: a fact path, or a field of a list
+    /// element being aggregated.
+    private func address(_ e: CheckedExpr) -> FactAddress? {
+        switch e.kind {
+        case .fact(let path, let name):
+            return FactAddress(steps: path.map { .field($0) }, name: name)
+        case .member(let base, let field, _):
+            guard case .local(let slot, _) = base.kind, let el = elements[slot], let r = base.type.recordIndex,
+                  field < policy.records[r].fields.count else { return nil }
+            let fieldName = policy.records[r].fields[field].name
+            return FactAddress(steps: el.list.steps + [.element(el.index), .field(field)], name: "\(el.list.name)[\(el.index)].\(fieldName)")
+        default:
+            return nil
+        }
+    }
+
+    private mutating func walk(_ e: CheckedExpr) {
+        if let a = address(e) { whole(a) }
+        switch e.kind {
+        case .constant, .local, .parameter, .asOf, .fact: break
+        case .member(let b, _, _): walk(b)
+        case .definition(let i):
+            guard visitedDefinitions.insert(i).inserted else { return }
+            walk(policy.definitions[i].expr)
+        case .negate(let x), .not(let x), .present(let x), .periodBound(let x, _): walk(x)
+        case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .otherwise(let a, let b):
+            walk(a); walk(b)
+        case .compare(let op, let a, let b):
+            compare(op, a, b)
+            walk(a); walk(b)
+        case .inList(let a, let b, _):
+            if let addr = address(a), case .value(.list(let items)) = value(b) { for v in items { add(addr, v) } }
+            walk(a); walk(b)
+        case .inPeriod(let a, let b, _):
+            if let addr = address(a), case .value(.period(let p)) = value(b) {
+                for d in [p.start, p.end, CivilDate(days: p.start.days - 1), CivilDate(days: p.end.days + 1)] { add(addr, .date(d)) }
+            }
+            walk(a); walk(b)
+        case .list(let items), .extremum(_, let items): items.forEach { walk($0) }
+        case .conditional(let c, let a, let b): walk(c); walk(a); walk(b)
+        case .lookup(let t, let k): walk(t); walk(k)
+        case .aggregate(_, let body, let slot, _, let source, let filter):
+            walk(source)
+            guard let list = address(source), case .value(.list(let items)) = value(source) else { return }
+            for (k, item) in items.enumerated() {
+                evaluator.setLocal(slot, item)
+                elements[slot] = (list, k)
+                walk(body)
+                if let filter { walk(filter) }
+            }
+            elements[slot] = nil
+        }
+    }
+
+    /// `fact op other`: the other side's value and the values next to it.
+    private mutating func compare(_ op: BinaryOperator, _ a: CheckedExpr, _ b: CheckedExpr) {
+        for (fact, other) in [(a, b), (b, a)] {
+            guard let addr = address(fact), case .value(let v) = value(other) else { continue }
+            for c in Self.around(v) { add(addr, c) }
+            if op == .notEqual || op == .equal, case .enumeration(let t) = fact.type.unwrapped {
+                for k in policy.enums[t].cases.indices { add(addr, .enumCase(type: t, index: k)) }
+            }
+        }
+    }
+
+    /// A value and its neighbours: a threshold is met at it, or just past it.
+    static func around(_ v: Value) -> [Value] {
+        switch v {
+        case .int(let n): return [.int(n), .int(n &+ 1), .int(n &- 1)]
+        case .money(let m): return [.money(m), .money(Money(fen: m.fen &+ 1)), .money(Money(fen: m.fen &- 1))]
+        case .date(let d): return [.date(d), .date(CivilDate(days: d.days + 1)), .date(CivilDate(days: d.days - 1))]
+        default: return [v]
+        }
+    }
+
+    /// Values a fact can take whatever it is compared with: both truth values, every case of an
+    /// enum, every level of a range of at most 10, and for a fact the case does not give, the
+    /// evaluation date for a date (an acceptance given now).
+    private mutating func whole(_ a: FactAddress) {
+        guard let field = a.field(in: policy) else { return }
+        switch field.type.unwrapped {
+        case .bool: add(a, .bool(true)); add(a, .bool(false))
+        case .enumeration(let t): for k in policy.enums[t].cases.indices { add(a, .enumCase(type: t, index: k)) }
+        case .int:
+            if let lo = field.minimum, let hi = field.maximum, hi - lo <= 10 { for n in lo...hi { add(a, .int(n)) } }
+        case .date:
+            if a.value(in: facts) == nil { add(a, .date(asOf)) }
+        default: break
+        }
+    }
+
+    /// Keeps a candidate the schema allows: not fixed, a `later` date only later than it was,
+    /// within `min`/`max`, never a negative amount, and different from the case's value.
+    private mutating func add(_ a: FactAddress, _ v: Value) {
+        guard let field = a.field(in: policy) else { return }
+        let current = a.value(in: facts)
+        if current == v { return }
+        switch a.remedyRule(in: policy) {
+        case .fixed: return
+        case .later:
+            if case .date(let was)? = current, case .date(let d) = v, d <= was { return }
+        case .open: break
+        }
+        guard Self.fits(v, field.type) else { return }
+        if case .int(let n) = v {
+            if let lo = field.minimum, n < lo { return }
+            if let hi = field.maximum, n > hi { return }
+        }
+        if case .money(let m) = v, m.fen < 0 || m > Money.maxLiteral { return }
+        let c = Candidate(address: a, value: v)
+        if seen.insert(c).inserted { found.append(c) }
+    }
+
+    /// Whether `v` is a value of the fact's type (a comparison may set a list fact's element type apart).
+    static func fits(_ v: Value, _ t: ValueType) -> Bool {
+        switch (v, t.unwrapped) {
+        case (.none, _): return t.isOptional
+        case (.bool, .bool), (.int, .int), (.money, .money), (.percent, .percent), (.date, .date), (.text, .text),
+             (.period, .period), (.duration, .duration): return true
+        case (.enumCase(let a, _), .enumeration(let b)): return a == b
+        default: return false
+        }
+    }
+}
+
+extension ValueType {
+    /// The record a record type (or an optional record) names.
+    var recordIndex: Int? {
+        if case .record(let r) = unwrapped { return r }
+        return nil
+    }
+}

@@ -1,0 +1,111 @@
+import ClauseLanguage
+
+/// Finds what would have to change for a refused or incomplete case to be granted, exactly:
+/// every remedy is the case with its changes applied and decided again by the compiled rules,
+/// and only changes that lead to a grant are kept, with the amount that grant pays.
+///
+/// The search is breadth first over sets of changes: from the rules that refuse or wait, the
+/// candidate values that could lift them (`RemedyCandidates`); a change that lifts one rule
+/// but meets another (applying after a ban, when the measures have ended by then) goes one
+/// step deeper, never changing the same fact twice. Facts the schema marks `remedy: fixed`
+/// are never changed; `remedy: later` dates only move later.
+package enum RemedyFinder {
+    /// At most this many facts changed together.
+    static let maxChanges = 3
+    /// At most this many decisions per case, so a batch stays fast; the search says when it stopped.
+    static let budget = 600
+    /// At most this many remedies shown.
+    static let maxRemedies = 6
+
+    /// nil when the decision is not refused or incomplete, or the compiled rules cannot decide
+    /// the case (an evaluation failure: the tracing interpreter explains it, not a remedy).
+    package static func search(_ c: CaseFile, compiled: CompiledPolicy, asOf override: CivilDate?) -> RemedySearch? {
+        let policy = compiled.policy
+        guard let start = compiled.verdict(c, asOf: override), start.outcome == .refused || start.outcome == .incomplete else { return nil }
+
+        struct Node {
+            var changes: [RemedyCandidates.Candidate]
+            var facts: [Value?]
+            var verdict: CompiledPolicy.Verdict
+        }
+        func blocking(_ v: CompiledPolicy.Verdict) -> [Int] {
+            v.runs.indices.filter { v.runs[$0].inForce && (v.runs[$0].effect == .refuse || v.runs[$0].effect == .needs) }
+        }
+
+        var frontier = [Node(changes: [], facts: c.facts, verdict: start)]
+        var seen: Set<Set<RemedyCandidates.Candidate>> = []
+        var found: [Remedy] = []
+        var foundPaths: [Set<FactAddress>] = []
+        var deadEnds: [RemedySearch.DeadEnd] = []
+        var tried = 0
+        var exhausted = false
+
+        search: for depth in 1...maxChanges {
+            var next: [Node] = []
+            for node in frontier {
+                let before = blocking(node.verdict)
+                var candidates = RemedyCandidates(policy: policy, facts: node.facts, asOf: node.verdict.asOf)
+                for k in before { candidates.collect(policy.rules[k]) }
+                let changed = Set(node.changes.map(\.address))
+                for cand in candidates.found where !changed.contains(cand.address) {
+                    let changes = node.changes + [cand]
+                    guard seen.insert(Set(changes)).inserted else { continue }
+                    let paths = changed.union([cand.address])
+                    // A smaller set of the same facts already grants: this one is not needed.
+                    if foundPaths.contains(where: { $0.isSubset(of: paths) }) { continue }
+                    guard let facts = cand.address.setting(cand.value, in: node.facts) else { continue }
+                    tried += 1
+                    if tried > budget { exhausted = true; break search }
+                    var changedCase = c
+                    changedCase.facts = facts
+                    guard let v = compiled.verdict(changedCase, asOf: override) else { continue }
+                    let after = Set(blocking(v))
+                    let lifted = before.filter { !after.contains($0) }
+                    // Only a change that lifts something is a step towards a grant.
+                    guard !lifted.isEmpty else { continue }
+                    let words = changes.map { change($0, was: $0.address.value(in: c.facts), policy) }
+                    switch v.outcome {
+                    case .granted:
+                        let lifts = Self.lifted(start, by: v, policy)
+                        found.append(Remedy(changes: words, outcome: .granted, amount: v.amount, lifts: lifts))
+                        foundPaths.append(paths)
+                    case .refused, .incomplete:
+                        next.append(Node(changes: changes, facts: facts, verdict: v))
+                        if depth == 1 {
+                            let rules = after.sorted().map { policy.rules[$0] }
+                            var clauses: [String] = []
+                            for r in rules { for id in r.clauses where !clauses.contains(id) { clauses.append(id) } }
+                            deadEnds.append(.init(changes: words, outcome: v.outcome, lifts: Self.lifted(start, by: v, policy),
+                                                  blockedBy: rules.map(\.id), clauses: clauses))
+                        }
+                    case .review:
+                        continue
+                    }
+                }
+            }
+            frontier = next
+            if frontier.isEmpty { break }
+        }
+        found.sort { $0.changes.count < $1.changes.count }
+        // Dead ends explain an empty answer; one per set of rules in the way is enough.
+        var shownBlocks: Set<[String]> = []
+        let ends = found.isEmpty ? deadEnds.filter { shownBlocks.insert($0.blockedBy).inserted }.prefix(3) : []
+        return RemedySearch(remedies: Array(found.prefix(maxRemedies)), deadEnds: Array(ends), exhausted: exhausted)
+    }
+
+    /// The rules that stood in the way of the first decision and no longer do.
+    private static func lifted(_ start: CompiledPolicy.Verdict, by v: CompiledPolicy.Verdict, _ policy: Policy) -> [String] {
+        start.runs.indices.filter { k in
+            let was = start.runs[k].effect, now = v.runs[k].effect
+            return start.runs[k].inForce && (was == .refuse || was == .needs) && now != .refuse && now != .needs
+        }.map { policy.rules[$0].id }
+    }
+
+    private static func change(_ c: RemedyCandidates.Candidate, was: Value?, _ policy: Policy) -> Remedy.Change {
+        let along = c.address.fields(in: policy)
+        let type = along.last?.type ?? .text
+        return Remedy.Change(path: c.address.name, label: c.address.label(in: policy, english: false),
+                             labelEn: c.address.label(in: policy, english: true),
+                             type: type, was: was, value: c.value)
+    }
+}

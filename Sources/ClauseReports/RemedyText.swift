@@ -1,0 +1,78 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseSyntax
+
+/// The words of the remedies (`RemedyFinder`): what would have to change, and what follows,
+/// the same in `explain`, `evaluate`, Markdown, JSON and the notice. Each line is checked: the
+/// change it names was decided again and gives the outcome and amount it states.
+package enum RemedyText {
+    /// The heading: 怎样可以获得支持 / What would lead to a grant.
+    package static func title(_ lang: Lang) -> String {
+        lang == .zh ? "怎样可以获得支持" : "What would lead to a grant"
+    }
+
+    /// One line per remedy, or one line saying there is none (with why, from the dead ends);
+    /// empty when no search was made (a grant, a review).
+    package static func lines(_ d: Decision, policy: Policy, lang: Lang) -> [String] {
+        guard let search = d.remedies else { return [] }
+        if !search.remedies.isEmpty { return search.remedies.map { sentence($0, policy: policy, lang: lang) } }
+        var out = [none(lang, exhausted: search.exhausted)]
+        out += search.deadEnds.map { deadEnd($0, policy: policy, lang: lang) }
+        return out
+    }
+
+    /// No change can save the case, said plainly.
+    package static func none(_ lang: Lang, exhausted: Bool) -> String {
+        switch (lang, exhausted) {
+        case (.zh, false): "本案中可以改变的事实无论怎样改变，均不能获得支持"
+        case (.zh, true): "在可尝试的改变范围内，未找到能使本案获得支持的改变"
+        case (.en, false): "no change of the facts that can still change leads to a grant"
+        case (.en, true): "no change tried within the search's limit leads to a grant"
+        }
+    }
+
+    /// `若改造后数字化水平等级由 1 改为 2，则予以支持 ¥55,000.00`.
+    package static func sentence(_ r: Remedy, policy: Policy, lang: Lang) -> String {
+        let what = changes(r.changes, policy: policy, lang: lang)
+        let outcome = OutcomeWords.outcome(r.outcome, lang) + (r.outcome == .granted ? " \(r.amount.display)" : "")
+        return lang == .zh ? "若\(what)，则\(outcome)" : "if \(what): \(outcome)"
+    }
+
+    /// `即使申报日期由 2025-03-01 改为 2026-04-01，仍将依第十六条不予支持`.
+    static func deadEnd(_ e: RemedySearch.DeadEnd, policy: Policy, lang: Lang) -> String {
+        let what = changes(e.changes, policy: policy, lang: lang)
+        let cites = e.clauses.map { policy.clause($0)?.cite ?? $0 }.joined(separator: lang == .zh ? "、" : ", ")
+        let outcome = OutcomeWords.outcome(e.outcome, lang)
+        return lang == .zh ? "即使\(what)，仍将依\(cites)\(outcome)" : "even if \(what), still \(outcome) under \(cites)"
+    }
+
+    /// The changes joined: `补充第三方测评验收日期为 2024-11-05，且…`.
+    static func changes(_ cs: [Remedy.Change], policy: Policy, lang: Lang) -> String {
+        let text = ValueText(policy: policy, lang: lang)
+        return cs.map { c in
+            let label = lang == .zh ? c.label : c.labelEn
+            let value = TerminalText.escape(text.format(c.value, c.type))
+            guard let was = c.was else { return lang == .zh ? "补充\(label)为 \(value)" : "\(label) is given as \(value)" }
+            let before = TerminalText.escape(text.format(was, c.type))
+            return lang == .zh ? "\(label)由 \(before) 改为 \(value)" : "\(label) changes from \(before) to \(value)"
+        }.joined(separator: lang == .zh ? "，且" : ", and ")
+    }
+
+    /// The words under a refusing or waiting rule: the package's `fix`, checked against the
+    /// remedies found. When acting on it alone meets another refusal (a ban that ends after the
+    /// measures do), that is said after it, so the hint never promises what the rules refuse.
+    package static func fix(rule: String, _ d: Decision, policy: Policy, lang: Lang) -> String? {
+        let trace = d.rules.first { $0.rule == rule }
+        let words = lang == .zh ? trace?.fix : (trace?.fixEn ?? trace?.fix)
+        guard let search = d.remedies else { return words }
+        if let r = search.remedies.first(where: { $0.lifts.contains(rule) }) {
+            return words ?? sentence(r, policy: policy, lang: lang)
+        }
+        if let e = search.deadEnds.first(where: { $0.lifts.contains(rule) }) {
+            let after = deadEnd(e, policy: policy, lang: lang)
+            guard let words else { return after }
+            return lang == .zh ? "\(words)（\(after)）" : "\(words) (\(after))"
+        }
+        return words
+    }
+}
