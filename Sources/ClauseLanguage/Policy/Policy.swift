@@ -35,6 +35,9 @@ package struct Policy: Sendable {
     package var rolesByName: [String] = []
     /// Figures read from the fund's record (`ledger:`), seen by rules as `ledger.NAME`.
     package var ledger: [LedgerMeasure] = []
+    /// The programme's indicator table and funding plan (`indicators:`, `funding:`), for `clause report`.
+    package var indicators: [Indicator] = []
+    package var funding: FundingPlan?
 
     package var caseSchema: RecordSchema { records[0] }
 

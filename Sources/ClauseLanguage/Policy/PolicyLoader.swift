@@ -5,7 +5,7 @@ import Foundation
 /// before giving up, so policy staff fix them all in one pass.
 package final class PolicyLoader {
     /// The top-level keys a package file may hold; metadata keys only in policy.yaml.
-    static let sections = ["clauses", "enums", "facts", "ledger", "parameters", "definitions", "rules", "retire"]
+    static let sections = ["clauses", "enums", "facts", "ledger", "parameters", "definitions", "rules", "retire", "indicators", "funding"]
     static let metadata = ["policy", "title", "title_en", "version", "valid", "rounding", "source", "description", "amends", "effective", "amended_by"]
 
     var access = NodeAccess()
@@ -33,6 +33,9 @@ package final class PolicyLoader {
     var validity: Period?
     /// The measures of `ledger:`, once read.
     var ledger: [LedgerMeasure] = []
+    /// The programme's indicator rows and funding plan (`indicators:`, `funding:`), once read.
+    var indicators: [Indicator] = []
+    var funding: FundingPlan?
 
     enum DefinitionState {
         case unchecked(Int)
@@ -121,7 +124,7 @@ package final class PolicyLoader {
                 readFacts(sectionNodes["facts"]?.node, at: meta.range)
                 readLedger(sectionNodes["ledger"]?.node)
             } else {
-                for key in ["enums", "facts", "ledger"] {
+                for key in ["enums", "facts", "ledger", "indicators", "funding"] {
                     if let k = sectionNodes[key]?.key {
                         access.bag.error("amendment.schema", "an amendment cannot change '\(key)': the case schema belongs to the base package",
                                          at: k.range)
@@ -134,6 +137,10 @@ package final class PolicyLoader {
             readParameters(sectionNodes["parameters"]?.node)
             readDefinitions(sectionNodes["definitions"]?.node)
             readRules(sectionNodes["rules"]?.node, at: meta.range)
+            if base == nil {
+                indicators = readIndicators(sectionNodes["indicators"]?.node)
+                funding = readFunding(sectionNodes["funding"]?.node)
+            }
             readValidity(meta)
             readRetirements(sectionNodes["retire"]?.node)
             access.bag.append(contentsOf: checker.bag)
@@ -172,12 +179,15 @@ package final class PolicyLoader {
             return composed
         }
         let roles = resolveRoles()
-        return Policy(
+        var policy = Policy(
             id: id, title: access.text(m, "title", "policy.yaml") ?? "", titleEn: access.text(m, "title_en", "policy.yaml"),
             version: version, valid: valid, rounding: rounding,
             directory: directory, digest: digest, clauses: clauses, clauseIndex: clauseIndex, enums: enums, records: records,
             parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules, packages: [ref],
             amendedBy: amendedBy, itemSlot: roles.item, districtPath: roles.district, rolesByName: roles.byName, ledger: ledger)
+        policy.indicators = indicators
+        policy.funding = funding
+        return policy
     }
 
     /// A date scalar in YAML (`2024-01-01`), strictly.
