@@ -84,8 +84,10 @@ enum ProgrammeInput {
     static func read(_ store: RecordStore, policy p: Policy, repository: PolicyRepository) throws -> ([ProgrammeRecord], [ProgrammeEvent]) {
         let loader = CaseLoader(repository: repository)
         let records: [ProgrammeRecord] = try store.latestDecisions(policyID: p.id).map { row in
-            var file: CaseFile?
-            if case .ready(let c, _) = loader.load(text: row.caseText, path: row.casePath) { file = c }
+            // The package is known: read the case against it directly (the fast reader), and only
+            // what it hands back goes through the repository and the tree path.
+            var file = FastCaseReader.read(SourceFile(path: row.casePath, text: row.caseText), path: row.casePath, policy: p)
+            if file == nil, case .ready(let c, let q) = loader.load(text: row.caseText, path: row.casePath), q.id == p.id { file = c }
             return ProgrammeRecord(caseID: row.caseID, outcome: row.outcome, amount: Money(fen: row.amountFen),
                                    asOf: CivilDate(iso: Substring(row.asOf)) ?? CivilDate(days: 0), caseFile: file)
         }

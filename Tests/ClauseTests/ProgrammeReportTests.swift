@@ -303,6 +303,9 @@ struct ProgrammeYear {
         let grantedAll = year.transformations.filter { $0.grant > 0 && $0.id != year.revoked }
         #expect(tItem["granted"] as? String == Money(fen: grantedAll.reduce(0) { $0 + $1.grant }).plain)
         #expect(tItem["paid"] as? String == Money(fen: pays.filter { $0.item == "transformation" }.reduce(0) { $0 + $1.fen }).plain)
+        let totals = try #require(json["totals"] as? [String: Any])
+        #expect(int(totals["grants"]) == grantedAll.count + year.diagnoses.count + year.awards.filter(\.granted).count)
+        #expect(int(totals["payments"]) == pays.count)
         let districts = try #require(budget["by_district"] as? [[String: Any]])
         for d in ProgrammeYear.districts {
             let paid = pays.filter { $0.district == d }.reduce(0) { $0 + $1.fen }

@@ -137,7 +137,8 @@ package struct ProgrammeCounter {
             return r
         }
         var report = ProgrammeReport(policy: policy, asOf: asOf, years: years, rows: rows, sourceLabels: [], funding: [], monthly: [],
-                                     byItem: [], byDistrict: [], cases: records.count, grants: records.filter { $0.outcome == "granted" }.count,
+                                     byItem: [], byDistrict: [], cases: records.filter { $0.asOf <= asOf }.count,
+                                     grants: records.filter { $0.outcome == "granted" && $0.asOf <= asOf }.count,
                                      payments: 0, paid: .zero, notes: notes)
         money(&report, records: records, events: events, byCase: byCase)
         return report
