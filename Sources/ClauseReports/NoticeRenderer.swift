@@ -174,20 +174,3 @@ package enum NoticeRenderer {
     }
 }
 
-/// Text safe inside HTML elements and attributes.
-enum HTMLText {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        for ch in TerminalText.escape(s) {
-            switch ch {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&#39;"
-            default: out.append(ch)
-            }
-        }
-        return out
-    }
-}

@@ -45,7 +45,8 @@ package struct HistoryReader {
                 continue
             }
             access.checkKeys(em, allowed: ["event", "on", "by", "note"] + declared.payload.map(\.name),
-                             required: ["on", "by"] + declared.payload.map(\.name), in: "a '\(declared.name)' event")
+                             required: ["on", "by"] + declared.payload.filter { !$0.type.isOptional }.map(\.name),
+                             in: "a '\(declared.name)' event")
             var date: CivilDate?
             if let on = em["on"], let s = access.scalar(on, "a date for 'on'") {
                 switch ScalarValue.read(s, as: .date, policy: policy) {
@@ -61,6 +62,8 @@ package struct HistoryReader {
             var payload: [String: Value] = [:]
             for a in declared.payload {
                 guard let node = em[a.name] else { continue }
+                // An optional attribute (`source: funding_source?`) may be left out or null.
+                if a.type.isOptional, case .scalar(let s) = node, s.isNull { continue }
                 if case .scalar(let s) = node, !s.isNull {
                     switch ScalarValue.read(s, as: a.type.unwrapped, policy: policy) {
                     case .success(let v): payload[a.name] = v

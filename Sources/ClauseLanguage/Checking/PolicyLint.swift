@@ -42,6 +42,8 @@ package enum PolicyLint {
                 for case .value(let e) in t.parts { visit(e) }
             }
         }
+        for a in p.indicators.compactMap({ $0.measure.aggregate }) { [a.filter, a.date].compactMap { $0 }.forEach(visit) }
+        if let f = p.funding { enums.insert(f.sourceEnum) }
         // An enum a fact is declared with counts as used: case files are validated against it.
         for schema in p.records { schema.fields.forEach { note($0.type) } }
         p.parameters.forEach { note($0.type) }

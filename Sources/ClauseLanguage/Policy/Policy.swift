@@ -37,6 +37,9 @@ package struct Policy: Sendable {
     package var ledger: [LedgerMeasure] = []
     /// The issuer, contact and appeal lines of a notice to the applicant (`notice:`).
     package var notice: NoticeLines? = nil
+    /// The programme's indicator table and funding plan (`indicators:`, `funding:`), for `clause report`.
+    package var indicators: [Indicator] = []
+    package var funding: FundingPlan?
 
     package var caseSchema: RecordSchema { records[0] }
 

@@ -5,7 +5,7 @@ import Foundation
 /// before giving up, so policy staff fix them all in one pass.
 package final class PolicyLoader {
     /// The top-level keys a package file may hold; metadata keys only in policy.yaml.
-    static let sections = ["clauses", "enums", "facts", "ledger", "parameters", "definitions", "rules", "retire"]
+    static let sections = ["clauses", "enums", "facts", "ledger", "parameters", "definitions", "rules", "retire", "indicators", "funding"]
     static let metadata = ["policy", "title", "title_en", "version", "valid", "rounding", "source", "description", "amends", "effective", "amended_by", "notice"]
 
     var access = NodeAccess()
@@ -35,6 +35,9 @@ package final class PolicyLoader {
     var ledger: [LedgerMeasure] = []
     /// Each figure's `limit:` node, read once the parameters are (by figure index).
     var pendingLimits: [(Int, YAMLNode)] = []
+    /// The programme's indicator rows and funding plan (`indicators:`, `funding:`), once read.
+    var indicators: [Indicator] = []
+    var funding: FundingPlan?
 
     enum DefinitionState {
         case unchecked(Int)
@@ -123,7 +126,7 @@ package final class PolicyLoader {
                 readFacts(sectionNodes["facts"]?.node, at: meta.range)
                 readLedger(sectionNodes["ledger"]?.node)
             } else {
-                for key in ["enums", "facts", "ledger"] {
+                for key in ["enums", "facts", "ledger", "indicators", "funding"] {
                     if let k = sectionNodes[key]?.key {
                         access.bag.error("amendment.schema", "an amendment cannot change '\(key)': the case schema belongs to the base package",
                                          at: k.range)
@@ -137,6 +140,10 @@ package final class PolicyLoader {
             readLedgerLimits()
             readDefinitions(sectionNodes["definitions"]?.node)
             readRules(sectionNodes["rules"]?.node, at: meta.range)
+            if base == nil {
+                indicators = readIndicators(sectionNodes["indicators"]?.node)
+                funding = readFunding(sectionNodes["funding"]?.node)
+            }
             readValidity(meta)
             readRetirements(sectionNodes["retire"]?.node)
             access.bag.append(contentsOf: checker.bag)
@@ -182,6 +189,8 @@ package final class PolicyLoader {
             parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules, packages: [ref],
             amendedBy: amendedBy, itemSlot: roles.item, districtPath: roles.district, rolesByName: roles.byName, ledger: ledger)
         if let n = m["notice"] { policy.notice = noticeLines(n) }
+        policy.indicators = indicators
+        policy.funding = funding
         return policy
     }
 

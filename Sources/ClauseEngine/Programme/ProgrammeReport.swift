@@ -1,0 +1,420 @@
+import ClauseLanguage
+import ClauseSyntax
+
+/// One recorded case as the programme report reads it: its latest decision and its case file.
+package struct ProgrammeRecord: Sendable {
+    package var caseID: String
+    /// `granted`, `refused`, `incomplete`, `review`, or `revoked` (taken back after the fact).
+    package var outcome: String
+    package var amount: Money
+    package var asOf: CivilDate
+    /// Nil when the recorded text no longer reads under today's package.
+    package var caseFile: CaseFile?
+
+    package init(caseID: String, outcome: String, amount: Money, asOf: CivilDate, caseFile: CaseFile?) {
+        self.caseID = caseID
+        self.outcome = outcome
+        self.amount = amount
+        self.asOf = asOf
+        self.caseFile = caseFile
+    }
+}
+
+/// One recorded workflow event: its date and the event mapping as recorded.
+package struct ProgrammeEvent: Sendable {
+    package var caseID: String
+    package var event: String
+    package var on: CivilDate?
+    package var payload: YAMLNode?
+
+    package init(caseID: String, event: String, on: CivilDate?, payload: YAMLNode?) {
+        self.caseID = caseID
+        self.event = event
+        self.on = on
+        self.payload = payload
+    }
+}
+
+/// Where the programme stands on a date: each indicator row against its targets, the money paid
+/// by source against the matching the plan sets, and budget execution by item, district, month.
+package struct ProgrammeReport: Sendable {
+    package struct Row: Sendable {
+        package enum Status: Sendable, Equatable {
+            /// Counted from the record.
+            case counted
+            /// Reported by the city (the sources are listed).
+            case reported
+            /// Not known: why.
+            case unknown(String)
+        }
+        package var indicator: Indicator
+        package var cite: String
+        package var text: String
+        /// Per year: the target (nil when the table sets none) and the figure achieved in it.
+        package var years: [(year: Int, target: Value?, achieved: Value?)]
+        package var achieved: Value?
+        package var status: Status
+        /// Where reported figures came from (`source` of each figure used), and the whole of a share.
+        package var sources: [String]
+        /// Records the filter could not judge for facts the case does not give, by fact.
+        package var undetermined: Int
+        package var missingFacts: [String]
+    }
+
+    package struct YearFunding: Sendable {
+        package var year: Int
+        /// Paid per value of the source enum, in enum order.
+        package var bySource: [Money]
+        /// Paid without a source.
+        package var unattributed: Money
+        package var central: Money
+        package var local: Money
+        /// local ÷ central, nil without central money.
+        package var ratio: Percent?
+        /// central × the plan's ratio.
+        package var localRequired: Money
+        /// What local funds lack against the plan (zero when met).
+        package var shortfall: Money
+    }
+
+    package struct Execution: Sendable {
+        package var key: String
+        package var label: String
+        package var granted: Money
+        package var paid: Money
+        package var cases: Int
+    }
+
+    package var policy: Policy
+    package var asOf: CivilDate
+    package var years: [Int]
+    package var rows: [Row]
+    package var sourceLabels: [String]
+    package var funding: [YearFunding]
+    /// Paid per month (YYYY-MM), per source in enum order then unattributed.
+    package var monthly: [(month: String, bySource: [Money], unattributed: Money)]
+    package var byItem: [Execution]
+    package var byDistrict: [Execution]
+    package var cases: Int
+    package var grants: Int
+    package var payments: Int
+    package var paid: Money
+    /// Problems met while counting (a recorded case that no longer reads, a payment without amount).
+    package var notes: [String]
+}
+
+/// Computes a `ProgrammeReport` from the record, a policy's indicators and funding plan, and
+/// the city's reported figures. Pure: the store and files are read by the caller.
+package struct ProgrammeCounter {
+    let policy: Policy
+    let asOf: CivilDate
+
+    package init(policy: Policy, asOf: CivilDate) {
+        self.policy = policy
+        self.asOf = asOf
+    }
+
+    package func report(records: [ProgrammeRecord], events: [ProgrammeEvent], reported: [ReportedFigure]) -> ProgrammeReport {
+        var notes: [String] = []
+        var byCase: [String: ProgrammeRecord] = [:]
+        for r in records {
+            byCase[r.caseID] = r
+            if r.caseFile == nil { notes.append("case \(r.caseID): its recorded text does not read under package \(policy.version); not counted") }
+        }
+        let targetYears = Set(policy.indicators.flatMap { $0.targets.map(\.year) })
+        var rows: [ProgrammeReport.Row] = []
+        var extraYears = Set<Int>()
+        for ind in policy.indicators {
+            let row = self.row(ind, records: records, events: events, byCase: byCase, reported: reported)
+            rows.append(row)
+            for y in row.years where !targetYears.contains(y.year) { extraYears.insert(y.year) }
+        }
+        let years = targetYears.union(extraYears).sorted()
+        // Every row lists every year, in order (a year without a target or figure shows blanks).
+        rows = rows.map { r in
+            var r = r
+            r.years = years.map { y in r.years.first { $0.year == y } ?? (y, nil, nil) }
+            return r
+        }
+        var report = ProgrammeReport(policy: policy, asOf: asOf, years: years, rows: rows, sourceLabels: [], funding: [], monthly: [],
+                                     byItem: [], byDistrict: [], cases: records.filter { $0.asOf <= asOf }.count,
+                                     grants: records.filter { $0.outcome == "granted" && $0.asOf <= asOf }.count,
+                                     payments: 0, paid: .zero, notes: notes)
+        money(&report, records: records, events: events, byCase: byCase)
+        return report
+    }
+
+    // MARK: - Indicators
+
+    private func row(_ ind: Indicator, records: [ProgrammeRecord], events: [ProgrammeEvent], byCase: [String: ProgrammeRecord],
+                     reported: [ReportedFigure]) -> ProgrammeReport.Row {
+        let clause = policy.clause(ind.clause)
+        var row = ProgrammeReport.Row(indicator: ind, cite: clause?.cite ?? ind.clause, text: clause?.text ?? "",
+                                      years: ind.targets.map { ($0.year, $0.value, nil) }, achieved: nil, status: .counted, sources: [],
+                                      undetermined: 0, missingFacts: [])
+        func put(_ year: Int, _ v: Value) {
+            if let i = row.years.firstIndex(where: { $0.year == year }) { row.years[i].achieved = v } else { row.years.append((year, nil, v)) }
+        }
+        switch ind.measure {
+        case .unmeasured(let why):
+            row.status = .unknown(why)
+        case .reported:
+            row.status = .reported
+            let figures = Self.latestPerYear(reported.filter { $0.figure == ind.name && $0.on <= asOf })
+            guard !figures.isEmpty else {
+                row.status = .unknown("reported by the city: no figure reported on or before \(asOf.iso)")
+                return row
+            }
+            for f in figures { put(f.on.components.year, f.value) }
+            row.achieved = Indicator.sum(figures.map(\.value))
+            row.sources = figures.map { "\($0.on.iso) \($0.source)" }
+        case .record(let a), .share(let a, _, _):
+            let counted = count(a, records: records, events: events, byCase: byCase)
+            row.undetermined = counted.undetermined
+            row.missingFacts = counted.missing
+            guard case .share(_, let whole, let wholeLabel) = ind.measure else {
+                for (y, v) in counted.perYear { put(y, v) }
+                row.achieved = counted.total
+                return row
+            }
+            let wholes = Self.latestPerYear(reported.filter { $0.figure == whole && $0.on <= asOf })
+            guard let last = wholes.last, case .int(let lastWhole) = last.value, lastWhole > 0 else {
+                row.status = .unknown("\(wholeLabel) (\(whole)) is reported by the city: none reported on or before \(asOf.iso)")
+                return row
+            }
+            for (y, v) in counted.perYear {
+                // A year's share is of the whole as reported by the end of that year (else the first reported).
+                let w = wholes.last { $0.on.components.year <= y } ?? wholes[0]
+                if case .int(let n) = v, case .int(let d) = w.value, d > 0 { put(y, .percent(Self.share(n, of: d))) }
+            }
+            if case .int(let n)? = counted.total { row.achieved = .percent(Self.share(n, of: lastWhole)) }
+            row.sources = wholes.map { "\(wholeLabel) \($0.value.indicatorText): \($0.on.iso) \($0.source)" }
+        }
+        row.years.sort { $0.year < $1.year }
+        return row
+    }
+
+    /// n ÷ d as a percentage, rounded half up to a hundredth of a percent (8.08%).
+    package static func share(_ n: Int64, of d: Int64) -> Percent {
+        Percent(millionths: Int64((Int128(n) * 20_000 + Int128(d)) / (2 * Int128(d))) * 100)
+    }
+
+    /// For each year, the figure reported latest in it (a later report of a year replaces an earlier one).
+    static func latestPerYear(_ figures: [ReportedFigure]) -> [ReportedFigure] {
+        var best: [Int: ReportedFigure] = [:]
+        for f in figures {
+            let y = f.on.components.year
+            if let b = best[y], b.on > f.on { continue }
+            best[y] = f
+        }
+        return best.keys.sorted().map { best[$0]! }
+    }
+
+    struct Counted {
+        var perYear: [(Int, Value)] = []
+        var total: Value?
+        var undetermined = 0
+        var missing: [String] = []
+    }
+
+    /// The aggregate per year and in all, over the records dated on or before the report date.
+    /// A distinct value counts once, in the year it first appears.
+    func count(_ a: RecordAggregate, records: [ProgrammeRecord], events: [ProgrammeEvent], byCase: [String: ProgrammeRecord]) -> Counted {
+        var out = Counted()
+        var missing = Set<String>()
+        // (date, case, amount) of every record that counts.
+        var hits: [(date: CivilDate, c: CaseFile, amount: Money)] = []
+        func matches(_ c: CaseFile, _ date: CivilDate) -> Bool? {
+            guard let f = a.filter else { return true }
+            var ev = Evaluator(policy: policy, facts: c.facts, asOf: date, tracing: false)
+            var none: [TraceNode]? = nil
+            switch ev.eval(f, &none) {
+            case .value(.bool(let b)): return b
+            case .missing(let m): missing.formUnion(m); return nil
+            default: return nil
+            }
+        }
+        switch a.source {
+        case .grants, .decisions:
+            for r in records {
+                guard let c = r.caseFile, a.source == .decisions || r.outcome == "granted" else { continue }
+                var date: CivilDate?
+                if let d = a.date {
+                    var ev = Evaluator(policy: policy, facts: c.facts, asOf: r.asOf, tracing: false)
+                    var none: [TraceNode]? = nil
+                    if case .value(.date(let x)) = ev.eval(d, &none) { date = x }
+                }
+                guard let date else {
+                    if matches(c, r.asOf) != false { out.undetermined += 1 }
+                    continue
+                }
+                guard date <= asOf else { continue }
+                switch matches(c, r.asOf) {
+                case true?: hits.append((date, c, r.amount))
+                case nil: out.undetermined += 1
+                default: break
+                }
+            }
+        case .event(let name):
+            for e in events where e.event == name {
+                guard let on = e.on, on <= asOf, let r = byCase[e.caseID], let c = r.caseFile else { continue }
+                switch matches(c, on) {
+                case true?: hits.append((on, c, Self.amount(e.payload, policy: policy) ?? .zero))
+                case nil: out.undetermined += 1
+                default: break
+                }
+            }
+        }
+        hits.sort { $0.date < $1.date }
+        var perYear: [Int: Value] = [:]
+        switch a.kind {
+        case .count:
+            for h in hits { perYear[h.date.components.year, default: .int(0)] = .int((perYear[h.date.components.year]?.asInt ?? 0) + 1) }
+            out.total = .int(Int64(hits.count))
+        case .countDistinct(let path):
+            var seen = Set<String>()
+            for h in hits {
+                guard let v = Self.fact(path, in: h.c, policy: policy) else {
+                    // A record that does not say whose it is cannot be told apart: said, not guessed.
+                    out.undetermined += 1
+                    missing.insert(path)
+                    continue
+                }
+                guard seen.insert(v).inserted else { continue }
+                perYear[h.date.components.year] = .int((perYear[h.date.components.year]?.asInt ?? 0) + 1)
+            }
+            out.total = .int(Int64(seen.count))
+        case .sumAmount:
+            var total = Money.zero
+            for h in hits {
+                let y = h.date.components.year
+                perYear[y] = .money((perYear[y]?.asMoney ?? .zero).adding(h.amount) ?? .zero)
+                total = total.adding(h.amount) ?? total
+            }
+            out.total = .money(total)
+        }
+        out.perYear = perYear.keys.sorted().map { ($0, perYear[$0]!) }
+        out.missing = missing.sorted()
+        return out
+    }
+
+    /// A fact's value as a key (`text` for text, the case name for an enum), nil when absent or none.
+    static func fact(_ path: String, in c: CaseFile, policy: Policy) -> String? {
+        var schema = policy.caseSchema
+        var slots = c.facts
+        let parts = path.split(separator: ".").map(String.init)
+        for (k, name) in parts.enumerated() {
+            guard let i = schema.index[name], i < slots.count, let v = slots[i] else { return nil }
+            if k == parts.count - 1 {
+                switch v {
+                case .text(let t): return t
+                case .enumCase(let t, let x): return policy.enums[t].cases[x].name
+                case .none: return nil
+                default: return "\(v)"
+                }
+            }
+            guard case .record(let fields) = v, case .record(let r) = schema.fields[i].type.unwrapped else { return nil }
+            schema = policy.records[r]
+            slots = fields
+        }
+        return nil
+    }
+
+    /// A value along field indices from the case (the item, the district).
+    static func value(along path: [Int], in c: CaseFile) -> Value? {
+        var slots = c.facts
+        for (k, i) in path.enumerated() {
+            guard i < slots.count, let v = slots[i] else { return nil }
+            if k == path.count - 1 { return v }
+            guard case .record(let fields) = v else { return nil }
+            slots = fields
+        }
+        return nil
+    }
+
+    /// The `amount` of a recorded event, read as the workflow reads it.
+    static func amount(_ payload: YAMLNode?, policy: Policy) -> Money? {
+        guard case .mapping(let m)? = payload, case .scalar(let s)? = m["amount"], case .success(.money(let x)) = ScalarValue.read(s, as: .money, policy: policy)
+        else { return nil }
+        return x
+    }
+
+    // MARK: - Money
+
+    private func money(_ report: inout ProgrammeReport, records: [ProgrammeRecord], events: [ProgrammeEvent],
+                       byCase: [String: ProgrammeRecord]) {
+        let plan = policy.funding
+        let sourceEnum = plan.map { policy.enums[$0.sourceEnum] }
+        let sourceCount = sourceEnum?.cases.count ?? 0
+        report.sourceLabels = sourceEnum?.cases.map(\.label) ?? []
+        var perYear: [Int: (by: [Money], none: Money)] = [:]
+        var perMonth: [String: (by: [Money], none: Money)] = [:]
+        var item: [String: ProgrammeReport.Execution] = [:], district: [String: ProgrammeReport.Execution] = [:]
+        func keyed(_ c: CaseFile?, _ path: [Int]?) -> (key: String, label: String) {
+            guard let c, let path, case .enumCase(let t, let i)? = Self.value(along: path, in: c) else { return ("", "（未注明）") }
+            return (policy.enums[t].cases[i].name, policy.enums[t].cases[i].label)
+        }
+        func add(_ table: inout [String: ProgrammeReport.Execution], _ k: (key: String, label: String), granted: Money, paid: Money, cases: Int) {
+            var e = table[k.key] ?? .init(key: k.key, label: k.label, granted: .zero, paid: .zero, cases: 0)
+            e.granted = e.granted.adding(granted) ?? e.granted
+            e.paid = e.paid.adding(paid) ?? e.paid
+            e.cases += cases
+            table[k.key] = e
+        }
+        for r in records where r.outcome == "granted" && r.asOf <= asOf {
+            add(&item, keyed(r.caseFile, policy.itemSlot.map { [$0] }), granted: r.amount, paid: .zero, cases: 1)
+            add(&district, keyed(r.caseFile, policy.districtPath), granted: r.amount, paid: .zero, cases: 1)
+        }
+        if let plan {
+            for e in events where e.event == plan.paymentEvent {
+                guard let on = e.on, on <= asOf else { continue }
+                guard let amount = Self.amount(e.payload, policy: policy) else {
+                    report.notes.append("case \(e.caseID): a '\(plan.paymentEvent)' event on \(on.iso) has no amount; not counted")
+                    continue
+                }
+                var source: Int?
+                if case .mapping(let m)? = e.payload, case .scalar(let s)? = m["source"], !s.isNull {
+                    if case .success(.enumCase(_, let i)) = ScalarValue.read(s, as: .enumeration(plan.sourceEnum), policy: policy) {
+                        source = i
+                    } else {
+                        report.notes.append("case \(e.caseID): source '\(s.text)' of the payment on \(on.iso) is not a funding source; counted as unattributed")
+                    }
+                }
+                let (y, m) = (on.components.year, on.components.month)
+                let month = "\(y)-\(m < 10 ? "0" : "")\(m)"
+                for key in [0, 1] {
+                    var slot = key == 0 ? (perYear[y] ?? (Array(repeating: .zero, count: sourceCount), .zero))
+                                        : (perMonth[month] ?? (Array(repeating: .zero, count: sourceCount), .zero))
+                    if let source { slot.by[source] = slot.by[source].adding(amount) ?? slot.by[source] } else { slot.none = slot.none.adding(amount) ?? slot.none }
+                    if key == 0 { perYear[y] = slot } else { perMonth[month] = slot }
+                }
+                report.payments += 1
+                report.paid = report.paid.adding(amount) ?? report.paid
+                let c = byCase[e.caseID]?.caseFile
+                add(&item, keyed(c, policy.itemSlot.map { [$0] }), granted: .zero, paid: amount, cases: 0)
+                add(&district, keyed(c, policy.districtPath), granted: .zero, paid: amount, cases: 0)
+            }
+            report.funding = perYear.keys.sorted().map { y in
+                let s = perYear[y]!
+                func total(_ idx: [Int]) -> Money { idx.reduce(Money.zero) { $0.adding(s.by[$1]) ?? $0 } }
+                let central = total(plan.central), local = total(plan.local)
+                let required = central.multiplied(by: plan.localPerCentral, rounding: policy.rounding)?.0 ?? .zero
+                let short = required.subtracting(local).map { $0.fen > 0 ? $0 : .zero } ?? .zero
+                let ratio = central.fen > 0 ? Self.share(local.fen, of: central.fen) : nil
+                return .init(year: y, bySource: s.by, unattributed: s.none, central: central, local: local, ratio: ratio,
+                             localRequired: required, shortfall: short)
+            }
+            report.monthly = perMonth.keys.sorted().map { (month: $0, bySource: perMonth[$0]!.by, unattributed: perMonth[$0]!.none) }
+        }
+        let itemOrder = policy.itemSlot.flatMap { slot -> [String]? in
+            guard case .enumeration(let t) = policy.caseSchema.fields[slot].type.unwrapped else { return nil }
+            return policy.enums[t].cases.map(\.name)
+        } ?? []
+        report.byItem = item.values.sorted { (itemOrder.firstIndex(of: $0.key) ?? Int.max, $0.key) < (itemOrder.firstIndex(of: $1.key) ?? Int.max, $1.key) }
+        report.byDistrict = district.values.sorted { ($0.paid, $0.granted, $1.key) > ($1.paid, $1.granted, $0.key) }
+    }
+}
+
+extension Value {
+    var asInt: Int64? { if case .int(let i) = self { i } else { nil } }
+}

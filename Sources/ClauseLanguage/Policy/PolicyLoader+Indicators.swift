@@ -1,0 +1,277 @@
+import ClauseSyntax
+
+/// `indicators:` and `funding:`: the programme's targets and how the achievement is known.
+///
+///     indicators:
+///       enterprises_transformed:
+///         label: 拟改造数字化转型企业数量（家）
+///         clause: indicator.1
+///         unit: 家
+///         targets: { 2024: 300, 2025: 367 }
+///         total: 667
+///         count_distinct: applicant.credit_code   # or count: records, or sum: amount
+///         of: grants                              # or decisions, or a workflow event: accept
+///         where: item == transformation and project.digital_level >= 2
+///         dated: project.accepted_on              # decisions only: events are dated by `on`
+///       problem_lists: { …, reported: true }      # the city reports it (clause report --reported)
+///       level2_share: { …, whole: sector_smes, whole_label: … }   # a share of a reported whole
+///       other: { …, unmeasured: "why it cannot be known" }
+///     funding:
+///       clause: plan.funding
+///       source: funding_source                    # the enum of a payment's `source`
+///       central: [central]
+///       local: [provincial, city, district]
+///       local_per_central: 125%                   # 1:1.25
+///       payments: pay                             # the workflow event that pays out (amount, source)
+extension PolicyLoader {
+    static let indicatorKeys = ["label", "label_en", "clause", "unit", "targets", "total", "count", "count_distinct", "sum", "of",
+                                "where", "dated", "reported", "unmeasured", "whole", "whole_label", "description"]
+    static let fundingKeys = ["clause", "source", "central", "local", "local_per_central", "payments", "description"]
+
+    /// Reads the indicator rows; runs after the definitions, so `where` may use them.
+    func readIndicators(_ node: YAMLNode?) -> [Indicator] {
+        guard let node, let m = access.mapping(node, "'indicators'") else { return [] }
+        var out: [Indicator] = []
+        var cited: [String: SourceRange] = [:]
+        for (key, value) in m.entries {
+            guard PolicyLoader.isIdentifier(key.text) else {
+                access.bag.error("name.invalid", "'\(key.text)' is not a name: use letters, digits and '_'", at: key.range)
+                continue
+            }
+            guard let row = readIndicator(key, value) else { continue }
+            if let first = cited[row.clause] {
+                access.bag.error("indicator.duplicate", "indicator '\(key.text)' cites \(row.clause) again: one indicator per row",
+                                 at: key.range, notes: [.init(message: "first cited here", range: first)])
+                continue
+            }
+            cited[row.clause] = key.range
+            out.append(row)
+        }
+        return out
+    }
+
+    private func readIndicator(_ key: YAMLNode.Scalar, _ node: YAMLNode) -> Indicator? {
+        let what = "indicator '\(key.text)'"
+        guard let m = access.mapping(node, what) else { return nil }
+        access.checkKeys(m, allowed: PolicyLoader.indicatorKeys, required: ["label", "clause", "targets", "total"], in: what)
+        let clause = m["clause"].flatMap { clauseReference($0) }
+        let counted = ["count", "count_distinct", "sum"].filter { m[$0] != nil }
+        let ways = counted.count + ["reported", "unmeasured"].filter { m[$0] != nil }.count
+        guard ways == 1 else {
+            access.bag.error("indicator.measure", "\(what) needs one way to know its figure: count, count_distinct or sum over the record, "
+                             + "reported: true (the city reports it) or unmeasured: WHY", at: key.range)
+            return nil
+        }
+        let whole = m["whole"].flatMap { access.scalar($0, "the name of a reported whole") }
+        if whole != nil, counted.isEmpty {
+            access.bag.error("indicator.whole", "\(what): 'whole' divides a figure counted from the record; this one is not counted",
+                             at: m["whole"]!.range)
+        }
+        var measure: IndicatorMeasure?
+        var type = ValueType.int
+        if let r = m["reported"] {
+            guard access.bool(r, "'reported'") == true else {
+                access.bag.error("indicator.measure", "\(what): write reported: true, or say how the figure is known", at: r.range)
+                return nil
+            }
+            measure = .reported
+        } else if m["unmeasured"] != nil {
+            guard let why = access.text(m, "unmeasured", what), !why.isEmpty else { return nil }
+            measure = .unmeasured(why: why)
+        } else if let whole {
+            // A share: its targets are percentages, whatever the count (read on, to report every mistake).
+            type = .percent
+            if let a = readAggregate(m, counted[0], what) {
+                if a.kind == .sumAmount {
+                    access.bag.error("indicator.whole", "\(what): a share divides a count, not an amount", at: whole.range)
+                } else {
+                    measure = .share(a, whole: whole.text, wholeLabel: access.text(m, "whole_label", what) ?? whole.text)
+                }
+            }
+        } else {
+            if counted[0] == "sum" { type = .money }
+            measure = readAggregate(m, counted[0], what).map { .record($0) }
+        }
+        if whole == nil, m["whole_label"] != nil {
+            access.bag.error("indicator.whole", "\(what): 'whole_label' names the whole of a share: add 'whole'", at: m["whole_label"]!.range)
+        }
+        var targets: [(year: Int, value: Value)] = []
+        var allRead = true
+        if let t = m["targets"], let tm = access.mapping(t, "'targets' (year: target)") {
+            var lastYear: Int?
+            for (year, v) in tm.entries {
+                allRead = false
+                guard let y = Int(year.text), (1900...2999).contains(y) else {
+                    access.bag.error("indicator.year", "'\(year.text)' is not a year: targets are keyed by year, as 2024", at: year.range)
+                    continue
+                }
+                if let last = lastYear, last >= y {
+                    access.bag.error("indicator.year", "the year \(y) comes after \(last): targets are in year order", at: year.range)
+                    continue
+                }
+                lastYear = y
+                guard let value = constant(v, type: type, what: "the \(y) target of \(what)") else { continue }
+                targets.append((y, value))
+                allRead = true
+            }
+            allRead = targets.count == tm.entries.count
+        }
+        guard let totalNode = m["total"], let total = constant(totalNode, type: type, what: "the total of \(what)") else { return nil }
+        // The total checks the yearly cells only when every one was read (else the sum misleads).
+        if allRead, !targets.isEmpty, let sum = Indicator.sum(targets.map(\.value)), sum != total {
+            access.bag.error("indicator.total", "the total of \(what) is \(total.indicatorText), but its yearly targets add up to "
+                             + "\(sum.indicatorText)", at: totalNode.range)
+        }
+        guard let clause, let measure else { return nil }
+        return Indicator(name: key.text, label: access.text(m, "label", what) ?? key.text, labelEn: access.text(m, "label_en", what),
+                         clause: clause, unit: access.text(m, "unit", what), type: type, targets: targets, total: total,
+                         measure: measure, range: key.range)
+    }
+
+    /// `count: records`, `count_distinct: FACT` or `sum: amount`, with `of`, `where`, `dated`.
+    private func readAggregate(_ m: YAMLNode.Mapping, _ kindKey: String, _ what: String) -> RecordAggregate? {
+        guard let s = access.scalar(m[kindKey]!, "'\(kindKey)'") else { return nil }
+        var kind = RecordAggregate.Kind.count
+        switch kindKey {
+        case "count":
+            guard s.text == "records" else {
+                access.bag.error("indicator.aggregate", "'count' counts the records: write count: records", at: s.range)
+                return nil
+            }
+        case "sum":
+            guard s.text == "amount" else {
+                access.bag.error("indicator.aggregate", "'sum' adds the amounts (granted, or of the events): write sum: amount", at: s.range)
+                return nil
+            }
+            kind = .sumAmount
+        default:
+            guard let f = singleFact(s) else { return nil }
+            _ = f
+            kind = .countDistinct(path: s.text)
+        }
+        var source = RecordAggregate.Source.grants
+        if let o = m["of"], let os = access.scalar(o, "'of' (grants, decisions or an event name)") {
+            switch os.text {
+            case "grants": source = .grants
+            case "decisions": source = .decisions
+            default:
+                guard PolicyLoader.isIdentifier(os.text) else {
+                    access.bag.error("indicator.of", "'of' is grants, decisions or the name of a workflow event, not '\(os.text)'", at: os.range)
+                    return nil
+                }
+                source = .event(os.text)
+            }
+        }
+        var filter: CheckedExpr?
+        if let w = m["where"], let ws = access.scalar(w, "an expression for 'where'") {
+            guard let c = checker.check(ws, expected: .bool, what: "'where' of \(what)") else { return nil }
+            filter = c
+        }
+        var date: CheckedExpr?
+        if let d = m["dated"], let ds = access.scalar(d, "an expression for 'dated'") {
+            if case .event(let e) = source {
+                access.bag.error("indicator.dated", "\(what) counts '\(e)' events, which are dated by their 'on': remove 'dated'", at: ds.range)
+                return nil
+            }
+            guard let c = checker.check(ds, expected: .date, what: "'dated' of \(what)") else { return nil }
+            date = c
+        } else if case .event = source {} else {
+            access.bag.error("indicator.dated", "\(what) counts decisions: say which date puts one in a year with dated: FACT "
+                             + "(project.accepted_on, applied_on)", at: m[kindKey]!.range)
+            return nil
+        }
+        return RecordAggregate(source: source, kind: kind, filter: filter, date: date, slotCount: checker.slotCount)
+    }
+
+    /// A fact with one value (records crossed, lists not), for `count_distinct`.
+    private func singleFact(_ s: YAMLNode.Scalar) -> Field? {
+        var schema = records[0]
+        let parts = s.text.split(separator: ".").map(String.init)
+        for (k, name) in parts.enumerated() {
+            guard let i = schema.index[name] else {
+                access.bag.error("indicator.fact", "no fact '\(s.text)'\(Suggestion.hint(name, schema.index.keys))", at: s.range)
+                return nil
+            }
+            let f = schema.fields[i]
+            if k == parts.count - 1 {
+                if case .list = f.type.unwrapped {
+                    access.bag.error("indicator.fact", "'\(s.text)' is a list: count_distinct counts facts with one value", at: s.range)
+                    return nil
+                }
+                return f
+            }
+            guard case .record(let r) = f.type.unwrapped else {
+                access.bag.error("indicator.fact", "'\(parts[...k].joined(separator: "."))' has no fields", at: s.range)
+                return nil
+            }
+            schema = records[r]
+        }
+        return nil
+    }
+
+    /// `funding:`: the sources of payments and the matching the plan sets.
+    func readFunding(_ node: YAMLNode?) -> FundingPlan? {
+        guard let node, let m = access.mapping(node, "'funding'") else { return nil }
+        access.checkKeys(m, allowed: PolicyLoader.fundingKeys, required: ["clause", "source", "central", "local", "local_per_central", "payments"],
+                         in: "'funding'")
+        let clause = m["clause"].flatMap { clauseReference($0) }
+        guard let sn = m["source"], let s = access.scalar(sn, "an enum name") else { return nil }
+        guard let e = enums.firstIndex(where: { $0.name == s.text }) else {
+            access.bag.error("funding.source", "'source' names the enum a payment's source takes: no enum '\(s.text)'"
+                             + Suggestion.hint(s.text, enums.map(\.name)), at: s.range)
+            return nil
+        }
+        func values(_ key: String) -> [Int] {
+            guard let n = m[key] else { return [] }
+            guard let v = constant(n, type: .list(.enumeration(e)), what: "'\(key)'"), case .list(let items) = v else { return [] }
+            return items.compactMap { if case .enumCase(_, let i) = $0 { i } else { nil } }
+        }
+        let central = values("central"), local = values("local")
+        for i in Set(central).intersection(local).sorted() {
+            access.bag.error("funding.both", "'\(enums[e].cases[i].name)' is both central and local", at: m["local"]!.range)
+        }
+        guard let rn = m["local_per_central"], let ratio = constant(rn, type: .percent, what: "'local_per_central'"),
+              case .percent(let p) = ratio, let clause else { return nil }
+        guard let pn = m["payments"], let ps = access.scalar(pn, "the name of a workflow event") else { return nil }
+        guard PolicyLoader.isIdentifier(ps.text) else {
+            access.bag.error("funding.payments", "'payments' names the workflow event that pays money out, not '\(ps.text)'", at: ps.range)
+            return nil
+        }
+        return FundingPlan(clause: clause, sourceEnum: e, central: central, local: local, localPerCentral: p, paymentEvent: ps.text,
+                           range: m.range)
+    }
+}
+
+extension Indicator {
+    /// The sum of targets of one type (int, percent or money); nil for any other.
+    package static func sum(_ values: [Value]) -> Value? {
+        var ints: Int64 = 0, millionths: Int64 = 0, fen: Int64 = 0
+        var kind: Int?
+        for v in values {
+            switch v {
+            case .int(let i): ints += i; kind = 0
+            case .percent(let p): millionths += p.millionths; kind = 1
+            case .money(let m): fen += m.fen; kind = 2
+            default: return nil
+            }
+        }
+        switch kind {
+        case 0: return .int(ints)
+        case 1: return .percent(Percent(millionths: millionths))
+        case 2: return .money(Money(fen: fen))
+        default: return nil
+        }
+    }
+}
+
+extension Value {
+    /// A target or a figure as the indicator table writes it: 667, 54%, ¥1,000.00.
+    package var indicatorText: String {
+        switch self {
+        case .int(let i): String(i)
+        case .percent(let p): p.display
+        case .money(let m): m.display
+        default: "\(self)"
+        }
+    }
+}
