@@ -185,28 +185,7 @@ extension PolicyLoader {
 
     /// A fact with one value (records crossed, lists not), for `count_distinct`.
     private func singleFact(_ s: YAMLNode.Scalar) -> Field? {
-        var schema = records[0]
-        let parts = s.text.split(separator: ".").map(String.init)
-        for (k, name) in parts.enumerated() {
-            guard let i = schema.index[name] else {
-                access.bag.error("indicator.fact", "no fact '\(s.text)'\(Suggestion.hint(name, schema.index.keys))", at: s.range)
-                return nil
-            }
-            let f = schema.fields[i]
-            if k == parts.count - 1 {
-                if case .list = f.type.unwrapped {
-                    access.bag.error("indicator.fact", "'\(s.text)' is a list: count_distinct counts facts with one value", at: s.range)
-                    return nil
-                }
-                return f
-            }
-            guard case .record(let r) = f.type.unwrapped else {
-                access.bag.error("indicator.fact", "'\(parts[...k].joined(separator: "."))' has no fields", at: s.range)
-                return nil
-            }
-            schema = records[r]
-        }
-        return nil
+        singleValuedFact(s, id: "indicator.fact", listMessage: "count_distinct counts facts with one value")
     }
 
     /// `funding:`: the sources of payments and the matching the plan sets.

@@ -92,23 +92,30 @@ extension PolicyLoader {
 
     /// The fact a ledger path names: records may be crossed, lists may not (a decision has one value).
     private func ledgerField(_ s: YAMLNode.Scalar) -> Field? {
+        singleValuedFact(s, id: "ledger.fact", listMessage: "a ledger matches facts with one value")
+    }
+
+    /// The fact a dotted path names when it must have one value per case (a ledger's `where`, a
+    /// `count_distinct`): records may be crossed, lists may not. Errors under `id`, with "did you
+    /// mean", and `listMessage` for a list.
+    func singleValuedFact(_ s: YAMLNode.Scalar, id: String, listMessage: String) -> Field? {
         var schema = records[0]
         let parts = s.text.split(separator: ".").map(String.init)
         for (k, name) in parts.enumerated() {
             guard let i = schema.index[name] else {
-                access.bag.error("ledger.fact", "no fact '\(s.text)'\(Suggestion.hint(name, schema.index.keys))", at: s.range)
+                access.bag.error(id, "no fact '\(s.text)'\(Suggestion.hint(name, schema.index.keys))", at: s.range)
                 return nil
             }
             let f = schema.fields[i]
             if k == parts.count - 1 {
                 if case .list = f.type.unwrapped {
-                    access.bag.error("ledger.fact", "'\(s.text)' is a list: a ledger matches facts with one value", at: s.range)
+                    access.bag.error(id, "'\(s.text)' is a list: \(listMessage)", at: s.range)
                     return nil
                 }
                 return f
             }
             guard case .record(let r) = f.type.unwrapped else {
-                access.bag.error("ledger.fact", "'\(parts[...k].joined(separator: "."))' has no fields", at: s.range)
+                access.bag.error(id, "'\(parts[...k].joined(separator: "."))' has no fields", at: s.range)
                 return nil
             }
             schema = records[r]
