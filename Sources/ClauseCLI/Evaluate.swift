@@ -114,11 +114,15 @@ extension ClauseCommand {
         @Argument(help: "One case file (YAML or JSON).")
         var file: String
 
+        @Flag(name: .customLong("no-store"), help: "Decide from the case file alone, without the record store even when one exists (no bans or ledger from the record).")
+        var noStore = false
+
         func run() throws {
+            if noStore && storeOptions.store != nil { throw ValidationError("--no-store cannot go with --store") }
             let asOf = try options.asOfDate()
             // Like evaluate: the record's bans and ledger count wherever a store is (nothing is written).
             let decided: Result<(Decision, Policy), DiagnosticsError>
-            if storeOptions.store != nil || FileManager.default.fileExists(atPath: storeOptions.path) {
+            if !noStore && (storeOptions.store != nil || FileManager.default.fileExists(atPath: storeOptions.path)) {
                 let session = RecordingSession(store: try storeOptions.open(create: false), policy: options.policy, records: false)
                 decided = try StoreCommand.guarded { try session.decide(path: file, asOf: asOf) }
             } else {

@@ -66,6 +66,8 @@ import Testing
         #expect(off.stdout.contains("未查询基金记录"))
         let on = try EndToEndTests.clause(["evaluate", "a.yaml"], cwd: s.root, environment: ["CLAUSE_STORE": s.store])
         #expect(on.stdout.contains("已查询基金记录"), "a store named by CLAUSE_STORE is read without --store")
+        let explainOff = try EndToEndTests.clause(["explain", "--no-store", "a.yaml"], cwd: s.root, environment: ["CLAUSE_STORE": s.store])
+        #expect(explainOff.stdout.contains("未查询基金记录"), "explain --no-store as evaluate --no-store: \(explainOff.stderr)")
         let fresh = try EndToEndTests.clause(["evaluate", "--store", "new.sqlite", "a.yaml"], cwd: s.root)
         #expect(fresh.status == 0 && fresh.stdout.contains("已查询基金记录"), "evaluate --store NEW makes the store: \(fresh.stderr)")
         #expect(FileManager.default.fileExists(atPath: s.path("new.sqlite")))
