@@ -5,6 +5,7 @@
 #   3. evaluate --record             into a new store: in input order, the figures read and the
 #                                    decisions (with their JSON and trace) inserted in batches
 #   4. replay --all                  every recorded decision re-decided on what it counted
+# (all without the remedy search, which is its own cost: README "Performance")
 # over N generated cases (the oracle generator, default 2,000). From the repository root:
 #   Benchmarks/ledger_record.sh [N] [BINARY]      (BINARY default .build/release/clause)
 set -euo pipefail
@@ -18,9 +19,9 @@ python3 "$ROOT/Tests/oracle/generate.py" --count "$N" --seed 12 --out "$WORK" >/
 cd "$ROOT"
 # Wall and CPU (user + sys) seconds of one command; CPU is the steadier figure on a shared machine.
 run() { /usr/bin/time -f "%e %U %S" -o "$WORK/t" "$@" >/dev/null 2>&1 || true; awk '{printf "%s %.2f", $1, $2 + $3}' "$WORK/t"; }
-read -r alone_w alone_c <<<"$(run "$BIN" evaluate --no-store --jsonl "$WORK/cases.jsonl")"
-read -r json_w json_c <<<"$(run "$BIN" evaluate --no-store --format json --jsonl "$WORK/cases.jsonl")"
-read -r record_w record_c <<<"$(run "$BIN" evaluate --record --store "$WORK/s.sqlite" --jsonl "$WORK/cases.jsonl")"
+read -r alone_w alone_c <<<"$(run "$BIN" evaluate --no-store --no-remedies --jsonl "$WORK/cases.jsonl")"
+read -r json_w json_c <<<"$(run "$BIN" evaluate --no-store --no-remedies --format json --jsonl "$WORK/cases.jsonl")"
+read -r record_w record_c <<<"$(run "$BIN" evaluate --record --no-remedies --store "$WORK/s.sqlite" --jsonl "$WORK/cases.jsonl")"
 read -r replay_w replay_c <<<"$(run "$BIN" replay --all --store "$WORK/s.sqlite")"
 echo "$N cases · $(git rev-parse --short HEAD) · $(nproc) cores · load $(cut -d' ' -f1 /proc/loadavg) · $(basename "$(dirname "$BIN")") build"
 line() { printf '%-34s %7.2f s wall %7.0f cases/s · %6.2f s CPU (%4.1f× the cases alone)\n' "$1" "$2" "$(echo "$N / $2" | bc -l)" "$3" "$(echo "$3 / $alone_c" | bc -l)"; }
