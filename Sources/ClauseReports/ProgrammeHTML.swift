@@ -118,10 +118,10 @@ package enum ProgrammeHTML {
             h += "<tr><td rowspan=\"\(span)\">\(e(x.label))"
             if let b = x.ceilingBasis { h += "<div class=\"src\">\(e(b))</div>" }
             h += "</td><td>合计</td><td class=\"n\">\(e(x.ceiling?.display ?? "—"))</td><td class=\"n\">\(e(x.granted.display))</td>"
-            h += "<td class=\"n\">\(share(x.grantedShare))</td><td class=\"n\">\(e(x.paid.display))</td><td class=\"n\">\(share(x.paidShare))</td></tr>\n"
+            h += "<td class=\"n\(x.overCeiling ? " short" : "")\">\(share(x.grantedShare))\(x.overCeiling ? " 超出上限" : "")</td><td class=\"n\">\(e(x.paid.display))</td><td class=\"n\">\(share(x.paidShare))</td></tr>\n"
             for y in x.years {
                 h += "<tr><td>\(y.year)</td><td class=\"n\">\(e(y.ceiling?.display ?? "—"))</td><td class=\"n\">\(e(y.granted.display))</td>"
-                h += "<td class=\"n\">\(share(y.grantedShare))</td><td class=\"n\">\(e(y.paid.display))</td><td class=\"n\">\(share(y.paidShare))</td></tr>\n"
+                h += "<td class=\"n\(y.overCeiling ? " short" : "")\">\(share(y.grantedShare))\(y.overCeiling ? " 超出上限" : "")</td><td class=\"n\">\(e(y.paid.display))</td><td class=\"n\">\(share(y.paidShare))</td></tr>\n"
             }
         }
         return h + "</tbody></table>\n"

@@ -148,15 +148,17 @@ package struct ProgrammeText {
         for e in report.byItem {
             let ceiling = e.ceiling?.display ?? "—"
             if md {
-                out.append("| \(esc(e.label)) | 合计 | \(ceiling) | \(e.granted.display) | \(share(e.grantedShare)) | \(e.paid.display) | \(share(e.paidShare)) |")
+                out.append("| \(esc(e.label)) | 合计 | \(ceiling) | \(e.granted.display) | \(share(e.grantedShare))\(e.overCeiling ? " 超出上限" : "") | \(e.paid.display) | \(share(e.paidShare)) |")
             } else {
                 out.append("    \(esc(e.label)) 上限 \(ceiling)" + (e.ceilingBasis.map { "（\(esc($0))）" } ?? ""))
-                out.append("      合计 决定 \(e.granted.display)（\(share(e.grantedShare))）· 已拨付 \(e.paid.display)（\(share(e.paidShare))）")
+                out.append("      合计 决定 \(e.granted.display)（\(share(e.grantedShare))）· 已拨付 \(e.paid.display)（\(share(e.paidShare))）"
+                           + (e.overCeiling ? " · 超出上限" : ""))
             }
             for y in e.years {
                 let c = y.ceiling?.display ?? "—"
-                out.append(md ? "| \(esc(e.label)) | \(y.year) | \(c) | \(y.granted.display) | \(share(y.grantedShare)) | \(y.paid.display) | \(share(y.paidShare)) |"
-                              : "      \(y.year) 上限 \(c) · 决定 \(y.granted.display)（\(share(y.grantedShare))）· 已拨付 \(y.paid.display)（\(share(y.paidShare))）")
+                out.append(md ? "| \(esc(e.label)) | \(y.year) | \(c) | \(y.granted.display) | \(share(y.grantedShare))\(y.overCeiling ? " 超出上限" : "") | \(y.paid.display) | \(share(y.paidShare)) |"
+                              : "      \(y.year) 上限 \(c) · 决定 \(y.granted.display)（\(share(y.grantedShare))）· 已拨付 \(y.paid.display)（\(share(y.paidShare))）"
+                                + (y.overCeiling ? " · 超出上限" : ""))
             }
         }
         if md {

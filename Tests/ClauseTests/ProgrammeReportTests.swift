@@ -485,6 +485,19 @@ struct ProgrammeYear {
         #expect(amounts[2].basis == "¥3,000,000.00 (第一条)")
     }
 
+    @Test func sharesOfACeilingAndDecisionsAboveIt() {
+        var y = ProgrammeReport.ExecutionYear(year: 2024, ceiling: Money(fen: 300), granted: Money(fen: 309), paid: Money(fen: 1))
+        #expect(y.overCeiling)
+        #expect(y.grantedShare?.display == "103%")
+        #expect(y.paidShare?.display == "0.33%")
+        y.ceiling = Money(fen: 309)
+        #expect(!y.overCeiling)
+        y.ceiling = .zero
+        #expect(y.grantedShare == nil && y.paidShare == nil)
+        y.ceiling = nil
+        #expect(!y.overCeiling && y.grantedShare == nil)
+    }
+
     @Test func fundingPlanErrorsAreLocated() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-funding-\(UUID().uuidString)").path
         try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)

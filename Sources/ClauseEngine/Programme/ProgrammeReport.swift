@@ -93,6 +93,8 @@ package struct ProgrammeReport: Sendable {
 
         package var grantedShare: Percent? { ceiling.flatMap { ProgrammeCounter.share(granted, of: $0) } }
         package var paidShare: Percent? { ceiling.flatMap { ProgrammeCounter.share(paid, of: $0) } }
+        /// More was decided than the ceiling allows (said, not hidden in a share above 100%).
+        package var overCeiling: Bool { ceiling.map { granted.fen > $0.fen } ?? false }
     }
 
     package struct ExecutionYear: Sendable, Equatable {
@@ -101,8 +103,16 @@ package struct ProgrammeReport: Sendable {
         package var granted: Money
         package var paid: Money
 
+        package init(year: Int, ceiling: Money?, granted: Money, paid: Money) {
+            self.year = year
+            self.ceiling = ceiling
+            self.granted = granted
+            self.paid = paid
+        }
+
         package var grantedShare: Percent? { ceiling.flatMap { ProgrammeCounter.share(granted, of: $0) } }
         package var paidShare: Percent? { ceiling.flatMap { ProgrammeCounter.share(paid, of: $0) } }
+        package var overCeiling: Bool { ceiling.map { granted.fen > $0.fen } ?? false }
     }
 
     package var policy: Policy
