@@ -87,6 +87,13 @@ package enum ProgrammeHTML {
             }
             h += "</tbody></table>\n"
         }
+        let capped = r.byItem.filter { $0.ceiling != nil }
+        if !capped.isEmpty { h += ceilingsHTML(r.byItem) }
+        if !capped.isEmpty {
+            let rows = capped.map { (label: $0.label, outline: $0.ceiling!.fen, filled: $0.granted.fen) }
+            h += "<figure>" + SVGChart.pairedBars(rows: rows, outlineLabel: "支出上限", filledLabel: "决定金额", title: "按支持事项：决定与上限")
+                + "<figcaption>按支持事项：决定金额（实心）与支出上限（虚线），万元</figcaption></figure>\n"
+        }
         if !r.byDistrict.isEmpty {
             let rows = r.byDistrict.map { (label: $0.label, outline: $0.granted.fen, filled: $0.paid.fen) }
             h += "<figure>" + SVGChart.pairedBars(rows: rows, outlineLabel: "决定金额", filledLabel: "已拨付", title: "按区县：决定与拨付")
@@ -97,6 +104,27 @@ package enum ProgrammeHTML {
         }
         h += "</body></html>\n"
         return h
+    }
+
+    /// Each item against its ceiling: for each year and in all, the ceiling, decided, paid and
+    /// their shares of the ceiling; the basis (cap × target) under the item's name.
+    static func ceilingsHTML(_ items: [ProgrammeReport.Execution]) -> String {
+        let e = HTMLText.escape
+        func share(_ p: Percent?) -> String { e(p?.display ?? "—") }
+        var h = "<h3>对照支出上限（每项上限 × 指标目标）</h3>\n<table><thead><tr><th>支持事项</th><th>年度</th><th>上限</th>"
+            + "<th>决定金额</th><th>决定占上限</th><th>已拨付</th><th>拨付占上限</th></tr></thead><tbody>\n"
+        for x in items {
+            let span = x.years.count + 1
+            h += "<tr><td rowspan=\"\(span)\">\(e(x.label))"
+            if let b = x.ceilingBasis { h += "<div class=\"src\">\(e(b))</div>" }
+            h += "</td><td>合计</td><td class=\"n\">\(e(x.ceiling?.display ?? "—"))</td><td class=\"n\">\(e(x.granted.display))</td>"
+            h += "<td class=\"n\(x.overCeiling ? " short" : "")\">\(share(x.grantedShare))\(x.overCeiling ? " 超出上限" : "")</td><td class=\"n\">\(e(x.paid.display))</td><td class=\"n\">\(share(x.paidShare))</td></tr>\n"
+            for y in x.years {
+                h += "<tr><td>\(y.year)</td><td class=\"n\">\(e(y.ceiling?.display ?? "—"))</td><td class=\"n\">\(e(y.granted.display))</td>"
+                h += "<td class=\"n\(y.overCeiling ? " short" : "")\">\(share(y.grantedShare))\(y.overCeiling ? " 超出上限" : "")</td><td class=\"n\">\(e(y.paid.display))</td><td class=\"n\">\(share(y.paidShare))</td></tr>\n"
+            }
+        }
+        return h + "</tbody></table>\n"
     }
 
     /// A figure as a number for a bar: counts as they are, money in yuan, percentages in percent.

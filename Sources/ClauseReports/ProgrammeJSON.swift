@@ -99,6 +99,20 @@ package enum ProgrammeJSON {
                 w.beginObject()
                 w.field("key", x.key); w.field("label", x.label); w.field("cases", x.cases)
                 w.field("granted", x.granted.plain); w.field("paid", x.paid.plain)
+                if name == "by_item" {
+                    // The ceiling (cap × target) and the shares of it, in all and per year.
+                    w.field("ceiling", x.ceiling?.plain); w.field("ceiling_basis", x.ceilingBasis)
+                    w.field("granted_share", x.grantedShare?.display); w.field("paid_share", x.paidShare?.display)
+                    w.key("years"); w.beginArray()
+                    for y in x.years {
+                        w.beginObject()
+                        w.field("year", y.year); w.field("ceiling", y.ceiling?.plain)
+                        w.field("granted", y.granted.plain); w.field("paid", y.paid.plain)
+                        w.field("granted_share", y.grantedShare?.display); w.field("paid_share", y.paidShare?.display)
+                        w.endObject()
+                    }
+                    w.endArray()
+                }
                 w.endObject()
             }
             w.endArray()

@@ -111,6 +111,7 @@ package struct ProgrammeText {
             }
             out.append("")
         }
+        if report.byItem.contains(where: { $0.ceiling != nil }) { ceilings(&out) }
         if !report.monthly.isEmpty {
             out.append(md ? "### 按月拨付" : "  按月拨付")
             if md {
@@ -131,6 +132,40 @@ package struct ProgrammeText {
             out.append("")
         }
         return out.joined(separator: "\n")
+    }
+
+    /// Each item against its ceiling (cap × target), in all and per year: decided and paid, and
+    /// their shares of the ceiling.
+    func ceilings(_ out: inout [String]) {
+        let md = style == .markdown
+        func share(_ p: Percent?) -> String { p?.display ?? "—" }
+        out.append(md ? "### 对照支出上限" : "  对照支出上限（每项上限 × 指标目标）")
+        if md {
+            out.append("")
+            out.append("| 支持事项 | 年度 | 上限 | 决定金额 | 决定占上限 | 已拨付 | 拨付占上限 |")
+            out.append("| --- | --- | --- | --- | --- | --- | --- |")
+        }
+        for e in report.byItem {
+            let ceiling = e.ceiling?.display ?? "—"
+            if md {
+                out.append("| \(esc(e.label)) | 合计 | \(ceiling) | \(e.granted.display) | \(share(e.grantedShare))\(e.overCeiling ? " 超出上限" : "") | \(e.paid.display) | \(share(e.paidShare)) |")
+            } else {
+                out.append("    \(esc(e.label)) 上限 \(ceiling)" + (e.ceilingBasis.map { "（\(esc($0))）" } ?? ""))
+                out.append("      合计 决定 \(e.granted.display)（\(share(e.grantedShare))）· 已拨付 \(e.paid.display)（\(share(e.paidShare))）"
+                           + (e.overCeiling ? " · 超出上限" : ""))
+            }
+            for y in e.years {
+                let c = y.ceiling?.display ?? "—"
+                out.append(md ? "| \(esc(e.label)) | \(y.year) | \(c) | \(y.granted.display) | \(share(y.grantedShare))\(y.overCeiling ? " 超出上限" : "") | \(y.paid.display) | \(share(y.paidShare)) |"
+                              : "      \(y.year) 上限 \(c) · 决定 \(y.granted.display)（\(share(y.grantedShare))）· 已拨付 \(y.paid.display)（\(share(y.paidShare))）"
+                                + (y.overCeiling ? " · 超出上限" : ""))
+            }
+        }
+        if md {
+            out.append("")
+            for e in report.byItem { if let b = e.ceilingBasis { out.append("- \(esc(e.label))：\(esc(b))") } }
+        }
+        out.append("")
     }
 
     /// Where a row's figure comes from, in words.

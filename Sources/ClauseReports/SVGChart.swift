@@ -78,7 +78,9 @@ package enum SVGChart {
     /// Horizontal bars per key (spending by district): granted as an outline, paid filled.
     package static func pairedBars(rows: [(label: String, outline: Int64, filled: Int64)], outlineLabel: String, filledLabel: String,
                                    title: String) -> String {
-        let width = 760.0, rowHeight = 22.0, left = 90.0, right = 190.0, top = 26.0
+        // The label column fits the longest label (11px type: about 11px a Chinese character).
+        let longest = Double(rows.map(\.label.count).max() ?? 0)
+        let width = 760.0, rowHeight = 22.0, left = max(90.0, 11 * longest + 12), right = 190.0, top = 26.0
         let height = top + Double(rows.count) * rowHeight + 6
         let maxValue = Double(max(1, rows.map { max($0.outline, $0.filled) }.max() ?? 1))
         let space = width - left - right

@@ -313,6 +313,40 @@ struct ProgrammeYear {
             #expect(districts.first { $0["key"] as? String == d }?["paid"] as? String == Money(fen: paid).plain, "\(d)")
         }
 
+        // Each item against its ceiling, cap × the targets of its row (transformation: 50万元 × 300
+        // enterprises in 2024, × 667 in all); every decision of the year was taken in 2024.
+        func ofCeiling(_ n: Int64, _ d: Int64) -> String { Percent(millionths: (n * 20_000 + d) / (2 * d) * 100).display }
+        func checkCeiling(_ key: String, cap: Int64, targets: [Int: Int64], total: Int64, granted: Int64, paid: Int64) throws {
+            let x = try #require(items.first { $0["key"] as? String == key }, "\(key)")
+            #expect(x["ceiling"] as? String == Money(fen: cap * total).plain, "\(key)")
+            #expect(x["granted_share"] as? String == ofCeiling(granted, cap * total), "\(key)")
+            #expect(x["paid_share"] as? String == ofCeiling(paid, cap * total), "\(key)")
+            let ys = try #require(x["years"] as? [[String: Any]])
+            #expect(ys.compactMap { $0["year"] as? Int } == [2024, 2025], "\(key)")
+            for y in ys {
+                let year = y["year"] as! Int, c = cap * targets[year]!
+                #expect(y["ceiling"] as? String == Money(fen: c).plain, "\(key) \(year)")
+                #expect(y["granted"] as? String == Money(fen: year == 2024 ? granted : 0).plain, "\(key) \(year)")
+                #expect(y["paid"] as? String == Money(fen: year == 2024 ? paid : 0).plain, "\(key) \(year)")
+                #expect(y["granted_share"] as? String == ofCeiling(year == 2024 ? granted : 0, c), "\(key) \(year)")
+                #expect(y["paid_share"] as? String == ofCeiling(year == 2024 ? paid : 0, c), "\(key) \(year)")
+            }
+        }
+        try checkCeiling("transformation", cap: 50_000_000, targets: [2024: 300, 2025: 367], total: 667,
+                         granted: grantedAll.reduce(0) { $0 + $1.grant }, paid: pays.filter { $0.item == "transformation" }.reduce(0) { $0 + $1.fen })
+        try checkCeiling("diagnosis", cap: 700_000, targets: [2024: 300, 2025: 367], total: 667,
+                         granted: year.diagnoses.reduce(0) { $0 + $1.requested }, paid: pays.filter { $0.item == "diagnosis" }.reduce(0) { $0 + $1.fen })
+        // A programme-wide cap is the ceiling itself, listed though nothing was spent; an item
+        // without a cap has none.
+        let activities = try #require(items.first { $0["key"] as? String == "activities" })
+        #expect(activities["ceiling"] as? String == "3000000.00")
+        #expect(activities["granted_share"] as? String == "0%")
+        #expect((activities["years"] as? [[String: Any]])?.allSatisfy { $0["ceiling"] is NSNull } == true)
+        let platforms = try #require(items.first { $0["key"] as? String == "sector_platform" })
+        #expect(platforms["ceiling"] as? String == "4500000.00")
+        #expect(platforms["ceiling_basis"] as? String == "sector_platform_cap ¥1,500,000.00 × sector_platforms_max 3")
+        #expect(items.first { $0["key"] as? String == "other" } == nil)
+
         // The other formats tell the same story; the HTML escapes what the city wrote.
         let html = try scratch.clause(["report", "--as-of", asOf, "--format", "html", "--reported", "reported.yaml"])
         #expect(html.status == 0)
@@ -320,7 +354,10 @@ struct ProgrammeYear {
         #expect(html.stdout.contains("&lt;script&gt;alert(1)&lt;/script&gt;"))
         // A chart per row whose figure is known, monthly spending by source, and spending by district.
         let known = rows.filter { $0["status"] as? String != "unknown" }.count
-        #expect(html.stdout.components(separatedBy: "<svg").count - 1 == known + 2)
+        // A chart per row whose figure is known, monthly spending by source, decided against the
+        // ceilings, and spending by district.
+        #expect(html.stdout.components(separatedBy: "<svg").count - 1 == known + 3)
+        #expect(html.stdout.contains("对照支出上限"))
         let text = try scratch.clause(["report", "--as-of", asOf, "--reported", "reported.yaml"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("[指标体系表 第1项 indicator.1] 拟改造数字化转型企业数量（家）"))
@@ -380,6 +417,85 @@ struct ProgrammeYear {
             #expect(r.state.name == "paid")
         case .failure(let e): Issue.record("\(DiagnosticRenderer().render(e.diagnostics))")
         }
+    }
+
+    @Test func ceilingErrorsAreLocatedWithSuggestions() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-ceilings-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: dir) }
+        try """
+            policy: f
+            title: 资金
+            clauses:
+              p: { cite: 第一条, text: "配套。" }
+              i1: { cite: 指标1, text: "改造企业：目标3。" }
+            enums:
+              source: { values: { central: 中央, city: 市级 } }
+              kind: { values: { build: 改造, award: 奖励, event: 活动 } }
+            facts:
+              case: { type: text, label: 编号, required: true }
+              applied_on: { type: date, label: 日期, required: true }
+              item: { type: kind, label: 事项, required: true, role: item }
+            parameters:
+              build_cap: { label: 上限, clause: p, value: 50万元 }
+              award_cap: { label: 奖励上限, clause: p, value: 10万元 }
+              builds_max: { label: 数量, clause: p, value: 3 }
+            rules:
+              - { id: r, clause: p, refuse_when: item == event and build_cap < award_cap and builds_max < 0, say: 否 }
+            indicators:
+              built: { label: 改造, clause: i1, targets: { 2024: 1, 2025: 2 }, total: 3, count: records, of: grants, dated: applied_on }
+            funding:
+              clause: p
+              source: source
+              central: [central]
+              local: [city]
+              local_per_central: 125%
+              payments: pay
+              ceilings:
+                buidl: { cap: build_cap, target: built }
+                build: { cap: biuld_cap, target: built }
+                award: { cap: builds_max, target: biult }
+                event: { cap: 300万元 }
+
+            """.write(toFile: dir + "/policy.yaml", atomically: true, encoding: .utf8)
+        let result = PolicyLoader.load(dir)
+        #expect(result.policy == nil)
+        let messages = result.diagnostics.map { "\($0.range.start.line):\($0.range.start.column): \($0.message)" }
+        #expect(messages.contains("29:5: no support item 'buidl' in kind; did you mean 'build'?"), "\(messages)")
+        #expect(messages.contains("30:19: no parameter 'biuld_cap'; did you mean 'build_cap'?"), "\(messages)")
+        #expect(messages.contains("31:19: parameter 'builds_max' is int, but a cap is money; did you mean 'build_cap'?"), "\(messages)")
+        #expect(messages.contains("31:39: no indicator 'biult'; did you mean 'built'?"), "\(messages)")
+        #expect(messages.contains("32:19: the ceiling of 'event': an amount cites the clause that sets it: add clause: ID"), "\(messages)")
+
+        // Written right, the ceilings load: cap × target, cap × count, and a cited amount.
+        let fixed = try String(contentsOfFile: dir + "/policy.yaml", encoding: .utf8)
+            .replacingOccurrences(of: "    buidl: { cap: build_cap, target: built }\n", with: "")
+            .replacingOccurrences(of: "biuld_cap", with: "build_cap")
+            .replacingOccurrences(of: "cap: builds_max, target: biult", with: "cap: award_cap, count: builds_max")
+            .replacingOccurrences(of: "{ cap: 300万元 }", with: "{ cap: 300万元, clause: p }")
+        try fixed.write(toFile: dir + "/policy.yaml", atomically: true, encoding: .utf8)
+        let ok = PolicyLoader.load(dir)
+        let policy = try #require(ok.policy, "\(ok.diagnostics.map(\.message))")
+        let counter = ProgrammeCounter(policy: policy, asOf: CivilDate(iso: "2024-12-31")!)
+        let ceilings = try #require(policy.funding?.ceilings)
+        #expect(ceilings.map(\.item) == ["build", "award", "event"])
+        let amounts = ceilings.compactMap { counter.amounts($0) }
+        #expect(amounts.map { $0.total?.fen } == [150_000_000, 30_000_000, 300_000_000])
+        #expect(amounts[0].perYear == [2024: Money(fen: 50_000_000), 2025: Money(fen: 100_000_000)])
+        #expect(amounts[2].basis == "¥3,000,000.00 (第一条)")
+    }
+
+    @Test func sharesOfACeilingAndDecisionsAboveIt() {
+        var y = ProgrammeReport.ExecutionYear(year: 2024, ceiling: Money(fen: 300), granted: Money(fen: 309), paid: Money(fen: 1))
+        #expect(y.overCeiling)
+        #expect(y.grantedShare?.display == "103%")
+        #expect(y.paidShare?.display == "0.33%")
+        y.ceiling = Money(fen: 309)
+        #expect(!y.overCeiling)
+        y.ceiling = .zero
+        #expect(y.grantedShare == nil && y.paidShare == nil)
+        y.ceiling = nil
+        #expect(!y.overCeiling && y.grantedShare == nil)
     }
 
     @Test func fundingPlanErrorsAreLocated() throws {

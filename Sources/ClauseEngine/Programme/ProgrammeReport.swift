@@ -83,6 +83,36 @@ package struct ProgrammeReport: Sendable {
         package var granted: Money
         package var paid: Money
         package var cases: Int
+        /// The most the item may spend over the programme (`funding: ceilings:`), nil without one.
+        package var ceiling: Money? = nil
+        /// Where the ceiling comes from: "transformation_cap 50万元 × enterprises_transformed 667".
+        package var ceilingBasis: String? = nil
+        /// Per calendar year: granted by the decision's date, paid by the payment's, and the
+        /// year's ceiling when the item's indicator row sets a target for it.
+        package var years: [ExecutionYear] = []
+
+        package var grantedShare: Percent? { ceiling.flatMap { ProgrammeCounter.share(granted, of: $0) } }
+        package var paidShare: Percent? { ceiling.flatMap { ProgrammeCounter.share(paid, of: $0) } }
+        /// More was decided than the ceiling allows (said, not hidden in a share above 100%).
+        package var overCeiling: Bool { ceiling.map { granted.fen > $0.fen } ?? false }
+    }
+
+    package struct ExecutionYear: Sendable, Equatable {
+        package var year: Int
+        package var ceiling: Money?
+        package var granted: Money
+        package var paid: Money
+
+        package init(year: Int, ceiling: Money?, granted: Money, paid: Money) {
+            self.year = year
+            self.ceiling = ceiling
+            self.granted = granted
+            self.paid = paid
+        }
+
+        package var grantedShare: Percent? { ceiling.flatMap { ProgrammeCounter.share(granted, of: $0) } }
+        package var paidShare: Percent? { ceiling.flatMap { ProgrammeCounter.share(paid, of: $0) } }
+        package var overCeiling: Bool { ceiling.map { granted.fen > $0.fen } ?? false }
     }
 
     package var policy: Policy
@@ -197,6 +227,35 @@ package struct ProgrammeCounter {
     /// n ÷ d as a percentage, rounded half up to a hundredth of a percent (8.08%).
     package static func share(_ n: Int64, of d: Int64) -> Percent {
         Percent(millionths: Int64((Int128(n) * 20_000 + Int128(d)) / (2 * Int128(d))) * 100)
+    }
+
+    /// An amount as a share of a ceiling (nil for a zero ceiling, which no share measures).
+    package static func share(_ amount: Money, of ceiling: Money) -> Percent? {
+        ceiling.fen > 0 ? share(amount.fen, of: ceiling.fen) : nil
+    }
+
+    /// A ceiling's amounts over the programme and per year of its row's targets, with its basis.
+    package func amounts(_ c: Ceiling) -> (total: Money?, perYear: [Int: Money], basis: String)? {
+        let cap: Money, capText: String
+        switch c.cap {
+        case .parameter(let i):
+            guard case .money(let m) = policy.parameters[i].value(on: asOf).value else { return nil }
+            (cap, capText) = (m, "\(policy.parameters[i].name) \(m.display)")
+        case .amount(let m, let clause):
+            (cap, capText) = (m, "\(m.display) (\(policy.clause(clause)?.cite ?? clause))")
+        }
+        switch c.times {
+        case nil:
+            return (cap, [:], capText)
+        case .parameter(let i)?:
+            guard case .int(let n) = policy.parameters[i].value(on: asOf).value else { return nil }
+            return (cap.multiplied(by: n), [:], "\(capText) × \(policy.parameters[i].name) \(n)")
+        case .indicator(let name)?:
+            guard let ind = policy.indicators.first(where: { $0.name == name }), case .int(let total) = ind.total else { return nil }
+            var perYear: [Int: Money] = [:]
+            for t in ind.targets { if case .int(let n) = t.value, let m = cap.multiplied(by: n) { perYear[t.year] = m } }
+            return (cap.multiplied(by: total), perYear, "\(capText) × \(name) \(total)")
+        }
     }
 
     /// For each year, the figure reported latest in it (a later report of a year replaces an earlier one).
@@ -354,16 +413,22 @@ package struct ProgrammeCounter {
             guard let c, let path, case .enumCase(let t, let i)? = Self.value(along: path, in: c) else { return ("", "（未注明）") }
             return (policy.enums[t].cases[i].name, policy.enums[t].cases[i].label)
         }
-        func add(_ table: inout [String: ProgrammeReport.Execution], _ k: (key: String, label: String), granted: Money, paid: Money, cases: Int) {
+        func add(_ table: inout [String: ProgrammeReport.Execution], _ k: (key: String, label: String), year: Int, granted: Money, paid: Money,
+                 cases: Int) {
             var e = table[k.key] ?? .init(key: k.key, label: k.label, granted: .zero, paid: .zero, cases: 0)
             e.granted = e.granted.adding(granted) ?? e.granted
             e.paid = e.paid.adding(paid) ?? e.paid
             e.cases += cases
+            if !e.years.contains(where: { $0.year == year }) { e.years.append(.init(year: year, ceiling: nil, granted: .zero, paid: .zero)) }
+            let i = e.years.firstIndex { $0.year == year }!
+            e.years[i].granted = e.years[i].granted.adding(granted) ?? e.years[i].granted
+            e.years[i].paid = e.years[i].paid.adding(paid) ?? e.years[i].paid
             table[k.key] = e
         }
         for r in records where r.outcome == "granted" && r.asOf <= asOf {
-            add(&item, keyed(r.caseFile, policy.itemSlot.map { [$0] }), granted: r.amount, paid: .zero, cases: 1)
-            add(&district, keyed(r.caseFile, policy.districtPath), granted: r.amount, paid: .zero, cases: 1)
+            let y = r.asOf.components.year
+            add(&item, keyed(r.caseFile, policy.itemSlot.map { [$0] }), year: y, granted: r.amount, paid: .zero, cases: 1)
+            add(&district, keyed(r.caseFile, policy.districtPath), year: y, granted: r.amount, paid: .zero, cases: 1)
         }
         if let plan {
             for e in events where e.event == plan.paymentEvent {
@@ -391,8 +456,8 @@ package struct ProgrammeCounter {
                 report.payments += 1
                 report.paid = report.paid.adding(amount) ?? report.paid
                 let c = byCase[e.caseID]?.caseFile
-                add(&item, keyed(c, policy.itemSlot.map { [$0] }), granted: .zero, paid: amount, cases: 0)
-                add(&district, keyed(c, policy.districtPath), granted: .zero, paid: amount, cases: 0)
+                add(&item, keyed(c, policy.itemSlot.map { [$0] }), year: y, granted: .zero, paid: amount, cases: 0)
+                add(&district, keyed(c, policy.districtPath), year: y, granted: .zero, paid: amount, cases: 0)
             }
             report.funding = perYear.keys.sorted().map { y in
                 let s = perYear[y]!
@@ -406,6 +471,27 @@ package struct ProgrammeCounter {
             }
             report.monthly = perMonth.keys.sorted().map { (month: $0, bySource: perMonth[$0]!.by, unattributed: perMonth[$0]!.none) }
         }
+        // Every item with a ceiling is listed, spent or not; each lists the report's years and its own.
+        for c in plan?.ceilings ?? [] {
+            guard let a = amounts(c) else { continue }
+            let label = policy.itemEnum.flatMap { t in policy.enums[t].cases.first { $0.name == c.item }?.label } ?? c.item
+            var e = item[c.item] ?? .init(key: c.item, label: label, granted: .zero, paid: .zero, cases: 0)
+            e.ceiling = a.total
+            e.ceilingBasis = a.basis
+            for (y, m) in a.perYear {
+                if let i = e.years.firstIndex(where: { $0.year == y }) { e.years[i].ceiling = m } else {
+                    e.years.append(.init(year: y, ceiling: m, granted: .zero, paid: .zero))
+                }
+            }
+            item[c.item] = e
+        }
+        for k in Array(item.keys) {
+            for y in report.years where !item[k]!.years.contains(where: { $0.year == y }) {
+                item[k]!.years.append(.init(year: y, ceiling: nil, granted: .zero, paid: .zero))
+            }
+            item[k]!.years.sort { $0.year < $1.year }
+        }
+        for k in Array(district.keys) { district[k]!.years.sort { $0.year < $1.year } }
         let itemOrder = policy.itemSlot.flatMap { slot -> [String]? in
             guard case .enumeration(let t) = policy.caseSchema.fields[slot].type.unwrapped else { return nil }
             return policy.enums[t].cases.map(\.name)

@@ -92,5 +92,31 @@ package struct FundingPlan: Sendable {
     package var localPerCentral: Percent
     /// The workflow event that pays money out, with its `amount` and optional `source`.
     package var paymentEvent: String
+    /// The ceilings of the support items (`ceilings:`), in the order written.
+    package var ceilings: [Ceiling] = []
+    package var range: SourceRange
+}
+
+/// The most the programme may spend on one support item: the item's cap per award times the
+/// number of awards its indicator row targets (50万元 × 667 enterprises), or the cap itself when
+/// the clause sets one sum for the whole programme (activities: 300万元).
+package struct Ceiling: Sendable {
+    package enum Cap: Sendable {
+        /// A money parameter (its clause is the citation), read as in force on the report date.
+        case parameter(Int)
+        /// A literal amount, with the clause that sets it.
+        case amount(Money, clause: String)
+    }
+    package enum Times: Sendable {
+        /// An indicator row (its name): the cap times each year's target and times the total.
+        case indicator(String)
+        /// An int parameter (its index): the cap times its value, for the programme only.
+        case parameter(Int)
+    }
+    /// The support item (a case of the enum of the fact with role `item`).
+    package var item: String
+    package var cap: Cap
+    /// Nil: the cap is the ceiling of the whole programme.
+    package var times: Times?
     package var range: SourceRange
 }

@@ -23,10 +23,16 @@ import ClauseSyntax
 ///       local: [provincial, city, district]
 ///       local_per_central: 125%                   # 1:1.25
 ///       payments: pay                             # the workflow event that pays out (amount, source)
+///       ceilings:                                 # per support item: cap × target, or a programme cap
+///         transformation: { cap: transformation_cap, target: enterprises_transformed }
+///         sector_platform: { cap: sector_platform_cap, count: sector_platforms_max }
+///         activities: { cap: activities_cap }     # the cap is the programme's ceiling
+///         other: { cap: 100万元, clause: art4.7 }  # a literal amount cites its clause
 extension PolicyLoader {
     static let indicatorKeys = ["label", "label_en", "clause", "unit", "targets", "total", "count", "count_distinct", "sum", "of",
                                 "where", "dated", "reported", "unmeasured", "whole", "whole_label", "description"]
-    static let fundingKeys = ["clause", "source", "central", "local", "local_per_central", "payments", "description"]
+    static let fundingKeys = ["clause", "source", "central", "local", "local_per_central", "payments", "ceilings", "description"]
+    static let ceilingKeys = ["cap", "target", "count", "clause", "description"]
 
     /// Reads the indicator rows; runs after the definitions, so `where` may use them.
     func readIndicators(_ node: YAMLNode?) -> [Indicator] {
@@ -216,8 +222,88 @@ extension PolicyLoader {
             access.bag.error("funding.payments", "'payments' names the workflow event that pays money out, not '\(ps.text)'", at: ps.range)
             return nil
         }
+        let ceilings = m["ceilings"].map { readCeilings($0) } ?? []
         return FundingPlan(clause: clause, sourceEnum: e, central: central, local: local, localPerCentral: p, paymentEvent: ps.text,
-                           range: m.range)
+                           ceilings: ceilings, range: m.range)
+    }
+
+    /// `ceilings:` item → { cap, target | count } or { cap: AMOUNT, clause }.
+    private func readCeilings(_ node: YAMLNode) -> [Ceiling] {
+        guard let m = access.mapping(node, "'ceilings' (support item: ceiling)") else { return [] }
+        // The items are the cases of the enum of the fact with role `item` (roles resolve later).
+        let itemEnum = records.first?.fields.first { $0.role == "item" }.flatMap { f -> EnumType? in
+            if case .enumeration(let t) = f.type.unwrapped { enums[t] } else { nil }
+        }
+        guard let itemEnum else {
+            access.bag.error("funding.ceiling", "'ceilings' are per support item: give one fact of the case role: item (an enum)", at: node.range)
+            return []
+        }
+        let items = itemEnum.cases.map(\.name)
+        var out: [Ceiling] = []
+        for (key, value) in m.entries {
+            guard items.contains(key.text) else {
+                access.bag.error("funding.ceiling", "no support item '\(key.text)' in \(itemEnum.name)\(Suggestion.hint(key.text, items))", at: key.range)
+                continue
+            }
+            let what = "the ceiling of '\(key.text)'"
+            guard let cm = access.mapping(value, what) else { continue }
+            access.checkKeys(cm, allowed: PolicyLoader.ceilingKeys, required: ["cap"], in: what)
+            guard let capNode = cm["cap"], let capText = access.scalar(capNode, "a money parameter or an amount") else { continue }
+            var cap: Ceiling.Cap?
+            if PolicyLoader.isIdentifier(capText.text) {
+                if cm["clause"] != nil {
+                    access.bag.error("funding.ceiling", "\(what): the cap '\(capText.text)' cites its parameter's clause: remove 'clause'",
+                                     at: cm["clause"]!.range)
+                }
+                cap = typedParameter(capText, type: .money, role: "a cap").map { .parameter($0) }
+            } else if let v = constant(capNode, type: .money, what: "the cap of '\(key.text)'"), case .money(let amount) = v {
+                if let c = cm["clause"] {
+                    cap = clauseReference(c).map { .amount(amount, clause: $0) }
+                } else {
+                    access.bag.error("funding.ceiling", "\(what): an amount cites the clause that sets it: add clause: ID", at: capText.range)
+                }
+            }
+            var times: Ceiling.Times?
+            if cm["target"] != nil, cm["count"] != nil {
+                access.bag.error("funding.ceiling", "\(what): the cap multiplies one figure: 'target' (an indicator) or 'count' (a parameter)",
+                                 at: cm["count"]!.range)
+                continue
+            }
+            if let t = cm["target"], let ts = access.scalar(t, "an indicator name") {
+                guard let ind = indicators.first(where: { $0.name == ts.text }) else {
+                    access.bag.error("funding.ceiling", "no indicator '\(ts.text)'\(Suggestion.hint(ts.text, indicators.map(\.name)))", at: ts.range)
+                    continue
+                }
+                guard ind.type == .int else {
+                    access.bag.error("funding.ceiling", "indicator '\(ind.name)' is a \(TypeNames(enums: enums, records: records).describe(ind.type)): a ceiling multiplies a cap by a count",
+                                     at: ts.range)
+                    continue
+                }
+                times = .indicator(ind.name)
+            } else if let c = cm["count"], let cs = access.scalar(c, "an int parameter") {
+                guard let i = typedParameter(cs, type: .int, role: "a count") else { continue }
+                times = .parameter(i)
+            }
+            guard let cap else { continue }
+            out.append(Ceiling(item: key.text, cap: cap, times: times, range: key.range))
+        }
+        return out
+    }
+
+    /// A parameter of one type by name, with a located error and the names of that type to suggest.
+    private func typedParameter(_ s: YAMLNode.Scalar, type: ValueType, role: String) -> Int? {
+        let fitting = parameters.filter { $0.type == type }.map(\.name)
+        guard let i = parameters.firstIndex(where: { $0.name == s.text }) else {
+            access.bag.error("funding.ceiling", "no parameter '\(s.text)'\(Suggestion.hint(s.text, fitting))", at: s.range)
+            return nil
+        }
+        guard parameters[i].type == type else {
+            let names = TypeNames(enums: enums, records: records)
+            access.bag.error("funding.ceiling", "parameter '\(s.text)' is \(names.describe(parameters[i].type)), but \(role) is \(names.describe(type))"
+                             + Suggestion.hint(s.text, fitting), at: s.range)
+            return nil
+        }
+        return i
     }
 }
 
