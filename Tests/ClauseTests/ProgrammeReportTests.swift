@@ -483,6 +483,15 @@ struct ProgrammeYear {
         #expect(amounts.map { $0.total?.fen } == [150_000_000, 30_000_000, 300_000_000])
         #expect(amounts[0].perYear == [2024: Money(fen: 50_000_000), 2025: Money(fen: 100_000_000)])
         #expect(amounts[2].basis == "¥3,000,000.00 (第一条)")
+
+        // A ceiling too large to count in fen is an error where it is written, never an absent ceiling.
+        try fixed.replacingOccurrences(of: "value: 3 }", with: "value: 9000000000000 }")
+            .write(toFile: dir + "/policy.yaml", atomically: true, encoding: .utf8)
+        let huge = PolicyLoader.load(dir)
+        #expect(huge.policy == nil)
+        #expect(huge.diagnostics.map { "\($0.range.start.line):\($0.range.start.column): \($0.message)" }
+                .contains("30:5: the ceiling of 'award' is too large to count in fen: the cap times its count overflows"),
+                "\(huge.diagnostics.map(\.message))")
     }
 
     @Test func sharesOfACeilingAndDecisionsAboveIt() {

@@ -285,9 +285,33 @@ extension PolicyLoader {
                 times = .parameter(i)
             }
             guard let cap else { continue }
+            if ceilingOverflows(cap, times) {
+                access.bag.error("funding.ceiling", "\(what) is too large to count in fen: the cap times its count overflows", at: key.range)
+                continue
+            }
             out.append(Ceiling(item: key.text, cap: cap, times: times, range: key.range))
         }
         return out
+    }
+
+    /// Whether some value the cap may take times some count it may be multiplied by (every dated
+    /// value of a parameter, every target and the total of an indicator) overflows: checked here,
+    /// so the report never has to show a ceiling as absent for want of room.
+    private func ceilingOverflows(_ cap: Ceiling.Cap, _ times: Ceiling.Times?) -> Bool {
+        let caps: [Money]
+        switch cap {
+        case .parameter(let i): caps = parameters[i].values.compactMap { if case .money(let m) = $0.value { m } else { nil } }
+        case .amount(let m, _): caps = [m]
+        }
+        let counts: [Int64]
+        switch times {
+        case nil: return false
+        case .parameter(let i): counts = parameters[i].values.compactMap { if case .int(let n) = $0.value { n } else { nil } }
+        case .indicator(let name):
+            guard let ind = indicators.first(where: { $0.name == name }) else { return false }
+            counts = (ind.targets.map(\.value) + [ind.total]).compactMap { if case .int(let n) = $0 { n } else { nil } }
+        }
+        return caps.contains { c in counts.contains { c.multiplied(by: $0) == nil } }
     }
 
     /// A parameter of one type by name, with a located error and the names of that type to suggest.
