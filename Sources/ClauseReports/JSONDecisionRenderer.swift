@@ -144,6 +144,17 @@ package enum JSONDecisionRenderer {
 
     /// `"remedies":[{"changes":{PATH:VALUE},"outcome","amount","message","lifts":[CLAUSE…]}]`, and
     /// when there is none, `"remedies":[]` with `"no_remedy"` saying so and why.
+    /// `"changes":{PATH:VALUE}`: the facts a remedy (or a tried change) sets.
+    private static func writeChanges(_ changes: [Remedy.Change], _ ctx: Context, _ w: inout JSONWriter) {
+        w.key("changes")
+        w.beginObject()
+        for c in changes {
+            w.key(c.path)
+            ctx.writeValue(c.value, c.type, &w)
+        }
+        w.endObject()
+    }
+
     private static func writeRemedies(_ d: Decision, _ ctx: Context, _ w: inout JSONWriter) {
         guard let search = d.remedies else { return }
         let policy = ctx.policy
@@ -151,13 +162,7 @@ package enum JSONDecisionRenderer {
         w.beginArray()
         for r in search.remedies {
             w.beginObject()
-            w.key("changes")
-            w.beginObject()
-            for c in r.changes {
-                w.key(c.path)
-                ctx.writeValue(c.value, c.type, &w)
-            }
-            w.endObject()
+            writeChanges(r.changes, ctx, &w)
             w.field("outcome", r.outcome.rawValue)
             w.field("amount", r.amount.plain)
             w.field("message", RemedyText.sentence(r, policy: policy, lang: ctx.lang))
@@ -173,13 +178,7 @@ package enum JSONDecisionRenderer {
             w.beginArray()
             for e in search.deadEnds {
                 w.beginObject()
-                w.key("changes")
-                w.beginObject()
-                for c in e.changes {
-                    w.key(c.path)
-                    ctx.writeValue(c.value, c.type, &w)
-                }
-                w.endObject()
+                writeChanges(e.changes, ctx, &w)
                 w.field("outcome", e.outcome.rawValue)
                 w.field("clauses", strings: e.clauses)
                 w.field("message", RemedyText.deadEnd(e, policy: policy, lang: ctx.lang))
