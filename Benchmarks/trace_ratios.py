@@ -98,8 +98,8 @@ def main():
           f"CPU of whole processes (median of {runs}, interleaved)")
     measures = {
         "libyaml loop": ([loop], listing),
-        "clause evaluate --format json --no-trace": ([clause, "evaluate", "--format", "json", "--no-store", "--no-trace"] + files, None),
-        "clause evaluate --format json (trace)": ([clause, "evaluate", "--format", "json", "--no-store"] + files, None),
+        "clause evaluate --format json --no-trace": ([clause, "evaluate", "--format", "json", "--no-store", "--no-remedies", "--no-trace"] + files, None),
+        "clause evaluate --format json (trace)": ([clause, "evaluate", "--format", "json", "--no-store", "--no-remedies"] + files, None),
     }
     samples = {k: [] for k in measures}
     for _ in range(runs):
