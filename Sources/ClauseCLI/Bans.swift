@@ -80,13 +80,8 @@ extension ClauseCommand {
                     Output.error("error: the ban would end (\(through.iso)) before it starts (\(first.iso))\n")
                     throw ExitCode(1)
                 }
-                do {
-                    _ = try store.correctBan(decisionID: ban.decisionID, from: first, through: through, reason: c.reason, by: c.who, at: c.when)
-                } catch let refused as CorrectionRefused {
-                    Output.error("error: \(TerminalText.escape(refused.message))\n")
-                    throw ExitCode(1)
-                } catch {
-                    try StoreCommand.guarded { throw error }
+                _ = try StoreCommand.guarded {
+                    try store.correctBan(decisionID: ban.decisionID, from: first, through: through, reason: c.reason, by: c.who, at: c.when)
                 }
                 Output.out("corrected the ban of \(TerminalText.escape(code)) registered by decision #\(ban.decisionID): \(ban.from.iso)..\(ban.through.iso) → \(first.iso)..\(through.iso); later decisions see the new dates\n")
             }

@@ -30,17 +30,10 @@ struct Disbursements {
         return paid
     }
 
+    /// Whether `path` names a money fact (the disbursed amount a paying event records).
     private static func isMoney(_ path: String, _ policy: Policy) -> Bool {
-        var schema = policy.caseSchema
-        let parts = path.split(separator: ".").map(String.init)
-        for (k, name) in parts.enumerated() {
-            guard let i = schema.index[name] else { return false }
-            let t = schema.fields[i].type.unwrapped
-            if k == parts.count - 1 { return t == .money }
-            guard case .record(let r) = t else { return false }
-            schema = policy.records[r]
-        }
-        return false
+        let along = policy.fields(along: path)
+        return along.count == path.split(separator: ".").count && along.last?.type.unwrapped == .money
     }
 
     /// The money value of attribute `name` in an event's canonical JSON (read as YAML, so the

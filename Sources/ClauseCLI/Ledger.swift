@@ -225,16 +225,5 @@ struct LedgerReport {
         w.endObject()
     }
 
-    /// A value as the JSON of the contract writes it: money as a yuan string, an enum by its
-    /// case name, the rest as text.
-    private func plain(_ v: Value) -> String {
-        switch v {
-        case .money(let m): m.plain
-        case .int(let n): String(n)
-        case .text(let t): t
-        case .enumCase(let type, let index): policy.enums[type].cases[index].name
-        case .date(let d): d.iso
-        default: String(describing: v)
-        }
-    }
+    private func plain(_ v: Value) -> String { LedgerText.plain(v, policy: policy) }
 }

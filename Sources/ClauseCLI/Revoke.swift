@@ -20,17 +20,8 @@ extension ClauseCommand {
 
         func run() throws {
             let store = try storeOptions.open(create: false)
-            let id: Int64
-            do {
-                id = try store.revoke(caseID: caseID, reason: correction.reason, by: correction.who, at: correction.when)
-            } catch let refused as CorrectionRefused {
-                Output.error("error: \(TerminalText.escape(refused.message))\n")
-                throw ExitCode(1)
-            } catch {
-                // The store's own errors, worded as every store command words them.
-                try StoreCommand.guarded { throw error }
-                return
-            }
+            let c = correction
+            let id = try StoreCommand.guarded { try store.revoke(caseID: caseID, reason: c.reason, by: c.who, at: c.when) }
             Output.out("revoked decision #\(id) of case \(TerminalText.escape(caseID)): its grant no longer counts for later cases\n")
         }
     }

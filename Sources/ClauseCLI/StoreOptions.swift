@@ -2,6 +2,7 @@ import ArgumentParser
 import ClauseEngine
 import ClauseLanguage
 import ClauseStore
+import ClauseSyntax
 import Foundation
 
 /// `--store PATH`: which record store a command uses (else `CLAUSE_STORE`, else
@@ -40,6 +41,10 @@ enum StoreCommand {
             throw ExitCode(1)
         } catch let e as StoreBug {
             Output.error("error: \(e)\n")
+            throw ExitCode(1)
+        } catch let e as CorrectionRefused {
+            // A revocation or a ban correction the store cannot take: the user's to fix.
+            Output.error("error: \(TerminalText.escape(e.message))\n")
             throw ExitCode(1)
         } catch let e as ExitCode {
             throw e

@@ -58,11 +58,15 @@ package enum LedgerText {
         policy.ledger.first { $0.name == f.name }
     }
 
-    /// A figure as JSON writes numbers of the contract: amounts as yuan strings, counts as text.
-    private static func plain(_ v: Value) -> String {
+    /// A ledger value as the contract's JSON writes it: amounts as yuan strings, counts as text,
+    /// an enum by its case name, a date as ISO (the figures, their limits and the keys they match).
+    package static func plain(_ v: Value, policy: Policy) -> String {
         switch v {
         case .money(let m): m.plain
         case .int(let n): String(n)
+        case .text(let t): t
+        case .enumCase(let type, let index): policy.enums[type].cases[index].name
+        case .date(let d): d.iso
         default: String(describing: v)
         }
     }
@@ -81,10 +85,10 @@ package enum LedgerText {
             w.field("name", f.name)
             w.field("label", f.label)
             w.field("clause", f.clause)
-            w.field("value", plain(f.value))
+            w.field("value", plain(f.value, policy: policy))
             if let m = measure(f, policy), let limit = policy.limit(of: m, on: d.asOf), let left = policy.room(of: m, figure: f.value, on: d.asOf) {
-                w.field("limit", plain(limit))
-                w.field("room", plain(left))
+                w.field("limit", plain(limit, policy: policy))
+                w.field("room", plain(left, policy: policy))
             }
             w.key("cases")
             w.beginArray()
