@@ -7,6 +7,10 @@ package enum ScratchFolders {
     private static let lock = NSLock()
     nonisolated(unsafe) private static var folders: Set<String> = []
     nonisolated(unsafe) private static var sources: [any DispatchSourceSignal] = []
+    /// Set when a termination signal is being handled. The main thread may then fail on a folder
+    /// the handler removed under it and call `exit(1)`; the exit waits so the process still ends
+    /// of the signal (CI once saw "exit 1" for a replay stopped by SIGTERM).
+    nonisolated(unsafe) private static var dying = false
 
     /// Remembers `path` for removal, installing the signal handlers on first use.
     package static func register(_ path: String) {
@@ -43,12 +47,22 @@ package enum ScratchFolders {
     /// the process as the signal would have. SIGPIPE is ignored so that a write to a closed pipe
     /// fails with EPIPE, which `Output` turns into a quiet exit through `removeAll`.
     private static func installHandlers() {
-        atexit { ScratchFolders.removeAll() }
+        atexit {
+            ScratchFolders.lock.lock()
+            let signalled = ScratchFolders.dying
+            ScratchFolders.lock.unlock()
+            // The signal's handler ends the process in a moment; an exit now would hide the signal.
+            if signalled { while true { pause() } }
+            ScratchFolders.removeAll()
+        }
         signal(SIGPIPE, SIG_IGN)
         for sig in [SIGTERM, SIGINT, SIGHUP] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())
             source.setEventHandler {
+                ScratchFolders.lock.lock()
+                ScratchFolders.dying = true
+                ScratchFolders.lock.unlock()
                 ScratchFolders.removeAll()
                 // Die of the signal, as without the handler; unblocked here in case the parent
                 // started us with it blocked (then raise would leave it pending).
