@@ -17,7 +17,12 @@ package struct ClauseCommand: ParsableCommand {
     /// failed scenario), 2 usage error, as CONTRACT §3 fixes them.
     package static func run(_ arguments: [String]) -> Int32 {
         do {
-            var command = try parseAsRoot(arguments)
+            let folded = LongArgumentLists(folding: arguments)
+            var command = try parseAsRoot(folded.arguments)
+            if var long = command as? any TakesLongArgumentLists {
+                long.unfoldArgumentLists(folded)
+                command = long
+            }
             try command.run()
             return 0
         } catch let code as ExitCode {
