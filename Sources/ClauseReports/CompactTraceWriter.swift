@@ -23,34 +23,33 @@ struct CompactTraceWriter {
     /// value out only when it equals this).
     private var values: [String: (Value, ValueType)] = [:]
     private var valueOrder: [String] = []
-    private var labels: [String: String] = [:]
+    /// The first label seen for each text; `.some(nil)` when it was first seen without one (a later
+    /// label for it is then written on its node, as the table is written before the body).
+    private var labels: [String: String?] = [:]
     private var labelOrder: [String] = []
     /// The root expression being written, as scalars, to check that a node's text is where it says.
     private var root: [Unicode.Scalar] = []
     private var rootStart = 0
     /// Element variables in scope, innermost last.
     private var scope: [(name: String, value: Value, type: ValueType?)] = []
-    /// Each node's label in visiting order, worked out once while collecting and read back while writing.
-    private var nodeLabels: [String?] = []
-    private var nodeLabelCursor = 0
-
     init(_ ctx: JSONDecisionRenderer.Context) { self.ctx = ctx }
 
-    /// Writes the whole trace object.
+    /// Writes the whole trace object. One walk: the body goes to a scratch writer while the tables
+    /// fill (a name's first value, a text's first label), then the tables, then the body.
     static func write(_ d: Decision, _ ctx: JSONDecisionRenderer.Context, _ w: inout JSONWriter) {
-        var collect = CompactTraceWriter(ctx)
-        var scratch = JSONWriter()
-        collect.body(d, &scratch, collecting: true)
-        var out = collect
-        out.write(d, &w)
+        var writer = CompactTraceWriter(ctx)
+        var body = JSONWriter(capacity: 8192)
+        body.beginObject()
+        writer.body(d, &body)
+        writer.write(body, &w)
     }
 
-    private mutating func write(_ d: Decision, _ w: inout JSONWriter) {
+    private func write(_ body: JSONWriter, _ w: inout JSONWriter) {
         w.beginObject()
         w.field("trace_version", Self.version)
         w.key("labels")
         w.beginObject()
-        for k in labelOrder { w.field(k, labels[k]!) }
+        for k in labelOrder { w.field(k, labels[k]!!) }
         w.endObject()
         w.key("values")
         w.beginObject()
@@ -60,12 +59,12 @@ struct CompactTraceWriter {
             ctx.writeValue(v, t, &w)
         }
         w.endObject()
-        body(d, &w, collecting: false)
+        w.members(of: body)
         w.endObject()
     }
 
-    /// `definitions` and `rules`; while collecting, only fills the tables.
-    private mutating func body(_ d: Decision, _ w: inout JSONWriter, collecting: Bool) {
+    /// `definitions` and `rules`, filling the tables as it goes.
+    private mutating func body(_ d: Decision, _ w: inout JSONWriter) {
         let lang = ctx.lang, policy = ctx.policy
         w.key("definitions")
         w.beginArray()
@@ -76,7 +75,7 @@ struct CompactTraceWriter {
             w.field("clause", def.clause)
             w.field("clauses", strings: def.clauses.isEmpty ? (def.clause.map { [$0] } ?? []) : def.clauses)
             w.key("steps")
-            rootNode(def.node, &w, collecting)
+            rootNode(def.node, &w)
             w.endObject()
         }
         w.endArray()
@@ -100,7 +99,7 @@ struct CompactTraceWriter {
             }
             w.key("steps")
             w.beginArray()
-            for s in rt.steps { rootNode(s, &w, collecting) }
+            for s in rt.steps { rootNode(s, &w) }
             w.endArray()
             w.endObject()
         }
@@ -110,17 +109,18 @@ struct CompactTraceWriter {
     /// Each root written so far, by its JSON, with its number (definitions' first, then rules'
     /// steps, in order): a root that says exactly what an earlier one said is written `{"same":k}`
     /// (rules not applicable to the case share their `for`).
-    private var roots: [String: Int] = [:]
+    private var roots: [[UInt8]: Int] = [:]
     private var rootCount = 0
 
-    private mutating func rootNode(_ n: TraceNode, _ w: inout JSONWriter, _ collecting: Bool) {
+    private mutating func rootNode(_ n: TraceNode, _ w: inout JSONWriter) {
         root = Array(n.text.unicodeScalars)
         rootStart = n.start
         scope = []
-        guard !collecting else { return node(n, &w, collecting, isRoot: true, isSource: false) }
         var one = JSONWriter()
-        node(n, &one, collecting, isRoot: true, isSource: false)
-        let text = one.output
+        node(n, &one, isRoot: true, isSource: false)
+        // Keyed by bytes: a String key would be hashed after Unicode normalization, which cost a
+        // tenth of the whole trace in the profile.
+        let text = one.bytesWritten
         if let k = roots[text] {
             w.beginObject()
             w.field("same", k)
@@ -144,7 +144,7 @@ struct CompactTraceWriter {
         return i == e ? (s, e) : nil
     }
 
-    private mutating func node(_ n: TraceNode, _ w: inout JSONWriter, _ collecting: Bool, isRoot: Bool, isSource: Bool) {
+    private mutating func node(_ n: TraceNode, _ w: inout JSONWriter, isRoot: Bool, isSource: Bool) {
         w.beginObject()
         if isRoot {
             if let role = n.role { w.field("role", role) }
@@ -162,12 +162,12 @@ struct CompactTraceWriter {
         switch n.result {
         case .missing(let m): w.field("missing", strings: m)
         case .value(let v):
-            if !isSource, !impliedValue(n, v, collecting), !collecting {
+            if !isSource, !impliedValue(n, v) {
                 w.key("value")
                 ctx.writeValue(v, n.type, &w)
             }
         }
-        label(n, &w, collecting)
+        label(n, &w)
         if let exact = n.exact { w.field("exact", exact) }
         if let origin = n.origin { w.field("origin", origin) }
         if let chain = chain(n) {
@@ -178,21 +178,21 @@ struct CompactTraceWriter {
             w.endArray()
             w.key("terms")
             w.beginArray()
-            for t in chain.terms { node(t, &w, collecting, isRoot: false, isSource: false) }
+            for t in chain.terms { node(t, &w, isRoot: false, isSource: false) }
             w.endArray()
         } else if !n.children.isEmpty {
             w.key("children")
             w.beginArray()
             for (i, c) in n.children.enumerated() {
-                node(c, &w, collecting, isRoot: false, isSource: i == 0 && isSourceOmitted(n))
+                node(c, &w, isRoot: false, isSource: i == 0 && isSourceOmitted(n))
             }
             w.endArray()
         }
-        if let elements = n.elements { writeElements(n, elements, &w, collecting) }
+        if let elements = n.elements { writeElements(n, elements, &w) }
         w.endObject()
     }
 
-    private mutating func writeElements(_ n: TraceNode, _ elements: [ElementTrace], _ w: inout JSONWriter, _ collecting: Bool) {
+    private mutating func writeElements(_ n: TraceNode, _ elements: [ElementTrace], _ w: inout JSONWriter) {
         let policy = ctx.policy
         let schema = ctx.reader.elementSchema(n)
         let elementType: ValueType? = schema.flatMap { s in policy.records.firstIndex { $0.name == s.name } }.map { .record($0) }
@@ -202,18 +202,16 @@ struct CompactTraceWriter {
         for e in elements {
             w.beginObject()
             w.field("included", e.included)
-            if !collecting {
-                w.key("value")
-                ctx.writeValue(e.element, elementType, &w)
-            }
+            w.key("value")
+            ctx.writeValue(e.element, elementType, &w)
             if let v = n.variable { scope.append((v, e.element, elementType)) }
             if let f = e.filter {
                 w.key("filter")
-                node(f, &w, collecting, isRoot: false, isSource: false)
+                node(f, &w, isRoot: false, isSource: false)
             }
             if let c = e.contribution {
                 w.key("contribution")
-                node(c, &w, collecting, isRoot: false, isSource: false)
+                node(c, &w, isRoot: false, isSource: false)
             }
             if n.variable != nil { scope.removeLast() }
             w.endObject()
@@ -229,15 +227,16 @@ struct CompactTraceWriter {
     }
 
     /// Whether a reader finds `n`'s value without it: the element a variable is bound to, a member
-    /// of a record written beside it, or a name's entry in `values` (made here while collecting).
-    private mutating func impliedValue(_ n: TraceNode, _ v: Value, _ collecting: Bool) -> Bool {
+    /// of a record written beside it, or a name's entry in `values` (made here at its first reference).
+    private mutating func impliedValue(_ n: TraceNode, _ v: Value) -> Bool {
         if n.children.isEmpty, n.elements == nil, TraceReader.isPath(n.text) {
             if let bound = scope.last(where: { $0.name == n.text }) { return bound.value == v }
-            if collecting, values[n.text] == nil {
+            guard let first = values[n.text] else {
                 values[n.text] = (v, n.type)
                 valueOrder.append(n.text)
+                return true
             }
-            return values[n.text]?.0 == v
+            return first.0 == v
         }
         // `e.amount`: the field of the record its one child holds.
         if n.children.count == 1, n.elements == nil, let base = n.children.first, case .value(.record(let fields)) = base.result,
@@ -252,20 +251,14 @@ struct CompactTraceWriter {
     }
 
     /// Writes `label` only where it differs from the one `labels` holds for the text.
-    private mutating func label(_ n: TraceNode, _ w: inout JSONWriter, _ collecting: Bool) {
-        let l: String?
-        if collecting {
-            l = ctx.reader.label(n)
-            nodeLabels.append(l)
-            if let l, labels[n.text] == nil {
-                labels[n.text] = l
-                labelOrder.append(n.text)
-            }
-        } else {
-            l = nodeLabels[nodeLabelCursor]
-            nodeLabelCursor += 1
+    private mutating func label(_ n: TraceNode, _ w: inout JSONWriter) {
+        let l = ctx.reader.label(n)
+        guard let first = labels[n.text] else {
+            labels[n.text] = .some(l)
+            if l != nil { labelOrder.append(n.text) }
+            return
         }
-        if l != labels[n.text] { w.field("label", l) }
+        if l != first { w.field("label", l) }
     }
 
     // MARK: - Chains

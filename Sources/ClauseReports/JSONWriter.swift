@@ -46,6 +46,17 @@ package struct JSONWriter: Sendable {
         endArray()
     }
 
+    /// The bytes written so far (a key for telling two written values apart).
+    package var bytesWritten: [UInt8] { bytes }
+
+    /// Appends the members of the object another writer began (and left open) to the object
+    /// being written here, as if written here.
+    package mutating func members(of open: JSONWriter) {
+        guard open.bytes.count > 1 else { return }
+        separate()
+        bytes.append(contentsOf: open.bytes[1...])
+    }
+
     /// Appends JSON another writer made (a whole value) as the next value.
     package mutating func raw(_ other: JSONWriter) { separate(); bytes.append(contentsOf: other.bytes) }
 
