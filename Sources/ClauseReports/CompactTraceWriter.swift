@@ -109,7 +109,7 @@ struct CompactTraceWriter {
     /// Each root written so far, by its JSON, with its number (definitions' first, then rules'
     /// steps, in order): a root that says exactly what an earlier one said is written `{"same":k}`
     /// (rules not applicable to the case share their `for`).
-    private var roots: [[UInt8]: Int] = [:]
+    private var roots: [WrittenBytes: Int] = [:]
     private var rootCount = 0
 
     private mutating func rootNode(_ n: TraceNode, _ w: inout JSONWriter) {
@@ -120,7 +120,7 @@ struct CompactTraceWriter {
         node(n, &one, isRoot: true, isSource: false)
         // Keyed by bytes: a String key would be hashed after Unicode normalization, which cost a
         // tenth of the whole trace in the profile.
-        let text = one.bytesWritten
+        let text = WrittenBytes(bytes: one.bytesWritten)
         if let k = roots[text] {
             w.beginObject()
             w.field("same", k)
@@ -320,4 +320,11 @@ struct CompactTraceWriter {
         default: false
         }
     }
+}
+
+/// Written JSON as a dictionary key, hashed as one run of bytes (`[UInt8]` hashes byte by byte,
+/// a tenth of the traced run in the profile).
+private struct WrittenBytes: Hashable {
+    let bytes: [UInt8]
+    func hash(into h: inout Hasher) { bytes.withUnsafeBytes { h.combine(bytes: $0) } }
 }
