@@ -17,6 +17,9 @@ package final class PolicyRepository: @unchecked Sendable {
     package let explicit: String?
     private var directories: [String: String]?
     private var loaded: [String: PolicyLoader.Result] = [:]
+    /// `loaded` by the folder as named: every case looks its package up, and making the name
+    /// absolute (a stat and URL parsing) was a tenth of deciding a batch.
+    private var loadedAsNamed: [String: PolicyLoader.Result] = [:]
     /// Where to find a base package by id before the search roots (`clause diff --base DIR`).
     package var baseOverrides: [String: String] = [:]
     private var loading: [String] = []
@@ -83,10 +86,11 @@ package final class PolicyRepository: @unchecked Sendable {
     package func load(_ dir: String) -> PolicyLoader.Result {
         lock.lock()
         defer { lock.unlock() }
+        if let r = loadedAsNamed[dir] { return r }
         let key = PackagePath.absolute(dir)
-        if let r = loaded[key] { return r }
-        let r = compose(dir)
+        let r = loaded[key] ?? compose(dir)
         loaded[key] = r
+        loadedAsNamed[dir] = r
         return r
     }
 
