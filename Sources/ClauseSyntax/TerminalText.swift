@@ -36,9 +36,21 @@ package enum TerminalText {
 
     /// Whether `text` holds a character `escape` would rewrite.
     /// Scans UTF-8 bytes, not scalars: the fast case reader asks it of every text fact.
-    package static func hasControlCharacters(_ text: some StringProtocol) -> Bool {
+    /// Takes String itself, not `some StringProtocol`: a generic across modules is not
+    /// specialized, and walking its UTF-8 view through the protocol cost more than reading the YAML.
+    package static func hasControlCharacters(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { hasControlCharacters(utf8: $0) }
+    }
+
+    package static func hasControlCharacters(_ text: Substring) -> Bool {
+        var text = text
+        return text.withUTF8 { hasControlCharacters(utf8: $0) }
+    }
+
+    private static func hasControlCharacters(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         var previous: UInt8 = 0, beforePrevious: UInt8 = 0
-        for b in text.utf8 {
+        for b in utf8 {
             if b < 0x20 || b == 0x7F { return true }
             if previous == 0xC2 && b >= 0x80 && b <= 0x9F { return true }  // C1: U+0080–U+009F
             if beforePrevious == 0xE2 && previous == 0x80 && b >= 0xAA && b <= 0xAE { return true }  // U+202A–U+202E
