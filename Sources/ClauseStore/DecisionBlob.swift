@@ -101,7 +101,12 @@ package enum DecisionBlob {
         return out
     }
 
+    /// deflate shrinks by at most about 1,032 to 1: a blob stating a longer line is not ours, and
+    /// is refused before its stated length is allocated (a crafted store once asked for 4 GB).
+    package static func plausible(length: Int, compressed: Int) -> Bool { length <= compressed * 1_032 + 1_024 }
+
     private static func inflate(_ input: [UInt8], length: Int, dictionary: [UInt8]?) -> [UInt8]? {
+        guard plausible(length: length, compressed: input.count) else { return nil }
         var z = z_stream()
         guard inflateInit_(&z, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
         defer { inflateEnd(&z) }

@@ -461,6 +461,22 @@ import Testing
         #expect(r.stderr == "error: \(s.store): not a whole clause record store: its table 'bans' is missing (damaged, or altered by hand)\n", "\(r.stderr)")
     }
 
+    /// A crafted compressed decision that states a 4 GB line is refused before anything that size
+    /// is allocated (it once took 4 GB and 8 s to say the blob did not inflate).
+    @Test func aCompressedDecisionStatingAHugeLengthIsRefusedAtOnce() throws {
+        let s = try StoreScratch()
+        try s.write("case.yaml", try StoreScratch.playground("diagnosis.yaml"))
+        #expect(try s.clause(["record", "case.yaml"]).status == 0)
+        var blob = Array("CLZ1".utf8) + [0xF0, 0xFF, 0xFF, 0xFF]
+        blob += [0x78, 0x9C, 0xAB, 0xA8, 0x18, 0x05, 0x00, 0x00]  // a few bytes of zlib stream
+        try DatabaseQueue(path: s.store).write { try $0.execute(sql: "UPDATE decisions SET decision_json = ?", arguments: [Data(blob)]) }
+        #expect(!DecisionBlob.plausible(length: 0xFFFF_FFF0, compressed: 8))
+        // Under a 1 GB address space, allocating the stated length would abort (status 134).
+        let r = try Self.shell("ulimit -v 1000000; '\(EndToEndTests.binary)' why SY-2024-D-0001 --store '\(s.store)'", cwd: s.root)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("decision #1 holds a compressed decision that does not inflate"), "\(r.stderr)")
+    }
+
     /// A replay killed by SIGTERM, or whose reader went away (SIGPIPE), removes its folder.
     @Test func replayFoldersAreRemovedOnSIGTERMAndSIGPIPE() throws {
         let s = try StoreScratch()
