@@ -106,28 +106,27 @@ struct CompactTraceWriter {
         w.endArray()
     }
 
-    /// Each root written so far, by its JSON, with its number (definitions' first, then rules'
-    /// steps, in order): a root that says exactly what an earlier one said is written `{"same":k}`
-    /// (rules not applicable to the case share their `for`).
-    private var roots: [WrittenBytes: Int] = [:]
+    /// Each root written so far, by its expression text: where its JSON lies in the body and its
+    /// number (definitions' first, then rules' steps, in order). A root that says exactly what an
+    /// earlier one said is written `{"same":k}` (rules not applicable to the case share their
+    /// `for`); only roots of the same text are compared, in place, without copying or hashing JSON.
+    private var roots: [String: [(bytes: Range<Int>, number: Int)]] = [:]
     private var rootCount = 0
 
     private mutating func rootNode(_ n: TraceNode, _ w: inout JSONWriter) {
         root = Array(n.text.unicodeScalars)
         rootStart = n.start
         scope = []
-        var one = JSONWriter()
-        node(n, &one, isRoot: true, isSource: false)
-        // Keyed by bytes: a String key would be hashed after Unicode normalization, which cost a
-        // tenth of the whole trace in the profile.
-        let text = WrittenBytes(bytes: one.bytesWritten)
-        if let k = roots[text] {
+        let start = w.beginValue()
+        node(n, &w, isRoot: true, isSource: false)
+        let written = start..<w.byteCount
+        if let earlier = roots[n.text]?.first(where: { w.sameBytes($0.bytes, written) }) {
+            w.takeBack(to: start)
             w.beginObject()
-            w.field("same", k)
+            w.field("same", earlier.number)
             w.endObject()
         } else {
-            roots[text] = rootCount
-            w.raw(one)
+            roots[n.text, default: []].append((written, rootCount))
         }
         rootCount += 1
     }
@@ -320,11 +319,4 @@ struct CompactTraceWriter {
         default: false
         }
     }
-}
-
-/// Written JSON as a dictionary key, hashed as one run of bytes (`[UInt8]` hashes byte by byte,
-/// a tenth of the traced run in the profile).
-private struct WrittenBytes: Hashable {
-    let bytes: [UInt8]
-    func hash(into h: inout Hasher) { bytes.withUnsafeBytes { h.combine(bytes: $0) } }
 }

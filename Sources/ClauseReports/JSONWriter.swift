@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 /// A minimal JSON writer that keeps keys in the order they are written, so the same decision
 /// always gives the same bytes (Foundation's serializer does not promise an order).
 ///
@@ -46,8 +49,30 @@ package struct JSONWriter: Sendable {
         endArray()
     }
 
-    /// The bytes written so far (a key for telling two written values apart).
-    package var bytesWritten: [UInt8] { bytes }
+    /// Writes the comma the next value needs and returns where that value will start: with the
+    /// offset after it, the value can be compared with one written earlier (`sameBytes`) and taken
+    /// back (`takeBack`).
+    package mutating func beginValue() -> Int {
+        separate()
+        pendingValue = true
+        return bytes.count
+    }
+
+    package var byteCount: Int { bytes.count }
+
+    /// Whether two stretches already written hold the same bytes.
+    package func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
+        guard a.count == b.count else { return false }
+        return bytes.withUnsafeBufferPointer { p in
+            memcmp(p.baseAddress! + a.lowerBound, p.baseAddress! + b.lowerBound, a.count) == 0
+        }
+    }
+
+    /// Removes the value begun at `start` (by `beginValue`); the next value takes its place.
+    package mutating func takeBack(to start: Int) {
+        bytes.removeSubrange(start...)
+        pendingValue = true
+    }
 
     /// Appends the members of the object another writer began (and left open) to the object
     /// being written here, as if written here.
