@@ -14,6 +14,24 @@ import argparse, hashlib, json, os, resource, shutil, sqlite3, subprocess, sys, 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+def case_text(db, value):
+    """A `cases.text` value as text: older rows are text; newer ones are zlib blobs (docs/trace.md, "In the store"),
+    `CLC1` alone or `CLC2` against the reference case it names."""
+    if isinstance(value, str):
+        return value
+    import zlib
+    length = int.from_bytes(value[4:8], "little")
+    if value[:4] == b"CLC1":
+        out = zlib.decompress(value[8:])
+    else:
+        n = value[8]
+        ref = db.execute("SELECT text FROM cases WHERE digest = ?", (value[9:9 + n].decode(),)).fetchone()[0]
+        d = zlib.decompressobj(zdict=case_text(db, ref).encode())
+        out = d.decompress(value[9 + n:]) + d.flush()
+    assert len(out) == length
+    return out.decode()
+
+
 def grow(path, count):
     db = sqlite3.connect(path)
     rows = db.execute("""SELECT d.id, d.case_id, c.text FROM decisions d JOIN cases c ON c.digest = d.case_digest
@@ -25,9 +43,10 @@ def grow(path, count):
         events.setdefault(r[0], []).append(r)
     have, k = len(rows), 1
     while have < count:
-        for did, case_id, text in rows:
+        for did, case_id, stored in rows:
             if have >= count:
                 break
+            text = case_text(db, stored)
             new_id = f"{case_id}-X{k}"
             try:
                 # The playground's cases are JSON: a distinct enterprise per copy (its credit code's

@@ -29,7 +29,7 @@ package enum DecisionBlob {
     /// The column value for `line`, compressed against `reference` when there is one.
     package static func encode(_ line: String, reference: Reference? = nil) -> DatabaseValue {
         let input = Array(line.utf8)
-        guard input.count > 64, input.count <= Int(UInt32.max), let stream = deflate(input, dictionary: reference?.line) else {
+        guard input.count > 64, input.count <= Int(UInt32.max), let stream = Zlib.deflate(input, dictionary: reference?.line) else {
             return line.databaseValue
         }
         var out = reference == nil ? alone : referring
@@ -65,7 +65,7 @@ package enum DecisionBlob {
             } else if magic != alone {
                 throw StoreBug("decision #\(decisionID) holds a blob that is not a compressed decision")
             }
-            guard let line = inflate(Array(bytes[start...]), length: length, dictionary: dictionary) else {
+            guard let line = Zlib.inflate(Array(bytes[start...]), length: length, dictionary: dictionary) else {
                 throw StoreBug("decision #\(decisionID) holds a compressed decision that does not inflate")
             }
             return String(decoding: line, as: UTF8.self)
@@ -74,69 +74,11 @@ package enum DecisionBlob {
         }
     }
 
-    /// zlib only looks back 32 KB: the end of a longer dictionary is what counts.
-    private static func window(_ d: [UInt8]) -> [UInt8] { d.count > 32_768 ? Array(d.suffix(32_768)) : d }
-
-    private static func deflate(_ input: [UInt8], dictionary: [UInt8]?) -> [UInt8]? {
-        var z = z_stream()
-        guard deflateInit_(&z, 9, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
-        defer { deflateEnd(&z) }
-        if let dictionary {
-            let d = window(dictionary)
-            guard deflateSetDictionary(&z, d, uInt(d.count)) == Z_OK else { return nil }
-        }
-        var out = [UInt8](repeating: 0, count: Int(deflateBound(&z, uLong(input.count))) + 16)
-        var input = input
-        let status = input.withUnsafeMutableBufferPointer { i in
-            out.withUnsafeMutableBufferPointer { o in
-                z.next_in = i.baseAddress
-                z.avail_in = uInt(i.count)
-                z.next_out = o.baseAddress
-                z.avail_out = uInt(o.count)
-                return CZlib.deflate(&z, Z_FINISH)
-            }
-        }
-        guard status == Z_STREAM_END else { return nil }
-        out.removeLast(out.count - Int(z.total_out))
-        return out
-    }
-
-    /// deflate shrinks by at most about 1,032 to 1: a blob stating a longer line is not ours, and
-    /// is refused before its stated length is allocated (a crafted store once asked for 4 GB).
-    package static func plausible(length: Int, compressed: Int) -> Bool { length <= compressed * 1_032 + 1_024 }
-
-    private static func inflate(_ input: [UInt8], length: Int, dictionary: [UInt8]?) -> [UInt8]? {
-        guard plausible(length: length, compressed: input.count) else { return nil }
-        var z = z_stream()
-        guard inflateInit_(&z, ZLIB_VERSION, Int32(MemoryLayout<z_stream>.size)) == Z_OK else { return nil }
-        defer { inflateEnd(&z) }
-        var out = [UInt8](repeating: 0, count: max(length, 1))
-        var input = input
-        var status: Int32 = Z_OK
-        input.withUnsafeMutableBufferPointer { i in
-            out.withUnsafeMutableBufferPointer { o in
-                z.next_in = i.baseAddress
-                z.avail_in = uInt(i.count)
-                z.next_out = o.baseAddress
-                z.avail_out = uInt(o.count)
-                status = CZlib.inflate(&z, Z_FINISH)
-                if status == Z_NEED_DICT, let dictionary {
-                    let d = window(dictionary)
-                    guard inflateSetDictionary(&z, d, uInt(d.count)) == Z_OK else { return }
-                    status = CZlib.inflate(&z, Z_FINISH)
-                }
-            }
-        }
-        guard status == Z_STREAM_END, Int(z.total_out) == length, z.avail_in == 0 else { return nil }
-        out.removeLast(out.count - length)
-        return out
-    }
-
-    private static func appendLittleEndian(_ n: UInt64, bytes: Int, to out: inout [UInt8]) {
+    static func appendLittleEndian(_ n: UInt64, bytes: Int, to out: inout [UInt8]) {
         for k in 0..<bytes { out.append(UInt8(truncatingIfNeeded: n >> (8 * UInt64(k)))) }
     }
 
-    private static func littleEndian(_ b: [UInt8], at i: Int, bytes: Int) -> UInt64 {
+    static func littleEndian(_ b: [UInt8], at i: Int, bytes: Int) -> UInt64 {
         var n: UInt64 = 0
         for k in 0..<bytes { n |= UInt64(b[i + k]) << (8 * UInt64(k)) }
         return n

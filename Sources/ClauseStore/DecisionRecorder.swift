@@ -30,6 +30,10 @@ package final class DecisionRecorder {
     private var references: [String: DecisionBlob.Reference] = [:]
     /// The same, for references inserted in the open batch (kept when it commits).
     private var batchReferences: [String: DecisionBlob.Reference] = [:]
+    /// Per shape (YAML or JSON), the case later cases are compressed against (`CaseBlob`), once committed.
+    private var caseReferences: [String: CaseBlob.Reference] = [:]
+    /// The same, for references inserted in the open batch (kept when it commits).
+    private var batchCaseReferences: [String: CaseBlob.Reference] = [:]
     private var packageTexts: [String: PackageTexts] = [:]
     private let timestamp = ISO8601DateFormatter()
     /// How many decisions this recorder has committed.
@@ -124,9 +128,13 @@ package final class DecisionRecorder {
             recordedAt: timestamp.string(from: Date()), ban: ban, events: events)
         var newlyStored: Set<String> = []
         var newReferences: [String: DecisionBlob.Reference] = [:]
+        var newCaseReferences: [String: CaseBlob.Reference] = [:]
         let id: Int64
         do {
-            id = try store.inSavepoint { db in try insert(p, db, &newlyStored, &newReferences) }
+            id = try store.inSavepoint { db in
+                try insertCase(p, db, &newCaseReferences)
+                return try insert(p, db, &newlyStored, &newReferences)
+            }
         } catch {
             // A store error mid-batch: nothing of the batch is kept (it was never committed).
             if !(error is RecordRefused) { rollback() }
@@ -134,6 +142,7 @@ package final class DecisionRecorder {
         }
         storedPackages.formUnion(newlyStored)
         batchReferences.merge(newReferences) { a, _ in a }
+        batchCaseReferences.merge(newCaseReferences) { a, _ in a }
         for digest in newlyStored { packageTexts[digest] = nil }
         uncommitted += 1
         if uncommitted >= batchSize || ban != nil { try flush() }
@@ -152,6 +161,8 @@ package final class DecisionRecorder {
         uncommitted = 0
         references.merge(batchReferences) { a, _ in a }
         batchReferences = [:]
+        caseReferences.merge(batchCaseReferences) { a, _ in a }
+        batchCaseReferences = [:]
     }
 
     /// Gives up the open batch: none of it is kept.
@@ -163,6 +174,7 @@ package final class DecisionRecorder {
         // Packages and references stored in the batch are gone with it.
         storedPackages = []
         batchReferences = [:]
+        batchCaseReferences = [:]
     }
 
     /// The reference of `digest`: the first decision recorded under it, if there is one yet.
@@ -174,6 +186,29 @@ package final class DecisionRecorder {
         let value: DatabaseValue = row["decision_json"]
         if case .blob(let b) = value.storage, b.starts(with: DecisionBlob.referring) { return nil }
         return DecisionBlob.Reference(id: id, line: Array(try DecisionBlob.decode(value, decisionID: id).utf8))
+    }
+
+    /// The reference case for texts of `shape`, if one is recorded yet.
+    private func caseReference(_ shape: String, _ db: Database, _ new: [String: CaseBlob.Reference]) throws -> CaseBlob.Reference? {
+        if let r = caseReferences[shape] ?? batchCaseReferences[shape] ?? new[shape] { return r }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+            SELECT r.digest, c.text FROM case_references r JOIN cases c ON c.digest = r.digest WHERE r.shape = ?
+            """), arguments: [shape]) else { return nil }
+        let digest: String = row["digest"], value: DatabaseValue = row["text"]
+        guard CaseBlob.canRefer(value) else { return nil }
+        return CaseBlob.Reference(digest: digest, text: Array(try CaseBlob.decode(value, digest: digest) { _ in nil }.utf8))
+    }
+
+    /// Stores the case text once per digest, compressed against the reference case of its shape;
+    /// the first case of a shape becomes that reference, stored alone.
+    private func insertCase(_ p: Pending, _ db: Database, _ new: inout [String: CaseBlob.Reference]) throws {
+        let shape = CaseBlob.shape(of: p.caseText)
+        let reference = try caseReference(shape, db, new)
+        let value = CaseBlob.encode(p.caseText, reference: reference)
+        try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (digest, text) VALUES (?, ?)").execute(arguments: [p.caseDigest, value])
+        guard reference == nil, db.changesCount > 0, case .blob(let b) = value.storage, b.starts(with: CaseBlob.alone) else { return }
+        try db.cachedStatement(sql: "INSERT INTO case_references (shape, digest) VALUES (?, ?)").execute(arguments: [shape, p.caseDigest])
+        new[shape] = CaseBlob.Reference(digest: p.caseDigest, text: Array(p.caseText.utf8))
     }
 
     private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>,
@@ -189,8 +224,6 @@ package final class DecisionRecorder {
             }
             newlyStored.insert(ref.digest)
         }
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (digest, text) VALUES (?, ?)")
-            .execute(arguments: [p.caseDigest, p.caseText])
         let d = p.decision
         let reference = try reference(d.policyDigest, db, newReferences)
         try db.cachedStatement(sql: """

@@ -28,12 +28,13 @@ extension RecordStore {
             let hasRevocations = try db.tableExists("revocations")
             let revocations = hasRevocations ? (try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM revocations")) ?? 0) : 0
             let revoked = hasRevocations ? "EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id)" : "0"
+            var cases = CaseBlob.Reader(db)
             let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT d.id, d.case_id, d.case_path, d.as_of, d.outcome, \(revoked) AS revoked, d.amount_fen, c.text FROM decisions d
+                SELECT d.id, d.case_id, d.case_path, d.as_of, d.outcome, \(revoked) AS revoked, d.amount_fen, c.digest, c.text FROM decisions d
                 JOIN cases c ON c.digest = d.case_digest WHERE d.policy_id = ? AND d.id > ? ORDER BY d.id
                 """), arguments: [policyID, after]).map {
                 LedgerRow(id: $0["id"], caseID: $0["case_id"], casePath: $0["case_path"], asOf: $0["as_of"], outcome: $0["outcome"],
-                          revoked: $0["revoked"], amountFen: $0["amount_fen"], caseText: $0["text"])
+                          revoked: $0["revoked"], amountFen: $0["amount_fen"], caseText: try cases.text($0["text"], digest: $0["digest"]))
             }
             return (revocations, rows)
         }

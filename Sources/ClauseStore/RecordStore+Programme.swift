@@ -18,13 +18,14 @@ extension RecordStore {
             let outcome = hasRevocations
                 ? "CASE WHEN EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id) THEN 'revoked' ELSE d.outcome END"
                 : "d.outcome"
+            var cases = CaseBlob.Reader(db)
             return try Row.fetchAll(db, sql: """
-                SELECT d.id, d.case_id, d.case_path, d.as_of, \(outcome) AS outcome, d.amount_fen, c.text FROM decisions d
+                SELECT d.id, d.case_id, d.case_path, d.as_of, \(outcome) AS outcome, d.amount_fen, c.digest, c.text FROM decisions d
                 JOIN cases c ON c.digest = d.case_digest
                 WHERE d.id IN (SELECT max(id) FROM decisions WHERE policy_id = ? GROUP BY case_id) ORDER BY d.id
                 """, arguments: [policyID]).map {
                 LedgerRow(id: $0["id"], caseID: $0["case_id"], casePath: $0["case_path"], asOf: $0["as_of"], outcome: $0["outcome"],
-                          revoked: $0["outcome"] == "revoked", amountFen: $0["amount_fen"], caseText: $0["text"])
+                          revoked: $0["outcome"] == "revoked", amountFen: $0["amount_fen"], caseText: try cases.text($0["text"], digest: $0["digest"]))
             }
         }
     }

@@ -31,7 +31,11 @@ extension RecordStore {
 
     /// A case file's text by its digest.
     package func caseText(digest: String) throws -> String? {
-        try read { db in try String.fetchOne(db, sql: "SELECT text FROM cases WHERE digest = ?", arguments: [digest]) }
+        try read { db in
+            var reader = CaseBlob.Reader(db)
+            return try DatabaseValue.fetchOne(db, sql: "SELECT text FROM cases WHERE digest = ?", arguments: [digest])
+                .map { try reader.text($0, digest: digest) }
+        }
     }
 
     /// A package's files (name, text) by its digest, in name order.

@@ -167,6 +167,17 @@ package enum StoreSchema {
         // beside the text of older records. Recorded so that an older clause, which would read
         // the blob as text, refuses the store as newer instead.
         m.registerMigration("v5-compressed-decisions") { _ in }
+        m.registerMigration("v6-compressed-cases") { db in
+            try db.execute(sql: """
+                -- From here `cases.text` may hold a zlib blob (CaseBlob) beside the text of older
+                -- records: each case is compressed against the first case recorded written the
+                -- same way (YAML or JSON), named here. An older clause refuses the store as newer.
+                CREATE TABLE case_references (
+                    shape   TEXT PRIMARY KEY NOT NULL,  -- 'yaml' or 'json'
+                    digest  TEXT NOT NULL REFERENCES cases(digest)
+                ) WITHOUT ROWID;
+                """)
+        }
         return m
     }
 }

@@ -1,0 +1,113 @@
+import Foundation
+import GRDB
+
+/// How the store keeps a case file's text in `cases.text`.
+///
+/// Case files share their keys, labels and much of their values, so a case is compressed with
+/// zlib against a *reference case*: the first case recorded that is written the same way (YAML or
+/// JSON), named in `case_references`. A reference is kept compressed alone (`CLC1`, the text's
+/// length in UTF-8 bytes as four little-endian bytes, the zlib stream); every other case names it
+/// (`CLC2`, the length, the reference's digest's length as one byte and the digest in UTF-8, then
+/// the stream made with the reference's text as preset dictionary): about 280 bytes for a case of
+/// 800. A reference is never a `CLC2`, so reading takes at most one more row. A text that
+/// compression does not shrink stays text, as every case recorded before this form (schema
+/// `v6-compressed-cases`) does; each form gives the text back byte for byte.
+package enum CaseBlob {
+    package static let alone: [UInt8] = Array("CLC1".utf8)
+    package static let referring: [UInt8] = Array("CLC2".utf8)
+
+    /// A case other cases are compressed against: its digest and text.
+    package struct Reference: Sendable {
+        package var digest: String
+        package var text: [UInt8]
+    }
+
+    /// How `text` is written: `json` when it opens with `{` (after blanks), else `yaml`. A case is
+    /// compressed against one written the same way: a YAML reference does little for JSON.
+    package static func shape(of text: String) -> String {
+        for b in text.utf8 {
+            switch b {
+            case UInt8(ascii: " "), UInt8(ascii: "\t"), UInt8(ascii: "\n"), UInt8(ascii: "\r"), 0xEF, 0xBB, 0xBF: continue
+            case UInt8(ascii: "{"): return "json"
+            default: return "yaml"
+            }
+        }
+        return "yaml"
+    }
+
+    /// The column value for `text`, compressed against `reference` when there is one.
+    package static func encode(_ text: String, reference: Reference?) -> DatabaseValue {
+        let input = Array(text.utf8)
+        let named = reference.map { Array($0.digest.utf8) } ?? []
+        guard input.count > 64, input.count <= Int(UInt32.max), named.count < 256,
+              let stream = Zlib.deflate(input, dictionary: reference?.text) else { return text.databaseValue }
+        var out = reference == nil ? alone : referring
+        DecisionBlob.appendLittleEndian(UInt64(input.count), bytes: 4, to: &out)
+        if reference != nil {
+            out.append(UInt8(named.count))
+            out += named
+        }
+        out += stream
+        return out.count < input.count ? Data(out).databaseValue : text.databaseValue
+    }
+
+    /// Whether a stored value may serve as a reference (text, or compressed alone).
+    package static func canRefer(_ value: DatabaseValue) -> Bool {
+        if case .blob(let b) = value.storage { return !b.starts(with: referring) }
+        return true
+    }
+
+    /// The text a column value holds. `stored` gives the stored value of a case by digest (the
+    /// reference a `CLC2` value names). A blob that is not one of ours, that names a missing or
+    /// chained reference, or that does not inflate to the length it states is a damaged store.
+    package static func decode(_ value: DatabaseValue, digest: String, stored: (String) throws -> DatabaseValue?) throws -> String {
+        switch value.storage {
+        case .string(let s): return s
+        case .blob(let data):
+            let bytes = [UInt8](data)
+            guard bytes.count > 8 else { throw StoreBug("case \(digest) holds a blob that is not a compressed case") }
+            let magic = Array(bytes[0..<4])
+            let length = Int(DecisionBlob.littleEndian(bytes, at: 4, bytes: 4))
+            var dictionary: [UInt8]?
+            var start = 8
+            if magic == referring {
+                let n = Int(bytes[8])
+                guard bytes.count > 9 + n else { throw StoreBug("case \(digest) holds a blob that is not a compressed case") }
+                let named = String(decoding: bytes[9..<(9 + n)], as: UTF8.self)
+                guard named != digest, let reference = try stored(named), canRefer(reference) else {
+                    throw StoreBug("case \(digest) is compressed against case \(named), which the store does not hold as a reference")
+                }
+                dictionary = Array(try decode(reference, digest: named, stored: stored).utf8)
+                start = 9 + n
+            } else if magic != alone {
+                throw StoreBug("case \(digest) holds a blob that is not a compressed case")
+            }
+            guard let text = Zlib.inflate(Array(bytes[start...]), length: length, dictionary: dictionary) else {
+                throw StoreBug("case \(digest) holds a compressed case that does not inflate")
+            }
+            return String(decoding: text, as: UTF8.self)
+        default:
+            throw StoreBug("case \(digest) holds no text")
+        }
+    }
+
+    /// Reads case texts in one transaction, decoding each reference once.
+    package struct Reader {
+        let db: Database
+        private var references: [String: String] = [:]
+        package init(_ db: Database) { self.db = db }
+
+        package mutating func text(_ value: DatabaseValue, digest: String) throws -> String {
+            if case .string(let s) = value.storage { return s }
+            var cache = references
+            defer { references = cache }
+            let db = self.db
+            return try CaseBlob.decode(value, digest: digest) { named in
+                if let known = cache[named] { return known.databaseValue }
+                let v = try DatabaseValue.fetchOne(db.cachedStatement(sql: "SELECT text FROM cases WHERE digest = ?"), arguments: [named])
+                if let v, CaseBlob.canRefer(v) { cache[named] = try CaseBlob.decode(v, digest: named) { _ in nil } }
+                return v
+            }
+        }
+    }
+}
