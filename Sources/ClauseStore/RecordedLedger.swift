@@ -8,8 +8,9 @@ enum RecordedLedger {
     /// nil when the line has no `ledger` object (a decision recorded before the ledger existed,
     /// or by a package without one): then nothing was counted, as then.
     static func use(in json: String, policy: Policy) -> LedgerUse? {
-        guard let object = try? JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any],
-              let ledger = object["ledger"] as? [String: Any], let consulted = ledger["consulted"] as? Bool else { return nil }
+        guard let raw = JSONMember.raw("ledger", in: json),
+              let ledger = try? JSONSerialization.jsonObject(with: Data(raw.utf8)) as? [String: Any],
+              let consulted = ledger["consulted"] as? Bool else { return nil }
         var figures: [LedgerUse.Figure] = []
         for f in ledger["figures"] as? [[String: Any]] ?? [] {
             guard let name = f["name"] as? String, let measure = policy.ledger.first(where: { $0.name == name }),
