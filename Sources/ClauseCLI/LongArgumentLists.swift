@@ -2,8 +2,15 @@ import ArgumentParser
 
 /// A command whose array argument may hold thousands of paths (a shell glob over a folder).
 protocol TakesLongArgumentLists: ParsableCommand {
-    /// Gives back the paths `LongArgumentLists.fold` took out before parsing.
-    mutating func unfoldArgumentLists(_ folded: LongArgumentLists)
+    /// The array argument.
+    static var longList: WritableKeyPath<Self, [String]> { get }
+}
+
+extension TakesLongArgumentLists {
+    /// Gives back the paths `LongArgumentLists(folding:)` took out before parsing.
+    mutating func unfoldArgumentLists(_ folded: LongArgumentLists) {
+        self[keyPath: Self.longList] = folded.unfold(self[keyPath: Self.longList])
+    }
 }
 
 /// swift-argument-parser spends time quadratic in the number of values one array argument
@@ -82,27 +89,11 @@ struct LongArgumentLists {
     }
 }
 
-extension ClauseCommand.Evaluate: TakesLongArgumentLists {
-    mutating func unfoldArgumentLists(_ folded: LongArgumentLists) { cases = folded.unfold(cases) }
-}
-extension ClauseCommand.Record: TakesLongArgumentLists {
-    mutating func unfoldArgumentLists(_ folded: LongArgumentLists) { cases = folded.unfold(cases) }
-}
-extension ClauseCommand.Diff: TakesLongArgumentLists {
-    mutating func unfoldArgumentLists(_ folded: LongArgumentLists) { cases = folded.unfold(cases) }
-}
-extension ClauseCommand.Replay: TakesLongArgumentLists {
-    mutating func unfoldArgumentLists(_ folded: LongArgumentLists) { caseIDs = folded.unfold(caseIDs) }
-}
-extension ClauseCommand.Test: TakesLongArgumentLists {
-    mutating func unfoldArgumentLists(_ folded: LongArgumentLists) { paths = folded.unfold(paths) }
-}
-extension ClauseCommand.Check: TakesLongArgumentLists {
-    mutating func unfoldArgumentLists(_ folded: LongArgumentLists) { packages = folded.unfold(packages) }
-}
-extension ClauseCommand.Workflow.Status: TakesLongArgumentLists {
-    mutating func unfoldArgumentLists(_ folded: LongArgumentLists) { cases = folded.unfold(cases) }
-}
-extension ClauseCommand.Workflow.Check: TakesLongArgumentLists {
-    mutating func unfoldArgumentLists(_ folded: LongArgumentLists) { cases = folded.unfold(cases) }
-}
+extension ClauseCommand.Evaluate: TakesLongArgumentLists { static var longList: WritableKeyPath<Self, [String]> { \.cases } }
+extension ClauseCommand.Record: TakesLongArgumentLists { static var longList: WritableKeyPath<Self, [String]> { \.cases } }
+extension ClauseCommand.Diff: TakesLongArgumentLists { static var longList: WritableKeyPath<Self, [String]> { \.cases } }
+extension ClauseCommand.Replay: TakesLongArgumentLists { static var longList: WritableKeyPath<Self, [String]> { \.caseIDs } }
+extension ClauseCommand.Test: TakesLongArgumentLists { static var longList: WritableKeyPath<Self, [String]> { \.paths } }
+extension ClauseCommand.Check: TakesLongArgumentLists { static var longList: WritableKeyPath<Self, [String]> { \.packages } }
+extension ClauseCommand.Workflow.Status: TakesLongArgumentLists { static var longList: WritableKeyPath<Self, [String]> { \.cases } }
+extension ClauseCommand.Workflow.Check: TakesLongArgumentLists { static var longList: WritableKeyPath<Self, [String]> { \.cases } }

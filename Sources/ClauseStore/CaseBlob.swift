@@ -37,18 +37,10 @@ package enum CaseBlob {
 
     /// The column value for `text`, compressed against `reference` when there is one.
     package static func encode(_ text: String, reference: Reference?) -> DatabaseValue {
-        let input = Array(text.utf8)
-        let named = reference.map { Array($0.digest.utf8) } ?? []
-        guard input.count > 64, input.count <= Int(UInt32.max), named.count < 256,
-              let stream = Zlib.deflate(input, dictionary: reference?.text) else { return text.databaseValue }
-        var out = reference == nil ? alone : referring
-        DecisionBlob.appendLittleEndian(UInt64(input.count), bytes: 4, to: &out)
-        if reference != nil {
-            out.append(UInt8(named.count))
-            out += named
-        }
-        out += stream
-        return out.count < input.count ? Data(out).databaseValue : text.databaseValue
+        guard let reference else { return ZlibFrame.value(alone, text, naming: [], dictionary: nil) }
+        let named = Array(reference.digest.utf8)
+        guard named.count < 256 else { return text.databaseValue }
+        return ZlibFrame.value(referring, text, naming: [UInt8(named.count)] + named, dictionary: reference.text)
     }
 
     /// Whether a stored value may serve as a reference (text, or compressed alone).
@@ -65,9 +57,7 @@ package enum CaseBlob {
         case .string(let s): return s
         case .blob(let data):
             let bytes = [UInt8](data)
-            guard bytes.count > 8 else { throw StoreBug("case \(digest) holds a blob that is not a compressed case") }
-            let magic = Array(bytes[0..<4])
-            let length = Int(DecisionBlob.littleEndian(bytes, at: 4, bytes: 4))
+            guard let (magic, length) = ZlibFrame.header(bytes) else { throw StoreBug("case \(digest) holds a blob that is not a compressed case") }
             var dictionary: [UInt8]?
             var start = 8
             if magic == referring {
@@ -82,10 +72,10 @@ package enum CaseBlob {
             } else if magic != alone {
                 throw StoreBug("case \(digest) holds a blob that is not a compressed case")
             }
-            guard let text = Zlib.inflate(Array(bytes[start...]), length: length, dictionary: dictionary) else {
+            guard let text = ZlibFrame.text(bytes, from: start, length: length, dictionary: dictionary) else {
                 throw StoreBug("case \(digest) holds a compressed case that does not inflate")
             }
-            return String(decoding: text, as: UTF8.self)
+            return text
         default:
             throw StoreBug("case \(digest) holds no text")
         }

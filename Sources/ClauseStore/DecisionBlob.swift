@@ -28,15 +28,9 @@ package enum DecisionBlob {
 
     /// The column value for `line`, compressed against `reference` when there is one.
     package static func encode(_ line: String, reference: Reference? = nil) -> DatabaseValue {
-        let input = Array(line.utf8)
-        guard input.count > 64, input.count <= Int(UInt32.max), let stream = Zlib.deflate(input, dictionary: reference?.line) else {
-            return line.databaseValue
-        }
-        var out = reference == nil ? alone : referring
-        appendLittleEndian(UInt64(input.count), bytes: 4, to: &out)
-        if let reference { appendLittleEndian(UInt64(bitPattern: reference.id), bytes: 8, to: &out) }
-        out += stream
-        return out.count < input.count ? Data(out).databaseValue : line.databaseValue
+        var naming: [UInt8] = []
+        if let reference { ZlibFrame.appendLittleEndian(UInt64(bitPattern: reference.id), bytes: 8, to: &naming) }
+        return ZlibFrame.value(reference == nil ? alone : referring, line, naming: naming, dictionary: reference?.line)
     }
 
     /// The line a column value holds. `reference` gives the stored value of a decision by id
@@ -47,14 +41,12 @@ package enum DecisionBlob {
         case .string(let s): return s
         case .blob(let data):
             let bytes = [UInt8](data)
-            guard bytes.count > 8 else { throw StoreBug("decision #\(decisionID) holds a blob that is not a compressed decision") }
-            let magic = Array(bytes[0..<4])
-            let length = Int(littleEndian(bytes, at: 4, bytes: 4))
+            guard let (magic, length) = ZlibFrame.header(bytes) else { throw StoreBug("decision #\(decisionID) holds a blob that is not a compressed decision") }
             var dictionary: [UInt8]?
             var start = 8
             if magic == referring {
                 guard bytes.count > 16 else { throw StoreBug("decision #\(decisionID) holds a blob that is not a compressed decision") }
-                let id = Int64(bitPattern: littleEndian(bytes, at: 8, bytes: 8))
+                let id = Int64(bitPattern: ZlibFrame.littleEndian(bytes, at: 8, bytes: 8))
                 let stored = id == decisionID ? nil : try reference(id)
                 // A reference is compressed alone (or is text): never a chain of them.
                 guard let stored, !{ if case .blob(let r) = stored.storage { r.starts(with: referring) } else { false } }() else {
@@ -65,22 +57,12 @@ package enum DecisionBlob {
             } else if magic != alone {
                 throw StoreBug("decision #\(decisionID) holds a blob that is not a compressed decision")
             }
-            guard let line = Zlib.inflate(Array(bytes[start...]), length: length, dictionary: dictionary) else {
+            guard let line = ZlibFrame.text(bytes, from: start, length: length, dictionary: dictionary) else {
                 throw StoreBug("decision #\(decisionID) holds a compressed decision that does not inflate")
             }
-            return String(decoding: line, as: UTF8.self)
+            return line
         default:
             throw StoreBug("decision #\(decisionID) holds no decision")
         }
-    }
-
-    static func appendLittleEndian(_ n: UInt64, bytes: Int, to out: inout [UInt8]) {
-        for k in 0..<bytes { out.append(UInt8(truncatingIfNeeded: n >> (8 * UInt64(k)))) }
-    }
-
-    static func littleEndian(_ b: [UInt8], at i: Int, bytes: Int) -> UInt64 {
-        var n: UInt64 = 0
-        for k in 0..<bytes { n |= UInt64(b[i + k]) << (8 * UInt64(k)) }
-        return n
     }
 }

@@ -1,4 +1,6 @@
 import CZlib
+import Foundation
+import GRDB
 
 /// zlib's deflate and inflate over byte arrays, with an optional preset dictionary: what the
 /// store's compressed decisions (`DecisionBlob`) and case texts (`CaseBlob`) are made with.
@@ -59,5 +61,45 @@ package enum Zlib {
         guard status == Z_STREAM_END, Int(z.total_out) == length, z.avail_in == 0 else { return nil }
         out.removeLast(out.count - length)
         return out
+    }
+}
+
+/// The frame both of the store's compressed forms share (`DecisionBlob`, `CaseBlob`): four bytes
+/// naming the form, the text's length in UTF-8 bytes (four bytes, little-endian), how the form
+/// names its reference (nothing when compressed alone), then the zlib stream.
+enum ZlibFrame {
+    /// The column value for `text`: framed, or the text itself when compressing does not shrink it.
+    static func value(_ magic: [UInt8], _ text: String, naming: [UInt8], dictionary: [UInt8]?) -> DatabaseValue {
+        let input = Array(text.utf8)
+        guard input.count > 64, input.count <= Int(UInt32.max), let stream = Zlib.deflate(input, dictionary: dictionary) else {
+            return text.databaseValue
+        }
+        var out = magic
+        appendLittleEndian(UInt64(input.count), bytes: 4, to: &out)
+        out += naming
+        out += stream
+        return out.count < input.count ? Data(out).databaseValue : text.databaseValue
+    }
+
+    /// A blob's form and stated length; nil when it is too short to be framed.
+    static func header(_ bytes: [UInt8]) -> (magic: [UInt8], length: Int)? {
+        guard bytes.count > 8 else { return nil }
+        return (Array(bytes[0..<4]), Int(littleEndian(bytes, at: 4, bytes: 4)))
+    }
+
+    /// The text of the stream from `start`; nil when it does not inflate to `length`.
+    static func text(_ bytes: [UInt8], from start: Int, length: Int, dictionary: [UInt8]?) -> String? {
+        guard start <= bytes.count, let text = Zlib.inflate(Array(bytes[start...]), length: length, dictionary: dictionary) else { return nil }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    static func appendLittleEndian(_ n: UInt64, bytes: Int, to out: inout [UInt8]) {
+        for k in 0..<bytes { out.append(UInt8(truncatingIfNeeded: n >> (8 * UInt64(k)))) }
+    }
+
+    static func littleEndian(_ b: [UInt8], at i: Int, bytes: Int) -> UInt64 {
+        var n: UInt64 = 0
+        for k in 0..<bytes { n |= UInt64(b[i + k]) << (8 * UInt64(k)) }
+        return n
     }
 }
