@@ -57,27 +57,27 @@ package enum CaseBlob {
         case .string(let s): return s
         case .blob(let data):
             let bytes = [UInt8](data)
-            guard let (magic, length) = ZlibFrame.header(bytes) else { throw StoreBug("case \(digest) holds a blob that is not a compressed case") }
+            guard let (magic, length) = ZlibFrame.header(bytes) else { throw StoreBug.damaged("case \(digest) holds a blob that is not a compressed case") }
             var dictionary: [UInt8]?
             var start = 8
             if magic == referring {
                 let n = Int(bytes[8])
-                guard bytes.count > 9 + n else { throw StoreBug("case \(digest) holds a blob that is not a compressed case") }
+                guard bytes.count > 9 + n else { throw StoreBug.damaged("case \(digest) holds a blob that is not a compressed case") }
                 let named = String(decoding: bytes[9..<(9 + n)], as: UTF8.self)
                 guard named != digest, let reference = try stored(named), canRefer(reference) else {
-                    throw StoreBug("case \(digest) is compressed against case \(named), which the store does not hold as a reference")
+                    throw StoreBug.damaged("case \(digest) is compressed against case \(named), which the store does not hold as a reference")
                 }
                 dictionary = Array(try decode(reference, digest: named, stored: stored).utf8)
                 start = 9 + n
             } else if magic != alone {
-                throw StoreBug("case \(digest) holds a blob that is not a compressed case")
+                throw StoreBug.damaged("case \(digest) holds a blob that is not a compressed case")
             }
             guard let text = ZlibFrame.text(bytes, from: start, length: length, dictionary: dictionary) else {
-                throw StoreBug("case \(digest) holds a compressed case that does not inflate")
+                throw StoreBug.damaged("case \(digest) holds a compressed case that does not inflate")
             }
             return text
         default:
-            throw StoreBug("case \(digest) holds no text")
+            throw StoreBug.damaged("case \(digest) holds no text")
         }
     }
 

@@ -41,28 +41,28 @@ package enum DecisionBlob {
         case .string(let s): return s
         case .blob(let data):
             let bytes = [UInt8](data)
-            guard let (magic, length) = ZlibFrame.header(bytes) else { throw StoreBug("decision #\(decisionID) holds a blob that is not a compressed decision") }
+            guard let (magic, length) = ZlibFrame.header(bytes) else { throw StoreBug.damaged("decision #\(decisionID) holds a blob that is not a compressed decision") }
             var dictionary: [UInt8]?
             var start = 8
             if magic == referring {
-                guard bytes.count > 16 else { throw StoreBug("decision #\(decisionID) holds a blob that is not a compressed decision") }
+                guard bytes.count > 16 else { throw StoreBug.damaged("decision #\(decisionID) holds a blob that is not a compressed decision") }
                 let id = Int64(bitPattern: ZlibFrame.littleEndian(bytes, at: 8, bytes: 8))
                 let stored = id == decisionID ? nil : try reference(id)
                 // A reference is compressed alone (or is text): never a chain of them.
                 guard let stored, !{ if case .blob(let r) = stored.storage { r.starts(with: referring) } else { false } }() else {
-                    throw StoreBug("decision #\(decisionID) is compressed against decision #\(id), which the store does not hold as a reference")
+                    throw StoreBug.damaged("decision #\(decisionID) is compressed against decision #\(id), which the store does not hold as a reference")
                 }
                 dictionary = Array(try decode(stored, decisionID: id).utf8)
                 start = 16
             } else if magic != alone {
-                throw StoreBug("decision #\(decisionID) holds a blob that is not a compressed decision")
+                throw StoreBug.damaged("decision #\(decisionID) holds a blob that is not a compressed decision")
             }
             guard let line = ZlibFrame.text(bytes, from: start, length: length, dictionary: dictionary) else {
-                throw StoreBug("decision #\(decisionID) holds a compressed decision that does not inflate")
+                throw StoreBug.damaged("decision #\(decisionID) holds a compressed decision that does not inflate")
             }
             return line
         default:
-            throw StoreBug("decision #\(decisionID) holds no decision")
+            throw StoreBug.damaged("decision #\(decisionID) holds no decision")
         }
     }
 }

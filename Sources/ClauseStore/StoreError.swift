@@ -34,6 +34,16 @@ package struct StoreError: Error, Sendable, CustomStringConvertible {
 /// the schema should have allowed, a package that changed on disk while being recorded.
 package struct StoreBug: Error, Sendable, CustomStringConvertible {
     package var message: String
+    /// A row this code could not have written (a compressed text that does not inflate, a missing
+    /// reference): said as damage to the store, not as a fault of clause.
+    package var damaged = false
     package init(_ message: String) { self.message = message }
-    package var description: String { "internal error in the record store: \(message)" }
+    package static func damaged(_ message: String) -> StoreBug {
+        var bug = StoreBug(message)
+        bug.damaged = true
+        return bug
+    }
+    package var description: String {
+        damaged ? "the record store is damaged (altered by hand, or a disk fault): \(message)" : "internal error in the record store: \(message)"
+    }
 }
