@@ -108,7 +108,7 @@ package final class DecisionRecorder {
     ///   of events or contradicts the events recorded for the case.
     @discardableResult
     package func add(_ d: Decision, case c: CaseFile, caseText: String, policy: Policy) throws -> Int64 {
-        let read = try WorkflowEvents.read(c.root)
+        let read = c.mayHaveHistory ? try WorkflowEvents.read(c.root) : []
         let events = read.map(\.event)
         try beginBatch()
         if !events.isEmpty {

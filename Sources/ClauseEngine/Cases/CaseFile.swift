@@ -19,14 +19,23 @@ package struct CaseFile: Sendable {
         set { tree = CaseTree(node: newValue) }
     }
     private var tree: CaseTree
+    /// Whether the case's text has a top-level `history` key; true unless the fast reader saw none.
+    private var historyKey = true
+
+    /// Whether `root` may hold a `history:`. False only for a case the fast reader found without
+    /// one while its tree is still unbuilt: recording then skips parsing the whole text again just
+    /// to find no history (a tenth of recording). A built or replaced tree is simply read.
+    package var mayHaveHistory: Bool { historyKey || !tree.isPending }
 
     package init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, root: YAMLNode) {
         self.init(path: path, id: id, policyID: policyID, facts: facts, defaulted: defaulted, tree: CaseTree(node: root))
     }
 
-    /// A case whose tree is built from `source` when first asked for.
-    package init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, source: SourceFile) {
+    /// A case whose tree is built from `source` when first asked for; `hasHistory` says whether
+    /// its text has a top-level `history` key.
+    package init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, source: SourceFile, hasHistory: Bool = true) {
         self.init(path: path, id: id, policyID: policyID, facts: facts, defaulted: defaulted, tree: CaseTree(source: source))
+        historyKey = hasHistory
     }
 
     private init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, tree: CaseTree) {
