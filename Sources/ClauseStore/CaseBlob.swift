@@ -53,31 +53,14 @@ package enum CaseBlob {
     /// reference a `CLC2` value names). A blob that is not one of ours, that names a missing or
     /// chained reference, or that does not inflate to the length it states is a damaged store.
     package static func decode(_ value: DatabaseValue, digest: String, stored: (String) throws -> DatabaseValue?) throws -> String {
-        switch value.storage {
-        case .string(let s): return s
-        case .blob(let data):
-            let bytes = [UInt8](data)
-            guard let (magic, length) = ZlibFrame.header(bytes) else { throw StoreBug.damaged("case \(digest) holds a blob that is not a compressed case") }
-            var dictionary: [UInt8]?
-            var start = 8
-            if magic == referring {
-                let n = Int(bytes[8])
-                guard bytes.count > 9 + n else { throw StoreBug.damaged("case \(digest) holds a blob that is not a compressed case") }
-                let named = String(decoding: bytes[9..<(9 + n)], as: UTF8.self)
-                guard named != digest, let reference = try stored(named), canRefer(reference) else {
-                    throw StoreBug.damaged("case \(digest) is compressed against case \(named), which the store does not hold as a reference")
-                }
-                dictionary = Array(try decode(reference, digest: named, stored: stored).utf8)
-                start = 9 + n
-            } else if magic != alone {
-                throw StoreBug.damaged("case \(digest) holds a blob that is not a compressed case")
+        try ZlibFrame.decode(value, alone: alone, referring: referring, what: "case \(digest)", kind: "case", none: "no text") { naming in
+            let n = Int(naming[naming.startIndex])
+            guard naming.count > 1 + n else { throw StoreBug.damaged("case \(digest) holds a blob that is not a compressed case") }
+            let named = String(decoding: naming[(naming.startIndex + 1)..<(naming.startIndex + 1 + n)], as: UTF8.self)
+            guard named != digest, let reference = try stored(named), canRefer(reference) else {
+                throw StoreBug.damaged("case \(digest) is compressed against case \(named), which the store does not hold as a reference")
             }
-            guard let text = ZlibFrame.text(bytes, from: start, length: length, dictionary: dictionary) else {
-                throw StoreBug.damaged("case \(digest) holds a compressed case that does not inflate")
-            }
-            return text
-        default:
-            throw StoreBug.damaged("case \(digest) holds no text")
+            return (Array(try decode(reference, digest: named, stored: stored).utf8), 1 + n)
         }
     }
 

@@ -37,32 +37,15 @@ package enum DecisionBlob {
     /// (the reference a `CLZ2` value names). A blob that is not one of ours, or that does not
     /// inflate to the length it states, is a damaged or foreign store.
     package static func decode(_ value: DatabaseValue, decisionID: Int64, reference: (Int64) throws -> DatabaseValue? = { _ in nil }) throws -> String {
-        switch value.storage {
-        case .string(let s): return s
-        case .blob(let data):
-            let bytes = [UInt8](data)
-            guard let (magic, length) = ZlibFrame.header(bytes) else { throw StoreBug.damaged("decision #\(decisionID) holds a blob that is not a compressed decision") }
-            var dictionary: [UInt8]?
-            var start = 8
-            if magic == referring {
-                guard bytes.count > 16 else { throw StoreBug.damaged("decision #\(decisionID) holds a blob that is not a compressed decision") }
-                let id = Int64(bitPattern: ZlibFrame.littleEndian(bytes, at: 8, bytes: 8))
-                let stored = id == decisionID ? nil : try reference(id)
-                // A reference is compressed alone (or is text): never a chain of them.
-                guard let stored, !{ if case .blob(let r) = stored.storage { r.starts(with: referring) } else { false } }() else {
-                    throw StoreBug.damaged("decision #\(decisionID) is compressed against decision #\(id), which the store does not hold as a reference")
-                }
-                dictionary = Array(try decode(stored, decisionID: id).utf8)
-                start = 16
-            } else if magic != alone {
-                throw StoreBug.damaged("decision #\(decisionID) holds a blob that is not a compressed decision")
+        try ZlibFrame.decode(value, alone: alone, referring: referring, what: "decision #\(decisionID)", kind: "decision", none: "no decision") { naming in
+            guard naming.count > 8 else { throw StoreBug.damaged("decision #\(decisionID) holds a blob that is not a compressed decision") }
+            let id = Int64(bitPattern: ZlibFrame.littleEndian(Array(naming.prefix(8)), at: 0, bytes: 8))
+            let stored = id == decisionID ? nil : try reference(id)
+            // A reference is compressed alone (or is text): never a chain of them.
+            guard let stored, !{ if case .blob(let r) = stored.storage { r.starts(with: referring) } else { false } }() else {
+                throw StoreBug.damaged("decision #\(decisionID) is compressed against decision #\(id), which the store does not hold as a reference")
             }
-            guard let line = ZlibFrame.text(bytes, from: start, length: length, dictionary: dictionary) else {
-                throw StoreBug.damaged("decision #\(decisionID) holds a compressed decision that does not inflate")
-            }
-            return line
-        default:
-            throw StoreBug.damaged("decision #\(decisionID) holds no decision")
+            return (Array(try decode(stored, decisionID: id).utf8), 8)
         }
     }
 }

@@ -81,16 +81,34 @@ enum ZlibFrame {
         return out.count < input.count ? Data(out).databaseValue : text.databaseValue
     }
 
-    /// A blob's form and stated length; nil when it is too short to be framed.
-    static func header(_ bytes: [UInt8]) -> (magic: [UInt8], length: Int)? {
-        guard bytes.count > 8 else { return nil }
-        return (Array(bytes[0..<4]), Int(littleEndian(bytes, at: 4, bytes: 4)))
-    }
-
-    /// The text of the stream from `start`; nil when it does not inflate to `length`.
-    static func text(_ bytes: [UInt8], from start: Int, length: Int, dictionary: [UInt8]?) -> String? {
-        guard start <= bytes.count, let text = Zlib.inflate(Array(bytes[start...]), length: length, dictionary: dictionary) else { return nil }
-        return String(decoding: text, as: UTF8.self)
+    /// The text a column value holds: text as it is, a frame inflated. `what` names the row in
+    /// errors ("decision #3") and `kind` what it holds ("decision", "case"). `reference` reads how
+    /// a `referring` frame names its reference (the bytes after the length) and returns the
+    /// reference's text and how many bytes the naming took. Anything else is damage to the store.
+    static func decode(_ value: DatabaseValue, alone: [UInt8], referring: [UInt8], what: String, kind: String, none: String,
+                       reference: (ArraySlice<UInt8>) throws -> (text: [UInt8], naming: Int)) throws -> String {
+        switch value.storage {
+        case .string(let s): return s
+        case .blob(let data):
+            let bytes = [UInt8](data)
+            guard bytes.count > 8 else { throw StoreBug.damaged("\(what) holds a blob that is not a compressed \(kind)") }
+            let magic = Array(bytes[0..<4]), length = Int(littleEndian(bytes, at: 4, bytes: 4))
+            var dictionary: [UInt8]?
+            var start = 8
+            if magic == referring {
+                let named = try reference(bytes[8...])
+                dictionary = named.text
+                start += named.naming
+            } else if magic != alone {
+                throw StoreBug.damaged("\(what) holds a blob that is not a compressed \(kind)")
+            }
+            guard start <= bytes.count, let text = Zlib.inflate(Array(bytes[start...]), length: length, dictionary: dictionary) else {
+                throw StoreBug.damaged("\(what) holds a compressed \(kind) that does not inflate")
+            }
+            return String(decoding: text, as: UTF8.self)
+        default:
+            throw StoreBug.damaged("\(what) holds \(none)")
+        }
     }
 
     static func appendLittleEndian(_ n: UInt64, bytes: Int, to out: inout [UInt8]) {
