@@ -34,13 +34,14 @@ enum StoreCommand {
         do {
             return try body()
         } catch let e as StoreError {
-            Output.error("error: \(e)\n")
+            Output.error("error: \(TerminalText.escape(e.description))\n")
             throw ExitCode(1)
         } catch let e as RecordRefused {
             Output.diagnostics([e.diagnostic])
             throw ExitCode(1)
         } catch let e as StoreBug {
-            Output.error("error: \(e)\n")
+            // A damaged store's message quotes what the store holds: escaped, as all store text.
+            Output.error("error: \(TerminalText.escape(e.description))\n")
             throw ExitCode(1)
         } catch let e as CorrectionRefused {
             // A revocation or a ban correction the store cannot take: the user's to fix.
@@ -49,7 +50,7 @@ enum StoreCommand {
         } catch let e as ExitCode {
             throw e
         } catch {
-            Output.error("error: record store: \(error)\n")
+            Output.error("error: record store: \(TerminalText.escape(String(describing: error)))\n")
             throw ExitCode(1)
         }
     }

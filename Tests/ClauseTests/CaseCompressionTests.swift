@@ -38,7 +38,7 @@ import Testing
     /// A case compressed against a reference the store does not hold, or against another
     /// compressed-against case, or whose stream is damaged: `why` says which case, and fails.
     @Test func aCraftedCaseBlobIsAClearError() throws {
-        for craft in ["missing", "chained", "damaged"] {
+        for craft in ["missing", "chained", "damaged", "escape"] {
             let s = try StoreScratch()
             try s.write("a.yaml", try StoreScratch.playground("diagnosis.yaml"))
             try s.write("b.yaml", try StoreScratch.playground("transformation-granted.yaml"))
@@ -53,6 +53,10 @@ import Testing
                     // Name itself: a reference that is itself compressed against one.
                     let own = Array((row["digest"] as String).utf8)
                     blob = Array(blob[0..<8]) + [UInt8(own.count)] + own + Array(blob[(9 + n)...])
+                case "escape":
+                    // A reference named with a terminal escape: quoted, never sent to the terminal.
+                    let evil = Array("\u{1B}[2J\u{1B}[31mEVIL".utf8)
+                    blob = Array(blob[0..<8]) + [UInt8(evil.count)] + evil + Array(blob[(9 + n)...])
                 default: blob[blob.count - 3] ^= 0xFF
                 }
                 try db.execute(sql: "UPDATE cases SET text = ? WHERE digest = ?", arguments: [Data(blob), row["digest"] as String])
@@ -61,6 +65,8 @@ import Testing
             let r = try s.clause(["why", caseID])
             #expect(r.status == 1, "\(craft)")
             #expect(r.stderr.contains("error: the record store is damaged (altered by hand, or a disk fault): case sha256:"), "\(craft): \(r.stderr)")
+            #expect(!r.stderr.contains("\u{1B}"), "\(craft): \(r.stderr)")
+            if craft == "escape" { #expect(r.stderr.contains("case \\u{1B}[2J\\u{1B}[31mEVIL, which the store does not hold"), "\(r.stderr)") }
         }
     }
 }

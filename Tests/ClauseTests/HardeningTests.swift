@@ -471,8 +471,9 @@ import Testing
         blob += [0x78, 0x9C, 0xAB, 0xA8, 0x18, 0x05, 0x00, 0x00]  // a few bytes of zlib stream
         try DatabaseQueue(path: s.store).write { try $0.execute(sql: "UPDATE decisions SET decision_json = ?", arguments: [Data(blob)]) }
         #expect(!Zlib.plausible(length: 0xFFFF_FFF0, compressed: 8))
-        // Under a 1 GB address space, allocating the stated length would abort (status 134).
-        let r = try Self.shell("ulimit -v 1000000; '\(EndToEndTests.binary)' why SY-2024-D-0001 --store '\(s.store)'", cwd: s.root)
+        // Under a 2 GB address space (room for the runtime's reservations), allocating the stated
+        // 4 GB would abort (status 134).
+        let r = try Self.shell("ulimit -v 2000000; '\(EndToEndTests.binary)' why SY-2024-D-0001 --store '\(s.store)'", cwd: s.root)
         #expect(r.status == 1)
         #expect(r.stderr.contains("decision #1 holds a compressed decision that does not inflate"), "\(r.stderr)")
     }
