@@ -23,16 +23,13 @@ extension TakesLongArgumentLists {
 struct LongArgumentLists {
     /// Runs shorter than this are parsed as given, so usage errors read exactly as before.
     static let shortest = 16
-    /// The commands whose lists are folded, by their names on the command line.
-    static let commands: [(path: [String], type: any TakesLongArgumentLists.Type)] = [
-        ([ClauseCommand.Evaluate._commandName], ClauseCommand.Evaluate.self),
-        ([ClauseCommand.Record._commandName], ClauseCommand.Record.self),
-        ([ClauseCommand.Diff._commandName], ClauseCommand.Diff.self),
-        ([ClauseCommand.Replay._commandName], ClauseCommand.Replay.self),
-        ([ClauseCommand.Test._commandName], ClauseCommand.Test.self),
-        ([ClauseCommand.Check._commandName], ClauseCommand.Check.self),
-        ([ClauseCommand.Workflow._commandName, ClauseCommand.Workflow.Status._commandName], ClauseCommand.Workflow.Status.self),
-        ([ClauseCommand.Workflow._commandName, ClauseCommand.Workflow.Check._commandName], ClauseCommand.Workflow.Check.self),
+    /// The commands whose lists are folded, by their names on the command line; each conforms to
+    /// `TakesLongArgumentLists` (below), which puts the runs back.
+    static let commands: [[String]] = [
+        [ClauseCommand.Evaluate._commandName], [ClauseCommand.Record._commandName], [ClauseCommand.Diff._commandName],
+        [ClauseCommand.Replay._commandName], [ClauseCommand.Test._commandName], [ClauseCommand.Check._commandName],
+        [ClauseCommand.Workflow._commandName, ClauseCommand.Workflow.Status._commandName],
+        [ClauseCommand.Workflow._commandName, ClauseCommand.Workflow.Check._commandName],
     ]
     /// A placeholder cannot be a real argument: no argument of a process contains NUL.
     private static let mark = "\u{0}clause-arguments-"
@@ -45,13 +42,13 @@ struct LongArgumentLists {
     /// by its first argument and one placeholder.
     init(folding arguments: [String]) {
         var taken: [[String]] = []
-        guard let command = Self.commands.first(where: { arguments.starts(with: $0.path) }) else {
+        guard let command = Self.commands.first(where: { arguments.starts(with: $0) }) else {
             self.arguments = arguments
             self.taken = taken
             return
         }
-        var out = Array(arguments.prefix(command.path.count))
-        var i = command.path.count
+        var out = Array(arguments.prefix(command.count))
+        var i = command.count
         var afterTerminator = false
         while i < arguments.count {
             var end = i

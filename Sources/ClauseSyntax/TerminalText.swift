@@ -43,11 +43,6 @@ package enum TerminalText {
         return text.withUTF8 { hasControlCharacters(utf8: $0) }
     }
 
-    package static func hasControlCharacters(_ text: Substring) -> Bool {
-        var text = text
-        return text.withUTF8 { hasControlCharacters(utf8: $0) }
-    }
-
     private static func hasControlCharacters(utf8: UnsafeBufferPointer<UInt8>) -> Bool {
         var previous: UInt8 = 0, beforePrevious: UInt8 = 0
         for b in utf8 {
