@@ -8,13 +8,13 @@ import Foundation
 extension ClauseCommand {
     /// `clause bans list|show CODE`: the ban registry (第十三条) that recorded decisions keep.
     struct Bans: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "bans",
             abstract: "The ban registry: bans registered by recorded 第十三条 decisions, by credit code.",
             subcommands: [List.self, Show.self, Lift.self, Correct.self])
 
         /// `clause bans lift CODE --reason TEXT`: a correction of the registry, kept with who and why.
         struct Lift: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "lift",
                 abstract: "Lift the registered bans of a credit code (a correction), with a reason; later decisions no longer see them.")
 
             @OptionGroup var storeOptions: StoreOptions
@@ -40,7 +40,7 @@ extension ClauseCommand {
         /// new dates for a registered ban (a wrong day of finding, a ban shortened on review), kept
         /// with who and why. Later decisions see the new dates; earlier ones replay as they were made.
         struct Correct: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "correct",
                 abstract: "Correct the dates of a registered ban, with a reason; later decisions see the new dates.")
 
             @OptionGroup var storeOptions: StoreOptions
@@ -88,7 +88,7 @@ extension ClauseCommand {
         }
 
         struct List: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Every registered ban.")
+            static let configuration = CommandConfiguration(commandName: "list", abstract: "Every registered ban.")
 
             @OptionGroup var storeOptions: StoreOptions
 
@@ -105,7 +105,7 @@ extension ClauseCommand {
         }
 
         struct Show: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "The bans of one credit code, and the decisions that they decided.")
+            static let configuration = CommandConfiguration(commandName: "show", abstract: "The bans of one credit code, and the decisions that they decided.")
 
             @OptionGroup var storeOptions: StoreOptions
 

@@ -12,7 +12,7 @@ extension ClauseCommand {
     /// An amendment is checked as it would decide: composed with its base (`--base DIR`, else the
     /// package with its `amends:` id beside it or under the search roots) and type-checked whole.
     struct Check: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "check",
             abstract: "Load, type-check and lint policy packages (amendments composed with their base), their scenario files and workflows.")
 
         @Argument(help: "Policy package folders (default: every package under ./Policies or CLAUSE_POLICY_PATH).")

@@ -8,7 +8,7 @@ import Foundation
 extension ClauseCommand {
     /// `clause diff --base DIR --proposed DIR CASE…`: what a proposed change does to a corpus.
     struct Diff: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "diff",
             abstract: "Decide cases under a base and a proposed package; list the cases that change, why, and the money.",
             discussion: """
                 The proposed package may be a modified copy of the base, or an amending package \

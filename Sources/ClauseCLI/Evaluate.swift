@@ -9,7 +9,7 @@ import Foundation
 extension ClauseCommand {
     /// `clause evaluate CASE…`: decide each case; bad files are reported and the rest still decided.
     struct Evaluate: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "evaluate",
             abstract: "Decide each case file (a folder means every case file under it).")
 
         @OptionGroup var options: DecisionOptions
@@ -104,7 +104,7 @@ extension ClauseCommand {
 
     /// `clause explain CASE`: the whole justification of one case, for a reviewer.
     struct Explain: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "explain",
             abstract: "Show the whole justification of one case: clauses quoted, values, arithmetic, every rule.")
 
         @OptionGroup var options: DecisionOptions

@@ -5,7 +5,7 @@ import Foundation
 extension ClauseCommand {
     /// `clause init ID`: scaffold a policy package that passes `check` and `test` as written.
     struct Init: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "init",
             abstract: "Create a new policy package folder: the five files, a scenario file and a base case, with comments saying what goes where.")
 
         @Argument(help: "The package id (letters, digits, '-', '_' and '.'); also the folder's name.")

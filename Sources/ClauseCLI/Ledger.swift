@@ -11,7 +11,7 @@ extension ClauseCommand {
     /// (per enterprise, per platform, per programme…): granted, paid, revoked and the room left
     /// under the figure's limit, with the grants behind each.
     struct Ledger: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "ledger",
             abstract: "The fund's record per enterprise, platform or programme: granted, paid, revoked and room left, with the grants.")
 
         @OptionGroup var storeOptions: StoreOptions

@@ -6,7 +6,7 @@ import ClauseSyntax
 extension ClauseCommand {
     /// `clause record CASE…`: decide each case and append the decision to the record store.
     struct Record: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "record",
             abstract: "Decide each case file and record the decision (with its case, rules and justification) in the record store.",
             discussion: """
                 A case's history: is kept as append-only events: the events beyond those already recorded for the case \

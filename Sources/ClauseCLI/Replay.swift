@@ -8,7 +8,7 @@ import Foundation
 extension ClauseCommand {
     /// `clause replay [CASE_ID…|--all]`: the determinism check of recorded decisions.
     struct Replay: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "replay",
             abstract: "Decide recorded cases again on their recorded rules and report any that do not reproduce byte for byte.")
 
         @OptionGroup var storeOptions: StoreOptions

@@ -10,7 +10,7 @@ extension ClauseCommand {
     /// figures the city reports: the package's indicator rows against their yearly targets, the
     /// money paid by source against the matching the plan sets, and budget execution.
     struct Report: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "report",
             abstract: "The programme report: indicators against targets, funding by source against the matching ratio, budget execution.")
 
         enum ReportFormat: String, ExpressibleByArgument, CaseIterable {

@@ -8,7 +8,7 @@ extension ClauseCommand {
     /// later, an administrative correction). Append-only: the decision stays as it was made,
     /// with who revoked it, when and why; its grant stops counting in later cases' ledger.
     struct Revoke: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "revoke",
             abstract: "Revoke a case's latest recorded decision, with a reason; its grant stops counting in the fund's ledger.")
 
         @OptionGroup var storeOptions: StoreOptions

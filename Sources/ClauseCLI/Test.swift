@@ -12,7 +12,7 @@ extension ClauseCommand {
     /// scenario file outside any package finds its package by the case's `policy:` id. A case
     /// written for another package than the one under test is an error, not a silent pass.
     struct Test: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "test",
             abstract: "Run scenario tests (tests/*.yaml of each package, or the files given) against the package they belong to.")
 
         @Argument(help: "Scenario files, or folders searched for tests/*.yaml (default: ./Policies and ./Workflows).")

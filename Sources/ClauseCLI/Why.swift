@@ -14,7 +14,7 @@ extension ClauseCommand {
     /// case file have changed since. A decision that no longer reproduces is shown as its
     /// recorded JSON line, with a warning.
     struct Why: ParsableCommand {
-        static let configuration = CommandConfiguration(
+        static let configuration = CommandConfiguration(commandName: "why",
             abstract: "Show a recorded decision as it was made: its justification, its rules' versions, and whether they are still in force.")
 
         @OptionGroup var storeOptions: StoreOptions

@@ -113,7 +113,7 @@ extension ClauseCommand {
 
         /// `clause workflow status CASE…`: where each case stands, the steps taken, the violations.
         struct Status: ParsableCommand {
-            static let configuration = CommandConfiguration(abstract: "Show where each case stands, each step with its clause, and every violation.")
+            static let configuration = CommandConfiguration(commandName: "status", abstract: "Show where each case stands, each step with its clause, and every violation.")
             @OptionGroup var options: WorkflowOptions
             @Argument(help: "Case files with a history, or folders of them; with --store, recorded case ids too.") var cases: [String]
 
@@ -130,7 +130,7 @@ extension ClauseCommand {
 
         /// `clause workflow next CASE --as ROLE [--district D] [--name N]`: what one actor may do now.
         struct Next: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "next",
                 abstract: "Show what an actor may do next on a case, and why not for what it may not.",
                 discussion: """
                     The guards of each event the role may take from where the case stands are evaluated for this actor \
@@ -228,7 +228,7 @@ extension ClauseCommand {
 
         /// `clause workflow check CASE…`: every violation; exit status 1 when there is any.
         struct Check: ParsableCommand {
-            static let configuration = CommandConfiguration(
+            static let configuration = CommandConfiguration(commandName: "check",
                 abstract: "Report every violation in each case's history; exit 1 when there is any not mended by a corrective event.",
                 discussion: "Schedule findings (the work plan's timetable) are reported but do not make the exit status 1.")
             @OptionGroup var options: WorkflowOptions
