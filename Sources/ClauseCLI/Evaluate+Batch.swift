@@ -13,8 +13,8 @@ extension ClauseCommand.Evaluate {
         var evaluator = BatchEvaluator(loader: loader, asOf: asOf, tracing: tracing)
         evaluator.remedies = searchesRemedies
         let format = options.format, lang = options.lang, trace = !noTrace, onlyDeciding = options.onlyDeciding
-        let render: @Sendable (Decision, Policy) -> String = { d, policy in
-            format.render(d, policy: policy, lang: lang, explain: false, trace: trace, onlyDeciding: onlyDeciding)
+        let render: @Sendable (Decision, Policy) -> [UInt8] = { d, policy in
+            format.bytes(d, policy: policy, lang: lang, trace: trace, onlyDeciding: onlyDeciding)
         }
         let files = CaseLoader.expand(cases)
         let sources = try caseSources(files)
@@ -26,7 +26,7 @@ extension ClauseCommand.Evaluate {
             switch item {
             case .decided(_, let text):
                 if written > 0 { out.append(contentsOf: format.separator.utf8) }
-                out.append(contentsOf: text.utf8)
+                out.append(contentsOf: text)
                 written += 1
             case .failed(let ds):
                 flush(&out)

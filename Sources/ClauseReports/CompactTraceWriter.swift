@@ -182,8 +182,10 @@ struct CompactTraceWriter {
         } else if !n.children.isEmpty {
             w.key("children")
             w.beginArray()
-            for (i, c) in n.children.enumerated() {
-                node(c, &w, isRoot: false, isSource: i == 0 && isSourceOmitted(n))
+            // By index: iterating would copy each child (a dozen retains apiece).
+            let sourceOmitted = isSourceOmitted(n)
+            for i in n.children.indices {
+                node(n.children[i], &w, isRoot: false, isSource: i == 0 && sourceOmitted)
             }
             w.endArray()
         }
@@ -198,19 +200,19 @@ struct CompactTraceWriter {
         if let v = n.variable { w.field("var", v) }
         w.key("elements")
         w.beginArray()
-        for e in elements {
+        for i in elements.indices {
             w.beginObject()
-            w.field("included", e.included)
+            w.field("included", elements[i].included)
             w.key("value")
-            ctx.writeValue(e.element, elementType, &w)
-            if let v = n.variable { scope.append((v, e.element, elementType)) }
-            if let f = e.filter {
+            ctx.writeValue(elements[i].element, elementType, &w)
+            if let v = n.variable { scope.append((v, elements[i].element, elementType)) }
+            if elements[i].filter != nil {
                 w.key("filter")
-                node(f, &w, isRoot: false, isSource: false)
+                node(elements[i].filter!, &w, isRoot: false, isSource: false)
             }
-            if let c = e.contribution {
+            if elements[i].contribution != nil {
                 w.key("contribution")
-                node(c, &w, isRoot: false, isSource: false)
+                node(elements[i].contribution!, &w, isRoot: false, isSource: false)
             }
             if n.variable != nil { scope.removeLast() }
             w.endObject()

@@ -18,7 +18,16 @@ package enum JSONDecisionRenderer {
     /// One line, without a trailing newline. Without `trace` (`evaluate --no-trace`) the line
     /// says `"trace":null`: same keys, an eighth of the bytes, and no tracing to pay for.
     package static func render(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true, traceVersion: Int = currentTraceVersion) -> String {
-        var w = JSONWriter()
+        line(d, policy: policy, lang: lang, trace: trace, traceVersion: traceVersion).output
+    }
+
+    /// The line as UTF-8 bytes, for output and the store.
+    package static func bytes(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true, traceVersion: Int = currentTraceVersion) -> [UInt8] {
+        line(d, policy: policy, lang: lang, trace: trace, traceVersion: traceVersion).utf8
+    }
+
+    private static func line(_ d: Decision, policy: Policy, lang: Lang, trace: Bool, traceVersion: Int) -> JSONWriter {
+        var w = JSONWriter(capacity: trace ? 16384 : 2048)
         let ctx = Context(policy: policy, lang: lang)
         w.beginObject()
         w.field("case", d.caseID)
@@ -73,7 +82,7 @@ package enum JSONDecisionRenderer {
         if let ban = d.registryBan { RegistryBanText.write(ban, &w) }
 
         w.endObject()
-        return w.output
+        return w
     }
 
     /// The justification tree of `trace_version` 1 (no `trace_version` key): definitions with

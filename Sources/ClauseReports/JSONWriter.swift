@@ -11,6 +11,9 @@ package struct JSONWriter: Sendable {
     /// scalar by scalar, and a decision's trace is thousands of small strings.
     private var bytes: [UInt8] = []
     package var output: String { String(decoding: bytes, as: UTF8.self) }
+    /// The bytes written, for a caller that sends them on as bytes: making a String of them would
+    /// validate every byte again (a twentieth of a traced batch).
+    package var utf8: [UInt8] { bytes }
     /// Whether the container being written needs a comma before its next member.
     private var needsComma: [Bool] = []
 

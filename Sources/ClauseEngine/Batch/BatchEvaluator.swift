@@ -23,7 +23,7 @@ package struct BatchEvaluator: Sendable {
 
     /// One case's result: its rendered output, or the diagnostics that stopped it.
     package enum Item: Sendable {
-        case decided(Decision, output: String)
+        case decided(Decision, output: [UInt8])
         case failed([Diagnostic])
     }
 
@@ -35,7 +35,7 @@ package struct BatchEvaluator: Sendable {
         package var granted = Money.zero
     }
 
-    package func run<S: Sequence>(_ sources: S, render: @escaping @Sendable (Decision, Policy) -> String,
+    package func run<S: Sequence>(_ sources: S, render: @escaping @Sendable (Decision, Policy) -> [UInt8],
                                   emit: (Item) -> Void) -> Summary where S.Element == CaseSource {
         var summary = Summary()
         var iterator = sources.makeIterator()
@@ -63,7 +63,7 @@ package struct BatchEvaluator: Sendable {
         return summary
     }
 
-    package func decide(_ source: CaseSource, render: (Decision, Policy) -> String) -> Item {
+    package func decide(_ source: CaseSource, render: (Decision, Policy) -> [UInt8]) -> Item {
         let loaded: CaseLoader.Loaded
         switch source {
         case .file(let path): loaded = loader.load(path: path)
