@@ -1,3 +1,6 @@
+#if canImport(Glibc)
+import Glibc
+#endif
 import ClauseEngine
 import ClauseLanguage
 
@@ -27,12 +30,23 @@ struct CompactTraceWriter {
     /// label for it is then written on its node, as the table is written before the body).
     private var labels: [String: String?] = [:]
     private var labelOrder: [String] = []
-    /// The root expression being written, as scalars, to check that a node's text is where it says.
+    /// The root expression being written, to check that a node's text is where it says. Offsets
+    /// count Unicode scalars; in an ASCII text (most are) they are byte offsets, and the check is
+    /// a memcmp instead of a walk over scalars.
+    private var rootText = ""
+    private var rootIsASCII = true
     private var root: [Unicode.Scalar] = []
+    private var rootLength = 0
     private var rootStart = 0
     /// Element variables in scope, innermost last.
     private var scope: [(name: String, value: Value, type: ValueType?)] = []
-    init(_ ctx: JSONDecisionRenderer.Context) { self.ctx = ctx }
+    init(_ ctx: JSONDecisionRenderer.Context) {
+        self.ctx = ctx
+        // Room for a case's texts at once: growing a table rehashes every text in it.
+        labels.reserveCapacity(128)
+        values.reserveCapacity(64)
+        roots.reserveCapacity(64)
+    }
 
     /// Writes the whole trace object. One walk: the body goes to a scratch writer while the tables
     /// fill (a name's first value, a text's first label), then the tables, then the body.
@@ -114,7 +128,10 @@ struct CompactTraceWriter {
     private var rootCount = 0
 
     private mutating func rootNode(_ n: TraceNode, _ w: inout JSONWriter) {
-        root = Array(n.text.unicodeScalars)
+        rootText = n.text
+        rootIsASCII = JSONWriter.isASCII(n.text)
+        root = rootIsASCII ? [] : Array(n.text.unicodeScalars)
+        rootLength = rootIsASCII ? n.text.utf8.count : root.count
         rootStart = n.start
         scope = []
         let start = w.beginValue()
@@ -134,7 +151,13 @@ struct CompactTraceWriter {
     /// Whether `n`'s text is the root's text at `n`'s offsets, so `at` can stand for it.
     private func placed(_ n: TraceNode) -> (Int, Int)? {
         let s = n.start - rootStart, e = n.end - rootStart
-        guard n.end > n.start, s >= 0, e <= root.count else { return nil }
+        guard n.end > n.start, s >= 0, e <= rootLength else { return nil }
+        if rootIsASCII {
+            guard n.text.utf8.count == e - s else { return nil }
+            var text = n.text, whole = rootText
+            let same = text.withUTF8 { t in whole.withUTF8 { r in memcmp(t.baseAddress!, r.baseAddress! + s, e - s) == 0 } }
+            return same ? (s, e) : nil
+        }
         var i = s
         for u in n.text.unicodeScalars {
             guard i < e, root[i] == u else { return nil }
@@ -158,15 +181,16 @@ struct CompactTraceWriter {
             w.field("expr", n.text)
             if let role = n.role { w.field("role", role) }
         }
+        let isPath = TraceReader.isPath(n.text)
         switch n.result {
         case .missing(let m): w.field("missing", strings: m)
         case .value(let v):
-            if !isSource, !impliedValue(n, v) {
+            if !isSource, !impliedValue(n, v, isPath: isPath) {
                 w.key("value")
                 ctx.writeValue(v, n.type, &w)
             }
         }
-        label(n, &w)
+        label(n, isPath: isPath, &w)
         if let exact = n.exact { w.field("exact", exact) }
         if let origin = n.origin { w.field("origin", origin) }
         if let chain = chain(n) {
@@ -229,8 +253,8 @@ struct CompactTraceWriter {
 
     /// Whether a reader finds `n`'s value without it: the element a variable is bound to, a member
     /// of a record written beside it, or a name's entry in `values` (made here at its first reference).
-    private mutating func impliedValue(_ n: TraceNode, _ v: Value) -> Bool {
-        if n.children.isEmpty, n.elements == nil, TraceReader.isPath(n.text) {
+    private mutating func impliedValue(_ n: TraceNode, _ v: Value, isPath: Bool) -> Bool {
+        if n.children.isEmpty, n.elements == nil, isPath {
             if let bound = scope.last(where: { $0.name == n.text }) { return bound.value == v }
             guard let first = values[n.text] else {
                 values[n.text] = (v, n.type)
@@ -252,8 +276,8 @@ struct CompactTraceWriter {
     }
 
     /// Writes `label` only where it differs from the one `labels` holds for the text.
-    private mutating func label(_ n: TraceNode, _ w: inout JSONWriter) {
-        let l = ctx.reader.label(n)
+    private mutating func label(_ n: TraceNode, isPath: Bool, _ w: inout JSONWriter) {
+        let l = ctx.reader.label(n, isPath: isPath)
         guard let first = labels[n.text] else {
             labels[n.text] = .some(l)
             if l != nil { labelOrder.append(n.text) }

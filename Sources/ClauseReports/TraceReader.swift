@@ -22,9 +22,12 @@ package struct TraceReader: Sendable {
 
     /// What a node refers to, in the reviewer's language: a fact's, parameter's or definition's
     /// label, or the field label of an element's member (`e.category` is 支出类别).
-    package func label(_ node: TraceNode) -> String? {
+    package func label(_ node: TraceNode) -> String? { label(node, isPath: TraceReader.isPath(node.text)) }
+
+    /// The same, for a writer that already knows whether the node's text is a path.
+    package func label(_ node: TraceNode, isPath: Bool) -> String? {
         // Only a name or a dotted path can have a label; an operator's text never does.
-        guard TraceReader.isPath(node.text) else {
+        guard isPath else {
             // A table read in English: the table's English label, the row as the evaluator wrote it.
             if lang == .en, TraceReader.isLookup(node), let l = node.label, let open = node.text.firstIndex(of: "["),
                let p = policy.parameters.first(where: { $0.name == String(node.text[..<open]).trimmingSpaces }), let en = p.labelEn,
@@ -37,7 +40,8 @@ package struct TraceReader: Sendable {
         if lang == .en, let en = englishLabel(node.text) { return en }
         if let m = memberLabel(node) { return m }
         if let l = node.label { return l }
-        if let f = field(atPath: node.text), node.text.contains(".") || policy.caseSchema.index[node.text] != nil { return values.label(f) }
+        // The cheap test first: most names that get here are an element's variable (`e`).
+        if node.text.contains(".") || policy.caseSchema.index[node.text] != nil, let f = field(atPath: node.text) { return values.label(f) }
         return nil
     }
 
@@ -54,7 +58,7 @@ package struct TraceReader: Sendable {
 
     /// Whether `text` is a name or a dotted path. Looked at byte by byte: a trace asks this of
     /// every node, and most texts are ASCII (an operator's space or symbol settles it at once).
-    static func isPath(_ text: String) -> Bool {
+    package static func isPath(_ text: String) -> Bool {
         for b in text.utf8 {
             switch b {
             case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
