@@ -32,7 +32,6 @@ package enum BanRegistry {
               case .record(var applicant)? = c.facts[ai], bi < applicant.count else { return false }
         applicant[bi] = .date(ban.through)
         c.facts[ai] = .record(applicant)
-        c.defaulted.remove(banFact)
         return true
     }
 

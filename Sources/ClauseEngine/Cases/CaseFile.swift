@@ -10,7 +10,6 @@ package struct CaseFile: Sendable {
     /// The case record's slots in schema order; nil is a fact the case does not give.
     package var facts: [Value?]
     /// Facts filled from the schema's defaults (dotted paths), so a justification can say so.
-    package var defaulted: Set<String>
     /// The raw tree, kept for workflows and scenario patches. A case read by `FastCaseReader`
     /// has no tree until one is asked for: it is then parsed again from the case's text (which
     /// parsed without a problem the first time) and kept.
@@ -27,23 +26,22 @@ package struct CaseFile: Sendable {
     /// to find no history (a tenth of recording). A built or replaced tree is simply read.
     package var mayHaveHistory: Bool { historyKey || !tree.isPending }
 
-    package init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, root: YAMLNode) {
-        self.init(path: path, id: id, policyID: policyID, facts: facts, defaulted: defaulted, tree: CaseTree(node: root))
+    package init(path: String, id: String, policyID: String, facts: [Value?], root: YAMLNode) {
+        self.init(path: path, id: id, policyID: policyID, facts: facts, tree: CaseTree(node: root))
     }
 
     /// A case whose tree is built from `source` when first asked for; `hasHistory` says whether
     /// its text has a top-level `history` key.
-    package init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, source: SourceFile, hasHistory: Bool = true) {
-        self.init(path: path, id: id, policyID: policyID, facts: facts, defaulted: defaulted, tree: CaseTree(source: source))
+    package init(path: String, id: String, policyID: String, facts: [Value?], source: SourceFile, hasHistory: Bool = true) {
+        self.init(path: path, id: id, policyID: policyID, facts: facts, tree: CaseTree(source: source))
         historyKey = hasHistory
     }
 
-    private init(path: String, id: String, policyID: String, facts: [Value?], defaulted: Set<String>, tree: CaseTree) {
+    private init(path: String, id: String, policyID: String, facts: [Value?], tree: CaseTree) {
         self.path = path
         self.id = id
         self.policyID = policyID
         self.facts = facts
-        self.defaulted = defaulted
         self.tree = tree
     }
 

@@ -12,7 +12,6 @@ package struct CaseReader {
 
     let policy: Policy
     var bag = DiagnosticBag()
-    var defaulted: Set<String> = []
 
     package init(policy: Policy) { self.policy = policy }
 
@@ -36,7 +35,7 @@ package struct CaseReader {
             }
             id = s.text
         }
-        return CaseFile(path: path, id: id, policyID: policy.id, facts: facts, defaulted: reader.defaulted, root: root)
+        return CaseFile(path: path, id: id, policyID: policy.id, facts: facts, root: root)
     }
 
     mutating func record(_ m: YAMLNode.Mapping, schema: RecordSchema, prefix: String, extra: [String] = []) -> [Value?] {
@@ -66,7 +65,6 @@ package struct CaseReader {
         for (i, f) in schema.fields.enumerated() where slots[i] == nil && !invalid[i] {
             if let d = f.defaultValue {
                 slots[i] = d
-                defaulted.insert(prefix + f.name)
             } else if case .record(let r) = f.type, !given[i] {
                 // An absent record still has its fields' defaults (no changes, nothing granted).
                 slots[i] = .record(record(YAMLNode.Mapping(entries: [], range: m.range), schema: policy.records[r], prefix: prefix + f.name + "."))

@@ -5,7 +5,7 @@ import ClauseSyntax
 /// `YAMLNode` tree (issue 6): the common case of a valid file, fast.
 ///
 /// It gives exactly what `YAMLReader` + `CaseHeader` + `CaseReader` give for a valid case (facts,
-/// defaulted, id, policy), using the same typing (`ScalarValue.read`) and bounds. It never reports
+/// id, policy), using the same typing (`ScalarValue.read`) and bounds. It never reports
 /// anything: on any problem, and on anything unusual (see `YAMLEventLog`), it returns nil and the
 /// caller takes the slow path, whose diagnostics are the product's. Returning nil is always
 /// correct; so every doubt here is a nil.
@@ -50,7 +50,7 @@ package enum FastCaseReader {
         if let i = policy.caseSchema.index["case"], case .text(let t)? = facts[i] { id = t }
         if id.isEmpty, let v = typer.value(of: "case", in: 0), log.nodes[v].kind == .scalar { id = log.string(v) }
         if TerminalText.hasControlCharacters(id) { return nil }
-        return CaseFile(path: path, id: id, policyID: policy.id, facts: facts, defaulted: typer.defaulted, source: file,
+        return CaseFile(path: path, id: id, policyID: policy.id, facts: facts, source: file,
                         hasHistory: typer.value(of: "history", in: 0) != nil)
     }
 
@@ -58,7 +58,6 @@ package enum FastCaseReader {
     private struct Typer {
         let log: YAMLEventLog
         let policy: Policy
-        var defaulted: Set<String> = []
 
         init(log: YAMLEventLog, policy: Policy) {
             self.log = log
@@ -76,8 +75,8 @@ package enum FastCaseReader {
         }
 
         /// The slots of the mapping at `m` (nil: an absent record, every field from its default).
-        /// `prefix` gives the record's dotted path with a final dot; it is only called to name a
-        /// defaulted fact, so a record that needs no default builds no path.
+        /// `prefix` gives the record's dotted path with a final dot; it is called only when a value
+        /// needs its path, so a record read without trouble builds no path.
         mutating func record(at m: Int?, schema: RecordSchema, prefix: () -> String, extra: [String] = []) -> [Value?]? {
             // Fields are read in place (a `Field` is large: copying one retains a dozen strings).
             schema.fields.withUnsafeBufferPointer { fields in
@@ -131,7 +130,6 @@ package enum FastCaseReader {
             for i in 0..<count where slots[i] == nil {
                 if let d = fields[i].defaultValue {
                     slots[i] = d
-                    defaulted.insert(prefix() + fields[i].name)
                 } else if case .record(let r) = fields[i].type, !given[i] {
                     guard let inner = record(at: nil, schema: policy.records[r], prefix: { prefix() + fields[i].name + "." }) else {
                         return nil
