@@ -13,7 +13,8 @@ import GRDB
 /// same applicant sees it). Each decision is inserted as it is added, with its case text, its
 /// packages (once per digest), its package links, the ban it registers and the history events the
 /// store did not have yet, so it has its record number at once (the ledger names earlier grants
-/// by it) and later reads of the batch see it. Nobody else writes while a batch is open, and a
+/// by it) and later reads of the batch see it. Its JSON line is made on a second thread
+/// (`LineCompressor`) and written into its row before the batch commits. Nobody else writes while a batch is open, and a
 /// killed process leaves every committed batch whole and nothing of the batch it was writing. A
 /// history that rewrites a recorded event is refused when the case is added, and nothing of that
 /// case is kept. One commit per batch rather than per decision is what makes recording fast.
@@ -28,8 +29,11 @@ package final class DecisionRecorder {
     private var storedPackages: Set<String> = []
     /// Per policy digest, the decision later ones are compressed against (`DecisionBlob`), once committed.
     private var references: [String: DecisionBlob.Reference] = [:]
-    /// The same, for references inserted in the open batch (kept when it commits).
-    private var batchReferences: [String: DecisionBlob.Reference] = [:]
+    /// The same, for references inserted in the open batch, by record number (their lines are
+    /// made by `lines`; they join `references` when the batch commits).
+    private var batchReferences: [String: Int64] = [:]
+    /// Makes the decisions' JSON lines on a second thread while the next cases are decided.
+    private let lines = LineCompressor()
     /// Per shape (YAML or JSON), the case later cases are compressed against (`CaseBlob`), once committed.
     private var caseReferences: [String: CaseBlob.Reference] = [:]
     /// The same, for references inserted in the open batch (kept when it commits).
@@ -57,8 +61,8 @@ package final class DecisionRecorder {
         var casePath: String
         var decision: Decision
         var packages: [PackageRef]
+        var policy: Policy
         var reasons: String
-        var json: String
         var recordedAt: String
         var ban: (code: String, from: CivilDate, through: CivilDate, clause: String)?
         /// The case's `history:`, every event; those beyond what is recorded are appended.
@@ -124,14 +128,17 @@ package final class DecisionRecorder {
         let ban = BanRegistry.registration(of: d, case: c, policy: policy)
         let p = Pending(
             caseID: d.caseID, caseDigest: Self.digest(caseText), caseText: caseText, casePath: c.path, decision: d,
-            packages: policy.packages, reasons: Self.reasons(d), json: JSONDecisionRenderer.render(d, policy: policy, lang: .zh),
+            packages: policy.packages, policy: policy, reasons: Self.reasons(d),
             recordedAt: timestamp.string(from: Date()), ban: ban, events: events)
         var newlyStored: Set<String> = []
-        var newReferences: [String: DecisionBlob.Reference] = [:]
+        var newReferences: [String: Int64] = [:]
         var newCaseReferences: [String: CaseBlob.Reference] = [:]
-        let id: Int64
+        let job: LineCompressor.Job
         do {
-            id = try store.inSavepoint { db in
+            // The lines made meanwhile, apart: a case refused below must not take them back with it.
+            let made = lines.take()
+            if !made.isEmpty { try store.inSavepoint { db in try giveLines(made, db) } }
+            job = try store.inSavepoint { db in
                 try insertCase(p, db, &newCaseReferences)
                 return try insert(p, db, &newlyStored, &newReferences)
             }
@@ -140,6 +147,8 @@ package final class DecisionRecorder {
             if !(error is RecordRefused) { rollback() }
             throw error
         }
+        lines.submit(job)
+        let id = job.id
         storedPackages.formUnion(newlyStored)
         batchReferences.merge(newReferences) { a, _ in a }
         batchCaseReferences.merge(newCaseReferences) { a, _ in a }
@@ -149,18 +158,26 @@ package final class DecisionRecorder {
         return id
     }
 
-    /// Commits the open batch.
+    /// Commits the open batch, once every decision of it has its line.
     package func flush() throws {
         guard batchOpen else { return }
-        do { try store.execute("COMMIT") } catch {
+        do {
+            let made = lines.drain()
+            try store.inSavepoint { db in try giveLines(made, db) }
+            try store.execute("COMMIT")
+        } catch {
             rollback()
             throw error
         }
         batchOpen = false
         recorded += uncommitted
         uncommitted = 0
-        references.merge(batchReferences) { a, _ in a }
+        for (digest, id) in batchReferences where references[digest] == nil {
+            guard let line = lines.referenceLine(id) else { continue }
+            references[digest] = DecisionBlob.Reference(id: id, line: line)
+        }
         batchReferences = [:]
+        lines.endBatch()
         caseReferences.merge(batchCaseReferences) { a, _ in a }
         batchCaseReferences = [:]
     }
@@ -168,6 +185,8 @@ package final class DecisionRecorder {
     /// Gives up the open batch: none of it is kept.
     package func rollback() {
         guard batchOpen else { return }
+        _ = lines.drain()
+        lines.endBatch()
         try? store.execute("ROLLBACK")
         batchOpen = false
         uncommitted = 0
@@ -177,15 +196,26 @@ package final class DecisionRecorder {
         batchCaseReferences = [:]
     }
 
-    /// The reference of `digest`: the first decision recorded under it, if there is one yet.
-    private func reference(_ digest: String, _ db: Database, _ new: [String: DecisionBlob.Reference]) throws -> DecisionBlob.Reference? {
-        if let r = references[digest] ?? batchReferences[digest] ?? new[digest] { return r }
+    /// What a new line under `digest` is compressed against: the first decision recorded under
+    /// it, if there is one yet (one recorded before this run is read once).
+    private func against(_ digest: String, _ db: Database, _ new: [String: Int64]) throws -> LineCompressor.Against {
+        if let r = references[digest] { return .stored(r) }
+        if let id = batchReferences[digest] ?? new[digest] { return .batch(id) }
         guard let row = try Row.fetchOne(db, sql: "SELECT id, decision_json FROM decisions WHERE policy_digest = ? ORDER BY id LIMIT 1",
-                                         arguments: [digest]) else { return nil }
+                                         arguments: [digest]) else { return .alone }
         let id: Int64 = row["id"]
         let value: DatabaseValue = row["decision_json"]
-        if case .blob(let b) = value.storage, b.starts(with: DecisionBlob.referring) { return nil }
-        return DecisionBlob.Reference(id: id, line: Array(try DecisionBlob.decode(value, decisionID: id).utf8))
+        if case .blob(let b) = value.storage, b.starts(with: DecisionBlob.referring) { return .alone }
+        let r = DecisionBlob.Reference(id: id, line: Array(try DecisionBlob.decode(value, decisionID: id).utf8))
+        references[digest] = r
+        return .stored(r)
+    }
+
+    /// Gives inserted decisions the lines made for them.
+    private func giveLines(_ made: [(id: Int64, value: DatabaseValue)], _ db: Database) throws {
+        guard !made.isEmpty else { return }
+        let give = try db.cachedStatement(sql: "UPDATE decisions SET decision_json = ? WHERE id = ?")
+        for m in made { try give.execute(arguments: [m.value, m.id]) }
     }
 
     /// The reference case for texts of `shape`, if one is recorded yet.
@@ -211,8 +241,9 @@ package final class DecisionRecorder {
         new[shape] = CaseBlob.Reference(digest: p.caseDigest, text: Array(p.caseText.utf8))
     }
 
+    /// Inserts the decision's row, its line still to come (the job that makes it is returned).
     private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>,
-                        _ newReferences: inout [String: DecisionBlob.Reference]) throws -> Int64 {
+                        _ newReferences: inout [String: Int64]) throws -> LineCompressor.Job {
         for ref in p.packages where !storedPackages.contains(ref.digest) && !newlyStored.contains(ref.digest) {
             let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM packages WHERE digest = ?)", arguments: [ref.digest]) ?? false
             if !exists {
@@ -225,7 +256,7 @@ package final class DecisionRecorder {
             newlyStored.insert(ref.digest)
         }
         let d = p.decision
-        let reference = try reference(d.policyDigest, db, newReferences)
+        let against = try against(d.policyDigest, db, newReferences)
         try db.cachedStatement(sql: """
             INSERT INTO decisions (case_id, case_digest, case_path, policy_id, policy_digest, policy_version, item, as_of, outcome,
                 amount_fen, reasons, clawback_fen, blacklisted_until, registry_ban_decision, registry_ban_correction, decision_json,
@@ -234,10 +265,10 @@ package final class DecisionRecorder {
             """).execute(arguments: [
                 d.caseID, p.caseDigest, p.casePath, d.policyID, d.policyDigest, d.policyVersion, d.item, d.asOf.iso, d.outcome.rawValue,
                 d.amount.fen, p.reasons, d.consequences.clawback.fen, d.consequences.blacklistedUntil?.iso, d.registryBan?.decisionID,
-                d.registryBan?.correction, DecisionBlob.encode(p.json, reference: reference), ClauseVersion.current, p.recordedAt, recordedBy,
+                d.registryBan?.correction, "", ClauseVersion.current, p.recordedAt, recordedBy,
             ])
         let id = db.lastInsertedRowID
-        if reference == nil { newReferences[d.policyDigest] = DecisionBlob.Reference(id: id, line: Array(p.json.utf8)) }
+        if case .alone = against { newReferences[d.policyDigest] = id }
         let link = try db.cachedStatement(sql: "INSERT INTO decision_packages (decision_id, position, digest, role) VALUES (?, ?, ?, ?)")
         for (i, ref) in p.packages.enumerated() {
             try link.execute(arguments: [id, i, ref.digest, ref.amends == nil ? "base" : "amends"])
@@ -249,7 +280,7 @@ package final class DecisionRecorder {
         if !p.events.isEmpty {
             try WorkflowEvents.append(p.events, caseID: d.caseID, caseDigest: p.caseDigest, decisionID: id, recordedAt: p.recordedAt, db)
         }
-        return id
+        return LineCompressor.Job(id: id, decision: d, policy: p.policy, against: against)
     }
 
     /// A package's files as they are now; refused when they are not the ones that decided

@@ -1,0 +1,87 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseReports
+import Foundation
+import GRDB
+
+/// Renders recorded decisions' JSON lines and compresses them on a second thread, in the order
+/// they were inserted, while the recorder decides and inserts the next cases.
+///
+/// Rendering a line with its trace and compressing it is about half of what recording costs, and
+/// nothing else waits for it: a decision gets its record number when its row is inserted, and its
+/// line is only read once the batch has committed. So the row is inserted with an empty line and
+/// given its line (`decision_json`) before the batch commits (`DecisionRecorder.flush`): a batch
+/// that never commits never shows the empty line to anyone.
+///
+/// One thread, first in first out: a line compressed against a reference made in the same batch
+/// finds that reference's line already made.
+final class LineCompressor: @unchecked Sendable {
+    /// What a line is compressed against (`DecisionBlob`).
+    enum Against: Sendable {
+        /// Nothing: this decision is its policy digest's reference.
+        case alone
+        /// A reference whose line is known (committed before).
+        case stored(DecisionBlob.Reference)
+        /// The reference made earlier in this batch, by record number: its line is made here.
+        case batch(Int64)
+    }
+
+    struct Job: Sendable {
+        var id: Int64
+        var decision: Decision
+        var policy: Policy
+        var against: Against
+    }
+
+    private let queue = DispatchQueue(label: "clause.recorder.lines")
+    /// At most this many lines in the making, so a long batch holds a bounded number of traces.
+    private let slots = DispatchSemaphore(value: 64)
+    private let lock = NSLock()
+    /// Lines made and not yet taken: record number and column value.
+    private var made: [(id: Int64, value: DatabaseValue)] = []
+    /// The lines of the references made in the open batch (only the queue touches it).
+    private var references: [Int64: [UInt8]] = [:]
+
+    /// Makes `job`'s line in the background.
+    func submit(_ job: Job) {
+        slots.wait()
+        queue.async { [self] in
+            let line = JSONDecisionRenderer.render(job.decision, policy: job.policy, lang: .zh)
+            let reference: DecisionBlob.Reference?
+            switch job.against {
+            case .alone:
+                reference = nil
+                references[job.id] = Array(line.utf8)
+            case .stored(let r): reference = r
+            case .batch(let id): reference = references[id].map { DecisionBlob.Reference(id: id, line: $0) }
+            }
+            let value = DecisionBlob.encode(line, reference: reference)
+            lock.withLock { made.append((job.id, value)) }
+            slots.signal()
+        }
+    }
+
+    /// The lines made so far, in order.
+    func take() -> [(id: Int64, value: DatabaseValue)] {
+        lock.withLock {
+            defer { made.removeAll(keepingCapacity: true) }
+            return made
+        }
+    }
+
+    /// Every line submitted, once made, in order.
+    func drain() -> [(id: Int64, value: DatabaseValue)] {
+        queue.sync {}
+        return take()
+    }
+
+    /// The line of a reference made in this batch (after `drain`).
+    func referenceLine(_ id: Int64) -> [UInt8]? { queue.sync { references[id] } }
+
+    /// Forgets the batch's references: after a commit (they are then known as stored) or a
+    /// rollback (their record numbers may be given again).
+    func endBatch() {
+        queue.sync { references = [:] }
+        _ = take()
+    }
+}
