@@ -134,17 +134,18 @@ package final class DecisionRecorder {
         var newReferences: [String: Int64] = [:]
         var newCaseReferences: [String: CaseBlob.Reference] = [:]
         let job: LineCompressor.Job
+        // The lines made meanwhile go into their rows with this case's.
+        let made = lines.take()
         do {
-            // The lines made meanwhile, apart: a case refused below must not take them back with it.
-            let made = lines.take()
-            if !made.isEmpty { try store.inSavepoint { db in try giveLines(made, db) } }
             job = try store.inSavepoint { db in
+                try giveLines(made, db)
                 try insertCase(p, db, &newCaseReferences)
                 return try insert(p, db, &newlyStored, &newReferences)
             }
         } catch {
-            // A store error mid-batch: nothing of the batch is kept (it was never committed).
-            if !(error is RecordRefused) { rollback() }
+            // A store error mid-batch: nothing of the batch is kept (it was never committed). A case
+            // refused takes only itself back: the lines are given again with the next case.
+            if error is RecordRefused { lines.giveBack(made) } else { rollback() }
             throw error
         }
         lines.submit(job)

@@ -69,6 +69,13 @@ final class LineCompressor: @unchecked Sendable {
         }
     }
 
+    /// Lines taken whose rows did not get them (their savepoint was rolled back): they come first
+    /// in the next `take`.
+    func giveBack(_ lines: [(id: Int64, value: DatabaseValue)]) {
+        guard !lines.isEmpty else { return }
+        lock.withLock { made.insert(contentsOf: lines, at: 0) }
+    }
+
     /// Every line submitted, once made, in order.
     func drain() -> [(id: Int64, value: DatabaseValue)] {
         queue.sync {}

@@ -91,4 +91,25 @@ import Testing
             #expect(reproduces, "decision #\(id)")
         }
     }
+
+    /// The compressor gives lines back in submission order, against the reference made before
+    /// them; lines given back come first in the next take.
+    @Test func linesComeInOrderAndGivenBackComeFirst() throws {
+        let yaml = try String(contentsOfFile: Repo.path("Playground/cases/transformation-granted.yaml"), encoding: .utf8)
+        let decision = try Repo.decide(policy: Repo.shenyang, yaml: yaml)
+        let line = JSONDecisionRenderer.render(decision, policy: Repo.shenyang, lang: .zh)
+        let compressor = LineCompressor()
+        compressor.submit(.init(id: 7, decision: decision, policy: Repo.shenyang, against: .alone))
+        for id in Int64(8)...12 { compressor.submit(.init(id: id, decision: decision, policy: Repo.shenyang, against: .batch(7))) }
+        let made = compressor.drain()
+        #expect(made.map(\.id) == [7, 8, 9, 10, 11, 12])
+        #expect(try DecisionBlob.decode(made[0].value, decisionID: 7) == line)
+        #expect(try DecisionBlob.decode(made[3].value, decisionID: 10) { id in id == 7 ? made[0].value : nil } == line)
+        #expect(compressor.referenceLine(7) == Array(line.utf8))
+        compressor.giveBack(Array(made.prefix(2)))
+        compressor.submit(.init(id: 13, decision: decision, policy: Repo.shenyang, against: .batch(7)))
+        #expect(compressor.drain().map(\.id) == [7, 8, 13])
+        compressor.endBatch()
+        #expect(compressor.referenceLine(7) == nil)
+    }
 }
