@@ -26,9 +26,10 @@ struct CompactTraceWriter {
     /// value out only when it equals this).
     private var values: [String: (Value, ValueType)] = [:]
     private var valueOrder: [String] = []
-    /// The first label seen for each text; `.some(nil)` when it was first seen without one (a later
-    /// label for it is then written on its node, as the table is written before the body).
-    private var labels: [String: String?] = [:]
+    /// The first label seen for each text (nil when it was first seen without one: a later label
+    /// for it is then written on its node, as the table is written before the body), with what
+    /// it was made from.
+    private var labels: [String: LabelEntry] = [:]
     private var labelOrder: [String] = []
     /// The root expression being written, to check that a node's text is where it says. Offsets
     /// count Unicode scalars; in an ASCII text (most are) they are byte offsets, and the check is
@@ -63,7 +64,7 @@ struct CompactTraceWriter {
         w.field("trace_version", Self.version)
         w.key("labels")
         w.beginObject()
-        for k in labelOrder { w.field(k, labels[k]!!) }
+        for k in labelOrder { w.field(k, labels[k]!.first) }
         w.endObject()
         w.key("values")
         w.beginObject()
@@ -275,15 +276,26 @@ struct CompactTraceWriter {
         return false
     }
 
+    /// A label is made from a node's text, its own label and its first child's type (a member's
+    /// record), in one language: a node that repeats all three has the label already made.
+    struct LabelEntry {
+        var first: String?
+        var nodeLabel: String?
+        var base: ValueType?
+    }
+
     /// Writes `label` only where it differs from the one `labels` holds for the text.
     private mutating func label(_ n: TraceNode, isPath: Bool, _ w: inout JSONWriter) {
-        let l = ctx.reader.label(n, isPath: isPath)
-        guard let first = labels[n.text] else {
-            labels[n.text] = .some(l)
+        let base = n.children.isEmpty ? nil : n.children[0].type
+        guard let entry = labels[n.text] else {
+            let l = ctx.reader.label(n, isPath: isPath)
+            labels[n.text] = LabelEntry(first: l, nodeLabel: n.label, base: base)
             if l != nil { labelOrder.append(n.text) }
             return
         }
-        if l != first { w.field("label", l) }
+        if entry.nodeLabel == n.label, entry.base == base { return }
+        let l = ctx.reader.label(n, isPath: isPath)
+        if l != entry.first { w.field("label", l) }
     }
 
     // MARK: - Chains
