@@ -106,6 +106,9 @@ package enum YAMLReader {
         // the SourceFile's columns agree with libyaml's marks.
         if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
 
+        // Valid text (nearly always) is checked once, by making the String; only invalid text is
+        // walked again to say where.
+        if let text = String(validating: body, as: UTF8.self) { return (SourceFile(path: path, text: text), true) }
         if let bad = firstInvalidUTF8(body) {
             let prefix = body[body.startIndex..<bad]
             let line = prefix.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }
