@@ -201,9 +201,10 @@ final class BatchEvaluatorBox: Sendable {
         let i = Inputs.shared
         return BatchEvaluator(loader: CaseLoader(repository: PolicyRepository(explicit: i.policyDir)), asOf: nil, tracing: tracing)
     }
-    var render: @Sendable (Decision, Policy) -> String {
+    /// The line as `clause evaluate --format json` writes it: bytes, newline included.
+    var render: @Sendable (Decision, Policy) -> [UInt8] {
         let trace = tracing
-        return { d, p in JSONDecisionRenderer.render(d, policy: p, lang: .zh, trace: trace) + "\n" }
+        return { d, p in JSONDecisionRenderer.bytes(d, policy: p, lang: .zh, trace: trace) + [UInt8(ascii: "\n")] }
     }
 }
 
