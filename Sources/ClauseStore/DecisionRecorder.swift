@@ -302,7 +302,7 @@ package final class DecisionRecorder {
             hasher.update(data: Data([0]))
             files.append((name: name, text: file.text))
         }
-        let digest = "sha256:" + hasher.finalize().map { String(format: "%02x", $0) }.joined()
+        let digest = PackageFiles.text(of: hasher.finalize())
         guard digest == ref.digest else {
             throw StoreError(.cannotOpen, path: ref.directory, "the policy package changed while its decisions were being recorded; record again")
         }
@@ -311,15 +311,7 @@ package final class DecisionRecorder {
 
     /// `sha256:` of a text's UTF-8 bytes.
     package static func digest(_ text: String) -> String {
-        // Hex by table: `String(format:)` per byte cost more than the hash itself.
-        let hex = Array("0123456789abcdef".utf8)
-        var out = Array("sha256:".utf8)
-        out.reserveCapacity(7 + 64)
-        for b in SHA256.hash(data: Data(text.utf8)) {
-            out.append(hex[Int(b >> 4)])
-            out.append(hex[Int(b & 0xF)])
-        }
-        return String(decoding: out, as: UTF8.self)
+        PackageFiles.text(of: SHA256.hash(data: Data(text.utf8)))
     }
 
     /// The reasons as a JSON array, as they appear in the decision line.
