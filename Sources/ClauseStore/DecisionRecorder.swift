@@ -289,21 +289,13 @@ package final class DecisionRecorder {
     /// (edited between deciding and recording), since the record would then lie. Every `*.yaml`
     /// that the digest covers is kept, even one that holds no document.
     static func readPackage(_ ref: PackageRef, title: String) throws -> PackageTexts {
-        let names = ((try? FileManager.default.contentsOfDirectory(atPath: ref.directory)) ?? [])
-            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
         var files: [(name: String, text: String)] = []
-        var hasher = SHA256()
-        for name in names {
+        for name in PackageFiles.yamlNames(in: ref.directory) {
             var bag = DiagnosticBag()
             guard let file = YAMLReader.read(path: (ref.directory as NSString).appendingPathComponent(name), into: &bag).file else { continue }
-            hasher.update(data: Data(name.utf8))
-            hasher.update(data: Data([0]))
-            hasher.update(data: Data(file.text.utf8))
-            hasher.update(data: Data([0]))
             files.append((name: name, text: file.text))
         }
-        let digest = PackageFiles.text(of: hasher.finalize())
-        guard digest == ref.digest else {
+        guard PackageFiles.digest(of: files) == ref.digest else {
             throw StoreError(.cannotOpen, path: ref.directory, "the policy package changed while its decisions were being recorded; record again")
         }
         return PackageTexts(ref: ref, title: title, files: files)

@@ -18,26 +18,38 @@ package struct PackageFiles {
             bag.error("policy.not-found", "no policy package folder at '\(directory)'", at: .builtin)
             return nil
         }
-        let names = ((try? fm.contentsOfDirectory(atPath: directory)) ?? [])
-            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+        let names = yamlNames(in: directory)
         guard names.contains("policy.yaml") else {
             bag.error("policy.no-policy-yaml", "'\(directory)' has no policy.yaml: a package folder needs one", at: .builtin)
             return nil
         }
-        var hasher = SHA256()
+        var texts: [(name: String, text: String)] = []
         var documents: [(String, SourceFile, YAMLNode)] = []
         for name in names {
             let path = (directory as NSString).appendingPathComponent(name)
             let (file, root) = YAMLReader.read(path: path, into: &bag)
-            if let file {
-                hasher.update(data: Data(name.utf8))
-                hasher.update(data: Data([0]))
-                hasher.update(data: Data(file.text.utf8))
-                hasher.update(data: Data([0]))
-            }
+            if let file { texts.append((name, file.text)) }
             if let file, let root { documents.append((name, file, root)) }
         }
-        return PackageFiles(directory: directory, documents: documents, digest: Self.text(of: hasher.finalize()))
+        return PackageFiles(directory: directory, documents: documents, digest: digest(of: texts))
+    }
+
+    /// The package's YAML file names in `directory`, sorted: the files its digest covers.
+    package static func yamlNames(in directory: String) -> [String] {
+        ((try? FileManager.default.contentsOfDirectory(atPath: directory)) ?? [])
+            .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") }.sorted()
+    }
+
+    /// The digest of a package's files: each file's name and text, in name order, each followed by NUL.
+    package static func digest(of files: [(name: String, text: String)]) -> String {
+        var hasher = SHA256()
+        for f in files {
+            hasher.update(data: Data(f.name.utf8))
+            hasher.update(data: Data([0]))
+            hasher.update(data: Data(f.text.utf8))
+            hasher.update(data: Data([0]))
+        }
+        return text(of: hasher.finalize())
     }
 
     /// One digest for a base package and its amendments, in order.
