@@ -31,14 +31,8 @@ struct CompactTraceWriter {
     /// it was made from.
     private var labels: [String: LabelEntry] = [:]
     private var labelOrder: [String] = []
-    /// The root expression being written, to check that a node's text is where it says. Offsets
-    /// count Unicode scalars; in an ASCII text (most are) they are byte offsets, and the check is
-    /// a memcmp instead of a walk over scalars.
-    private var rootText = ""
-    private var rootIsASCII = true
-    private var root: [Unicode.Scalar] = []
-    private var rootLength = 0
-    private var rootStart = 0
+    /// The root expression being written.
+    private var root = RootText(text: "", start: 0)
     /// Element variables in scope, innermost last.
     private var scope: [(name: String, value: Value, type: ValueType?)] = []
     init(_ ctx: JSONDecisionRenderer.Context) {
@@ -129,11 +123,7 @@ struct CompactTraceWriter {
     private var rootCount = 0
 
     private mutating func rootNode(_ n: TraceNode, _ w: inout JSONWriter) {
-        rootText = n.text
-        rootIsASCII = JSONWriter.isASCII(n.text)
-        root = rootIsASCII ? [] : Array(n.text.unicodeScalars)
-        rootLength = rootIsASCII ? n.text.utf8.count : root.count
-        rootStart = n.start
+        root = RootText(text: n.text, start: n.start)
         scope = []
         let start = w.beginValue()
         node(n, &w, isRoot: true, isSource: false)
@@ -149,23 +139,8 @@ struct CompactTraceWriter {
         rootCount += 1
     }
 
-    /// Whether `n`'s text is the root's text at `n`'s offsets, so `at` can stand for it.
-    private func placed(_ n: TraceNode) -> (Int, Int)? {
-        let s = n.start - rootStart, e = n.end - rootStart
-        guard n.end > n.start, s >= 0, e <= rootLength else { return nil }
-        if rootIsASCII {
-            guard n.text.utf8.count == e - s else { return nil }
-            var text = n.text, whole = rootText
-            let same = text.withUTF8 { t in whole.withUTF8 { r in memcmp(t.baseAddress!, r.baseAddress! + s, e - s) == 0 } }
-            return same ? (s, e) : nil
-        }
-        var i = s
-        for u in n.text.unicodeScalars {
-            guard i < e, root[i] == u else { return nil }
-            i += 1
-        }
-        return i == e ? (s, e) : nil
-    }
+    /// Where `n`'s text lies in the root's text, when it lies at `n`'s offsets, so `at` can stand for it.
+    private func placed(_ n: TraceNode) -> (Int, Int)? { root.place(n) }
 
     private mutating func node(_ n: TraceNode, _ w: inout JSONWriter, isRoot: Bool, isSource: Bool) {
         w.beginObject()
@@ -198,7 +173,7 @@ struct CompactTraceWriter {
             w.field("chain", n.connective!)
             w.key("ends")
             w.beginArray()
-            for e in chain.ends { w.int(e - rootStart) }
+            for e in chain.ends { w.int(e - root.start) }
             w.endArray()
             w.key("terms")
             w.beginArray()
@@ -356,5 +331,44 @@ struct CompactTraceWriter {
         case (.missing(let x), .missing(let y)): x == y
         default: false
         }
+    }
+}
+
+/// A root expression's text, to check that a node's text is where its offsets say. Offsets count
+/// Unicode scalars; in an ASCII text (nearly all are) they are byte offsets, and the check is a
+/// memcmp instead of a walk over scalars.
+private struct RootText {
+    let text: String
+    /// Where the text starts in the expression string it was parsed from.
+    let start: Int
+    private let isASCII: Bool
+    /// The scalars, for a text that is not ASCII.
+    private let scalars: [Unicode.Scalar]
+    private let length: Int
+
+    init(text: String, start: Int) {
+        self.text = text
+        self.start = start
+        isASCII = JSONWriter.isASCII(text)
+        scalars = isASCII ? [] : Array(text.unicodeScalars)
+        length = isASCII ? text.utf8.count : scalars.count
+    }
+
+    /// `n`'s offsets in this text, when its text is there.
+    func place(_ n: TraceNode) -> (Int, Int)? {
+        let s = n.start - start, e = n.end - start
+        guard n.end > n.start, s >= 0, e <= length else { return nil }
+        if isASCII {
+            guard n.text.utf8.count == e - s else { return nil }
+            var part = n.text, whole = text
+            let same = part.withUTF8 { t in whole.withUTF8 { r in memcmp(t.baseAddress!, r.baseAddress! + s, e - s) == 0 } }
+            return same ? (s, e) : nil
+        }
+        var i = s
+        for u in n.text.unicodeScalars {
+            guard i < e, scalars[i] == u else { return nil }
+            i += 1
+        }
+        return i == e ? (s, e) : nil
     }
 }
