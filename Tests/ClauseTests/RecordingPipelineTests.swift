@@ -112,4 +112,19 @@ import Testing
         compressor.endBatch()
         #expect(compressor.referenceLine(7) == nil)
     }
+
+    /// The recorder keeps a package's files only when they are still the ones that decided: the
+    /// loader's digest over the same listing. A file edited in between refuses the recording.
+    @Test func aPackageIsKeptOnlyAsItWasWhenItDecided() throws {
+        let s = try StoreScratch()
+        let dir = s.path("Policies/shenyang-sme-dx-fund")
+        let policy = try #require(PolicyLoader.load(dir).policy)
+        let ref = try #require(policy.packages.first)
+        let texts = try DecisionRecorder.readPackage(ref, title: policy.title)
+        #expect(texts.files.map(\.name) == PackageFiles.yamlNames(in: dir))
+        #expect(PackageFiles.digest(of: texts.files) == ref.digest)
+        let params = (dir as NSString).appendingPathComponent("parameters.yaml")
+        try (try String(contentsOfFile: params, encoding: .utf8) + "\n# edited\n").write(toFile: params, atomically: true, encoding: .utf8)
+        #expect(throws: StoreError.self) { try DecisionRecorder.readPackage(ref, title: policy.title) }
+    }
 }
