@@ -209,36 +209,49 @@ package struct TraceReader: Sendable {
     private static let operators: [(String, String)] = [("*", "×"), ("×", "×"), ("/", "÷"), ("÷", "÷"), ("+", "+"), ("-", "−"), ("−", "−")]
 
     /// `合规投入 ¥380,000.00 × 改造补贴比例 50% = ¥190,000.00` for a node that is one arithmetic
-    /// operation; nil for anything else.
+    /// operation; nil for anything else. A chain of one kind (`a - b - c`) reads as one line of
+    /// labelled terms, instead of its inner operation shown as bare expression text.
     package func formula(_ node: TraceNode) -> String? {
-        let text = node.text.trimmingSpaces
-        var left: String?, right: String?, middle: Substring?
-        switch node.children.count {
-        case 2:
-            let a = node.children[0], b = node.children[1]
-            guard text.hasPrefix(a.text), text.hasSuffix(b.text), text.count > a.text.count + b.text.count else { return nil }
-            middle = text.dropFirst(a.text.count).dropLast(b.text.count)
-            left = term(a)
-            right = term(b)
-        case 1:
-            let a = node.children[0]
-            if text.hasPrefix(a.text) {
-                let rest = text.dropFirst(a.text.count).trimmingSpaces
-                guard let (op, literal) = TraceReader.splitOperator(rest) else { return nil }
-                return "\(term(a)) \(op) \(literal) = \(value(node))\(exactNote(node))"
-            } else if text.hasSuffix(a.text) {
-                let rest = text.dropLast(a.text.count).trimmingSpaces
-                guard let (op, literal) = TraceReader.splitOperatorAtEnd(rest) else { return nil }
-                return "\(literal) \(op) \(term(a)) = \(value(node))\(exactNote(node))"
-            }
-            return nil
-        default:
-            return nil
+        if node.children.count == 2 {
+            guard let o = operation(node) else { return nil }
+            return "\(o.left) \(o.op) \(o.right) = \(value(node))\(exactNote(node))"
         }
-        guard let m = middle?.trimmingSpaces, let op = TraceReader.operators.first(where: { $0.0 == m })?.1,
-            let left, let right
+        guard node.children.count == 1 else { return nil }
+        let text = node.text.trimmingSpaces
+        let a = node.children[0]
+        if text.hasPrefix(a.text) {
+            let rest = text.dropFirst(a.text.count).trimmingSpaces
+            guard let (op, literal) = TraceReader.splitOperator(rest) else { return nil }
+            return "\(term(a)) \(op) \(literal) = \(value(node))\(exactNote(node))"
+        } else if text.hasSuffix(a.text) {
+            let rest = text.dropLast(a.text.count).trimmingSpaces
+            guard let (op, literal) = TraceReader.splitOperatorAtEnd(rest) else { return nil }
+            return "\(literal) \(op) \(term(a)) = \(value(node))\(exactNote(node))"
+        }
+        return nil
+    }
+
+    /// The two sides of a node that is one operation on two sub-expressions, as terms, with the
+    /// operator as shown and its kind (additive 0, multiplicative 1).
+    private func operation(_ node: TraceNode) -> (left: String, op: String, right: String, kind: Int)? {
+        let text = node.text.trimmingSpaces
+        guard node.children.count == 2 else { return nil }
+        let a = node.children[0], b = node.children[1]
+        guard text.hasPrefix(a.text), text.hasSuffix(b.text), text.count > a.text.count + b.text.count else { return nil }
+        let middle = text.dropFirst(a.text.count).dropLast(b.text.count).trimmingSpaces
+        guard let op = TraceReader.operators.first(where: { $0.0 == middle })?.1 else { return nil }
+        let kind = op == "+" || op == "−" ? 0 : 1
+        return (innerChain(a, kind: kind) ?? term(a), op, term(b), kind)
+    }
+
+    /// `改造补贴上限 ¥500,000.00 − 已获改造补贴 ¥0.00`: the left side of `a - b - c` spelled out, when it
+    /// is an operation of the same kind with nothing of its own to say (no label, no rounding, no
+    /// amendment, no missing fact). Only the left side: `a - (b - c)` is written with parentheses.
+    private func innerChain(_ node: TraceNode, kind: Int) -> String? {
+        guard label(node) == nil, node.exact == nil, node.origin == nil, case .value = node.result,
+            let o = operation(node), o.kind == kind
         else { return nil }
-        return "\(left) \(op) \(right) = \(value(node))\(exactNote(node))"
+        return "\(o.left) \(o.op) \(o.right)"
     }
 
     private static func splitOperator(_ s: Substring) -> (String, String)? {

@@ -275,6 +275,31 @@ import Testing
         #expect(text.contains("超过上限，按上限 ¥500,000.00 核定"))
     }
 
+    /// `cap - granted - ledger`: one line of labelled terms, not the inner `cap - granted` as code;
+    /// an inner step with something of its own to say (here a rounding) keeps its own term.
+    @Test func aChainOfOneKindOfArithmeticReadsAsOneLineOfTerms() {
+        func room(inner exact: String?) -> DefinitionTrace {
+            let inner = Self.node("transformation_cap - project.previously_granted", .money, .money(Self.yuan(400_000)), children: [
+                Self.node("transformation_cap", .money, .money(Self.yuan(500_000)), label: "改造补贴上限"),
+                Self.node("project.previously_granted", .money, .money(Self.yuan(100_000)), label: "已获改造补贴"),
+            ], exact: exact)
+            let outer = Self.node("transformation_cap - project.previously_granted - ledger.enterprise_transformation", .money,
+                                  .money(Self.yuan(350_000)), role: "transformation_room", label: "剩余改造补贴额度", children: [
+                inner, Self.node("ledger.enterprise_transformation", .money, .money(Self.yuan(50_000)), label: "本企业已获改造补贴（基金记录）"),
+            ])
+            return DefinitionTrace(name: "transformation_room", label: "剩余改造补贴额度", clause: "art4.1", node: outer)
+        }
+        func explain(_ def: DefinitionTrace) -> String {
+            let d = Self.decision(outcome: .granted, amount: Self.yuan(190_000), reasons: [Self.awardReason], rules: [Self.awardRule],
+                                  definitions: [def])
+            return TextDecisionRenderer.render(d, policy: Self.policy, lang: .zh, explain: true)
+        }
+        #expect(explain(room(inner: nil)).contains(
+            "\n    改造补贴上限 ¥500,000.00 − 已获改造补贴 ¥100,000.00 − 本企业已获改造补贴（基金记录） ¥50,000.00 = ¥350,000.00\n"))
+        #expect(explain(room(inner: "400000.004")).contains(
+            "\n    transformation_cap - project.previously_granted ¥400,000.00 − 本企业已获改造补贴（基金记录） ¥50,000.00 = ¥350,000.00\n"))
+    }
+
     // MARK: - Markdown
 
     @Test func markdownHasTheReasonsTableAndQuotes() {
