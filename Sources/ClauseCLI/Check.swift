@@ -31,7 +31,7 @@ extension ClauseCommand {
             let workflowPaths = WorkflowChecks.paths(among: packages)
             let dirs = packages.isEmpty ? repository.index().values.sorted() : packages.filter { !workflowPaths.contains($0) }
             if dirs.isEmpty && workflowPaths.isEmpty {
-                Output.error("error: no policy packages found under \(repository.searchRoots.joined(separator: ", "))\n")
+                Output.error("error: no policy packages found under \(TerminalText.escape(repository.searchedRoots)): \(PolicyRepository.whereToLook), or name package folders\n")
                 throw ExitCode(1)
             }
             var failed = false

@@ -1,4 +1,5 @@
 import ArgumentParser
+import Foundation
 import ClauseEngine
 import ClauseLanguage
 import ClauseReports
@@ -43,17 +44,22 @@ extension ClauseCommand {
         var minCoverage: Double?
 
         func run() throws {
-            let roots = paths.isEmpty ? ["Policies"] + WorkflowTests.defaultRoots() : paths
+            let repository = try PackageLookup.repository(base: base)
+            // By default the packages where `check` and `evaluate` find them (CLAUSE_POLICY_PATH,
+            // else ./Policies), and the workflows; a default folder that is not there is no file.
+            let packageRoots = repository.searchRoots.filter { FileManager.default.fileExists(atPath: $0) }
+            let roots = paths.isEmpty ? packageRoots + WorkflowTests.defaultRoots() : paths
             let files = roots.flatMap(ScenarioFiles.under)
             guard !files.isEmpty else {
-                Output.error("error: no scenario files under \(roots.joined(separator: ", ")) (looked for tests/*.yaml)\n")
+                let looked = paths.isEmpty ? repository.searchedRoots : roots.joined(separator: ", ")
+                let hint = paths.isEmpty ? ": \(PolicyRepository.whereToLook), or name scenario files or folders" : ""
+                Output.error("error: no scenario files (tests/*.yaml) under \(TerminalText.escape(looked))\(hint)\n")
                 throw ExitCode(1)
             }
             if let policy, !PackagePath.isPackage(policy) {
                 Output.error("error: --policy \(policy): no policy.yaml there\n")
                 throw ExitCode(2)
             }
-            let repository = try PackageLookup.repository(base: base)
             let runner = ScenarioRunner(repository: repository)
             let log = TestLog(format: format, verbose: verbose)
             var ruleCoverage = RuleCoverage()

@@ -71,13 +71,38 @@ import Testing
         defer { try? fm.removeItem(atPath: empty) }
         let r = try EndToEndTests.clause(["test", empty])
         #expect(r.status == 1)
-        #expect(r.stderr.contains("error: no scenario files under"))
+        #expect(r.stderr.contains("error: no scenario files (tests/*.yaml) under \(empty)\n"))
         let n = try EndToEndTests.clause(["test", "Policies", "--name", "没有这个场景"])
         #expect(n.status == 1)
         #expect(n.stderr.contains("error: no scenario is named '没有这个场景'"))
         let e = try EndToEndTests.clause(["evaluate", empty])
         #expect(e.status == 1)
         #expect(e.stderr.contains("no case files"))
+    }
+
+    /// Started in a folder without Policies/, each command says where it looked and how to point
+    /// it at the packages; with CLAUSE_POLICY_PATH, `test` runs the scenarios of the packages there,
+    /// as `check` and `evaluate` find them.
+    @Test func startedElsewhereEachCommandSaysWhereItLookedAndWhatToDo() throws {
+        let fm = FileManager.default
+        let elsewhere = fm.temporaryDirectory.appendingPathComponent("clause-elsewhere-\(UUID().uuidString)").path
+        try fm.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: elsewhere) }
+        let missing = "Policies (no folder \(URL(fileURLWithPath: elsewhere).standardizedFileURL.path)/Policies)"
+        let example = Repo.root + "/Playground/cases/transformation-granted.yaml"
+        for (args, says) in [(["check"], "error: no policy packages found under \(missing): run clause in the folder that holds Policies/"),
+                             (["test"], "error: no scenario files (tests/*.yaml) under \(missing): run clause in the folder that holds Policies/"),
+                             (["evaluate", example], "error: no policy package 'shenyang-sme-dx-fund' under \(missing): run clause in the folder")] {
+            let r = try EndToEndTests.clause(args, cwd: elsewhere)
+            #expect(r.status == 1, "\(args)")
+            #expect(r.stderr.contains(says), "\(args): \(r.stderr)")
+            #expect(r.stderr.contains("CLAUSE_POLICY_PATH"), "\(args)")
+        }
+        let t = try EndToEndTests.clause(["test"], cwd: elsewhere, environment: ["CLAUSE_POLICY_PATH": Repo.root + "/Policies"])
+        #expect(t.status == 0, "\(t.stderr)")
+        let here = try EndToEndTests.clause(["test", "Policies"])
+        #expect(here.stdout.hasSuffix(" passed, 0 failed\n"))
+        #expect(t.stdout.split(separator: "\n").last == here.stdout.split(separator: "\n").last)
     }
 
     @Test func theReproduceHintIsTheCommandAsInvoked() throws {

@@ -64,8 +64,8 @@ package final class PolicyRepository: @unchecked Sendable {
         }
         guard let dir = baseOverrides[id] ?? index()[id] else {
             let known = index().keys.sorted()
-            let hint = Suggestion.hint(id, known)
-            let message = "no policy package '\(id)' under \(searchRoots.joined(separator: ", "))\(hint)"
+            let hint = known.isEmpty ? ": \(PolicyRepository.whereToLook), or name the package folder with --policy" : Suggestion.hint(id, known)
+            let message = "no policy package '\(id)' under \(searchedRoots)\(hint)"
             return PolicyLoader.Result(policy: nil, diagnostics: [Diagnostic(id: "policy.unknown", message, at: .builtin)])
         }
         return load(dir)
@@ -149,6 +149,20 @@ package final class PolicyRepository: @unchecked Sendable {
     private func failure(_ id: String, _ message: String) -> PolicyLoader.Result {
         PolicyLoader.Result(policy: nil, diagnostics: [Diagnostic(id: id, message, at: .builtin)])
     }
+
+    /// The search roots as a person checks them: a root that is not a folder says where it was
+    /// looked for, since a relative `Policies` means the folder clause was started in.
+    package var searchedRoots: String {
+        searchRoots.map { root in
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue { return root }
+            return "\(root) (no folder \(PackagePath.absolute(root)))"
+        }.joined(separator: ", ")
+    }
+
+    /// What to do when no package is found at all: the usual cause is starting clause elsewhere.
+    package static let whereToLook =
+        "run clause in the folder that holds Policies/, or set CLAUSE_POLICY_PATH to the folders that hold the packages (colon-separated)"
 
     /// Every package folder under the search roots, by the id its policy.yaml declares.
     package func index() -> [String: String] {
