@@ -189,7 +189,7 @@ struct LedgerReport {
                 w.beginObject()
                 w.key("key")
                 w.beginObject()
-                for (path, value) in k.values { w.field(path, plain(value)) }
+                for (path, value) in k.values { w.field(name: path, plain(value)) }
                 w.endObject()
                 w.field("granted", plain(k.figure))
                 w.field("paid", k.paid?.plain)

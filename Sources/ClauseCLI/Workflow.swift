@@ -181,7 +181,7 @@ extension ClauseCommand {
                 w.field("role", role)
                 w.field("next", strings: options.filter { $0.status != .mayNot }.map(\.event.name))
                 for (key, status) in [("depends", NextActions.Option.Status.depends), ("may_not", .mayNot)] {
-                    w.key(key)
+                    w.key(name: key)
                     w.beginArray()
                     for o in options where o.status == status {
                         for reason in o.reasons {
@@ -257,7 +257,7 @@ enum WorkflowJSON {
         w.field("case", r.caseID)
         w.field("state", r.state.name)
         for (key, list) in [("violations", r.violations), ("findings", r.findings)] {
-            w.key(key)
+            w.key(name: key)
             w.beginArray()
             for v in list {
                 w.beginObject()
@@ -278,11 +278,11 @@ enum WorkflowJSON {
         }
         w.key("next")
         w.beginObject()
-        for (role, events) in r.next { w.field(role.name, strings: events.map(\.name)) }
+        for (role, events) in r.next { w.field(name: role.name, strings: events.map(\.name)) }
         w.endObject()
         w.key("states")
         w.beginObject()
-        for (m, s) in r.states { w.field(m, s.name) }
+        for (m, s) in r.states { w.field(name: m, s.name) }
         w.endObject()
         w.key("effects")
         w.beginObject()

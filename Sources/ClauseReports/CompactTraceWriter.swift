@@ -58,13 +58,13 @@ struct CompactTraceWriter {
         w.field("trace_version", Self.version)
         w.key("labels")
         w.beginObject()
-        for k in labelOrder { w.field(k, labels[k]!.first) }
+        for k in labelOrder { w.field(name: k, labels[k]!.first) }
         w.endObject()
         w.key("values")
         w.beginObject()
         for k in valueOrder {
             let (v, t) = values[k]!
-            w.key(k)
+            w.key(name: k)
             ctx.writeValue(v, t, &w)
         }
         w.endObject()

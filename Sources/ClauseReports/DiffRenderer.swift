@@ -33,7 +33,7 @@ package enum DiffRenderer {
         w.field("district", e.district)
         w.field("delta", signed(e.delta))
         for (key, side) in [("base", e.base), ("proposed", e.proposed)] {
-            w.key(key)
+            w.key(name: key)
             w.beginObject()
             w.field("outcome", side.outcome.rawValue)
             w.field("amount", side.amount.plain)
@@ -44,7 +44,7 @@ package enum DiffRenderer {
         w.beginArray()
         for c in e.causes {
             w.beginObject()
-            w.field(c.kind.rawValue, c.name)
+            w.field(name: c.kind.rawValue, c.name)
             w.field("clause", c.clause)
             w.key("base")
             write(c.base, c.kind, compared.base, &w)
@@ -102,7 +102,7 @@ package enum DiffRenderer {
         func changes(_ t: DiffSummary.Tally) {
             w.key("changes")
             w.beginObject()
-            for c in ImpactDiff.Change.allCases { w.field(c.rawValue, t.count(c)) }
+            for c in ImpactDiff.Change.allCases { w.field(name: c.rawValue, t.count(c)) }
             w.endObject()
             w.field("delta", signed(t.delta))
         }
@@ -112,10 +112,10 @@ package enum DiffRenderer {
         tally(s.total, extended: false)
         w.field("failed", s.failed)
         for (key, groups) in [("by_item", s.byItem), ("by_district", s.byDistrict)] {
-            w.key(key)
+            w.key(name: key)
             w.beginObject()
             for g in groups {
-                w.key(g.key)
+                w.key(name: g.key)
                 w.beginObject()
                 tally(g.tally, extended: true)
                 w.endObject()
@@ -126,7 +126,7 @@ package enum DiffRenderer {
         w.key("packages")
         w.beginObject()
         for (key, policy, folder) in [("base", compared.base, compared.baseFolder), ("proposed", compared.proposed, compared.proposedFolder)] {
-            w.key(key)
+            w.key(name: key)
             w.beginObject()
             w.field("folder", folder)
             w.field("id", policy.id)

@@ -158,7 +158,7 @@ package enum JSONDecisionRenderer {
         w.key("changes")
         w.beginObject()
         for c in changes {
-            w.key(c.path)
+            w.key(name: c.path)
             ctx.writeValue(c.value, c.type, &w)
         }
         w.endObject()
@@ -300,7 +300,7 @@ package enum JSONDecisionRenderer {
                     w.beginObject()
                     for (i, f) in schema.fields.enumerated() where i < fields.count {
                         guard let fv = fields[i] else { continue }
-                        w.key(f.name)
+                        w.key(name: f.name)
                         writeValue(fv, f.type, &w)
                     }
                     w.endObject()
@@ -317,12 +317,12 @@ package enum JSONDecisionRenderer {
                 w.beginObject()
                 for r in t.rows {
                     switch r.key {
-                    case .int(let n): w.key(String(n))
-                    case .ints(let lo, let hi): w.key("\(lo)..\(hi)")
+                    case .int(let n): w.key(name: String(n))
+                    case .ints(let lo, let hi): w.key(name: "\(lo)..\(hi)")
                     case .enumCase(let i):
                         if case .enumeration(let e)? = keyType, e < policy.enums.count, i < policy.enums[e].cases.count {
-                            w.key(policy.enums[e].cases[i].name)
-                        } else { w.key(String(i)) }
+                            w.key(name: policy.enums[e].cases[i].name)
+                        } else { w.key(name: String(i)) }
                     }
                     writeValue(r.value, valueType, &w)
                 }

@@ -26,8 +26,22 @@ package struct JSONWriter: Sendable {
     package mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
     package mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
 
-    /// Writes `"key":`; the value written next belongs to it.
-    package mutating func key(_ k: String) {
+    /// Writes `"key":` for a key written in the code; the value written next belongs to it. Such a
+    /// key is plain ASCII, copied as it is: a trace writes hundreds of keys a case, and escaping
+    /// each as text was a tenth of writing it.
+    package mutating func key(_ k: StaticString) {
+        separate()
+        bytes.append(UInt8(ascii: "\""))
+        k.withUTF8Buffer { utf8 in
+            assert(!JSONWriter.needsEscaping(utf8), "a key in the code needs no escaping")
+            bytes.append(contentsOf: utf8)
+        }
+        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        pendingValue = true
+    }
+
+    /// Writes `"key":` for a key that comes from data (a fact path, a field, an enum case), escaped.
+    package mutating func key(name k: String) {
         separate()
         JSONWriter.appendString(k, to: &bytes)
         bytes.append(UInt8(ascii: ":"))
@@ -41,14 +55,19 @@ package struct JSONWriter: Sendable {
     package mutating func bool(_ b: Bool) { separate(); bytes.append(contentsOf: (b ? "true" : "false").utf8) }
     package mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
 
-    package mutating func field(_ k: String, _ s: String) { key(k); string(s) }
-    package mutating func field(_ k: String, _ s: String?) { key(k); string(s) }
-    package mutating func field(_ k: String, _ b: Bool) { key(k); bool(b) }
-    package mutating func field(_ k: String, _ n: Int) { key(k); int(n) }
-    package mutating func field(_ k: String, strings: [String]) {
-        key(k)
+    package mutating func field(_ k: StaticString, _ s: String) { key(k); string(s) }
+    package mutating func field(_ k: StaticString, _ s: String?) { key(k); string(s) }
+    package mutating func field(_ k: StaticString, _ b: Bool) { key(k); bool(b) }
+    package mutating func field(_ k: StaticString, _ n: Int) { key(k); int(n) }
+    package mutating func field(_ k: StaticString, strings: [String]) { key(k); self.strings(strings) }
+    /// The same, for a key that comes from data.
+    package mutating func field(name k: String, _ s: String?) { key(name: k); string(s) }
+    package mutating func field(name k: String, _ n: Int) { key(name: k); int(n) }
+    package mutating func field(name k: String, strings: [String]) { key(name: k); self.strings(strings) }
+
+    private mutating func strings(_ list: [String]) {
         beginArray()
-        for s in strings { string(s) }
+        for s in list { string(s) }
         endArray()
     }
 

@@ -66,7 +66,7 @@ package enum ProgrammeJSON {
                 w.beginObject()
                 w.field("year", y.year)
                 w.key("by_source"); w.beginObject()
-                for (c, m) in zip(e.cases, y.bySource) { w.field(c.name, m.plain) }
+                for (c, m) in zip(e.cases, y.bySource) { w.field(name: c.name, m.plain) }
                 w.endObject()
                 w.field("unattributed", y.unattributed.plain)
                 w.field("central", y.central.plain)
@@ -82,7 +82,7 @@ package enum ProgrammeJSON {
                 w.beginObject()
                 w.field("month", m.month)
                 w.key("by_source"); w.beginObject()
-                for (c, x) in zip(e.cases, m.bySource) { w.field(c.name, x.plain) }
+                for (c, x) in zip(e.cases, m.bySource) { w.field(name: c.name, x.plain) }
                 w.endObject()
                 w.field("unattributed", m.unattributed.plain)
                 w.endObject()
@@ -94,7 +94,7 @@ package enum ProgrammeJSON {
         }
         w.key("budget"); w.beginObject()
         for (name, list) in [("by_item", r.byItem), ("by_district", r.byDistrict)] {
-            w.key(name); w.beginArray()
+            w.key(name: name); w.beginArray()
             for x in list {
                 w.beginObject()
                 w.field("key", x.key); w.field("label", x.label); w.field("cases", x.cases)
