@@ -51,4 +51,17 @@ import Testing
             #expect(String(decoding: out, as: UTF8.self) == String(n))
         }
     }
+
+    /// A key from the code is copied; a key from data (a fact path, a table's row) is escaped, so a
+    /// case cannot end the key early and write members of its own.
+    @Test func keysFromDataAreEscapedAndKeysFromTheCodeAreCopied() {
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("at", 3)
+        w.field(name: "x\":1,\"y", "v")
+        w.key(name: "行\n")
+        w.int(1)
+        w.endObject()
+        #expect(w.output == #"{"at":3,"x\":1,\"y":"v","行\u000a":1}"#)
+    }
 }
