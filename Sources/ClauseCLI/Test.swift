@@ -73,7 +73,9 @@ extension ClauseCommand {
                     let r = runner.run(s, traced: explain && format == .text)
                     if let d = r.decision, let p = r.policy { ruleCoverage.record(d, under: p) }
                     log.record(TestLog.Entry(file: file, name: s.name, line: s.range.start.line, failures: r.failures,
-                                             diagnostics: r.diagnostics, unreadable: "the case could not be read",
+                                             diagnostics: r.diagnostics,
+                                             unreadable: r.packageFailed ? "the package \(TerminalText.escape(s.policyDirectory ?? "")) could not be loaded"
+                                                                         : "the case could not be read",
                                              reproduce: TestLog.reproduce(file, name: s.name, explain: true)))
                     if explain, format == .text, let d = r.decision, let p = runner.policy(for: s) {
                         Output.out(TextDecisionRenderer.render(d, policy: p, lang: .zh, explain: true) + "\n")

@@ -26,6 +26,8 @@ final class TestLog {
     let format: Format
     let verbose: Bool
     private(set) var entries: [Entry] = []
+    /// Diagnostics already printed in text: a broken package's are printed for its first scenario only.
+    private var shown: Set<Diagnostic> = []
     var passed: Int { entries.filter(\.passed).count }
     var failed: Int { entries.count - passed }
 
@@ -57,8 +59,15 @@ final class TestLog {
         Output.out("FAIL \(e.name)  (\(e.file):\(e.line))\n")
         for f in e.failures { Output.out("     \(f)\n") }
         if !e.diagnostics.isEmpty {
-            Output.out("     \(e.unreadable):\n")
-            Output.diagnostics(e.diagnostics)
+            // A broken package fails each of its scenarios with the same diagnostics: shown once.
+            let new = e.diagnostics.filter { !shown.contains($0) }
+            if new.isEmpty {
+                Output.out("     \(e.unreadable) (as shown above)\n")
+            } else {
+                Output.out("     \(e.unreadable):\n")
+                Output.diagnostics(new)
+                shown.formUnion(new)
+            }
         }
         if let r = e.reproduce { Output.out("     reproduce: \(r)\n") }
     }

@@ -40,8 +40,12 @@ import Testing
         p.standardOutput = out
         p.standardError = err
         try p.run()
+        // Both pipes are drained at once: read one after the other, a child that fills the second
+        // pipe's buffer (64 KB of diagnostics) while the first is read waits forever, and so does
+        // the test.
+        let errors = ErrorPipeReader(err.fileHandleForReading)
         let o = out.fileHandleForReading.readDataToEndOfFile()
-        let e = err.fileHandleForReading.readDataToEndOfFile()
+        let e = errors.wait()
         p.waitUntilExit()
         return Run(status: p.terminationStatus, stdout: String(decoding: o, as: UTF8.self), stderr: String(decoding: e, as: UTF8.self))
     }
@@ -160,5 +164,23 @@ import Testing
         #expect(r.stderr.hasSuffix(" cases/s\n"))
         #expect(r.stderr.contains("2501 cases: "))
         #expect(r.stderr.contains("1 unreadable"))
+    }
+}
+
+/// Reads a pipe to its end on another thread, so the caller can read a second pipe meanwhile.
+final class ErrorPipeReader: @unchecked Sendable {
+    private var data = Data()
+    private let done = DispatchSemaphore(value: 0)
+
+    init(_ handle: FileHandle) {
+        DispatchQueue.global().async {
+            self.data = handle.readDataToEndOfFile()
+            self.done.signal()
+        }
+    }
+
+    func wait() -> Data {
+        done.wait()
+        return data
     }
 }

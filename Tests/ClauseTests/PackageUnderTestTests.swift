@@ -53,6 +53,24 @@ import Testing
         #expect(t.stdout.contains("0 passed, \(Repo.shenyangScenarioCount) failed"))
     }
 
+    /// A package with an error fails each of its scenarios as not loaded, not as an unreadable case,
+    /// and its diagnostics are printed once, not once per scenario.
+    @Test func aBrokenPackageIsReportedOnceNotOncePerScenario() throws {
+        let broken = try PackageUnderTestTests.copy { $0.replacingOccurrences(of: "value: 50%", with: "value: 五成") }
+        defer { try? FileManager.default.removeItem(atPath: broken.root) }
+        let t = try EndToEndTests.clause(["test", broken.package])
+        #expect(t.status == 1)
+        #expect(t.stdout.contains("0 passed, \(Repo.shenyangScenarioCount) failed"))
+        #expect(t.stdout.components(separatedBy: "the package \(broken.package) could not be loaded:\n").count == 2)
+        #expect(t.stdout.components(separatedBy: "the package \(broken.package) could not be loaded (as shown above)\n").count
+                == Repo.shenyangScenarioCount)
+        #expect(!t.stdout.contains("the case could not be read"))
+        let errors = t.stderr.components(separatedBy: "parameters.yaml:").count - 1
+        #expect(errors >= 1)
+        let check = try EndToEndTests.clause(["check", broken.package])
+        #expect(errors == check.stderr.components(separatedBy: "parameters.yaml:").count - 1, "\(t.stderr)")
+    }
+
     /// `--policy .` inside a package folder (and `..` forms) used to trap in PolicyRepository.
     @Test func policyDotInsideThePackageDecides() throws {
         let r = try EndToEndTests.clause(["evaluate", "--policy", ".", "../../Playground/cases/transformation-granted.yaml"],

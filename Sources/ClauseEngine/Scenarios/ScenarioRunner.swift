@@ -11,6 +11,9 @@ package struct ScenarioRunner {
         package var decision: Decision?
         /// The policy the scenario ran under (with its amendments), for coverage.
         package var policy: Policy? = nil
+        /// The package under test could not be loaded: `diagnostics` are the package's, the same
+        /// for every scenario of it, not the case's.
+        package var packageFailed = false
         package var passed: Bool { failures.isEmpty && diagnostics.isEmpty }
     }
 
@@ -39,7 +42,8 @@ package struct ScenarioRunner {
         let loader = CaseLoader(repository: repo)
         switch loader.load(root: s.caseNode, path: s.casePath) {
         case .failed(let ds):
-            return Result(scenario: s, failures: [], diagnostics: ds, decision: nil)
+            let packageFailed = s.policyDirectory.map { repo.load($0).policy == nil } ?? false
+            return Result(scenario: s, failures: [], diagnostics: ds, decision: nil, packageFailed: packageFailed)
         case .ready(var c, let policy):
             var ledger: LedgerUse?
             if !s.recorded.isEmpty {
