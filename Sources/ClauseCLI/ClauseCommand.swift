@@ -16,6 +16,7 @@ package struct ClauseCommand: ParsableCommand {
     /// Runs the command line and returns the process exit status: 0 decided, 1 bad input (or a
     /// failed scenario), 2 usage error, as CONTRACT §3 fixes them.
     package static func run(_ arguments: [String]) -> Int32 {
+        defer { Output.finishDiagnostics() }
         do {
             let folded = LongArgumentLists(folding: arguments)
             var command = try parseAsRoot(folded.arguments)

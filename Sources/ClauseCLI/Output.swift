@@ -28,7 +28,51 @@ package enum Output {
     }
 
     package static func diagnostics(_ ds: [Diagnostic]) {
-        guard !ds.isEmpty else { return }
-        error(DiagnosticRenderer(colour: isatty(2) == 1).render(ds))
+        let shown = repeats.admit(ds)
+        guard !shown.isEmpty else { return }
+        error(DiagnosticRenderer(colour: isatty(2) == 1).render(shown))
+    }
+
+    /// The closing notes for errors left out as repeats; called once, as the command ends.
+    package static func finishDiagnostics() {
+        for line in repeats.notes() { error(line) }
+    }
+
+    private static let repeats = RepeatedDiagnostics()
+}
+
+/// The same error (same kind and words, wherever it is) is printed a few times in one run, then
+/// only counted: a batch started in the wrong folder gave "no policy package" once for each of
+/// 10,000 cases, 30,000 lines that buried everything else. Each case still fails as before.
+final class RepeatedDiagnostics: @unchecked Sendable {
+    static let maxRepeats = 5
+    private let lock = NSLock()
+    private var seen: [String: Int] = [:]
+    private var order: [(key: String, message: String)] = []
+
+    /// The diagnostics of `ds` to print: all but errors already printed `maxRepeats` times.
+    func admit(_ ds: [Diagnostic]) -> [Diagnostic] {
+        lock.lock()
+        defer { lock.unlock() }
+        return ds.filter { d in
+            guard d.severity == .error else { return true }
+            let key = d.id + "\u{0}" + d.message
+            let n = seen[key, default: 0]
+            seen[key] = n + 1
+            if n == Self.maxRepeats { order.append((key, d.message)) }
+            return n < Self.maxRepeats
+        }
+    }
+
+    /// `note: the same error 9,995 more times, not shown: no policy package …`, once per such error.
+    func notes() -> [String] {
+        lock.lock()
+        defer { lock.unlock() }
+        let lines = order.map { e -> String in
+            let more = seen[e.key, default: 0] - Self.maxRepeats
+            return "note: the same error \(more) more time\(more == 1 ? "" : "s"), not shown: \(TerminalText.escape(e.message))\n"
+        }
+        order = []
+        return lines
     }
 }

@@ -68,16 +68,25 @@ package struct DiagnosticRenderer: Sendable {
         guard let file = range.file, range.start.line >= 1 else { return "" }
         let line = file.line(range.start.line)
         guard !line.isEmpty else { return "" }
-        var pad = ""
-        for scalar in line.unicodeScalars.prefix(max(0, range.start.column - 1)) {
+        // At most `window` characters of a long line (a JSON Lines case is one line of kilobytes),
+        // placed so that the caret's column is among them, with '...' where the line goes on.
+        let scalars = Array(line.unicodeScalars)
+        let column = max(0, range.start.column - 1)
+        let from = scalars.count <= Self.window || column < Self.window - 40 ? 0 : min(column - Self.window / 2, scalars.count - Self.window)
+        let to = min(scalars.count, from + Self.window)
+        var pad = from > 0 ? "   " : ""
+        for scalar in scalars[from..<min(max(from, column), to)] {
             pad += scalar == "\t" ? "\t" : String(repeating: " ", count: DisplayWidth.of(scalar))
         }
         // Control characters would garble a terminal; show them as '·' (binary junk in a case file).
-        let shown = String(String.UnicodeScalarView(line.unicodeScalars.prefix(400).map {
+        let shown = String(String.UnicodeScalarView(scalars[from..<to].map {
             $0 != "\t" && TerminalText.needsEscape($0) ? "·" : $0
         }))
-        return "\(shown)\n\(pad)^\n"
+        return "\(from > 0 ? "..." : "")\(shown)\(to < scalars.count ? "..." : "")\n\(pad)^\n"
     }
+
+    /// The most characters of a source line shown under a diagnostic.
+    static let window = 400
 }
 
 /// East Asian wide characters take two terminal cells.

@@ -53,6 +53,22 @@ import Testing
         #expect(t.stdout.contains("0 passed, \(Repo.shenyangScenarioCount) failed"))
     }
 
+    /// A batch whose every case names a package that is not there: the error is printed five
+    /// times and then counted, each case still fails, and the run says how many were not shown.
+    @Test func theSameErrorForEveryCaseIsPrintedAFewTimesThenCounted() throws {
+        let fm = FileManager.default
+        let dir = fm.temporaryDirectory.appendingPathComponent("clause-repeats-\(UUID().uuidString)").path
+        try fm.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        defer { try? fm.removeItem(atPath: dir) }
+        let lines = (1...12).map { #"{"case":"R-\#($0)","policy":"no-such-fund","item":"transformation"}"# }
+        try (lines.joined(separator: "\n") + "\n").write(toFile: "\(dir)/cases.jsonl", atomically: true, encoding: .utf8)
+        let r = try EndToEndTests.clause(["evaluate", "--jsonl", "\(dir)/cases.jsonl"])
+        #expect(r.status == 1)
+        #expect(r.stderr.components(separatedBy: "error: no policy package 'no-such-fund'").count - 1 == 5)
+        #expect(r.stderr.contains("note: the same error 7 more times, not shown: no policy package 'no-such-fund'"))
+        #expect(r.stderr.contains("12 unreadable"))
+    }
+
     /// A package with an error fails each of its scenarios as not loaded, not as an unreadable case,
     /// and its diagnostics are printed once, not once per scenario.
     @Test func aBrokenPackageIsReportedOnceNotOncePerScenario() throws {
