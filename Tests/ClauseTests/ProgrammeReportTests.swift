@@ -399,6 +399,10 @@ struct ProgrammeYear {
         let share = try #require(rows.first { $0["id"] as? String == "level2_share" })
         #expect(share["status"] as? String == "unknown")
         #expect((share["why"] as? String)?.contains("pilot_sector_smes") == true)
+        // In the report's language, as the rest of it: the text report is Chinese.
+        #expect((share["why"] as? String)?.contains("由市里填报：截至 2025-12-31 尚无填报数字") == true)
+        let lists = try #require(rows.first { $0["id"] as? String == "problem_lists" })
+        #expect(lists["why"] as? String == "由市里填报（clause report --reported 文件）：截至 2025-12-31 尚无填报数字")
         // The playground case does not say whether the enterprise is above size: not guessed.
         let transformed = try #require(rows.first { $0["id"] as? String == "enterprises_transformed" })
         #expect((transformed["achieved"] as? NSNumber)?.intValue == 1)

@@ -192,7 +192,8 @@ package struct ProgrammeCounter {
             row.status = .reported
             let figures = Self.latestPerYear(reported.filter { $0.figure == ind.name && $0.on <= asOf })
             guard !figures.isEmpty else {
-                row.status = .unknown("reported by the city: no figure reported on or before \(asOf.iso)")
+                // The report speaks the package's language (Chinese): so do its own reasons.
+                row.status = .unknown("由市里填报（clause report --reported 文件）：截至 \(asOf.iso) 尚无填报数字")
                 return row
             }
             for f in figures { put(f.on.components.year, f.value) }
@@ -209,7 +210,7 @@ package struct ProgrammeCounter {
             }
             let wholes = Self.latestPerYear(reported.filter { $0.figure == whole && $0.on <= asOf })
             guard let last = wholes.last, case .int(let lastWhole) = last.value, lastWhole > 0 else {
-                row.status = .unknown("\(wholeLabel) (\(whole)) is reported by the city: none reported on or before \(asOf.iso)")
+                row.status = .unknown("\(wholeLabel)（\(whole)）由市里填报：截至 \(asOf.iso) 尚无填报数字")
                 return row
             }
             for (y, v) in counted.perYear {
