@@ -9,6 +9,8 @@ import Foundation
 package struct WorkflowCatalog: Sendable {
     package var workflows: [Workflow]
     package var diagnostics: [Diagnostic]
+    /// Where the workflows were looked for, as a person checks it (for "no workflow" errors).
+    package var searched = "the files given"
 
     /// The folders searched when none is given.
     package static func defaultRoots(environment: [String: String] = ProcessInfo.processInfo.environment) -> [String] {
@@ -27,7 +29,9 @@ package struct WorkflowCatalog: Sendable {
     }
 
     package static func load(roots: [String], repository: PolicyRepository) -> WorkflowCatalog {
-        load(files: roots.flatMap(files(under:)), repository: repository)
+        var catalog = load(files: roots.flatMap(files(under:)), repository: repository)
+        catalog.searched = PackagePath.described(roots: roots)
+        return catalog
     }
 
     package static func load(files: [String], repository: PolicyRepository) -> WorkflowCatalog {

@@ -34,7 +34,7 @@ package final class WorkflowSession {
             var bag = DiagnosticBag()
             if machines.isEmpty {
                 let at = caseRange(root)
-                bag.error("workflow.none", "no workflow for policy '\(policy.id)': put one under Workflows/ or give --workflows", at: at)
+                bag.error("workflow.none", "no workflow for policy '\(policy.id)' under \(catalog.searched): put one under Workflows/, set CLAUSE_WORKFLOW_PATH to the folders that hold the workflows, or give --workflows DIR", at: at)
                 return .failure(DiagnosticsError(bag.sorted))
             }
             guard let history = HistoryReader.read(root, policy: policy, machines: machines, into: &bag), !bag.hasErrors else {

@@ -24,7 +24,7 @@ import Testing
         try run(binary, args, cwd: cwd, environment: extra)
     }
 
-    /// Runs a program and collects its output. The caller's CLAUSE_POLICY_PATH and CLAUSE_STORE
+    /// Runs a program and collects its output. The caller's CLAUSE_POLICY_PATH, CLAUSE_STORE and CLAUSE_WORKFLOW_PATH
     /// are left out, so a developer's own settings never change what a test sees.
     static func run(_ executable: String, _ args: [String], cwd: String, environment extra: [String: String] = [:]) throws -> Run {
         let p = Process()
@@ -34,6 +34,7 @@ import Testing
         var env = ProcessInfo.processInfo.environment
         env.removeValue(forKey: "CLAUSE_POLICY_PATH")
         env.removeValue(forKey: "CLAUSE_STORE")
+        env.removeValue(forKey: "CLAUSE_WORKFLOW_PATH")
         env.merge(extra) { $1 }
         p.environment = env
         let out = Pipe(), err = Pipe()

@@ -134,6 +134,14 @@ import Testing
         }
         let t = try EndToEndTests.clause(["test"], cwd: elsewhere, environment: ["CLAUSE_POLICY_PATH": Repo.root + "/Policies"])
         #expect(t.status == 0, "\(t.stderr)")
+        let history = Repo.root + "/Playground/cases/history-paid.yaml"
+        let w = try EndToEndTests.clause(["workflow", "status", history], cwd: elsewhere, environment: ["CLAUSE_POLICY_PATH": Repo.root + "/Policies"])
+        #expect(w.status == 1)
+        #expect(w.stderr.contains("error: no workflow for policy 'shenyang-sme-dx-fund' under Workflows (no folder "), "\(w.stderr)")
+        #expect(w.stderr.contains("CLAUSE_WORKFLOW_PATH"))
+        let found = try EndToEndTests.clause(["workflow", "status", history], cwd: elsewhere,
+                                             environment: ["CLAUSE_POLICY_PATH": Repo.root + "/Policies", "CLAUSE_WORKFLOW_PATH": Repo.root + "/Workflows"])
+        #expect(found.status == 0, "\(found.stderr)")
         let here = try EndToEndTests.clause(["test", "Policies"])
         #expect(here.stdout.hasSuffix(" passed, 0 failed\n"))
         #expect(t.stdout.split(separator: "\n").last == here.stdout.split(separator: "\n").last)

@@ -22,4 +22,14 @@ package enum PackagePath {
     package static func isPackage(_ dir: String) -> Bool {
         FileManager.default.fileExists(atPath: (dir as NSString).appendingPathComponent("policy.yaml"))
     }
+
+    /// Search roots as a person checks them: a root that is not a folder says where it was looked
+    /// for, since a relative `Policies` or `Workflows` means the folder clause was started in.
+    package static func described(roots: [String]) -> String {
+        roots.map { root in
+            var isDir: ObjCBool = false
+            if FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue { return root }
+            return "\(root) (no folder \(absolute(root)))"
+        }.joined(separator: ", ")
+    }
 }

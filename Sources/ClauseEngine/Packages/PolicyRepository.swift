@@ -150,15 +150,8 @@ package final class PolicyRepository: @unchecked Sendable {
         PolicyLoader.Result(policy: nil, diagnostics: [Diagnostic(id: id, message, at: .builtin)])
     }
 
-    /// The search roots as a person checks them: a root that is not a folder says where it was
-    /// looked for, since a relative `Policies` means the folder clause was started in.
-    package var searchedRoots: String {
-        searchRoots.map { root in
-            var isDir: ObjCBool = false
-            if FileManager.default.fileExists(atPath: root, isDirectory: &isDir), isDir.boolValue { return root }
-            return "\(root) (no folder \(PackagePath.absolute(root)))"
-        }.joined(separator: ", ")
-    }
+    /// The search roots as a person checks them (`Policies (no folder /tmp/x/Policies)`).
+    package var searchedRoots: String { PackagePath.described(roots: searchRoots) }
 
     /// What to do when no package is found at all: the usual cause is starting clause elsewhere.
     package static let whereToLook =
