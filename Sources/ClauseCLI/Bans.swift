@@ -121,7 +121,7 @@ extension ClauseCommand {
                 try StoreCommand.guarded {
                     let bans = try store.bans(creditCode: code)
                     guard !bans.isEmpty else {
-                        Output.out("\(code): no ban registered\n")
+                        Output.out("\(TerminalText.escape(code)): no ban registered\n")
                         return
                     }
                     for b in bans {

@@ -80,7 +80,7 @@ extension ClauseCommand {
             var linesRead = 0
             if let jsonl {
                 guard let handle = jsonl == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: jsonl) else {
-                    Output.error("error: cannot read '\(jsonl)'\n")
+                    Output.error("error: cannot read '\(TerminalText.escape(jsonl))'\n")
                     throw ExitCode(1)
                 }
                 let fileSources = sources.makeIterator()

@@ -39,7 +39,7 @@ extension ClauseCommand.Evaluate {
         flush(&out)
         progress.clear()
         if summary.cases == 0 {
-            Output.error("error: no cases to decide\(jsonl.map { " in --jsonl \($0)" } ?? "")\n")
+            Output.error("error: no cases to decide\(jsonl.map { " in --jsonl \(TerminalText.escape($0))" } ?? "")\n")
             throw ExitCode(1)
         }
         if summary.cases > 1 { Output.error(BatchSummaryText.line(summary, elapsed: ContinuousClock.now - started) + "\n") }
@@ -107,7 +107,7 @@ extension ClauseCommand.Evaluate {
             handle = .standardInput
         } else {
             guard let h = FileHandle(forReadingAtPath: jsonl) else {
-                Output.error("error: cannot read '\(jsonl)'\n")
+                Output.error("error: cannot read '\(TerminalText.escape(jsonl))'\n")
                 throw ExitCode(1)
             }
             handle = h

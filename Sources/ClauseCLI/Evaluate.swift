@@ -50,7 +50,7 @@ extension ClauseCommand {
         func run() throws {
             // A folder with nothing to decide is said and fails, never "0 cases" and success.
             let empty = CaseLoader.emptyFolders(cases)
-            for folder in empty { Output.error("error: no case files (.yaml, .yml, .json) under \(folder)\n") }
+            for folder in empty { Output.error("error: no case files (.yaml, .yml, .json) under \(TerminalText.escape(folder))\n") }
             if empty.count == cases.count && jsonl == nil { throw ExitCode(1) }
             try decideAll()
             if !empty.isEmpty { throw ExitCode(1) }
@@ -96,7 +96,7 @@ extension ClauseCommand {
             if record {
                 try StoreCommand.guarded { try registry.finish() }
                 Output.out(held)
-                Output.error("recorded \(registry.recorder.recorded) decision\(registry.recorder.recorded == 1 ? "" : "s") in \(registry.recorder.store.path)\n")
+                Output.error("recorded \(registry.recorder.recorded) decision\(registry.recorder.recorded == 1 ? "" : "s") in \(TerminalText.escape(registry.recorder.store.path))\n")
             }
             if failed { throw ExitCode(1) }
         }

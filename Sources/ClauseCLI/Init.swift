@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClauseSyntax
 import ClauseLanguage
 import Foundation
 
@@ -16,14 +17,14 @@ extension ClauseCommand {
 
         func run() throws {
             guard PolicyLoader.isIdentifierPath(id), !id.hasPrefix("."), !id.contains("..") else {
-                Output.error("error: '\(id)' is not a package id: use letters, digits, '-', '_' and '.'\n")
+                Output.error("error: '\(TerminalText.escape(id))' is not a package id: use letters, digits, '-', '_' and '.'\n")
                 throw ExitCode(2)
             }
             let fm = FileManager.default
             let parent = into ?? (fm.fileExists(atPath: "Policies") ? "Policies" : ".")
             let dir = (parent as NSString).appendingPathComponent(id)
             guard !fm.fileExists(atPath: dir) else {
-                Output.error("error: \(dir) already exists; nothing was written\n")
+                Output.error("error: \(TerminalText.escape(dir)) already exists; nothing was written\n")
                 throw ExitCode(1)
             }
             do {
@@ -33,7 +34,7 @@ extension ClauseCommand {
                     try Data(text.utf8).write(to: URL(fileURLWithPath: file), options: .withoutOverwriting)
                 }
             } catch {
-                Output.error("error: cannot write \(dir): \(error.localizedDescription)\n")
+                Output.error("error: cannot write \(TerminalText.escape(dir)): \(TerminalText.escape(error.localizedDescription))\n")
                 throw ExitCode(1)
             }
             Output.out("created \(dir)\nnext: clause check \(dir) && clause test \(dir)\n")

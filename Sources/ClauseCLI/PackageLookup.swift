@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClauseSyntax
 import ClauseEngine
 import ClauseLanguage
 
@@ -9,7 +10,7 @@ enum PackageLookup {
         let repository = PolicyRepository()
         guard let base else { return repository }
         guard let header = PolicyLoader.header(base) else {
-            Output.error("error: --base \(base): no policy.yaml with a 'policy:' id there\n")
+            Output.error("error: --base \(TerminalText.escape(base)): no policy.yaml with a 'policy:' id there\n")
             throw ExitCode(2)
         }
         repository.baseOverrides[header.id] = base

@@ -58,7 +58,7 @@ extension ClauseCommand {
                 Output.out(held)
             }
             let n = session.recorder.recorded
-            Output.out("recorded \(n) decision\(n == 1 ? "" : "s") in \(store.path)\(failed > 0 ? "; \(failed) file\(failed == 1 ? "" : "s") not decided" : "")\n")
+            Output.out("recorded \(n) decision\(n == 1 ? "" : "s") in \(TerminalText.escape(store.path))\(failed > 0 ? "; \(failed) file\(failed == 1 ? "" : "s") not decided" : "")\n")
             if failed > 0 { throw ExitCode(1) }
         }
     }

@@ -57,7 +57,7 @@ extension ClauseCommand {
                 throw ExitCode(1)
             }
             if let policy, !PackagePath.isPackage(policy) {
-                Output.error("error: --policy \(policy): no policy.yaml there\n")
+                Output.error("error: --policy \(TerminalText.escape(policy)): no policy.yaml there\n")
                 throw ExitCode(2)
             }
             let runner = ScenarioRunner(repository: repository)
@@ -89,7 +89,7 @@ extension ClauseCommand {
             func say(_ s: String) { if textFormat { Output.out(s) } else { Output.error(s) } }
             if let name, log.entries.allSatisfy({ $0.name != name }) {
                 say(summary)
-                Output.error("error: no scenario is named '\(name)' in \(files.count) scenario file\(files.count == 1 ? "" : "s")\n")
+                Output.error("error: no scenario is named '\(TerminalText.escape(name))' in \(files.count) scenario file\(files.count == 1 ? "" : "s")\n")
                 throw ExitCode(1)
             }
             var belowMinimum = false
@@ -104,7 +104,7 @@ extension ClauseCommand {
             }
             say(summary)
             if log.entries.isEmpty {
-                Output.error("error: the scenario files under \(roots.joined(separator: ", ")) hold no scenarios\n")
+                Output.error("error: the scenario files under \(TerminalText.escape(roots.joined(separator: ", "))) hold no scenarios\n")
                 throw ExitCode(1)
             }
             if log.failed > 0 || belowMinimum { throw ExitCode(1) }

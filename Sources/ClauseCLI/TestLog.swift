@@ -53,11 +53,11 @@ final class TestLog {
         entries.append(e)
         guard format == .text else { return }
         if e.passed {
-            if verbose { Output.out("ok   \(e.name)\n") }
+            if verbose { Output.out("ok   \(TerminalText.escape(e.name))\n") }
             return
         }
-        Output.out("FAIL \(e.name)  (\(e.file):\(e.line))\n")
-        for f in e.failures { Output.out("     \(f)\n") }
+        Output.out("FAIL \(TerminalText.escape(e.name))  (\(TerminalText.escape(e.file)):\(e.line))\n")
+        for f in e.failures { Output.out("     \(TerminalText.escape(f))\n") }
         if !e.diagnostics.isEmpty {
             // A broken package fails each of its scenarios with the same diagnostics: shown once.
             let new = e.diagnostics.filter { !shown.contains($0) }
@@ -69,7 +69,7 @@ final class TestLog {
                 shown.formUnion(new)
             }
         }
-        if let r = e.reproduce { Output.out("     reproduce: \(r)\n") }
+        if let r = e.reproduce { Output.out("     reproduce: \(TerminalText.escape(r))\n") }
     }
 
     /// A scenario file that could not be read counts as one failure.
@@ -78,7 +78,7 @@ final class TestLog {
                              unreadable: "the scenario file has errors", reproduce: nil))
         guard format == .text else { return }
         Output.diagnostics(diagnostics)
-        Output.out("FAIL \(file): the scenario file has errors\n")
+        Output.out("FAIL \(TerminalText.escape(file)): the scenario file has errors\n")
     }
 
     /// Writes the JUnit or JSON report (text was written as it went).

@@ -60,11 +60,11 @@ extension ClauseCommand {
                         Output.out(format.render(again.decision, policy: again.policy, lang: lang, explain: true))
                     case .success:
                         failed = true
-                        Output.error("warning: decision #\(r.id) does not reproduce on its recorded rules (see 'clause replay \(caseID)'); its recorded JSON follows\n")
+                        Output.error("warning: decision #\(r.id) does not reproduce on its recorded rules (see 'clause replay \(TerminalText.escape(caseID))'); its recorded JSON follows\n")
                         Output.out(r.json + "\n")
                     case .failure(let p):
                         failed = true
-                        Output.error("warning: decision #\(r.id) cannot be decided again: \(p); its recorded JSON follows\n")
+                        Output.error("warning: decision #\(r.id) cannot be decided again: \(TerminalText.escape("\(p)")); its recorded JSON follows\n")
                         Output.out(r.json + "\n")
                     }
                 }

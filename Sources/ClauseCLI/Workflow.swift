@@ -80,7 +80,7 @@ package struct WorkflowOptions: ParsableArguments {
             store = opened
             switch try StoreCommand.guarded({ try WorkflowEvents.recordedCase(argument, in: opened) }) {
             case nil:
-                Output.error("error: '\(argument)' is neither a file nor a case recorded in \(storePath)\n")
+                Output.error("error: '\(TerminalText.escape(argument))' is neither a file nor a case recorded in \(TerminalText.escape(storePath))\n")
                 ok = false
             case .failure(let e)?: report(.failure(e))
             case .success(let (root, path))?:

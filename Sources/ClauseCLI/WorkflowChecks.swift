@@ -31,14 +31,14 @@ enum WorkflowChecks {
         Output.diagnostics(ds)
         let errors = ds.filter { $0.severity == .error }.count
         if errors > 0 {
-            Output.out("\(paths.joined(separator: ", ")): \(errors) error\(errors == 1 ? "" : "s")\n")
+            Output.out("\(TerminalText.escape(paths.joined(separator: ", "))): \(errors) error\(errors == 1 ? "" : "s")\n")
             return false
         }
         for w in catalog.workflows {
-            Output.out("\(w.path): ok — workflow \(w.id) (\(w.policyID)): \(w.states.count) states, \(w.events.count) events, "
+            Output.out("\(TerminalText.escape(w.path)): ok — workflow \(TerminalText.escape(w.id)) (\(TerminalText.escape(w.policyID))): \(w.states.count) states, \(w.events.count) events, "
                        + "\(w.transitions.count) transitions, \(w.deadlines.count) deadlines\n")
         }
-        if scenarios > 0 { Output.out("\(paths.joined(separator: ", ")): \(scenarios) workflow scenarios\n") }
+        if scenarios > 0 { Output.out("\(TerminalText.escape(paths.joined(separator: ", "))): \(scenarios) workflow scenarios\n") }
         return true
     }
 }

@@ -149,6 +149,19 @@ import Testing
         #expect(r.stderr.contains(#"unknown fact 'applicant.\u{1B}[2J\u{D}forged'"#), "\(r.stderr)")
     }
 
+    /// What a user types (a package id, a scenario name, a file or folder, a case id) is printed
+    /// back in errors: escaped, so a pasted escape sequence shows instead of clearing the screen.
+    @Test func argumentsPrintedBackAreEscaped() throws {
+        let bad = "x\u{1B}[2J\ry"
+        for args in [["init", bad], ["test", "Policies", "--name", bad], ["evaluate", "--jsonl", bad], ["evaluate", bad + "/"],
+                     ["test", "--policy", bad], ["check", "--base", bad], ["workflow", "status", bad]] {
+            let r = try EndToEndTests.clause(args)
+            #expect(r.status != 0, "\(args)")
+            #expect(!r.stderr.contains("\u{1B}") && !r.stderr.contains("\r") && !r.stdout.contains("\u{1B}"), "\(args): \(r.stderr)")
+            #expect(r.stderr.contains(#"x\u{1B}[2J\u{D}y"#), "\(args): \(r.stderr)")
+        }
+    }
+
     @Test func markdownEscapesTheCaseIdAndCaseText() throws {
         let yaml = try StoreScratch.playground("transformation-granted.yaml", [
             ("case: SY-2024-T-0001", #"case: "<script>alert(1)</script> ![x](http://evil/x.png)""#),
