@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClauseSyntax
 import ClauseStore
 
 /// The `clause` command: decide subsidy cases under encoded policy, and explain why.
@@ -34,7 +35,9 @@ package struct ClauseCommand: ParsableCommand {
                 print(fullMessage(for: error))
                 return 0
             }
-            Output.error(fullMessage(for: error) + "\n")
+            // The parser quotes what was typed ("Unexpected argument '…'"): escaped line by line.
+            let message = fullMessage(for: error).split(separator: "\n", omittingEmptySubsequences: false).map(TerminalText.escape)
+            Output.error(message.joined(separator: "\n") + "\n")
             if code == .validationFailure { Output.error("run 'clause --help' for usage\n") }
             return code == .validationFailure ? 2 : code.rawValue
         }

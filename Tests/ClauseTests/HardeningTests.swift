@@ -154,7 +154,7 @@ import Testing
     @Test func argumentsPrintedBackAreEscaped() throws {
         let bad = "x\u{1B}[2J\ry"
         for args in [["init", bad], ["test", "Policies", "--name", bad], ["evaluate", "--jsonl", bad], ["evaluate", bad + "/"],
-                     ["test", "--policy", bad], ["check", "--base", bad], ["workflow", "status", bad]] {
+                     ["test", "--policy", bad], ["check", "--base", bad], ["workflow", "status", bad], [bad], ["evaluate", "--format", bad]] {
             let r = try EndToEndTests.clause(args)
             #expect(r.status != 0, "\(args)")
             #expect(!r.stderr.contains("\u{1B}") && !r.stderr.contains("\r") && !r.stdout.contains("\u{1B}"), "\(args): \(r.stderr)")
