@@ -43,6 +43,14 @@ extension ClauseCommand {
         @Option(name: .customLong("min-coverage"), help: "Fail when a package's rule coverage is below PCT percent (implies --coverage).")
         var minCoverage: Double?
 
+        func validate() throws {
+            // A percentage, finite: `1e309` (infinity) trapped when the figure was printed, and
+            // `nan` passed every package, as nothing is below it.
+            if let minCoverage, !(minCoverage.isFinite && (0...100).contains(minCoverage)) {
+                throw ValidationError("--min-coverage takes a percentage from 0 to 100, not \(minCoverage)")
+            }
+        }
+
         func run() throws {
             let repository = try PackageLookup.repository(base: base)
             // By default the packages where `check` and `evaluate` find them (CLAUSE_POLICY_PATH,

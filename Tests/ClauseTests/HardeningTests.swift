@@ -162,6 +162,14 @@ import Testing
         }
     }
 
+    /// `--min-coverage` is a percentage: infinity trapped, NaN passed everything, 150 could never pass.
+    @Test(arguments: ["1e309", "nan", "150", "-0.5", "inf"])
+    func minCoverageOutsideAPercentageIsAUsageError(_ value: String) throws {
+        let r = try EndToEndTests.clause(["test", "Policies", "--min-coverage=\(value)"])
+        #expect(r.status == 2, "\(r.stderr)")
+        #expect(r.stderr.contains("--min-coverage takes a percentage from 0 to 100"), "\(r.stderr)")
+    }
+
     @Test func markdownEscapesTheCaseIdAndCaseText() throws {
         let yaml = try StoreScratch.playground("transformation-granted.yaml", [
             ("case: SY-2024-T-0001", #"case: "<script>alert(1)</script> ![x](http://evil/x.png)""#),
