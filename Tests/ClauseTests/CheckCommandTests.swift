@@ -29,7 +29,7 @@ import Testing
         #expect(json.status == 1)
         let lines = json.stdout.split(separator: "\n")
         #expect(lines.count == 10)
-        #expect(lines.contains(#"{"file":"pkg/tests/mistakes.yaml","line":13,"column":24,"severity":"error","id":"scenario.outcome","message":"unknown outcome 'grant'","notes":[]}"#))
+        #expect(lines.contains(#"{"file":"pkg/tests/mistakes.yaml","line":13,"column":24,"severity":"error","id":"scenario.outcome","message":"unknown outcome 'grant': write one of granted, refused, incomplete, review","notes":[]}"#))
         for line in lines {
             let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as? [String: Any]
             #expect(object?["severity"] as? String == "error")

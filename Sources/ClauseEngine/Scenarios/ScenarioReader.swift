@@ -94,8 +94,10 @@ package enum ScenarioReader {
         if let o = m["outcome"], let s = access.scalar(o, "an outcome") {
             e.outcome = Decision.Outcome(rawValue: s.text)
             if e.outcome == nil {
-                access.bag.error("scenario.outcome", "unknown outcome '\(s.text)'\(Suggestion.hint(s.text, Decision.Outcome.allCases.map(\.rawValue)))",
-                                 at: s.range)
+                // Four words: name them all (`grant` is two edits from `granted`, too far for a guess).
+                let outcomes = Decision.Outcome.allCases.map(\.rawValue)
+                access.bag.error("scenario.outcome", "unknown outcome '\(s.text)': write one of \(outcomes.joined(separator: ", "))"
+                                 + Suggestion.hint(s.text, outcomes), at: s.range)
             }
         }
         func money(_ key: String) -> Money? {
