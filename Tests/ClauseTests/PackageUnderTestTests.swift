@@ -87,6 +87,19 @@ import Testing
         #expect(errors == check.stderr.components(separatedBy: "parameters.yaml:").count - 1, "\(t.stderr)")
     }
 
+    /// An unknown key near a known one gets a guess; any other names the keys there are.
+    @Test func anUnknownKeyIsGuessedOrAnsweredWithTheKeysThereAre() throws {
+        let pkg = try PackageUnderTestTests.copy {
+            $0.replacingOccurrences(of: "    value: 50%\n", with: "    valeu: 50%\n    默认: 1\n")
+        }
+        defer { try? FileManager.default.removeItem(atPath: pkg.root) }
+        let r = try EndToEndTests.clause(["check", pkg.package])
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("unknown key 'valeu' in parameter 'transformation_rate'; did you mean 'value'?"), "\(r.stderr)")
+        #expect(r.stderr.contains("unknown key '默认' in parameter 'transformation_rate': the keys here are "), "\(r.stderr)")
+        #expect(r.stderr.contains(", value, values, "), "\(r.stderr)")
+    }
+
     /// `--policy .` inside a package folder (and `..` forms) used to trap in PolicyRepository.
     @Test func policyDotInsideThePackageDecides() throws {
         let r = try EndToEndTests.clause(["evaluate", "--policy", ".", "../../Playground/cases/transformation-granted.yaml"],

@@ -30,9 +30,12 @@ package struct NodeAccess {
         _ m: YAMLNode.Mapping, allowed: [String], required: [String] = [], in what: String
     ) {
         for (key, _) in m.entries where !allowed.contains(key.text) {
+            // A near miss gets its guess; anything else gets the keys there are, to choose from.
+            let hint = Suggestion.hint(key.text, allowed)
             bag.error(
                 "schema.unknown-key",
-                "unknown key '\(key.text)' in \(what)\(Suggestion.hint(key.text, allowed))", at: key.range)
+                "unknown key '\(key.text)' in \(what)\(hint.isEmpty ? ": the keys here are \(allowed.joined(separator: ", "))" : hint)",
+                at: key.range)
         }
         for r in required where m[r] == nil {
             bag.error("schema.missing-key", "\(what) needs '\(r)'", at: m.range)
