@@ -87,7 +87,8 @@ import Testing
         #expect(errors == check.stderr.components(separatedBy: "parameters.yaml:").count - 1, "\(t.stderr)")
     }
 
-    /// An unknown key near a known one gets a guess; any other names the keys there are.
+    /// An unknown key near a known one gets a guess; any other names the keys there are. A
+    /// parameter left without a value by it is reported once, not again at every use.
     @Test func anUnknownKeyIsGuessedOrAnsweredWithTheKeysThereAre() throws {
         let pkg = try PackageUnderTestTests.copy {
             $0.replacingOccurrences(of: "    value: 50%\n", with: "    valeu: 50%\n    默认: 1\n")
@@ -98,6 +99,10 @@ import Testing
         #expect(r.stderr.contains("unknown key 'valeu' in parameter 'transformation_rate'; did you mean 'value'?"), "\(r.stderr)")
         #expect(r.stderr.contains("unknown key '默认' in parameter 'transformation_rate': the keys here are "), "\(r.stderr)")
         #expect(r.stderr.contains(", value, values, "), "\(r.stderr)")
+        // The parameter is broken, not unknown: its uses are not errors of their own, and no
+        // near name is offered for it.
+        #expect(!r.stderr.contains("unknown name 'transformation_rate'"), "\(r.stderr)")
+        #expect(r.stderr.components(separatedBy: "error:").count - 1 == 3, "\(r.stderr)")
     }
 
     /// `--policy .` inside a package folder (and `..` forms) used to trap in PolicyRepository.

@@ -31,6 +31,9 @@ package final class ExpressionChecker {
     package var bag = DiagnosticBag()
     package let names: TypeNames
     package var parameters: [String: (index: Int, type: ValueType)] = [:]
+    /// Parameters declared with an error already reported (no value, a bad type): a use of one is
+    /// not "unknown", which would send the reader to a near name (`transformation_cap`) instead.
+    package var brokenParameters: Set<String> = []
     /// Resolves a definition by name, checking it first if need be (the loader's job).
     package var definition: (String) -> (index: Int, type: ValueType?)? = { _ in nil }
     /// A parameter's values (one per dated value), for what can be proved at check time: a table's
@@ -335,6 +338,7 @@ package final class ExpressionChecker {
                 return narrow(CheckedExpr(.fact(path: [i], name: n), names.records[0].fields[i].type, text), ctx)
             }
             if n == "as_of" { return CheckedExpr(.asOf, .date, text) }
+            if brokenParameters.contains(n) { return nil }
         }
         if case .enumeration(let t)? = expected?.unwrapped {
             if let i = names.enums[t].index[n] { return CheckedExpr(.constant(.enumCase(type: t, index: i)), .enumeration(t), text) }

@@ -23,6 +23,8 @@ extension PolicyLoader {
                 continue
             }
             access.checkKeys(p, allowed: allowed, required: ["label", "clause"], in: "parameter '\(key.text)'")
+            // Declared, whatever follows: a parameter with an error is not also unknown where used.
+            checker.brokenParameters.insert(key.text)
             if (p["value"] == nil) == (p["values"] == nil) {
                 access.bag.error("parameter.value", "parameter '\(key.text)' needs either 'value' or 'values' (dated)", at: key.range)
                 continue
@@ -52,6 +54,7 @@ extension PolicyLoader {
                                      at: s.range)
                 }
             }
+            checker.brokenParameters.remove(key.text)
             checker.parameters[key.text] = (parameters.count, type)
             parameters.append(Parameter(name: key.text, label: access.text(p, "label", "parameter") ?? key.text,
                                         labelEn: access.text(p, "label_en", "parameter"), type: type, clause: clause,
