@@ -232,24 +232,24 @@ package struct TraceReader: Sendable {
     }
 
     /// The two sides of a node that is one operation on two sub-expressions, as terms, with the
-    /// operator as shown and its kind (additive 0, multiplicative 1).
-    private func operation(_ node: TraceNode) -> (left: String, op: String, right: String, kind: Int)? {
+    /// operator as shown and whether it adds (`+ −`) or multiplies (`× ÷`).
+    private func operation(_ node: TraceNode) -> (left: String, op: String, right: String, additive: Bool)? {
         let text = node.text.trimmingSpaces
         guard node.children.count == 2 else { return nil }
         let a = node.children[0], b = node.children[1]
         guard text.hasPrefix(a.text), text.hasSuffix(b.text), text.count > a.text.count + b.text.count else { return nil }
         let middle = text.dropFirst(a.text.count).dropLast(b.text.count).trimmingSpaces
         guard let op = TraceReader.operators.first(where: { $0.0 == middle })?.1 else { return nil }
-        let kind = op == "+" || op == "−" ? 0 : 1
-        return (innerChain(a, kind: kind) ?? term(a), op, term(b), kind)
+        let additive = op == "+" || op == "−"
+        return (innerChain(a, additive: additive) ?? term(a), op, term(b), additive)
     }
 
     /// `改造补贴上限 ¥500,000.00 − 已获改造补贴 ¥0.00`: the left side of `a - b - c` spelled out, when it
     /// is an operation of the same kind with nothing of its own to say (no label, no rounding, no
     /// amendment, no missing fact). Only the left side: `a - (b - c)` is written with parentheses.
-    private func innerChain(_ node: TraceNode, kind: Int) -> String? {
+    private func innerChain(_ node: TraceNode, additive: Bool) -> String? {
         guard label(node) == nil, node.exact == nil, node.origin == nil, case .value = node.result,
-            let o = operation(node), o.kind == kind
+            let o = operation(node), o.additive == additive
         else { return nil }
         return "\(o.left) \(o.op) \(o.right)"
     }
