@@ -116,7 +116,14 @@ package struct CaseReader {
                 return nil
             }
             switch ScalarValue.read(s, as: type, policy: policy) {
-            case .success(let v):
+            case .success(let read):
+                let v: Value
+                switch Self.canonical(read, field) {
+                case .success(let c): v = c
+                case .failure(let problem):
+                    bag.error("case.key", "'\(path)' \(problem)", at: s.range)
+                    return nil
+                }
                 if let problem = Self.bounds(v, field) {
                     bag.error("case.range", "'\(path)' \(problem)", at: s.range)
                     return nil
@@ -126,6 +133,18 @@ package struct CaseReader {
                 bag.error("case.type", "'\(path)': \(message)", at: s.range)
                 return nil
             }
+        }
+    }
+
+    /// A text fact in its one spelling: a credit code checked and in upper-case ASCII, a key the
+    /// record matches on normalised (`KeyText`); any other value as read. Shared with `FastCaseReader`.
+    static func canonical(_ v: Value, _ f: Field) -> Result<Value, String> {
+        guard case .text(let t) = v, f.format != nil || f.isKey else { return .success(v) }
+        switch f.format {
+        case .creditCode?:
+            return CreditCode.read(t).map(Value.text).mapError { "(\(f.label)) is not a unified social credit code: \($0)" }
+        case nil:
+            return KeyText.normalised(t).map(Value.text).mapError { "(\(f.label)) \($0)" }
         }
     }
 

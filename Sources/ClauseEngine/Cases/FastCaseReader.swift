@@ -175,14 +175,24 @@ package enum FastCaseReader {
                 return .record(slots)
             default:
                 guard node.kind == .scalar,
-                      case .success(let v) = ScalarValue.read(text: log.string(n), style: node.style, as: type, policy: policy),
+                      case .success(var v) = ScalarValue.read(text: log.string(n), style: node.style, as: type, policy: policy),
                       !FastCaseReader.hasBounds(field) || CaseReader.bounds(v, field.pointee) == nil else { return nil }
+                if FastCaseReader.isCanonicalised(field) {
+                    guard case .success(let c) = CaseReader.canonical(v, field.pointee) else { return nil }
+                    v = c
+                    guard !FastCaseReader.hasBounds(field) || CaseReader.bounds(v, field.pointee) == nil else { return nil }
+                }
                 // Tab or line feed (all `ScalarValue` lets through): allowed in free text, not in an id.
                 if case .text(let t) = v, TerminalText.hasControlCharacters(t), CaseReader.isIdentifier(field.pointee),
                    ScalarValue.controlCharacter(in: t, allowLineBreaks: false) != nil { return nil }
                 return v
             }
         }
+    }
+
+    /// Whether `CaseReader.canonical` may change or refuse the value (asked without copying the field).
+    private static func isCanonicalised(_ f: UnsafePointer<Field>) -> Bool {
+        f.pointee.format != nil || f.pointee.isKey
     }
 
     /// Whether `CaseReader.bounds` can find anything (asked without copying the field).

@@ -135,6 +135,12 @@ package struct Field: Sendable {
     package var computed = false
     /// Whether a remedy may propose a new value for it (`remedy:` in the schema).
     package var remedy: RemedyRule = .open
+    /// The shape of a text fact's values (`format: credit_code`), checked and made canonical
+    /// when a case is read.
+    package var format: TextFormat? = nil
+    /// A text the fund's record matches on (a ledger figure's `where: same` or `count_distinct`):
+    /// read in one spelling (`KeyText`), so one enterprise or platform written two ways is one.
+    package var isKey = false
 }
 
 /// What a remedy may do to a fact: a finding of the past (a fraud finding, a 2022 pilot, a

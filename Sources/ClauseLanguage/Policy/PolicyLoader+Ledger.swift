@@ -73,6 +73,7 @@ extension PolicyLoader {
         default:
             guard let s = access.scalar(m["count_distinct"]!, "a fact path"), ledgerField(s) != nil else { return nil }
             aggregate = .countDistinct(path: s.text)
+            markKey(s.text)
         }
         var matches: [LedgerMeasure.Match] = []
         if let w = m["where"], let wm = access.mapping(w, "'where' (fact: same, or fact: value)") {
@@ -80,6 +81,7 @@ extension PolicyLoader {
                 guard let field = ledgerField(path) else { continue }
                 if case .scalar(let s) = wanted, s.style == .plain, s.text == "same" {
                     matches.append(.init(path: path.text, wanted: .same))
+                    markKey(path.text)
                 } else if let v = constant(wanted, type: field.type, what: "the value of '\(path.text)'") {
                     matches.append(.init(path: path.text, wanted: .value(v)))
                 }
@@ -88,6 +90,21 @@ extension PolicyLoader {
         guard let clause else { return nil }
         return LedgerMeasure(name: key.text, label: access.text(m, "label", what) ?? key.text, labelEn: access.text(m, "label_en", what),
                              clause: clause, aggregate: aggregate, matches: matches, range: key.range)
+    }
+
+    /// Marks the text fact at `path` as a key the record matches on, so cases spell it one way.
+    private func markKey(_ path: String) {
+        var r = 0
+        let parts = path.split(separator: ".").map(String.init)
+        for (k, name) in parts.enumerated() {
+            guard let i = records[r].index[name] else { return }
+            if k == parts.count - 1 {
+                if records[r].fields[i].type.unwrapped == .text { records[r].fields[i].isKey = true }
+                return
+            }
+            guard case .record(let inner) = records[r].fields[i].type.unwrapped else { return }
+            r = inner
+        }
     }
 
     /// The fact a ledger path names: records may be crossed, lists may not (a decision has one value).

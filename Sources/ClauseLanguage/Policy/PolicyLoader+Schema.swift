@@ -2,7 +2,7 @@ import ClauseSyntax
 
 /// Enums and the facts schema: the typed shape every case file is validated against.
 extension PolicyLoader {
-    static let fieldKeys = ["type", "label", "label_en", "default", "required", "min", "max", "length", "fields", "record", "description", "role", "remedy"]
+    static let fieldKeys = ["type", "label", "label_en", "default", "required", "min", "max", "length", "fields", "record", "description", "role", "remedy", "format"]
 
     func readEnums(_ node: YAMLNode?) {
         guard let node, let m = access.mapping(node, "'enums'") else { return }
@@ -115,7 +115,25 @@ extension PolicyLoader {
         if let r = f["remedy"], let s = access.scalar(r, "a remedy rule") {
             field.remedy = remedyRule(s, type: type, path: path)
         }
+        if let r = f["format"], let s = access.scalar(r, "a text format") {
+            field.format = textFormat(s, type: type, path: path)
+        }
         return field
+    }
+
+    /// `format: credit_code`: for a text fact only.
+    private func textFormat(_ s: YAMLNode.Scalar, type: ValueType, path: String) -> TextFormat? {
+        let names = TextFormat.allCases.map(\.rawValue)
+        guard let format = TextFormat(rawValue: s.text) else {
+            access.bag.error("schema.format", "unknown text format '\(s.text)'\(Suggestion.hint(s.text, names)): a fact's format is "
+                                 + names.map { "'\($0)'" }.joined(separator: " or "), at: s.range)
+            return nil
+        }
+        guard type.unwrapped == .text else {
+            access.bag.error("schema.format", "'format: \(s.text)' is for a text fact, but '\(path)' is not text", at: s.range)
+            return nil
+        }
+        return format
     }
 
     /// `remedy: fixed | later | open`. `later` is for dates only; `fixed` on a group fixes every
