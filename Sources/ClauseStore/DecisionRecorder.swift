@@ -43,6 +43,13 @@ package final class DecisionRecorder {
     private let timestamp = ISO8601DateFormatter()
     /// How many decisions this recorder has committed.
     package private(set) var recorded = 0
+    /// Whether a case whose latest decision was revoked may be recorded again (`--reinstate`).
+    package var reinstates = false
+    /// The revoked decisions that recordings of this recorder reinstated, to be said to the user.
+    package private(set) var reinstated: [Applications.Reinstated] = []
+    /// Rows written in the open batch, in order, for the record's chain (sealed at the commit,
+    /// once every decision has its line).
+    private var unsealed: [(kind: String, id: Int64)] = []
     /// Whether decisions are inserted but not yet committed: what a caller has to hold back from
     /// its output, since a decision printed is one the user takes as kept.
     package var hasPending: Bool { uncommitted > 0 }
@@ -135,13 +142,23 @@ package final class DecisionRecorder {
         var newReferences: [String: Int64] = [:]
         var newCaseReferences: [String: CaseBlob.Reference] = [:]
         let job: LineCompressor.Job
+        var sealing: [(kind: String, id: Int64)] = []
+        var reinstating: Applications.Reinstated?
         // The lines made meanwhile go into their rows with this case's.
         let made = lines.take()
         do {
             job = try store.inSavepoint { db in
                 try giveLines(made, db)
+                let application = try Applications.check(d, case: c, policy: policy, db)
+                if let revoked = try Applications.revokedLatest(d.caseID, db) {
+                    guard reinstates else { throw Applications.refuseReinstating(revoked, case: c) }
+                    reinstating = revoked
+                }
                 try insertCase(p, db, &newCaseReferences)
-                return try insert(p, db, &newlyStored, &newReferences)
+                let job = try insert(p, db, &newlyStored, &newReferences, &sealing)
+                try DecisionKeys.insert(DecisionKeys.of(c, policy: policy), decisionID: job.id, db)
+                if application == nil { try Applications.insert(d, case: c, policy: policy, decisionID: job.id, db) }
+                return job
             }
         } catch {
             // A store error mid-batch: nothing of the batch is kept (it was never committed). A case
@@ -151,6 +168,8 @@ package final class DecisionRecorder {
         }
         lines.submit(job)
         let id = job.id
+        unsealed += sealing
+        if let reinstating { reinstated.append(reinstating) }
         storedPackages.formUnion(newlyStored)
         batchReferences.merge(newReferences) { a, _ in a }
         batchCaseReferences.merge(newCaseReferences) { a, _ in a }
@@ -165,7 +184,11 @@ package final class DecisionRecorder {
         guard batchOpen else { return }
         do {
             let made = lines.drain()
-            try store.inSavepoint { db in try giveLines(made, db) }
+            let sealing = unsealed
+            try store.inSavepoint { db in
+                try giveLines(made, db)
+                try RecordChain.seal(sealing, db)
+            }
             try store.execute("COMMIT")
         } catch {
             rollback()
@@ -174,6 +197,7 @@ package final class DecisionRecorder {
         batchOpen = false
         recorded += uncommitted
         uncommitted = 0
+        unsealed = []
         for (digest, id) in batchReferences where references[digest] == nil {
             guard let line = lines.referenceLine(id) else { continue }
             references[digest] = DecisionBlob.Reference(id: id, line: line)
@@ -192,6 +216,8 @@ package final class DecisionRecorder {
         try? store.execute("ROLLBACK")
         batchOpen = false
         uncommitted = 0
+        unsealed = []
+        reinstated = []
         // Packages and references stored in the batch are gone with it.
         storedPackages = []
         batchReferences = [:]
@@ -205,7 +231,7 @@ package final class DecisionRecorder {
         if let id = batchReferences[digest] ?? new[digest] { return .batch(id) }
         guard let row = try Row.fetchOne(db, sql: "SELECT id, decision_json FROM decisions WHERE policy_digest = ? ORDER BY id LIMIT 1",
                                          arguments: [digest]) else { return .alone }
-        let id: Int64 = row["id"]
+        let id: Int64 = (try row.decode(forColumn: "id"))
         let value: DatabaseValue = row["decision_json"]
         if case .blob(let b) = value.storage, b.starts(with: DecisionBlob.referring) { return .alone }
         let r = DecisionBlob.Reference(id: id, line: Array(try DecisionBlob.decode(value, decisionID: id).utf8))
@@ -245,7 +271,7 @@ package final class DecisionRecorder {
 
     /// Inserts the decision's row, its line still to come (the job that makes it is returned).
     private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>,
-                        _ newReferences: inout [String: Int64]) throws -> LineCompressor.Job {
+                        _ newReferences: inout [String: Int64], _ sealing: inout [(kind: String, id: Int64)]) throws -> LineCompressor.Job {
         for ref in p.packages where !storedPackages.contains(ref.digest) && !newlyStored.contains(ref.digest) {
             let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM packages WHERE digest = ?)", arguments: [ref.digest]) ?? false
             if !exists {
@@ -270,6 +296,7 @@ package final class DecisionRecorder {
                 d.registryBan?.correction, "", ClauseVersion.current, p.recordedAt, recordedBy,
             ])
         let id = db.lastInsertedRowID
+        sealing.append(("decision", id))
         if case .alone = against { newReferences[d.policyDigest] = id }
         let link = try db.cachedStatement(sql: "INSERT INTO decision_packages (decision_id, position, digest, role) VALUES (?, ?, ?, ?)")
         for (i, ref) in p.packages.enumerated() {
@@ -278,9 +305,11 @@ package final class DecisionRecorder {
         if let b = p.ban {
             try db.execute(sql: "INSERT INTO bans (credit_code, from_date, through, clause, case_id, decision_id) VALUES (?, ?, ?, ?, ?, ?)",
                            arguments: [b.code, b.from.iso, b.through.iso, b.clause, d.caseID, id])
+            sealing.append(("ban", db.lastInsertedRowID))
         }
         if !p.events.isEmpty {
-            try WorkflowEvents.append(p.events, caseID: d.caseID, caseDigest: p.caseDigest, decisionID: id, recordedAt: p.recordedAt, db)
+            let events = try WorkflowEvents.append(p.events, caseID: d.caseID, caseDigest: p.caseDigest, decisionID: id, recordedAt: p.recordedAt, db)
+            sealing += events.map { ("event", $0) }
         }
         return LineCompressor.Job(id: id, decision: d, policy: p.policy, against: against)
     }

@@ -10,31 +10,44 @@ extension RecordStore {
         package var id: Int64
         package var caseID: String
         package var casePath: String
+        package var caseDigest: String
         package var asOf: String
         /// The decision's outcome as made (a revoked grant is still `granted` here).
         package var outcome: String
         /// Taken back by `clause revoke`: it counts for nothing.
         package var revoked: Bool
         package var amountFen: Int64
-        package var caseText: String
+        /// The facts the figures match on, canonical, as recorded (nil value: the case gave none);
+        /// empty for a decision recorded before keys were kept.
+        package var keys: [String: String?]
     }
 
-    /// Decisions of `policyID` recorded after decision `after`, oldest first. Refusals come too:
-    /// a case decided again and refused stops its earlier grant counting; a revoked decision
-    /// says so (it counts for nothing).
+    /// Decisions of `policyID` recorded after decision `after`, oldest first, with their keys.
+    /// Refusals come too: a case decided again and refused stops its earlier grant counting; a
+    /// revoked decision says so (it counts for nothing).
     package func ledgerRows(policyID: String, after: Int64) throws -> (revocations: Int, rows: [LedgerRow]) {
         try read { db in
             // One read for both: the grants since the last look, and whether anything was revoked.
-            let hasRevocations = try db.tableExists("revocations")
-            let revocations = hasRevocations ? (try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM revocations")) ?? 0) : 0
-            let revoked = hasRevocations ? "EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id)" : "0"
-            var cases = CaseBlob.Reader(db)
-            let rows = try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT d.id, d.case_id, d.case_path, d.as_of, d.outcome, \(revoked) AS revoked, d.amount_fen, c.digest, c.text FROM decisions d
-                JOIN cases c ON c.digest = d.case_digest WHERE d.policy_id = ? AND d.id > ? ORDER BY d.id
+            let revocations = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM revocations")) ?? 0
+            var rows = try Row.fetchAll(db.cachedStatement(sql: """
+                SELECT d.id, d.case_id, d.case_path, d.case_digest, d.as_of, d.outcome,
+                    EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id) AS revoked, d.amount_fen FROM decisions d
+                WHERE d.policy_id = ? AND d.id > ? ORDER BY d.id
                 """), arguments: [policyID, after]).map {
-                LedgerRow(id: $0["id"], caseID: $0["case_id"], casePath: $0["case_path"], asOf: $0["as_of"], outcome: $0["outcome"],
-                          revoked: $0["revoked"], amountFen: $0["amount_fen"], caseText: try cases.text($0["text"], digest: $0["digest"]))
+                LedgerRow(id: try $0.decode(forColumn: "id"), caseID: try $0.decode(forColumn: "case_id"),
+                          casePath: try $0.decode(forColumn: "case_path"), caseDigest: try $0.decode(forColumn: "case_digest"),
+                          asOf: try $0.decode(forColumn: "as_of"), outcome: try $0.decode(forColumn: "outcome"),
+                          revoked: try $0.decode(forColumn: "revoked"), amountFen: try $0.decode(forColumn: "amount_fen"), keys: [:])
+            }
+            guard let first = rows.first else { return (revocations, rows) }
+            var position: [Int64: Int] = [:]
+            for (i, r) in rows.enumerated() { position[r.id] = i }
+            let keys = try Row.fetchCursor(db.cachedStatement(sql: """
+                SELECT decision_id, path, value FROM decision_keys WHERE decision_id >= ? ORDER BY decision_id
+                """), arguments: [first.id])
+            while let k = try keys.next() {
+                guard let i = position[try k.decode(forColumn: "decision_id")] else { continue }
+                rows[i].keys[try k.decode(String.self, forColumn: "path")] = .some(try k.decode(String?.self, forColumn: "value"))
             }
             return (revocations, rows)
         }
@@ -47,7 +60,7 @@ extension RecordStore {
         return try read { db in
             let marks = Array(repeating: "?", count: events.count).joined(separator: ", ")
             return try Row.fetchAll(db, sql: "SELECT case_id, event, payload FROM workflow_events WHERE event IN (\(marks)) ORDER BY id",
-                                    arguments: StatementArguments(events)).map { (caseID: $0["case_id"], event: $0["event"], payload: $0["payload"]) }
+                                    arguments: StatementArguments(events)).map { (caseID: (try $0.decode(forColumn: "case_id")), event: (try $0.decode(forColumn: "event")), payload: (try $0.decode(forColumn: "payload"))) }
         }
     }
 
@@ -69,6 +82,7 @@ extension RecordStore {
             }
             try db.execute(sql: "INSERT INTO revocations (decision_id, case_id, reason, revoked_by, revoked_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [id, caseID, reason, who, when])
+            try RecordChain.seal([("revocation", db.lastInsertedRowID)], db)
             return id
         }
     }
@@ -78,7 +92,7 @@ extension RecordStore {
         try read { db in
             guard try db.tableExists("revocations") else { return nil }
             return try Row.fetchOne(db, sql: "SELECT reason, revoked_by, revoked_at FROM revocations WHERE decision_id = ?", arguments: [id])
-                .map { (reason: $0["reason"], by: $0["revoked_by"], at: $0["revoked_at"]) }
+                .map { (reason: (try $0.decode(forColumn: "reason")), by: (try $0.decode(forColumn: "revoked_by")), at: (try $0.decode(forColumn: "revoked_at"))) }
         }
     }
 }
@@ -116,7 +130,7 @@ package final class StoreLedger {
             (_, rows) = try store.ledgerRows(policyID: policy.id, after: 0)
         }
         for row in rows {
-            book.record(row.caseID, grant: grant(row, policy: policy))
+            book.record(row.caseID, grant: try grant(row, policy: policy))
             seen = row.id
         }
         books[policy.id] = (book, seen)
@@ -128,7 +142,7 @@ package final class StoreLedger {
     package func revokedBook(for policy: Policy) throws -> LedgerBook {
         var book = LedgerBook(policy: policy)
         for row in try store.ledgerRows(policyID: policy.id, after: 0).rows {
-            book.record(row.caseID, grant: row.revoked ? entry(row, policy: policy) : nil)
+            book.record(row.caseID, grant: row.revoked ? try entry(row, policy: policy) : nil)
         }
         return book
     }
@@ -147,15 +161,32 @@ package final class StoreLedger {
     }
 
     /// A recorded decision as the book counts it: a grant with its case's facts, or nothing.
-    private func grant(_ row: RecordStore.LedgerRow, policy: Policy) -> LedgerEntry? {
-        row.revoked ? nil : entry(row, policy: policy)
+    private func grant(_ row: RecordStore.LedgerRow, policy: Policy) throws -> LedgerEntry? {
+        row.revoked ? nil : try entry(row, policy: policy)
     }
 
-    /// A recorded grant with its case's facts, revoked or not; nil for anything but a grant.
-    private func entry(_ row: RecordStore.LedgerRow, policy: Policy) -> LedgerEntry? {
-        guard row.outcome == Decision.Outcome.granted.rawValue, let asOf = CivilDate(iso: Substring(row.asOf)),
-              case .ready(let c, _) = loader.load(text: row.caseText, path: row.casePath) else { return nil }
-        return LedgerEntry.of(c, decisionID: row.id, asOf: asOf, amount: Money(fen: row.amountFen), policy: policy)
+    /// A recorded grant with the facts its figures match on, revoked or not; nil for anything but
+    /// a grant. The facts come from the keys recorded with it; only a grant recorded before keys
+    /// were kept, or without a fact today's figures read, has its case text read again.
+    private func entry(_ row: RecordStore.LedgerRow, policy: Policy) throws -> LedgerEntry? {
+        guard row.outcome == Decision.Outcome.granted.rawValue else { return nil }
+        guard let asOf = CivilDate(iso: Substring(row.asOf)) else {
+            throw StoreBug.damaged("decision #\(row.id) has the evaluation date '\(row.asOf)', which is not a date")
+        }
+        let amount = Money(fen: row.amountFen)
+        let paths = Set(policy.ledger.flatMap(\.paths))
+        if !row.keys.isEmpty, paths.allSatisfy({ row.keys[$0] != nil }) {
+            var facts: [String: Value] = [:]
+            for path in paths {
+                guard case .some(.some(let text)) = row.keys[path] else { continue }
+                guard let v = DecisionKeys.value(text, path: path, policy: policy) else { continue }
+                facts[path] = v
+            }
+            return LedgerEntry(caseID: row.caseID, decisionID: row.id, asOf: asOf, amount: amount, facts: facts)
+        }
+        guard let text = try store.caseText(digest: row.caseDigest),
+              case .ready(let c, _) = loader.load(text: text, path: row.casePath) else { return nil }
+        return LedgerEntry.of(c, decisionID: row.id, asOf: asOf, amount: amount, policy: policy)
     }
 }
 

@@ -11,8 +11,21 @@ extension RecordStore {
         package var payload: String
     }
 
+    /// A case's latest decision with its case text, as the report counts it.
+    package struct ProgrammeDecisionRow: Sendable {
+        package var id: Int64
+        package var caseID: String
+        package var casePath: String
+        package var asOf: String
+        /// The outcome, or `revoked` for a decision taken back.
+        package var outcome: String
+        package var revoked: Bool
+        package var amountFen: Int64
+        package var caseText: String
+    }
+
     /// The latest decision of each case of `policyID`, oldest case first.
-    package func latestDecisions(policyID: String) throws -> [LedgerRow] {
+    package func latestDecisions(policyID: String) throws -> [ProgrammeDecisionRow] {
         try read { db in
             let hasRevocations = try db.tableExists("revocations")
             let outcome = hasRevocations
@@ -24,8 +37,10 @@ extension RecordStore {
                 JOIN cases c ON c.digest = d.case_digest
                 WHERE d.id IN (SELECT max(id) FROM decisions WHERE policy_id = ? GROUP BY case_id) ORDER BY d.id
                 """, arguments: [policyID]).map {
-                LedgerRow(id: $0["id"], caseID: $0["case_id"], casePath: $0["case_path"], asOf: $0["as_of"], outcome: $0["outcome"],
-                          revoked: $0["outcome"] == "revoked", amountFen: $0["amount_fen"], caseText: try cases.text($0["text"], digest: $0["digest"]))
+                ProgrammeDecisionRow(id: try $0.decode(forColumn: "id"), caseID: try $0.decode(forColumn: "case_id"),
+                                     casePath: try $0.decode(forColumn: "case_path"), asOf: try $0.decode(forColumn: "as_of"),
+                                     outcome: try $0.decode(forColumn: "outcome"), revoked: (try $0.decode(forColumn: "outcome")) == "revoked",
+                                     amountFen: try $0.decode(forColumn: "amount_fen"), caseText: try cases.text((try $0.decode(forColumn: "text")), digest: try $0.decode(forColumn: "digest")))
             }
         }
     }
@@ -38,7 +53,7 @@ extension RecordStore {
                 SELECT e.case_id, e.event, e.on_date, e.payload FROM workflow_events e
                 WHERE e.case_id IN (SELECT DISTINCT case_id FROM decisions WHERE policy_id = ?) ORDER BY e.id
                 """, arguments: [policyID]).map {
-                ProgrammeEventRow(caseID: $0["case_id"], event: $0["event"], on: $0["on_date"], payload: $0["payload"])
+                ProgrammeEventRow(caseID: (try $0.decode(forColumn: "case_id")), event: (try $0.decode(forColumn: "event")), on: (try $0.decode(forColumn: "on_date")), payload: (try $0.decode(forColumn: "payload")))
             }
         }
     }

@@ -42,7 +42,7 @@ extension RecordStore {
     package func packageFiles(digest: String) throws -> [(name: String, text: String)] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT name, text FROM package_files WHERE digest = ? ORDER BY name", arguments: [digest])
-                .map { (name: $0["name"], text: $0["text"]) }
+                .map { (name: (try $0.decode(forColumn: "name")), text: (try $0.decode(forColumn: "text"))) }
         }
     }
 
@@ -53,7 +53,7 @@ extension RecordStore {
                 SELECT dp.digest, dp.role, p.policy_id, p.version FROM decision_packages dp JOIN packages p ON p.digest = dp.digest
                 WHERE dp.decision_id = ? ORDER BY dp.position
                 """, arguments: [decisionID])
-                .map { (digest: $0["digest"], role: $0["role"], policyID: $0["policy_id"], version: $0["version"]) }
+                .map { (digest: (try $0.decode(forColumn: "digest")), role: (try $0.decode(forColumn: "role")), policyID: (try $0.decode(forColumn: "policy_id")), version: (try $0.decode(forColumn: "version"))) }
         }
     }
 
@@ -71,7 +71,7 @@ extension RecordStore {
             let filter = creditCode == nil ? "" : "WHERE credit_code = ?"
             let args: StatementArguments = creditCode.map { [$0] } ?? []
             return try Row.fetchAll(db, sql: "SELECT * FROM (\(Self.effectiveBans)) \(filter) ORDER BY credit_code, from_date, id", arguments: args)
-                .compactMap(Self.ban)
+                .compactMap { try Self.ban($0) }
         }
     }
 
@@ -84,7 +84,7 @@ extension RecordStore {
             return try Row.fetchOne(db.cachedStatement(sql: """
                 SELECT * FROM (\(Self.effectiveBans)) bans WHERE credit_code = ? AND from_date <= ? AND case_id <> ? \(notLifted)
                 ORDER BY through DESC, id DESC LIMIT 1
-                """), arguments: [creditCode, asOf.iso, caseID]).flatMap(Self.ban)
+                """), arguments: [creditCode, asOf.iso, caseID]).flatMap { try Self.ban($0) }
         }
     }
 
@@ -97,6 +97,7 @@ extension RecordStore {
             for id in ids {
                 try db.execute(sql: "INSERT INTO ban_lifts (ban_id, reason, lifted_by, lifted_at) VALUES (?, ?, ?, ?)",
                                arguments: [id, reason, who, when])
+                try RecordChain.seal([("ban_lift", db.lastInsertedRowID)], db)
             }
             return ids.count
         }
@@ -118,7 +119,9 @@ extension RecordStore {
             try db.execute(sql: """
                 INSERT INTO ban_corrections (ban_id, from_date, through, reason, corrected_by, corrected_at) VALUES (?, ?, ?, ?, ?, ?)
                 """, arguments: [banID, from.iso, through.iso, reason, who, when])
-            return db.lastInsertedRowID
+            let id = db.lastInsertedRowID
+            try RecordChain.seal([("ban_correction", id)], db)
+            return id
         }
     }
 
@@ -130,7 +133,7 @@ extension RecordStore {
                 SELECT c.from_date, c.through, c.reason, c.corrected_by, c.corrected_at FROM ban_corrections c
                 JOIN bans b ON b.id = c.ban_id WHERE b.decision_id = ? ORDER BY c.id
                 """, arguments: [decisionID]).map {
-                (from: $0["from_date"], through: $0["through"], reason: $0["reason"], by: $0["corrected_by"], at: $0["corrected_at"])
+                (from: (try $0.decode(forColumn: "from_date")), through: (try $0.decode(forColumn: "through")), reason: (try $0.decode(forColumn: "reason")), by: (try $0.decode(forColumn: "corrected_by")), at: (try $0.decode(forColumn: "corrected_at")))
             }
         }
     }
@@ -139,7 +142,7 @@ extension RecordStore {
     package func originalBanDates(decisionID: Int64) throws -> (from: String, through: String)? {
         try read { db in
             try Row.fetchOne(db, sql: "SELECT from_date, through FROM bans WHERE decision_id = ?", arguments: [decisionID])
-                .map { (from: $0["from_date"], through: $0["through"]) }
+                .map { (from: (try $0.decode(forColumn: "from_date")), through: (try $0.decode(forColumn: "through"))) }
         }
     }
 
@@ -149,15 +152,15 @@ extension RecordStore {
             guard try db.tableExists("ban_lifts") else { return nil }
             return try Row.fetchOne(db, sql: """
                 SELECT l.reason, l.lifted_by, l.lifted_at FROM ban_lifts l JOIN bans b ON b.id = l.ban_id WHERE b.decision_id = ?
-                """, arguments: [decisionID]).map { (reason: $0["reason"], by: $0["lifted_by"], at: $0["lifted_at"]) }
+                """, arguments: [decisionID]).map { (reason: (try $0.decode(forColumn: "reason")), by: (try $0.decode(forColumn: "lifted_by")), at: (try $0.decode(forColumn: "lifted_at"))) }
         }
     }
 
-    static func ban(_ row: Row) -> RegistryBan? {
-        let f: String = row["from_date"], t: String = row["through"]
+    static func ban(_ row: Row) throws -> RegistryBan? {
+        let f: String = (try row.decode(forColumn: "from_date")), t: String = (try row.decode(forColumn: "through"))
         guard let from = CivilDate(iso: Substring(f)), let through = CivilDate(iso: Substring(t)) else { return nil }
-        return RegistryBan(creditCode: row["credit_code"], from: from, through: through, clause: row["clause"],
-                           caseID: row["case_id"], decisionID: row["decision_id"], correction: row["correction"])
+        return RegistryBan(creditCode: (try row.decode(forColumn: "credit_code")), from: from, through: through, clause: (try row.decode(forColumn: "clause")),
+                           caseID: (try row.decode(forColumn: "case_id")), decisionID: (try row.decode(forColumn: "decision_id")), correction: (try row.decode(forColumn: "correction")))
     }
 }
 

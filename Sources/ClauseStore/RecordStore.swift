@@ -180,6 +180,11 @@ package final class RecordStore: Sendable {
     /// SQLite's own words for a damaged file become a `StoreError`; the rest pass unchanged.
     static func translate(_ error: any Error, path: String) -> any Error {
         if error is StoreError { return error }
+        // A value clause could not have written (text in an amount, a null where it never writes
+        // one): the store was altered, said as damage rather than a crash or a bug of ours.
+        if let e = error as? RowDecodingError {
+            return StoreBug.damaged("a stored value is not of the kind clause writes (\(String(describing: e).prefix(300))); run 'clause verify' to see which records were altered")
+        }
         if let e = error as? DatabaseError {
             switch e.resultCode {
             case .SQLITE_NOTADB, .SQLITE_CORRUPT:

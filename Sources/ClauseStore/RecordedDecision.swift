@@ -46,33 +46,33 @@ package struct RecordedDecision: Sendable {
     }
 
     init(row: Row, db: Database) throws {
-        id = row["id"]
-        caseID = row["case_id"]
-        caseDigest = row["case_digest"]
-        casePath = row["case_path"]
-        policyID = row["policy_id"]
-        policyDigest = row["policy_digest"]
-        policyVersion = row["policy_version"]
-        item = row["item"]
-        let asOfText: String = row["as_of"]
+        id = (try row.decode(forColumn: "id"))
+        caseID = (try row.decode(forColumn: "case_id"))
+        caseDigest = (try row.decode(forColumn: "case_digest"))
+        casePath = (try row.decode(forColumn: "case_path"))
+        policyID = (try row.decode(forColumn: "policy_id"))
+        policyDigest = (try row.decode(forColumn: "policy_digest"))
+        policyVersion = (try row.decode(forColumn: "policy_version"))
+        item = (try row.decode(forColumn: "item"))
+        let asOfText: String = (try row.decode(forColumn: "as_of"))
         guard let d = CivilDate(iso: Substring(asOfText)) else { throw StoreBug("decision #\(id) has an as_of that is not a date: \(asOfText)") }
         asOf = d
-        outcome = row["outcome"]
-        amountFen = row["amount_fen"]
-        reasons = row["reasons"]
-        clawbackFen = row["clawback_fen"]
-        blacklistedUntil = row["blacklisted_until"]
-        json = try DecisionBlob.decode(row["decision_json"], decisionID: id) { try Self.storedLine(db, id: $0) }
-        clauseVersion = row["clause_version"]
-        recordedAt = row["recorded_at"]
-        recordedBy = row["recorded_by"]
-        if let code: String = row["ban_code"] {
-            let f: String = row["ban_from"], t: String = row["ban_through"]
+        outcome = (try row.decode(forColumn: "outcome"))
+        amountFen = (try row.decode(forColumn: "amount_fen"))
+        reasons = (try row.decode(forColumn: "reasons"))
+        clawbackFen = (try row.decode(forColumn: "clawback_fen"))
+        blacklistedUntil = (try row.decode(forColumn: "blacklisted_until"))
+        json = try DecisionBlob.decode((try row.decode(forColumn: "decision_json")), decisionID: id) { try Self.storedLine(db, id: $0) }
+        clauseVersion = (try row.decode(forColumn: "clause_version"))
+        recordedAt = (try row.decode(forColumn: "recorded_at"))
+        recordedBy = (try row.decode(forColumn: "recorded_by"))
+        if let code: String = (try row.decode(forColumn: "ban_code")) {
+            let f: String = (try row.decode(forColumn: "ban_from")), t: String = (try row.decode(forColumn: "ban_through"))
             guard let from = CivilDate(iso: Substring(f)), let through = CivilDate(iso: Substring(t)) else {
                 throw StoreBug("the ban used by decision #\(id) has dates that are not dates")
             }
-            registryBan = RegistryBan(creditCode: code, from: from, through: through, clause: row["ban_clause"],
-                                      caseID: row["ban_case"], decisionID: row["ban_decision"], correction: row["ban_correction"])
+            registryBan = RegistryBan(creditCode: code, from: from, through: through, clause: (try row.decode(forColumn: "ban_clause")),
+                                      caseID: (try row.decode(forColumn: "ban_case")), decisionID: (try row.decode(forColumn: "ban_decision")), correction: (try row.decode(forColumn: "ban_correction")))
         }
     }
 }

@@ -178,6 +178,46 @@ package enum StoreSchema {
                 ) WITHOUT ROWID;
                 """)
         }
+        m.registerMigration("v7-exact-record") { db in
+            try db.execute(sql: """
+                -- One case id is one application: who applied (the credit code, canonical) and for
+                -- which item, fixed by the first decision recorded under the id. A later recording
+                -- of the id must keep both: it corrects that application, never replaces another.
+                CREATE TABLE applications (
+                    case_id         TEXT PRIMARY KEY NOT NULL,
+                    policy_id       TEXT NOT NULL,
+                    applicant       TEXT,              -- canonical credit code; null when the case has none
+                    item            TEXT,
+                    first_decision  INTEGER NOT NULL REFERENCES decisions(id)
+                ) WITHOUT ROWID;
+                -- The facts the fund's figures match on (item, credit codes, platform, subject…), in
+                -- their canonical spelling as each decision was recorded: figures are counted from
+                -- here, not by reading case texts again. Values are written as a case file writes them.
+                -- Decisions recorded before keys were kept have none, and are read from their case texts.
+                CREATE TABLE decision_keys (
+                    decision_id  INTEGER NOT NULL REFERENCES decisions(id),
+                    path         TEXT NOT NULL,
+                    value        TEXT,                 -- null: the case gave none
+                    PRIMARY KEY (decision_id, path)
+                ) WITHOUT ROWID;
+                CREATE INDEX decision_keys_by_value ON decision_keys(path, value, decision_id);
+                -- Tamper evidence: every row that decides money or a ban, in the order written, its
+                -- digest chained to the one before (RecordChain). An edited, inserted or deleted row
+                -- breaks the chain where it stands.
+                CREATE TABLE record_chain (
+                    seq     INTEGER PRIMARY KEY,
+                    kind    TEXT NOT NULL,
+                    row_id  INTEGER NOT NULL,
+                    digest  TEXT NOT NULL,
+                    UNIQUE (kind, row_id)
+                );
+                CREATE TRIGGER record_chain_never_updated BEFORE UPDATE ON record_chain
+                BEGIN SELECT RAISE(ABORT, 'the record chain is append-only'); END;
+                CREATE TRIGGER record_chain_never_deleted BEFORE DELETE ON record_chain
+                BEGIN SELECT RAISE(ABORT, 'the record chain is append-only'); END;
+                """)
+            try RecordChain.sealExisting(db)
+        }
         return m
     }
 }

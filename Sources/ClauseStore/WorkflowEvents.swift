@@ -166,20 +166,25 @@ package enum WorkflowEvents {
 
     /// Appends the events of `given` beyond those recorded for the case, in the caller's
     /// transaction; refuses a history that contradicts a recorded event.
-    static func append(_ given: [RecordedEvent], caseID: String, caseDigest: String, decisionID: Int64, recordedAt: String, _ db: Database) throws {
+    /// Returns the record numbers of the events appended.
+    @discardableResult
+    static func append(_ given: [RecordedEvent], caseID: String, caseDigest: String, decisionID: Int64, recordedAt: String, _ db: Database) throws -> [Int64] {
         let recorded = try String.fetchAll(db.cachedStatement(sql: "SELECT payload FROM workflow_events WHERE case_id = ? ORDER BY seq"),
                                            arguments: [caseID])
         if let i = contradiction(recorded: recorded, given: given) {
             throw refusal(caseID: caseID, given: given[i], recorded: recorded[i], range: nil)
         }
-        guard given.count > recorded.count else { return }
+        guard given.count > recorded.count else { return [] }
         let insert = try db.cachedStatement(sql: """
             INSERT INTO workflow_events (case_id, seq, event, on_date, role, district, name, payload, case_digest, decision_id, recorded_at)
             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
             """)
+        var ids: [Int64] = []
         for e in given[recorded.count...] {
             try insert.execute(arguments: [caseID, e.seq, e.event, e.on, e.role, e.district, e.name, e.payload, caseDigest, decisionID, recordedAt])
+            ids.append(db.lastInsertedRowID)
         }
+        return ids
     }
 
     /// The case as the workflow commands replay it from the store: the latest recorded text of
@@ -217,8 +222,8 @@ extension RecordStore {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT seq, event, on_date, role, district, name, payload FROM workflow_events WHERE case_id = ? ORDER BY seq",
                              arguments: [caseID])
-                .map { RecordedEvent(seq: $0["seq"], event: $0["event"], on: $0["on_date"], role: $0["role"], district: $0["district"],
-                                     name: $0["name"], payload: $0["payload"]) }
+                .map { RecordedEvent(seq: (try $0.decode(forColumn: "seq")), event: (try $0.decode(forColumn: "event")), on: (try $0.decode(forColumn: "on_date")), role: (try $0.decode(forColumn: "role")), district: (try $0.decode(forColumn: "district")),
+                                     name: (try $0.decode(forColumn: "name")), payload: (try $0.decode(forColumn: "payload"))) }
         }
     }
 

@@ -1,0 +1,54 @@
+import ClauseEngine
+import ClauseLanguage
+import GRDB
+
+/// The facts of a decision that the fund's figures and the one-application rule match on, kept
+/// with the decision in their canonical spelling (the case reader made them canonical), so that
+/// a figure is counted from the record itself and never by reading a case text again.
+package enum DecisionKeys {
+    /// Who applied: the ban registry's credit-code fact.
+    static let applicantPath = BanRegistry.creditCodeFact
+
+    /// The paths kept for decisions of `policy`: every fact a ledger figure reads, the item, and
+    /// the applicant's credit code.
+    static func paths(_ policy: Policy) -> [String] {
+        var paths = Set(policy.ledger.flatMap(\.paths))
+        paths.insert(applicantPath)
+        if let item = policy.itemSlot { paths.insert(policy.caseSchema.fields[item].name) }
+        return paths.sorted()
+    }
+
+    /// The keys of case `c`, as a case file would write each value; nil for a fact the case does
+    /// not give (or gives as none), so a stored path always means it was looked at.
+    static func of(_ c: CaseFile, policy: Policy) -> [(path: String, value: String?)] {
+        paths(policy).map { path in
+            (path, FactPath.value(path, in: c, policy: policy).flatMap { caseText($0, policy: policy) })
+        }
+    }
+
+    /// A value written as a case file writes it; nil for none and for values no key holds.
+    static func caseText(_ v: Value, policy: Policy) -> String? {
+        switch v {
+        case .text(let t): t
+        case .enumCase(let e, let k): policy.enums[e].cases[k].name
+        case .int(let n): String(n)
+        case .money(let m): m.plain
+        case .bool(let b): b ? "true" : "false"
+        case .date(let d): d.iso
+        default: nil
+        }
+    }
+
+    /// The value of a stored key under `policy`'s schema (nil when the schema no longer reads it).
+    static func value(_ text: String, path: String, policy: Policy) -> Value? {
+        guard let field = policy.fields(along: path).last, policy.fields(along: path).count == path.split(separator: ".").count else { return nil }
+        if case .success(let v) = ScalarValue.read(text: text, style: .plain, as: field.type.unwrapped, policy: policy) { return v }
+        return nil
+    }
+
+    /// Stores the keys of decision `id`.
+    static func insert(_ keys: [(path: String, value: String?)], decisionID id: Int64, _ db: Database) throws {
+        let insert = try db.cachedStatement(sql: "INSERT INTO decision_keys (decision_id, path, value) VALUES (?, ?, ?)")
+        for k in keys { try insert.execute(arguments: [id, k.path, k.value]) }
+    }
+}

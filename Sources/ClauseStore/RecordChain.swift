@@ -1,0 +1,282 @@
+import ClauseLanguage
+import Crypto
+import Foundation
+import GRDB
+
+/// Tamper evidence for the fund's record: every row that decides money or a ban (a decision with
+/// its keys, a revocation, a ban, its lifts and corrections, a workflow event) gets an entry in
+/// `record_chain` when it is written, whose digest is the sha256 of the entry before and the
+/// row's columns. Editing a row, inserting one by hand or deleting one breaks the chain at that
+/// row, and `clause verify` names it.
+///
+/// A chain is evidence, not a lock: someone who can write the file and knows this code could
+/// recompute every digest after an edit. So `verify` prints the head (the last digest), which an
+/// auditor notes down elsewhere; `verify --head DIGEST` then proves the record up to that point is
+/// the one that was noted.
+package enum RecordChain {
+    /// A kind of chained row: the table it lives in and the columns the digest covers.
+    struct Kind: Sendable {
+        var name: String
+        var table: String
+        var columns: [String]
+        /// How a person names such a row in a finding.
+        var noun: String
+    }
+
+    static let kinds: [Kind] = [
+        Kind(name: "decision", table: "decisions",
+             columns: ["id", "case_id", "case_digest", "case_path", "policy_id", "policy_digest", "policy_version", "item", "as_of",
+                       "outcome", "amount_fen", "reasons", "clawback_fen", "blacklisted_until", "registry_ban_decision",
+                       "registry_ban_correction", "decision_json", "clause_version", "recorded_at", "recorded_by"],
+             noun: "decision"),
+        Kind(name: "ban", table: "bans", columns: ["id", "credit_code", "from_date", "through", "clause", "case_id", "decision_id"],
+             noun: "registered ban"),
+        Kind(name: "revocation", table: "revocations", columns: ["id", "decision_id", "case_id", "reason", "revoked_by", "revoked_at"],
+             noun: "revocation"),
+        Kind(name: "ban_lift", table: "ban_lifts", columns: ["id", "ban_id", "reason", "lifted_by", "lifted_at"], noun: "ban lift"),
+        Kind(name: "ban_correction", table: "ban_corrections",
+             columns: ["id", "ban_id", "from_date", "through", "reason", "corrected_by", "corrected_at"], noun: "ban correction"),
+        Kind(name: "event", table: "workflow_events",
+             columns: ["id", "case_id", "seq", "event", "on_date", "role", "district", "name", "payload", "case_digest", "decision_id",
+                       "recorded_at"],
+             noun: "workflow event"),
+    ]
+
+    static func kind(_ name: String) -> Kind? { kinds.first { $0.name == name } }
+
+    /// Appends chain entries for rows just written, in the order given.
+    static func seal(_ rows: [(kind: String, id: Int64)], _ db: Database) throws {
+        guard !rows.isEmpty else { return }
+        var previous = try String.fetchOne(db.cachedStatement(sql: "SELECT digest FROM record_chain ORDER BY seq DESC LIMIT 1")) ?? ""
+        let insert = try db.cachedStatement(sql: "INSERT INTO record_chain (kind, row_id, digest) VALUES (?, ?, ?)")
+        for r in rows {
+            guard let kind = kind(r.kind), let bytes = try canonicalRow(kind, id: r.id, db) else {
+                throw StoreBug("a \(r.kind) row #\(r.id) to seal is not in the store")
+            }
+            previous = digest(previous: previous, kind: kind.name, bytes: bytes)
+            try insert.execute(arguments: [r.kind, r.id, previous])
+        }
+    }
+
+    /// Seals every row a store holds when it is upgraded to keep a chain: the past as it was found.
+    static func sealExisting(_ db: Database) throws {
+        var rows: [(kind: String, id: Int64)] = []
+        for k in kinds {
+            rows += try Int64.fetchAll(db, sql: "SELECT id FROM \(k.table) ORDER BY id").map { (k.name, $0) }
+        }
+        try seal(rows, db)
+    }
+
+    /// sha256 over the previous digest, the kind and the row's canonical bytes.
+    static func digest(previous: String, kind: String, bytes: [UInt8]) -> String {
+        var h = SHA256()
+        h.update(data: Array(previous.utf8))
+        h.update(data: [0x0A])
+        h.update(data: Array(kind.utf8))
+        h.update(data: [0x0A])
+        h.update(data: bytes)
+        return PackageFiles.text(of: h.finalize())
+    }
+
+    /// A row's columns as unambiguous bytes: each value tagged with its storage class and, for
+    /// text, its length; a decision's JSON line by its sha256 (it may be a large blob); a
+    /// decision's keys and its application after its columns. Nil when the row is not there.
+    static func canonicalRow(_ kind: Kind, id: Int64, _ db: Database) throws -> [UInt8]? {
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: "SELECT \(kind.columns.joined(separator: ", ")) FROM \(kind.table) WHERE id = ?"),
+                                         arguments: [id]) else { return nil }
+        var out: [UInt8] = []
+        for (i, column) in kind.columns.enumerated() {
+            let value: DatabaseValue = row[i]
+            if column == "decision_json" {
+                append(hashed: value, to: &out)
+            } else {
+                append(value, to: &out)
+            }
+        }
+        if kind.name == "decision" {
+            for key in try Row.fetchAll(db.cachedStatement(sql: "SELECT path, value FROM decision_keys WHERE decision_id = ? ORDER BY path"),
+                                        arguments: [id]) {
+                out.append(0x6B) // k
+                append(key[0] as DatabaseValue, to: &out)
+                append(key[1] as DatabaseValue, to: &out)
+            }
+            for link in try Row.fetchAll(db.cachedStatement(sql: "SELECT position, digest, role FROM decision_packages WHERE decision_id = ? ORDER BY position"),
+                                         arguments: [id]) {
+                out.append(0x70) // p
+                for i in 0..<3 { append(link[i] as DatabaseValue, to: &out) }
+            }
+            if let app = try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT case_id, policy_id, applicant, item FROM applications WHERE first_decision = ?
+                """), arguments: [id]) {
+                out.append(0x61) // a
+                for i in 0..<4 { append(app[i] as DatabaseValue, to: &out) }
+            }
+        }
+        return out
+    }
+
+    private static func append(_ value: DatabaseValue, to out: inout [UInt8]) {
+        switch value.storage {
+        case .null: out += Array("n;".utf8)
+        case .int64(let n): out += Array("i\(n);".utf8)
+        case .double(let d): out += Array("r\(d.bitPattern);".utf8)
+        case .string(let s):
+            let b = Array(s.utf8)
+            out += Array("t\(b.count):".utf8) + b
+        case .blob(let data):
+            out += Array("b\(data.count):".utf8) + Array(data)
+        }
+    }
+
+    private static func append(hashed value: DatabaseValue, to out: inout [UInt8]) {
+        let bytes: [UInt8]
+        switch value.storage {
+        case .string(let s): bytes = Array("t".utf8) + Array(s.utf8)
+        case .blob(let d): bytes = Array("b".utf8) + Array(d)
+        case .null: bytes = Array("n".utf8)
+        case .int64(let n): bytes = Array("i\(n)".utf8)
+        case .double(let d): bytes = Array("r\(d.bitPattern)".utf8)
+        }
+        out += Array("h".utf8) + Array(SHA256.hash(data: bytes)) + [0x3B]
+    }
+}
+
+/// What `clause verify` found wrong with a store's record, one finding per row.
+package struct ChainFinding: Sendable, Equatable, CustomStringConvertible {
+    package enum Problem: String, Sendable {
+        /// The row is not what was written: a column, its keys or its JSON line changed.
+        case edited
+        /// The row was written without `clause` (no chain entry).
+        case inserted
+        /// A chain entry names a row that is gone.
+        case deleted
+        /// The chain itself was cut or reordered.
+        case broken
+        /// A case text or package file does not hash to the digest it is stored under.
+        case content
+    }
+
+    package var problem: Problem
+    package var kind: String
+    package var rowID: Int64
+    /// The case the row belongs to, when it has one.
+    package var caseID: String?
+    package var detail: String
+
+    package var description: String {
+        let what = RecordChain.kind(kind)?.noun ?? kind
+        let which = caseID.map { " of case '\($0)'" } ?? ""
+        switch problem {
+        case .edited: return "\(what) #\(rowID)\(which) was changed after it was recorded\(detail.isEmpty ? "" : ": \(detail)")"
+        case .inserted: return "\(what) #\(rowID)\(which) was not written by clause (it has no place in the record's chain)"
+        case .deleted: return "\(what) #\(rowID) was deleted from the record (the chain still names it)"
+        case .broken: return "the record's chain is broken at entry \(rowID): \(detail)"
+        case .content: return "\(what) \(detail)"
+        }
+    }
+}
+
+/// The result of checking a whole store.
+package struct ChainReport: Sendable {
+    package var findings: [ChainFinding]
+    /// How many chain entries were checked.
+    package var entries: Int
+    /// The last digest of the chain ("" for an empty record).
+    package var head: String
+    /// Whether the digest given with `--head` is in the chain (nil when none was given).
+    package var headFound: Bool?
+}
+
+extension RecordStore {
+    /// Checks the whole record: every chain entry recomputed from its row, every chained table's
+    /// rows all in the chain, every case text and package under its own digest.
+    ///
+    /// - Parameter head: a digest noted earlier; reported whether it is still in the chain.
+    package func verify(head: String? = nil) throws -> ChainReport {
+        try read { db in
+            var findings: [ChainFinding] = []
+            var previous = ""
+            var count = 0
+            var headFound: Bool? = head == nil ? nil : false
+            var expectedSeq: Int64 = 1
+            let entries = try Row.fetchCursor(db, sql: "SELECT seq, kind, row_id, digest FROM record_chain ORDER BY seq")
+            var chained: [String: Set<Int64>] = [:]
+            while let e = try entries.next() {
+                count += 1
+                let seq: Int64 = try e.decode(forColumn: "seq"), kindName: String = try e.decode(forColumn: "kind")
+                let rowID: Int64 = try e.decode(forColumn: "row_id"), stored: String = try e.decode(forColumn: "digest")
+                if seq != expectedSeq {
+                    findings.append(ChainFinding(problem: .broken, kind: kindName, rowID: seq, caseID: nil,
+                                                 detail: "entries \(expectedSeq)…\(seq - 1) are missing"))
+                }
+                expectedSeq = seq + 1
+                chained[kindName, default: []].insert(rowID)
+                guard let kind = RecordChain.kind(kindName) else {
+                    findings.append(ChainFinding(problem: .broken, kind: kindName, rowID: seq, caseID: nil, detail: "unknown kind of row '\(kindName)'"))
+                    previous = stored
+                    continue
+                }
+                guard let bytes = try RecordChain.canonicalRow(kind, id: rowID, db) else {
+                    findings.append(ChainFinding(problem: .deleted, kind: kindName, rowID: rowID, caseID: nil, detail: ""))
+                    previous = stored
+                    continue
+                }
+                let again = RecordChain.digest(previous: previous, kind: kindName, bytes: bytes)
+                if again != stored {
+                    // Was the row itself changed, or the entry before it? Recomputed from the stored
+                    // previous digest, a row that still matches was not touched.
+                    findings.append(ChainFinding(problem: .edited, kind: kindName, rowID: rowID, caseID: try Self.caseID(of: kind, rowID, db), detail: ""))
+                }
+                if stored == head { headFound = true }
+                previous = stored
+            }
+            for kind in RecordChain.kinds {
+                let have = chained[kind.name] ?? []
+                for id in try Int64.fetchAll(db, sql: "SELECT id FROM \(kind.table) ORDER BY id") where !have.contains(id) {
+                    findings.append(ChainFinding(problem: .inserted, kind: kind.name, rowID: id, caseID: try Self.caseID(of: kind, id, db), detail: ""))
+                }
+            }
+            findings += try Self.contentFindings(db)
+            return ChainReport(findings: findings, entries: count, head: previous, headFound: headFound)
+        }
+    }
+
+    /// The case a chained row belongs to, to name it in a finding.
+    private static func caseID(of kind: RecordChain.Kind, _ id: Int64, _ db: Database) throws -> String? {
+        switch kind.name {
+        case "ban_lift", "ban_correction":
+            return try String.fetchOne(db, sql: "SELECT b.case_id FROM \(kind.table) x JOIN bans b ON b.id = x.ban_id WHERE x.id = ?", arguments: [id])
+        default:
+            return try String.fetchOne(db, sql: "SELECT CAST(case_id AS TEXT) FROM \(kind.table) WHERE id = ?", arguments: [id])
+        }
+    }
+
+    /// Case texts and package files that no longer hash to the digest they are stored under.
+    private static func contentFindings(_ db: Database) throws -> [ChainFinding] {
+        var findings: [ChainFinding] = []
+        var reader = CaseBlob.Reader(db)
+        let cases = try Row.fetchCursor(db, sql: "SELECT digest, text FROM cases ORDER BY digest")
+        while let row = try cases.next() {
+            let digest: String = try row.decode(forColumn: "digest")
+            let value: DatabaseValue = row["text"]
+            let text: String
+            do { text = try reader.text(value, digest: digest) } catch {
+                findings.append(ChainFinding(problem: .content, kind: "case", rowID: 0, caseID: nil, detail: "text \(digest) cannot be read: \(error)"))
+                continue
+            }
+            if DecisionRecorder.digest(text) != digest {
+                findings.append(ChainFinding(problem: .content, kind: "case", rowID: 0, caseID: nil,
+                                             detail: "text \(digest) was changed after it was recorded"))
+            }
+        }
+        for digest in try String.fetchAll(db, sql: "SELECT digest FROM packages ORDER BY digest") {
+            let files = try Row.fetchAll(db, sql: "SELECT name, text FROM package_files WHERE digest = ? ORDER BY name", arguments: [digest])
+                .map { (name: try $0.decode(String.self, forColumn: "name"), text: try $0.decode(String.self, forColumn: "text")) }
+            if PackageFiles.digest(of: files) != digest {
+                findings.append(ChainFinding(problem: .content, kind: "package", rowID: 0, caseID: nil,
+                                             detail: "\(digest): its files were changed after they were recorded"))
+            }
+        }
+        return findings
+    }
+}
