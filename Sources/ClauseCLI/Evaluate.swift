@@ -19,6 +19,9 @@ extension ClauseCommand {
 
         @OptionGroup var storeOptions: StoreOptions
 
+        @Flag(help: "With --record: record cases whose latest decision was revoked, deciding them again (their grant counts again).")
+        var reinstate = false
+
         @Flag(name: .customLong("no-trace"),
               help: "With --format json, write \"trace\": null instead of the justification tree (much smaller and faster; 'clause explain' shows the tree).")
         var noTrace = false
@@ -45,6 +48,7 @@ extension ClauseCommand {
         func validate() throws {
             if cases.isEmpty && jsonl == nil { throw ValidationError("give case files or folders, or --jsonl FILE") }
             if noStore && (record || storeOptions.store != nil) { throw ValidationError("--no-store cannot go with --record or --store") }
+            if reinstate && !record { throw ValidationError("--reinstate is for --record: it says a revoked case may be recorded again") }
         }
 
         func run() throws {
@@ -68,6 +72,7 @@ extension ClauseCommand {
             // not there yet): its bans and ledger apply, and with --record each decision is kept.
             let registry = RecordingSession(store: try storeOptions.open(create: record || storeOptions.store != nil), policy: options.policy, records: record)
             registry.searchesRemedies = searchesRemedies
+            registry.recorder.reinstates = reinstate
             var failed = false
             var first = true
             // With --record, decisions whose batch has not committed yet: a decision is printed
@@ -96,6 +101,7 @@ extension ClauseCommand {
             if record {
                 try StoreCommand.guarded { try registry.finish() }
                 Output.out(held)
+                Reinstating.say(registry.recorder.reinstated)
                 Output.error("recorded \(registry.recorder.recorded) decision\(registry.recorder.recorded == 1 ? "" : "s") in \(TerminalText.escape(registry.recorder.store.path))\n")
             }
             if failed { throw ExitCode(1) }

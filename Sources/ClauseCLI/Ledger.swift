@@ -129,7 +129,8 @@ struct LedgerReport {
     }
 
     private static func sum(_ amounts: [Money]) -> Money {
-        Money(fen: amounts.reduce(Int64(0)) { $0 &+ $1.fen })
+        // The book summed the same amounts with overflow checked, so this sum fits.
+        Money(fen: amounts.reduce(Int64(0)) { $0.addingReportingOverflow($1.fen).partialValue })
     }
 
     // MARK: text

@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClauseEngine
 import ClauseStore
+import ClauseLanguage
 import ClauseSyntax
 
 extension ClauseCommand {
@@ -28,6 +29,9 @@ extension ClauseCommand {
         @Flag(help: "Print one line per recorded decision.")
         var verbose = false
 
+        @Flag(help: "Record cases whose latest decision was revoked, deciding them again (their grant counts again).")
+        var reinstate = false
+
         @Argument(help: "Case files (YAML or JSON) or folders of them.")
         var cases: [String]
 
@@ -35,6 +39,7 @@ extension ClauseCommand {
             let asOf = try StoreCommand.date(asOf, option: "--as-of")
             let store = try storeOptions.open(create: true)
             let session = RecordingSession(store: store, policy: policy, records: true, batchSize: batch)
+            session.recorder.reinstates = reinstate
             // `record` prints no justification: searching remedies would be work thrown away.
             session.searchesRemedies = false
             var failed = 0
@@ -57,9 +62,20 @@ extension ClauseCommand {
                 try session.finish()
                 Output.out(held)
             }
+            Reinstating.say(session.recorder.reinstated)
             let n = session.recorder.recorded
             Output.out("recorded \(n) decision\(n == 1 ? "" : "s") in \(TerminalText.escape(store.path))\(failed > 0 ? "; \(failed) file\(failed == 1 ? "" : "s") not decided" : "")\n")
             if failed > 0 { throw ExitCode(1) }
+        }
+    }
+}
+
+/// Says what recording revoked cases again put back into the fund's figures.
+enum Reinstating {
+    static func say(_ reinstated: [Applications.Reinstated]) {
+        for r in reinstated {
+            Output.error("note: case \(TerminalText.escape(r.caseID)) is reinstated: its revoked decision #\(r.revokedDecision) "
+                         + "(\(r.outcome) \(Money(fen: r.amountFen).plain)) is replaced by the decision recorded now, which counts\n")
         }
     }
 }

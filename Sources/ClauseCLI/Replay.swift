@@ -48,6 +48,20 @@ extension ClauseCommand {
                     }
                 }
                 let replayer = try Replayer(store: store)
+                // A decision can reproduce byte for byte and still not be the one recorded: an amount
+                // edited by hand changes no JSON line. So the whole record is checked first.
+                var altered = 0
+                if all && !withCurrent {
+                    for f in try store.verify().findings {
+                        Output.out("ALTERED \(TerminalText.escape(f.description))\n")
+                        altered += 1
+                    }
+                }
+                defer { if altered > 0 { Output.out("\(altered) record\(altered == 1 ? " was" : "s were") altered by hand: see 'clause verify'\n") } }
+                if altered > 0 {
+                    try? reproduce(ids, store: store, replayer: replayer)
+                    throw ExitCode(1)
+                }
                 if withCurrent { try compareWithCurrent(ids, store: store, replayer: replayer) } else { try reproduce(ids, store: store, replayer: replayer) }
                 if missing { throw ExitCode(1) }
             }

@@ -112,7 +112,8 @@ package enum SVGChart {
 
     /// Fen as 万元 with one decimal: 1234567800 fen → 1234.6万.
     package static func wan(_ fen: Int64) -> String {
-        let tenths = (fen + 50_000) / 100_000
+        // Rounded without adding first, so no amount (one altered by hand included) can overflow.
+        let tenths = fen / 100_000 + (fen % 100_000 >= 50_000 ? 1 : 0) - (fen % 100_000 <= -50_000 ? 1 : 0)
         return "\(tenths / 10).\(tenths % 10)万"
     }
 

@@ -117,6 +117,14 @@ package final class StoreLedger {
         try book(for: policy).use(for: c)
     }
 
+    /// A book that cannot be summed is damage: a grant's amount was altered by hand.
+    private func checked(_ book: LedgerBook) throws -> LedgerBook {
+        if let name = book.overflowed {
+            throw StoreBug.damaged("the grants counted by ledger figure '\(name)' add up past what an amount can hold; run 'clause verify' to see which records were altered")
+        }
+        return book
+    }
+
     /// The book of `policy` as the store holds it now: the grants since the last look added, or,
     /// when a revocation appeared (it may take back any earlier grant), read again from the start.
     package func book(for policy: Policy) throws -> LedgerBook {
@@ -134,7 +142,7 @@ package final class StoreLedger {
             seen = row.id
         }
         books[policy.id] = (book, seen)
-        return book
+        return try checked(book)
     }
 
     /// The grants taken back: each case whose latest decision is a revoked grant, counted as the
@@ -144,7 +152,7 @@ package final class StoreLedger {
         for row in try store.ledgerRows(policyID: policy.id, after: 0).rows {
             book.record(row.caseID, grant: row.revoked ? try entry(row, policy: policy) : nil)
         }
-        return book
+        return try checked(book)
     }
 
     /// This session's decision `id`, inserted in the open batch: counted for the cases after it
@@ -170,6 +178,9 @@ package final class StoreLedger {
     /// were kept, or without a fact today's figures read, has its case text read again.
     private func entry(_ row: RecordStore.LedgerRow, policy: Policy) throws -> LedgerEntry? {
         guard row.outcome == Decision.Outcome.granted.rawValue else { return nil }
+        guard (0...Money.recordLimit.fen).contains(row.amountFen) else {
+            throw StoreBug.damaged("decision #\(row.id) of case '\(row.caseID)' grants \(row.amountFen) fen, which no decision grants; run 'clause verify' to see which records were altered")
+        }
         guard let asOf = CivilDate(iso: Substring(row.asOf)) else {
             throw StoreBug.damaged("decision #\(row.id) has the evaluation date '\(row.asOf)', which is not a date")
         }

@@ -75,6 +75,9 @@ package struct LedgerBook: Sendable {
     private var tallies: [[String: Tally]]
     private var order: [String: Int] = [:]
     private var next = 0
+    /// The figure whose sum no longer fits in 64 bits of fen, if any: only amounts altered by hand
+    /// get there, and such a book must not be read (a wrapped sum would free room that is spent).
+    package private(set) var overflowed: String?
 
     /// What a key's grants add up to, kept as grants come and go.
     private struct Tally: Sendable {
@@ -83,14 +86,19 @@ package struct LedgerBook: Sendable {
         /// Distinct values of a `count_distinct` fact, with how many grants hold each.
         var distinct: [String: Int] = [:]
 
-        mutating func add(_ e: LedgerEntry, _ measure: LedgerMeasure, _ sign: Int) {
-            fen &+= Int64(sign) &* e.amount.fen
+        /// Adds (`sign` 1) or takes away (-1) a grant; false when the sum would not fit.
+        @discardableResult
+        mutating func add(_ e: LedgerEntry, _ measure: LedgerMeasure, _ sign: Int) -> Bool {
+            let (sum, overflow) = sign > 0 ? fen.addingReportingOverflow(e.amount.fen) : fen.subtractingReportingOverflow(e.amount.fen)
+            if overflow { return false }
+            fen = sum
             grants += sign
             if case .countDistinct(let path) = measure.aggregate, let v = e.facts[path] {
                 let k = FactPath.key(v)
                 distinct[k, default: 0] += sign
                 if distinct[k] == 0 { distinct[k] = nil }
             }
+            return true
         }
 
         func figure(_ measure: LedgerMeasure) -> Value {
@@ -116,7 +124,7 @@ package struct LedgerBook: Sendable {
             for (m, measure) in policy.ledger.enumerated() {
                 guard let key = LedgerBook.key(measure, old.facts) else { continue }
                 index[m][key]?.removeAll { $0 == caseID }
-                tallies[m][key, default: Tally()].add(old, measure, -1)
+                if !tallies[m][key, default: Tally()].add(old, measure, -1) { overflowed = measure.name }
             }
         }
         guard let grant else { return }
@@ -126,7 +134,7 @@ package struct LedgerBook: Sendable {
         for (m, measure) in policy.ledger.enumerated() {
             guard let key = LedgerBook.key(measure, grant.facts) else { continue }
             index[m][key, default: []].append(caseID)
-            tallies[m][key, default: Tally()].add(grant, measure, 1)
+            if !tallies[m][key, default: Tally()].add(grant, measure, 1) { overflowed = measure.name }
         }
     }
 
@@ -194,9 +202,10 @@ package struct LedgerBook: Sendable {
     private static func aggregate(_ measure: LedgerMeasure, _ entries: [LedgerEntry]) -> Value {
         switch measure.aggregate {
         case .sumAmount:
-            var total = Money.zero
-            for e in entries { total = Money(fen: total.fen &+ e.amount.fen) }
-            return .money(total)
+            // The tallies have added the same amounts without overflowing, so this sum fits too.
+            var total: Int64 = 0
+            for e in entries { total = total.addingReportingOverflow(e.amount.fen).partialValue }
+            return .money(Money(fen: total))
         case .count: return .int(Int64(entries.count))
         case .countDistinct(let path):
             var seen = Set<String>()

@@ -12,6 +12,9 @@ package struct Money: Sendable, Hashable, Comparable {
     /// The largest amount a literal or a case file may state: 1万亿元, far above any subsidy, far
     /// below Int64's limit, so sums of many such amounts cannot overflow silently.
     package static let maxLiteral = Money(fen: 1_000_000_000_000 * 100)
+    /// The most a recorded decision can grant (the largest amount a package can write): a stored
+    /// amount outside 0…this was altered by hand.
+    package static let recordLimit = maxLiteral
 
     package static func < (a: Money, b: Money) -> Bool { a.fen < b.fen }
 
