@@ -1,4 +1,5 @@
 import ClauseEngine
+import ClauseLanguage
 import GRDB
 
 /// What the programme report reads from the store: the latest decision of every case of a
@@ -32,7 +33,7 @@ extension RecordStore {
                 ? "CASE WHEN EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id) THEN 'revoked' ELSE d.outcome END"
                 : "d.outcome"
             var cases = CaseBlob.Reader(db)
-            return try Row.fetchAll(db, sql: """
+            let rows = try Row.fetchAll(db, sql: """
                 SELECT d.id, d.case_id, d.case_path, d.as_of, \(outcome) AS outcome, d.amount_fen, c.digest, c.text FROM decisions d
                 JOIN cases c ON c.digest = d.case_digest
                 WHERE d.id IN (SELECT max(id) FROM decisions WHERE policy_id = ? GROUP BY case_id) ORDER BY d.id
@@ -40,8 +41,13 @@ extension RecordStore {
                 ProgrammeDecisionRow(id: try $0.decode(forColumn: "id"), caseID: try $0.decode(forColumn: "case_id"),
                                      casePath: try $0.decode(forColumn: "case_path"), asOf: try $0.decode(forColumn: "as_of"),
                                      outcome: try $0.decode(forColumn: "outcome"), revoked: (try $0.decode(forColumn: "outcome")) == "revoked",
-                                     amountFen: try $0.decode(forColumn: "amount_fen"), caseText: try cases.text((try $0.decode(forColumn: "text")), digest: try $0.decode(forColumn: "digest")))
+                                     amountFen: try $0.decode(forColumn: "amount_fen"), caseText: try cases.text($0["text"], digest: try $0.decode(forColumn: "digest")))
             }
+            // The report adds these up: an amount no decision grants was altered by hand.
+            if let bad = rows.first(where: { !(0...Money.recordLimit.fen).contains($0.amountFen) }) {
+                throw StoreBug.damaged("decision #\(bad.id) of case '\(bad.caseID)' grants \(bad.amountFen) fen, which no decision grants; run 'clause verify' to see which records were altered")
+            }
+            return rows
         }
     }
 
