@@ -41,9 +41,13 @@ package enum LedgerText {
         return figures.map { f in
             let cite = policy.clause(f.clause)?.cite ?? f.clause
             let label = zh ? f.label : (f.labelEn ?? f.label)
-            let cases = f.counted.map { e in
+            var cases = f.counted.map { e in
                 zh ? "\(e.caseID)（\(e.asOf.iso)）\(e.amount.display)" : "\(e.caseID) (\(e.asOf.iso)) \(e.amount.display)"
             }.joined(separator: zh ? "；" : "; ")
+            if f.isCut {
+                cases += zh ? "（共 \(f.grants) 项，列出最近和金额最大的 \(f.counted.count) 项；clause ledger 列出全部）"
+                    : " (\(f.grants) grants; the latest and largest \(f.counted.count) named; clause ledger lists them all)"
+            }
             let text = ValueText(policy: policy, lang: lang)
             var room = ""
             if let m = measure(f, policy), let limit = policy.limit(of: m, on: d.asOf), let left = policy.room(of: m, figure: f.value, on: d.asOf) {
@@ -90,6 +94,9 @@ package enum LedgerText {
                 w.field("limit", plain(limit, policy: policy))
                 w.field("room", plain(left, policy: policy))
             }
+            // Only a cut list says how many there were, so lines recorded before lists were cut
+            // are written again byte for byte.
+            if f.isCut { w.field("grants", f.grants) }
             w.key("cases")
             w.beginArray()
             for e in f.counted {

@@ -21,7 +21,7 @@ enum RecordedLedger {
                 return LedgerEntry(caseID: id, decisionID: (c["decision"] as? NSNumber)?.int64Value, asOf: on, amount: amount, facts: [:])
             }
             figures.append(.init(name: name, label: measure.label, labelEn: measure.labelEn, clause: measure.clause, value: value,
-                                 counted: counted))
+                                 counted: counted, grants: (f["grants"] as? NSNumber)?.intValue))
         }
         return LedgerUse(consulted: consulted, figures: figures)
     }

@@ -37,17 +37,25 @@ package struct LedgerUse: Sendable, Hashable {
         package var labelEn: String?
         package var clause: String
         package var value: Value
-        /// The grants counted, in record order.
+        /// The grants counted that the decision names, in record order: all of them, or, past
+        /// `LedgerBook.listed`, the latest and the largest (a programme-wide figure may count
+        /// thousands, and a justification that copies them all grows without bound).
         package var counted: [LedgerEntry]
+        /// How many grants the figure counted, named or not.
+        package var grants: Int
 
-        package init(name: String, label: String, labelEn: String?, clause: String, value: Value, counted: [LedgerEntry]) {
+        package init(name: String, label: String, labelEn: String?, clause: String, value: Value, counted: [LedgerEntry], grants: Int? = nil) {
             self.name = name
             self.label = label
             self.labelEn = labelEn
             self.clause = clause
             self.value = value
             self.counted = counted
+            self.grants = grants ?? counted.count
         }
+
+        /// Whether some counted grants are not named (`grants` says how many there were).
+        package var isCut: Bool { grants > counted.count }
     }
 
     /// False when no record was consulted (no store): only the case's own keys counted.
@@ -166,11 +174,34 @@ package struct LedgerBook: Sendable {
             var tally = key.flatMap { tallies[m][$0] } ?? Tally()
             // The case never counts against itself (decided again, its earlier grant is its own).
             if let own = byCase[c.id], let key, LedgerBook.key(measure, own.facts) == key { tally.add(own, measure, -1) }
-            let counted = about ? (key.flatMap { index[m][$0] } ?? []).filter { $0 != c.id }.compactMap { byCase[$0] } : []
+            let (counted, grants) = about ? named(key.flatMap { index[m][$0] } ?? [], except: c.id) : ([], 0)
             figures.append(.init(name: measure.name, label: measure.label, labelEn: measure.labelEn, clause: measure.clause,
-                                 value: tally.figure(measure), counted: counted))
+                                 value: tally.figure(measure), counted: counted, grants: grants))
         }
         return LedgerUse(consulted: true, figures: figures)
+    }
+
+    /// How many grants a figure names at most: the latest half and the largest half.
+    package static let listed = 20
+
+    /// The grants of `ids` (record order) a figure names, and how many there are.
+    private func named(_ ids: [String], except own: String) -> ([LedgerEntry], Int) {
+        let count = ids.count - (ids.contains(own) ? 1 : 0)
+        guard count > LedgerBook.listed else { return (ids.filter { $0 != own }.compactMap { byCase[$0] }, count) }
+        var keep = Set<String>()
+        for id in ids.reversed() where id != own {
+            keep.insert(id)
+            if keep.count == LedgerBook.listed / 2 { break }
+        }
+        // The largest of the rest, ties to the earlier grant.
+        var largest: [(fen: Int64, at: Int, id: String)] = []
+        for (at, id) in ids.enumerated() where id != own && !keep.contains(id) {
+            guard let e = byCase[id] else { continue }
+            largest.append((e.amount.fen, at, id))
+        }
+        largest.sort { $0.fen != $1.fen ? $0.fen > $1.fen : $0.at < $1.at }
+        for l in largest.prefix(LedgerBook.listed / 2) { keep.insert(l.id) }
+        return (ids.filter { keep.contains($0) }.compactMap { byCase[$0] }, count)
     }
 
     /// One key of a measure with its grants and figure: a line of the `clause ledger` report.
