@@ -90,6 +90,8 @@ extension ClauseCommand {
 
         func compareWithCurrent(_ ids: [Int64], store: RecordStore, replayer: Replayer) throws {
             let repository = PolicyRepository()
+            // Today's rules on today's record: a grant revoked since a decision was made is not counted.
+            let reach = try RevocationReach(store: store, replayer: replayer)
             var unchanged = 0, changed = 0, failed = 0
             for id in ids {
                 guard let r = try store.decision(id: id) else { continue }
@@ -98,7 +100,7 @@ extension ClauseCommand {
                     Output.out("FAIL #\(r.id) \(TerminalText.escape(r.caseID)): no package '\(r.policyID)' today\n")
                     continue
                 }
-                switch try replayer.decide(r, policy: today) {
+                switch try replayer.decide(r, policy: today, ledger: try reach.withoutRevoked(r, policy: today)) {
                 case .failure(let p):
                     failed += 1
                     Output.out("FAIL #\(r.id) \(TerminalText.escape(r.caseID)): \(p)\n")

@@ -47,6 +47,7 @@ extension ClauseCommand {
                 }
                 let replayer = try Replayer(store: store)
                 let current = PolicyRepository()
+                let revoked = try store.revokedDecisionIDs()
                 var failed = false
                 for (i, r) in records.enumerated() {
                     if format == .json {
@@ -57,7 +58,9 @@ extension ClauseCommand {
                     Output.out(try header(r, store: store, current: current))
                     switch try replayer.replay(r) {
                     case .success(let again) where again.reproduces:
-                        Output.out(format.render(again.decision, policy: again.policy, lang: lang, explain: true))
+                        var d = again.decision
+                        if let note = Self.markRevoked(&d, revoked: revoked, lang: lang) { Output.out(note) }
+                        Output.out(format.render(d, policy: again.policy, lang: lang, explain: true))
                     case .success:
                         failed = true
                         Output.error("warning: decision #\(r.id) does not reproduce on its recorded rules (see 'clause replay \(TerminalText.escape(caseID))'); its recorded JSON follows\n")
@@ -70,6 +73,26 @@ extension ClauseCommand {
                 }
                 if failed { throw ExitCode(1) }
             }
+        }
+
+        /// Marks the grants a decision counted that were revoked since, and says what that means;
+        /// nil when it counted none.
+        static func markRevoked(_ d: inout Decision, revoked: Set<Int64>, lang: Lang) -> String? {
+            guard var use = d.ledger, !revoked.isEmpty else { return nil }
+            var cases: [String] = []
+            for i in use.figures.indices {
+                for k in use.figures[i].counted.indices {
+                    guard let id = use.figures[i].counted[k].decisionID, revoked.contains(id) else { continue }
+                    use.figures[i].counted[k].revoked = true
+                    cases.append("\(use.figures[i].counted[k].caseID) #\(id)")
+                }
+            }
+            guard !cases.isEmpty else { return nil }
+            d.ledger = use
+            let list = TerminalText.escape(cases.joined(separator: ", "))
+            return lang == .zh
+                ? "注意：本决定计入的支持决定 \(list) 已被撤销，其金额不再计入；本决定若受其限额影响，按现有记录可能少核定（clause replay --with-current \(TerminalText.escape(d.caseID)) 重新计算）\n\n"
+                : "note: grants this decision counted were revoked since (\(list)); if their room capped it, it may be owed more on today's record ('clause replay --with-current \(TerminalText.escape(d.caseID))' decides it again)\n\n"
         }
 
         /// Who recorded the decision and when, the case file, the packages that decided and

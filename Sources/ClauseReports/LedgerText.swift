@@ -42,7 +42,8 @@ package enum LedgerText {
             let cite = policy.clause(f.clause)?.cite ?? f.clause
             let label = zh ? f.label : (f.labelEn ?? f.label)
             var cases = f.counted.map { e in
-                zh ? "\(e.caseID)（\(e.asOf.iso)）\(e.amount.display)" : "\(e.caseID) (\(e.asOf.iso)) \(e.amount.display)"
+                let revoked = e.revoked ? (zh ? "（已撤销，不再计入）" : " (revoked since: no longer counts)") : ""
+                return zh ? "\(e.caseID)（\(e.asOf.iso)）\(e.amount.display)\(revoked)" : "\(e.caseID) (\(e.asOf.iso)) \(e.amount.display)\(revoked)"
             }.joined(separator: zh ? "；" : "; ")
             if f.isCut {
                 cases += zh ? "（共 \(f.grants) 项，列出最近和金额最大的 \(f.counted.count) 项；clause ledger 列出全部）"
@@ -105,6 +106,7 @@ package enum LedgerText {
                 if let id = e.decisionID { w.field("decision", Int(id)) } else { w.key("decision"); w.null() }
                 w.field("as_of", e.asOf.iso)
                 w.field("amount", e.amount.plain)
+                if e.revoked { w.field("revoked", true) }
                 w.endObject()
             }
             w.endArray()

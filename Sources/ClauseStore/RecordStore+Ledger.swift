@@ -87,6 +87,11 @@ extension RecordStore {
         }
     }
 
+    /// The record numbers of every revoked decision.
+    package func revokedDecisionIDs() throws -> Set<Int64> {
+        try read { db in Set(try Int64.fetchAll(db, sql: "SELECT decision_id FROM revocations")) }
+    }
+
     /// The revocation of decision `id`, if any: why, by whom, when.
     package func revocation(decisionID id: Int64) throws -> (reason: String, by: String, at: String)? {
         try read { db in

@@ -50,7 +50,10 @@ package final class Replayer {
 
     /// The recorded case decided by `policy` instead (today's package), with the same evaluation
     /// date and the same registry ban.
-    package func decide(_ r: RecordedDecision, policy: Policy) throws -> Result<Replayed, ReplayProblem> {
+    ///
+    /// - Parameter ledger: the figures to decide on instead of the recorded ones (the recorded
+    ///   figures less grants revoked since).
+    package func decide(_ r: RecordedDecision, policy: Policy, ledger: LedgerUse? = nil) throws -> Result<Replayed, ReplayProblem> {
         guard let text = try store.caseText(digest: r.caseDigest) else {
             throw StoreBug("decision #\(r.id) cites case text \(r.caseDigest), which the store does not hold")
         }
@@ -63,7 +66,7 @@ package final class Replayer {
         if let ban = r.registryBan { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
         // What the decision counted from the record, as it recorded it: the record may have
         // grown since, and a decision is reproduced from what it saw (DESIGN principle 10).
-        let counted = policy.ledger.isEmpty ? nil : RecordedLedger.use(in: r.json, policy: policy)
+        let counted = policy.ledger.isEmpty ? nil : ledger ?? RecordedLedger.use(in: r.json, policy: policy)
         if let counted { FactPath.setLedger(counted, in: &c, policy: policy) }
         switch Interpreter.decide(c, policy: policy, asOf: r.asOf, tracing: true) {
         case .failure(let f): return .failure(ReplayProblem(message: "evaluation failed: \(f.message)"))
@@ -77,7 +80,7 @@ package final class Replayer {
     }
 
     /// The policy a decision was made by, rebuilt from the store (cached per set of packages).
-    func policy(decisionID: Int64) throws -> Result<Policy, ReplayProblem> {
+    package func policy(decisionID: Int64) throws -> Result<Policy, ReplayProblem> {
         let refs = try store.packages(decisionID: decisionID)
         guard !refs.isEmpty else { throw StoreBug("decision #\(decisionID) names no policy package") }
         let key = refs.map(\.digest).joined(separator: "+")

@@ -10,6 +10,9 @@ package struct LedgerEntry: Sendable, Hashable {
     package var amount: Money
     /// The values of every fact path the measures read, by path (absent when unknown).
     package var facts: [String: Value]
+    /// Revoked since it was counted (set by the store when a recorded decision is shown or
+    /// decided again): it no longer counts, and the justification says so beside it.
+    package var revoked = false
 
     package init(caseID: String, decisionID: Int64?, asOf: CivilDate, amount: Money, facts: [String: Value]) {
         self.caseID = caseID
