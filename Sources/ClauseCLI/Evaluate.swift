@@ -75,32 +75,42 @@ extension ClauseCommand {
             registry.recorder.reinstates = reinstate
             var failed = false
             var first = true
+            func render(_ d: Decision, _ policy: Policy) -> String {
+                defer { first = false }
+                return (first ? "" : options.format.separator)
+                    + options.format.render(d, policy: policy, lang: options.lang, explain: false, trace: !noTrace, onlyDeciding: options.onlyDeciding)
+            }
             // With --record, decisions whose batch has not committed yet: a decision is printed
-            // only once its record is kept, so a killed run never printed one it lost.
-            var held = ""
+            // only once its record is kept, so a killed run never printed one it lost. Their
+            // remedies are searched then too, with the store's lock released.
+            var held: [(decision: Decision, policy: Policy, file: CaseFile?)] = []
+            func release() {
+                var out = ""
+                for var h in held {
+                    if let c = h.file { registry.remedies(for: &h.decision, case: c, policy: h.policy, asOf: asOf) }
+                    out += render(h.decision, h.policy)
+                }
+                held = []
+                Output.out(out)
+            }
             for source in try caseSources(CaseLoader.expand(cases)) {
                 switch try StoreCommand.guarded({ try registry.decide(source, asOf: asOf) }) {
                 case .failure(let ds):
                     Output.diagnostics(ds.diagnostics)
                     failed = true
                 case .success(let (d, policy)):
-                    let rendered = (first ? "" : options.format.separator)
-                        + options.format.render(d, policy: policy, lang: options.lang, explain: false, trace: !noTrace, onlyDeciding: options.onlyDeciding)
-                    first = false
                     guard record else {
-                        Output.out(rendered)
+                        Output.out(render(d, policy))
                         continue
                     }
-                    held += rendered
-                    if !registry.recorder.hasPending {
-                        Output.out(held)
-                        held = ""
-                    }
+                    let refusedOrIncomplete = d.outcome == .refused || d.outcome == .incomplete
+                    held.append((d, policy, refusedOrIncomplete ? registry.lastCase : nil))
+                    if !registry.recorder.hasPending { release() }
                 }
             }
             if record {
                 try StoreCommand.guarded { try registry.finish() }
-                Output.out(held)
+                release()
                 Reinstating.say(registry.recorder.reinstated)
                 Output.error("recorded \(registry.recorder.recorded) decision\(registry.recorder.recorded == 1 ? "" : "s") in \(TerminalText.escape(registry.recorder.store.path))\n")
             }

@@ -85,11 +85,23 @@ package final class RecordingSession {
                     // Counted for the cases after it at once, with its record number.
                     if counted != nil { ledger.recorded(d, id: id, case: c, policy: policy) }
                 }
-                // After recording: the recorded JSON stays what replay reproduces, without remedies.
-                if searchesRemedies { d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf) }
+                lastCase = c
+                // Never while recording: the search may take long, and the batch holds the store's
+                // write lock; `remedies(for:)` searches once the batch is committed.
+                if searchesRemedies && !records { d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf) }
                 return .success((d, policy))
             }
         }
+    }
+
+    /// The case of the last decision made, as it was decided (registry ban and figures applied).
+    package private(set) var lastCase: CaseFile?
+
+    /// Adds the remedies of a refused or incomplete decision of `c`: for recording, where they are
+    /// searched outside the batch (the record keeps no remedies).
+    package func remedies(for d: inout Decision, case c: CaseFile, policy: Policy, asOf: CivilDate?) {
+        guard searchesRemedies else { return }
+        d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf)
     }
 
     /// Commits the last batch.

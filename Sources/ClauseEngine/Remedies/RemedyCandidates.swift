@@ -18,6 +18,11 @@ struct RemedyCandidates {
     let asOf: CivilDate
     private var evaluator: Evaluator
     private(set) var found: [Candidate] = []
+    /// Whether a list was longer than `maxElements` and only its first elements were looked at.
+    private(set) var truncated = false
+    /// The elements of one list looked at for candidates: the search is bounded by this, not by
+    /// the size of the case (a hostile case of 110,000 expenses held the store for 22 s).
+    static let maxElements = 200
     private var seen: Set<Candidate> = []
     private var visitedDefinitions: Set<Int> = []
     /// For an aggregation's element slot: the list fact's address and the element's index.
@@ -94,8 +99,12 @@ struct RemedyCandidates {
         case .lookup(let t, let k): walk(t); walk(k)
         case .aggregate(_, let body, let slot, _, let source, let filter):
             walk(source)
-            guard let list = address(source), case .value(.list(let items)) = value(source) else { return }
-            for (k, item) in items.enumerated() {
+            // A list no remedy may change (expenses paid, fixed as a whole) has no element to
+            // propose anything for; not walking it is what keeps a huge case's search short.
+            guard let list = address(source), list.remedyRule(in: policy) != .fixed,
+                  case .value(.list(let items)) = value(source) else { return }
+            if items.count > Self.maxElements { truncated = true }
+            for (k, item) in items.prefix(Self.maxElements).enumerated() {
                 evaluator.setLocal(slot, item)
                 elements[slot] = (list, k)
                 walk(body)

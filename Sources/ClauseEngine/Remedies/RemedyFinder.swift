@@ -46,6 +46,7 @@ package enum RemedyFinder {
                 let before = blocking(node.verdict)
                 var candidates = RemedyCandidates(policy: policy, facts: node.facts, asOf: node.verdict.asOf)
                 for k in before { candidates.collect(policy.rules[k]) }
+                if candidates.truncated { exhausted = true }
                 let changed = Set(node.changes.map(\.address))
                 for cand in candidates.found where !changed.contains(cand.address) {
                     let changes = node.changes + [cand]
