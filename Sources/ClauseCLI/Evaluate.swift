@@ -68,9 +68,11 @@ extension ClauseCommand {
                 try runBatch(asOf: asOf)
                 return
             }
-            // With --record or --store the store is in use (a store named with --store is made if it is
-            // not there yet): its bans and ledger apply, and with --record each decision is kept.
-            let registry = RecordingSession(store: try storeOptions.open(create: record || storeOptions.store != nil), policy: options.policy, records: record)
+            // With --record or --store the store is in use: its bans and ledger apply, and with
+            // --record each decision is kept.
+            // Only recording makes a store: a mistyped --store for reading is an error, never an empty
+            // store whose "record consulted" would read as "nothing granted yet".
+            let registry = RecordingSession(store: try storeOptions.open(create: record), policy: options.policy, records: record)
             registry.searchesRemedies = searchesRemedies
             registry.recorder.reinstates = reinstate
             var failed = false

@@ -22,8 +22,9 @@ package enum TextDecisionRenderer {
             out += "  [\(Justification.cites(group, lang)) \(Justification.clauseIDs(group))] \(text)\n"
         }
         for c in Justification.consequences(d, r) { out += "  \(c)\n" }
-        if let ban = d.registryBan { out += "  \(RegistryBanText.sentence(ban, lang: lang))\n" }
-        for l in LedgerText.lines(d, policy: policy, lang: lang) { out += "  \(l)\n" }
+        // Earlier cases' ids come from the record, which anyone may have written: escaped here.
+        if let ban = d.registryBan { out += "  \(TerminalText.escape(RegistryBanText.sentence(ban, lang: lang)))\n" }
+        for l in LedgerText.lines(d, policy: policy, lang: lang) { out += "  \(TerminalText.escape(l))\n" }
         for m in d.missing { out += "  \(r.word(.missingPrefix))\(r.missingFact(m))\n" }
         let colon = lang == .zh ? "：" : ": "
         let remedies = RemedyText.lines(d, policy: policy, lang: lang)
@@ -91,13 +92,13 @@ package enum TextDecisionRenderer {
         if let ban = d.registryBan {
             line()
             line(RegistryBanText.title(lang))
-            line(RegistryBanText.sentence(ban, lang: lang), 1)
+            line(TerminalText.escape(RegistryBanText.sentence(ban, lang: lang)), 1)
         }
         let ledger = LedgerText.lines(d, policy: policy, lang: lang)
         if !ledger.isEmpty {
             line()
             line(LedgerText.title(lang))
-            for l in ledger { line(l, 1) }
+            for l in ledger { line(TerminalText.escape(l), 1) }
         }
         if !j.missing.isEmpty {
             line()

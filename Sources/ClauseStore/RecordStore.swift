@@ -29,6 +29,15 @@ package final class RecordStore: Sendable {
             throw StoreError(.cannotOpen, path: path, "is a directory, not a record store file")
         }
         let folder = (path as NSString).deletingLastPathComponent
+        // A link to nothing: SQLite would create its target with the default mode (0644) where the
+        // store must be 0600, and the user meant some other file anyway.
+        if !exists, let target = try? fm.destinationOfSymbolicLink(atPath: path) {
+            throw StoreError(.cannotOpen, path: path, "is a symbolic link to '\(target)', which does not exist: create the store at its own path, or fix the link")
+        }
+        // An empty file is not a store to read: only a command that records may make it one.
+        if exists, !create, ((try? fm.attributesOfItem(atPath: path)[.size] as? NSNumber)?.intValue ?? 1) == 0 {
+            throw StoreError(.notADatabase, path: path, "is an empty file, not a record store: record decisions into it first ('clause record'), or name the store with --store")
+        }
         if !exists {
             guard create else {
                 throw StoreError(.notFound, path: path,
