@@ -14,6 +14,16 @@ import argparse, hashlib, json, os, resource, shutil, sqlite3, subprocess, sys, 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
 
 
+CREDIT_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+CREDIT_WEIGHTS = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+
+
+def valid_code(body17):
+    """The 17 characters and their GB 32100-2015 check character (the engine refuses a wrong one)."""
+    total = sum(CREDIT_ALPHABET.index(c) * w for c, w in zip(body17, CREDIT_WEIGHTS))
+    return body17 + CREDIT_ALPHABET[(31 - total % 31) % 31]
+
+
 def case_text(db, value):
     """A `cases.text` value as text: older rows are text; newer ones are zlib blobs (docs/trace.md, "In the store"),
     `CLC1` alone or `CLC2` against the reference case it names."""
@@ -50,12 +60,12 @@ def grow(path, count):
             new_id = f"{case_id}-X{k}"
             try:
                 # The playground's cases are JSON: a distinct enterprise per copy (its credit code's
-                # last 4 characters carry the copy number).
+                # characters 14-17 carry the copy number, the 18th is its check character).
                 c = json.loads(text)
                 c["case"] = new_id
                 a = c.get("applicant")
                 if isinstance(a, dict) and isinstance(a.get("credit_code"), str) and len(a["credit_code"]) == 18:
-                    a["credit_code"] = a["credit_code"][:14] + f"{k:04d}"
+                    a["credit_code"] = valid_code(a["credit_code"][:13] + f"{k % 10000:04d}")
                 new_text = json.dumps(c, ensure_ascii=False)
             except ValueError:
                 new_text = text.replace(case_id, new_id)

@@ -2,6 +2,7 @@ import ArgumentParser
 import ClauseEngine
 import ClauseLanguage
 import ClauseReports
+import ClauseStore
 import ClauseSyntax
 import Foundation
 
@@ -44,12 +45,16 @@ extension ClauseCommand {
         @Option(help: "Also read cases as JSON Lines, one case per line, from FILE or '-' (standard input).")
         var jsonl: String?
 
+        @Option(help: "Decide both sides against this decision store: its ledger figures and bans count, as for 'evaluate' (read only: nothing is recorded). Without it no record is consulted and every ledger figure is 0.")
+        var store: String?
+
         @Argument(help: "Case files, or folders of them.")
         var cases: [String] = []
 
         func validate() throws {
             if cases.isEmpty && jsonl == nil { throw ValidationError("give case files or folders, or --jsonl FILE") }
             if format.isNotice { throw ValidationError("--format \(format.rawValue) is a letter about one decision: diff prints text, json or markdown") }
+            if let store, store.isEmpty { throw ValidationError("--store needs a path: an empty one is not a store") }
         }
 
         func run() throws {
@@ -94,7 +99,14 @@ extension ClauseCommand {
                     }
                 }
             }
-            let results = ImpactDiff(base: b, proposed: p, asOf: asOfDate).run(sources)
+            var impact = ImpactDiff(base: b, proposed: p, asOf: asOfDate)
+            if let store {
+                let opened = try StoreCommand.guarded { try RecordStore(path: store, create: false) }
+                impact.record = try StoreCommand.guarded {
+                    try Diff.recordReaders(store: opened, repository: PolicyRepository(explicit: base), base: b, proposed: p, asOf: asOfDate)
+                }
+            }
+            let results = impact.run(sources)
             if let jsonl, linesRead == 0 { empty.append("error: no cases found in \(jsonl == "-" ? "standard input" : jsonl)") }
             for message in empty { Output.error(message + "\n") }
             let summary = DiffSummary(results)

@@ -45,6 +45,30 @@ import Testing
         #expect(r.stdout.contains(": ok — shenyang-sme-dx-fund 2024.1 (shenyang-sme-dx-fund + shenyang-2025-core-sectors):"))
     }
 
+    /// An amendment whose new cap forgets the fund's record (the core-sector room without
+    /// `ledger.enterprise_transformation`) would grant its whole cap at every application: a
+    /// warning at the rule, not an error.
+    @Test func anAwardThatDropsTheLedgerFigureIsWarnedAt() throws {
+        let root = try CheckCommandTests.scratch()
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let proposal = "\(root)/shenyang-2025-core-sectors"
+        try FileManager.default.copyItem(atPath: Repo.path("Playground/proposals/shenyang-2025-core-sectors"), toPath: proposal)
+        let file = "\(proposal)/policy.yaml"
+        let text = try String(contentsOfFile: file, encoding: .utf8)
+        #expect(text.contains(" - ledger.enterprise_transformation, 0元)"))
+        try text.replacingOccurrences(of: " - ledger.enterprise_transformation, 0元)", with: ", 0元)")
+            .write(toFile: file, atomically: true, encoding: .utf8)
+        let r = try EndToEndTests.clause(["check", "shenyang-2025-core-sectors", "--base", Repo.shenyangDirectory], cwd: root)
+        #expect(r.status == 0, "a warning, not an error: \(r.stderr)")
+        let line = try #require(text.split(separator: "\n", omittingEmptySubsequences: false)
+            .firstIndex { $0.contains("- id: transformation.amount_core_sectors") }) + 1
+        #expect(r.stderr.contains("shenyang-2025-core-sectors/policy.yaml:\(line):9: warning: rule 'transformation.amount_core_sectors' awards "
+                                      + "without reading 'ledger.enterprise_transformation': with a record, a grant could exceed the room left "
+                                      + "under its limit 'transformation_cap', since earlier grants would not count (subtract the figure in "
+                                      + "its cap, as the rule it replaces does)"), "\(r.stderr)")
+        #expect(!r.stderr.contains("transformation.amount_other_sectors"), "that rule still caps by transformation_room")
+    }
+
     /// Enacted beside its base and listed in `amended_by`, the proposal passes a bare `check`;
     /// beside its base but unlisted, it is a warning that says it applies only when named.
     @Test func anEnactedAmendmentPassesABareCheck() throws {

@@ -76,7 +76,8 @@ import Testing
         let line = JSONDecisionRenderer.render(d, policy: p, lang: .zh)
         let full = JSONDecisionRenderer.render(d, policy: p, lang: .zh, traceVersion: 1)
         #expect(line.utf8.count * 3 <= full.utf8.count * 2, "\(line.utf8.count) bytes, the full tree \(full.utf8.count)")
-        #expect(line.utf8.count <= 11_500, "\(line.utf8.count) bytes")
+        // 32 rules, each listed even where it does not apply (about 80 bytes for such a rule).
+        #expect(line.utf8.count <= 12_000, "\(line.utf8.count) bytes")
         #expect(line.contains(#""trace":{"trace_version":2,"labels":{"#))
         // The example's expenses are written once each: as the elements of the aggregation.
         #expect(line.components(separatedBy: "厂房改造").count - 1 == 1)

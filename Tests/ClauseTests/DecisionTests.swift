@@ -58,7 +58,7 @@ import Testing
         }
         let d = try Interpreter.decide(c, policy: p).get()
         #expect(d.consequences.clawback.plain == "120000.00")
-        #expect(d.consequences.blacklistedUntil?.iso == "2027-08-31")
+        #expect(d.consequences.blacklistedUntil?.iso == "2027-09-01")
     }
 
     @Test func incompleteListsEveryMissingFactWithItsLabel() throws {

@@ -59,7 +59,7 @@ import Testing
         #expect(lines.count == 2)
         #expect(lines[0].hasPrefix("{\"case\":\"SY-2024-T-0001\",\"policy\":\"shenyang-sme-dx-fund\",\"policy_digest\":\"sha256:"))
         #expect(lines[0].contains("\"outcome\":\"granted\",\"amount\":\"190000.00\""))
-        #expect(lines[1].contains("\"consequences\":{\"clawback\":\"120000.00\",\"blacklisted_until\":\"2027-08-31\"}"))
+        #expect(lines[1].contains("\"consequences\":{\"clawback\":\"120000.00\",\"blacklisted_until\":\"2027-09-01\"}"))
     }
 
     /// `--no-trace` gives the same line with `"trace":null`, whether the cases are few (decided one

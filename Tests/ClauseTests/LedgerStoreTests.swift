@@ -185,20 +185,20 @@ import Testing
         try s.write("later.yaml", try StoreScratch.playground("transformation-granted.yaml", [
             ("credit_code: 91210106MA0Y3K2X1E", "credit_code: \(code)"), ("applied_on: 2024-11-05", "applied_on: 2025-08-01")]))
         #expect(try s.clause(["evaluate", "--record", "fraud.yaml"]).status == 0)
-        #expect(try s.clause(["evaluate", "--record", "later.yaml"]).stdout.contains("至 2027-08-31"), "registered through 2027-08-31")
+        #expect(try s.clause(["evaluate", "--record", "later.yaml"]).stdout.contains("至 2027-09-01"), "registered through 2027-09-01")
         #expect(try s.clause(["bans", "correct", code, "--through", "2025-01-01", "--from", "2025-06-01", "--reason", "x"]).stderr
                 == "error: the ban would end (2025-01-01) before it starts (2025-06-01)\n")
         #expect(try s.clause(["bans", "correct", code, "--through", "2025-06-30"]).status == 2, "a correction needs a reason")
         let fix = try EndToEndTests.clause(["bans", "correct", code, "--through", "2025-06-30", "--reason", "复核：期限有误", "--store", s.store],
                                            cwd: s.root, environment: ["CLAUSE_USER": "王科长"])
-        #expect(fix.stdout == "corrected the ban of \(code) registered by decision #1: 2024-09-01..2027-08-31 → 2024-09-01..2025-06-30; later decisions see the new dates\n", "\(fix.stderr)")
+        #expect(fix.stdout == "corrected the ban of \(code) registered by decision #1: 2024-09-01..2027-09-01 → 2024-09-01..2025-06-30; later decisions see the new dates\n", "\(fix.stderr)")
         let later = try s.clause(["evaluate", "--record", "--format", "json", "--no-trace", "later.yaml"])
         #expect(later.stdout.contains(#""outcome":"granted""#), "the corrected ban ended before 2025-08-01: \(later.stdout)")
         let early = try s.clause(["evaluate", "--as-of", "2025-03-01", "--format", "json", "--no-trace", "later.yaml"])
         #expect(early.stdout.contains(#""registry_ban":{"credit_code":"91210112MA10B2R657","from":"2024-09-01","through":"2025-06-30","clause":"art13","case":"SY-2024-T-0009","decision":1,"correction":1}"#), "\(early.stdout)")
         #expect(try s.clause(["bans", "show", code]).stdout.contains("2024-09-01..2025-06-30  art13  case SY-2024-T-0009  decision #1  ended on"))
         #expect(try s.clause(["bans", "list"]).stdout.contains("  corrected "), "the registry says it was corrected")
-        #expect(try s.clause(["bans", "list"]).stdout.contains(" by 王科长: 复核：期限有误 (was 2024-09-01..2027-08-31)"))
+        #expect(try s.clause(["bans", "list"]).stdout.contains(" by 王科长: 复核：期限有误 (was 2024-09-01..2027-09-01)"))
         #expect(try s.clause(["evaluate", "--record", "--as-of", "2025-03-01", "later.yaml"]).stdout.contains("期限经更正，更正记录 #1"))
         // A second correction: the decisions made under the first still reproduce.
         #expect(try s.clause(["bans", "correct", code, "--through", "2026-06-30", "--reason", "再次复核"]).status == 0)

@@ -50,10 +50,16 @@ import Testing
 }
 
 @Suite struct CivilDateTests {
-    @Test func banThroughThreeYearsLessADay() throws {
+    /// A ban's three years are counted as the Civil Code counts: the corresponding day three years
+    /// on, or the month's last day when that month has no such day.
+    @Test func banThroughTheCorrespondingDayThreeYearsOn() throws {
         let found = try #require(CivilDate(iso: "2024-09-01"))
-        let end = found.adding(CalendarDuration(years: 3))?.adding(CalendarDuration(days: 1), sign: -1)
-        #expect(end?.iso == "2027-08-31")
+        #expect(found.adding(CalendarDuration(years: 3))?.iso == "2027-09-01")
+        let leapDay = try #require(CivilDate(iso: "2024-02-29"))
+        #expect(leapDay.adding(CalendarDuration(years: 3))?.iso == "2027-02-28")
+        #expect(leapDay.adding(CalendarDuration(years: 4))?.iso == "2028-02-29")
+        let endOfMonth = try #require(CivilDate(iso: "2024-08-31"))
+        #expect(endOfMonth.adding(CalendarDuration(months: 1))?.iso == "2024-09-30")
     }
 
     @Test func leapDayClampsToTheMonthEnd() throws {

@@ -44,7 +44,14 @@ struct ProgrammeYear {
         return d.iso
     }
 
-    static func code(_ prefix: String, _ n: Int) -> String { "9121\(prefix)" + String(format: "%010d", n) }
+    /// A valid 统一社会信用代码: 17 characters, then the GB 32100-2015 check character.
+    static func code(_ prefix: String, _ n: Int) -> String {
+        let alphabet = Array("0123456789ABCDEFGHJKLMNPQRTUWXY")
+        let weights = [1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28]
+        let body = "9121\(prefix)" + String(format: "%09d", n)
+        let sum = zip(body, weights).reduce(0) { $0 + alphabet.firstIndex(of: $1.0)! * $1.1 }
+        return body + String(alphabet[(31 - sum % 31) % 31])
+    }
 
     init(seed: UInt64) {
         var r = Random(state: seed)
@@ -70,8 +77,11 @@ struct ProgrammeYear {
             transformations[i].paidOn = CivilDate(days: acc.days + Int32(r.int(5...40))).iso
         }
         for i in 0..<40 {
+            // Each diagnosis serves an enterprise of its own (the cap is per enterprise served, and
+            // a diagnosis without one is incomplete); the draw keeps the rest of the year as it was.
+            if i % 13 != 5 { _ = r.int(1...30) }
             diagnoses.append(Diagnosis(id: String(format: "D-%04d", i), code: Self.code("12TT", i),
-                                       assessed: i % 13 == 5 ? nil : Self.code("06MA", r.int(1...30)), applied: Self.date(r.int(9...330)),
+                                       assessed: Self.code("06MA", 200 + i), applied: Self.date(r.int(9...330)),
                                        requested: r.int(0...1) == 0 ? 700_000 : 500_000, paidOn: Self.date(r.int(335...364)),
                                        source: Self.sources[r.int(0...5)]))
         }
@@ -154,7 +164,7 @@ struct ProgrammeYear {
         policy: shenyang-sme-dx-fund
         item: chain_case_award
         applied_on: \(a.applied)
-        applicant: { name: 服务商\(a.id), credit_code: \(Self.code("02SP", Int(a.id.dropFirst(2))!)), kind: service_provider, district: 和平区,
+        applicant: { name: 服务商\(a.id), credit_code: \(Self.code("02FW", Int(a.id.dropFirst(2))!)), kind: service_provider, district: 和平区,
                      sector: air_cooling, is_sme: true, in_pilot_library: false, little_giant: false, central_sme_fund_received: false,
                      in_2022_pilot: false }
         selection: { list: 2024年典型案例名单, on: \(a.selectedOn), subject: \(a.subject) }

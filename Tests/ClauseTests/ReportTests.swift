@@ -321,7 +321,7 @@ import Testing
             applied_on: 2024-11-05
             applicant:
               name: 沈阳示例风机有限公司
-              credit_code: 91210106MA0Y3K2X5B
+              credit_code: 91210106MA0Y3K2X5T
               kind: enterprise
               district: 铁西区
               sector: air_cooling

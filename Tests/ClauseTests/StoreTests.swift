@@ -98,22 +98,22 @@ import Testing
 
         #expect(try s.clause(["record", "fraud.yaml"]).status == 0)
         let bans = try s.clause(["bans", "list", "--on", "2025-01-01"])
-        #expect(bans.stdout == "91210112MA10B2R657  2024-09-01..2027-08-31  art13  case SY-2024-T-0009  decision #1  in force on 2025-01-01\n1 ban registered\n")
+        #expect(bans.stdout == "91210112MA10B2R657  2024-09-01..2027-09-01  art13  case SY-2024-T-0009  decision #1  in force on 2025-01-01\n1 ban registered\n")
 
         let json = try s.clause(["evaluate", "--record", "--format", "json", "later.yaml"])
         #expect(json.status == 0, "\(json.stderr)")
         #expect(json.stdout.contains("\"outcome\":\"refused\""))
         #expect(json.stdout.contains("{\"clause\":\"art6.3\""))
         #expect(json.stdout.contains("{\"clause\":\"art13\""))
-        #expect(json.stdout.hasSuffix(",\"registry_ban\":{\"credit_code\":\"91210112MA10B2R657\",\"from\":\"2024-09-01\",\"through\":\"2027-08-31\",\"clause\":\"art13\",\"case\":\"SY-2024-T-0009\",\"decision\":1}}\n"))
+        #expect(json.stdout.hasSuffix(",\"registry_ban\":{\"credit_code\":\"91210112MA10B2R657\",\"from\":\"2024-09-01\",\"through\":\"2027-09-01\",\"clause\":\"art13\",\"case\":\"SY-2024-T-0009\",\"decision\":1}}\n"))
 
         let text = try s.clause(["evaluate", "later.yaml"])
         #expect(text.stdout.contains("结论：不予支持"))
-        #expect(text.stdout.contains("黑名单来自登记簿：统一社会信用代码 91210112MA10B2R657 因案件 SY-2024-T-0009（决定记录 #1，art13）自 2024-09-01 起列入黑名单至 2027-08-31"))
+        #expect(text.stdout.contains("黑名单来自登记簿：统一社会信用代码 91210112MA10B2R657 因案件 SY-2024-T-0009（决定记录 #1，art13）自 2024-09-01 起列入黑名单至 2027-09-01"))
 
         let why = try s.clause(["why", "SY-2024-T-0001"])
         #expect(why.stdout.contains("黑名单登记"))
-        #expect(why.stdout.contains("申报主体在黑名单期内（至 2027-08-31）"))
+        #expect(why.stdout.contains("申报主体在黑名单期内（至 2027-09-01）"))
         let show = try s.clause(["bans", "show", "91210112MA10B2R657"])
         #expect(show.stdout.contains("applied to decision #2 SY-2024-T-0001 (as of 2024-11-05): refused"))
         #expect(try s.clause(["replay", "--all"]).stdout.hasSuffix("2 reproduce, 0 differ\n"))
@@ -125,7 +125,7 @@ import Testing
         #expect(try StoreScratch.playground("transformation-granted.yaml").contains("blacklisted_until: null"))
         let stated = try s.clause(["evaluate", "--format", "json", "stated.yaml"])
         #expect(stated.stdout.contains("\"outcome\":\"refused\""))
-        #expect(stated.stdout.contains("\"registry_ban\":{\"credit_code\":\"91210112MA10B2R657\",\"from\":\"2024-09-01\",\"through\":\"2027-08-31\""))
+        #expect(stated.stdout.contains("\"registry_ban\":{\"credit_code\":\"91210112MA10B2R657\",\"from\":\"2024-09-01\",\"through\":\"2027-09-01\""))
         try s.write("longer.yaml", try StoreScratch.playground("transformation-granted.yaml", [
             ("credit_code: 91210106MA0Y3K2X1E", "credit_code: 91210112MA10B2R657"), ("blacklisted_until: null", "blacklisted_until: 2028-01-31")]))
         let longer = try s.clause(["evaluate", "--format", "json", "longer.yaml"])
@@ -145,9 +145,9 @@ import Testing
             return
         }
         try session.finish()
-        #expect(d.consequences.blacklistedUntil?.iso == "2027-08-31")
+        #expect(d.consequences.blacklistedUntil?.iso == "2027-09-01")
         let on = CivilDate(iso: "2025-03-01")!
-        #expect(try store.registryBan(creditCode: "91210112MA10B2R657", asOf: on, excludingCase: "OTHER")?.through.iso == "2027-08-31")
+        #expect(try store.registryBan(creditCode: "91210112MA10B2R657", asOf: on, excludingCase: "OTHER")?.through.iso == "2027-09-01")
         #expect(try store.registryBan(creditCode: "91210112MA10B2R657", asOf: on, excludingCase: "SY-2024-T-0009") == nil)
         #expect(try store.registryBan(creditCode: "91210112MA10B2R657", asOf: CivilDate(iso: "2024-08-31")!, excludingCase: "OTHER") == nil)
         #expect(try store.registryBan(creditCode: "91210106MA0Y3K2X1E", asOf: on, excludingCase: "OTHER") == nil)

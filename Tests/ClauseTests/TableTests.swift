@@ -59,7 +59,7 @@ import Testing
         policy: zhongshan-sme-dx-fund
         item: transformation
         applied_on: 2025-03-12
-        applicant: { name: 示例, credit_code: 91442000MA4W7K3Q2X, town: 古镇镇, is_sme: true, in_pilot_library: true }
+        applicant: { name: 示例, credit_code: 91442000MA4W7K3Q2B, town: 古镇镇, is_sme: true, in_pilot_library: true }
         project:
           digital_level: \(level)
           assessed_on: 2025-02-28

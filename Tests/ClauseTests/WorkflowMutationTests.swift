@@ -60,7 +60,8 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var text = try String(contentsOfFile: Repo.path("Workflows/shenyang-fraud.yaml"), encoding: .utf8)
-        text = text.replacingOccurrences(of: "event.on + ban_duration - 1 day", with: "event.on + 3 years - 1 day")
+        #expect(text.contains("event.on + ban_duration }"))
+        text = text.replacingOccurrences(of: "event.on + ban_duration }", with: "event.on + 3 years }")
         try text.write(to: dir.appendingPathComponent("fraud.yaml"), atomically: true, encoding: .utf8)
         let app = try String(contentsOfFile: Repo.path("Workflows/shenyang-application.yaml"), encoding: .utf8)
         try app.replacingOccurrences(of: "by: end(validity)", with: "by: 2025-12-31")

@@ -45,7 +45,7 @@ import Testing
         #expect(r.state.name == "disqualified")
         #expect(r.violations.isEmpty, "the payment before the fraud was found was proper then")
         #expect(r.clawback == Money(fen: 12_000_000))
-        #expect(r.banUntil?.iso == "2027-08-31")
+        #expect(r.banUntil?.iso == "2027-09-01")
         #expect(r.next.allSatisfy { $0.events.isEmpty })
     }
 

@@ -4,14 +4,15 @@
 `oracle.py` decides one case alone.  Here cases are decided in input order, as `clause evaluate
 --record` records them, each seeing what the fund granted before it:
 
-- 50万元 per enterprise (credit code) for transformation, 0.7万元 / 1万元 per enterprise for
-  diagnosis / acceptance monitoring, 150万元 per sector platform, 500万元 for the public platform
+- 50万元 per enterprise (credit code) for transformation, 0.7万元 / 1万元 per enterprise served
+  (`project.assessed_enterprise`, whoever applied) for diagnosis / acceptance monitoring, 150万元 per sector platform, 500万元 for the public platform
   and 300万元 for activities over the programme: the room is the cap less the grants counted, a
   grant is at most the room, and no room left refuses under the item's clause;
 - at most 3 distinct sector platforms (a fourth is refused under plan.5);
 - an award once per selected subject (same item, same `selection.subject`: art4.2);
 - a ban registered by a fraud finding (第十三条) for a credit code applies to the code's later
-  applications whatever they say (`blacklisted_until: null`), from the day of the finding;
+  applications whatever they say (`blacklisted_until: null`), from the day of the finding through
+  the corresponding day three years on (the Civil Code's count);
 - a case recorded again is decided again, and its latest decision is the one that counts; a case
   never counts against itself.
 
@@ -55,7 +56,11 @@ class Fund:
         platform = (case.get("project") or {}).get("platform") if item == "sector_platform" else None
         subject = (case.get("selection") or {}).get("subject")
         others = [(cid, g) for cid, g in self.grants.items() if cid != case["case"]]
-        if item in PER_ENTERPRISE:
+        if item in oracle.SERVED_ITEMS:
+            # per enterprise served, whoever applied
+            served = (case.get("project") or {}).get("assessed_enterprise")
+            hits = [(cid, g) for cid, g in others if g["item"] == item and served and g["served"] == served]
+        elif item in PER_ENTERPRISE:
             hits = [(cid, g) for cid, g in others if g["item"] == item and code and g["code"] == code]
         elif item == "sector_platform":
             hits = [(cid, g) for cid, g in others if g["item"] == item and platform and g["platform"] == platform]
@@ -82,6 +87,7 @@ class Fund:
                 "item": case["item"], "code": applicant.get("credit_code"),
                 "platform": (case.get("project") or {}).get("platform") if case["item"] == "sector_platform" else None,
                 "subject": (case.get("selection") or {}).get("subject"), "fen": oracle.to_fen(d["amount"]),
+                "served": (case.get("project") or {}).get("assessed_enterprise") if case["item"] in oracle.SERVED_ITEMS else None,
             }
         if d["blacklisted_until"] and applicant.get("credit_code"):
             self.bans.append((applicant["credit_code"], oracle.to_date(case["fraud_found_on"]),
@@ -109,6 +115,9 @@ def sequence(count: int, seed: int) -> list[dict]:
             c["project"]["platform"] = r.choice(platforms)
         if c.get("selection"):
             c["selection"]["subject"] = r.choice(subjects)
+        if c["item"] in oracle.SERVED_ITEMS and (c.get("project") or {}).get("assessed_enterprise"):
+            # a few enterprises served by many units, so that the per-enterprise caps fill up
+            c["project"]["assessed_enterprise"] = random.Random(f"{seed}-served-{n}").choice(pool[:6])["credit_code"]
         if cases and r.random() < 0.04:
             c["case"] = r.choice(cases)["case"]  # the same case recorded again
         cases.append(c)

@@ -273,10 +273,24 @@ class Gen:
             # rest of every case stays what earlier versions of this generator wrote.
             rs = random.Random(f"{self.seed}-selection-{n}")
             if rs.random() < 0.85:
+                # Mostly before applying; some on the day, after it, or before the measures began.
+                x = rs.random()
+                on = (applied_on if x < 0.1 else applied_on + DAY * rs.randint(1, 30) if x < 0.18
+                      else rs.choice([D(2023, 12, 31), D(2024, 1, 1), D(2023, 11, 15)]) if x < 0.26
+                      else applied_on - DAY * rs.randint(0, 120))
                 c["selection"] = {"list": "2024年沈阳市中小企业数字化转型典型案例名单" if item == "chain_case_award"
                                   else "2024年沈阳市数字化转型优秀产品名单",
-                                  "on": (applied_on - DAY * rs.randint(0, 120)).isoformat(),
+                                  "on": on.isoformat(),
                                   "subject": c["applicant"]["name"] if rs.random() < 0.9 else "某数字化转型产品"}
+        if item in ("diagnosis", "acceptance_monitoring"):
+            # The enterprise served (its credit code), which the per-enterprise cap counts by; now
+            # and then absent (incomplete) or applied for by the enterprise itself (refused).
+            rs = random.Random(f"{self.seed}-served-{n}")
+            if rs.random() < 0.93:
+                served = Gen(rs.randrange(1 << 30)).credit_code(rs.choice(DISTRICTS))
+                c["project"] = {"assessed_enterprise": served}
+            if rs.random() < 0.06:
+                c["applicant"]["kind"] = "enterprise"
         fraud = None
         if self.chance(0.07 + (0.4 if pile_on else 0)):
             fraud = r.choice(FRAUD_DATES) if self.chance(0.6) else self.date_between(D(2024, 1, 1), applied_on)
@@ -310,10 +324,7 @@ def main() -> int:
     ap.add_argument("--seed", type=int, default=20241105)
     ap.add_argument("--out", default=OUT_DIR, help="output directory (default %(default)s)")
     ap.add_argument("--split-dir", help="also write each case as DIR/<case>.json")
-    ap.add_argument("--leap-day", choices=["feb28", "mar1"], default=oracle.LEAP_DAY_RULE,
-                    help="how a ban found on 29 Feb ends (see oracle.py)")
     a = ap.parse_args()
-    oracle.LEAP_DAY_RULE = a.leap_day
 
     g = Gen(a.seed)
     os.makedirs(a.out, exist_ok=True)

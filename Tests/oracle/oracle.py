@@ -48,11 +48,10 @@ AWARD_KINDS = {"chain_case_award": {"enterprise", "service_provider"}, "product_
 
 CHANGE_CLAUSE = {"subject": "art9.1", "content": "art9.2", "nature": "art9.2"}  # other -> art9.3
 
-# How a ban beginning on 29 February ends.  The team's stated rule: add 3 to the year,
-# 29 Feb becomes 28 Feb, then subtract one day  (2024-02-29 -> 2027-02-27).
-# "mar1" is the alternative reading (the anniversary of 29 Feb is 1 March, so the ban
-# runs through 28 Feb: 2024-02-29 -> 2027-02-28).  Only 29 February is affected.
-LEAP_DAY_RULE = "feb28"
+# 诊断 and 监测验收 are capped per enterprise served: the case names it (its credit code) in
+# project.assessed_enterprise, and the applicant is the unit procured to serve it, never the
+# enterprise itself.
+SERVED_ITEMS = {"diagnosis", "acceptance_monitoring"}
 
 
 # ---------------------------------------------------------------- values
@@ -99,16 +98,14 @@ def half_up_half(fen: int) -> int:
 
 
 def ban_end(found: _dt.date) -> _dt.date:
-    """Last day of the art13 ban: found + 3 years - 1 day."""
+    """Last day of the art13 ban: three years counted as the Civil Code counts (the day of the
+    finding not counted), so the corresponding day three years on, or the month's last day when
+    there is none: 2024-09-01 -> 2027-09-01, 2024-02-29 -> 2027-02-28."""
     y = found.year + 3
-    if found.month == 2 and found.day == 29:
-        if LEAP_DAY_RULE == "mar1":
-            anniversary = _dt.date(y, 3, 1)
-        else:
-            anniversary = _dt.date(y, 2, 28)
-    else:
-        anniversary = found.replace(year=y)
-    return anniversary - _dt.timedelta(days=1)
+    try:
+        return found.replace(year=y)
+    except ValueError:  # 29 February into a common year
+        return _dt.date(y, found.month, 28)
 
 
 # ---------------------------------------------------------------- decision
@@ -189,7 +186,18 @@ def decide(case: dict, record: dict | None = None) -> dict:
             refusals.append("art4.3")  # revised readings: the cap is per platform, so name it
         if item == "sector_platform" and record.get("spent", 0) == 0 and record.get("platforms", 0) >= SECTOR_PLATFORMS_MAX:
             refusals.append("plan.5")  # a fourth distinct sector platform
+        if item in SERVED_ITEMS:
+            if applicant.get("kind") == "enterprise":
+                refusals.append(item_clause)  # an enterprise does not apply for its own
+            if not project.get("assessed_enterprise"):
+                missing.append("project.assessed_enterprise")
         if item in ONCE_ONLY_ITEMS:
+            selection = case.get("selection") or {}
+            if selection.get("subject"):
+                # 获评 comes before the application, and within the measures
+                on = to_date(selection.get("on"))
+                if on is None or on > applied_on or not (FIRST_APPLICATION_DAY <= on <= LAST_APPLICATION_DAY):
+                    refusals.append("art4.2")
             if record.get("awarded", 0) > 0:
                 refusals.append("art4.2")  # once per selected subject
             if applicant.get("kind") not in AWARD_KINDS[item]:
@@ -246,13 +254,7 @@ def _load(path: str):
 
 
 def main(argv: list[str]) -> int:
-    global LEAP_DAY_RULE
-    paths = []
-    for a in argv:
-        if a.startswith("--leap-day="):
-            LEAP_DAY_RULE = a.split("=", 1)[1]
-        else:
-            paths.append(a)
+    paths = list(argv)
     if not paths:
         print(__doc__, file=sys.stderr)
         return 2

@@ -18,11 +18,20 @@ package struct ImpactDiff: Sendable {
     let compiledBase: CompiledPolicy
     let compiledProposed: CompiledPolicy
     let causes: ChangeCauses
+    /// What the fund's record holds for a case under one side's package (its ledger figures, a
+    /// registry ban), set into the case before it is decided; nil decides from the case alone.
+    /// Read only: a diff records nothing, so both sides see the same record.
+    package var record: (base: RecordReader, proposed: RecordReader)?
 
-    package init(base: Policy, proposed: Policy, asOf: CivilDate? = nil) {
+    /// Sets what the record holds for a case, as typed by one side's package, into it. It runs
+    /// on every core at once.
+    package typealias RecordReader = @Sendable (CaseFile) throws -> CaseFile
+
+    package init(base: Policy, proposed: Policy, asOf: CivilDate? = nil, record: (base: RecordReader, proposed: RecordReader)? = nil) {
         self.base = base
         self.proposed = proposed
         self.asOf = asOf
+        self.record = record
         compiledBase = CompiledPolicy(base)
         compiledProposed = CompiledPolicy(proposed)
         causes = ChangeCauses(base: base, proposed: proposed)
@@ -192,6 +201,15 @@ package struct ImpactDiff: Sendable {
     /// Both decisions of a case read under each package. A case that changed is decided again
     /// with traces, for the definitions' values its causes are found by.
     private func decide(_ b: CaseFile, _ p: CaseFile, path: String) -> CaseResult {
+        var b = b, p = p
+        if let record {
+            do {
+                b = try record.base(b)
+                p = try record.proposed(p)
+            } catch {
+                return .failed([Diagnostic(id: "diff.record", "the record could not be read: \(error)", at: b.root.range)])
+            }
+        }
         switch (Interpreter.decide(b, compiled: compiledBase, asOf: asOf),
                 Interpreter.decide(p, compiled: compiledProposed, asOf: asOf)) {
         case (.success(let db), .success(let dp)):

@@ -65,7 +65,7 @@ package enum PolicyLint {
             out.append(Diagnostic(.note, id: "lint.role-by-name",
                                   "fact '\(field.path)' is taken as the \(role) by its name: declare 'role: \(role)' on it", at: field.range))
         }
-        return out + restatedValidity(p)
+        return out + restatedValidity(p) + awardsIgnoringLedgerRoom(p)
     }
 
     /// A rule citing the clause of `valid:` that compares the application date with other dates

@@ -10,8 +10,9 @@ extension PolicyLoader {
     /// The fact whose date is judged: the application date, which is also the evaluation date.
     package static let applicationDateFact = "applied_on"
 
-    /// Reads `valid:` and, for a base package, adds its parameter and rule (first among the
-    /// rules); for an amendment, extends the base's period from the effective date.
+    /// Reads `valid:` and, for a base package, adds its parameter; for an amendment, extends the
+    /// base's period from the effective date. Read before the definitions and rules, so that a
+    /// rule may judge another date by the period (a selection made within the measures).
     func readValidity(_ meta: YAMLNode.Mapping) {
         guard let v = meta["valid"], let vm = access.mapping(v, "'valid'") else { return }
         access.checkKeys(vm, allowed: ["from", "to", "clause"], required: isAmendment ? ["to"] : ["from", "to", "clause"], in: "'valid'")
@@ -54,6 +55,13 @@ extension PolicyLoader {
                                     clause: clause, values: [.init(from: nil, value: .period(validity!), clause: clause,
                                                                    source: location(v), packageID: packageID)],
                                     range: vm.range))
+        validityRuleSource = (vm, clause)
+    }
+
+    /// Adds the rule that `valid:` becomes, first among the rules, once the package's own rules
+    /// are read (so that a rule of the same id is reported).
+    func addValidityRule() {
+        guard let (vm, clause) = validityRuleSource else { return }
         let fact = PolicyLoader.applicationDateFact
         let name = PolicyLoader.validityName
         func scalar(_ text: String) -> YAMLNode { .scalar(.init(text: text, style: .plain, range: vm.range)) }

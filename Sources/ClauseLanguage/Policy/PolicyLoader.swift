@@ -31,6 +31,8 @@ package final class PolicyLoader {
     var effective: CivilDate?
     /// The period of `valid:`, once read (see `readValidity`).
     var validity: Period?
+    /// `valid:` and its clause, kept from `readValidity` for `addValidityRule`.
+    var validityRuleSource: (YAMLNode.Mapping, String)?
     /// The measures of `ledger:`, once read.
     var ledger: [LedgerMeasure] = []
     /// Each figure's `limit:` node, read once the parameters are (by figure index).
@@ -137,6 +139,7 @@ package final class PolicyLoader {
             for (i, p) in parameters.enumerated() { checker.parameters[p.name] = (i, p.type) }
             checker.parameterValues = { [unowned self] i in self.parameters[i].values.map(\.value) }
             readParameters(sectionNodes["parameters"]?.node)
+            readValidity(meta)
             readLedgerLimits()
             readDefinitions(sectionNodes["definitions"]?.node)
             readRules(sectionNodes["rules"]?.node, at: meta.range)
@@ -144,7 +147,7 @@ package final class PolicyLoader {
                 indicators = readIndicators(sectionNodes["indicators"]?.node)
                 funding = readFunding(sectionNodes["funding"]?.node)
             }
-            readValidity(meta)
+            addValidityRule()
             readRetirements(sectionNodes["retire"]?.node)
             access.bag.append(contentsOf: checker.bag)
             policy = readMetadata(meta, directory: directory, digest: files.digest)
