@@ -59,7 +59,8 @@ extension ClauseCommand {
                 }
                 defer { if altered > 0 { Output.out("\(altered) record\(altered == 1 ? " was" : "s were") altered by hand: see 'clause verify'\n") } }
                 if altered > 0 {
-                    try? reproduce(ids, store: store, replayer: replayer)
+                    // Still decided again (what differs is said too); a store error stops it as always.
+                    do { try reproduce(ids, store: store, replayer: replayer) } catch is ExitCode {}
                     throw ExitCode(1)
                 }
                 if withCurrent { try compareWithCurrent(ids, store: store, replayer: replayer) } else { try reproduce(ids, store: store, replayer: replayer) }

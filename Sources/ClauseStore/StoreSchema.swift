@@ -1,3 +1,4 @@
+import ClauseLanguage
 import GRDB
 
 /// The store's tables, created and evolved by GRDB's migrator.
@@ -216,6 +217,14 @@ package enum StoreSchema {
                 CREATE TRIGGER record_chain_never_deleted BEFORE DELETE ON record_chain
                 BEGIN SELECT RAISE(ABORT, 'the record chain is append-only'); END;
                 """)
+            // Bans registered under a code as the case spelled it are put under the code it spells,
+            // so a case read in the canonical spelling still meets them.
+            for row in try Row.fetchAll(db, sql: "SELECT id, credit_code FROM bans") {
+                let id: Int64 = try row.decode(forColumn: "id"), code: String = try row.decode(forColumn: "credit_code")
+                if case .success(let canonical) = CreditCode.read(code), canonical != code {
+                    try db.execute(sql: "UPDATE bans SET credit_code = ? WHERE id = ?", arguments: [canonical, id])
+                }
+            }
             try RecordChain.sealExisting(db)
         }
         return m

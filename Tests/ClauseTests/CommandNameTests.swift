@@ -22,7 +22,7 @@ import Testing
     /// The names are the ones the users type (and the ones the parser would have derived).
     @Test func namesAreTheOnesUsersType() {
         let names = ClauseCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
-        #expect(names == ["evaluate", "explain", "check", "test", "diff", "init", "record", "why", "replay", "revoke", "bans", "ledger",
+        #expect(names == ["evaluate", "explain", "check", "test", "diff", "init", "record", "why", "replay", "verify", "revoke", "bans", "ledger",
                           "report", "workflow"])
         let bans = ClauseCommand.Bans.configuration.subcommands.compactMap { $0.configuration.commandName }
         #expect(bans == ["list", "show", "lift", "correct"])

@@ -119,7 +119,13 @@ def sequence(count: int, seed: int) -> list[dict]:
             # a few enterprises served by many units, so that the per-enterprise caps fill up
             c["project"]["assessed_enterprise"] = random.Random(f"{seed}-served-{n}").choice(pool[:6])["credit_code"]
         if cases and r.random() < 0.04:
-            c["case"] = r.choice(cases)["case"]  # the same case recorded again
+            # The same application recorded again (a correction): one case id is one applicant and
+            # one item, so it keeps both; another applicant's case under the id would be refused.
+            same = [e for e in cases if e["item"] == c["item"]]
+            if same:
+                earlier = r.choice(same)
+                c["case"] = earlier["case"]
+                c["applicant"].update({k: earlier["applicant"][k] for k in ("name", "credit_code", "district")})
         cases.append(c)
     return cases
 
