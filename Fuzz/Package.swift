@@ -17,6 +17,7 @@ let package = Package(
     name: "ClauseFuzz",
     dependencies: [
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
     ],
     targets: [
         .systemLibrary(name: "CYaml", path: "Sources/CYaml", pkgConfig: "yaml-0.1", providers: [.apt(["libyaml-dev"])]),
@@ -28,6 +29,13 @@ let package = Package(
         ),
         .target(name: "ClauseEngine", dependencies: ["ClauseLanguage"], path: "Sources/ClauseEngine", swiftSettings: sanitize),
         .target(name: "ClauseReports", dependencies: ["ClauseEngine"], path: "Sources/ClauseReports", swiftSettings: sanitize),
+        .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(
+            name: "ClauseStore",
+            dependencies: ["ClauseEngine", "ClauseReports", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
+                           .product(name: "Crypto", package: "swift-crypto")],
+            path: "Sources/ClauseStore", swiftSettings: sanitize
+        ),
         .target(name: "FuzzDriver"),
         .target(name: "FuzzSupport", dependencies: ["FuzzDriver", "ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseReports"],
                 swiftSettings: sanitize),
@@ -35,5 +43,7 @@ let package = Package(
         .executableTarget(name: "FuzzCase", dependencies: ["FuzzSupport"], swiftSettings: sanitize, linkerSettings: link),
         .executableTarget(name: "FuzzExpression", dependencies: ["FuzzSupport"], swiftSettings: sanitize, linkerSettings: link),
         .executableTarget(name: "FuzzPackage", dependencies: ["FuzzSupport"], swiftSettings: sanitize, linkerSettings: link),
+        .executableTarget(name: "FuzzStore", dependencies: ["FuzzSupport", "ClauseStore", .product(name: "GRDB", package: "GRDB.swift")],
+                          swiftSettings: sanitize, linkerSettings: link),
     ]
 )

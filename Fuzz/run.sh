@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Runs clause's libFuzzer targets for a bounded time each (issue 11). From anywhere:
-#   Fuzz/run.sh TARGET|all SECONDS      TARGET: yaml, case, expression, package
+#   Fuzz/run.sh TARGET|all SECONDS      TARGET: yaml, case, expression, package, store
 # Builds Fuzz/ (release, libFuzzer + AddressSanitizer, into Fuzz/.build), gathers the seed corpora
 # from the repository's fixtures (Fuzz/seeds.py, into Fuzz/.seeds), then runs each target for
 # SECONDS. What a run finds interesting is kept in Fuzz/.corpus/TARGET for the next run; a crash
@@ -11,15 +11,15 @@ FUZZ="$(cd "$(dirname "$0")" && pwd)"
 ROOT="$(cd "$FUZZ/.." && pwd)"
 target="${1:-}"; seconds="${2:-}"
 case "$target" in
-    all) targets=(yaml case expression package) ;;
-    yaml|case|expression|package) targets=("$target") ;;
-    *) echo "usage: Fuzz/run.sh yaml|case|expression|package|all SECONDS" >&2; exit 2 ;;
+    all) targets=(yaml case expression package store) ;;
+    yaml|case|expression|package|store) targets=("$target") ;;
+    *) echo "usage: Fuzz/run.sh yaml|case|expression|package|store|all SECONDS" >&2; exit 2 ;;
 esac
 [[ "$seconds" =~ ^[0-9]+$ ]] || { echo "usage: Fuzz/run.sh TARGET|all SECONDS (a whole number of seconds)" >&2; exit 2; }
 
-declare -A product=([yaml]=FuzzYAML [case]=FuzzCase [expression]=FuzzExpression [package]=FuzzPackage)
+declare -A product=([yaml]=FuzzYAML [case]=FuzzCase [expression]=FuzzExpression [package]=FuzzPackage [store]=FuzzStore)
 # The longest input each target is given: a case or a package file is small, an expression smaller.
-declare -A max_len=([yaml]=65536 [case]=32768 [expression]=4096 [package]=131072)
+declare -A max_len=([yaml]=65536 [case]=32768 [expression]=4096 [package]=131072 [store]=2048)
 
 echo "== building Fuzz/ (release, -sanitize=fuzzer,address)"
 start=$(date +%s)

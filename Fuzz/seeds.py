@@ -72,9 +72,36 @@ def expressions(node, key=None):
                 yield part.split("}")[0]
 
 
+STORE_EDITS = [
+    "decisions amount_fen 1 0",
+    "decisions outcome 2 refused",
+    "decisions amount_fen 1 9223372036854775807\ndecisions amount_fen 2 9223372036854775807",
+    "decisions amount_fen 3 -9223372036854775808",
+    "decisions amount_fen 1 abc",
+    "decisions case_id 4 SY-2024-T-0001",
+    "decisions decision_json 1 x'789c'",
+    "delete revocations 1",
+    "copy decisions 1",
+    "copy bans 1",
+    "bans credit_code 1 91210112ma10b2r657",
+    "bans through 1 2020-01-01",
+    "delete record_chain 3",
+    "record_chain digest 2 sha256:00",
+    "cases text 1 nothing",
+    "package_files name 1 ../x.yaml",
+    "workflow_events payload 1 {}",
+    "delete cases 1",
+]
+
+
 def main():
     out = sys.argv[1]
-    for target in ("yaml", "case", "expression", "package"):
+    # The store target's inputs are edits of a recorded store (Fuzz/Sources/FuzzStore): the hand
+    # edits a clerk or an attacker would make first, for the fuzzer to vary.
+    for edit in STORE_EDITS:
+        put(out, "store", edit)
+
+    for target in ("yaml", "case", "expression", "package", "store"):
         shutil.rmtree(os.path.join(out, target), ignore_errors=True)
 
     yaml_files = (case_files() + rel("Policies/**/*.yaml") + rel("Playground/proposals/**/*.yaml")
@@ -100,7 +127,12 @@ def main():
                 pass
         put(out, "package", "".join(t if t.endswith("\n") else t + "\n" for t in texts))
 
-    for target in ("yaml", "case", "expression", "package"):
+    # The store target's inputs are edits of a recorded store (Fuzz/Sources/FuzzStore): the hand
+    # edits a clerk or an attacker would make first, for the fuzzer to vary.
+    for edit in STORE_EDITS:
+        put(out, "store", edit)
+
+    for target in ("yaml", "case", "expression", "package", "store"):
         d = os.path.join(out, target)
         print("%-10s %4d seeds" % (target, len(os.listdir(d)) if os.path.isdir(d) else 0))
 

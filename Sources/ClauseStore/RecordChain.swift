@@ -171,6 +171,7 @@ package struct ChainFinding: Sendable, Equatable, CustomStringConvertible {
         case .inserted: return "\(what) #\(rowID)\(which) was not written by clause (it has no place in the record's chain)"
         case .deleted: return "\(what) #\(rowID) was deleted from the record (the chain still names it)"
         case .broken: return "the record's chain is broken at entry \(rowID): \(detail)"
+        case .content where rowID != 0: return "\(what) #\(rowID)\(which) \(detail)"
         case .content: return "\(what) \(detail)"
         }
     }
@@ -268,6 +269,20 @@ extension RecordStore {
                 findings.append(ChainFinding(problem: .content, kind: "case", rowID: 0, caseID: nil,
                                              detail: "text \(digest) was changed after it was recorded"))
             }
+        }
+        // What a decision cites must still be there: a case text, its packages.
+        for row in try Row.fetchAll(db, sql: """
+            SELECT d.id, d.case_id FROM decisions d WHERE NOT EXISTS (SELECT 1 FROM cases c WHERE c.digest = d.case_digest) ORDER BY d.id
+            """) {
+            findings.append(ChainFinding(problem: .content, kind: "decision", rowID: try row.decode(forColumn: "id"),
+                                         caseID: try row.decode(forColumn: "case_id"), detail: "cites a case text the store no longer holds"))
+        }
+        for row in try Row.fetchAll(db, sql: """
+            SELECT dp.decision_id, dp.digest FROM decision_packages dp WHERE NOT EXISTS (SELECT 1 FROM packages p WHERE p.digest = dp.digest)
+            OR NOT EXISTS (SELECT 1 FROM package_files f WHERE f.digest = dp.digest) ORDER BY dp.decision_id
+            """) {
+            findings.append(ChainFinding(problem: .content, kind: "decision", rowID: try row.decode(forColumn: "decision_id"), caseID: nil,
+                                         detail: "cites package \(try row.decode(String.self, forColumn: "digest")), which the store no longer holds whole"))
         }
         for digest in try String.fetchAll(db, sql: "SELECT digest FROM packages ORDER BY digest") {
             let files = try Row.fetchAll(db, sql: "SELECT name, text FROM package_files WHERE digest = ? ORDER BY name", arguments: [digest])
