@@ -37,6 +37,10 @@ package enum NextActions {
                 guard !candidates.isEmpty else { continue }
                 var e = hypothetical
                 e.event = event.name
+                if event.name == r.paymentEvent, let stop = paymentStop(r, on: date, clause: event.clause) {
+                    out.append(Option(event: event, status: .mayNot, reasons: [stop]))
+                    continue
+                }
                 var best: Option?
                 for t in candidates {
                     let results = t.guards.map { replayer.evaluateGuard($0, t, facts: r.facts, event: e, decision: r.decision) }
@@ -58,6 +62,21 @@ package enum NextActions {
             }
         }
         return out
+    }
+
+    /// Why no payment may go out on `day`: a ban of the applicant (第十三条), or the decided amount
+    /// already paid, in whatever state it was paid.
+    static func paymentStop(_ r: CaseReplay, on day: CivilDate, clause: String) -> (clause: String, message: String, messageEn: String)? {
+        if let b = r.ban(on: day) {
+            return (b.clause, "申报主体在黑名单期内（\(b.from.map { "\($0.iso) 至 " } ?? "至 ")\(b.through.iso)，\(b.source)），三年内不得享受政府财政专项资金",
+                    "the applicant is banned (\(b.from.map { "\($0.iso) to " } ?? "until ")\(b.through.iso), \(b.sourceEn)) and may receive no special funds")
+        }
+        if r.paidInFull, let d = r.decision {
+            let decided = d.outcome == .granted ? d.amount : .zero
+            return (clause, "已拨付 \(r.paid.display)，不少于政策决定金额 \(decided.display)，不得再拨付",
+                    "\(r.paid.display) is paid already, no less than the decided amount \(decided.display); nothing more may be paid")
+        }
+        return nil
     }
 
     private static func rank(_ s: Option.Status) -> Int {

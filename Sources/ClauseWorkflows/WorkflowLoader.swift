@@ -285,7 +285,8 @@ package struct WorkflowLoader {
             var effects: [Effect] = []
             if let en = tm["effects"], let em = access.mapping(en, "'effects'") {
                 access.checkKeys(em, allowed: ["clawback", "ban_until"], in: "'effects'")
-                for (kind, type) in [(Effect.Kind.clawback, ValueType.money), (.banUntil, .date)] {
+                for (kind, type) in [(Effect.Kind.clawback, ValueType.money), (.banUntil, .optional(.date))] {
+                    // A ban may be none (the decision bans nobody): then the effect bans nobody.
                     guard let n = em[kind.rawValue], let s = access.scalar(n, "an expression") else { continue }
                     if let c = checker.check(s, expected: type, what: "'\(kind.rawValue)'") {
                         effects.append(Effect(kind: kind, expr: c, range: s.range))

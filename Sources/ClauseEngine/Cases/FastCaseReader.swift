@@ -50,6 +50,8 @@ package enum FastCaseReader {
         if let i = policy.caseSchema.index["case"], case .text(let t)? = facts[i] { id = t }
         if id.isEmpty, let v = typer.value(of: "case", in: 0), log.nodes[v].kind == .scalar { id = log.string(v) }
         if TerminalText.hasControlCharacters(id) { return nil }
+        // A history decides facts of its own (HistoryFacts): the full reader reads it.
+        if typer.value(of: "history", in: 0) != nil { return nil }
         return CaseFile(path: path, id: id, policyID: policy.id, facts: facts, source: file,
                         hasHistory: typer.value(of: "history", in: 0) != nil)
     }
