@@ -180,7 +180,13 @@ package struct WorkflowReplayer {
                 let kind: CaseReplay.Violation.Kind = d.schedule ? .schedule : .deadline
                 let event = w.event(d.event)
                 let label = event?.label ?? d.event
+                var opens: CivilDate?
+                if let nb = d.notBefore, case .date(let x)? = value(nb, d, facts, at: start) { opens = x }
                 if let hit = history.first(where: { $0.event == d.event && $0.index > (start?.index ?? -1) }) {
+                    if let opens, hit.on < opens {
+                        flag(kind, d.clause, hit.index, "\(hit.on.iso) \(label)：早于窗口开始 \(opens.iso)（\(d.label)）",
+                             "\(hit.on.iso) \(d.event): before the window opens on \(opens.iso) (\(d.labelEn ?? d.label))")
+                    }
                     if hit.on > due {
                         flag(kind, d.clause, hit.index, "\(hit.on.iso) \(label)：晚于期限 \(due.iso)（\(d.label)）",
                              "\(hit.on.iso) \(d.event): later than the deadline \(due.iso) (\(d.labelEn ?? d.label))")

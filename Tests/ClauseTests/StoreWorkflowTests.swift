@@ -212,7 +212,7 @@ import Testing
         #expect(fromFile.status == 0, "decided again at 60%, ¥200,000 is within ¥228,000: \(fromFile.stdout)")
         let fromStore = try s.clause(["workflow", "check", "SY-2024-T-0101", "--format", "json"] + Self.workflows)
         #expect(fromStore.status == 1)
-        #expect(fromStore.stdout.contains("\"message\":\"2024-12-10 拨付：拨付金额 ¥200,000.00 超过政策决定金额 ¥190,000.00"), "\(fromStore.stdout)")
+        #expect(fromStore.stdout.contains("\"message\":\"2024-12-10 拨付：拨付合计 ¥200,000.00 超过政策决定金额 ¥190,000.00，超出 ¥10,000.00\",\"kind\":\"excess\""), "\(fromStore.stdout)")
     }
 
     /// A payment of a revoked decision is a violation: the record grants nothing any more.
