@@ -66,7 +66,7 @@ package final class WorkflowSession {
             var firstIndex: [String: Int] = [:]
             for h in history where firstIndex[h.event] == nil || h.index < firstIndex[h.event]! { firstIndex[h.event] = h.index }
             // The facts a history records (HistoryFacts) are read from the events up to the one judged.
-            let derives = Set([HistoryFacts.fraudEvent, policy.funding?.paymentEvent ?? HistoryFacts.paymentEvent,
+            let derives = Set([HistoryFacts.fraudEvent, policy.funding?.paymentEvent ?? HistoryFacts.paymentEvent, HistoryFacts.acceptEvent,
                                "change_request", "change_opinion", "change_filed", "change_made"])
             let lastDeriving = history.last(where: { derives.contains($0.event) })?.index ?? -1
             var events: YAMLNode.Sequence?

@@ -12,6 +12,8 @@ import ClauseSyntax
 /// - the payment event (the package's `funding.payments`, else `pay`) sets `disbursed` to the sum
 ///   of every payment recorded, in whatever state it was made: money that went out is money to
 ///   claw back;
+/// - `accept` (第十条) gives `project.accepted_on` and `project.digital_level` where the case
+///   does not state them (where it does, the workflow flags a history that disagrees);
 /// - each `change_made` (第九条) decides its change's `approved`: approved only when a
 ///   `change_filed` came after the last `change_request` before it, and no `change_opinion` in
 ///   between said `approve: false`. It overrides the first stated change of its kind not matched
@@ -25,6 +27,9 @@ package enum HistoryFacts {
     package static let paymentEvent = "pay"
     package static let paidFact = "disbursed"
     package static let changeFact = "project.changes"
+    package static let acceptEvent = "accept"
+    package static let acceptedFact = "project.accepted_on"
+    package static let levelFact = "project.digital_level"
 
     /// One event as these rules read it.
     struct Entry {
@@ -33,6 +38,7 @@ package enum HistoryFacts {
         var amount: Money?
         var kind: Value?
         var approve: Bool?
+        var level: Int64?
     }
 
     /// Sets the facts the history of `root` records in `facts` (schema order). Does nothing for a
@@ -62,6 +68,12 @@ package enum HistoryFacts {
             let total = payments.reduce(Money.zero) { $0.adding($1) ?? $0 }
             set(paidFact, .money(total), &facts, policy)
         }
+        // An acceptance the case does not state is the history's: the level and the day found.
+        // One the case states stays, and the workflow flags a history that says otherwise.
+        if let accepted = entries.last(where: { $0.event == acceptEvent && $0.on != nil }) {
+            if case .some(nil) = slot(acceptedFact, facts, policy) { set(acceptedFact, .date(accepted.on!), &facts, policy) }
+            if let level = accepted.level, case .some(nil) = slot(levelFact, facts, policy) { set(levelFact, .int(level), &facts, policy) }
+        }
         let made = changes(entries)
         if !made.isEmpty { setChanges(made, &facts, policy) }
     }
@@ -86,7 +98,7 @@ package enum HistoryFacts {
     }
 
     static func read(_ list: YAMLNode.Sequence, policy: Policy, into bag: inout DiagnosticBag) -> [Entry] {
-        let read: Set<String> = [fraudEvent, policy.funding?.paymentEvent ?? paymentEvent, "change_request", "change_opinion", "change_filed", "change_made"]
+        let read: Set<String> = [fraudEvent, policy.funding?.paymentEvent ?? paymentEvent, acceptEvent, "change_request", "change_opinion", "change_filed", "change_made"]
         let changeKind = changeKindType(policy)
         var out: [Entry] = []
         for item in list.items {
@@ -117,6 +129,7 @@ package enum HistoryFacts {
             case fraudEvent, "change_request", "change_filed": break
             case "change_opinion": e.approve = value("approve", .bool, required: false)?.asBool
             case "change_made": if let changeKind { e.kind = value("kind", changeKind, required: true) }
+            case acceptEvent: if case .int(let n)? = value("digital_level", .int, required: true) { e.level = n }
             default: e.amount = value("amount", .money, required: true)?.asMoney
             }
             out.append(e)
