@@ -122,7 +122,10 @@ package struct WorkflowReplayer {
                         found = true
                         break
                     }
-                    if firstFailure == nil { firstFailure = (t, results) }
+                    // Of the transitions that fail, the one that fails least is the one meant (a
+                    // negative opinion from the wrong district is flagged for the district only).
+                    let failing = results.filter { !$0.held }.count
+                    if firstFailure.map({ failing < $0.1.filter { !$0.held }.count }) ?? true { firstFailure = (t, results) }
                 }
                 if !found, let (t, results) = firstFailure {
                     chosen = t

@@ -54,8 +54,14 @@ package enum HistoryFacts {
                               into bag: inout DiagnosticBag) {
         var list = list
         if let through { list.items = Array(list.items.prefix(max(0, through + 1))) }
-        let entries = read(list, policy: policy, into: &bag)
-        guard !bag.hasErrors else { return }
+        var problems = DiagnosticBag()
+        let entries = read(list, policy: policy, into: &problems)
+        bag.append(contentsOf: problems)
+        guard !problems.hasErrors else { return }
+        apply(entries, to: &facts, policy: policy)
+    }
+
+    static func apply(_ entries: [Entry], to facts: inout [Value?], policy: Policy) {
         let payment = policy.funding?.paymentEvent ?? paymentEvent
 
         if let found = entries.filter({ $0.event == fraudEvent }).compactMap(\.on).min() {
@@ -97,44 +103,81 @@ package enum HistoryFacts {
         return out
     }
 
+    /// The events these rules read, by name.
+    static func events(_ policy: Policy) -> Set<String> {
+        [fraudEvent, policy.funding?.paymentEvent ?? paymentEvent, acceptEvent, "change_request", "change_opinion", "change_filed", "change_made"]
+    }
+
+    /// One history event's fields as written: a scalar's text and style, or why it is not one.
+    package enum Field {
+        case scalar(text: String, style: YAMLNode.ScalarStyle, range: SourceRange?)
+        /// Given, but not a scalar with a value (null, a list, a mapping).
+        case noValue(range: SourceRange?)
+    }
+
+    /// Reads one event named `event` whose fields `field` gives; each problem goes to `fail`
+    /// (key, id, message, where), and the event is then not used.
+    static func entry(_ event: String, policy: Policy, field: (String) -> Field?, eventRange: SourceRange?,
+                      fail: (String, String, SourceRange?) -> Void) -> Entry? {
+        var e = Entry(event: event)
+        var ok = true
+        func value(_ key: String, _ type: ValueType, required: Bool) -> Value? {
+            guard let f = field(key) else {
+                if required { fail("schema.missing-key", "a '\(event)' event needs '\(key)'", eventRange); ok = false }
+                return nil
+            }
+            guard case .scalar(let text, let style, let range) = f else {
+                if case .noValue(let range) = f, required { fail("history.payload", "'\(key)' of '\(event)' needs a value", range); ok = false }
+                return nil
+            }
+            switch ScalarValue.read(text: text, style: style, as: type, policy: policy) {
+            case .success(let v): return v
+            case .failure(let message):
+                fail(key == "on" ? "type.date" : "history.payload", key == "on" ? message : "'\(key)' of '\(event)': \(message)", range)
+                ok = false
+                return nil
+            }
+        }
+        e.on = value("on", .date, required: true)?.asDate
+        switch event {
+        case fraudEvent, "change_request", "change_filed": break
+        case "change_opinion": e.approve = value("approve", .bool, required: false)?.asBool
+        case "change_made": if let kind = changeKindType(policy) { e.kind = value("kind", kind, required: true) }
+        case acceptEvent: if case .int(let n)? = value("digital_level", .int, required: true) { e.level = n }
+        default: e.amount = value("amount", .money, required: true)?.asMoney
+        }
+        return ok ? e : nil
+    }
+
     static func read(_ list: YAMLNode.Sequence, policy: Policy, into bag: inout DiagnosticBag) -> [Entry] {
-        let read: Set<String> = [fraudEvent, policy.funding?.paymentEvent ?? paymentEvent, acceptEvent, "change_request", "change_opinion", "change_filed", "change_made"]
-        let changeKind = changeKindType(policy)
+        let read = events(policy)
         var out: [Entry] = []
         for item in list.items {
             guard case .mapping(let m) = item, case .scalar(let name)? = m["event"], read.contains(name.text) else { continue }
-            var e = Entry(event: name.text)
-            func scalar(_ key: String, required: Bool) -> YAMLNode.Scalar? {
-                guard let node = m[key] else {
-                    if required { bag.error("schema.missing-key", "a '\(name.text)' event needs '\(key)'", at: m.range) }
-                    return nil
-                }
-                guard case .scalar(let s) = node, !s.isNull else {
-                    if required { bag.error("history.payload", "'\(key)' of '\(name.text)' needs a value", at: node.range) }
-                    return nil
-                }
-                return s
-            }
-            func value(_ key: String, _ type: ValueType, required: Bool) -> Value? {
-                guard let s = scalar(key, required: required) else { return nil }
-                switch ScalarValue.read(s, as: type, policy: policy) {
-                case .success(let v): return v
-                case .failure(let message):
-                    bag.error(key == "on" ? "type.date" : "history.payload", key == "on" ? message : "'\(key)' of '\(name.text)': \(message)", at: s.range)
-                    return nil
-                }
-            }
-            e.on = value("on", .date, required: true)?.asDate
-            switch name.text {
-            case fraudEvent, "change_request", "change_filed": break
-            case "change_opinion": e.approve = value("approve", .bool, required: false)?.asBool
-            case "change_made": if let changeKind { e.kind = value("kind", changeKind, required: true) }
-            case acceptEvent: if case .int(let n)? = value("digital_level", .int, required: true) { e.level = n }
-            default: e.amount = value("amount", .money, required: true)?.asMoney
-            }
-            out.append(e)
+            let e = entry(name.text, policy: policy, field: { key in
+                guard let node = m[key] else { return nil }
+                guard case .scalar(let s) = node, !s.isNull else { return .noValue(range: node.range) }
+                return .scalar(text: s.text, style: s.style, range: s.range)
+            }, eventRange: m.range, fail: { id, message, range in bag.error(id, message, at: range ?? m.range) })
+            if let e { out.append(e) }
         }
         return out
+    }
+
+    /// The facts a history records, for a reader that has no tree (the fast case reader): each
+    /// event as its name and a field lookup. Nil when a value does not read: the full reader
+    /// then reports it where it is.
+    package static func apply(to facts: inout [Value?], events list: [(event: String, field: (String) -> Field?)], policy: Policy) -> Bool {
+        let read = events(policy)
+        var entries: [Entry] = []
+        var failed = false
+        for (name, field) in list where read.contains(name) {
+            guard let e = entry(name, policy: policy, field: field, eventRange: nil, fail: { _, _, _ in failed = true }) else { return false }
+            entries.append(e)
+        }
+        guard !failed else { return false }
+        apply(entries, to: &facts, policy: policy)
+        return true
     }
 
     /// The type of `project.changes[].kind` in the package, if it has one.
