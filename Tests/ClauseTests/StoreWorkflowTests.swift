@@ -244,6 +244,9 @@ import Testing
         #expect(recorded.status == 0, "\(recorded.stderr)")
         #expect(recorded.stdout.contains(#""outcome":"refused""#), "\(recorded.stdout)")
         #expect(recorded.stdout.contains(#""consequences":{"clawback":"120000.00","blacklisted_until":"2027-"#), "\(recorded.stdout)")
+        // `why` and `replay` read the case as recording did: the history's finding decides it again.
+        #expect(try s.clause(["why", "SY-2024-T-0103"]).stdout.contains("结论：不予支持"))
+        #expect(try s.clause(["replay", "SY-2024-T-0103"]).stdout.contains("1 reproduce, 0 differ"))
         let bans = try s.clause(["bans", "list"])
         #expect(bans.stdout.contains(code), "\(bans.stdout)\(bans.stderr)")
 
