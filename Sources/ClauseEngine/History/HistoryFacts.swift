@@ -78,7 +78,12 @@ package enum HistoryFacts {
         // One the case states stays, and the workflow flags a history that says otherwise.
         if let accepted = entries.last(where: { $0.event == acceptEvent && $0.on != nil }) {
             if case .some(nil) = slot(acceptedFact, facts, policy) { set(acceptedFact, .date(accepted.on!), &facts, policy) }
-            if let level = accepted.level, case .some(nil) = slot(levelFact, facts, policy) { set(levelFact, .int(level), &facts, policy) }
+            // A level outside the fact's bounds (1..4) is not taken: the case stays without one
+            // (incomplete), and the workflow flags the acceptance that disagrees with it.
+            if let level = accepted.level, case .some(nil) = slot(levelFact, facts, policy),
+               policy.fields(along: levelFact).last.map({ CaseReader.bounds(.int(level), $0) == nil }) ?? true {
+                set(levelFact, .int(level), &facts, policy)
+            }
         }
         let made = changes(entries)
         if !made.isEmpty { setChanges(made, &facts, policy) }
