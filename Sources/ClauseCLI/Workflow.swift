@@ -71,9 +71,22 @@ package struct WorkflowOptions: ParsableArguments {
             case .success(let r): each(r)
             }
         }
+        // A ban registered in the record stops payments too (第十三条), for a case file as for a recorded case.
+        if let storePath { store = try? RecordStore(path: storePath, create: false) }
+        let registry: ((String, String, CivilDate) -> RegistryBan?)? = store.map { opened in
+            { code, caseID, day in (try? opened.registryBan(creditCode: code, asOf: day, excludingCase: caseID)) ?? nil }
+        }
         for argument in cases {
             guard let storePath, !FileManager.default.fileExists(atPath: argument) else {
-                for path in CaseLoader.expand([argument]) { report(session.replay(path: path, asOf: asOf, lang: lang)) }
+                for path in CaseLoader.expand([argument]) {
+                    var bag = DiagnosticBag()
+                    let (_, root) = YAMLReader.read(path: path, into: &bag)
+                    guard let root, !bag.hasErrors else {
+                        report(.failure(DiagnosticsError(bag.sorted)))
+                        continue
+                    }
+                    report(session.replay(root: root, path: path, asOf: asOf, lang: lang, registry: registry))
+                }
                 continue
             }
             let opened = try store ?? StoreCommand.guarded { try RecordStore(path: storePath, create: false) }
@@ -91,7 +104,7 @@ package struct WorkflowOptions: ParsableArguments {
                 if let latest, try StoreCommand.guarded({ try opened.revocation(decisionID: latest.id) }) != nil {
                     recorded = (.refused, .zero)
                 }
-                report(session.replay(root: root, path: path, asOf: asOf, lang: lang, onRecord: recorded))
+                report(session.replay(root: root, path: path, asOf: asOf, lang: lang, onRecord: recorded, registry: registry))
             }
         }
         return ok
@@ -286,6 +299,7 @@ enum WorkflowJSON {
         w.endObject()
         w.key("effects")
         w.beginObject()
+        w.field("paid", r.paid.plain)
         w.field("clawback", r.clawback.plain)
         w.field("blacklisted_until", r.banUntil?.iso)
         w.endObject()

@@ -87,8 +87,10 @@ package enum ProgrammeHTML {
             }
             h += "</tbody></table>\n"
         }
-        let capped = r.byItem.filter { $0.ceiling != nil }
-        if !capped.isEmpty { h += ceilingsHTML(r.byItem) }
+        let capped = r.byItem.filter { $0.ceiling != nil && !$0.projection }
+        if !capped.isEmpty { h += ceilingsHTML(capped, projection: false) }
+        let projected = r.byItem.filter { $0.ceiling != nil && $0.projection }
+        if !projected.isEmpty { h += ceilingsHTML(projected, projection: true) }
         if !capped.isEmpty {
             let rows = capped.map { (label: $0.label, outline: $0.ceiling!.fen, filled: $0.granted.fen) }
             h += "<figure>" + SVGChart.pairedBars(rows: rows, outlineLabel: "支出上限", filledLabel: "决定金额", title: "按支持事项：决定与上限")
@@ -108,11 +110,17 @@ package enum ProgrammeHTML {
 
     /// Each item against its ceiling: for each year and in all, the ceiling, decided, paid and
     /// their shares of the ceiling; the basis (cap × target) under the item's name.
-    static func ceilingsHTML(_ items: [ProgrammeReport.Execution]) -> String {
+    /// A projection (cap per award × an indicator's minimum target) is labelled 预计规模 and
+    /// never marked 超出上限.
+    static func ceilingsHTML(_ items: [ProgrammeReport.Execution], projection: Bool) -> String {
         let e = HTMLText.escape
         func share(_ p: Percent?) -> String { e(p?.display ?? "—") }
-        var h = "<h3>对照支出上限（每项上限 × 指标目标）</h3>\n<table><thead><tr><th>支持事项</th><th>年度</th><th>上限</th>"
-            + "<th>决定金额</th><th>决定占上限</th><th>已拨付</th><th>拨付占上限</th></tr></thead><tbody>\n"
+        let word = projection ? "预计规模" : "上限"
+        var h = projection
+            ? "<h3>预计规模（每项上限 × 指标目标，仅供参考）</h3>\n<p class=\"src\">指标目标为最低目标（「以上」），每项上限是对每一笔资助的限额：两者相乘是预计规模，不是支出上限。</p>\n"
+            : "<h3>对照支出上限（办法所定总额）</h3>\n"
+        h += "<table><thead><tr><th>支持事项</th><th>年度</th><th>\(word)</th>"
+            + "<th>决定金额</th><th>决定占\(word)</th><th>已拨付</th><th>拨付占\(word)</th></tr></thead><tbody>\n"
         for x in items {
             let span = x.years.count + 1
             h += "<tr><td rowspan=\"\(span)\">\(e(x.label))"
@@ -121,7 +129,8 @@ package enum ProgrammeHTML {
             h += "<td class=\"n\(x.overCeiling ? " short" : "")\">\(share(x.grantedShare))\(x.overCeiling ? " 超出上限" : "")</td><td class=\"n\">\(e(x.paid.display))</td><td class=\"n\">\(share(x.paidShare))</td></tr>\n"
             for y in x.years {
                 h += "<tr><td>\(y.year)</td><td class=\"n\">\(e(y.ceiling?.display ?? "—"))</td><td class=\"n\">\(e(y.granted.display))</td>"
-                h += "<td class=\"n\(y.overCeiling ? " short" : "")\">\(share(y.grantedShare))\(y.overCeiling ? " 超出上限" : "")</td><td class=\"n\">\(e(y.paid.display))</td><td class=\"n\">\(share(y.paidShare))</td></tr>\n"
+                let over = !projection && y.overCeiling
+                h += "<td class=\"n\(over ? " short" : "")\">\(share(y.grantedShare))\(over ? " 超出上限" : "")</td><td class=\"n\">\(e(y.paid.display))</td><td class=\"n\">\(share(y.paidShare))</td></tr>\n"
             }
         }
         return h + "</tbody></table>\n"
@@ -149,6 +158,7 @@ package enum ProgrammeHTML {
         if r.undetermined > 0 {
             s += "；<span class=\"why\">\(r.undetermined) 条记录缺少事实无法判断（\(e(r.missingFacts.joined(separator: "、")))）</span>"
         }
+        if let parts = ProgrammeText.partsText(r) { s += "<br>" + e(parts) }
         return s
     }
 }

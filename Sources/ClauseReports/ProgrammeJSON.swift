@@ -50,6 +50,20 @@ package enum ProgrammeJSON {
             w.field("sources", strings: row.sources)
             w.field("undetermined", row.undetermined)
             w.field("missing_facts", strings: row.missingFacts)
+            if let per = row.indicator.per {
+                // Counted per value of a fact (row 15: per pilot sector), each over its own whole.
+                w.field("per", per.path)
+                w.key("parts"); w.beginArray()
+                for part in row.parts {
+                    w.beginObject()
+                    w.field("key", part.key); w.field("label", part.label)
+                    w.key("count"); value(part.count)
+                    w.key("whole"); value(part.whole)
+                    w.key("achieved"); value(part.achieved)
+                    w.endObject()
+                }
+                w.endArray()
+            }
             w.endObject()
         }
         w.endArray()
@@ -100,13 +114,17 @@ package enum ProgrammeJSON {
                 w.field("key", x.key); w.field("label", x.label); w.field("cases", x.cases)
                 w.field("granted", x.granted.plain); w.field("paid", x.paid.plain)
                 if name == "by_item" {
-                    // The ceiling (cap × target) and the shares of it, in all and per year.
-                    w.field("ceiling", x.ceiling?.plain); w.field("ceiling_basis", x.ceilingBasis)
+                    // A ceiling the measures set, or a projection (cap per award × an indicator's
+                    // minimum target), never both: a projection is no ceiling and nothing exceeds it.
+                    let key = x.projection ? "projection" : "ceiling"
+                    w.field("ceiling", x.projection ? nil : x.ceiling?.plain); w.field("ceiling_basis", x.projection ? nil : x.ceilingBasis)
+                    if x.projection { w.field("projection", x.ceiling?.plain); w.field("projection_basis", x.ceilingBasis) }
+                    w.field("over_ceiling", x.overCeiling)
                     w.field("granted_share", x.grantedShare?.display); w.field("paid_share", x.paidShare?.display)
                     w.key("years"); w.beginArray()
                     for y in x.years {
                         w.beginObject()
-                        w.field("year", y.year); w.field("ceiling", y.ceiling?.plain)
+                        w.field("year", y.year); w.field(name: key, y.ceiling?.plain)
                         w.field("granted", y.granted.plain); w.field("paid", y.paid.plain)
                         w.field("granted_share", y.grantedShare?.display); w.field("paid_share", y.paidShare?.display)
                         w.endObject()

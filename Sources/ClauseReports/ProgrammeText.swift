@@ -111,7 +111,9 @@ package struct ProgrammeText {
             }
             out.append("")
         }
-        if report.byItem.contains(where: { $0.ceiling != nil }) { ceilings(&out) }
+        for projection in [false, true] where report.byItem.contains(where: { $0.ceiling != nil && $0.projection == projection }) {
+            ceilings(&out, projection: projection)
+        }
         if !report.monthly.isEmpty {
             out.append(md ? "### 按月拨付" : "  按月拨付")
             if md {
@@ -134,36 +136,43 @@ package struct ProgrammeText {
         return out.joined(separator: "\n")
     }
 
-    /// Each item against its ceiling (cap × target), in all and per year: decided and paid, and
-    /// their shares of the ceiling.
-    func ceilings(_ out: inout [String]) {
+    /// Each item against its ceiling (a sum the measures set), or against its projection (a cap
+    /// per award times an indicator's minimum target: 预计规模, never a ceiling, never 超出上限),
+    /// in all and per year: decided and paid, and their shares.
+    func ceilings(_ out: inout [String], projection: Bool) {
         let md = style == .markdown
         func share(_ p: Percent?) -> String { p?.display ?? "—" }
-        out.append(md ? "### 对照支出上限" : "  对照支出上限（每项上限 × 指标目标）")
+        let items = report.byItem.filter { $0.ceiling != nil && $0.projection == projection }
+        let word = projection ? "预计规模" : "上限"
+        out.append(projection ? (md ? "### 预计规模（每项上限 × 指标目标，仅供参考）" : "  预计规模（每项上限 × 指标目标；指标为最低目标，非支出上限）")
+                              : (md ? "### 对照支出上限" : "  对照支出上限（办法所定总额）"))
         if md {
             out.append("")
-            out.append("| 支持事项 | 年度 | 上限 | 决定金额 | 决定占上限 | 已拨付 | 拨付占上限 |")
+            if projection { out.append("指标目标为最低目标（「以上」），每项上限是对每一笔资助的限额：两者相乘是预计规模，不是支出上限。") ; out.append("") }
+            out.append("| 支持事项 | 年度 | \(word) | 决定金额 | 决定占\(word) | 已拨付 | 拨付占\(word) |")
             out.append("| --- | --- | --- | --- | --- | --- | --- |")
         }
-        for e in report.byItem {
+        for e in items {
             let ceiling = e.ceiling?.display ?? "—"
+            let over = e.overCeiling ? " 超出上限" : ""
             if md {
-                out.append("| \(esc(e.label)) | 合计 | \(ceiling) | \(e.granted.display) | \(share(e.grantedShare))\(e.overCeiling ? " 超出上限" : "") | \(e.paid.display) | \(share(e.paidShare)) |")
+                out.append("| \(esc(e.label)) | 合计 | \(ceiling) | \(e.granted.display) | \(share(e.grantedShare))\(over) | \(e.paid.display) | \(share(e.paidShare)) |")
             } else {
-                out.append("    \(esc(e.label)) 上限 \(ceiling)" + (e.ceilingBasis.map { "（\(esc($0))）" } ?? ""))
+                out.append("    \(esc(e.label)) \(word) \(ceiling)" + (e.ceilingBasis.map { "（\(esc($0))）" } ?? ""))
                 out.append("      合计 决定 \(e.granted.display)（\(share(e.grantedShare))）· 已拨付 \(e.paid.display)（\(share(e.paidShare))）"
                            + (e.overCeiling ? " · 超出上限" : ""))
             }
             for y in e.years {
                 let c = y.ceiling?.display ?? "—"
-                out.append(md ? "| \(esc(e.label)) | \(y.year) | \(c) | \(y.granted.display) | \(share(y.grantedShare))\(y.overCeiling ? " 超出上限" : "") | \(y.paid.display) | \(share(y.paidShare)) |"
-                              : "      \(y.year) 上限 \(c) · 决定 \(y.granted.display)（\(share(y.grantedShare))）· 已拨付 \(y.paid.display)（\(share(y.paidShare))）"
-                                + (y.overCeiling ? " · 超出上限" : ""))
+                let yOver = !projection && y.overCeiling
+                out.append(md ? "| \(esc(e.label)) | \(y.year) | \(c) | \(y.granted.display) | \(share(y.grantedShare))\(yOver ? " 超出上限" : "") | \(y.paid.display) | \(share(y.paidShare)) |"
+                              : "      \(y.year) \(word) \(c) · 决定 \(y.granted.display)（\(share(y.grantedShare))）· 已拨付 \(y.paid.display)（\(share(y.paidShare))）"
+                                + (yOver ? " · 超出上限" : ""))
             }
         }
         if md {
             out.append("")
-            for e in report.byItem { if let b = e.ceilingBasis { out.append("- \(esc(e.label))：\(esc(b))") } }
+            for e in items { if let b = e.ceilingBasis { out.append("- \(esc(e.label))：\(esc(b))") } }
         }
         out.append("")
     }
@@ -180,7 +189,22 @@ package struct ProgrammeText {
         if r.undetermined > 0 {
             s += "；\(r.undetermined) 条记录缺少事实无法判断（\(r.missingFacts.map(esc).joined(separator: "、"))）"
         }
+        if let parts = Self.partsText(r) { s += "；" + esc(parts) }
         return s
+    }
+
+    /// A row counted per value of its `per` fact, in words (unescaped): 「按试点行业：风机 3 ÷ 160 =
+    /// 1.88% · 机床 2（分母未填报）」; nil for a row that is one figure.
+    package static func partsText(_ r: ProgrammeReport.Row) -> String? {
+        guard let per = r.indicator.per else { return nil }
+        let label = per.path == "applicant.sector" ? "按试点行业" : "按 \(per.path)"
+        guard !r.parts.isEmpty else { return "\(label)：尚无记录" }
+        let isShare: Bool = { if case .share = r.indicator.measure { return true }; return false }()
+        return "\(label)：" + r.parts.map { p in
+            guard isShare else { return "\(p.label) \(figure(p.count))" }
+            guard let whole = p.whole else { return "\(p.label) \(figure(p.count))（分母未填报）" }
+            return "\(p.label) \(figure(p.count)) ÷ \(figure(whole)) = \(figure(p.achieved))"
+        }.joined(separator: " · ")
     }
 
     /// 125% as 1.25.

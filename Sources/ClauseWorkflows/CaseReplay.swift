@@ -19,6 +19,9 @@ package struct CaseReplay: Sendable {
         package var guardValues: [(text: String, value: String)]
         /// Whether the guard held (true when there is no guard).
         package var guardHeld: Bool
+        /// False for a payment made where the machine has no way to pay: listed, since the money
+        /// went out, but the state stays.
+        package var allowed = true
     }
 
     package struct Violation: Sendable {
@@ -40,6 +43,10 @@ package struct CaseReplay: Sendable {
             /// An event dated before the event recorded before it: the history is replayed in the
             /// order recorded, and the disorder is flagged.
             case order
+            /// A payment on a day within a 第十三条 ban of the applicant: 不得享受政府财政专项资金.
+            case ban
+            /// What was paid, all payments together, exceeds the decided amount; the message names the excess.
+            case excess
         }
         package var kind: Kind
         package var clause: String
@@ -75,6 +82,12 @@ package struct CaseReplay: Sendable {
     /// For each role, in declaration order, the events it may take now.
     package var next: [(role: WorkflowRole, events: [WorkflowEvent])]
     package var clawback: Money
+    /// Every payment the history records, made in whatever state: money that went out.
+    package var paid: Money = .zero
+    /// The bans a payment must respect (the case's own finding, the ban it states, the registry's).
+    package var bans: [PaymentBan] = []
+    /// The event that pays money out (the package's `funding.payments`, else `pay`).
+    package var paymentEvent = HistoryFacts.paymentEvent
     package var banUntil: CivilDate?
     package var pending: [Pending]
 
@@ -87,4 +100,13 @@ package struct CaseReplay: Sendable {
     package var decision: Decision?
     /// The date of the last event (or nil for an empty history).
     package var lastDate: CivilDate?
+
+    /// The ban a payment on `day` would fall within, if any.
+    package func ban(on day: CivilDate) -> PaymentBan? { bans.first { $0.contains(day) } }
+
+    /// Whether what was paid already covers what the decision grants, so no payment is due.
+    package var paidInFull: Bool {
+        guard paid > .zero, let d = decision else { return false }
+        return paid >= (d.outcome == .granted ? d.amount : .zero)
+    }
 }

@@ -20,6 +20,8 @@ package struct GuardScope: Sendable {
     /// The attributes each role declares: one its actor does not give is unknown (asking
     /// `workflow next` without `--district`), one its role lacks is none.
     package var roleAttributes: [String: [String]]
+    /// The event's optional payload (`source: funding_source?`): left out, it is none, not unknown.
+    package var optionalPayload: Set<String> = []
 
     package static let names = ["actor", "event", "decision"]
 
@@ -47,6 +49,7 @@ package struct GuardScope: Sendable {
         }
         var eventFields = [Field(name: "on", path: "event.on", label: "日期", labelEn: "date", type: .date, range: range)]
         for a in event?.payload ?? [] {
+            if a.type.isOptional { optionalPayload.insert(a.name) }
             eventFields.append(Field(name: a.name, path: "event.\(a.name)", label: a.name, labelEn: a.name, type: a.type, range: a.range))
         }
         let decision = [
@@ -88,7 +91,7 @@ package struct GuardScope: Sendable {
         let declared = roleAttributes[e.actor.role] ?? []
         for name in actorFields.dropFirst(2) { actor.append(e.actor.attributes[name] ?? (declared.contains(name) ? nil : Value.none)) }
         var event: [Value?] = [.date(e.on)]
-        for name in eventFields.dropFirst() { event.append(e.payload[name]) }
+        for name in eventFields.dropFirst() { event.append(e.payload[name] ?? (optionalPayload.contains(name) ? Value.none : nil)) }
         var d: Value?
         if let decision, let o = policy.enums[outcomeEnum].index[decision.outcome.rawValue] {
             d = .record([.enumCase(type: outcomeEnum, index: o), .money(decision.amount), .money(decision.consequences.clawback),

@@ -37,6 +37,11 @@ package enum NextActions {
                 guard !candidates.isEmpty else { continue }
                 var e = hypothetical
                 e.event = event.name
+                let paying = event.name == r.paymentEvent
+                if paying, let b = r.ban(on: date) {
+                    out.append(Option(event: event, status: .mayNot, reasons: [banned(b)]))
+                    continue
+                }
                 var best: Option?
                 for t in candidates {
                     let results = t.guards.map { replayer.evaluateGuard($0, t, facts: r.facts, event: e, decision: r.decision) }
@@ -54,10 +59,35 @@ package enum NextActions {
                     let option = Option(event: event, status: status, reasons: reasons)
                     if best == nil || rank(status) < rank(best!.status) { best = option }
                 }
+                if paying, var b = best, b.status != .mayNot { b = bounded(b, r) ; best = b }
                 if let best { out.append(best) }
             }
         }
         return out
+    }
+
+    /// A payment within a ban of the applicant (第十三条): none may go out.
+    static func banned(_ b: PaymentBan) -> (clause: String, message: String, messageEn: String) {
+        (b.clause, "申报主体在黑名单期内（\(b.from.map { "\($0.iso) 至 " } ?? "至 ")\(b.through.iso)，\(b.source)），三年内不得享受政府财政专项资金",
+         "the applicant is banned (\(b.from.map { "\($0.iso) to " } ?? "until ")\(b.through.iso), \(b.sourceEn)) and may receive no special funds")
+    }
+
+    /// A payment the guards allow is still bounded by what is left of the decided amount, all
+    /// payments counted, in whatever state they were made: nothing left, none may go out.
+    static func bounded(_ o: Option, _ r: CaseReplay) -> Option {
+        guard let d = r.decision, d.outcome == .granted else { return o }
+        var o = o
+        let left = d.amount.subtracting(r.paid) ?? .zero
+        if left <= .zero {
+            o.status = .mayNot
+            o.reasons = [(o.event.clause, "已拨付 \(r.paid.display)，达到政策决定金额 \(d.amount.display)，不得再拨付",
+                          "\(r.paid.display) is paid already, the decided amount \(d.amount.display); nothing more may be paid")]
+        } else {
+            o.status = .depends
+            o.reasons.append((o.event.clause, "拨付金额不超过 \(left.display)（政策决定金额 \(d.amount.display)，已拨付 \(r.paid.display)）",
+                              "a payment of at most \(left.display) (decided \(d.amount.display), paid \(r.paid.display))"))
+        }
+        return o
     }
 
     private static func rank(_ s: Option.Status) -> Int {

@@ -22,6 +22,7 @@ package enum ReplayText {
                     out += zh ? "  条件 \(g)：\(values)" : "  guard \(g): \(values)"
                     if !s.guardHeld { out += zh ? "（不满足）" : " (does not hold)" }
                 }
+                if !s.allowed { out += zh ? "  未按程序办理，仍计入已拨付" : "  out of order, still counted as paid" }
                 out += "\n"
             }
         }
@@ -45,6 +46,9 @@ package enum ReplayText {
                 let at = v.event.map { "[\($0)] " } ?? ""
                 out += "  ◦ \(cite(v.clause)) \(at)\(zh ? v.message : v.messageEn)\n"
             }
+        }
+        if r.paid != .zero {
+            out += zh ? "已拨付：合计 \(r.paid.display)\n" : "paid: \(r.paid.display) in all\n"
         }
         if r.clawback != .zero || r.banUntil != nil {
             out += zh ? "后果：收回 \(r.clawback.display)" : "effects: claw back \(r.clawback.display)"

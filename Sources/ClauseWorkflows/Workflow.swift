@@ -33,7 +33,7 @@ package struct Workflow: Sendable {
     /// The names of the package's parameters that this workflow's guards, effects and deadlines read.
     package func parametersRead(_ policy: Policy) -> [String] {
         var exprs = transitions.flatMap { $0.guards.map(\.expr) + $0.effects.map(\.expr) }
-        exprs += deadlines.flatMap { [$0.by, $0.when].compactMap { $0 } }
+        exprs += deadlines.flatMap { [$0.by, $0.notBefore, $0.when].compactMap { $0 } }
         var out: [String] = []
         for e in exprs {
             e.visit { node in
@@ -147,6 +147,9 @@ package struct Deadline: Sendable {
     /// The due date, an expression on the case and the package's parameters
     /// (`end(validity)`, `batch_acceptance_due[batch]`); unknown for a case: does not apply.
     package var by: CheckedExpr?
+    /// The day the window opens (`batch_acceptance_opens[batch]`): the event before it is as
+    /// much out of the window as one after `by`.
+    package var notBefore: CheckedExpr?
     package var within: CalendarDuration?
     /// The city's own timetable (the work plan's windows), not the applicant's duty: missing it is
     /// a `schedule` finding, which does not make `workflow check` fail.

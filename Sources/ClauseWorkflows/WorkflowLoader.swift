@@ -18,7 +18,7 @@ package struct WorkflowLoader {
     static let stateKeys = ["label", "label_en", "clause", "initial", "final", "closes_case"]
     static let transitionKeys = ["event", "from", "to", "roles", "guard", "say", "say_en", "clause", "effects", "description"]
     static let guardKeys = ["if", "say", "say_en", "clause"]
-    static let deadlineKeys = ["label", "label_en", "event", "after", "during", "when", "by", "within", "schedule", "clause"]
+    static let deadlineKeys = ["label", "label_en", "event", "after", "during", "when", "by", "not_before", "within", "schedule", "clause"]
 
     var access = NodeAccess()
     var policy: Policy?
@@ -285,7 +285,8 @@ package struct WorkflowLoader {
             var effects: [Effect] = []
             if let en = tm["effects"], let em = access.mapping(en, "'effects'") {
                 access.checkKeys(em, allowed: ["clawback", "ban_until"], in: "'effects'")
-                for (kind, type) in [(Effect.Kind.clawback, ValueType.money), (.banUntil, .date)] {
+                for (kind, type) in [(Effect.Kind.clawback, ValueType.money), (.banUntil, .optional(.date))] {
+                    // A ban may be none (the decision bans nobody): then the effect bans nobody.
                     guard let n = em[kind.rawValue], let s = access.scalar(n, "an expression") else { continue }
                     if let c = checker.check(s, expected: type, what: "'\(kind.rawValue)'") {
                         effects.append(Effect(kind: kind, expr: c, range: s.range))
@@ -352,10 +353,14 @@ package struct WorkflowLoader {
                 // `by` and `when` are expressions on the case, so that a due date reads the package's parameters.
                 let scope = GuardScope(policy: policy, roles: [], allowed: [], event: nil, range: dm.range)
                 let checker = scope.checker()
-                for (key, type) in [("by", ValueType.date), ("when", .bool)] {
+                for (key, type) in [("by", ValueType.date), ("not_before", .date), ("when", .bool)] {
                     guard let n = dm[key], let s = access.scalar(n, "an expression for '\(key)'"),
                           let c = checker.check(s, expected: type, what: "'\(key)' of a deadline") else { continue }
-                    if key == "by" { d.by = c } else { d.when = c }
+                    switch key {
+                    case "by": d.by = c
+                    case "not_before": d.notBefore = c
+                    default: d.when = c
+                    }
                     expressions.append((c, s.range))
                 }
                 access.bag.append(contentsOf: checker.bag)

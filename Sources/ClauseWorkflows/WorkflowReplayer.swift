@@ -24,8 +24,9 @@ package struct WorkflowReplayer {
     /// - Parameter decisionAt: the policy's decision as it stood at an event (facts that later
     ///   events record left out).
     /// - Parameter now: the decision with every fact of the case, for `next`.
+    /// - Parameter bans: the 第十三条 bans of the applicant: a payment within one is a violation.
     package func replay(caseID: String, facts: [Value?], history: [HistoryEvent], decisionAt: (HistoryEvent) -> Decision?,
-                        now: Decision? = nil, asOf: CivilDate?) -> CaseReplay {
+                        now: Decision? = nil, asOf: CivilDate?, bans: [PaymentBan] = []) -> CaseReplay {
         var current = machines.map(\.initial)
         var closedBy: (machine: Int, state: Int)?
         var steps: [CaseReplay.Step] = []
@@ -39,6 +40,8 @@ package struct WorkflowReplayer {
         }
 
         var previous: CivilDate?
+        let payment = policy.funding?.paymentEvent ?? HistoryFacts.paymentEvent
+        var paid = Money.zero
         for e in history {
             guard let m = machines.firstIndex(where: { $0.event(e.event) != nil }), let event = machines[m].event(e.event) else { continue }
             let w = machines[m]
@@ -49,6 +52,24 @@ package struct WorkflowReplayer {
                      "\(headEn): earlier than the event before it (\(p.iso)); a history records things in the order they happened")
             }
             previous = max(previous ?? e.on, e.on)
+            // Money that went out is money paid, in whatever state it went: it counts, it may not
+            // go to a banned applicant, and all of it together may not exceed the decision.
+            if e.event == payment, case .money(let amount)? = e.payload["amount"] {
+                paid = paid.adding(amount) ?? paid
+                if let b = bans.first(where: { $0.contains(e.on) }) {
+                    flag(.ban, b.clause, e.index,
+                         "\(head)：申报主体在黑名单期内（\(b.from.map { "\($0.iso) 至 " } ?? "至 ")\(b.through.iso)，\(b.source)），三年内不得享受政府财政专项资金",
+                         "\(headEn): the applicant is banned (\(b.from.map { "\($0.iso) to " } ?? "until ")\(b.through.iso), \(b.sourceEn)) and may receive no special funds")
+                }
+                // The amount decided then, or, where the case was not decided yet (paid before
+                // acceptance), the amount it is decided at.
+                if let d = [decisionAt(e), now].compactMap({ $0 }).first(where: { $0.outcome == .granted }), paid > d.amount {
+                    let excess = paid.subtracting(d.amount) ?? paid
+                    flag(.excess, event.clause, e.index,
+                         "\(head)：拨付合计 \(paid.display) 超过政策决定金额 \(d.amount.display)，超出 \(excess.display)",
+                         "\(headEn): payments total \(paid.display), above the decided amount \(d.amount.display) by \(excess.display)")
+                }
+            }
             if let c = closedBy {
                 let s = machines[c.machine].states[c.state]
                 flag(.afterFinal, s.clause, e.index, "\(head)：案件已于「\(s.label)」终结，其后不得再办理",
@@ -70,6 +91,10 @@ package struct WorkflowReplayer {
                      "\(head)：在「\(state.label)」状态下不得办理\(why)，须处于" + needed.map { "「\($0.label)」" }.joined(separator: "或"),
                      "\(headEn): not allowed in '\(state.labelEn ?? state.name)'\(whyEn); it needs "
                      + needed.map { "'\($0.labelEn ?? $0.name)'" }.joined(separator: " or "))
+                if e.event == payment {
+                    steps.append(CaseReplay.Step(index: e.index, event: e.event, on: e.on, machine: w.id, from: state.name, to: state.name,
+                                                 clause: event.clause, guardText: nil, guardValues: [], guardHeld: true, allowed: false))
+                }
                 continue
             }
             let byRole = candidates.filter { $0.roles.contains(e.actor.role) }
@@ -97,7 +122,10 @@ package struct WorkflowReplayer {
                         found = true
                         break
                     }
-                    if firstFailure == nil { firstFailure = (t, results) }
+                    // Of the transitions that fail, the one that fails least is the one meant (a
+                    // negative opinion from the wrong district is flagged for the district only).
+                    let failing = results.filter { !$0.held }.count
+                    if firstFailure.map({ failing < $0.1.filter { !$0.held }.count }) ?? true { firstFailure = (t, results) }
                 }
                 if !found, let (t, results) = firstFailure {
                     chosen = t
@@ -155,7 +183,13 @@ package struct WorkflowReplayer {
                 let kind: CaseReplay.Violation.Kind = d.schedule ? .schedule : .deadline
                 let event = w.event(d.event)
                 let label = event?.label ?? d.event
+                var opens: CivilDate?
+                if let nb = d.notBefore, case .date(let x)? = value(nb, d, facts, at: start) { opens = x }
                 if let hit = history.first(where: { $0.event == d.event && $0.index > (start?.index ?? -1) }) {
+                    if let opens, hit.on < opens {
+                        flag(kind, d.clause, hit.index, "\(hit.on.iso) \(label)：早于窗口开始 \(opens.iso)（\(d.label)）",
+                             "\(hit.on.iso) \(d.event): before the window opens on \(opens.iso) (\(d.labelEn ?? d.label))")
+                    }
                     if hit.on > due {
                         flag(kind, d.clause, hit.index, "\(hit.on.iso) \(label)：晚于期限 \(due.iso)（\(d.label)）",
                              "\(hit.on.iso) \(d.event): later than the deadline \(due.iso) (\(d.labelEn ?? d.label))")
@@ -178,6 +212,13 @@ package struct WorkflowReplayer {
         // The city's own timetable is reported apart: it is not the applicant's violation.
         let findings = ordered.filter { $0.kind == .schedule }
 
+        // Paid in full before the state allowed it: once the case reaches the state that pays, it
+        // is paid, and nothing more is offered.
+        let decided = now.map { $0.outcome == .granted ? $0.amount : .zero }
+        if closedBy == nil, now?.outcome == .granted, paid > .zero, let decided, paid >= decided, let m = machines.firstIndex(where: { $0.event(payment) != nil }),
+           let t = machines[m].transitions.first(where: { $0.event == payment && $0.from.contains(current[m]) }) {
+            current[m] = t.to
+        }
         var next: [(role: WorkflowRole, events: [WorkflowEvent])] = []
         for role in roles {
             var events: [WorkflowEvent] = []
@@ -190,6 +231,14 @@ package struct WorkflowReplayer {
             }
             next.append((role, events))
         }
+        if closedBy == nil {
+            let day = asOf ?? history.last?.on
+            let banned = day.map { d in bans.contains { $0.contains(d) } } ?? false
+            let inFull = paid > .zero && decided.map { paid >= $0 } == true
+            if banned || inFull {
+                for i in next.indices { next[i].events.removeAll { $0.name == payment } }
+            }
+        }
         let main = closedBy.map { machines[$0.machine].states[$0.state] } ?? machines[0].states[current[0]]
         var replay = CaseReplay(caseID: caseID, policy: policy, state: main,
                                 states: machines.enumerated().map { ($0.element.id, $0.element.states[current[$0.offset]]) },
@@ -201,6 +250,9 @@ package struct WorkflowReplayer {
         replay.facts = facts
         replay.decision = now
         replay.lastDate = history.last?.on
+        replay.paid = paid
+        replay.bans = bans
+        replay.paymentEvent = payment
         return replay
     }
 

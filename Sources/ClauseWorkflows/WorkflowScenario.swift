@@ -33,6 +33,12 @@ package struct WorkflowExpectation: Sendable {
     /// The transitions taken, as `event:from->to`.
     package var steps: [String]?
     package var clawback: Money?
+    /// Every payment together, in whatever state made.
+    package var paid: Money?
+    /// The policy's decision on the case as the history leaves it (the history's facts read):
+    /// the workflow and the decision must agree.
+    package var outcome: String?
+    package var amount: Money?
     /// `.some(nil)` expects no ban.
     package var banUntil: CivilDate??
 }

@@ -16,7 +16,7 @@ import Foundation
 package enum WorkflowScenarioReader {
     static let fileKeys = ["base", "description", "workflow_scenarios"]
     static let scenarioKeys = ["name", "description", "case", "with", "without", "history", "append", "as_of", "expect"]
-    static let expectKeys = ["state", "violations", "findings", "kinds", "at", "corrected_by", "next", "steps", "clawback", "ban_until"]
+    static let expectKeys = ["state", "violations", "findings", "kinds", "at", "corrected_by", "next", "steps", "clawback", "paid", "outcome", "amount", "ban_until"]
 
     /// Whether the file holds workflow scenarios (a top-level `workflow_scenarios:`).
     package static func isWorkflowScenarioFile(_ path: String) -> Bool {
@@ -99,10 +99,23 @@ package enum WorkflowScenarioReader {
                 e.next.append((role.text, events))
             }
         }
-        if let n = m["clawback"], let s = access.scalar(n, "an amount") {
+        for key in ["clawback", "paid", "amount"] {
+            guard let n = m[key], let s = access.scalar(n, "an amount") else { continue }
             switch DecimalText.scaled(Substring(s.text), scale: 2) {
-            case .success(let fen): e.clawback = Money(fen: fen)
+            case .success(let fen):
+                switch key {
+                case "clawback": e.clawback = Money(fen: fen)
+                case "paid": e.paid = Money(fen: fen)
+                default: e.amount = Money(fen: fen)
+                }
             case .failure: access.bag.error("type.money", "'\(s.text)' is not an amount such as 120000.00", at: s.range)
+            }
+        }
+        if let n = m["outcome"], let s = access.scalar(n, "an outcome") {
+            if Decision.Outcome(rawValue: s.text) == nil {
+                access.bag.error("scenario.outcome", "unknown outcome '\(s.text)': expected granted, refused, incomplete or review", at: s.range)
+            } else {
+                e.outcome = s.text
             }
         }
         if let b = m["ban_until"] {

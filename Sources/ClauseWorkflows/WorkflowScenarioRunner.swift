@@ -57,6 +57,11 @@ package struct WorkflowScenarioRunner {
             if got != events { out.append("next \(role): expected \(list(events)), got \(list(got))") }
         }
         if let c = e.clawback, c != r.clawback { out.append("clawback: expected \(c.plain), got \(r.clawback.plain)") }
+        if let p = e.paid, p != r.paid { out.append("paid: expected \(p.plain), got \(r.paid.plain)") }
+        if let o = e.outcome, o != r.decision?.outcome.rawValue {
+            out.append("outcome: expected \(o), got \(r.decision?.outcome.rawValue ?? "no decision")")
+        }
+        if let a = e.amount, a != r.decision?.amount { out.append("amount: expected \(a.plain), got \(r.decision?.amount.plain ?? "no decision")") }
         if let b = e.banUntil, b != r.banUntil {
             out.append("ban_until: expected \(b?.iso ?? "none"), got \(r.banUntil?.iso ?? "none")")
         }

@@ -302,6 +302,20 @@ import Testing
         Self.same(Self.base.replacingOccurrences(of: "  expenses:", with: "  changes:\n    - kind: subject\n      approved: false\n  expenses:"))
     }
 
+    /// The facts a history records (a finding of fraud, payments, changes) read the same fast; a
+    /// value that does not read leaves the case to the slow path, which says where it is.
+    @Test func theFactsAHistoryRecordsReadTheSameFast() {
+        let history = "history:\n  - { event: pay, on: 2024-08-01, by: { role: city_bureau }, amount: 1000.00 }\n"
+            + "  - { event: change_made, on: 2024-08-02, by: { role: enterprise }, kind: content }\n"
+            + "  - { event: fraud_found, on: 2024-09-01, by: { role: city_bureau } }\n"
+        let c = Self.same(Self.base + history)
+        #expect(fact(c, "fraud_found_on") == .date(CivilDate(iso: "2024-09-01")!))
+        #expect(fact(c, "disbursed") == .money(Money(fen: 100_000)))
+        #expect(fact(c, "project.changes")?.asList?.count == 1)
+        Self.fallsBack(Self.base + "history:\n  - { event: fraud_found, on: 2024-13-01, by: { role: city_bureau } }\n")
+        Self.fallsBack(Self.base + "history:\n  - { event: pay, on: 2024-08-01, by: { role: city_bureau } }\n")
+    }
+
     @Test func historyIsSkippedButStillChecked() {
         Self.same(Self.base + "history:\n  - { on: 2024-07-02, event: submitted }\n")
         Self.fallsBack(Self.base + "history:\n  - { on: 2024-07-02, on: 2024-07-03 }\n")

@@ -192,6 +192,12 @@ struct ProgrammeYear {
         transformations.filter { $0.grant > 0 && $0.id != revoked && $0.accepted <= asOf }
     }
 
+    /// Every transformation accepted by `asOf`, granted or not (rows 1, 15, 16 count the
+    /// enterprises transformed, not the ones subsidised).
+    func acceptedTransformations(asOf: String) -> [Transformation] {
+        transformations.filter { $0.accepted <= asOf }
+    }
+
     /// Distinct enterprises by the year of their first counted acceptance.
     func distinctByYear(_ list: [Transformation]) -> [Int: Int] {
         var first: [String: String] = [:]
@@ -216,6 +222,7 @@ struct ProgrammeYear {
           - { figure: problem_lists, on: 2024-12-20, value: 3, source: "市工信局<script>alert(1)</script>年度总结" }
           - { figure: problem_lists, on: 2025-03-31, value: 2, source: 2025年一季度 }
           - { figure: pilot_sector_smes, on: 2024-03-31, value: 80, source: 市统计局 }
+          - { figure: pilot_sector_smes, part: machine_tools, on: 2024-03-31, value: 90, source: 市统计局（机床） }
 
         """
 
@@ -260,14 +267,21 @@ struct ProgrammeYear {
         }
         func int(_ a: Any?) -> Int? { (a as? NSNumber)?.intValue }
 
-        // Rows 1, 16, 15: distinct enterprises accepted (and granted, not revoked) by the report date.
-        let granted = year.grantedTransformations(asOf: asOf)
-        #expect(int(try achieved("enterprises_transformed", 2024)) == year.distinctByYear(granted)[2024])
-        #expect(int(try row("enterprises_transformed")["achieved"]) == Set(granted.map(\.code)).count)
-        #expect(int(try achieved("innovative_transformed", 2024)) == year.distinctByYear(granted.filter(\.innovative))[2024])
-        let share = Set(granted.filter { $0.aboveScale }.map(\.code)).count
+        // Rows 1, 16, 15: distinct enterprises accepted by the report date, granted or not.
+        let accepted = year.acceptedTransformations(asOf: asOf)
+        #expect(accepted.count > year.grantedTransformations(asOf: asOf).count, "the year has accepted cases not granted")
+        #expect(int(try achieved("enterprises_transformed", 2024)) == year.distinctByYear(accepted)[2024])
+        #expect(int(try row("enterprises_transformed")["achieved"]) == Set(accepted.map(\.code)).count)
+        #expect(int(try achieved("innovative_transformed", 2024)) == year.distinctByYear(accepted.filter(\.innovative))[2024])
+        let share = Set(accepted.filter { $0.aboveScale && $0.level >= 2 }.map(\.code)).count
         let hundredths = (share * 20_000 + 80) / 160  // hundredths of a percent of the whole of 80, half up
         #expect(try row("level2_share")["achieved"] as? String == Percent(millionths: Int64(hundredths) * 100).display)
+        // Row 15 is per pilot sector (「占该试点行业…比例」): every generated case is of machine tools.
+        let parts = try #require(try row("level2_share")["parts"] as? [[String: Any]])
+        #expect(parts.map { $0["key"] as? String } == ["machine_tools"])
+        #expect(int(parts[0]["count"]) == share)
+        #expect(int(parts[0]["whole"]) == 90)
+        #expect(parts[0]["achieved"] as? String == Percent(millionths: Int64((share * 20_000 + 90) / 180) * 100).display)
 
         // Rows 2 and 3: diagnosis reports, and the distinct enterprises they assessed.
         let diagnoses = year.diagnoses.filter { $0.applied <= asOf }
@@ -323,19 +337,22 @@ struct ProgrammeYear {
             #expect(districts.first { $0["key"] as? String == d }?["paid"] as? String == Money(fen: paid).plain, "\(d)")
         }
 
-        // Each item against its ceiling, cap × the targets of its row (transformation: 50万元 × 300
-        // enterprises in 2024, × 667 in all); every decision of the year was taken in 2024.
+        // An item's cap per award × the targets of its row (transformation: 50万元 × 300 enterprises
+        // in 2024, × 667 in all) is a projection, not a ceiling: the targets are minimums. Every
+        // decision of the year was taken in 2024.
         func ofCeiling(_ n: Int64, _ d: Int64) -> String { Percent(millionths: (n * 20_000 + d) / (2 * d) * 100).display }
         func checkCeiling(_ key: String, cap: Int64, targets: [Int: Int64], total: Int64, granted: Int64, paid: Int64) throws {
             let x = try #require(items.first { $0["key"] as? String == key }, "\(key)")
-            #expect(x["ceiling"] as? String == Money(fen: cap * total).plain, "\(key)")
+            #expect(x["ceiling"] is NSNull, "\(key)")
+            #expect(x["over_ceiling"] as? Bool == false, "\(key)")
+            #expect(x["projection"] as? String == Money(fen: cap * total).plain, "\(key)")
             #expect(x["granted_share"] as? String == ofCeiling(granted, cap * total), "\(key)")
             #expect(x["paid_share"] as? String == ofCeiling(paid, cap * total), "\(key)")
             let ys = try #require(x["years"] as? [[String: Any]])
             #expect(ys.compactMap { $0["year"] as? Int } == [2024, 2025], "\(key)")
             for y in ys {
                 let year = y["year"] as! Int, c = cap * targets[year]!
-                #expect(y["ceiling"] as? String == Money(fen: c).plain, "\(key) \(year)")
+                #expect(y["projection"] as? String == Money(fen: c).plain, "\(key) \(year)")
                 #expect(y["granted"] as? String == Money(fen: year == 2024 ? granted : 0).plain, "\(key) \(year)")
                 #expect(y["paid"] as? String == Money(fen: year == 2024 ? paid : 0).plain, "\(key) \(year)")
                 #expect(y["granted_share"] as? String == ofCeiling(year == 2024 ? granted : 0, c), "\(key) \(year)")
@@ -368,6 +385,9 @@ struct ProgrammeYear {
         // ceilings, and spending by district.
         #expect(html.stdout.components(separatedBy: "<svg").count - 1 == known + 3)
         #expect(html.stdout.contains("对照支出上限"))
+        #expect(html.stdout.contains("预计规模（每项上限 × 指标目标，仅供参考）"))
+        #expect(html.stdout.contains("按试点行业：机床 \(share) ÷ 90 = "))
+        #expect(!html.stdout.contains("超出上限"))
         let text = try scratch.clause(["report", "--as-of", asOf, "--reported", "reported.yaml"])
         #expect(text.status == 0)
         #expect(text.stdout.contains("[指标体系表 第1项 indicator.1] 拟改造数字化转型企业数量（家）"))
@@ -386,9 +406,14 @@ struct ProgrammeYear {
               - { figure: problem_lists, on: 2024-13-01, value: 1, source: x }
               - { figure: problem_lists, on: 2024-06-30, value: 1.5, source: x }
               - { figure: problem_lists, on: 2024-07-30, value: 1 }
+              - { figure: pilot_sector_smes, part: machine_tool, on: 2024-07-30, value: 1, source: x }
+              - { figure: problem_lists, part: machine_tools, on: 2024-08-30, value: 1, source: x }
 
             """)
         let run = try scratch.clause(["report", "--reported", "bad.yaml"])
+        #expect(run.stderr.contains("bad.yaml:7:40: error: 'machine_tool' is not one of sector: air_cooling, machine_tools"), "\(run.stderr)")
+        #expect(run.stderr.contains("did you mean 'machine_tools'?"), "\(run.stderr)")
+        #expect(run.stderr.contains("bad.yaml:8:36: error: 'problem_lists' is not counted per part: remove 'part'"), "\(run.stderr)")
         #expect(run.status == 1)
         #expect(run.stderr.contains("bad.yaml:3:15: error: 'problem_list' is not a reported figure of shenyang-sme-dx-fund; did you mean 'problem_lists'?"),
                 "\(run.stderr)")
@@ -396,6 +421,25 @@ struct ProgrammeYear {
         #expect(run.stderr.contains("bad.yaml:5:"))
         #expect(run.stderr.contains("bad.yaml:6:"))
         #expect(run.stderr.contains("source"))
+    }
+
+    /// `per:` splits a counted row by an enum fact, and only such a row.
+    @Test func perSplitsACountedRowByAnEnumFact() throws {
+        func errors(_ edit: (String) -> String) throws -> [String] {
+            let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-per-\(UUID().uuidString)").path
+            try FileManager.default.copyItem(atPath: Repo.shenyangDirectory, toPath: dir)
+            defer { try? FileManager.default.removeItem(atPath: dir) }
+            let file = "\(dir)/indicators.yaml"
+            try edit(try String(contentsOfFile: file, encoding: .utf8)).write(toFile: file, atomically: true, encoding: .utf8)
+            return PolicyLoader.load(dir).diagnostics.filter { $0.severity == .error }.map(\.message)
+        }
+        #expect(try errors { $0 } == [])
+        #expect(try errors { $0.replacingOccurrences(of: "per: applicant.sector", with: "per: applicant.name") }
+                == ["indicator 'level2_share': 'per' splits by an enum fact (applicant.sector), but 'applicant.name' is not one"])
+        #expect(try errors { $0.replacingOccurrences(of: "per: applicant.sector", with: "per: applicant.sectr") }.first?
+                .hasPrefix("no fact 'applicant.sectr'") == true)
+        #expect(try errors { $0.replacingOccurrences(of: "    reported: true\n  demonstration_projects:", with: "    reported: true\n    per: applicant.sector\n  demonstration_projects:") }
+                == ["indicator 'problem_lists': 'per' splits a figure counted from the record; this one is not counted"])
     }
 
     @Test func aShareWithoutItsWholeSaysWhy() throws {

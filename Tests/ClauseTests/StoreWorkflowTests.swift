@@ -214,7 +214,7 @@ import Testing
         #expect(fromFile.status == 0, "decided again at 60%, ¥200,000 is within ¥228,000: \(fromFile.stdout)")
         let fromStore = try s.clause(["workflow", "check", "SY-2024-T-0101", "--format", "json"] + Self.workflows)
         #expect(fromStore.status == 1)
-        #expect(fromStore.stdout.contains("\"message\":\"2024-12-10 拨付：拨付金额 ¥200,000.00 超过政策决定金额 ¥190,000.00"), "\(fromStore.stdout)")
+        #expect(fromStore.stdout.contains("\"message\":\"2024-12-10 拨付：拨付合计 ¥200,000.00 超过政策决定金额 ¥190,000.00，超出 ¥10,000.00\",\"kind\":\"excess\""), "\(fromStore.stdout)")
     }
 
     /// A payment of a revoked decision is a violation: the record grants nothing any more.
@@ -227,5 +227,50 @@ import Testing
         let after = try s.clause(["workflow", "check", "SY-2024-T-0101", "--format", "json"] + Self.workflows)
         #expect(after.status == 1, "\(after.stdout)")
         #expect(after.stdout.contains("拨付"), "the payment is what is wrong: \(after.stdout)")
+    }
+
+    /// The credit code a playground case states.
+    static func creditCode(_ text: String) -> String {
+        let line = text.split(separator: "\n").first { $0.contains("credit_code:") }!
+        return String(line.split(separator: ":")[1].split(separator: "#")[0]).trimmingCharacters(in: .whitespaces)
+    }
+
+    /// 第十三条「三年内不得享受政府财政专项资金」: a finding of fraud recorded only as a history event
+    /// registers the ban as `fraud_found_on` does, and that ban stops another case's payment.
+    @Test func aBanFoundInAHistoryIsRegisteredAndStopsAnotherCasesPayment() throws {
+        let s = try StoreScratch()
+        let fraud = try StoreScratch.playground("history-fraud.yaml", [("fraud_found_on: 2024-09-01", "fraud_found_on: null")])
+        let code = Self.creditCode(fraud)
+        try s.write("fraud.yaml", fraud)
+        let recorded = try s.clause(["evaluate", "--record", "--format", "json", "fraud.yaml"])
+        #expect(recorded.status == 0, "\(recorded.stderr)")
+        #expect(recorded.stdout.contains(#""outcome":"refused""#), "\(recorded.stdout)")
+        #expect(recorded.stdout.contains(#""consequences":{"clawback":"120000.00","blacklisted_until":"2027-"#), "\(recorded.stdout)")
+        // `why` and `replay` read the case as recording did: the history's finding decides it again.
+        #expect(try s.clause(["why", "SY-2024-T-0103"]).stdout.contains("结论：不予支持"))
+        #expect(try s.clause(["replay", "SY-2024-T-0103"]).stdout.contains("1 reproduce, 0 differ"))
+        let bans = try s.clause(["bans", "list"])
+        #expect(bans.stdout.contains(code), "\(bans.stdout)\(bans.stderr)")
+
+        // Another case of the same enterprise, paid on 2024-12-10, within the ban.
+        let paid = try StoreScratch.playground("history-paid.yaml")
+        try s.write("paid.yaml", paid.replacingOccurrences(of: Self.creditCode(paid), with: code))
+        let withoutStore = try EndToEndTests.clause(["workflow", "check", "paid.yaml"] + Self.workflows, cwd: s.root)
+        #expect(withoutStore.status == 0, "no record, no registry: \(withoutStore.stdout)")
+        let check = try s.clause(["workflow", "check", "paid.yaml", "--format", "json"] + Self.workflows)
+        #expect(check.status == 1)
+        #expect(check.stdout.contains(#"{"clause":"art13","event":4,"message":"2024-12-10 拨付：申报主体在黑名单期内（2024-09-01 至 2027-"#), "\(check.stdout)")
+        #expect(check.stdout.contains("黑名单登记（案件 SY-2024-T-0103）），三年内不得享受政府财政专项资金\",\"kind\":\"ban\""), "\(check.stdout)")
+        // Accepted, not paid yet: within the ban the city is not offered the payment, and is told why.
+        let before = try Self.beforePayment()
+        try s.write("accepted.yaml", before.replacingOccurrences(of: Self.creditCode(before), with: code))
+        let next = try s.clause(["workflow", "next", "accepted.yaml", "--as", "city_bureau", "--format", "json"] + Self.workflows)
+        #expect(next.stdout.contains(#""next":["fraud_found"],"depends":[],"may_not":[{"event":"pay","clause":"art13","message":"申报主体在黑名单期内"#),
+                "\(next.stdout)\(next.stderr)")
+        let status = try s.clause(["workflow", "status", "accepted.yaml", "--format", "json"] + Self.workflows)
+        #expect(status.stdout.contains(#""city_bureau":["fraud_found"]"#), "\(status.stdout)")
+        let unbanned = try EndToEndTests.clause(["workflow", "next", "accepted.yaml", "--as", "city_bureau", "--format", "json"] + Self.workflows,
+                                                cwd: s.root)
+        #expect(unbanned.stdout.contains(#""next":["pay","fraud_found"]"#), "\(unbanned.stdout)")
     }
 }

@@ -79,7 +79,8 @@ import Testing
     @Test func paymentIsBoundByTheRecordedDecision() throws {
         let r = try Self.replay([], recorded: (.granted, Money(fen: 10_000_000)))
         #expect(r.violations.map(\.clause) == ["art10"])
-        #expect(r.violations[0].message.hasPrefix("2024-12-10 拨付：拨付金额 ¥190,000.00 超过政策决定金额 ¥100,000.00"))
+        #expect(r.violations[0].message == "2024-12-10 拨付：拨付合计 ¥190,000.00 超过政策决定金额 ¥100,000.00，超出 ¥90,000.00")
+        #expect(r.violations[0].kind == .excess)
         let refused = try Self.replay([], recorded: (.refused, .zero))
         #expect(refused.violations.map(\.message).first?.contains("本案政策决定为不予支持") == true)
         #expect(try Self.replay([], recorded: (.granted, Money(fen: 19_000_000))).violations.isEmpty)
@@ -134,7 +135,7 @@ import Testing
         #expect(city.map(\.event.name) == ["pay", "fraud_found"])
         #expect(city.map(\.status) == [.depends, .may])
         #expect(city[0].reasons.map(\.clause) == ["art10"])
-        #expect(city[0].reasons[0].message.hasPrefix("须满足 decision.outcome != granted or event.amount <= decision.amount"))
+        #expect(city[0].reasons[0].message == "拨付金额不超过 ¥190,000.00（政策决定金额 ¥190,000.00，已拨付 ¥0.00）")
         #expect(NextActions.judge(try Self.accepted(), actor: Self.actor("enterprise"), on: nil).map(\.event.name) == ["change_request"])
     }
 

@@ -10,10 +10,11 @@ import Testing
         let expected = #"{"case":"SY-2024-T-0102","state":"accepted","violations":["#
             + #"{"clause":"art8.2","event":1,"message":"2024-07-20 初审通过：属地原则：区县工信部门只初审本区县的申报项目，办理部门属浑南区，申报企业注册于铁西区（actor.district = 浑南区，applicant.district = 铁西区）","kind":"guard"},"#
             + #"{"clause":"art9","event":3,"message":"2024-08-20 实施变更：在「按申报方案实施」状态下不得办理（严禁擅自变更，重大变化须经区县审核意见并报市工信局备案），须处于「变更已备案」","kind":"not_allowed"},"#
-            + #"{"clause":"art10","event":4,"message":"2024-09-10 拨付：在「复核通过（待验收）」状态下不得办理（先建后补，经第三方测评验收后方可通过“好政策”平台拨付），须处于「已验收（待拨付）」","kind":"not_allowed"}],"findings":[],"#
-            + #""next":{"enterprise":["change_request"],"district_bureau":["fraud_found"],"city_bureau":["pay","fraud_found"],"third_party":[]},"#
+            + #"{"clause":"art10","event":4,"message":"2024-09-10 拨付：在「复核通过（待验收）」状态下不得办理（先建后补，经第三方测评验收后方可通过“好政策”平台拨付），须处于「已验收（待拨付）」","kind":"not_allowed"}],"#
+            + #""findings":[{"clause":"plan.timeline.3","event":5,"message":"2024-10-30 测评验收：早于窗口开始 2024-11-01（试点企业批次验收）","kind":"schedule"}],"#
+            + #""next":{"enterprise":["change_request"],"district_bureau":["fraud_found"],"city_bureau":["fraud_found"],"third_party":[]},"#
             + #""states":{"shenyang-application":"accepted","shenyang-change":"as_planned","shenyang-fraud":"in_good_standing"},"#
-            + #""effects":{"clawback":"0.00","blacklisted_until":null}}"# + "\n"
+            + #""effects":{"paid":"100000.00","clawback":"0.00","blacklisted_until":null}}"# + "\n"
         #expect(r.stdout == expected)
     }
 

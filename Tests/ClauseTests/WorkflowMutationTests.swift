@@ -29,7 +29,9 @@ import Testing
     static let read: Set<String> = Set(WorkflowSupport.catalog.machines(for: "shenyang-sme-dx-fund").flatMap { $0.parametersRead(Repo.shenyang) })
 
     @Test func theWorkflowsReadTheBanTheTermAndTheWindows() {
-        #expect(Self.read == ["ban_duration", "validity", "batch_acceptance_due"])
+        // The ban's term is read through the decision (decision.blacklisted_until), so the workflow
+        // and the decision cannot disagree on it; a two-year ban still fails a workflow scenario.
+        #expect(Self.read == ["validity", "batch_acceptance_due", "batch_acceptance_opens"])
     }
 
     @Test func theUnchangedPackagePassesEveryWorkflowScenario() throws {
@@ -60,8 +62,7 @@ import Testing
         try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: dir) }
         var text = try String(contentsOfFile: Repo.path("Workflows/shenyang-fraud.yaml"), encoding: .utf8)
-        #expect(text.contains("event.on + ban_duration }"))
-        text = text.replacingOccurrences(of: "event.on + ban_duration }", with: "event.on + 3 years }")
+        text = text.replacingOccurrences(of: "ban_until: decision.blacklisted_until", with: "ban_until: event.on + 3 years - 1 day")
         try text.write(to: dir.appendingPathComponent("fraud.yaml"), atomically: true, encoding: .utf8)
         let app = try String(contentsOfFile: Repo.path("Workflows/shenyang-application.yaml"), encoding: .utf8)
         try app.replacingOccurrences(of: "by: end(validity)", with: "by: 2025-12-31")
@@ -91,8 +92,8 @@ import Testing
         }
         #expect(try package { $0 } == ([], []))
         #expect(try package { $0.replacingOccurrences(of: "    read_by: workflows\n", with: "") }
-                == (["parameter 'batch_acceptance_due' is not used by any rule"], []))
+                == (["parameter 'batch_acceptance_due' is not used by any rule", "parameter 'batch_acceptance_opens' is not used by any rule"], []))
         #expect(try package { $0.replacingOccurrences(of: "read_by: workflows", with: "read_by: rules") }.errors
-                == ["'read_by' may only be 'workflows' (a parameter no rule reads), not 'rules'"])
+                == Array(repeating: "'read_by' may only be 'workflows' (a parameter no rule reads), not 'rules'", count: 2))
     }
 }

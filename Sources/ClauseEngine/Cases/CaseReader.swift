@@ -22,9 +22,14 @@ package struct CaseReader {
             bag.error("case.shape", "a case file is a mapping of facts, found \(root.kindDescription)", at: root.range)
             return nil
         }
-        let facts = reader.record(m, schema: policy.caseSchema, prefix: "", extra: reservedKeys)
+        var facts = reader.record(m, schema: policy.caseSchema, prefix: "", extra: reservedKeys)
         bag.append(contentsOf: reader.bag)
         guard !bag.hasErrors || before, !reader.bag.hasErrors else { return nil }
+        // What the history records (a finding of fraud, payments, changes) decides those facts.
+        var recorded = DiagnosticBag()
+        HistoryFacts.apply(to: &facts, root: m, policy: policy, into: &recorded)
+        bag.append(contentsOf: recorded)
+        guard !recorded.hasErrors else { return nil }
         var id = ""
         if let i = policy.caseSchema.index["case"], case .text(let t)? = facts[i] { id = t }
         if id.isEmpty, case .scalar(let s)? = m["case"] {

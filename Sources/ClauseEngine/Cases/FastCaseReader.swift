@@ -45,11 +45,28 @@ package enum FastCaseReader {
     static func read(_ log: YAMLEventLog, file: SourceFile, path: String, policy: Policy) -> CaseFile? {
         guard let root = log.nodes.first, root.kind == .mapping else { return nil }
         var typer = Typer(log: log, policy: policy)
-        guard let facts = typer.record(at: 0, schema: policy.caseSchema, prefix: { "" }, extra: CaseReader.reservedKeys) else { return nil }
+        guard var facts = typer.record(at: 0, schema: policy.caseSchema, prefix: { "" }, extra: CaseReader.reservedKeys) else { return nil }
         var id = ""
         if let i = policy.caseSchema.index["case"], case .text(let t)? = facts[i] { id = t }
         if id.isEmpty, let v = typer.value(of: "case", in: 0), log.nodes[v].kind == .scalar { id = log.string(v) }
         if TerminalText.hasControlCharacters(id) { return nil }
+        // What the history records decides those facts (HistoryFacts), read from the log; a value
+        // that does not read leaves the case to the full reader, which reports it where it is.
+        if let h = typer.value(of: "history", in: 0), log.nodes[h].kind == .sequence {
+            var events: [(event: String, field: (String) -> HistoryFacts.Field?)] = []
+            var i = h + 1
+            while i < Int(log.nodes[h].next) {
+                let item = i
+                i = Int(log.nodes[item].next)
+                guard log.nodes[item].kind == .mapping, let n = typer.value(of: "event", in: item), log.nodes[n].kind == .scalar else { continue }
+                events.append((log.string(n), { key in
+                    guard let v = typer.value(of: key, in: item) else { return nil }
+                    guard log.nodes[v].kind == .scalar, !log.isNull(v) else { return .noValue(range: nil) }
+                    return .scalar(text: log.string(v), style: log.nodes[v].style, range: nil)
+                }))
+            }
+            guard HistoryFacts.apply(to: &facts, events: events, policy: policy) else { return nil }
+        }
         return CaseFile(path: path, id: id, policyID: policy.id, facts: facts, source: file,
                         hasHistory: typer.value(of: "history", in: 0) != nil)
     }

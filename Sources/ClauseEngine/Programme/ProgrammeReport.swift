@@ -59,6 +59,19 @@ package struct ProgrammeReport: Sendable {
         /// Records the filter could not judge for facts the case does not give, by fact.
         package var undetermined: Int
         package var missingFacts: [String]
+        /// Per value of the row's `per` fact (per pilot sector), in the enum's order: those with a
+        /// count or a reported whole.
+        package var parts: [Part] = []
+    }
+
+    /// A row's figure for one value of its `per` fact: the count, and for a share the whole
+    /// reported for that value and the share (nil while the whole is not reported).
+    package struct Part: Sendable {
+        package var key: String
+        package var label: String
+        package var count: Value?
+        package var whole: Value?
+        package var achieved: Value?
     }
 
     package struct YearFunding: Sendable {
@@ -87,14 +100,19 @@ package struct ProgrammeReport: Sendable {
         package var ceiling: Money? = nil
         /// Where the ceiling comes from: "transformation_cap 50万元 × enterprises_transformed 667".
         package var ceilingBasis: String? = nil
+        /// The amount is a cap per award times an indicator target: a projection (预计规模), not a
+        /// ceiling. The measures cap each award, and the targets are minimums (「10个以上」), so
+        /// such a product bounds nothing, and deciding more than it is not 超出上限.
+        package var projection = false
         /// Per calendar year: granted by the decision's date, paid by the payment's, and the
         /// year's ceiling when the item's indicator row sets a target for it.
         package var years: [ExecutionYear] = []
 
         package var grantedShare: Percent? { ceiling.flatMap { ProgrammeCounter.share(granted, of: $0) } }
         package var paidShare: Percent? { ceiling.flatMap { ProgrammeCounter.share(paid, of: $0) } }
-        /// More was decided than the ceiling allows (said, not hidden in a share above 100%).
-        package var overCeiling: Bool { ceiling.map { granted.fen > $0.fen } ?? false }
+        /// More was decided than the ceiling allows (said, not hidden in a share above 100%); never
+        /// for a projection.
+        package var overCeiling: Bool { !projection && (ceiling.map { granted.fen > $0.fen } ?? false) }
     }
 
     package struct ExecutionYear: Sendable, Equatable {
@@ -203,13 +221,20 @@ package struct ProgrammeCounter {
             let counted = count(a, records: records, events: events, byCase: byCase)
             row.undetermined = counted.undetermined
             row.missingFacts = counted.missing
+            if let per = ind.per { row.parts = parts(ind, a, per, records: records, events: events, byCase: byCase, reported: reported) }
             guard case .share(_, let whole, let wholeLabel) = ind.measure else {
                 for (y, v) in counted.perYear { put(y, v) }
                 row.achieved = counted.total
                 return row
             }
-            let wholes = Self.latestPerYear(reported.filter { $0.figure == whole && $0.on <= asOf })
+            let wholes = Self.latestPerYear(reported.filter { $0.figure == whole && $0.part == nil && $0.on <= asOf })
             guard let last = wholes.last, case .int(let lastWhole) = last.value, lastWhole > 0 else {
+                // Counted per part, the row's figures are its parts' (each over its own whole).
+                if !row.parts.isEmpty {
+                    row.sources = reported.filter { $0.figure == whole && $0.part != nil && $0.on <= asOf }
+                        .map { "\(wholeLabel)（\($0.part!)）\($0.value.indicatorText): \($0.on.iso) \($0.source)" }
+                    return row
+                }
                 row.status = .unknown("\(wholeLabel)（\(whole)）由市里填报：截至 \(asOf.iso) 尚无填报数字")
                 return row
             }
@@ -223,6 +248,28 @@ package struct ProgrammeCounter {
         }
         row.years.sort { $0.year < $1.year }
         return row
+    }
+
+    /// The row counted for each value of its `per` fact; a share over the whole reported for
+    /// that value as of the report date (the latest figure).
+    private func parts(_ ind: Indicator, _ a: RecordAggregate, _ per: (path: String, enumType: Int), records: [ProgrammeRecord],
+                       events: [ProgrammeEvent], byCase: [String: ProgrammeRecord], reported: [ReportedFigure]) -> [ProgrammeReport.Part] {
+        var out: [ProgrammeReport.Part] = []
+        for c in policy.enums[per.enumType].cases {
+            let mine = records.filter { r in r.caseFile.map { Self.fact(per.path, in: $0, policy: policy) == c.name } ?? false }
+            let counted = count(a, records: mine, events: events.filter { byCase[$0.caseID].map { r in mine.contains { $0.caseID == r.caseID } } ?? false },
+                                byCase: byCase)
+            var part = ProgrammeReport.Part(key: c.name, label: c.label, count: counted.total, whole: nil, achieved: counted.total)
+            if case .share(_, let whole, _) = ind.measure {
+                let latest = reported.filter { $0.figure == whole && $0.part == c.name && $0.on <= asOf }.max { $0.on < $1.on }
+                part.whole = latest?.value
+                part.achieved = nil
+                if case .int(let n)? = counted.total, case .int(let d)? = latest?.value, d > 0 { part.achieved = .percent(Self.share(n, of: d)) }
+            }
+            let counts = (counted.total?.asInt ?? 0) > 0
+            if counts || part.whole != nil { out.append(part) }
+        }
+        return out
     }
 
     /// n ÷ d as a percentage, rounded half up to a hundredth of a percent (8.08%).
@@ -479,6 +526,7 @@ package struct ProgrammeCounter {
             var e = item[c.item] ?? .init(key: c.item, label: label, granted: .zero, paid: .zero, cases: 0)
             e.ceiling = a.total
             e.ceilingBasis = a.basis
+            if case .indicator? = c.times { e.projection = true }
             for (y, m) in a.perYear {
                 if let i = e.years.firstIndex(where: { $0.year == y }) { e.years[i].ceiling = m } else {
                     e.years.append(.init(year: y, ceiling: m, granted: .zero, paid: .zero))

@@ -9,6 +9,8 @@ package struct ReportedFigure: Sendable {
     package var on: CivilDate
     package var value: Value
     package var source: String
+    /// The value of the row's `per` fact this figure is for (a whole per pilot sector); nil: the whole row.
+    package var part: String? = nil
 }
 
 /// Reads a file of reported figures:
@@ -29,10 +31,14 @@ package enum ReportedFigures {
         var out: [ReportedFigure] = []
         // The names a figure may take, with the type of its value.
         var names: [String: ValueType] = [:]
+        // The enum a figure's `part` names a value of (a share's whole counted per sector).
+        var parts: [String: Int] = [:]
         for ind in policy.indicators {
             switch ind.measure {
             case .reported: names[ind.name] = ind.type
-            case .share(_, let whole, _): names[whole] = .int
+            case .share(_, let whole, _):
+                names[whole] = .int
+                if let per = ind.per { parts[whole] = per.enumType }
             default: break
             }
         }
@@ -45,7 +51,7 @@ package enum ReportedFigures {
                 var seen: [String: SourceRange] = [:]
                 for item in list.items {
                     guard let fm = access.mapping(item, "a reported figure") else { continue }
-                    access.checkKeys(fm, allowed: ["figure", "on", "value", "source", "note"], required: ["figure", "on", "value", "source"],
+                    access.checkKeys(fm, allowed: ["figure", "on", "value", "source", "part", "note"], required: ["figure", "on", "value", "source"],
                                      in: "a reported figure")
                     guard let fn = fm["figure"], let name = access.scalar(fn, "a figure name") else { continue }
                     guard let type = names[name.text] else {
@@ -71,15 +77,29 @@ package enum ReportedFigures {
                     if let source, source.allSatisfy(\.isWhitespace), let sn = fm["source"] {
                         access.bag.error("reported.source", "say where the figure comes from: 'source' is empty", at: sn.range)
                     }
+                    var part: String?
+                    if let pn = fm["part"], let ps = access.scalar(pn, "a part (a value of the row's 'per' fact)") {
+                        if let t = parts[name.text] {
+                            let names = policy.enums[t].cases.map(\.name)
+                            if names.contains(ps.text) { part = ps.text } else {
+                                access.bag.error("reported.part", "'\(ps.text)' is not one of \(policy.enums[t].name): \(names.joined(separator: ", "))"
+                                                 + Suggestion.hint(ps.text, names), at: ps.range)
+                                continue
+                            }
+                        } else {
+                            access.bag.error("reported.part", "'\(name.text)' is not counted per part: remove 'part'", at: ps.range)
+                            continue
+                        }
+                    }
                     guard let date, let value, let source else { continue }
-                    let key = "\(name.text) \(date.iso)"
+                    let key = "\(name.text) \(part ?? "") \(date.iso)"
                     if let first = seen[key] {
-                        access.bag.error("reported.duplicate", "'\(name.text)' is reported twice on \(date.iso)", at: fm.range,
+                        access.bag.error("reported.duplicate", "'\(name.text)'\(part.map { " (\($0))" } ?? "") is reported twice on \(date.iso)", at: fm.range,
                                          notes: [.init(message: "first reported here", range: first)])
                         continue
                     }
                     seen[key] = fm.range
-                    out.append(ReportedFigure(figure: name.text, on: date, value: value, source: source))
+                    out.append(ReportedFigure(figure: name.text, on: date, value: value, source: source, part: part))
                 }
             }
         }

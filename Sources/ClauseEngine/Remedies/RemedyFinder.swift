@@ -1,4 +1,5 @@
 import ClauseLanguage
+import ClauseSyntax
 
 /// Finds what would have to change for a refused or incomplete case to be granted, exactly:
 /// every remedy is the case with its changes applied and decided again by the compiled rules,
@@ -32,6 +33,10 @@ package enum RemedyFinder {
             v.runs.indices.filter { v.runs[$0].inForce && (v.runs[$0].effect == .refuse || v.runs[$0].effect == .needs) }
         }
 
+        // A fact the history records (an unfiled change is unapproved) is not the case's to
+        // change: a remedy that changes it would be undone when the case is read again.
+        var history: YAMLNode.Sequence?
+        if c.mayHaveHistory, case .mapping(let m) = c.root, case .sequence(let q)? = m["history"] { history = q }
         var frontier = [Node(changes: [], facts: c.facts, verdict: start)]
         var seen: Set<Set<RemedyCandidates.Candidate>> = []
         var found: [Remedy] = []
@@ -55,6 +60,12 @@ package enum RemedyFinder {
                     // A smaller set of the same facts already grants: this one is not needed.
                     if foundPaths.contains(where: { $0.isSubset(of: paths) }) { continue }
                     guard let facts = cand.address.setting(cand.value, in: node.facts) else { continue }
+                    if let history {
+                        var held = facts
+                        var ignored = DiagnosticBag()
+                        HistoryFacts.apply(to: &held, history: history, through: nil, policy: policy, into: &ignored)
+                        if held != facts { continue }
+                    }
                     tried += 1
                     if tried > budget { exhausted = true; break search }
                     var changedCase = c

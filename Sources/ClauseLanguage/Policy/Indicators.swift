@@ -23,6 +23,10 @@ package struct Indicator: Sendable {
     package var total: Value
     package var measure: IndicatorMeasure
     package var range: SourceRange
+    /// An enum fact the row is counted per value of (`per: applicant.sector`: row 15 is 「占该
+    /// 试点行业…比例」, a share per pilot sector), with its enum; a share's whole is then reported
+    /// per value too (`part:`). Nil: the row is one figure.
+    package var per: (path: String, enumType: Int)? = nil
 }
 
 /// How an indicator's achieved figure is known.

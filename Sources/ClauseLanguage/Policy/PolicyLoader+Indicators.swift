@@ -30,7 +30,7 @@ import ClauseSyntax
 ///         other: { cap: 100万元, clause: art4.7 }  # a literal amount cites its clause
 extension PolicyLoader {
     static let indicatorKeys = ["label", "label_en", "clause", "unit", "targets", "total", "count", "count_distinct", "sum", "of",
-                                "where", "dated", "reported", "unmeasured", "whole", "whole_label", "description"]
+                                "where", "dated", "per", "reported", "unmeasured", "whole", "whole_label", "description"]
     static let fundingKeys = ["clause", "source", "central", "local", "local_per_central", "payments", "ceilings", "description"]
     static let ceilingKeys = ["cap", "target", "count", "clause", "description"]
 
@@ -128,10 +128,22 @@ extension PolicyLoader {
             access.bag.error("indicator.total", "the total of \(what) is \(total.indicatorText), but its yearly targets add up to "
                              + "\(sum.indicatorText)", at: totalNode.range)
         }
+        var per: (path: String, enumType: Int)?
+        if let pn = m["per"], let ps = access.scalar(pn, "a fact to count per value of") {
+            if counted.isEmpty {
+                access.bag.error("indicator.per", "\(what): 'per' splits a figure counted from the record; this one is not counted", at: ps.range)
+            } else if let f = singleValuedFact(ps, id: "indicator.per", listMessage: "'per' splits by a fact with one value") {
+                if case .enumeration(let t) = f.type.unwrapped { per = (ps.text, t) } else {
+                    access.bag.error("indicator.per", "\(what): 'per' splits by an enum fact (applicant.sector), but '\(ps.text)' is not one", at: ps.range)
+                }
+            }
+        }
         guard let clause, let measure else { return nil }
-        return Indicator(name: key.text, label: access.text(m, "label", what) ?? key.text, labelEn: access.text(m, "label_en", what),
-                         clause: clause, unit: access.text(m, "unit", what), type: type, targets: targets, total: total,
-                         measure: measure, range: key.range)
+        var row = Indicator(name: key.text, label: access.text(m, "label", what) ?? key.text, labelEn: access.text(m, "label_en", what),
+                            clause: clause, unit: access.text(m, "unit", what), type: type, targets: targets, total: total,
+                            measure: measure, range: key.range)
+        row.per = per
+        return row
     }
 
     /// `count: records`, `count_distinct: FACT` or `sum: amount`, with `of`, `where`, `dated`.
