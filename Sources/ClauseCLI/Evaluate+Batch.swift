@@ -12,7 +12,7 @@ extension ClauseCommand.Evaluate {
         let loader = CaseLoader(repository: PolicyRepository(explicit: options.policy))
         var evaluator = BatchEvaluator(loader: loader, asOf: asOf, tracing: tracing)
         evaluator.remedies = searchesRemedies
-        let format = options.format, lang = options.lang, trace = !noTrace, onlyDeciding = options.onlyDeciding
+        let format = options.format, lang = options.lang, trace = trace, onlyDeciding = options.onlyDeciding
         let render: @Sendable (Decision, Policy) -> [UInt8] = { d, policy in
             format.bytes(d, policy: policy, lang: lang, trace: trace, onlyDeciding: onlyDeciding)
         }

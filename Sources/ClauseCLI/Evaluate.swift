@@ -22,12 +22,14 @@ extension ClauseCommand {
         @Flag(help: "With --record: record cases whose latest decision was revoked, deciding them again (their grant counts again).")
         var reinstate = false
 
-        @Flag(name: .customLong("no-trace"),
-              help: "With --format json, write \"trace\": null instead of the justification tree (much smaller and faster; 'clause explain' shows the tree).")
+        @Flag(help: "With --format json, add the whole justification tree to each line (\"trace\", docs/trace.md); 'clause explain' and 'clause why' show it to people.")
+        var trace = false
+
+        @Flag(name: .customLong("no-trace"), help: "The default: lines without the justification tree (kept so that older scripts still run).")
         var noTrace = false
 
         /// Whether decisions are traced: JSON shows the trace when asked, and Markdown shows the computation.
-        var tracing: Bool { (options.format == .json && !noTrace) || options.format == .markdown }
+        var tracing: Bool { (options.format == .json && trace) || options.format == .markdown }
 
         @Option(help: "Read cases as JSON Lines, one case per line, from FILE or '-' (standard input).")
         var jsonl: String?
@@ -49,6 +51,7 @@ extension ClauseCommand {
             if cases.isEmpty && jsonl == nil { throw ValidationError("give case files or folders, or --jsonl FILE") }
             if noStore && (record || storeOptions.store != nil) { throw ValidationError("--no-store cannot go with --record or --store") }
             if reinstate && !record { throw ValidationError("--reinstate is for --record: it says a revoked case may be recorded again") }
+            if trace && noTrace { throw ValidationError("--trace and --no-trace say opposite things: give one") }
         }
 
         func run() throws {
@@ -72,7 +75,7 @@ extension ClauseCommand {
             // --record each decision is kept.
             // Only recording makes a store: a mistyped --store for reading is an error, never an empty
             // store whose "record consulted" would read as "nothing granted yet".
-            let registry = RecordingSession(store: try storeOptions.open(create: record), policy: options.policy, records: record)
+            let registry = RecordingSession(store: try storeOptions.open(create: record), policy: options.policy, records: record, tracing: tracing)
             registry.searchesRemedies = searchesRemedies
             registry.recorder.reinstates = reinstate
             var failed = false
@@ -80,7 +83,7 @@ extension ClauseCommand {
             func render(_ d: Decision, _ policy: Policy) -> String {
                 defer { first = false }
                 return (first ? "" : options.format.separator)
-                    + options.format.render(d, policy: policy, lang: options.lang, explain: false, trace: !noTrace, onlyDeciding: options.onlyDeciding)
+                    + options.format.render(d, policy: policy, lang: options.lang, explain: false, trace: trace, onlyDeciding: options.onlyDeciding)
             }
             // With --record, decisions whose batch has not committed yet: a decision is printed
             // only once its record is kept, so a killed run never printed one it lost. Their
@@ -151,7 +154,7 @@ extension ClauseCommand {
                 Output.diagnostics(ds.diagnostics)
                 throw ExitCode(1)
             case .success(let (d, policy)):
-                Output.out(options.format.render(d, policy: policy, lang: options.lang, explain: true, onlyDeciding: options.onlyDeciding))
+                Output.out(options.format.render(d, policy: policy, lang: options.lang, explain: true, trace: true, onlyDeciding: options.onlyDeciding))
             }
         }
     }

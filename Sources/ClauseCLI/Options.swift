@@ -24,7 +24,7 @@ package enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
 
     /// One decision in this format; `explain` is the whole justification (text), `onlyDeciding`
     /// keeps only the rules that decided in the rule checks.
-    func render(_ d: Decision, policy: Policy, lang: Lang, explain: Bool, trace: Bool = true, onlyDeciding: Bool = false) -> String {
+    func render(_ d: Decision, policy: Policy, lang: Lang, explain: Bool, trace: Bool = false, onlyDeciding: Bool = false) -> String {
         switch self {
         case .json: JSONDecisionRenderer.render(d, policy: policy, lang: lang, trace: trace) + "\n"
         case .text: TextDecisionRenderer.render(d, policy: policy, lang: lang, explain: explain, onlyDeciding: onlyDeciding)

@@ -9,14 +9,21 @@ package enum JSONDecisionRenderer {
     package static let currentTraceVersion = CompactTraceWriter.version
 
     /// The trace shape of a line this renderer wrote: 1 when its trace has no `trace_version`
-    /// (a line from before version 2, or `"trace":null`). A string in the line cannot fake the key:
-    /// its quotes are escaped.
+    /// (a line from before version 2). A string in the line cannot fake the key: its quotes are escaped.
     package static func traceVersion(of line: String) -> Int {
         line.contains(#""trace":{"trace_version":2,"#) ? 2 : 1
     }
 
-    /// One line, without a trailing newline. Without `trace` (`evaluate --no-trace`) the line
-    /// says `"trace":null`: same keys, an eighth of the bytes, and no tracing to pay for.
+    /// Whether a line this renderer wrote carries a trace at all: records made before the lean
+    /// line did, and are replayed in their own shape; a lean line has no `trace` key.
+    package static func hasTrace(_ line: String) -> Bool {
+        line.contains(#","trace":"#)
+    }
+
+    /// One line, without a trailing newline. Without `trace` (the default of `evaluate --format
+    /// json`, and what the store keeps) the line has no `trace` key: the decision, its reasons,
+    /// remedies, figures and consequences, a tenth of the bytes and no tracing to pay for;
+    /// `explain`, `why`, the memo and the notice read the whole justification instead.
     package static func render(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true, traceVersion: Int = currentTraceVersion) -> String {
         line(d, policy: policy, lang: lang, trace: trace, traceVersion: traceVersion).output
     }
@@ -73,11 +80,9 @@ package enum JSONDecisionRenderer {
 
         LedgerText.write(d, policy: policy, &w)
 
-        w.key("trace")
         if trace {
+            w.key("trace")
             if traceVersion == 1 { writeTrace(d, ctx, &w) } else { CompactTraceWriter.write(d, ctx, &w) }
-        } else {
-            w.null()
         }
         if let ban = d.registryBan { RegistryBanText.write(ban, &w) }
 

@@ -46,7 +46,8 @@ final class LineCompressor: @unchecked Sendable {
     func submit(_ job: Job) {
         slots.wait()
         queue.async { [self] in
-            let line = JSONDecisionRenderer.render(job.decision, policy: job.policy, lang: .zh)
+            // The lean line: `why` and `replay` decide the case again for its justification.
+            let line = JSONDecisionRenderer.render(job.decision, policy: job.policy, lang: .zh, trace: false)
             let reference: DecisionBlob.Reference?
             switch job.against {
             case .alone:

@@ -16,7 +16,12 @@ package final class RecordingSession {
     private let ledger: StoreLedger
     private let lock: LedgerLock
 
-    package init(store: RecordStore, policy: String?, records: Bool, batchSize: Int = 1000) {
+    /// Whether decisions carry their justification tree (`explain`, a JSON line with `--trace`, a
+    /// memo); without it the compiled policy decides, which gives the same decision.
+    private let tracing: Bool
+
+    package init(store: RecordStore, policy: String?, records: Bool, batchSize: Int = 1000, tracing: Bool = true) {
+        self.tracing = tracing
         loader = CaseLoader(repository: PolicyRepository(explicit: policy))
         recorder = DecisionRecorder(store: store, batchSize: batchSize)
         ledger = StoreLedger(store: store, loader: loader)
@@ -71,7 +76,9 @@ package final class RecordingSession {
             if let ban { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
             let counted = policy.ledger.isEmpty ? nil : try ledger.use(for: c, policy: policy)
             if let counted { FactPath.setLedger(counted, in: &c, policy: policy) }
-            switch Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true) {
+            let decided = tracing ? Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true)
+                : Interpreter.decide(c, compiled: loader.repository.compiled(policy), asOf: asOf)
+            switch decided {
             case .failure(let f):
                 return .failure(DiagnosticsError([Diagnostic(id: "eval.failed", f.message, at: c.root.range)]))
             case .success(var d):

@@ -74,7 +74,8 @@ package final class Replayer {
             d.registryBan = r.registryBan
             d.ledger = counted
             // In the trace shape the record was written in, so a record of an older clause reproduces too.
-            let json = JSONDecisionRenderer.render(d, policy: policy, lang: .zh, traceVersion: JSONDecisionRenderer.traceVersion(of: r.json))
+            let json = JSONDecisionRenderer.render(d, policy: policy, lang: .zh, trace: JSONDecisionRenderer.hasTrace(r.json),
+                                                   traceVersion: JSONDecisionRenderer.traceVersion(of: r.json))
             return .success(Replayed(record: r, decision: d, policy: policy, json: json))
         }
     }

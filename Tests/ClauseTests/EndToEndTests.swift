@@ -62,21 +62,26 @@ import Testing
         #expect(lines[1].contains("\"consequences\":{\"clawback\":\"120000.00\",\"blacklisted_until\":\"2027-09-01\"}"))
     }
 
-    /// `--no-trace` gives the same line with `"trace":null`, whether the cases are few (decided one
-    /// by one) or a folder (the batch path, where the compiled policy decides).
-    @Test func noTraceLeavesOnlyTheTraceOut() throws {
+    /// The default line has no trace, `--no-trace` says the same, and `--trace` adds the trace
+    /// and nothing else, whether the cases are few (decided one by one) or a folder (the batch
+    /// path, where the compiled policy decides).
+    @Test func theTraceIsAskedFor() throws {
         for args in [["Playground/cases/transformation-granted.yaml", "Playground/cases/transformation-incomplete.yaml"], ["Playground/cases"]] {
-            let traced = try EndToEndTests.clause(["evaluate", "--format", "json"] + args)
+            let lean = try EndToEndTests.clause(["evaluate", "--format", "json"] + args)
             let bare = try EndToEndTests.clause(["evaluate", "--format", "json", "--no-trace"] + args)
-            #expect(traced.status == bare.status)
-            let a = traced.stdout.split(separator: "\n"), b = bare.stdout.split(separator: "\n")
+            let traced = try EndToEndTests.clause(["evaluate", "--format", "json", "--trace"] + args)
+            #expect(lean.stdout == bare.stdout && lean.status == bare.status)
+            #expect(traced.status == lean.status)
+            let a = traced.stdout.split(separator: "\n"), b = lean.stdout.split(separator: "\n")
             #expect(a.count == b.count && a.count >= 2)
             for (x, y) in zip(a, b) {
-                let head = try #require(x.range(of: ",\"trace\":{")).lowerBound
-                #expect(y.hasSuffix(",\"trace\":null}"))
-                #expect(String(x[..<head]) == String(y.dropLast(",\"trace\":null}".count)))
+                #expect(!y.contains(#""trace":"#))
+                let head = try #require(x.range(of: ",\"trace\":{\"trace_version\":2,")).lowerBound
+                let traceEnd = try #require(x.range(of: "]}]}", options: .backwards)).upperBound
+                #expect(String(x[..<head]) + String(x[traceEnd...]) == String(y), "the traced line is the lean line and the trace")
             }
         }
+        #expect(try EndToEndTests.clause(["evaluate", "--trace", "--no-trace", "Playground/cases/diagnosis.yaml"]).status == 2)
     }
 
     /// Files that cannot be read are located errors, never a crash or a silent skip.

@@ -60,7 +60,7 @@ import Testing
         let r = try EndToEndTests.clause(["evaluate", "a.yaml"], cwd: s.root)
         #expect(r.stdout.contains("未查询基金记录（未使用决定库）：仅依据本案填报的事实"))
         let j = try EndToEndTests.clause(["evaluate", "--format", "json", "--no-trace", "a.yaml"], cwd: s.root)
-        #expect(j.stdout.contains(#""ledger":{"consulted":false,"figures":[]},"trace":null}"#))
+        #expect(j.stdout.contains(#""ledger":{"consulted":false,"figures":[]}}"#))
         #expect(try s.clause(["evaluate", "--record", "a.yaml"]).status == 0)
         let off = try EndToEndTests.clause(["evaluate", "--no-store", "a.yaml"], cwd: s.root, environment: ["CLAUSE_STORE": s.store])
         #expect(off.stdout.contains("未查询基金记录"))

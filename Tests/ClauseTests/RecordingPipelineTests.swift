@@ -97,7 +97,7 @@ import Testing
     @Test func linesComeInOrderAndGivenBackComeFirst() throws {
         let yaml = try String(contentsOfFile: Repo.path("Playground/cases/transformation-granted.yaml"), encoding: .utf8)
         let decision = try Repo.decide(policy: Repo.shenyang, yaml: yaml)
-        let line = JSONDecisionRenderer.render(decision, policy: Repo.shenyang, lang: .zh)
+        let line = JSONDecisionRenderer.render(decision, policy: Repo.shenyang, lang: .zh, trace: false)
         let compressor = LineCompressor()
         compressor.submit(.init(id: 7, decision: decision, policy: Repo.shenyang, against: .alone))
         for id in Int64(8)...12 { compressor.submit(.init(id: id, decision: decision, policy: Repo.shenyang, against: .batch(7))) }
