@@ -46,9 +46,18 @@ package enum DecisionKeys {
         return nil
     }
 
-    /// Stores the keys of decision `id`.
-    static func insert(_ keys: [(path: String, value: String?)], decisionID id: Int64, _ db: Database) throws {
+    /// Stores the keys of decision `id` of `policyID`, and keeps `key_paths` true: a path kept from
+    /// now on starts at this decision; a path kept before but not now is complete only after it.
+    static func insert(_ keys: [(path: String, value: String?)], decisionID id: Int64, policyID: String, _ db: Database) throws {
         let insert = try db.cachedStatement(sql: "INSERT INTO decision_keys (decision_id, path, value) VALUES (?, ?, ?)")
         for k in keys { try insert.execute(arguments: [id, k.path, k.value]) }
+        let kept = try String.fetchAll(db.cachedStatement(sql: "SELECT path FROM key_paths WHERE policy_id = ?"), arguments: [policyID])
+        let paths = Set(keys.map(\.path))
+        for path in paths where !kept.contains(path) {
+            try db.cachedStatement(sql: "INSERT INTO key_paths (policy_id, path, since) VALUES (?, ?, ?)").execute(arguments: [policyID, path, id])
+        }
+        for path in kept where !paths.contains(path) {
+            try db.cachedStatement(sql: "UPDATE key_paths SET since = ? WHERE policy_id = ? AND path = ?").execute(arguments: [id + 1, policyID, path])
+        }
     }
 }

@@ -112,14 +112,20 @@ package final class StoreLedger {
     /// Revocations seen: a new one may take back any earlier grant, so the books start again.
     private var revocations = 0
 
+    /// The figures counted by index from stored keys, where every grant has them.
+    private let figures: LedgerFigures
+
     package init(store: RecordStore, loader: CaseLoader) {
         self.store = store
         self.loader = loader
+        figures = LedgerFigures(store: store)
     }
 
-    /// What the record holds for case `c` now.
+    /// What the record holds for case `c` now: counted by index from the keys stored with each
+    /// decision, or, in a store with grants recorded before keys were kept, from the book.
     package func use(for c: CaseFile, policy: Policy) throws -> LedgerUse {
-        try book(for: policy).use(for: c)
+        if let use = try figures.use(for: c, policy: policy) { return use }
+        return try book(for: policy).use(for: c)
     }
 
     /// A book that cannot be summed is damage: a grant's amount was altered by hand.

@@ -202,6 +202,15 @@ package enum StoreSchema {
                     PRIMARY KEY (decision_id, path)
                 ) WITHOUT ROWID;
                 CREATE INDEX decision_keys_by_value ON decision_keys(path, value, decision_id);
+                -- Per policy, each path keys are kept for, and the record number from which every
+                -- decision of the policy keeps it: figures are counted from the keys by index only
+                -- when every grant they could count has them (older grants are read from their texts).
+                CREATE TABLE key_paths (
+                    policy_id  TEXT NOT NULL,
+                    path       TEXT NOT NULL,
+                    since      INTEGER NOT NULL,
+                    PRIMARY KEY (policy_id, path)
+                ) WITHOUT ROWID;
                 -- Tamper evidence: every row that decides money or a ban, in the order written, its
                 -- digest chained to the one before (RecordChain). An edited, inserted or deleted row
                 -- breaks the chain where it stands.
