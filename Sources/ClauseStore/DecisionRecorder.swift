@@ -156,7 +156,9 @@ package final class DecisionRecorder {
                 }
                 try insertCase(p, db, &newCaseReferences)
                 let job = try insert(p, db, &newlyStored, &newReferences, &sealing)
-                try DecisionKeys.insert(DecisionKeys.of(c, policy: policy), decisionID: job.id, policyID: d.policyID, db)
+                let keys = DecisionKeys.of(c, policy: policy)
+                try DecisionKeys.insert(keys, decisionID: job.id, policyID: d.policyID, db)
+                try LiveGrants.record(d, id: job.id, keys: keys, db)
                 if application == nil { try Applications.insert(d, case: c, policy: policy, decisionID: job.id, db) }
                 return job
             }

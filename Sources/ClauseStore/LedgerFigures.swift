@@ -2,10 +2,10 @@ import ClauseEngine
 import ClauseLanguage
 import GRDB
 
-/// A case's ledger figures counted by index from the keys stored with each decision: one query
-/// per figure, whatever the size of the record, so deciding one case beside a store of 100,000
-/// decisions reads only the grants that share its keys. The same figures as `LedgerBook`: the
-/// latest decision of each other case, granted and not revoked, whose keys match.
+/// A case's ledger figures counted by index from the grants that count now (`LiveGrants`): one
+/// query per figure, whatever the size of the record, so deciding one case beside a store of
+/// 100,000 decisions reads only the grants that share its keys. The same figures as `LedgerBook`:
+/// the latest decision of each other case, granted and not revoked, whose keys match.
 ///
 /// Used only where every grant a figure could count has its keys (`key_paths`); a store with
 /// grants recorded before keys were kept is counted by the book instead.
@@ -52,44 +52,48 @@ final class LedgerFigures {
         return answer
     }
 
-    /// One figure: the grants of other cases whose keys match the case's on every `same` fact and
-    /// equal every literal, named (at most `LedgerBook.listed`) when the case meets the literals too.
+    /// One figure: the grants that count of other cases whose keys match the case's on every
+    /// `same` fact and equal every literal, named (at most `LedgerBook.listed`) when the case meets
+    /// the literals too. The `same` keys are joined first: they pick a handful of grants by index
+    /// (an enterprise, a platform), where a literal (the item) would pick thousands.
     private func figure(_ measure: LedgerMeasure, _ c: CaseFile, _ policy: Policy, _ db: Database) throws -> LedgerUse.Figure {
-        var joins = "", arguments: [DatabaseValueConvertible?] = []
+        var keys: [(path: String, text: String)] = []
+        var literal: [(path: String, text: String)] = []
         var known = true, about = true
-        for (k, match) in measure.matches.enumerated() {
+        for match in measure.matches {
             let own = FactPath.value(match.path, in: c, policy: policy)
-            let wanted: Value?
             switch match.wanted {
-            case .same: wanted = own == Value.none ? nil : own
+            case .same:
+                guard let own, own != .none, let text = DecisionKeys.caseText(own, policy: policy) else { known = false; continue }
+                keys.append((match.path, text))
             case .value(let v):
-                wanted = v
                 if own != v { about = false }
+                guard let text = DecisionKeys.caseText(v, policy: policy) else { known = false; continue }
+                literal.append((match.path, text))
             }
-            guard let wanted, let text = DecisionKeys.caseText(wanted, policy: policy) else {
-                known = false
-                break
-            }
-            joins += " JOIN decision_keys k\(k) ON k\(k).decision_id = d.id AND k\(k).path = ? AND k\(k).value = ?"
-            arguments += [match.path, text]
         }
         let empty = LedgerUse.Figure(name: measure.name, label: measure.label, labelEn: measure.labelEn, clause: measure.clause,
                                      value: measure.type == .money ? .money(.zero) : .int(0), counted: [], grants: 0)
         // A case that does not say who it is (no credit code, no platform) shares nothing.
         guard known else { return empty }
+        var tables: [String] = [], conditions: [String] = [], arguments: [DatabaseValue] = []
+        for (k, key) in (keys + literal).enumerated() {
+            tables.append("live_keys k\(k)")
+            conditions.append("k\(k).path = ? AND k\(k).value = ?" + (k == 0 ? "" : " AND k\(k).decision_id = k0.decision_id"))
+            arguments += [key.path.databaseValue, key.text.databaseValue]
+        }
+        tables.append("live_grants d")
+        if !keys.isEmpty || !literal.isEmpty { conditions.append("d.decision_id = k0.decision_id") }
+        conditions.append("d.policy_id = ? AND d.case_id <> ?")
+        arguments += [policy.id.databaseValue, c.id.databaseValue]
         var distinct = ""
         if case .countDistinct(let path) = measure.aggregate {
-            distinct = " JOIN decision_keys kd ON kd.decision_id = d.id AND kd.path = ? AND kd.value IS NOT NULL"
-            arguments.append(path)
+            distinct = " JOIN live_keys kd ON kd.decision_id = d.decision_id AND kd.path = ?"
+            arguments.insert(path.databaseValue, at: 0)  // its placeholder comes before the WHERE clause's
         }
-        let from = """
-            FROM decisions d\(joins)\(distinct)
-            WHERE d.policy_id = ? AND d.outcome = 'granted' AND d.case_id <> ?
-            AND d.id = (SELECT max(x.id) FROM decisions x WHERE x.case_id = d.case_id)
-            AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id)
-            """
-        arguments += [policy.id, c.id]
-        let args = StatementArguments(arguments.map { $0?.databaseValue ?? .null })
+        // CROSS JOIN keeps this order: SQLite does not reorder it.
+        let from = "FROM \(tables.joined(separator: " CROSS JOIN "))\(distinct) WHERE \(conditions.joined(separator: " AND "))"
+        let args = StatementArguments(arguments)
         guard let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT count(*) AS grants, sum(d.amount_fen) AS fen, min(d.amount_fen) AS least, max(d.amount_fen) AS most,
             \(distinct.isEmpty ? "0" : "count(DISTINCT kd.value)") AS values_ \(from)
@@ -108,24 +112,28 @@ final class LedgerFigures {
         }
         var counted: [LedgerEntry] = []
         if about {
+            let columns = "SELECT d.decision_id AS id, d.case_id, d.as_of, d.amount_fen"
             let half = LedgerBook.listed / 2
-            var rows = try Row.fetchAll(db.cachedStatement(sql: "SELECT d.id, d.case_id, d.as_of, d.amount_fen \(from) ORDER BY d.id DESC LIMIT \(grants > LedgerBook.listed ? half : LedgerBook.listed)"),
+            var rows = try Row.fetchAll(db.cachedStatement(sql: "\(columns) \(from) ORDER BY d.decision_id DESC LIMIT \(grants > LedgerBook.listed ? half : LedgerBook.listed)"),
                                         arguments: args)
             if grants > LedgerBook.listed {
                 let latest = Set(try rows.map { try $0.decode(Int64.self, forColumn: "id") })
-                for r in try Row.fetchAll(db.cachedStatement(sql: "SELECT d.id, d.case_id, d.as_of, d.amount_fen \(from) ORDER BY d.amount_fen DESC, d.id LIMIT \(LedgerBook.listed)"),
+                for r in try Row.fetchAll(db.cachedStatement(sql: "\(columns) \(from) ORDER BY d.amount_fen DESC, d.decision_id LIMIT \(LedgerBook.listed)"),
                                           arguments: args) where !latest.contains(try r.decode(forColumn: "id")) && rows.count < LedgerBook.listed {
                     rows.append(r)
                 }
             }
-            for r in rows.sorted(by: { (($0["id"] as Int64?) ?? 0) < (($1["id"] as Int64?) ?? 0) }) {
+            var entries: [LedgerEntry] = []
+            for r in rows {
                 let on: String = try r.decode(forColumn: "as_of")
+                let id: Int64 = try r.decode(forColumn: "id")
                 guard let asOf = CivilDate(iso: Substring(on)) else {
-                    throw StoreBug.damaged("decision #\(try r.decode(Int64.self, forColumn: "id")) has the evaluation date '\(on)', which is not a date")
+                    throw StoreBug.damaged("decision #\(id) has the evaluation date '\(on)', which is not a date")
                 }
-                counted.append(LedgerEntry(caseID: try r.decode(forColumn: "case_id"), decisionID: try r.decode(forColumn: "id"), asOf: asOf,
+                entries.append(LedgerEntry(caseID: try r.decode(forColumn: "case_id"), decisionID: id, asOf: asOf,
                                            amount: Money(fen: try r.decode(forColumn: "amount_fen")), facts: [:]))
             }
+            counted = entries.sorted { ($0.decisionID ?? 0) < ($1.decisionID ?? 0) }
         }
         return LedgerUse.Figure(name: measure.name, label: measure.label, labelEn: measure.labelEn, clause: measure.clause,
                                 value: value, counted: counted, grants: about ? grants : 0)

@@ -167,6 +167,7 @@ package struct ChainFinding: Sendable, Equatable, CustomStringConvertible {
         let what = RecordChain.kind(kind)?.noun ?? kind
         let which = caseID.map { " of case '\($0)'" } ?? ""
         switch problem {
+        case .edited where kind == "live": return "the table of grants that count differs from the record at decision #\(rowID)\(which): \(detail)"
         case .edited: return "\(what) #\(rowID)\(which) was changed after it was recorded\(detail.isEmpty ? "" : ": \(detail)")"
         case .inserted: return "\(what) #\(rowID)\(which) was not written by clause (it has no place in the record's chain)"
         case .deleted: return "\(what) #\(rowID) was deleted from the record (the chain still names it)"
@@ -238,6 +239,7 @@ extension RecordStore {
                 }
             }
             findings += try Self.contentFindings(db)
+            findings += try LiveGrants.findings(db)
             return ChainReport(findings: findings, entries: count, head: previous, headFound: headFound)
         }
     }

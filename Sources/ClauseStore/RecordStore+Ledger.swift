@@ -83,6 +83,7 @@ extension RecordStore {
             try db.execute(sql: "INSERT INTO revocations (decision_id, case_id, reason, revoked_by, revoked_at) VALUES (?, ?, ?, ?, ?)",
                            arguments: [id, caseID, reason, who, when])
             try RecordChain.seal([("revocation", db.lastInsertedRowID)], db)
+            try LiveGrants.revoke(id, db)
             return id
         }
     }

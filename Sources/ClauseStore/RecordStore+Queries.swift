@@ -19,7 +19,8 @@ extension RecordStore {
 
     package func decision(id: Int64) throws -> RecordedDecision? {
         try read { db in
-            try Row.fetchOne(db, sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.id = ?",
+            // Prepared once per connection: `replay --all` asks this once per decision.
+            try Row.fetchOne(db.cachedStatement(sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.id = ?"),
                              arguments: [id]).map { try RecordedDecision(row: $0, db: db) }
         }
     }
@@ -33,7 +34,7 @@ extension RecordStore {
     package func caseText(digest: String) throws -> String? {
         try read { db in
             var reader = CaseBlob.Reader(db)
-            return try DatabaseValue.fetchOne(db, sql: "SELECT text FROM cases WHERE digest = ?", arguments: [digest])
+            return try DatabaseValue.fetchOne(db.cachedStatement(sql: "SELECT text FROM cases WHERE digest = ?"), arguments: [digest])
                 .map { try reader.text($0, digest: digest) }
         }
     }
@@ -49,10 +50,10 @@ extension RecordStore {
     /// The packages that took part in a decision, in order, with their role and version.
     package func packages(decisionID: Int64) throws -> [(digest: String, role: String, policyID: String, version: String)] {
         try read { db in
-            try Row.fetchAll(db, sql: """
+            try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT dp.digest, dp.role, p.policy_id, p.version FROM decision_packages dp JOIN packages p ON p.digest = dp.digest
                 WHERE dp.decision_id = ? ORDER BY dp.position
-                """, arguments: [decisionID])
+                """), arguments: [decisionID])
                 .map { (digest: (try $0.decode(forColumn: "digest")), role: (try $0.decode(forColumn: "role")), policyID: (try $0.decode(forColumn: "policy_id")), version: (try $0.decode(forColumn: "version"))) }
         }
     }

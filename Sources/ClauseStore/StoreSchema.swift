@@ -205,6 +205,23 @@ package enum StoreSchema {
                 -- Per policy, each path keys are kept for, and the record number from which every
                 -- decision of the policy keeps it: figures are counted from the keys by index only
                 -- when every grant they could count has them (older grants are read from their texts).
+                -- The grants that count now (each case's latest decision, granted, not revoked), with
+                -- their keys: what the figures are counted from, by index, kept as decisions are
+                -- recorded and revoked. Derived from the rows above; `clause verify` recomputes it.
+                CREATE TABLE live_grants (
+                    decision_id  INTEGER PRIMARY KEY REFERENCES decisions(id),
+                    policy_id    TEXT NOT NULL,
+                    case_id      TEXT NOT NULL UNIQUE,
+                    as_of        TEXT NOT NULL,
+                    amount_fen   INTEGER NOT NULL
+                );
+                CREATE TABLE live_keys (
+                    decision_id  INTEGER NOT NULL REFERENCES live_grants(decision_id),
+                    path         TEXT NOT NULL,
+                    value        TEXT NOT NULL,
+                    PRIMARY KEY (decision_id, path)
+                ) WITHOUT ROWID;
+                CREATE INDEX live_keys_by_value ON live_keys(path, value, decision_id);
                 CREATE TABLE key_paths (
                     policy_id  TEXT NOT NULL,
                     path       TEXT NOT NULL,

@@ -170,7 +170,11 @@ import Testing
     @Test func storedValuesNoDecisionWritesAreDamageNotACrash() throws {
         for value in ["9223372036854775807", "-9223372036854775808", "'abc'"] {
             let s = try tamperedStore()
-            try DatabaseQueue(path: s.store).write { db in try db.execute(sql: "UPDATE decisions SET amount_fen = \(value)") }
+            try DatabaseQueue(path: s.store).write { db in
+                try db.execute(sql: "UPDATE decisions SET amount_fen = \(value)")
+                try db.execute(sql: "UPDATE live_grants SET amount_fen = \(value)")
+            }
+            #expect(try s.clause(["verify"]).status == 1)
             for command in [["ledger"], ["evaluate", "a.yaml"], ["report", "--format", "html"], ["why", "SY-A-2"], ["replay", "--all"]] {
                 let r = try s.clause(command)
                 if value == "'abc'" || command != ["why", "SY-A-2"] {
@@ -182,6 +186,19 @@ import Testing
                 }
             }
         }
+    }
+
+    /// The grants that count are a table of their own, read by index: an edit of it frees no room
+    /// unseen, since verify recomputes it from the record.
+    @Test func theGrantsThatCountAreCheckedAgainstTheRecord() throws {
+        let s = try tamperedStore()
+        try DatabaseQueue(path: s.store).write { db in
+            try db.execute(sql: "DELETE FROM live_keys WHERE decision_id = 1")
+            try db.execute(sql: "DELETE FROM live_grants WHERE decision_id = 1")
+        }
+        let r = try s.clause(["verify"])
+        #expect(r.status == 1)
+        #expect(r.stdout.contains("ALTERED the table of grants that count differs from the record at decision #1 of case 'SY-A-1': a grant that counts is missing from it"), "\(r.stdout)")
     }
 
     @Test func aRevocationReachesTheDecisionsItCapped() throws {

@@ -18,6 +18,16 @@ struct RemedyCandidates {
     let asOf: CivilDate
     private var evaluator: Evaluator
     private(set) var found: [Candidate] = []
+    /// The remedy rule of each address asked about, once (it walks the schema along the path).
+    private var rules: [FactAddress: RemedyRule] = [:]
+
+    private mutating func rule(_ a: FactAddress) -> RemedyRule {
+        if let r = rules[a] { return r }
+        let r = a.remedyRule(in: policy)
+        rules[a] = r
+        return r
+    }
+
     /// Whether a list was longer than `maxElements` and only its first elements were looked at.
     private(set) var truncated = false
     /// The elements of one list looked at for candidates: the search is bounded by this, not by
@@ -139,7 +149,8 @@ struct RemedyCandidates {
     /// enum, every level of a range of at most 10, and for a fact the case does not give, the
     /// evaluation date for a date (an acceptance given now).
     private mutating func whole(_ a: FactAddress) {
-        guard let field = a.field(in: policy) else { return }
+        // Asked first: most facts a refusing rule reads are fixed (who applied, what was paid).
+        guard rule(a) != .fixed, let field = a.field(in: policy) else { return }
         switch field.type.unwrapped {
         case .bool: add(a, .bool(true)); add(a, .bool(false))
         case .enumeration(let t): for k in policy.enums[t].cases.indices { add(a, .enumCase(type: t, index: k)) }
@@ -154,10 +165,11 @@ struct RemedyCandidates {
     /// Keeps a candidate the schema allows: not fixed, a `later` date only later than it was,
     /// within `min`/`max`, never a negative amount, and different from the case's value.
     private mutating func add(_ a: FactAddress, _ v: Value) {
-        guard let field = a.field(in: policy) else { return }
+        let remedy = rule(a)
+        guard remedy != .fixed, let field = a.field(in: policy) else { return }
         let current = a.value(in: facts)
         if current == v { return }
-        switch a.remedyRule(in: policy) {
+        switch remedy {
         case .fixed: return
         case .later:
             if case .date(let was)? = current, case .date(let d) = v, d <= was { return }
