@@ -49,7 +49,7 @@ enum Pristine {
 
     /// The tables whose every change `verify` must see: the chained rows and what their digests cover.
     static let covered: Set<String> = ["decisions", "bans", "revocations", "ban_lifts", "ban_corrections", "workflow_events",
-                                       "decision_keys", "decision_packages", "applications", "cases", "package_files",
+                                       "decision_keys", "decision_packages", "applications", "cases", "package_files", "live_grants",
                                        "record_chain"]
 }
 
