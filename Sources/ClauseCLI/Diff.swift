@@ -60,7 +60,7 @@ extension ClauseCommand {
         func run() throws {
             var asOfDate: CivilDate?
             if let asOf {
-                guard let d = CivilDate(iso: Substring(asOf)) else { throw ValidationError("--as-of '\(asOf)' is not a date: write YYYY-MM-DD") }
+                guard let d = CivilDate(iso: Substring(asOf)) else { throw ValidationError("--as-of: " + CivilDate.problem(asOf)) }
                 asOfDate = d
             }
             let base = Diff.folder(self.base), proposed = Diff.folder(self.proposed)

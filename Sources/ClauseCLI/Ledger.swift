@@ -140,7 +140,9 @@ struct LedgerReport {
         let v = ValueText(policy: policy, lang: lang)
         var out = "\(TerminalText.escape(policy.id)) \(TerminalText.escape(policy.version)) · \(zh ? "限额按" : "limits as of") \(asOf.iso)\n"
         for f in figures {
-            let cite = policy.clause(f.measure.clause)?.cite ?? f.measure.clause
+            // Every clause the figure cites, not the first alone.
+            let cite = (f.measure.clauses.isEmpty ? [f.measure.clause] : f.measure.clauses)
+                .map { TerminalText.escape(policy.clause($0)?.cite ?? $0) }.joined(separator: zh ? "、" : ", ")
             let label = zh ? f.measure.label : (f.measure.labelEn ?? f.measure.label)
             let limit = f.limit.map { zh ? " · 上限 \(v.format($0))" : " · limit \(v.format($0))" } ?? ""
             out += "  [\(cite)] \(TerminalText.escape(label)) (\(f.measure.name))\(limit)\n"

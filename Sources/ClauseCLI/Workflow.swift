@@ -43,7 +43,7 @@ package struct WorkflowOptions: ParsableArguments {
 
     func asOfDate() throws -> CivilDate? {
         guard let asOf else { return nil }
-        guard let d = CivilDate(iso: Substring(asOf)) else { throw ValidationError("--as-of '\(asOf)' is not a date: write YYYY-MM-DD") }
+        guard let d = CivilDate(iso: Substring(asOf)) else { throw ValidationError("--as-of: " + CivilDate.problem(asOf)) }
         return d
     }
 

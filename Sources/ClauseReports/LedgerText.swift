@@ -39,7 +39,8 @@ package enum LedgerText {
             return [zh ? "已查询基金记录：没有计入本案的在先支持决定" : "fund record consulted: no earlier grant counts for this case"]
         }
         return figures.map { f in
-            let cite = policy.clause(f.clause)?.cite ?? f.clause
+            let cited = policy.ledger.first { $0.name == f.name }.map { $0.clauses.isEmpty ? [$0.clause] : $0.clauses } ?? [f.clause]
+            let cite = cited.map { policy.clause($0)?.cite ?? $0 }.joined(separator: zh ? "、" : ", ")
             let label = zh ? f.label : (f.labelEn ?? f.label)
             var cases = f.counted.map { e in
                 let revoked = e.revoked ? (zh ? "（已撤销，不再计入）" : " (revoked since: no longer counts)") : ""

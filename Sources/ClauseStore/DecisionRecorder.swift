@@ -156,7 +156,7 @@ package final class DecisionRecorder {
                 }
                 try insertCase(p, db, &newCaseReferences)
                 let job = try insert(p, db, &newlyStored, &newReferences, &sealing)
-                try DecisionKeys.insert(DecisionKeys.of(c, policy: policy), decisionID: job.id, db)
+                try DecisionKeys.insert(DecisionKeys.of(c, policy: policy, parts: d.partAmounts), decisionID: job.id, db)
                 if application == nil { try Applications.insert(d, case: c, policy: policy, decisionID: job.id, db) }
                 return job
             }

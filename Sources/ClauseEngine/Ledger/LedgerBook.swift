@@ -23,11 +23,15 @@ package struct LedgerEntry: Sendable, Hashable {
     }
 
     /// The entry for a granted decision of case `c`: the facts every measure of `policy` reads.
-    package static func of(_ c: CaseFile, decisionID: Int64?, asOf: CivilDate, amount: Money, policy: Policy) -> LedgerEntry {
+    /// `parts`: the amount granted under each award part, kept as `award.PART` for the
+    /// figures that sum one part.
+    package static func of(_ c: CaseFile, decisionID: Int64?, asOf: CivilDate, amount: Money, policy: Policy,
+                           parts: [String: Money] = [:]) -> LedgerEntry {
         var facts: [String: Value] = [:]
         for path in Set(policy.ledger.flatMap(\.paths)) {
             if let v = FactPath.value(path, in: c, policy: policy) { facts[path] = v }
         }
+        for (part, m) in parts { facts[LedgerMeasure.partPath(part)] = .money(m) }
         return LedgerEntry(caseID: c.id, decisionID: decisionID, asOf: asOf, amount: amount, facts: facts)
     }
 }
@@ -100,7 +104,8 @@ package struct LedgerBook: Sendable {
         /// Adds (`sign` 1) or takes away (-1) a grant; false when the sum would not fit.
         @discardableResult
         mutating func add(_ e: LedgerEntry, _ measure: LedgerMeasure, _ sign: Int) -> Bool {
-            let (sum, overflow) = sign > 0 ? fen.addingReportingOverflow(e.amount.fen) : fen.subtractingReportingOverflow(e.amount.fen)
+            let amount = LedgerBook.amount(e, measure)
+            let (sum, overflow) = sign > 0 ? fen.addingReportingOverflow(amount) : fen.subtractingReportingOverflow(amount)
             if overflow { return false }
             fen = sum
             grants += sign
@@ -114,7 +119,7 @@ package struct LedgerBook: Sendable {
 
         func figure(_ measure: LedgerMeasure) -> Value {
             switch measure.aggregate {
-            case .sumAmount: .money(Money(fen: fen))
+            case .sumAmount, .sumPart: .money(Money(fen: fen))
             case .count: .int(Int64(grants))
             case .countDistinct: .int(Int64(distinct.count))
             }
@@ -167,7 +172,7 @@ package struct LedgerBook: Sendable {
                 case .value(let v):
                     wanted[match.path] = v
                     if own != v { about = false }
-                case .same:
+                case .same, .sameYear:
                     // Unknown or none (no credit code, no platform, no selection): nobody to be the same as.
                     if let own, own != .none { wanted[match.path] = own } else { known = false }
                 }
@@ -226,8 +231,11 @@ package struct LedgerBook: Sendable {
                 if case .value(let wanted) = match.wanted, first.facts[match.path] != wanted { return nil }
             }
             let values = measure.matches.compactMap { match -> (path: String, value: Value)? in
-                guard case .same = match.wanted, let v = first.facts[match.path] else { return nil }
-                return (match.path, v)
+                switch (match.wanted, first.facts[match.path]) {
+                case (.same, let v?): return (match.path, v)
+                case (.sameYear, .date(let d)?): return (match.path, .int(Int64(d.components.year)))
+                default: return nil
+                }
             }
             return Group(values: values, figure: LedgerBook.aggregate(measure, entries), entries: entries)
         }.sorted { (order[$0.entries[0].caseID] ?? 0) < (order[$1.entries[0].caseID] ?? 0) }
@@ -235,10 +243,10 @@ package struct LedgerBook: Sendable {
 
     private static func aggregate(_ measure: LedgerMeasure, _ entries: [LedgerEntry]) -> Value {
         switch measure.aggregate {
-        case .sumAmount:
+        case .sumAmount, .sumPart:
             // The tallies have added the same amounts without overflowing, so this sum fits too.
             var total: Int64 = 0
-            for e in entries { total = total.addingReportingOverflow(e.amount.fen).partialValue }
+            for e in entries { total = total.addingReportingOverflow(amount(e, measure)).partialValue }
             return .money(Money(fen: total))
         case .count: return .int(Int64(entries.count))
         case .countDistinct(let path):
@@ -248,11 +256,21 @@ package struct LedgerBook: Sendable {
         }
     }
 
-    /// The index key of the values a measure matches on; nil when one of them is unknown.
+    /// What grant `e` adds to a money figure: its amount, or its amount under the figure's part
+    /// (nothing when it was granted none of that part).
+    fileprivate static func amount(_ e: LedgerEntry, _ measure: LedgerMeasure) -> Int64 {
+        guard case .sumPart(let part) = measure.aggregate else { return e.amount.fen }
+        if case .money(let m)? = e.facts[LedgerMeasure.partPath(part)] { return m.fen }
+        return 0
+    }
+
+    /// The index key of the values a measure matches on; nil when one of them is unknown. A
+    /// `same_year` match keys by the date's year, so a year's grants share one key.
     private static func key(_ measure: LedgerMeasure, _ facts: [String: Value]) -> String? {
         var parts: [String] = []
         for match in measure.matches {
             guard let v = facts[match.path], v != .none else { return nil }
+            if case .sameYear = match.wanted, case .date(let d) = v { parts.append(String(d.components.year)); continue }
             parts.append(FactPath.key(v))
         }
         return parts.joined(separator: "\u{1F}")

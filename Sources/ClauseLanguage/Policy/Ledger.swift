@@ -13,6 +13,9 @@ package struct LedgerMeasure: Sendable {
     package enum Aggregate: Sendable, Equatable {
         /// The amounts granted (money).
         case sumAmount
+        /// The amounts granted under one award part (`sum: award.base`): a cap that covers the
+        /// base subsidy and not a top-up beside it.
+        case sumPart(String)
         /// The grants (int).
         case count
         /// The distinct values of a fact among the grants (int).
@@ -21,7 +24,9 @@ package struct LedgerMeasure: Sendable {
 
     /// One condition on a recorded decision's case.
     package struct Match: Sendable {
-        package enum Wanted: Sendable { case same, value(Value) }
+        /// `same`: equal to the case's; `sameYear`: a date in the case's calendar year (an
+        /// annual budget, 「年度预算…用完即止」); or equal to a literal.
+        package enum Wanted: Sendable { case same, sameYear, value(Value) }
         /// A dotted fact path from the case root (not through a list).
         package var path: String
         package var wanted: Wanted
@@ -38,17 +43,28 @@ package struct LedgerMeasure: Sendable {
     package var label: String
     package var labelEn: String?
     package var clause: String
+    /// Every clause the figure cites (`clause: [a, b]`); `clause` is the first.
+    package var clauses: [String] = []
     package var aggregate: Aggregate
     package var matches: [Match]
     package var range: SourceRange
     package var limit: Limit? = nil
 
-    package var type: ValueType { aggregate == .sumAmount ? .money : .int }
+    package var type: ValueType {
+        switch aggregate {
+        case .sumAmount, .sumPart: .money
+        case .count, .countDistinct: .int
+        }
+    }
+
+    /// The path under which a grant's amount for award part `part` is kept with the decision.
+    package static func partPath(_ part: String) -> String { "award.\(part)" }
 
     /// Every fact path the measure reads from a recorded case.
     package var paths: [String] {
         var out = matches.map(\.path)
         if case .countDistinct(let p) = aggregate { out.append(p) }
+        if case .sumPart(let part) = aggregate { out.append(LedgerMeasure.partPath(part)) }
         return out
     }
 
