@@ -108,7 +108,9 @@ extension ClauseCommand {
             }
             let results = impact.run(sources)
             if let jsonl, linesRead == 0 { empty.append("error: no cases found in \(jsonl == "-" ? "standard input" : jsonl)") }
-            for message in empty { Output.error(message + "\n") }
+            for message in empty { Output.error(TerminalText.escape(message) + "\n") }
+            // Nothing was decided at all: no "no decision changed" and empty tables before failing.
+            if results.isEmpty && !empty.isEmpty { throw ExitCode(1) }
             let summary = DiffSummary(results)
             var entries: [ImpactDiff.Entry] = []
             for r in results {

@@ -148,7 +148,10 @@ extension ClauseCommand {
                 let asOf = try options.asOfDate()
                 let ok = try options.replays([file]) { r in
                     guard let entry = r.next.first(where: { $0.role.name == role }) else {
-                        problem = "unknown role '\(role)'\(Suggestion.hint(role, r.next.map(\.role.name)))"
+                        // Name the roles: a near miss gets "did you mean", anything else the list to choose from.
+                        let roles = r.next.map(\.role.name)
+                        let hint = Suggestion.hint(role, roles)
+                        problem = "unknown role '\(role)'" + (hint.isEmpty ? "; the roles are \(roles.joined(separator: ", "))" : hint)
                         return
                     }
                     var attributes: [String: Value] = [:]
