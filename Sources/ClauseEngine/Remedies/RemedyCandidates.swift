@@ -158,7 +158,9 @@ struct RemedyCandidates {
         let current = a.value(in: facts)
         if current == v { return }
         switch a.remedyRule(in: policy) {
-        case .fixed: return
+        // A fixed fact the case does not give may still be stated: supplying it changes nothing
+        // that happened (a 补正 asks for it), so a notice never says nothing can help.
+        case .fixed: if current != nil { return }
         case .later:
             if case .date(let was)? = current, case .date(let d) = v, d <= was { return }
         case .open: break
