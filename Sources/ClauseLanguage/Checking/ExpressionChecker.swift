@@ -378,7 +378,12 @@ package final class ExpressionChecker {
         exprs.forEach(collect)
         guard !bare.isEmpty else { return nil }
         let owners = names.enums.indices.filter { t in bare.allSatisfy { names.enums[t].index[$0] != nil } }
-        return owners.count == 1 ? owners[0] : nil
+        if owners.count == 1 { return owners[0] }
+        // A misspelt value (`secnd`) beside a right one: the enum of the right one, so the typo
+        // gets "not a value of batch; did you mean 'second'".
+        guard owners.isEmpty else { return nil }
+        let some = names.enums.indices.filter { t in bare.contains { names.enums[t].index[$0] != nil } }
+        return some.count == 1 ? some[0] : nil
     }
 
     /// Whether `n` names something other than an enum value here (a local, a definition, a
