@@ -52,7 +52,8 @@ package enum LedgerText {
             }
             let text = ValueText(policy: policy, lang: lang)
             var room = ""
-            if let m = measure(f, policy), let limit = policy.limit(of: m, on: d.asOf), let left = policy.room(of: m, figure: f.value, on: d.asOf) {
+            // A limit that depends on the case was evaluated with the figure.
+            if let m = measure(f, policy), let limit = f.limit ?? policy.limit(of: m, on: d.asOf), let left = Policy.room(limit: limit, figure: f.value) {
                 room = zh ? "（上限 \(text.format(limit))，余额 \(text.format(left))）" : " (limit \(text.format(limit)), room left \(text.format(left)))"
             }
             return "[\(cite)] \(label) = \(text.format(f.value))\(room)\(zh ? "：" : ": ")\(cases)"

@@ -50,6 +50,9 @@ package struct LedgerUse: Sendable, Hashable {
         package var counted: [LedgerEntry]
         /// How many grants the figure counted, named or not.
         package var grants: Int
+        /// The figure's limit for this case when it depends on the case (`limit: caps[batch]`);
+        /// nil otherwise (the policy gives a fixed limit by date).
+        package var limit: Value? = nil
 
         package init(name: String, label: String, labelEn: String?, clause: String, value: Value, counted: [LedgerEntry], grants: Int? = nil) {
             self.name = name
@@ -183,10 +186,23 @@ package struct LedgerBook: Sendable {
             // The case never counts against itself (decided again, its earlier grant is its own).
             if let own = byCase[c.id], let key, LedgerBook.key(measure, own.facts) == key { tally.add(own, measure, -1) }
             let (counted, grants) = about ? named(key.flatMap { index[m][$0] } ?? [], except: c.id) : ([], 0)
-            figures.append(.init(name: measure.name, label: measure.label, labelEn: measure.labelEn, clause: measure.clause,
-                                 value: tally.figure(measure), counted: counted, grants: grants))
+            var figure = LedgerUse.Figure(name: measure.name, label: measure.label, labelEn: measure.labelEn, clause: measure.clause,
+                                          value: tally.figure(measure), counted: counted, grants: grants)
+            if case .expression(let e, let slots) = measure.limit { figure.limit = LedgerBook.limit(e, slots: slots, for: c, policy) }
+            figures.append(figure)
         }
         return LedgerUse(consulted: true, figures: figures)
+    }
+
+    /// A limit that depends on the case, evaluated on it as of its application date; nil when
+    /// the case does not give what it needs.
+    static func limit(_ e: CheckedExpr, slots: Int, for c: CaseFile, _ policy: Policy) -> Value? {
+        guard let asOf = Interpreter.evaluationDate(c, policy) else { return nil }
+        var ev = Evaluator(policy: policy, facts: c.facts, asOf: asOf, tracing: false)
+        ev.prepareLocals(slots)
+        var none: [TraceNode]? = nil
+        if case .value(let v) = ev.eval(e, &none) { return v }
+        return nil
     }
 
     /// How many grants a figure names at most: the latest half and the largest half.

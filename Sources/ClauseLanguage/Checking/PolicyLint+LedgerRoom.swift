@@ -38,7 +38,7 @@ extension PolicyLint {
                     case .parameter(let name)?: limit = "'\(name)'"
                     case .value(.money(let m))?: limit = m.plain
                     case .value(.int(let n))?: limit = String(n)
-                    case .value?: limit = "'limit:'"
+                    case .value?, .expression?: limit = "'limit:'"
                     case nil: continue
                     }
                     out.append(Diagnostic(.warning, id: "lint.ledger-room",

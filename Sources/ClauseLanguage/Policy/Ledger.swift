@@ -37,6 +37,9 @@ package struct LedgerMeasure: Sendable {
     package enum Limit: Sendable {
         case parameter(String)
         case value(Value)
+        /// A limit that depends on the case (`limit: batch_caps[batch]`): evaluated for each
+        /// decision's case, with `slots` locals; `clause ledger`, which has no case, shows none.
+        case expression(CheckedExpr, slots: Int)
     }
 
     package var name: String
@@ -76,7 +79,7 @@ extension Policy {
     /// The limit of `measure` in force on `date` (a parameter's dated value), if it has one.
     package func limit(of measure: LedgerMeasure, on date: CivilDate) -> Value? {
         switch measure.limit {
-        case nil: nil
+        case nil, .expression: nil
         case .value(let v): v
         case .parameter(let name): parameters.first { $0.name == name }?.value(on: date).value
         }
@@ -85,7 +88,12 @@ extension Policy {
     /// What is left under the limit of `measure` once `figure` is counted (never below zero);
     /// nil without a limit.
     package func room(of measure: LedgerMeasure, figure: Value, on date: CivilDate) -> Value? {
-        switch (limit(of: measure, on: date), figure) {
+        Policy.room(limit: limit(of: measure, on: date), figure: figure)
+    }
+
+    /// What is left under `limit` once `figure` is counted (never below zero); nil without one.
+    package static func room(limit: Value?, figure: Value) -> Value? {
+        switch (limit, figure) {
         case (.money(let cap)?, .money(let used)): .money(Money(fen: max(cap.fen - min(used.fen, cap.fen), 0)))
         case (.int(let cap)?, .int(let used)): .int(max(cap - min(used, cap), 0))
         default: nil

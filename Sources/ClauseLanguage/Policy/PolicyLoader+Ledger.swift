@@ -171,6 +171,19 @@ extension PolicyLoader {
         for (m, node) in pendingLimits {
             let measure = ledger[m]
             let what = "the limit of ledger figure '\(measure.name)'"
+            // An expression (a table row by the case's batch, a `min`): checked against the case.
+            if case .scalar(let s) = node, s.style == .plain, s.text.contains(where: { "[( ".contains($0) }) {
+                checker.slotCount = 0
+                if let c = checker.check(s, expected: measure.type, what: what) {
+                    guard c.type == measure.type else {
+                        let names = TypeNames(enums: enums, records: records)
+                        access.bag.error("ledger.limit", "\(what) must be \(names.describe(measure.type)) like the figure, but this is \(names.describe(c.type))", at: s.range)
+                        continue
+                    }
+                    ledger[m].limit = .expression(c, slots: checker.slotCount)
+                }
+                continue
+            }
             if case .scalar(let s) = node, s.style == .plain, PolicyLoader.isIdentifier(s.text), !s.text.first!.isNumber {
                 guard let p = parameters.first(where: { $0.name == s.text }) else {
                     access.bag.error("ledger.limit", "no parameter '\(s.text)'\(Suggestion.hint(s.text, parameters.map(\.name)))", at: s.range)

@@ -142,8 +142,9 @@ package final class PolicyLoader {
             checker.parameterValues = { [unowned self] i in self.parameters[i].values.map(\.value) }
             readParameters(sectionNodes["parameters"]?.node)
             readValidity(meta)
-            readLedgerLimits()
             readDefinitions(sectionNodes["definitions"]?.node)
+            // After the definitions: a limit may read one (`caps[batch]`).
+            readLedgerLimits()
             readRules(sectionNodes["rules"]?.node, at: meta.range)
             checkLedgerParts()
             if base == nil {
