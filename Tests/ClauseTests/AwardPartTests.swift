@@ -160,6 +160,38 @@ import Testing
         """
     }
 
+    @Test func whatACitationOrALimitReadsIsUsed() throws {
+        let r = try TableTests.load("""
+            policy: mini
+            title: 小
+            clauses:
+              art1: { cite: 第一条, text: "一。" }
+              art2: { cite: 第二条, text: "二。" }
+            enums:
+              grade: { values: { a: 甲, b: 乙 } }
+            facts:
+              case: { type: text, label: 编号, required: true }
+              applied_on: { type: date, label: 申报日期, required: true }
+              flag: { type: bool, label: 标志 }
+              amount: { type: money, label: 金额 }
+              code: { type: text, label: 代码 }
+            ledger:
+              paid: { label: 已付, clause: art1, sum: amount, where: { code: same }, limit: 'min(cap, limit_of[g])' }
+            parameters:
+              cap: { label: 上限, clause: [art1, art2], value: 10万元 }
+              threshold: { label: 门槛, clause: art2, value: 5万元 }
+              limit_of: { label: 上限表, clause: art2, type: table of grade to money, value: { default: 3万元 } }
+            definitions:
+              g: { label: 档, clause: art1, expr: if flag then a else b }
+            rules:
+              - { id: pay, clause: art1, award: amount, cap: cap - ledger.paid, cite: [{ when: amount > threshold, clause: art2 }], say: 付 }
+
+            """)
+        let p = try #require(r.policy, "\(TableTests.rendered(r))")
+        let unused = PolicyLint.warnings(p).filter { $0.id.hasPrefix("lint.unused") }.map(\.message)
+        #expect(unused.isEmpty, "\(unused)")
+    }
+
     // MARK: - Loading errors
 
     @Test func mistakesInTheNewConstructsAreLocated() throws {

@@ -172,7 +172,7 @@ extension PolicyLoader {
             let measure = ledger[m]
             let what = "the limit of ledger figure '\(measure.name)'"
             // An expression (a table row by the case's batch, a `min`): checked against the case.
-            if case .scalar(let s) = node, s.style == .plain, s.text.contains(where: { "[( ".contains($0) }) {
+            if case .scalar(let s) = node, s.text.contains(where: { "[( ".contains($0) }) {
                 checker.slotCount = 0
                 if let c = checker.check(s, expected: measure.type, what: what) {
                     guard c.type == measure.type else {
