@@ -44,7 +44,10 @@ package enum LedgerText {
             let label = zh ? f.label : (f.labelEn ?? f.label)
             var cases = f.counted.map { e in
                 let revoked = e.revoked ? (zh ? "（已撤销，不再计入）" : " (revoked since: no longer counts)") : ""
-                return zh ? "\(e.caseID)（\(e.asOf.iso)）\(e.amount.display)\(revoked)" : "\(e.caseID) (\(e.asOf.iso)) \(e.amount.display)\(revoked)"
+                // A figure of one part says what each grant paid under it.
+                let part = measure(f, policy).flatMap { e.partAmount(for: $0) }
+                    .map { zh ? "（其中本项 \($0.display)）" : " (\($0.display) of it counted)" } ?? ""
+                return zh ? "\(e.caseID)（\(e.asOf.iso)）\(e.amount.display)\(part)\(revoked)" : "\(e.caseID) (\(e.asOf.iso)) \(e.amount.display)\(part)\(revoked)"
             }.joined(separator: zh ? "；" : "; ")
             if f.isCut {
                 cases += zh ? "（共 \(f.grants) 项，列出最近和金额最大的 \(f.counted.count) 项；clause ledger 列出全部）"

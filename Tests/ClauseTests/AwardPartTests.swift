@@ -342,5 +342,9 @@ import Testing
         #expect(amounts == ["400000.00", "500000.00", "200000.00"], "base 20万 + top-up; base capped at the 30万 left; base used up, top-up paid")
         let ledger = try EndToEndTests.clause(["ledger", "--store", "\(dir)/s.sqlite", "--as-of", "2025-12-31"], environment: env)
         #expect(ledger.stdout.contains("第六条（示例）、第五条（示例）"), "a figure cites all its clauses: \(ledger.stdout)")
+        #expect(ledger.stdout.contains("¥500,000.00（其中 base ¥300,000.00）"), "each grant says what it added to the part: \(ledger.stdout)")
+        // Replaying the record reproduces every decision: the parts are kept with the keys.
+        let replay = try EndToEndTests.clause(["replay", "--all", "--store", "\(dir)/s.sqlite"], environment: env)
+        #expect(replay.status == 0 && (replay.stdout + replay.stderr).contains("3 reproduce, 0 differ"), "\(replay.stdout)\(replay.stderr)")
     }
 }

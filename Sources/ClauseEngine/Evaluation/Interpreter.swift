@@ -77,12 +77,11 @@ package enum Interpreter {
                 rt.messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + text.render($0, &ev, lang: .en) }
                 rt.fix = rule.fix.map { text.render($0, &ev, lang: .zh) }
                 rt.fixEn = rule.fixEn.map { text.render($0, &ev, lang: .en) }
-                // The branch that applied adds its clauses; an unknown condition adds none.
+                // The branch that applied adds its clauses; an unknown condition adds none, and so
+                // does one that cannot be computed (the compiled policy reads them alike).
                 for c in rule.citeWhen {
-                    switch ev.eval(c.when, &steps, role: "cite") {
-                    case .value(.bool(true)): rt.clauses += c.clauses.filter { !rt.clauses.contains($0) }
-                    case .failed(let f): return .failure(EvaluationFailure(message: "\(rule.id): \(f)"))
-                    default: break
+                    if case .value(.bool(true)) = ev.eval(c.when, &steps, role: "cite") {
+                        rt.clauses += c.clauses.filter { !rt.clauses.contains($0) }
                     }
                 }
                 if !rule.citeWhen.isEmpty { rt.steps = steps ?? [] }

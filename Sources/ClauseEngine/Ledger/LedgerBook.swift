@@ -36,6 +36,16 @@ package struct LedgerEntry: Sendable, Hashable {
     }
 }
 
+extension LedgerEntry {
+    /// For a figure of one award part: what this grant paid under it (nil for other figures),
+    /// so a list of grants says what each added, not only its whole amount.
+    package func partAmount(for measure: LedgerMeasure) -> Money? {
+        guard case .sumPart(let part) = measure.aggregate else { return nil }
+        if case .money(let m)? = facts[LedgerMeasure.partPath(part)] { return m }
+        return .zero
+    }
+}
+
 /// What a decision counted from the record: each measure's figure and the grants behind it.
 package struct LedgerUse: Sendable, Hashable {
     package struct Figure: Sendable, Hashable {
