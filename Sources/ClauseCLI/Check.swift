@@ -29,7 +29,8 @@ extension ClauseCommand {
         func run() throws {
             let repository = try PackageLookup.repository(base: base)
             let workflowPaths = WorkflowChecks.paths(among: packages)
-            let dirs = packages.isEmpty ? repository.index().values.sorted() : packages.filter { !workflowPaths.contains($0) }
+            let dirs = packages.isEmpty ? repository.index().values.sorted()
+                : packages.filter { !workflowPaths.contains($0) }.flatMap(Check.packages(in:))
             if dirs.isEmpty && workflowPaths.isEmpty {
                 Output.error("error: no policy packages found under \(TerminalText.escape(repository.searchedRoots)): \(PolicyRepository.whereToLook), or name package folders\n")
                 throw ExitCode(1)
@@ -69,6 +70,15 @@ extension ClauseCommand {
             }
             if !WorkflowChecks.check(workflowPaths) { failed = true }
             if failed { throw ExitCode(1) }
+        }
+
+        /// A folder of packages (`Policies`, `Playground/cities`) named as `clause test` takes it: the
+        /// packages directly in it. A package, a file or a folder holding none stays as named.
+        static func packages(in dir: String) -> [String] {
+            guard !PackagePath.isPackage(dir) else { return [dir] }
+            let names = ((try? FileManager.default.contentsOfDirectory(atPath: dir)) ?? []).sorted()
+            let found = names.map { (dir as NSString).appendingPathComponent($0) }.filter(PackagePath.isPackage)
+            return found.isEmpty ? [dir] : found
         }
 
         private func emit(_ ds: [Diagnostic]) {

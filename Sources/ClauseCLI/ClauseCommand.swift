@@ -1,6 +1,7 @@
 import ArgumentParser
 import ClauseSyntax
 import ClauseStore
+import ClauseLanguage
 
 /// The `clause` command: decide subsidy cases under encoded policy, and explain why.
 package struct ClauseCommand: ParsableCommand {
@@ -18,6 +19,16 @@ package struct ClauseCommand: ParsableCommand {
     /// failed scenario), 2 usage error, as CONTRACT §3 fixes them.
     package static func run(_ arguments: [String]) -> Int32 {
         defer { Output.finishDiagnostics() }
+        // A misspelt command (`clause evalute x`) is named with the nearest command, not read
+        // as arguments nobody expected.
+        if let first = arguments.first, !first.hasPrefix("-"), first != "help" {
+            let names = configuration.subcommands.compactMap { $0.configuration.commandName }
+            if !names.contains(first) {
+                Output.error("error: unknown command '\(TerminalText.escape(first))'\(Suggestion.hint(first, names))\n")
+                Output.error("run 'clause --help' for usage\n")
+                return 2
+            }
+        }
         do {
             let folded = LongArgumentLists(folding: arguments)
             var command = try parseAsRoot(folded.arguments)

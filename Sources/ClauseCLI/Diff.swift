@@ -60,7 +60,7 @@ extension ClauseCommand {
         func run() throws {
             var asOfDate: CivilDate?
             if let asOf {
-                guard let d = CivilDate(iso: Substring(asOf)) else { throw ValidationError("--as-of '\(asOf)' is not a date: write YYYY-MM-DD") }
+                guard let d = CivilDate(iso: Substring(asOf)) else { throw ValidationError("--as-of: " + CivilDate.problem(asOf)) }
                 asOfDate = d
             }
             let base = Diff.folder(self.base), proposed = Diff.folder(self.proposed)
@@ -108,7 +108,9 @@ extension ClauseCommand {
             }
             let results = impact.run(sources)
             if let jsonl, linesRead == 0 { empty.append("error: no cases found in \(jsonl == "-" ? "standard input" : jsonl)") }
-            for message in empty { Output.error(message + "\n") }
+            for message in empty { Output.error(TerminalText.escape(message) + "\n") }
+            // Nothing was decided at all: no "no decision changed" and empty tables before failing.
+            if results.isEmpty && !empty.isEmpty { throw ExitCode(1) }
             let summary = DiffSummary(results)
             var entries: [ImpactDiff.Entry] = []
             for r in results {

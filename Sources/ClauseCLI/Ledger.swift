@@ -140,7 +140,9 @@ struct LedgerReport {
         let v = ValueText(policy: policy, lang: lang)
         var out = "\(TerminalText.escape(policy.id)) \(TerminalText.escape(policy.version)) · \(zh ? "限额按" : "limits as of") \(asOf.iso)\n"
         for f in figures {
-            let cite = policy.clause(f.measure.clause)?.cite ?? f.measure.clause
+            // Every clause the figure cites, not the first alone.
+            let cite = (f.measure.clauses.isEmpty ? [f.measure.clause] : f.measure.clauses)
+                .map { TerminalText.escape(policy.clause($0)?.cite ?? $0) }.joined(separator: zh ? "、" : ", ")
             let label = zh ? f.measure.label : (f.measure.labelEn ?? f.measure.label)
             let limit = f.limit.map { zh ? " · 上限 \(v.format($0))" : " · limit \(v.format($0))" } ?? ""
             out += "  [\(cite)] \(TerminalText.escape(label)) (\(f.measure.name))\(limit)\n"
@@ -154,11 +156,17 @@ struct LedgerReport {
                 }
                 if let r = k.room { parts.append((zh ? "余额 " : "room left ") + v.format(r)) }
                 out += "    \(key.isEmpty ? (zh ? "（全部）" : "(all)") : key): \(parts.joined(separator: " · "))\n"
-                for e in k.grants { out += "      " + grantLine(e, lang) + "\n" }
-                for e in k.revoked { out += "      " + grantLine(e, lang) + (zh ? " · 已撤销" : " · revoked") + "\n" }
+                for e in k.grants { out += "      " + grantLine(e, lang) + partText(e, f.measure, lang) + "\n" }
+                for e in k.revoked { out += "      " + grantLine(e, lang) + partText(e, f.measure, lang) + (zh ? " · 已撤销" : " · revoked") + "\n" }
             }
         }
         return out
+    }
+
+    /// `（其中 base ¥200,000.00）` for a figure of one award part.
+    private func partText(_ e: LedgerEntry, _ measure: LedgerMeasure, _ lang: Lang) -> String {
+        guard let m = e.partAmount(for: measure), case .sumPart(let part) = measure.aggregate else { return "" }
+        return lang == .zh ? "（其中 \(TerminalText.escape(part)) \(m.display)）" : " (of which \(TerminalText.escape(part)) \(m.display))"
     }
 
     private func grantLine(_ e: LedgerEntry, _ lang: Lang) -> String {

@@ -67,7 +67,7 @@ package struct DecisionOptions: ParsableArguments {
     func asOfDate() throws -> CivilDate? {
         guard let asOf else { return nil }
         guard let d = CivilDate(iso: Substring(asOf)) else {
-            throw ValidationError("--as-of '\(asOf)' is not a date: write YYYY-MM-DD")
+            throw ValidationError("--as-of: " + CivilDate.problem(asOf))
         }
         return d
     }

@@ -60,7 +60,7 @@ enum StoreCommand {
 
     static func date(_ text: String?, option: String) throws -> CivilDate? {
         guard let text else { return nil }
-        guard let d = CivilDate(iso: Substring(text)) else { throw ValidationError("\(option) '\(text)' is not a date: write YYYY-MM-DD") }
+        guard let d = CivilDate(iso: Substring(text)) else { throw ValidationError("\(option) " + CivilDate.problem(text)) }
         return d
     }
 }

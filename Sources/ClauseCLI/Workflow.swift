@@ -43,7 +43,7 @@ package struct WorkflowOptions: ParsableArguments {
 
     func asOfDate() throws -> CivilDate? {
         guard let asOf else { return nil }
-        guard let d = CivilDate(iso: Substring(asOf)) else { throw ValidationError("--as-of '\(asOf)' is not a date: write YYYY-MM-DD") }
+        guard let d = CivilDate(iso: Substring(asOf)) else { throw ValidationError("--as-of: " + CivilDate.problem(asOf)) }
         return d
     }
 
@@ -161,7 +161,10 @@ extension ClauseCommand {
                 let asOf = try options.asOfDate()
                 let ok = try options.replays([file]) { r in
                     guard let entry = r.next.first(where: { $0.role.name == role }) else {
-                        problem = "unknown role '\(role)'\(Suggestion.hint(role, r.next.map(\.role.name)))"
+                        // Name the roles: a near miss gets "did you mean", anything else the list to choose from.
+                        let roles = r.next.map(\.role.name)
+                        let hint = Suggestion.hint(role, roles)
+                        problem = "unknown role '\(role)'" + (hint.isEmpty ? "; the roles are \(roles.joined(separator: ", "))" : hint)
                         return
                     }
                     var attributes: [String: Value] = [:]

@@ -197,8 +197,8 @@ package struct Justification: Sendable {
             let cap = rt.steps.first { $0.role == "cap" }
             if let cap {
                 explainValue(cap, depth: 1)
-                negative(cap, r.label(cap) ?? TraceReader.oneLine(cap.text), depth: 1)
-                let what = r.label(cap) ?? cap.text
+                negative(cap, r.spelled(cap), depth: 1)
+                let what = r.spelled(cap)
                 if rt.capped, let a = rt.amount {
                     lines.append(Line(depth: 1, text: r.lang == .zh
                         ? "超过上限，按上限 \(a.display) 核定（\(what)）"

@@ -39,11 +39,15 @@ package enum LedgerText {
             return [zh ? "已查询基金记录：没有计入本案的在先支持决定" : "fund record consulted: no earlier grant counts for this case"]
         }
         return figures.map { f in
-            let cite = policy.clause(f.clause)?.cite ?? f.clause
+            let cited = policy.ledger.first { $0.name == f.name }.map { $0.clauses.isEmpty ? [$0.clause] : $0.clauses } ?? [f.clause]
+            let cite = cited.map { policy.clause($0)?.cite ?? $0 }.joined(separator: zh ? "、" : ", ")
             let label = zh ? f.label : (f.labelEn ?? f.label)
             var cases = f.counted.map { e in
                 let revoked = e.revoked ? (zh ? "（已撤销，不再计入）" : " (revoked since: no longer counts)") : ""
-                return zh ? "\(e.caseID)（\(e.asOf.iso)）\(e.amount.display)\(revoked)" : "\(e.caseID) (\(e.asOf.iso)) \(e.amount.display)\(revoked)"
+                // A figure of one part says what each grant paid under it.
+                let part = measure(f, policy).flatMap { e.partAmount(for: $0) }
+                    .map { zh ? "（其中本项 \($0.display)）" : " (\($0.display) of it counted)" } ?? ""
+                return zh ? "\(e.caseID)（\(e.asOf.iso)）\(e.amount.display)\(part)\(revoked)" : "\(e.caseID) (\(e.asOf.iso)) \(e.amount.display)\(part)\(revoked)"
             }.joined(separator: zh ? "；" : "; ")
             if f.isCut {
                 cases += zh ? "（共 \(f.grants) 项，列出最近和金额最大的 \(f.counted.count) 项；clause ledger 列出全部）"
@@ -51,7 +55,8 @@ package enum LedgerText {
             }
             let text = ValueText(policy: policy, lang: lang)
             var room = ""
-            if let m = measure(f, policy), let limit = policy.limit(of: m, on: d.asOf), let left = policy.room(of: m, figure: f.value, on: d.asOf) {
+            // A limit that depends on the case was evaluated with the figure.
+            if let m = measure(f, policy), let limit = f.limit ?? policy.limit(of: m, on: d.asOf), let left = Policy.room(limit: limit, figure: f.value) {
                 room = zh ? "（上限 \(text.format(limit))，余额 \(text.format(left))）" : " (limit \(text.format(limit)), room left \(text.format(left)))"
             }
             return "[\(cite)] \(label) = \(text.format(f.value))\(room)\(zh ? "：" : ": ")\(cases)"

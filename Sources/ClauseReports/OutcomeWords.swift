@@ -27,7 +27,8 @@ package enum OutcomeWords {
         case .fired:
             switch rt.kind {
             case .refuseWhen, .require: "✗"
-            case .award: (rt.amount?.fen ?? 1) <= 0 ? "✗" : "✓"
+            // A part that may be zero and is: not a refusal by itself.
+            case .award: (rt.amount?.fen ?? 1) <= 0 ? (rt.mayBeZero ? "○" : "✗") : "✓"
             case .reviewWhen: "!"
             case .needs: "✓"
             }
@@ -39,7 +40,7 @@ package enum OutcomeWords {
         guard rt.status == .fired else { return false }
         switch rt.kind {
         case .refuseWhen, .require: return true
-        case .award: return (rt.amount?.fen ?? 1) <= 0
+        case .award: return !rt.mayBeZero && (rt.amount?.fen ?? 1) <= 0
         default: return false
         }
     }

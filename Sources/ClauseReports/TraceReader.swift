@@ -158,12 +158,69 @@ package struct TraceReader: Sendable {
         }
     }
 
-    /// `合规投入 ¥380,000.00`: the label (or the text as written) and the value.
+    /// `合规投入 ¥380,000.00`: the label (or the expression in labels) and the value.
     package func term(_ node: TraceNode) -> String {
         let v = value(node) + origin(node)
         if let l = label(node) { return "\(l) \(v)" }
         if node.text == v { return v }
-        return "\(TraceReader.oneLine(node.text)) \(v)"
+        return "\(spelled(node)) \(v)"
+    }
+
+    /// An expression with no label of its own in the reviewer's words: each part that has a
+    /// label by its label, and `if … then … else`, `min`, `max`, `and`, `or` in the reviewer's
+    /// language (`较小值(本企业剩余额度, 若 申报批次 == 第一批 则 40万元 否则 30万元)`), so
+    /// `explain` never shows a rule's raw text where a step has no name.
+    package func spelled(_ node: TraceNode) -> String {
+        if let l = label(node) { return l }
+        let text = node.text
+        guard !node.children.isEmpty else {
+            // A bare enum value (`first`) by its label (第一批).
+            if case .enumCase? = node.value, TraceReader.isPath(text) { return value(node) }
+            return TraceReader.oneLine(words(Substring(text)))
+        }
+        var out = ""
+        var cursor = text.startIndex
+        for child in node.children {
+            guard !child.text.isEmpty, let r = text.range(of: child.text, range: cursor..<text.endIndex) else { continue }
+            out += words(text[cursor..<r.lowerBound])
+            out += spelled(child)
+            cursor = r.upperBound
+        }
+        out += words(text[cursor...])
+        return TraceReader.oneLine(out)
+    }
+
+    /// The keywords of an expression between its parts, in the reviewer's language.
+    private func words(_ s: Substring) -> String {
+        var t = " " + String(s) + " "
+        let table: [(String, String)] = lang == .zh
+            ? [(" if ", " 若 "), (" then ", " 则 "), (" else ", " 否则 "), (" and ", " 且 "), (" or ", " 或 "), (" not ", " 非 "),
+               (" otherwise ", " 否则取 "), (" min(", " 较小值("), (" max(", " 较大值("), ("(min(", "(较小值("), ("(max(", "(较大值("),
+               (" * ", " × "), (" / ", " ÷ "), (" - ", " − ")]
+            : [(" * ", " × "), (" / ", " ÷ "), (" - ", " − ")]
+        for (from, to) in table { t = t.replacingOccurrences(of: from, with: to) }
+        return enumLabels(String(t.dropFirst().dropLast()))
+    }
+
+    /// Bare enum values written in an expression (`first`, which the trace keeps as text) by
+    /// their labels, when exactly one enum has the name.
+    private func enumLabels(_ s: String) -> String {
+        var out = "", word = ""
+        func flush() {
+            let owners = word.isEmpty ? [] : policy.enums.filter { $0.index[word] != nil }
+            if owners.count == 1, let k = owners[0].index[word] {
+                let c = owners[0].cases[k]
+                out += lang == .zh ? c.label : (c.labelEn ?? c.label)
+            } else {
+                out += word
+            }
+            word = ""
+        }
+        for ch in s {
+            if ch.isASCII && (ch.isLetter || ch.isNumber || ch == "_") || (ch == "." && !word.isEmpty) { word.append(ch) } else { flush(); out.append(ch) }
+        }
+        flush()
+        return out
     }
 
     /// `（2025-07-01 起依 shenyang-2025-notice 第…）` for a value an amendment set; empty otherwise.

@@ -20,10 +20,21 @@ package enum DecisionKeys {
 
     /// The keys of case `c`, as a case file would write each value; nil for a fact the case does
     /// not give (or gives as none), so a stored path always means it was looked at.
-    static func of(_ c: CaseFile, policy: Policy) -> [(path: String, value: String?)] {
+    ///
+    /// `award.PART` is not a fact of the case: it is the amount the decision granted under that
+    /// award part (`parts`, from `Decision.partAmounts`), kept so a figure that sums one part
+    /// (`sum: award.base`) counts from the record like any other.
+    static func of(_ c: CaseFile, policy: Policy, parts: [String: Money] = [:]) -> [(path: String, value: String?)] {
         paths(policy).map { path in
-            (path, FactPath.value(path, in: c, policy: policy).flatMap { caseText($0, policy: policy) })
+            if let part = partName(path) { return (path, parts[part]?.plain) }
+            return (path, FactPath.value(path, in: c, policy: policy).flatMap { caseText($0, policy: policy) })
         }
+    }
+
+    /// The award part a stored path names (`award.base` → `base`), if it is one.
+    static func partName(_ path: String) -> String? {
+        let prefix = LedgerMeasure.partPath("")
+        return path.hasPrefix(prefix) ? String(path.dropFirst(prefix.count)) : nil
     }
 
     /// A value written as a case file writes it; nil for none and for values no key holds.
@@ -41,6 +52,10 @@ package enum DecisionKeys {
 
     /// The value of a stored key under `policy`'s schema (nil when the schema no longer reads it).
     static func value(_ text: String, path: String, policy: Policy) -> Value? {
+        if partName(path) != nil {
+            if case .success(let m) = ScalarValue.money(text) { return .money(m) }
+            return nil
+        }
         guard let field = policy.fields(along: path).last, policy.fields(along: path).count == path.split(separator: ".").count else { return nil }
         if case .success(let v) = ScalarValue.read(text: text, style: .plain, as: field.type.unwrapped, policy: policy) { return v }
         return nil

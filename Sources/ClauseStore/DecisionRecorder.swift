@@ -156,7 +156,7 @@ package final class DecisionRecorder {
                 }
                 try insertCase(p, db, &newCaseReferences)
                 let job = try insert(p, db, &newlyStored, &newReferences, &sealing)
-                let keys = DecisionKeys.of(c, policy: policy)
+                let keys = DecisionKeys.of(c, policy: policy, parts: d.partAmounts)
                 try DecisionKeys.insert(keys, decisionID: job.id, policyID: d.policyID, db)
                 try LiveGrants.record(d, id: job.id, keys: keys, db)
                 if application == nil { try Applications.insert(d, case: c, policy: policy, decisionID: job.id, db) }

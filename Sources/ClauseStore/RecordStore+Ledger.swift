@@ -174,7 +174,7 @@ package final class StoreLedger {
     package func recorded(_ d: Decision, id: Int64, case c: CaseFile, policy: Policy) {
         guard books[policy.id] != nil else { return }
         let grant = d.outcome == .granted
-            ? LedgerEntry.of(c, decisionID: id, asOf: d.asOf, amount: d.amount, policy: policy) : nil
+            ? LedgerEntry.of(c, decisionID: id, asOf: d.asOf, amount: d.amount, policy: policy, parts: d.partAmounts) : nil
         // In place: a copy of the book per decision made recording quadratic.
         books[policy.id]!.book.record(c.id, grant: grant)
         books[policy.id]!.seen = max(books[policy.id]!.seen, id)

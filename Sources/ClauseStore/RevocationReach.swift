@@ -91,6 +91,10 @@ package final class RevocationReach {
             switch match.wanted {
             case .same:
                 guard case .some(.some(let mine)) = d[match.path], case .some(.some(let theirs)) = g[match.path], mine == theirs else { return false }
+            case .sameYear:
+                // Dates are kept as YYYY-MM-DD: the same year is the same first four characters.
+                guard case .some(.some(let mine)) = d[match.path], case .some(.some(let theirs)) = g[match.path],
+                      mine.prefix(4) == theirs.prefix(4) else { return false }
             case .value(let v):
                 guard let text = DecisionKeys.caseText(v, policy: policy),
                       case .some(.some(let mine)) = d[match.path], mine == text,
@@ -113,6 +117,13 @@ package final class RevocationReach {
             switch (m.aggregate, f.value) {
             case (.sumAmount, .money(let total)):
                 let less = gone.reduce(Int64(0)) { $0 + $1.amount.fen }
+                use.figures[i].value = .money(Money(fen: max(0, total.fen - less)))
+            case (.sumPart(let part), .money(let total)):
+                // Each revoked grant's amount for the part, as recorded with it.
+                let less = gone.reduce(Int64(0)) { sum, g in
+                    guard case .some(.some(let text)) = g.keys[LedgerMeasure.partPath(part)], case .success(let m) = ScalarValue.money(text) else { return sum }
+                    return sum + m.fen
+                }
                 use.figures[i].value = .money(Money(fen: max(0, total.fen - less)))
             case (.count, .int(let n)):
                 use.figures[i].value = .int(max(0, n - Int64(gone.count)))

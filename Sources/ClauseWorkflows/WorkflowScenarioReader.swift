@@ -121,7 +121,7 @@ package enum WorkflowScenarioReader {
         if let b = m["ban_until"] {
             if case .scalar(let s) = b, s.isNull || s.text == "none" { e.banUntil = .some(nil) } else if let s = access.scalar(b, "a date") {
                 if let d = CivilDate(iso: Substring(s.text)) { e.banUntil = .some(d) } else {
-                    access.bag.error("type.date", "'\(s.text)' is not a date: write YYYY-MM-DD", at: s.range)
+                    access.bag.error("type.date", CivilDate.problem(s.text), at: s.range)
                 }
             }
         }

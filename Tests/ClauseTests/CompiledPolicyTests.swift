@@ -14,7 +14,9 @@ import Testing
         var s = JSONDecisionRenderer.render(d, policy: policy, lang: .zh) + "\n" + JSONDecisionRenderer.render(d, policy: policy, lang: .en)
         for rt in d.rules {
             s += "\n\(rt.rule) uncapped=\(rt.uncapped?.plain ?? "-") fix=\(rt.fix ?? "-") fixEn=\(rt.fixEn ?? "-")"
+            s += " part=\(rt.part ?? "-") clauses=\(rt.clauses.joined(separator: ","))"
         }
+        s += "\nparts=\(d.partAmounts.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value.plain)" })"
         return s
     }
 

@@ -404,8 +404,12 @@ import Testing
     @Test func datesOutsideTheSupportedRangeSaySo() throws {
         #expect(CivilDate.notADate("1899-12-31") == "'1899-12-31' is outside the supported range 1900–2999")
         #expect(CivilDate.notADate("3000-01-01") == "'3000-01-01' is outside the supported range 1900–2999")
-        #expect(CivilDate.notADate("2025-02-29") == "'2025-02-29' is not a date in the calendar")
-        #expect(CivilDate.notADate("1899-02-30") == "'1899-02-30' is not a date in the calendar")
+        #expect(CivilDate.notADate("2025-02-29") == "'2025-02-29' is not a date in the calendar: February 2025 has 28 days")
+        #expect(CivilDate.notADate("1899-02-30") == "'1899-02-30' is not a date in the calendar: February 1899 has 28 days")
+        #expect(CivilDate.notADate("2025-13-01") == "'2025-13-01' is not a date in the calendar: there is no month 13")
+        // Where a date is read outside an expression (`effective:`, `--as-of`), the same reason.
+        #expect(CivilDate.problem("2025-02-30") == "'2025-02-30' is not a date in the calendar: February 2025 has 28 days")
+        #expect(CivilDate.problem("2025/02/03") == "'2025/02/03' is not a date: write YYYY-MM-DD")
         let r = try Self.evaluate(try StoreScratch.playground("transformation-granted.yaml", [("applied_on: 2024-11-05", "applied_on: 1899-11-05")]))
         #expect(r.status == 1)
         #expect(r.stderr.contains("error: 'applied_on': '1899-11-05' is outside the supported range 1900–2999"), "\(r.stderr)")

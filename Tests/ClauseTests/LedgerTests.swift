@@ -54,7 +54,7 @@ import Testing
         #expect(r.diagnostics.filter { $0.severity == .error }.map(\.message) == [
             "no fact 'cod'; did you mean 'code'?",
             "'items' is a list: a ledger matches facts with one value",
-            "'sum' adds the amounts granted: write sum: amount",
+            "'sum' adds the amounts granted: write sum: amount, or sum: award.PART for one award part",
             "no clause 'art9' in the clause table; did you mean 'art1'?",
             "the limit of ledger figure 'e' must be money like the figure, but parameter 'cap' is int",
             "no parameter 'capp'; did you mean 'cap'?",

@@ -136,6 +136,10 @@ struct RandomPackage {
             label: 余额
             clause: art1
             expr: \(roomExpression())
+          grade:
+            label: 档次
+            clause: [art1, art2]
+            expr: if \(bool(1)) then a else \(rng.pick(["b", "丙", "a"]))
         rules:
 
         """
@@ -158,6 +162,14 @@ struct RandomPackage {
         case 3, 4:
             lines.append("    award: \(money(3))")
             if rng.chance(0.6) { lines.append("    cap: \(money(1))") }
+            // Award parts, a part that may be zero, and citations by branch: both interpreters.
+            if rng.chance(0.4) { lines.append("    part: p\(n % 2)") }
+            if rng.chance(0.4) { lines.append("    may_be_zero: true") }
+            if rng.chance(0.4) {
+                lines.append("    cite:")
+                lines.append("      - { when: grade == \(rng.pick(["a", "b"])), clause: art2 }")
+                lines.append("      - { when: '\(bool(1))', clause: [art1, art2] }")
+            }
         default: lines.append("    review_when: \(bool(2))")
         }
         lines.append("    say: 第\(n)条规则\(rng.pick(["", "：金额 {amount}", "，上限 {cap}", "，合计 {total}", "，等级 {level}"]))")

@@ -297,7 +297,7 @@ import Testing
         #expect(explain(room(inner: nil)).contains(
             "\n    改造补贴上限 ¥500,000.00 − 已获改造补贴 ¥100,000.00 − 本企业已获改造补贴（基金记录） ¥50,000.00 = ¥350,000.00\n"))
         #expect(explain(room(inner: "400000.004")).contains(
-            "\n    transformation_cap - project.previously_granted ¥400,000.00 − 本企业已获改造补贴（基金记录） ¥50,000.00 = ¥350,000.00\n"))
+            "\n    改造补贴上限 − 已获改造补贴 ¥400,000.00 − 本企业已获改造补贴（基金记录） ¥50,000.00 = ¥350,000.00\n"))
     }
 
     // MARK: - Markdown

@@ -105,8 +105,9 @@ import Testing
         let d = try TableTests.decide("case: T\napplied_on: 2024-01-01\nkind: grant\namount: 5.00\nspent: 150000.00\n", policy)
         #expect(d.outcome == .refused)
         let zh = TextDecisionRenderer.render(d, policy: policy, lang: .zh, explain: true)
-        #expect(zh.contains("注意：cap - spent 为负数 -¥50,000.00（计算结果低于零，没有下限）"), "\(zh)")
+        // The cap has no label of its own: it is spelled in the labels of its parts.
+        #expect(zh.contains("注意：上限 − 已获 为负数 -¥50,000.00（计算结果低于零，没有下限）"), "\(zh)")
         let en = TextDecisionRenderer.render(d, policy: policy, lang: .en, explain: true)
-        #expect(en.contains("note: cap - spent is negative, -¥50,000.00"), "\(en)")
+        #expect(en.contains("note: 上限 − 已获 is negative, -¥50,000.00"), "\(en)")
     }
 }

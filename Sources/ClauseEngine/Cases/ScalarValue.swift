@@ -30,7 +30,7 @@ package enum ScalarValue {
         case .date:
             if let d = CivilDate(iso: Substring(text)) { return .success(.date(d)) }
             if CivilDate.looksLikeDate(Substring(text)) { return .failure(CivilDate.notADate(Substring(text))) }
-            return .failure("'\(text)' is not a date: write YYYY-MM-DD")
+            return .failure(CivilDate.problem(text))
         case .period:
             let parts = text.components(separatedBy: "..")
             if parts.count == 2, let a = CivilDate(iso: Substring(parts[0])), let b = CivilDate(iso: Substring(parts[1])), a <= b {
@@ -165,6 +165,8 @@ package enum ScalarValue {
             return tooLarge(text)
         case .failure(.notANumber):
             if text.contains(",") { return .failure("'\(text)' is not an amount: write it without thousands separators") }
+            // `30万` as the text says it, without 元: the unit clause reads is 万元.
+            if text.hasSuffix("万"), case .success = anyMoney(text + "元") { return .failure("'\(text)' is not an amount: write '\(text)元'") }
             if text.lowercased().contains("e") { return .failure("'\(text)' is not an amount: write plain digits, not exponents") }
             return .failure("'\(text)' is not an amount in yuan such as 300000.00")
         }

@@ -87,7 +87,7 @@ package final class CompiledPolicy: Sendable {
         var runs: [CompiledRule.Run] = []
         runs.reserveCapacity(rules.count)
         var consequences = Decision.Consequences()
-        var refusing = false, reviewing = false, awarding = false
+        var refusing = false, reviewing = false, awarding = false, awardsAllNothing = true
         var pending: Set<String> = [], anyPending = false
         var amount = Money.zero
         var waits: [Int: Set<String>] = [:]
@@ -109,7 +109,7 @@ package final class CompiledPolicy: Sendable {
                 waits[k] = waiting
             case .notApplicable, .passed: break
             case .fired:
-                if Rule.refuses(rule.kind, amount: run.amount) {
+                if Rule.refuses(rule.kind, amount: run.amount, mayBeZero: rule.mayBeZero) {
                     run.effect = .refuse
                     refusing = true
                     if let cb = rule.clawback {
@@ -132,12 +132,17 @@ package final class CompiledPolicy: Sendable {
                 } else {
                     run.effect = .award
                     awarding = true
-                    amount = amount.adding(run.amount ?? .zero) ?? amount
+                    if (run.amount?.fen ?? 0) > 0 { awardsAllNothing = false }
+                    amount = amount.adding(max(run.amount ?? .zero, .zero)) ?? amount
                 }
             }
             runs.append(run)
         }
-        let outcome: Decision.Outcome = refusing ? .refused : anyPending ? .incomplete : reviewing ? .review : awarding ? .granted : .review
+        // Award parts that may be zero and all are: nothing to pay refuses, under their clauses.
+        let nothingToPay = !refusing && !anyPending && !reviewing && awarding && awardsAllNothing
+        if nothingToPay { for k in runs.indices where runs[k].effect == .award { runs[k].effect = .refuse } }
+        let outcome: Decision.Outcome = refusing || nothingToPay ? .refused : anyPending ? .incomplete : reviewing ? .review
+            : awarding ? .granted : .review
         if outcome != .refused { consequences = Decision.Consequences() }
         return Verdict(outcome: outcome, amount: outcome == .granted ? amount : .zero, consequences: consequences,
                        missing: outcome == .incomplete ? pending : [], asOf: asOf, frame: frame, runs: runs, waits: waits)
@@ -159,6 +164,7 @@ package final class CompiledPolicy: Sendable {
             // every string in it.
             let status: RuleTrace.Status
             var message: String?, messageEn: String?, fix: String?, fixEn: String?
+            var clauses = rule.clauses
             var missing: [String] = []
             if !run.inForce {
                 status = .notInForce
@@ -173,11 +179,15 @@ package final class CompiledPolicy: Sendable {
                 messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + $0.render(frame, en) }
                 fix = rule.fix?.render(frame, zh)
                 fixEn = rule.fixEn?.render(frame, en)
+                // As the interpreter: the branch that applied adds its clauses.
+                for c in rule.cites {
+                    if case .value(.bool(true)) = c.when(frame) { clauses += c.clauses.filter { !clauses.contains($0) } }
+                }
             } else {
                 status = run.finding == .notApplicable ? .notApplicable : .passed
             }
             traces.append(RuleTrace(
-                rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: status, message: message, messageEn: messageEn,
+                rule: rule.id, kind: rule.kind, clauses: clauses, status: status, part: rule.part, mayBeZero: rule.mayBeZero, message: message, messageEn: messageEn,
                 fix: fix, fixEn: fixEn, amount: run.amount, uncapped: run.uncapped, capped: run.capped, missing: missing,
                 wouldFire: run.inForce ? nil : run.finding == .fired,
                 endedBy: run.inForce ? nil : rule.outOfForce(on: asOf).endedBy,
@@ -248,8 +258,14 @@ final class CompiledRule: Sendable {
     let sayEn: CompiledTemplate?
     let fix: CompiledTemplate?
     let fixEn: CompiledTemplate?
+    let part: String?
+    let mayBeZero: Bool
+    let cites: [(when: Code, clauses: [String])]
 
     init(_ rule: Rule, _ compiler: ExpressionCompiler) {
+        part = rule.part
+        mayBeZero = rule.mayBeZero
+        cites = rule.citeWhen.map { (compiler.compile($0.when), $0.clauses) }
         id = rule.id
         kind = rule.kind
         clauses = rule.clauses

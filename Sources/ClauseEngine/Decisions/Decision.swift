@@ -62,6 +62,20 @@ package struct Decision: Sendable {
     package var remedies: RemedySearch? = nil
 }
 
+extension Decision {
+    /// The amount granted under each named award part (`part:`), summed over the rules that
+    /// determine it; empty unless the case is granted.
+    package var partAmounts: [String: Money] {
+        guard outcome == .granted else { return [:] }
+        var out: [String: Money] = [:]
+        for r in rules where r.status == .fired && r.kind == .award {
+            guard let part = r.part else { continue }
+            out[part] = out[part, default: .zero].adding(r.amount ?? .zero) ?? out[part]
+        }
+        return out
+    }
+}
+
 /// One rule's part in a decision.
 package struct RuleTrace: Sendable {
     package enum Status: String, Sendable {
@@ -81,6 +95,10 @@ package struct RuleTrace: Sendable {
     package var kind: Rule.Kind
     package var clauses: [String]
     package var status: Status
+    /// The award part the rule determines (`part:`), if it names one.
+    package var part: String? = nil
+    /// An award part that may come to nothing without refusing (`may_be_zero:`).
+    package var mayBeZero = false
     package var message: String?
     package var messageEn: String?
     package var fix: String?

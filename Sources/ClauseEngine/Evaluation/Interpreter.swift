@@ -25,7 +25,7 @@ package enum Interpreter {
 
         for rule in policy.rules {
             var steps: [TraceNode]? = tracing ? [] : nil
-            var rt = RuleTrace(rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: .passed, steps: [])
+            var rt = RuleTrace(rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: .passed, part: rule.part, mayBeZero: rule.mayBeZero, steps: [])
             let finding: Finding
             switch evaluate(rule, &ev, &steps, &rt) {
             case .success(let f): finding = f
@@ -77,6 +77,14 @@ package enum Interpreter {
                 rt.messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + text.render($0, &ev, lang: .en) }
                 rt.fix = rule.fix.map { text.render($0, &ev, lang: .zh) }
                 rt.fixEn = rule.fixEn.map { text.render($0, &ev, lang: .en) }
+                // The branch that applied adds its clauses; an unknown condition adds none, and so
+                // does one that cannot be computed (the compiled policy reads them alike).
+                for c in rule.citeWhen {
+                    if case .value(.bool(true)) = ev.eval(c.when, &steps, role: "cite") {
+                        rt.clauses += c.clauses.filter { !rt.clauses.contains($0) }
+                    }
+                }
+                if !rule.citeWhen.isEmpty { rt.steps = steps ?? [] }
             } else if rt.status == .pending {
                 (rt.message, rt.messageEn) = RuleWords.pending(rt.missing, policy)
             }
@@ -110,10 +118,15 @@ package enum Interpreter {
         } else if !reviewing.isEmpty {
             outcome = .review
             reasons = reasonsOf(reviewing, .review)
+        } else if !awarding.isEmpty, awarding.allSatisfy({ ($0.amount?.fen ?? 0) <= 0 }) {
+            // Every part may be zero and every part is: nothing to pay refuses, as one award would.
+            outcome = .refused
+            reasons = reasonsOf(awarding, .refuse)
         } else if !awarding.isEmpty {
             outcome = .granted
             for a in awarding {
-                amount = amount.adding(a.amount ?? .zero) ?? amount
+                // A part that may be zero and came out below it adds nothing.
+                amount = amount.adding(max(a.amount ?? .zero, .zero)) ?? amount
                 reasons += reasonsOf([a], .award)
                 if a.capped { reasons += reasonsOf([a], .cap) }
             }
@@ -231,7 +244,7 @@ package enum Interpreter {
 
 extension Rule {
     /// Whether this rule, having fired, refuses the case (an award of nothing refuses).
-    func refuses(amount: Money?) -> Bool { Rule.refuses(kind, amount: amount) }
+    func refuses(amount: Money?) -> Bool { Rule.refuses(kind, amount: amount, mayBeZero: mayBeZero) }
 
     /// An award that came to nothing: it refuses, and its words say so first.
     func awardsNothing(_ amount: Money?) -> Bool { Rule.awardsNothing(kind, amount) }
@@ -244,10 +257,10 @@ extension Rule {
     // Static forms, for compiled rules: they keep these fields, not the whole rule, since
     // reading a large struct out of a class copies every string in it.
 
-    static func refuses(_ kind: Kind, amount: Money?) -> Bool {
+    static func refuses(_ kind: Kind, amount: Money?, mayBeZero: Bool = false) -> Bool {
         switch kind {
         case .refuseWhen, .require: true
-        case .award: awardsNothing(kind, amount)
+        case .award: !mayBeZero && awardsNothing(kind, amount)
         default: false
         }
     }

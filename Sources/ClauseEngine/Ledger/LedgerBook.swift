@@ -23,12 +23,26 @@ package struct LedgerEntry: Sendable, Hashable {
     }
 
     /// The entry for a granted decision of case `c`: the facts every measure of `policy` reads.
-    package static func of(_ c: CaseFile, decisionID: Int64?, asOf: CivilDate, amount: Money, policy: Policy) -> LedgerEntry {
+    /// `parts`: the amount granted under each award part, kept as `award.PART` for the
+    /// figures that sum one part.
+    package static func of(_ c: CaseFile, decisionID: Int64?, asOf: CivilDate, amount: Money, policy: Policy,
+                           parts: [String: Money] = [:]) -> LedgerEntry {
         var facts: [String: Value] = [:]
         for path in Set(policy.ledger.flatMap(\.paths)) {
             if let v = FactPath.value(path, in: c, policy: policy) { facts[path] = v }
         }
+        for (part, m) in parts { facts[LedgerMeasure.partPath(part)] = .money(m) }
         return LedgerEntry(caseID: c.id, decisionID: decisionID, asOf: asOf, amount: amount, facts: facts)
+    }
+}
+
+extension LedgerEntry {
+    /// For a figure of one award part: what this grant paid under it (nil for other figures),
+    /// so a list of grants says what each added, not only its whole amount.
+    package func partAmount(for measure: LedgerMeasure) -> Money? {
+        guard case .sumPart(let part) = measure.aggregate else { return nil }
+        if case .money(let m)? = facts[LedgerMeasure.partPath(part)] { return m }
+        return .zero
     }
 }
 
@@ -46,6 +60,9 @@ package struct LedgerUse: Sendable, Hashable {
         package var counted: [LedgerEntry]
         /// How many grants the figure counted, named or not.
         package var grants: Int
+        /// The figure's limit for this case when it depends on the case (`limit: caps[batch]`);
+        /// nil otherwise (the policy gives a fixed limit by date).
+        package var limit: Value? = nil
 
         package init(name: String, label: String, labelEn: String?, clause: String, value: Value, counted: [LedgerEntry], grants: Int? = nil) {
             self.name = name
@@ -100,7 +117,8 @@ package struct LedgerBook: Sendable {
         /// Adds (`sign` 1) or takes away (-1) a grant; false when the sum would not fit.
         @discardableResult
         mutating func add(_ e: LedgerEntry, _ measure: LedgerMeasure, _ sign: Int) -> Bool {
-            let (sum, overflow) = sign > 0 ? fen.addingReportingOverflow(e.amount.fen) : fen.subtractingReportingOverflow(e.amount.fen)
+            let amount = LedgerBook.amount(e, measure)
+            let (sum, overflow) = sign > 0 ? fen.addingReportingOverflow(amount) : fen.subtractingReportingOverflow(amount)
             if overflow { return false }
             fen = sum
             grants += sign
@@ -114,7 +132,7 @@ package struct LedgerBook: Sendable {
 
         func figure(_ measure: LedgerMeasure) -> Value {
             switch measure.aggregate {
-            case .sumAmount: .money(Money(fen: fen))
+            case .sumAmount, .sumPart: .money(Money(fen: fen))
             case .count: .int(Int64(grants))
             case .countDistinct: .int(Int64(distinct.count))
             }
@@ -167,7 +185,7 @@ package struct LedgerBook: Sendable {
                 case .value(let v):
                     wanted[match.path] = v
                     if own != v { about = false }
-                case .same:
+                case .same, .sameYear:
                     // Unknown or none (no credit code, no platform, no selection): nobody to be the same as.
                     if let own, own != .none { wanted[match.path] = own } else { known = false }
                 }
@@ -178,10 +196,23 @@ package struct LedgerBook: Sendable {
             // The case never counts against itself (decided again, its earlier grant is its own).
             if let own = byCase[c.id], let key, LedgerBook.key(measure, own.facts) == key { tally.add(own, measure, -1) }
             let (counted, grants) = about ? named(key.flatMap { index[m][$0] } ?? [], except: c.id) : ([], 0)
-            figures.append(.init(name: measure.name, label: measure.label, labelEn: measure.labelEn, clause: measure.clause,
-                                 value: tally.figure(measure), counted: counted, grants: grants))
+            var figure = LedgerUse.Figure(name: measure.name, label: measure.label, labelEn: measure.labelEn, clause: measure.clause,
+                                          value: tally.figure(measure), counted: counted, grants: grants)
+            if case .expression(let e, let slots) = measure.limit { figure.limit = LedgerBook.limit(e, slots: slots, for: c, policy) }
+            figures.append(figure)
         }
         return LedgerUse(consulted: true, figures: figures)
+    }
+
+    /// A limit that depends on the case, evaluated on it as of its application date; nil when
+    /// the case does not give what it needs.
+    package static func limit(_ e: CheckedExpr, slots: Int, for c: CaseFile, _ policy: Policy) -> Value? {
+        guard let asOf = Interpreter.evaluationDate(c, policy) else { return nil }
+        var ev = Evaluator(policy: policy, facts: c.facts, asOf: asOf, tracing: false)
+        ev.prepareLocals(slots)
+        var none: [TraceNode]? = nil
+        if case .value(let v) = ev.eval(e, &none) { return v }
+        return nil
     }
 
     /// How many grants a figure names at most: the latest half and the largest half.
@@ -226,8 +257,11 @@ package struct LedgerBook: Sendable {
                 if case .value(let wanted) = match.wanted, first.facts[match.path] != wanted { return nil }
             }
             let values = measure.matches.compactMap { match -> (path: String, value: Value)? in
-                guard case .same = match.wanted, let v = first.facts[match.path] else { return nil }
-                return (match.path, v)
+                switch (match.wanted, first.facts[match.path]) {
+                case (.same, let v?): return (match.path, v)
+                case (.sameYear, .date(let d)?): return (match.path, .int(Int64(d.components.year)))
+                default: return nil
+                }
             }
             return Group(values: values, figure: LedgerBook.aggregate(measure, entries), entries: entries)
         }.sorted { (order[$0.entries[0].caseID] ?? 0) < (order[$1.entries[0].caseID] ?? 0) }
@@ -235,10 +269,10 @@ package struct LedgerBook: Sendable {
 
     private static func aggregate(_ measure: LedgerMeasure, _ entries: [LedgerEntry]) -> Value {
         switch measure.aggregate {
-        case .sumAmount:
+        case .sumAmount, .sumPart:
             // The tallies have added the same amounts without overflowing, so this sum fits too.
             var total: Int64 = 0
-            for e in entries { total = total.addingReportingOverflow(e.amount.fen).partialValue }
+            for e in entries { total = total.addingReportingOverflow(amount(e, measure)).partialValue }
             return .money(Money(fen: total))
         case .count: return .int(Int64(entries.count))
         case .countDistinct(let path):
@@ -248,11 +282,21 @@ package struct LedgerBook: Sendable {
         }
     }
 
-    /// The index key of the values a measure matches on; nil when one of them is unknown.
+    /// What grant `e` adds to a money figure: its amount, or its amount under the figure's part
+    /// (nothing when it was granted none of that part).
+    fileprivate static func amount(_ e: LedgerEntry, _ measure: LedgerMeasure) -> Int64 {
+        guard case .sumPart(let part) = measure.aggregate else { return e.amount.fen }
+        if case .money(let m)? = e.facts[LedgerMeasure.partPath(part)] { return m.fen }
+        return 0
+    }
+
+    /// The index key of the values a measure matches on; nil when one of them is unknown. A
+    /// `same_year` match keys by the date's year, so a year's grants share one key.
     private static func key(_ measure: LedgerMeasure, _ facts: [String: Value]) -> String? {
         var parts: [String] = []
         for match in measure.matches {
             guard let v = facts[match.path], v != .none else { return nil }
+            if case .sameYear = match.wanted, case .date(let d) = v { parts.append(String(d.components.year)); continue }
             parts.append(FactPath.key(v))
         }
         return parts.joined(separator: "\u{1F}")

@@ -13,8 +13,10 @@ package enum PackagePath {
     package static func parent(of dir: String) -> String {
         let trimmed = dir.hasSuffix("/") ? String(dir.dropLast()) : dir
         let last = (trimmed as NSString).lastPathComponent
-        let parent = (trimmed as NSString).deletingLastPathComponent
+        // Decided before asking Foundation for the parent of "." or "..", which traps (SIGILL)
+        // on Linux rather than answering.
         if last == "." || last == ".." || last.isEmpty { return (absolute(trimmed) as NSString).deletingLastPathComponent }
+        let parent = (trimmed as NSString).deletingLastPathComponent
         return parent.isEmpty ? "." : parent
     }
 

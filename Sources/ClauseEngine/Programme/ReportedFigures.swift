@@ -62,7 +62,7 @@ package enum ReportedFigures {
                     var date: CivilDate?
                     if let on = fm["on"], let s = access.scalar(on, "a date") {
                         date = CivilDate(iso: Substring(s.text))
-                        if date == nil { access.bag.error("type.date", "'\(s.text)' is not a date: write YYYY-MM-DD", at: s.range) }
+                        if date == nil { access.bag.error("type.date", CivilDate.problem(s.text), at: s.range) }
                     }
                     var value: Value?
                     if let v = fm["value"], let s = access.scalar(v, "a value") {

@@ -150,7 +150,7 @@ struct RemedyCandidates {
     /// evaluation date for a date (an acceptance given now).
     private mutating func whole(_ a: FactAddress) {
         // Asked first: most facts a refusing rule reads are fixed (who applied, what was paid).
-        guard rule(a) != .fixed, let field = a.field(in: policy) else { return }
+        guard rule(a) != .fixed || a.value(in: facts) == nil, let field = a.field(in: policy) else { return }
         switch field.type.unwrapped {
         case .bool: add(a, .bool(true)); add(a, .bool(false))
         case .enumeration(let t): for k in policy.enums[t].cases.indices { add(a, .enumCase(type: t, index: k)) }
@@ -166,11 +166,15 @@ struct RemedyCandidates {
     /// within `min`/`max`, never a negative amount, and different from the case's value.
     private mutating func add(_ a: FactAddress, _ v: Value) {
         let remedy = rule(a)
-        guard remedy != .fixed, let field = a.field(in: policy) else { return }
+        // A fixed fact the case gives is never changed: asked first, before anything is looked up.
+        if remedy == .fixed, a.value(in: facts) != nil { return }
+        guard let field = a.field(in: policy) else { return }
         let current = a.value(in: facts)
         if current == v { return }
         switch remedy {
-        case .fixed: return
+        // A fixed fact the case does not give may still be stated: supplying it changes nothing
+        // that happened (a 补正 asks for it), so a notice never says nothing can help.
+        case .fixed: if current != nil { return }
         case .later:
             if case .date(let was)? = current, case .date(let d) = v, d <= was { return }
         case .open: break

@@ -73,8 +73,15 @@ package enum RemedyFinder {
                     guard let v = compiled.verdict(changedCase, asOf: override) else { continue }
                     let after = Set(blocking(v))
                     let lifted = before.filter { !after.contains($0) }
-                    // Only a change that lifts something is a step towards a grant.
-                    guard !lifted.isEmpty else { continue }
+                    // Only a change that lifts something is a step towards a grant, except one element
+                    // of a list set right while another still meets the rule (two unapproved
+                    // changes): the next step may set the other.
+                    guard !lifted.isEmpty else {
+                        if depth < maxChanges, cand.address.steps.contains(where: { if case .element = $0 { true } else { false } }) {
+                            next.append(Node(changes: changes, facts: facts, verdict: v))
+                        }
+                        continue
+                    }
                     let words = changes.map { change($0, was: $0.address.value(in: c.facts), policy) }
                     switch v.outcome {
                     case .granted:

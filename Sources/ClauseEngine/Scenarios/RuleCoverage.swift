@@ -46,7 +46,10 @@ package struct RuleCoverage: Sendable {
         let key = policy.digest
         if index[key] == nil {
             index[key] = policies.count
-            policies.append(PolicyCoverage(policy: policy, rules: policy.rules.map { Entry(rule: $0.id, clauses: $0.clauses) }))
+            policies.append(PolicyCoverage(policy: policy, rules: policy.rules.map { r in
+                // The clauses a rule cites on a branch (`cite:`) are its clauses too.
+                Entry(rule: r.id, clauses: r.clauses + r.citeWhen.flatMap(\.clauses).filter { !r.clauses.contains($0) })
+            }))
         }
         let i = index[key]!
         for (k, rt) in d.rules.enumerated() where k < policies[i].rules.count {

@@ -27,6 +27,9 @@ package struct RecordedGrant: Sendable {
     /// The recorded case: the scenario's case with this grant's `with` applied.
     package var caseNode: YAMLNode
     package var range: SourceRange
+    /// The amount of each award part within `amount` (`parts: { base: 30万元 }`), for the figures
+    /// that sum one part; a part not named counts nothing.
+    package var parts: [String: Money] = [:]
 }
 
 /// What a scenario expects. Reasons are a subset check by default (`reasons`), exact with

@@ -50,7 +50,7 @@ package enum ScenarioCase {
     package static func asOf(_ m: YAMLNode.Mapping, _ access: inout NodeAccess) -> CivilDate? {
         guard let a = m["as_of"], let s = access.scalar(a, "a date") else { return nil }
         guard let d = CivilDate(iso: Substring(s.text)) else {
-            access.bag.error("type.date", "'\(s.text)' is not a date: write YYYY-MM-DD", at: s.range)
+            access.bag.error("type.date", CivilDate.problem(s.text), at: s.range)
             return nil
         }
         return d

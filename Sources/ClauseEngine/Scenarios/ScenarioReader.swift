@@ -58,7 +58,7 @@ package enum ScenarioReader {
         var out: [RecordedGrant] = []
         for item in seq.items {
             guard let m = access.mapping(item, "a recorded grant") else { continue }
-            access.checkKeys(m, allowed: ["case", "amount", "on", "with", "description"], required: ["case", "amount"], in: "a recorded grant")
+            access.checkKeys(m, allowed: ["case", "amount", "on", "with", "parts", "description"], required: ["case", "amount"], in: "a recorded grant")
             guard let id = access.text(m, "case", "a recorded grant"), let a = m["amount"], let s = access.scalar(a, "an amount") else { continue }
             var amount = Money.zero
             switch ScalarValue.money(s.text) {
@@ -68,14 +68,24 @@ package enum ScenarioReader {
             var on: CivilDate?
             if let o = m["on"], let os = access.scalar(o, "a date") {
                 on = CivilDate(iso: Substring(os.text))
-                if on == nil { access.bag.error("type.date", "'\(os.text)' is not a date: write YYYY-MM-DD", at: os.range) }
+                if on == nil { access.bag.error("type.date", CivilDate.problem(os.text), at: os.range) }
             }
             var recorded = node
             if let w = m["with"], let wm = access.mapping(w, "'with'") {
                 for (key, value) in wm.entries { ScenarioCase.patch(&recorded, key.text, value, at: key.range, &access) }
             }
             ScenarioCase.patch(&recorded, "case", .scalar(.init(text: id, style: .plain, range: m.range)), at: m.range, &access)
-            out.append(RecordedGrant(caseID: id, amount: amount, on: on, caseNode: recorded, range: m.range))
+            var parts: [String: Money] = [:]
+            if let p = m["parts"], let pm = access.mapping(p, "'parts' (award part: amount)") {
+                for (key, value) in pm.entries {
+                    guard let s = access.scalar(value, "an amount") else { continue }
+                    switch ScalarValue.money(s.text) {
+                    case .success(let v): parts[key.text] = v
+                    case .failure(let msg): access.bag.error("type.money", msg, at: s.range)
+                    }
+                }
+            }
+            out.append(RecordedGrant(caseID: id, amount: amount, on: on, caseNode: recorded, range: m.range, parts: parts))
         }
         return out
     }
@@ -127,7 +137,7 @@ package enum ScenarioReader {
                 e.blacklistedUntil = .some(nil)
             } else if let s = access.scalar(b, "a date") {
                 if let d = CivilDate(iso: Substring(s.text)) { e.blacklistedUntil = .some(d) } else {
-                    access.bag.error("type.date", "'\(s.text)' is not a date: write YYYY-MM-DD", at: s.range)
+                    access.bag.error("type.date", CivilDate.problem(s.text), at: s.range)
                 }
             }
         }

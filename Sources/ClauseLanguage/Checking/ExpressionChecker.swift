@@ -284,7 +284,10 @@ package final class ExpressionChecker {
             }
             var inner = ctx
             inner.narrowed.formUnion(ExpressionChecker.narrowings(condition))
-            guard let yes = check(a, inner, expected: expected), let no = check(b, ctx, expected: expected ?? yes.type) else { return nil }
+            // `if on_time then first else second` with nothing else to say which enum: the bare
+            // values name it, when exactly one enum has them all.
+            let wanted = expected ?? bareEnumType(of: [a, b], ctx).map { ValueType.enumeration($0) }
+            guard let yes = check(a, inner, expected: wanted), let no = check(b, ctx, expected: wanted ?? yes.type) else { return nil }
             let type: ValueType
             if fits(no.type, yes.type) { type = yes.type } else if fits(yes.type, no.type) { type = no.type } else {
                 return error(ctx, e, "type.mismatch", "both branches of 'if' must be of one type: \(article(yes.type)), then \(article(no.type))")
@@ -359,6 +362,34 @@ package final class ExpressionChecker {
                          "'\(n)' is a value of \(owner.name); compare it with a fact of that type, e.g. 'x == \(n)'")
         }
         return error(ctx, e, "name.unknown", "unknown name '\(n)'\(Suggestion.hint(n, candidates))")
+    }
+
+    /// The one enum whose values are the bare names among the branches `exprs` (through nested
+    /// `if`s), when the branches hold at least one bare value and no other name; nil otherwise.
+    func bareEnumType(of exprs: [Expr], _ ctx: Context) -> Int? {
+        var bare: [String] = []
+        func collect(_ e: Expr) {
+            switch e.kind {
+            case .name(let n) where !isName(n, ctx): bare.append(n)
+            case .conditional(_, let a, let b): collect(a); collect(b)
+            default: break
+            }
+        }
+        exprs.forEach(collect)
+        guard !bare.isEmpty else { return nil }
+        let owners = names.enums.indices.filter { t in bare.allSatisfy { names.enums[t].index[$0] != nil } }
+        if owners.count == 1 { return owners[0] }
+        // A misspelt value (`secnd`) beside a right one: the enum of the right one, so the typo
+        // gets "not a value of batch; did you mean 'second'".
+        guard owners.isEmpty else { return nil }
+        let some = names.enums.indices.filter { t in bare.contains { names.enums[t].index[$0] != nil } }
+        return some.count == 1 ? some[0] : nil
+    }
+
+    /// Whether `n` names something other than an enum value here (a local, a definition, a
+    /// parameter, a fact, `as_of`).
+    private func isName(_ n: String, _ ctx: Context) -> Bool {
+        ctx.locals[n] != nil || definitionNames.contains(n) || parameters[n] != nil || names.records[0].index[n] != nil || n == "as_of"
     }
 
     /// Names of all definitions, for suggestions (set by the loader).

@@ -10,25 +10,35 @@ extension PolicyLint {
         let itemName = p.caseSchema.fields[itemSlot].name
         // The money figures with a limit, by the item they count.
         var figuresByItem: [Int: [LedgerMeasure]] = [:]
-        for m in p.ledger where m.limit != nil && m.aggregate == .sumAmount {
+        for m in p.ledger where m.limit != nil && m.type == .money {
             for match in m.matches where match.path == itemName {
                 if case .value(.enumCase(_, let index)) = match.wanted { figuresByItem[index, default: []].append(m) }
             }
         }
         guard !figuresByItem.isEmpty else { return [] }
+        // A figure a refusing rule of the item reads is a stop the package chose (an annual budget
+        // 「用完即止」: refused once it is used up), not room an award forgot.
+        var stops: [Int: Set<String>] = [:]
+        for r in p.rules where r.kind == .refuseWhen || r.kind == .require {
+            var read = Set<String>()
+            ([r.main] + r.lets.map(\.expr)).forEach { ledgerFacts($0, p, into: &read) }
+            for item in r.applies.flatMap({ itemsOf($0, itemSlot: itemSlot) }) ?? Set(figuresByItem.keys) { stops[item, default: []].formUnion(read) }
+        }
         var out: [Diagnostic] = []
         for r in p.rules where r.kind == .award {
             let items = r.applies.flatMap { itemsOf($0, itemSlot: itemSlot) } ?? Set(figuresByItem.keys)
             var read = Set<String>()
             ([r.main] + [r.cap].compactMap { $0 } + r.lets.map(\.expr)).forEach { ledgerFacts($0, p, into: &read) }
             for item in items.sorted() {
-                for m in figuresByItem[item] ?? [] where !read.contains(m.name) {
+                for m in figuresByItem[item] ?? [] where !read.contains(m.name) && !(stops[item]?.contains(m.name) ?? false) {
+                    // A figure of one award part bears on the rules of that part alone.
+                    if case .sumPart(let part) = m.aggregate, r.part != part { continue }
                     let limit: String
                     switch m.limit {
                     case .parameter(let name)?: limit = "'\(name)'"
                     case .value(.money(let m))?: limit = m.plain
                     case .value(.int(let n))?: limit = String(n)
-                    case .value?: limit = "'limit:'"
+                    case .value?, .expression?: limit = "'limit:'"
                     case nil: continue
                     }
                     out.append(Diagnostic(.warning, id: "lint.ledger-room",

@@ -37,11 +37,14 @@ package enum PolicyLint {
         }
         for d in p.definitions { visit(d.expr) }
         for r in p.rules {
-            ([r.applies, r.cap, r.clawback, r.banUntil].compactMap { $0 } + [r.main] + r.needs + r.lets.map(\.expr)).forEach(visit)
+            ([r.applies, r.cap, r.clawback, r.banUntil].compactMap { $0 } + [r.main] + r.needs + r.lets.map(\.expr)
+                + r.citeWhen.map(\.when)).forEach(visit)
             for t in [r.say, r.sayEn, r.fix, r.fixEn].compactMap({ $0 }) {
                 for case .value(let e) in t.parts { visit(e) }
             }
         }
+        // A ledger limit that depends on the case reads what it names.
+        for m in p.ledger { if case .expression(let e, _)? = m.limit { visit(e) } }
         for a in p.indicators.compactMap({ $0.measure.aggregate }) { [a.filter, a.date].compactMap { $0 }.forEach(visit) }
         if let f = p.funding { enums.insert(f.sourceEnum) }
         // An enum a fact is declared with counts as used: case files are validated against it.

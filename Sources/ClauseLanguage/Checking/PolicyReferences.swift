@@ -31,7 +31,7 @@ package struct PolicyReferences: Sendable {
         for r in policy.rules {
             var names = rules[r.id] ?? Names()
             let exprs = [r.applies].compactMap { $0 } + r.lets.map(\.expr) + [r.main] + r.needs
-                + [r.cap, r.clawback, r.banUntil].compactMap { $0 }
+                + [r.cap, r.clawback, r.banUntil].compactMap { $0 } + r.citeWhen.map(\.when)
             for e in exprs { PolicyReferences.visit(e, policy, &names) }
             rules[r.id] = names
         }

@@ -160,7 +160,7 @@ package struct Lexer {
         }
         if let d = peek(), Lexer.isIdentifierStart(d), !(d.properties.isWhitespace) {
             // `3years` or `50万` without 元: say what is wrong rather than reading two tokens.
-            if d == "万" { throw Failure(message: "write '万元' for an amount in ten thousands of yuan", offset: i) }
+            if d == "万" { throw Failure(message: "write '\(digits)万元' for an amount in ten thousands of yuan", offset: i) }
         }
         return Token(kind: isDecimal ? .decimal(digits) : .integer(digits), start: start, end: i)
     }

@@ -13,6 +13,9 @@ package struct LedgerMeasure: Sendable {
     package enum Aggregate: Sendable, Equatable {
         /// The amounts granted (money).
         case sumAmount
+        /// The amounts granted under one award part (`sum: award.base`): a cap that covers the
+        /// base subsidy and not a top-up beside it.
+        case sumPart(String)
         /// The grants (int).
         case count
         /// The distinct values of a fact among the grants (int).
@@ -21,7 +24,9 @@ package struct LedgerMeasure: Sendable {
 
     /// One condition on a recorded decision's case.
     package struct Match: Sendable {
-        package enum Wanted: Sendable { case same, value(Value) }
+        /// `same`: equal to the case's; `sameYear`: a date in the case's calendar year (an
+        /// annual budget, 「年度预算…用完即止」); or equal to a literal.
+        package enum Wanted: Sendable { case same, sameYear, value(Value) }
         /// A dotted fact path from the case root (not through a list).
         package var path: String
         package var wanted: Wanted
@@ -32,23 +37,37 @@ package struct LedgerMeasure: Sendable {
     package enum Limit: Sendable {
         case parameter(String)
         case value(Value)
+        /// A limit that depends on the case (`limit: batch_caps[batch]`): evaluated for each
+        /// decision's case, with `slots` locals; `clause ledger`, which has no case, shows none.
+        case expression(CheckedExpr, slots: Int)
     }
 
     package var name: String
     package var label: String
     package var labelEn: String?
     package var clause: String
+    /// Every clause the figure cites (`clause: [a, b]`); `clause` is the first.
+    package var clauses: [String] = []
     package var aggregate: Aggregate
     package var matches: [Match]
     package var range: SourceRange
     package var limit: Limit? = nil
 
-    package var type: ValueType { aggregate == .sumAmount ? .money : .int }
+    package var type: ValueType {
+        switch aggregate {
+        case .sumAmount, .sumPart: .money
+        case .count, .countDistinct: .int
+        }
+    }
+
+    /// The path under which a grant's amount for award part `part` is kept with the decision.
+    package static func partPath(_ part: String) -> String { "award.\(part)" }
 
     /// Every fact path the measure reads from a recorded case.
     package var paths: [String] {
         var out = matches.map(\.path)
         if case .countDistinct(let p) = aggregate { out.append(p) }
+        if case .sumPart(let part) = aggregate { out.append(LedgerMeasure.partPath(part)) }
         return out
     }
 
@@ -60,7 +79,7 @@ extension Policy {
     /// The limit of `measure` in force on `date` (a parameter's dated value), if it has one.
     package func limit(of measure: LedgerMeasure, on date: CivilDate) -> Value? {
         switch measure.limit {
-        case nil: nil
+        case nil, .expression: nil
         case .value(let v): v
         case .parameter(let name): parameters.first { $0.name == name }?.value(on: date).value
         }
@@ -69,7 +88,12 @@ extension Policy {
     /// What is left under the limit of `measure` once `figure` is counted (never below zero);
     /// nil without a limit.
     package func room(of measure: LedgerMeasure, figure: Value, on date: CivilDate) -> Value? {
-        switch (limit(of: measure, on: date), figure) {
+        Policy.room(limit: limit(of: measure, on: date), figure: figure)
+    }
+
+    /// What is left under `limit` once `figure` is counted (never below zero); nil without one.
+    package static func room(limit: Value?, figure: Value) -> Value? {
+        switch (limit, figure) {
         case (.money(let cap)?, .money(let used)): .money(Money(fen: max(cap.fen - min(used.fen, cap.fen), 0)))
         case (.int(let cap)?, .int(let used)): .int(max(cap - min(used, cap), 0))
         default: nil

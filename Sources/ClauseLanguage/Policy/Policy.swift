@@ -175,6 +175,8 @@ package struct Parameter: Sendable {
     package var range: SourceRange
     /// Declared `read_by: workflows`: no rule is expected to read it (a work-plan window).
     package var readByWorkflows = false
+    /// Every clause it cites (`clause: [a, b]`); `clause` is the first.
+    package var clauses: [String] = []
 
     /// The value in force on `date`: the last one whose `from` is not after it.
     package func value(on date: CivilDate) -> DatedValue {
@@ -243,6 +245,16 @@ package struct Rule: Sendable {
     package var until: CivilDate?
     /// The amendment that retired or replaced it, for the justification.
     package var endedBy: String?
+    /// The award part it determines (`part: base`): a decision's amount is the sum of its
+    /// parts, and a ledger figure can sum one part (`sum: award.base`).
+    package var part: String? = nil
+    /// An award part that may come to nothing without refusing (`may_be_zero: true`): a base
+    /// whose cap is used up while a top-up is still owed. A case whose parts all come to nothing
+    /// is still refused.
+    package var mayBeZero = false
+    /// Clauses cited only when a condition holds (`cite: [{when: …, clause: …}]`), so that a
+    /// rule with a branch per batch cites the batch that applied, besides its own `clauses`.
+    package var citeWhen: [CiteWhen] = []
 
     package func inForce(on date: CivilDate) -> Bool { Rule.inForce(from: from, until: until, on: date) }
 
@@ -251,6 +263,12 @@ package struct Rule: Sendable {
     package static func inForce(from: CivilDate?, until: CivilDate?, on date: CivilDate) -> Bool {
         (from.map { $0 <= date } ?? true) && (until.map { date < $0 } ?? true)
     }
+}
+
+/// Clauses a rule cites when a condition holds, read after the rule has fired.
+package struct CiteWhen: Sendable {
+    package var when: CheckedExpr
+    package var clauses: [String]
 }
 
 /// A message with `{expression}` holes, filled with values when a rule fires.

@@ -51,7 +51,8 @@ extension PolicyLoader {
         let what = "ledger figure '\(key.text)'"
         guard let m = access.mapping(node, what) else { return nil }
         access.checkKeys(m, allowed: PolicyLoader.ledgerKeys, required: ["label", "clause", "where"], in: what)
-        let clause = m["clause"].flatMap { clauseReference($0) }
+        let cited = m["clause"].map { clauseReferences($0) } ?? []
+        let clause = cited.first
         let kinds = ["sum", "count", "count_distinct"].filter { m[$0] != nil }
         guard kinds.count == 1 else {
             access.bag.error("ledger.aggregate", "\(what) needs one of sum: amount, count: grants or count_distinct: FACT", at: key.range)
@@ -60,11 +61,18 @@ extension PolicyLoader {
         var aggregate = LedgerMeasure.Aggregate.count
         switch kinds[0] {
         case "sum":
-            guard let s = access.scalar(m["sum"]!, "'sum'"), s.text == "amount" else {
-                access.bag.error("ledger.aggregate", "'sum' adds the amounts granted: write sum: amount", at: m["sum"]!.range)
+            let s = access.scalar(m["sum"]!, "'sum'")
+            if let s, s.text.hasPrefix("award."), PolicyLoader.isIdentifier(String(s.text.dropFirst(6))) {
+                // One award part: checked against the rules' parts once they are read.
+                aggregate = .sumPart(String(s.text.dropFirst(6)))
+                pendingParts.append((ledger.count, s))
+            } else if s?.text == "amount" {
+                aggregate = .sumAmount
+            } else {
+                access.bag.error("ledger.aggregate", "'sum' adds the amounts granted: write sum: amount, or sum: award.PART for one award part",
+                                 at: m["sum"]!.range)
                 return nil
             }
-            aggregate = .sumAmount
         case "count":
             guard let s = access.scalar(m["count"]!, "'count'"), s.text == "grants" else {
                 access.bag.error("ledger.aggregate", "'count' counts the grants: write count: grants", at: m["count"]!.range)
@@ -82,6 +90,13 @@ extension PolicyLoader {
                 if case .scalar(let s) = wanted, s.style == .plain, s.text == "same" {
                     matches.append(.init(path: path.text, wanted: .same))
                     markKey(path.text)
+                } else if case .scalar(let s) = wanted, s.style == .plain, s.text == "same_year" {
+                    guard field.type.unwrapped == .date else {
+                        access.bag.error("ledger.same-year", "'same_year' matches a date in the case's year, but '\(path.text)' is not a date",
+                                         at: s.range)
+                        continue
+                    }
+                    matches.append(.init(path: path.text, wanted: .sameYear))
                 } else if let v = constant(wanted, type: field.type, what: "the value of '\(path.text)'") {
                     matches.append(.init(path: path.text, wanted: .value(v)))
                 }
@@ -89,7 +104,7 @@ extension PolicyLoader {
         }
         guard let clause else { return nil }
         return LedgerMeasure(name: key.text, label: access.text(m, "label", what) ?? key.text, labelEn: access.text(m, "label_en", what),
-                             clause: clause, aggregate: aggregate, matches: matches, range: key.range)
+                             clause: clause, clauses: cited, aggregate: aggregate, matches: matches, range: key.range)
     }
 
     /// Marks the text fact at `path` as a key the record matches on, so cases spell it one way.
@@ -140,12 +155,35 @@ extension PolicyLoader {
         return nil
     }
 
+    /// Checks that each `sum: award.PART` names a part some award rule determines (after the rules).
+    func checkLedgerParts() {
+        let parts = Set(rules.compactMap(\.part))
+        for (m, s) in pendingParts where m < ledger.count {
+            guard case .sumPart(let part) = ledger[m].aggregate, !parts.contains(part) else { continue }
+            access.bag.error("ledger.part", "no award rule has 'part: \(part)'\(Suggestion.hint(part, parts))", at: s.range)
+        }
+        pendingParts = []
+    }
+
     /// Reads each figure's `limit:` once the parameters are known: a parameter of the figure's
     /// type (money for `sum`, int for counts), or a literal of that type.
     func readLedgerLimits() {
         for (m, node) in pendingLimits {
             let measure = ledger[m]
             let what = "the limit of ledger figure '\(measure.name)'"
+            // An expression (a table row by the case's batch, a `min`): checked against the case.
+            if case .scalar(let s) = node, s.text.contains(where: { "[( ".contains($0) }) {
+                checker.slotCount = 0
+                if let c = checker.check(s, expected: measure.type, what: what) {
+                    guard c.type == measure.type else {
+                        let names = TypeNames(enums: enums, records: records)
+                        access.bag.error("ledger.limit", "\(what) must be \(names.describe(measure.type)) like the figure, but this is \(names.describe(c.type))", at: s.range)
+                        continue
+                    }
+                    ledger[m].limit = .expression(c, slots: checker.slotCount)
+                }
+                continue
+            }
             if case .scalar(let s) = node, s.style == .plain, PolicyLoader.isIdentifier(s.text), !s.text.first!.isNumber {
                 guard let p = parameters.first(where: { $0.name == s.text }) else {
                     access.bag.error("ledger.limit", "no parameter '\(s.text)'\(Suggestion.hint(s.text, parameters.map(\.name)))", at: s.range)

@@ -39,7 +39,9 @@ extension PolicyLoader {
                     continue
                 }
             }
-            let clause = p["clause"].flatMap { clauseReference($0) } ?? ""
+            // One clause or several (`clause: [a, b]`), as rules and definitions cite; the first is the main one.
+            let cited = p["clause"].map { clauseReferences($0) } ?? []
+            let clause = cited.first ?? ""
             let dated = datedValues(p, name: key.text, type: &type, clause: clause)
             guard let type, !dated.isEmpty else {
                 if !dated.isEmpty { access.bag.error("type.unknown", "say the type of '\(key.text)' with 'type:'", at: key.range) }
@@ -58,7 +60,7 @@ extension PolicyLoader {
             checker.parameters[key.text] = (parameters.count, type)
             parameters.append(Parameter(name: key.text, label: access.text(p, "label", "parameter") ?? key.text,
                                         labelEn: access.text(p, "label_en", "parameter"), type: type, clause: clause,
-                                        values: dated, range: key.range, readByWorkflows: readByWorkflows))
+                                        values: dated, range: key.range, readByWorkflows: readByWorkflows, clauses: cited))
         }
     }
 

@@ -5,7 +5,7 @@ import ClauseSyntax
 extension PolicyLoader {
     static let ruleKinds: [Rule.Kind] = [.refuseWhen, .require, .needs, .award, .reviewWhen]
     static let ruleKeys = ["id", "clause", "label", "for", "let", "cap", "clawback", "ban_until", "say", "say_en", "fix", "fix_en",
-                           "description", "replaces"] + ruleKinds.map(\.rawValue)
+                           "description", "replaces", "part", "may_be_zero", "cite"] + ruleKinds.map(\.rawValue)
 
     func readRules(_ node: YAMLNode?, at fallback: SourceRange) {
         guard let node else {
@@ -69,7 +69,7 @@ extension PolicyLoader {
                 : "\(what) has \(kinds.map(\.rawValue).joined(separator: " and ")): a rule does one thing", at: range)
             return nil
         }
-        for (key, allowedFor) in [("cap", [Rule.Kind.award]), ("clawback", [.refuseWhen, .require]), ("ban_until", [.refuseWhen, .require])]
+        for (key, allowedFor) in [("cap", [Rule.Kind.award]), ("part", [.award]), ("may_be_zero", [.award]), ("clawback", [.refuseWhen, .require]), ("ban_until", [.refuseWhen, .require])]
             where m[key] != nil && !allowedFor.contains(kind) {
             access.bag.error("rule.key", "'\(key)' goes with \(allowedFor.map(\.rawValue).joined(separator: " or ")), not \(kind.rawValue)",
                              at: m.entries.first { $0.key.text == key }!.key.range)
@@ -134,11 +134,46 @@ extension PolicyLoader {
         let sayEn = template("say_en", m, locals, narrowed, what)
         let fix = template("fix", m, locals, narrowed, what)
         let fixEn = template("fix_en", m, locals, narrowed, what)
+        let citeWhen = readCiteWhen(m, locals, narrowed, what)
         guard let main, !clauses.isEmpty else { return nil }
-        return Rule(id: id, kind: kind, clauses: clauses, label: access.text(m, "label", what), applies: applies, lets: lets,
+        var rule = Rule(id: id, kind: kind, clauses: clauses, label: access.text(m, "label", what), applies: applies, lets: lets,
                     main: main, needs: needs, cap: cap, clawback: clawback, banUntil: banUntil,
                     say: say ?? MessageTemplate(parts: []), sayEn: sayEn, fix: fix, fixEn: fixEn, slotCount: checker.slotCount,
                     range: range, packageID: packageID, from: nil, until: nil, endedBy: nil)
+        if kind == .award {
+            if let n = m["part"], let s = access.scalar(n, "an award part's name") {
+                if PolicyLoader.isIdentifier(s.text) { rule.part = s.text } else {
+                    access.bag.error("name.invalid", "award part '\(s.text)' is not a name: use letters, digits and '_'", at: s.range)
+                }
+            }
+            if let n = m["may_be_zero"], let s = access.scalar(n, "true or false") {
+                switch s.text {
+                case "true": rule.mayBeZero = true
+                case "false": rule.mayBeZero = false
+                default: access.bag.error("rule.may-be-zero", "'may_be_zero' is true or false, not '\(s.text)'", at: s.range)
+                }
+            }
+        }
+        rule.citeWhen = citeWhen
+        return rule
+    }
+
+    /// `cite: [{ when: batch == first, clause: zs.12.1 }, …]`: clauses cited only when their
+    /// condition holds for the case, each condition checked like the rule's own expressions.
+    private func readCiteWhen(_ m: YAMLNode.Mapping, _ locals: [String: (slot: Int, type: ValueType)], _ narrowed: Set<String>,
+                              _ what: String) -> [CiteWhen] {
+        guard let n = m["cite"], let seq = access.sequence(n, "'cite' (a list of { when: …, clause: … })") else { return [] }
+        var out: [CiteWhen] = []
+        for item in seq.items {
+            guard let im = access.mapping(item, "a citation ({ when: …, clause: … })") else { continue }
+            access.checkKeys(im, allowed: ["when", "clause"], required: ["when", "clause"], in: "a citation of \(what)")
+            guard let w = im["when"], let s = access.scalar(w, "a condition"), let c = im["clause"] else { continue }
+            let clauses = clauseReferences(c)
+            guard let when = checker.check(s, expected: .bool, locals: locals, narrowed: narrowed, what: "'when' of a citation of \(what)"),
+                  !clauses.isEmpty else { continue }
+            out.append(CiteWhen(when: when, clauses: clauses))
+        }
+        return out
     }
 
     /// A message with `{expression}` holes; each hole is checked like any expression.

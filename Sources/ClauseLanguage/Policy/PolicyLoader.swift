@@ -37,6 +37,8 @@ package final class PolicyLoader {
     var ledger: [LedgerMeasure] = []
     /// Each figure's `limit:` node, read once the parameters are (by figure index).
     var pendingLimits: [(Int, YAMLNode)] = []
+    /// Ledger figures that sum an award part, checked once the rules say which parts exist.
+    var pendingParts: [(Int, YAMLNode.Scalar)] = []
     /// The programme's indicator rows and funding plan (`indicators:`, `funding:`), once read.
     var indicators: [Indicator] = []
     var funding: FundingPlan?
@@ -140,9 +142,11 @@ package final class PolicyLoader {
             checker.parameterValues = { [unowned self] i in self.parameters[i].values.map(\.value) }
             readParameters(sectionNodes["parameters"]?.node)
             readValidity(meta)
-            readLedgerLimits()
             readDefinitions(sectionNodes["definitions"]?.node)
+            // After the definitions: a limit may read one (`caps[batch]`).
+            readLedgerLimits()
             readRules(sectionNodes["rules"]?.node, at: meta.range)
+            checkLedgerParts()
             if base == nil {
                 indicators = readIndicators(sectionNodes["indicators"]?.node)
                 funding = readFunding(sectionNodes["funding"]?.node)
@@ -216,7 +220,7 @@ package final class PolicyLoader {
     func date(_ node: YAMLNode) -> CivilDate? {
         guard let s = access.scalar(node, "a date") else { return nil }
         guard let d = CivilDate(iso: Substring(s.text)) else {
-            access.bag.error("type.date", "'\(s.text)' is not a date: write YYYY-MM-DD", at: s.range)
+            access.bag.error("type.date", CivilDate.problem(s.text), at: s.range)
             return nil
         }
         return d

@@ -73,7 +73,24 @@ package struct CivilDate: Sendable, Hashable, Comparable {
         if let year, !(1900...2999).contains(year), CivilDate(iso: "2000" + text.dropFirst(4)) != nil {
             return "'\(text)' is outside the supported range 1900–2999"
         }
+        // Say which part the calendar lacks, so `2025-02-30` is not answered with "write YYYY-MM-DD".
+        if let year, u.count == 10, let month = Int(String(decoding: u[5..<7], as: UTF8.self)),
+           let day = Int(String(decoding: u[8..<10], as: UTF8.self)) {
+            if !(1...12).contains(month) { return "'\(text)' is not a date in the calendar: there is no month \(month)" }
+            let days = daysIn(year: year, month: month)
+            if day < 1 || day > days {
+                let names = ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October",
+                             "November", "December"]
+                return "'\(text)' is not a date in the calendar: \(names[month - 1]) \(year) has \(days) days"
+            }
+        }
         return "'\(text)' is not a date in the calendar"
+    }
+
+    /// Why `text` is not a date, for any place that reads one: the calendar's reason for a
+    /// text shaped like a date (`2025-02-30`), else the format to write.
+    package static func problem(_ text: String) -> String {
+        looksLikeDate(Substring(text)) ? notADate(Substring(text)) : "'\(text)' is not a date: write YYYY-MM-DD"
     }
 
     /// Whether `text` looks like a date but is not a real one, for a better message.
