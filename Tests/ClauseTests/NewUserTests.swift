@@ -35,7 +35,7 @@ import Testing
     @Test func aWorkflowScenarioFileIsCheckedAlone() throws {
         let r = try EndToEndTests.clause(["check", "Workflows/tests/fraud.yaml"])
         #expect(r.status == 0, "\(r.stderr)")
-        #expect(r.stdout.contains("7 workflow scenarios"), "\(r.stdout)")
+        #expect(r.stdout.contains("12 workflow scenarios"), "\(r.stdout)")
     }
 
     @Test func checkingDotInAnAmendmentWithoutItsBaseSaysSoAndDoesNotCrash() throws {
