@@ -141,4 +141,5 @@ def main():
           f"(the JSON line {blob:,.0f} bytes of it, compressed; target ≤ 3 KB)")
 
 
-main()
+if __name__ == "__main__":
+    main()
