@@ -187,7 +187,7 @@ package enum JSONDecisionRenderer {
         if search.remedies.isEmpty {
             w.key("no_remedy")
             w.beginObject()
-            w.field("message", RemedyText.none(ctx.lang, exhausted: search.exhausted))
+            w.field("message", RemedyText.none(d, ctx.lang, exhausted: search.exhausted))
             w.key("tried")
             w.beginArray()
             for e in search.deadEnds {

@@ -16,9 +16,22 @@ package enum RemedyText {
     package static func lines(_ d: Decision, policy: Policy, lang: Lang) -> [String] {
         guard let search = d.remedies else { return [] }
         if !search.remedies.isEmpty { return search.remedies.map { sentence($0, policy: policy, lang: lang) } }
-        var out = [none(lang, exhausted: search.exhausted)]
+        var out = [none(d, lang, exhausted: search.exhausted)]
         out += search.deadEnds.map { deadEnd($0, policy: policy, lang: lang) }
         return out
+    }
+
+    /// No change found, said plainly; for a case still missing facts whose values no search can
+    /// propose (a credit code), that those come first: a notice that asks for them must not then
+    /// say that nothing can help.
+    package static func none(_ d: Decision, _ lang: Lang, exhausted: Bool) -> String {
+        // The missing facts the search tried a value for are settled by its answer; the others not.
+        let tried = Set(d.remedies?.deadEnds.flatMap { $0.changes.map(\.path) } ?? [])
+        let untried = d.missing.filter { !tried.contains($0.fact) }
+        guard d.outcome == .incomplete, !untried.isEmpty else { return none(lang, exhausted: exhausted) }
+        let facts = untried.map { lang == .zh ? $0.label : $0.fact }.joined(separator: lang == .zh ? "、" : ", ")
+        return lang == .zh ? "须先补齐所缺材料（\(facts)），方能判断能否获得支持；仅改变其他事实均不能获得支持"
+            : "the missing facts (\(facts)) must be given first: whether a grant can follow depends on them; no change of the other facts leads to a grant"
     }
 
     /// No change can save the case, said plainly.

@@ -108,4 +108,17 @@ import Testing
                                     "--format", "notice", "Playground/cases/transformation-granted.yaml"])
         #expect(diff.status == 2)
     }
+
+    /// A case missing a fact no search can propose a value for (the served enterprise's code): the
+    /// notice asks for it, and the remedies say it comes first instead of that nothing can help.
+    @Test func aMissingCodeComesFirstNotNothingCanHelp() throws {
+        let s = try StoreScratch()
+        try s.write("d.yaml", try StoreScratch.playground("diagnosis.yaml").split(separator: "\n")
+                        .map { $0.contains("assessed_enterprise:") ? "  platform: null" : $0 }.joined(separator: "\n") + "\n")
+        for format in ["text", "notice", "json"] {
+            let r = try EndToEndTests.clause(["evaluate", "--no-store", "--format", format, "d.yaml"], cwd: s.root)
+            #expect(r.stdout.contains("须先补齐所缺材料（改造项目 · 被服务企业统一社会信用代码），方能判断能否获得支持"), "\(format): \(r.stdout)")
+            #expect(!r.stdout.contains("无论怎样改变，均不能获得支持"), "\(format)")
+        }
+    }
 }

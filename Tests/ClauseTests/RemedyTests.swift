@@ -61,7 +61,7 @@ import Testing
                 var withWords = d
                 withWords.remedies = search
                 let lines = RemedyText.lines(withWords, policy: Repo.shenyang, lang: .zh)
-                if lines.first != RemedyText.none(.zh, exhausted: false) { problems.append("\(c.id): no remedy, but the words do not say so: \(lines)") }
+                if lines.first != RemedyText.none(withWords, .zh, exhausted: false) { problems.append("\(c.id): no remedy, but the words do not say so: \(lines)") }
             }
             for r in search.remedies {
                 offered += 1
