@@ -1,0 +1,90 @@
+import ClauseLanguage
+import ClauseEngine
+import ClauseStore
+import ClauseSyntax
+import Foundation
+
+/// The latest decision of every recorded case, with the applicant's name and district read from
+/// the recorded case text: what the case list searches. Built from the store when first asked
+/// and again whenever the store holds more decisions or revocations than when it was built
+/// (the CLI may record while the workbench runs).
+struct CaseIndex: Sendable {
+    struct Row: Sendable {
+        var decisionID: Int64
+        var caseID: String
+        var policyID: String
+        var enterprise: String
+        var district: String
+        /// `granted`, `refused`, `incomplete`, `review`, or `revoked`.
+        var outcome: String
+        var amount: Money
+        var asOf: String
+    }
+
+    var rows: [Row]
+    var fingerprint: String
+
+    static func fingerprint(_ store: RecordStore) throws -> String {
+        "\(try store.decisionCount()):\(try store.revokedDecisionIDs().count)"
+    }
+
+    static func build(_ store: RecordStore) throws -> CaseIndex {
+        let print = try fingerprint(store)
+        var rows: [Row] = []
+        for policyID in try store.recordedPolicyIDs() {
+            for d in try store.latestDecisions(policyID: policyID) {
+                let (name, district) = applicant(d.caseText)
+                rows.append(Row(decisionID: d.id, caseID: d.caseID, policyID: policyID, enterprise: name, district: district,
+                                outcome: d.outcome, amount: Money(fen: d.amountFen), asOf: d.asOf))
+            }
+        }
+        rows.sort { $0.caseID < $1.caseID }
+        return CaseIndex(rows: rows, fingerprint: print)
+    }
+
+    /// `applicant.name` and `applicant.district` of a case text ("" where it gives none).
+    static func applicant(_ text: String) -> (String, String) {
+        var bag = DiagnosticBag()
+        guard case .mapping(let root)? = YAMLReader.read(SourceFile(path: "<case>", text: text), into: &bag),
+              case .mapping(let a)? = root["applicant"] else { return ("", "") }
+        func scalar(_ key: String) -> String {
+            if case .scalar(let s)? = a[key], !s.isNull { return s.text }
+            return ""
+        }
+        return (scalar("name"), scalar("district"))
+    }
+
+    /// The rows matching a search: `text` in the case id or the enterprise's name, and the
+    /// district and outcome when given.
+    func search(text: String?, district: String?, outcome: String?) -> [Row] {
+        let needle = text?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
+        return rows.filter { r in
+            (needle.isEmpty || r.caseID.lowercased().contains(needle) || r.enterprise.lowercased().contains(needle))
+                && (district.map { $0.isEmpty || r.district == $0 } ?? true)
+                && (outcome.map { $0.isEmpty || r.outcome == $0 } ?? true)
+        }
+    }
+
+    var districts: [String] { Array(Set(rows.map(\.district)).filter { !$0.isEmpty }).sorted() }
+}
+
+/// The index shared by the workers, rebuilt by whichever worker first sees the store change.
+final class CaseIndexHolder: @unchecked Sendable {
+    private let lock = NSLock()
+    private var index: CaseIndex?
+
+    func current(_ store: RecordStore) throws -> CaseIndex {
+        let print = try CaseIndex.fingerprint(store)
+        lock.lock()
+        if let i = index, i.fingerprint == print {
+            lock.unlock()
+            return i
+        }
+        lock.unlock()
+        let built = try CaseIndex.build(store)
+        lock.lock()
+        index = built
+        lock.unlock()
+        return built
+    }
+}

@@ -1,0 +1,281 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseReports
+import ClauseStore
+import ClauseSyntax
+import Foundation
+import Hummingbird
+
+/// The policy staff's pages: the clause table of a package, its diagnostics, the impact of a
+/// proposal over the record, and the scenarios with their clause coverage.
+extension Site {
+    func policies(json: Bool) async throws -> Response {
+        let list = try await workers.run { _ -> [(id: String, title: String, version: String)] in
+            let repository = PolicyRepository()
+            return repository.index().keys.sorted().compactMap { id in
+                repository.policy(for: id).policy.map { (id, $0.title, $0.version) }
+            }
+        }
+        if json {
+            var w = JSONWriter()
+            w.beginArray()
+            for p in list {
+                w.beginObject()
+                w.field("id", p.id)
+                w.field("title", p.title)
+                w.field("version", p.version)
+                w.endObject()
+            }
+            w.endArray()
+            return Pages.json(w.output)
+        }
+        let body = Templates.render("policies", ["policies": list.map { ["id": TextForPage.plain($0.id), "link": TextForPage.link($0.id),
+                                                                          "title": TextForPage.plain($0.title), "version": TextForPage.plain($0.version)] }])
+        return Pages.html("政策 Policies", body: body, api: "/api/policies")
+    }
+
+    func policy(_ context: BasicRequestContext, json: Bool) async throws -> Response {
+        let id = try caseID(context)
+        let view = try await workers.run { _ -> CaseView.Box in
+            guard let p = PolicyRepository().policy(for: id).policy, p.id == id else {
+                throw PageError(status: .notFound, message: "没有政策包 no policy package '\(id)' under ./Policies")
+            }
+            return CaseView.Box(Self.clauseTable(p))
+        }
+        if json { return Pages.json(view.value["json"] as? String ?? "{}") }
+        return Pages.html("政策 \(id)", body: Templates.render("policy", view.value), api: "/api/policies/\(TextForPage.link(id))")
+    }
+
+    /// Each clause with the rules, definitions, parameters (and their values by date) and ledger
+    /// figures that cite it.
+    static func clauseTable(_ p: Policy) -> [String: Any] {
+        let t = TextForPage.plain
+        let values = ValueText(policy: p, lang: .zh)
+        var w = JSONWriter()
+        w.beginObject()
+        w.field("policy", p.id)
+        w.field("version", p.version)
+        w.field("digest", p.digest)
+        w.key("clauses")
+        w.beginArray()
+        var clauses: [[String: Any]] = []
+        for c in p.clauses {
+            let rules = p.rules.filter { $0.clauses.contains(c.id) }
+            let definitions = p.definitions.filter { $0.clauses.contains(c.id) }
+            let parameters = p.parameters.filter { $0.clause == c.id || $0.values.contains { $0.clause == c.id } }
+            let figures = p.ledger.filter { $0.clause == c.id }
+            clauses.append([
+                "id": t(c.id), "cite": t(c.cite), "title": c.title.map(t) as Any, "text": t(c.text),
+                "rules": rules.map { ["id": t($0.id), "label": t($0.label ?? "")] },
+                "definitions": definitions.map { ["name": t($0.name), "label": t($0.label)] },
+                "parameters": parameters.map { q -> [String: Any] in
+                    ["name": t(q.name), "label": t(q.label),
+                     "values": q.values.map { ["from": $0.from?.iso ?? "—", "value": t(values.format($0.value))] }]
+                },
+                "figures": figures.map { ["name": t($0.name), "label": t($0.label)] },
+            ])
+            w.beginObject()
+            w.field("id", c.id)
+            w.field("cite", c.cite)
+            w.field("text", c.text)
+            w.field("rules", strings: rules.map(\.id))
+            w.field("definitions", strings: definitions.map(\.name))
+            w.key("parameters")
+            w.beginArray()
+            for q in parameters {
+                w.beginObject()
+                w.field("name", q.name)
+                w.key("values")
+                w.beginArray()
+                for v in q.values {
+                    w.beginObject()
+                    w.field("from", v.from?.iso)
+                    w.field("value", values.format(v.value))
+                    w.field("clause", v.clause)
+                    w.endObject()
+                }
+                w.endArray()
+                w.endObject()
+            }
+            w.endArray()
+            w.field("ledger", strings: figures.map(\.name))
+            w.endObject()
+        }
+        w.endArray()
+        w.key("packages")
+        w.beginArray()
+        for k in p.packages {
+            w.beginObject()
+            w.field("id", k.id)
+            w.field("version", k.version)
+            w.field("effective", k.effective?.iso)
+            w.field("amends", k.amends)
+            w.endObject()
+        }
+        w.endArray()
+        w.field("amended_by", strings: p.amendedBy)
+        w.endObject()
+        return [
+            "title": t(p.title), "version": t(p.version), "digest": String(p.digest.prefix(19)),
+            "clauses": clauses, "json": w.output,
+            "packages": p.packages.map { ["id": t($0.id), "version": t($0.version), "effective": $0.effective?.iso ?? "", "amends": t($0.amends ?? "")] },
+            "hasPackages": p.packages.count > 0, "amendedBy": p.amendedBy.map(t), "hasAmendedBy": !p.amendedBy.isEmpty,
+        ]
+    }
+
+    // MARK: commands run whole
+
+    /// `clause check --format json`: every diagnostic at its line and column.
+    func check(json: Bool) async throws -> Response {
+        let exe = configuration.executable
+        let run = try await workers.run { _ in Command.run(exe, ["check", "--format", "json"]) }
+        if json { return Pages.json("[" + run.out.split(separator: "\n").joined(separator: ",") + "]") }
+        let rows = run.out.split(separator: "\n").compactMap { line -> [String: Any]? in
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return nil }
+            let notes = (o["notes"] as? [[String: Any]] ?? []).map { TextForPage.plain($0["message"] as? String ?? "") }
+            return ["file": TextForPage.plain(o["file"] as? String ?? ""), "line": o["line"] as? Int ?? 0, "column": o["column"] as? Int ?? 0,
+                    "severity": o["severity"] as? String ?? "", "id": TextForPage.plain(o["id"] as? String ?? ""),
+                    "message": TextForPage.plain(o["message"] as? String ?? ""), "notes": notes]
+        }
+        let summary = run.status == 0 ? "✓ 所有政策包通过检查 every package checks (exit 0)" : "✗ 检查未通过 the check fails (exit \(run.status))"
+        let body = Templates.render("diagnostics", ["summary": summary, "rows": rows, "output": TextForPage.plainLines(run.err), "hasOutput": !run.err.isEmpty])
+        return Pages.html("检查 Check", body: body, api: "/api/check")
+    }
+
+    /// `clause test --format json` and `clause test --coverage`.
+    func tests(json: Bool) async throws -> Response {
+        let exe = configuration.executable
+        let run = try await workers.run { _ in Command.run(exe, ["test", "--format", "json"]) }
+        if json { return Pages.json("[" + run.out.split(separator: "\n").joined(separator: ",") + "]") }
+        let coverage = try await workers.run { _ in Command.run(exe, ["test", "--coverage"]) }
+        var summary = ""
+        var rows: [[String: Any]] = []
+        for line in run.out.split(separator: "\n") {
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { continue }
+            if o["scenario"] == nil && o["name"] == nil {
+                summary = o.keys.sorted().map { "\($0): \(o[$0].map { "\($0)" } ?? "")" }.joined(separator: " · ")
+                continue
+            }
+            let status = o["status"] as? String ?? ((o["passed"] as? Bool) == false ? "failed" : "passed")
+            let detail = (o["message"] as? String) ?? (o["failures"].map { "\($0)" }) ?? ""
+            rows.append(["status": TextForPage.plain(status), "failed": status != "passed" && status != "pass",
+                         "name": TextForPage.plain(o["scenario"] as? String ?? o["name"] as? String ?? ""),
+                         "file": TextForPage.plain(o["file"] as? String ?? ""), "detail": TextForPage.plain(detail)])
+        }
+        let body = Templates.render("tests", ["summary": TextForPage.plain(summary), "rows": rows, "coverage": TextForPage.plainLines(coverage.out)])
+        return Pages.html("测试 Tests", body: body, api: "/api/tests")
+    }
+
+    /// The folders a proposal may be named from: Playground/proposals/*, under the working folder.
+    static func proposals() -> [String] {
+        let root = "Playground/proposals"
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: root)) ?? []
+        return names.filter { n in
+            var dir: ObjCBool = false
+            return FileManager.default.fileExists(atPath: "\(root)/\(n)", isDirectory: &dir) && dir.boolValue
+        }.sorted()
+    }
+
+    /// `clause diff --base B --proposed P --store S` over the latest recorded case of every case.
+    func impact(_ request: Request, json: Bool) async throws -> Response {
+        let all = Self.proposals()
+        let chosen = request.uri.queryParameters.get("proposal")
+        let proposals = all.map { ["name": TextForPage.plain($0), "selected": $0 == chosen] as [String: Any] }
+        guard let chosen else {
+            if json { throw PageError(status: .badRequest, message: "name a proposal: ?proposal=NAME, one of \(all.joined(separator: ", "))") }
+            return Pages.html("影响 Impact", body: Templates.render("impact", ["proposals": proposals]), api: nil)
+        }
+        guard all.contains(chosen) else {
+            throw PageError(status: .notFound, message: "没有修订草案 no proposal '\(chosen)' under Playground/proposals")
+        }
+        let exe = configuration.executable
+        let storePath = configuration.storePath
+        let result = try await workers.run { state -> (json: Command.Ran, text: Command.Ran) in
+            let folder = try Self.recordedCases(state.store)
+            defer { ScratchFolders.remove(folder.path) }
+            let proposed = "Playground/proposals/\(chosen)"
+            guard let baseDir = PolicyRepository().index()[folder.policyID] else {
+                throw PageError(status: .notFound, message: "the recorded policy '\(folder.policyID)' is not under ./Policies")
+            }
+            let args = ["diff", "--base", baseDir, "--proposed", proposed, "--store", storePath]
+            return (Command.run(exe, args + ["--format", "json", folder.path]), Command.run(exe, args + [folder.path]))
+        }
+        if json { return Pages.json("[" + result.json.out.split(separator: "\n").joined(separator: ",") + "]") }
+        let index = try await workers.run { [index] in try index.current($0.store) }
+        let districts = Dictionary(index.rows.map { ($0.caseID, $0.district) }, uniquingKeysWith: { a, _ in a })
+        var rows: [[String: Any]] = []
+        var summary = ""
+        for line in result.json.out.split(separator: "\n") {
+            guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { continue }
+            guard let c = o["case"] as? String else {
+                summary = o.keys.sorted().map { "\($0): \(o[$0].map { "\($0)" } ?? "")" }.joined(separator: " · ")
+                continue
+            }
+            func side(_ k: String) -> String {
+                guard let s = o[k] as? [String: Any] else { return "\(o[k] ?? "")" }
+                return "\(s["outcome"] ?? "") \(s["amount"] ?? "")"
+            }
+            rows.append(["caseID": TextForPage.plain(c), "link": TextForPage.link(c), "district": TextForPage.plain(districts[c] ?? ""),
+                         "base": TextForPage.plain(side("base")), "proposed": TextForPage.plain(side("proposed")),
+                         "delta": TextForPage.plain("\(o["delta"] ?? o["change"] ?? "")"), "cause": TextForPage.plain("\(o["cause"] ?? o["causes"] ?? "")")])
+        }
+        let body = Templates.render("impact", ["proposals": proposals, "ran": true, "summary": TextForPage.plain(summary), "rows": rows,
+                                               "text": TextForPage.plainLines(result.text.out + result.text.err)])
+        return Pages.html("影响 Impact · \(chosen)", body: body, api: "/api/impact?proposal=\(TextForPage.link(chosen))")
+    }
+
+    /// The latest recorded text of every case, one file each, in a scratch folder: the cases
+    /// `clause diff` decides on both sides.
+    static func recordedCases(_ store: RecordStore) throws -> (path: String, policyID: String) {
+        let ids = try store.recordedPolicyIDs()
+        guard let policyID = ids.first else { throw PageError(status: .notFound, message: "the store holds no decision") }
+        let path = (NSTemporaryDirectory() as NSString).appendingPathComponent("clause-serve-impact-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
+        ScratchFolders.register(path)
+        try FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: false, attributes: [.posixPermissions: 0o700])
+        for (n, d) in try store.latestDecisions(policyID: policyID).enumerated() where !d.revoked {
+            try d.caseText.write(toFile: "\(path)/\(String(format: "%06d", n)).yaml", atomically: false, encoding: .utf8)
+        }
+        return (path, policyID)
+    }
+}
+
+/// Runs the `clause` executable (this one) with arguments, in the working folder, bounded in
+/// time; its output is what the page shows.
+enum Command {
+    struct Ran: Sendable {
+        var status: Int32
+        var out: String
+        var err: String
+    }
+
+    static func run(_ executable: String, _ arguments: [String], seconds: Double = 300) -> Ran {
+        let p = Process()
+        p.executableURL = URL(fileURLWithPath: executable)
+        p.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        p.standardOutput = out
+        p.standardError = err
+        p.standardInput = FileHandle.nullDevice
+        do { try p.run() } catch { return Ran(status: 127, out: "", err: "cannot run \(executable): \(error)") }
+        let errData = Box()
+        let reader = Thread { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
+        reader.start()
+        let timer = DispatchWorkItem { if p.isRunning { p.terminate() } }
+        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: timer)
+        let outData = out.fileHandleForReading.readDataToEndOfFile()
+        p.waitUntilExit()
+        timer.cancel()
+        while !errData.done { usleep(1000) }
+        return Ran(status: p.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData.data, as: UTF8.self))
+    }
+
+    private final class Box: @unchecked Sendable {
+        private let lock = NSLock()
+        private var stored: Data?
+        var data: Data {
+            get { lock.lock(); defer { lock.unlock() }; return stored ?? Data() }
+            set { lock.lock(); stored = newValue; lock.unlock() }
+        }
+        var done: Bool { lock.lock(); defer { lock.unlock() }; return stored != nil }
+    }
+}
