@@ -38,6 +38,18 @@ struct CaseView: Sendable {
         }
     }
 
+    /// What would change a refusal or an incomplete decision, searched as `clause explain` does,
+    /// on the recorded case with the recorded ban and ledger figures (the record keeps none).
+    static func remedies(_ r: RecordedDecision, _ d: Decision, policy: Policy, state: WorkerState) throws -> RemedySearch? {
+        guard let text = try state.store.caseText(digest: r.caseDigest) else { return nil }
+        var bag = DiagnosticBag()
+        guard let tree = YAMLReader.read(SourceFile(path: r.casePath, text: text), into: &bag), !bag.hasErrors,
+              var c = CaseReader.read(tree, path: r.casePath, policy: policy, into: &bag), !bag.hasErrors else { return nil }
+        if let ban = r.registryBan { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
+        if let counted = d.ledger { FactPath.setLedger(counted, in: &c, policy: policy) }
+        return RemedyFinder.search(c, compiled: state.compiled(policy), asOf: r.asOf)
+    }
+
     static func markRevoked(_ d: inout Decision, revoked: Set<Int64>) {
         guard var use = d.ledger, !revoked.isEmpty else { return }
         for i in use.figures.indices {
@@ -59,6 +71,7 @@ struct CaseView: Sendable {
         case .success(let again):
             var d = again.decision
             markRevoked(&d, revoked: try store.revokedDecisionIDs())
+            if d.outcome == .refused || d.outcome == .incomplete { d.remedies = try remedies(last, d, policy: again.policy, state: state) }
             data = decision(d, policy: again.policy, lang: lang)
             replays = again.reproduces
                 ? ["class": "ok", "text": zh ? "✓ 按记录的规则重新作出，与记录逐字相同" : "✓ decided again on its recorded rules: the same, byte for byte"]
@@ -94,12 +107,12 @@ struct CaseView: Sendable {
         let j = Justification(d, policy: policy, lang: lang)
         let p = TextForPage.plain
         var data: [String: Any] = [
-            "outcome": d.outcome.rawValue, "outcomeLabel": p(j.outcome), "amount": j.amount as Any,
-            "policyTitle": p(j.title), "version": p(j.version), "digest": j.digest, "asOf": j.asOf, "item": j.item.map(p) as Any,
+            "outcome": d.outcome.rawValue, "outcomeLabel": p(j.outcome), "amount": j.amount ?? false,
+            "policyTitle": p(j.title), "version": p(j.version), "digest": j.digest, "asOf": j.asOf, "item": j.item.map(p) ?? false,
         ]
         data["reasons"] = j.reasons.map { r -> [String: Any] in
             ["cite": p(r.cite), "clause": p(r.clause), "rule": p(r.rule), "effect": r.effect.rawValue, "message": p(r.message),
-             "capped": r.effect == .cap || r.capped, "fix": r.fix.map(p) as Any,
+             "capped": r.effect == .cap || r.capped, "fix": r.fix.map(p) ?? false,
              "quotes": r.quotes.map { ["cite": p($0.cite), "text": p($0.text)] }]
         }
         data["hasReasons"] = !j.reasons.isEmpty

@@ -65,7 +65,7 @@ extension Site {
             let parameters = p.parameters.filter { $0.clause == c.id || $0.values.contains { $0.clause == c.id } }
             let figures = p.ledger.filter { $0.clause == c.id }
             clauses.append([
-                "id": t(c.id), "cite": t(c.cite), "title": c.title.map(t) as Any, "text": t(c.text),
+                "id": t(c.id), "cite": t(c.cite), "title": c.title.map(t) ?? false, "text": t(c.text),
                 "rules": rules.map { ["id": t($0.id), "label": t($0.label ?? "")] },
                 "definitions": definitions.map { ["name": t($0.name), "label": t($0.label)] },
                 "parameters": parameters.map { q -> [String: Any] in
@@ -201,25 +201,39 @@ extension Site {
             return (Command.run(exe, args + ["--format", "json", folder.path]), Command.run(exe, args + [folder.path]))
         }
         if json { return Pages.json("[" + result.json.out.split(separator: "\n").joined(separator: ",") + "]") }
-        let index = try await workers.run { [index] in try index.current($0.store) }
-        let districts = Dictionary(index.rows.map { ($0.caseID, $0.district) }, uniquingKeysWith: { a, _ in a })
         var rows: [[String: Any]] = []
-        var summary = ""
+        var summary: [String: Any] = [:]
+        var districts: [[String: Any]] = []
+        func money(_ v: Any?) -> String { (v as? [String: Any]).map { "\($0["base"] ?? "") → \($0["proposed"] ?? "")" } ?? "" }
+        func side(_ v: Any?) -> String {
+            if v == nil || v is NSNull { return "—" }
+            if let s = v as? [String: Any] { return [s["outcome"] ?? s["status"], s["amount"]].compactMap { $0.map { "\($0)" } }.joined(separator: " ") }
+            if let a = v as? [Any] { return a.map { "\($0)" }.joined(separator: ", ") }
+            return "\(v!)"
+        }
         for line in result.json.out.split(separator: "\n") {
             guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { continue }
             guard let c = o["case"] as? String else {
-                summary = o.keys.sorted().map { "\($0): \(o[$0].map { "\($0)" } ?? "")" }.joined(separator: " · ")
+                let s = o["summary"] as? [String: Any] ?? o
+                summary = ["cases": "\(s["cases"] ?? "")", "changed": "\(s["changed"] ?? "")", "money": TextForPage.plain(money(s["money"])),
+                           "delta": "\(s["delta"] ?? "")"]
+                for (name, v) in (s["by_district"] as? [String: Any] ?? [:]).sorted(by: { $0.key < $1.key }) {
+                    let d = v as? [String: Any] ?? [:]
+                    districts.append(["name": TextForPage.plain(name), "cases": "\(d["cases"] ?? "")", "changed": "\(d["changed"] ?? "")",
+                                      "money": TextForPage.plain(money(d["money"])), "delta": "\(d["delta"] ?? "")"])
+                }
                 continue
             }
-            func side(_ k: String) -> String {
-                guard let s = o[k] as? [String: Any] else { return "\(o[k] ?? "")" }
-                return "\(s["outcome"] ?? "") \(s["amount"] ?? "")"
+            let causes = (o["causes"] as? [[String: Any]] ?? []).map { k -> String in
+                let what = k["rule"].map { "规则 rule \($0)" } ?? k["definition"].map { "定义 definition \($0)" } ?? k["parameter"].map { "参数 parameter \($0)" } ?? ""
+                let label = (k["label"] as? String).map { " \($0)" } ?? ""
+                return TextForPage.plain("\(what)\(label) (\(k["clause"] ?? "")): \(side(k["base"])) → \(side(k["proposed"]))")
             }
-            rows.append(["caseID": TextForPage.plain(c), "link": TextForPage.link(c), "district": TextForPage.plain(districts[c] ?? ""),
-                         "base": TextForPage.plain(side("base")), "proposed": TextForPage.plain(side("proposed")),
-                         "delta": TextForPage.plain("\(o["delta"] ?? o["change"] ?? "")"), "cause": TextForPage.plain("\(o["cause"] ?? o["causes"] ?? "")")])
+            rows.append(["caseID": TextForPage.plain(c), "link": TextForPage.link(c), "district": TextForPage.plain(o["district"] as? String ?? ""),
+                         "base": TextForPage.plain(side(o["base"])), "proposed": TextForPage.plain(side(o["proposed"])),
+                         "delta": TextForPage.plain("\(o["delta"] ?? "")"), "causes": causes])
         }
-        let body = Templates.render("impact", ["proposals": proposals, "ran": true, "summary": TextForPage.plain(summary), "rows": rows,
+        let body = Templates.render("impact", ["proposals": proposals, "ran": true, "summary": summary, "districts": districts, "rows": rows,
                                                "text": TextForPage.plainLines(result.text.out + result.text.err)])
         return Pages.html("影响 Impact · \(chosen)", body: body, api: "/api/impact?proposal=\(TextForPage.link(chosen))")
     }

@@ -69,7 +69,7 @@ extension Site {
         let body = Templates.render("queue", [
             "districts": all.districts.map { ["name": TextForPage.plain($0), "selected": $0 == district] as [String: Any] },
             "roles": roles.map { ["name": $0.0, "label": $0.1, "selected": $0.0 == role] as [String: Any] },
-            "count": total, "page": page, "next": next as Any, "states": states,
+            "count": total, "page": page, "next": next ?? false, "states": states,
         ])
         return Pages.html("待办 Queue\(district.map { " · \($0)" } ?? "")", body: body, lang: lang,
                           api: "/api/queue?" + (district.map { "district=\(TextForPage.link($0))&" } ?? "") + "as=\(TextForPage.link(role))")

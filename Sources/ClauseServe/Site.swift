@@ -25,7 +25,7 @@ enum TextForPage {
 enum Pages {
     static func html(_ title: String, body: String, lang: Lang = .zh, api: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
         let page = Templates.render("layout", ["title": TextForPage.plain(title), "body": body, "lang": lang == .zh ? "zh-CN" : "en",
-                                               "version": ClauseVersion.current, "api": api as Any])
+                                               "version": ClauseVersion.current, "api": api ?? false])
         return raw(page, type: "text/html; charset=utf-8", status: status)
     }
 

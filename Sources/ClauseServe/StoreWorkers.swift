@@ -27,6 +27,11 @@ final class StoreWorkers: Sendable {
     }
 
     /// Drops every worker's replayer, so their temporary folders go before the process ends.
+    private let repository = PolicyRepository()
+
+    /// A policy compiled once per digest (for the remedy search).
+    func compiled(_ policy: Policy) -> CompiledPolicy { repository.compiled(policy) }
+
     func close() {
         for w in workers { w.queue.sync { w.state.close() } }
     }
@@ -91,6 +96,11 @@ final class WorkerState: @unchecked Sendable {
         replays[r.id] = result
         return result
     }
+
+    private let repository = PolicyRepository()
+
+    /// A policy compiled once per digest (for the remedy search).
+    func compiled(_ policy: Policy) -> CompiledPolicy { repository.compiled(policy) }
 
     func close() {
         replays = [:]

@@ -173,9 +173,14 @@ enum Templates {
         <label>修订草案 Proposal <select name="proposal">{{#proposals}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{name}}</option>{{/proposals}}</select></label>
         <button type="submit">比较 Compare</button>
         </form>
-        {{#ran}}<p>{{summary}}</p>
-        <table class="list"><thead><tr><th>案件 Case</th><th>区县 District</th><th>现行 Base</th><th>草案 Proposed</th><th class="num">金额变化 Change</th><th>原因 Cause</th></tr></thead><tbody>
-        {{#rows}}<tr><td><a href="/cases/{{link}}">{{caseID}}</a></td><td>{{district}}</td><td>{{base}}</td><td>{{proposed}}</td><td class="num">{{delta}}</td><td>{{cause}}</td></tr>{{/rows}}
+        {{#ran}}{{#summary}}<p class="big">{{cases}} 件案件 cases · {{changed}} 件改变 changed · 金额 money {{money}} · 变化 change <strong>{{delta}}</strong></p>{{/summary}}
+        <h2>按区县 By district</h2>
+        <table class="list"><thead><tr><th>区县 District</th><th class="num">案件 Cases</th><th class="num">改变 Changed</th><th>金额 Money (base → proposed)</th><th class="num">变化 Change</th></tr></thead><tbody>
+        {{#districts}}<tr><td>{{name}}</td><td class="num">{{cases}}</td><td class="num">{{changed}}</td><td>{{money}}</td><td class="num">{{delta}}</td></tr>{{/districts}}
+        </tbody></table>
+        <h2>改变的案件 Changed cases</h2>
+        <table class="list"><thead><tr><th>案件 Case</th><th>区县 District</th><th>现行 Base</th><th>草案 Proposed</th><th class="num">金额变化 Change</th><th>原因 Causes</th></tr></thead><tbody>
+        {{#rows}}<tr><td><a href="/cases/{{link}}">{{caseID}}</a></td><td>{{district}}</td><td>{{base}}</td><td>{{proposed}}</td><td class="num">{{delta}}</td><td>{{#causes}}<p class="detail">{{.}}</p>{{/causes}}</td></tr>{{/rows}}
         </tbody></table>
         <h2>命令输出 What the command printed</h2><pre>{{text}}</pre>{{/ran}}
         """
