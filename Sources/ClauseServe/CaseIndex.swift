@@ -19,10 +19,13 @@ struct CaseIndex: Sendable {
         var outcome: String
         var amount: Money
         var asOf: String
+        /// The case id and the enterprise's name in lower case, for the search.
+        var searchText: String
     }
 
     var rows: [Row]
     var fingerprint: String
+    var districts: [String]
 
     static func fingerprint(_ store: RecordStore) throws -> String {
         "\(try store.decisionCount()):\(try store.revokedDecisionIDs().count)"
@@ -35,11 +38,12 @@ struct CaseIndex: Sendable {
             for d in try store.latestDecisions(policyID: policyID) {
                 let (name, district) = applicant(d.caseText)
                 rows.append(Row(decisionID: d.id, caseID: d.caseID, policyID: policyID, enterprise: name, district: district,
-                                outcome: d.outcome, amount: Money(fen: d.amountFen), asOf: d.asOf))
+                                outcome: d.outcome, amount: Money(fen: d.amountFen), asOf: d.asOf,
+                                searchText: d.caseID.lowercased() + "\u{0}" + name.lowercased()))
             }
         }
         rows.sort { $0.caseID < $1.caseID }
-        return CaseIndex(rows: rows, fingerprint: print)
+        return CaseIndex(rows: rows, fingerprint: print, districts: Array(Set(rows.map(\.district)).filter { !$0.isEmpty }).sorted())
     }
 
     /// `applicant.name` and `applicant.district` of a case text ("" where it gives none).
@@ -59,24 +63,33 @@ struct CaseIndex: Sendable {
     func search(text: String?, district: String?, outcome: String?) -> [Row] {
         let needle = text?.trimmingCharacters(in: .whitespaces).lowercased() ?? ""
         return rows.filter { r in
-            (needle.isEmpty || r.caseID.lowercased().contains(needle) || r.enterprise.lowercased().contains(needle))
+            (needle.isEmpty || r.searchText.contains(needle))
                 && (district.map { $0.isEmpty || r.district == $0 } ?? true)
                 && (outcome.map { $0.isEmpty || r.outcome == $0 } ?? true)
         }
     }
 
-    var districts: [String] { Array(Set(rows.map(\.district)).filter { !$0.isEmpty }).sorted() }
 }
 
 /// The index shared by the workers, rebuilt by whichever worker first sees the store change.
+/// Whether it changed is asked of the store at most once a second (counting 10,000 decisions
+/// costs more than a page), so a decision recorded meanwhile shows within a second.
 final class CaseIndexHolder: @unchecked Sendable {
     private let lock = NSLock()
     private var index: CaseIndex?
+    private var checked = Date.distantPast
 
     func current(_ store: RecordStore) throws -> CaseIndex {
+        lock.lock()
+        if let i = index, Date().timeIntervalSince(checked) < 1 {
+            lock.unlock()
+            return i
+        }
+        lock.unlock()
         let print = try CaseIndex.fingerprint(store)
         lock.lock()
         if let i = index, i.fingerprint == print {
+            checked = Date()
             lock.unlock()
             return i
         }
@@ -84,6 +97,7 @@ final class CaseIndexHolder: @unchecked Sendable {
         let built = try CaseIndex.build(store)
         lock.lock()
         index = built
+        checked = Date()
         lock.unlock()
         return built
     }

@@ -152,12 +152,16 @@ extension Site {
         var rows: [[String: Any]] = []
         for line in run.out.split(separator: "\n") {
             guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { continue }
-            if o["scenario"] == nil && o["name"] == nil {
-                summary = o.keys.sorted().map { "\($0): \(o[$0].map { "\($0)" } ?? "")" }.joined(separator: " · ")
+            if let s = o["summary"] as? [String: Any] {
+                summary = "\(s["passed"] ?? 0) passed, \(s["failed"] ?? 0) failed"
                 continue
             }
             let status = o["status"] as? String ?? ((o["passed"] as? Bool) == false ? "failed" : "passed")
-            let detail = (o["message"] as? String) ?? (o["failures"].map { "\($0)" }) ?? ""
+            let failures = (o["failures"] as? [Any] ?? []).map { f -> String in
+                guard let d = f as? [String: Any] else { return "\(f)" }
+                return d.keys.sorted().map { "\($0): \(d[$0] ?? "")" }.joined(separator: "; ")
+            }
+            let detail = (o["message"] as? String) ?? failures.joined(separator: " | ")
             rows.append(["status": TextForPage.plain(status), "failed": status != "passed" && status != "pass",
                          "name": TextForPage.plain(o["scenario"] as? String ?? o["name"] as? String ?? ""),
                          "file": TextForPage.plain(o["file"] as? String ?? ""), "detail": TextForPage.plain(detail)])

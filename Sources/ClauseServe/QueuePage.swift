@@ -77,7 +77,7 @@ extension Site {
 
     /// One case replayed and judged for the role (kept per case until it has a new decision or event).
     static func judge(_ row: CaseIndex.Row, role: String, district: String?, lang: Lang, state: WorkerState) throws -> QueueEntry {
-        let replay = try caseReplay(row.caseID, state: state, lang: lang)
+        let replay = try caseReplay(row, state: state, lang: lang)
         switch replay {
         case .failure(let e):
             return QueueEntry(row: row, result: .failure(PageError(status: .ok, message: DiagnosticRenderer().render(e.diagnostics))))
@@ -134,12 +134,14 @@ extension Site {
 
     /// The case rebuilt from its latest recorded text and every recorded event, replayed over the
     /// workflows, judged against the decision on record (revoked: a refusal), as the CLI does.
-    static func caseReplay(_ caseID: String, state: WorkerState, lang: Lang) throws -> Result<CaseReplay, DiagnosticsError> {
+    /// Kept until the case has a new latest decision or is revoked: events are recorded only with
+    /// a decision (`clause record`), so a new event comes with a new latest decision.
+    static func caseReplay(_ row: CaseIndex.Row, state: WorkerState, lang: Lang) throws -> Result<CaseReplay, DiagnosticsError> {
         let store = state.store
-        let latest = try store.decisions(caseID: caseID).last
-        let events = try store.workflowEvents(caseID: caseID)
-        let key = "\(latest?.id ?? 0):\(events.count):\(events.last?.seq ?? 0):\(lang.rawValue)"
+        let caseID = row.caseID
+        let key = "\(row.decisionID):\(row.outcome):\(lang.rawValue)"
         if let kept = state.caseReplays[caseID], kept.key == key { return kept.replay }
+        let latest = try store.decisions(caseID: caseID).last
         guard let recorded = try WorkflowEvents.recordedCase(caseID, in: store) else {
             return .failure(DiagnosticsError([]))
         }

@@ -132,7 +132,7 @@ struct Site: Sendable {
             w.endArray()
             return Pages.json(w.output)
         }
-        let shown = rows.prefix(500)
+        let shown = rows.prefix(200)
         let body = Templates.render("cases", [
             "q": text ?? "",
             "districts": all.districts.map { ["name": TextForPage.plain($0), "selected": $0 == district] as [String: Any] },
@@ -151,9 +151,21 @@ struct Site: Sendable {
     func casePage(_ request: Request, _ context: BasicRequestContext, json: Bool) async throws -> Response {
         let id = try caseID(context)
         let lang = self.lang(request)
-        let view = try await workers.run { state -> CaseView in try CaseView.recorded(id, state: state, lang: lang) }
-        if json { return Pages.json(view.json) }
-        return Pages.html("案件 Case \(id)", body: Templates.render("case", view.data), lang: lang, api: "/api/cases/\(TextForPage.link(id))")
+        let index = self.index
+        // A page is kept per latest decision and state of the record (revocations reach other
+        // cases' pages through the grants they counted), and laid out on the worker.
+        let page = try await workers.run { state -> (body: String, json: String) in
+            let all = try index.current(state.store)
+            let key = "\(id)\u{0}\(all.fingerprint)\u{0}\(lang.rawValue)"
+            if let kept = state.casePages[key] { return kept }
+            let view = try CaseView.recorded(id, state: state, lang: lang)
+            let made = (Templates.render("case", view.data), view.json)
+            if state.casePages.count > 2048 { state.casePages = [:] }
+            state.casePages[key] = made
+            return made
+        }
+        if json { return Pages.json(page.json) }
+        return Pages.html("案件 Case \(id)", body: page.body, lang: lang, api: "/api/cases/\(TextForPage.link(id))")
     }
 
     func notice(_ request: Request, _ context: BasicRequestContext, json: Bool) async throws -> Response {

@@ -67,6 +67,9 @@ final class WorkerState: @unchecked Sendable {
     /// Workflow replays per case, with the latest decision id and event count they were made on.
     var caseReplays: [String: (key: String, replay: Result<CaseReplay, DiagnosticsError>)] = [:]
 
+    /// Case pages laid out, by case, the record's state and language.
+    var casePages: [String: (body: String, json: String)] = [:]
+
     init(store: RecordStore) {
         self.store = store
     }
@@ -104,6 +107,7 @@ final class WorkerState: @unchecked Sendable {
 
     func close() {
         replays = [:]
+        casePages = [:]
         replayerStorage = nil
     }
 }
