@@ -278,13 +278,30 @@ enum Command {
         let errData = Box()
         let reader = Thread { errData.data = err.fileHandleForReading.readDataToEndOfFile() }
         reader.start()
-        let timer = DispatchWorkItem { if p.isRunning { p.terminate() } }
-        DispatchQueue.global().asyncAfter(deadline: .now() + seconds, execute: timer)
+        // A thread of its own, not a dispatch timer: the global queues may all be busy blocking.
+        // Killed by its id (not reaped before its output ends, so the id is still its own), and
+        // with SIGKILL: a child inherits the server's ignored SIGTERM, which the graceful
+        // shutdown takes through a dispatch source.
+        let end = Date().addingTimeInterval(seconds)
+        let finished = Flag()
+        let pid = p.processIdentifier
+        let watchdog = Thread {
+            while !finished.isSet && Date() < end { usleep(20_000) }
+            if !finished.isSet { kill(pid, SIGKILL) }
+        }
+        watchdog.start()
         let outData = out.fileHandleForReading.readDataToEndOfFile()
+        finished.set()
         p.waitUntilExit()
-        timer.cancel()
         while !errData.done { usleep(1000) }
         return Ran(status: p.terminationStatus, out: String(decoding: outData, as: UTF8.self), err: String(decoding: errData.data, as: UTF8.self))
+    }
+
+    private final class Flag: @unchecked Sendable {
+        private let lock = NSLock()
+        private var value = false
+        var isSet: Bool { lock.lock(); defer { lock.unlock() }; return value }
+        func set() { lock.lock(); value = true; lock.unlock() }
     }
 
     private final class Box: @unchecked Sendable {

@@ -77,6 +77,15 @@ extension Site {
 
     /// One case replayed and judged for the role (kept per case until it has a new decision or event).
     static func judge(_ row: CaseIndex.Row, role: String, district: String?, lang: Lang, state: WorkerState) throws -> QueueEntry {
+        let key = "\(row.caseID)\u{0}\(row.decisionID):\(row.outcome)\u{0}\(role)\u{0}\(district ?? "")\u{0}\(lang.rawValue)"
+        if let kept = state.queueEntries[key] { return kept }
+        let entry = try judgeAgain(row, role: role, district: district, lang: lang, state: state)
+        if state.queueEntries.count > 20_000 { state.queueEntries = [:] }
+        state.queueEntries[key] = entry
+        return entry
+    }
+
+    static func judgeAgain(_ row: CaseIndex.Row, role: String, district: String?, lang: Lang, state: WorkerState) throws -> QueueEntry {
         let replay = try caseReplay(row, state: state, lang: lang)
         switch replay {
         case .failure(let e):

@@ -132,12 +132,19 @@ struct Site: Sendable {
             w.endArray()
             return Pages.json(w.output)
         }
-        let shown = rows.prefix(200)
+        let page = max(1, q.get("page", as: Int.self) ?? 1)
+        let shown = rows.dropFirst((page - 1) * Self.pageSize).prefix(Self.pageSize)
+        var next: String?
+        if page * Self.pageSize < rows.count {
+            var parts = [("q", text), ("district", district), ("outcome", outcome)].compactMap { k, v in v.map { "\(k)=\(TextForPage.link($0))" } }
+            parts.append("page=\(page + 1)")
+            next = "/cases?" + parts.joined(separator: "&")
+        }
         let body = Templates.render("cases", [
-            "q": text ?? "",
+            "q": text ?? "", "page": page, "next": next ?? false,
             "districts": all.districts.map { ["name": TextForPage.plain($0), "selected": $0 == district] as [String: Any] },
             "outcomes": Self.outcomes.map { ["name": $0.0, "label": $0.1, "selected": $0.0 == outcome] as [String: Any] },
-            "count": rows.count, "shown": shown.count, "more": rows.count > shown.count,
+            "count": rows.count,
             "rows": shown.map { r -> [String: Any] in
                 ["caseID": TextForPage.plain(r.caseID), "link": TextForPage.link(r.caseID), "enterprise": TextForPage.plain(r.enterprise),
                  "district": TextForPage.plain(r.district), "outcome": r.outcome,

@@ -67,6 +67,8 @@ final class WorkerState: @unchecked Sendable {
     /// Workflow replays per case, with the latest decision id and event count they were made on.
     var caseReplays: [String: (key: String, replay: Result<CaseReplay, DiagnosticsError>)] = [:]
 
+    /// Queue entries judged, by case, its latest decision, the role, district and language.
+    var queueEntries: [String: Site.QueueEntry] = [:]
     /// Case pages laid out, by case, the record's state and language.
     var casePages: [String: (body: String, json: String)] = [:]
 

@@ -68,7 +68,7 @@ enum Templates {
         <label>结论 Outcome <select name="outcome"><option value="">全部 all</option>{{#outcomes}}<option value="{{name}}"{{#selected}} selected{{/selected}}>{{label}}</option>{{/outcomes}}</select></label>
         <button type="submit">查询 Search</button>
         </form>
-        <p class="count">{{count}} 件 cases{{#more}}（显示前 {{shown}} 件 first {{shown}} shown）{{/more}}</p>
+        <p class="count">{{count}} 件 cases · 第 {{page}} 页 page {{page}}{{#next}} · <a href="{{next}}">下一页 next</a>{{/next}}</p>
         <table class="list">
         <thead><tr><th>案件 Case</th><th>企业 Enterprise</th><th>区县 District</th><th>结论 Outcome</th><th class="num">金额 Amount</th><th>评估日 As of</th><th></th></tr></thead>
         <tbody>

@@ -56,6 +56,9 @@ package enum Workbench {
                             ready: @escaping @Sendable (String, Int) -> Void) async throws {
         let workers = try StoreWorkers(storePath: configuration.storePath, count: configuration.workers)
         let site = Site(workers: workers, programs: programs, configuration: configuration)
+        // The case list is read from the store once as the server starts, not on the first visit.
+        let index = site.index
+        Task { _ = try? await workers.run { try index.current($0.store) } }
         let router = Router()
         router.add(middleware: SecurityHeaders())
         site.routes(router)

@@ -52,3 +52,16 @@ import Testing
         #expect(r.status != 0)
     }
 }
+
+/// The case list's search, byte for byte over lower-cased UTF-8.
+@Suite struct CaseIndexSearchTests {
+    @Test func findsWholeCharactersAnywhere() {
+        func has(_ hay: String, _ needle: String) -> Bool { CaseIndex.contains(Array(hay.utf8), Array(needle.utf8)) }
+        #expect(has("sy-2024-t-0101\u{0}沈阳示例风机有限公司", "风机"))
+        #expect(has("sy-2024-t-0101\u{0}x", "t-0101"))
+        #expect(has("abc", ""))
+        #expect(!has("abc", "abcd"))
+        #expect(!has("沈阳示例", "风机"))
+        #expect(has("aab", "ab"))
+    }
+}
