@@ -30,6 +30,11 @@ extension Site {
         let page = max(1, q.get("page", as: Int.self) ?? 1)
         let lang = self.lang(request)
         let index = self.index
+        let title = "待办 Queue\(district.map { " · \($0)" } ?? "")"
+        let api = "/api/queue?" + (district.map { "district=\(TextForPage.link($0))&" } ?? "") + "as=\(TextForPage.link(role))"
+        let fingerprint = try await workers.run { try index.current($0.store).fingerprint }
+        let listKey = "\(request.uri.path)?\(request.uri.query ?? "")\u{0}\(fingerprint)"
+        if !json, let kept = lists.get(listKey) { return Pages.html(title, body: kept, lang: lang, api: api) }
         let (all, entries, total) = try await workers.run { state -> (CaseIndex, [QueueEntry], Int) in
             let all = try index.current(state.store)
             let rows = all.rows.filter { district == nil || $0.district == district }
@@ -71,8 +76,8 @@ extension Site {
             "roles": roles.map { ["name": $0.0, "label": $0.1, "selected": $0.0 == role] as [String: Any] },
             "count": total, "page": page, "next": next ?? false, "states": states,
         ])
-        return Pages.html("待办 Queue\(district.map { " · \($0)" } ?? "")", body: body, lang: lang,
-                          api: "/api/queue?" + (district.map { "district=\(TextForPage.link($0))&" } ?? "") + "as=\(TextForPage.link(role))")
+        lists.put(listKey, body)
+        return Pages.html(title, body: body, lang: lang, api: api)
     }
 
     /// One case replayed and judged for the role (kept per case until it has a new decision or event).

@@ -56,6 +56,7 @@ struct Site: Sendable {
     let programs: WorkbenchPrograms
     let configuration: WorkbenchConfiguration
     let index = CaseIndexHolder()
+    let lists = ListPages()
 
     func routes(_ router: Router<BasicRequestContext>) {
         router.get("/") { _, _ in Response.redirect(to: "/cases") }
@@ -113,6 +114,8 @@ struct Site: Sendable {
         let text = q.get("q"), district = q.get("district"), outcome = q.get("outcome")
         let index = self.index
         let all = try await workers.run { try index.current($0.store) }
+        let listKey = "\(request.uri.path)?\(request.uri.query ?? "")\u{0}\(all.fingerprint)"
+        if !json, let kept = lists.get(listKey) { return Pages.html("案件 Cases", body: kept, api: "/api/cases") }
         let rows = all.search(text: text, district: district, outcome: outcome)
         if json {
             var w = JSONWriter()
@@ -152,6 +155,7 @@ struct Site: Sendable {
                  "amount": r.outcome == "granted" ? r.amount.display : "", "asOf": r.asOf]
             },
         ])
+        lists.put(listKey, body)
         return Pages.html("案件 Cases", body: body, api: "/api/cases")
     }
 
@@ -215,5 +219,26 @@ extension TextForPage {
     /// Several lines, each made safe; the line breaks kept.
     static func plainLines(_ s: String) -> String {
         s.split(separator: "\n", omittingEmptySubsequences: false).map { plain(String($0)) }.joined(separator: "\n")
+    }
+}
+
+/// List pages laid out (the case list, the queue), by address and the record's state: kept until
+/// the store holds more decisions or revocations, so the same list asked again is not laid out
+/// again (at most 512 kept).
+final class ListPages: @unchecked Sendable {
+    private let lock = NSLock()
+    private var pages: [String: String] = [:]
+
+    func get(_ key: String) -> String? {
+        lock.lock()
+        defer { lock.unlock() }
+        return pages[key]
+    }
+
+    func put(_ key: String, _ body: String) {
+        lock.lock()
+        defer { lock.unlock() }
+        if pages.count >= 512 { pages = [:] }
+        pages[key] = body
     }
 }
