@@ -25,13 +25,15 @@ struct CaseView: Sendable {
     }
 
     /// The latest recorded decision of a case, decided again on its recorded rules, with the
-    /// grants it counted that were revoked since marked, as `clause why` shows it.
+    /// grants it counted that were revoked since marked, as `clause why` shows it, and the
+    /// remedies of a refusal as `clause explain` searches them (the letter says what can be done).
     static func decided(_ id: String, state: WorkerState) throws -> (Decision, Policy) {
         guard let last = try state.store.decisions(caseID: id).last else { throw missing(id) }
         switch try state.replay(last) {
         case .success(let again):
             var d = again.decision
             markRevoked(&d, revoked: try state.store.revokedDecisionIDs())
+            if d.outcome == .refused || d.outcome == .incomplete { d.remedies = try remedies(last, d, policy: again.policy, state: state) }
             return (d, again.policy)
         case .failure(let p):
             throw PageError(status: .internalServerError, message: "决定 #\(last.id) 无法重新作出 decision #\(last.id) cannot be decided again: \(p.message)")

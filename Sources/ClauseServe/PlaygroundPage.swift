@@ -46,7 +46,7 @@ extension Site {
         }
         if json { return Pages.json(decided.json, status: decided.view == nil ? .unprocessableContent : .ok) }
         let decision = decided.view.map { Templates.render("case", $0.value) } ?? ""
-        let page = Templates.render("playground", ["text": text, "en": lang == .en, "problems": TextForPage.plainLines(decided.problems),
+        let page = Templates.render("playground", ["text": text, "en": lang == .en, "problems": decided.problems.isEmpty ? false : TextForPage.plainLines(decided.problems),
                                                    "decision": decision])
         return Pages.html("试算 Playground", body: page, lang: lang, status: decided.view == nil ? .unprocessableContent : .ok)
     }

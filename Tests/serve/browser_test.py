@@ -155,9 +155,10 @@ def main():
         check("不予支持告知书" in d, "/cases/ID/notice is the refusal letter")
         d_en = dom("/cases/SY-2024-T-0005/notice?lang=en")
         check("<html lang=\"en\"" in d_en or "lang=\"en\"" in d_en, "?lang=en gives the English letter")
-        notice = cli("why", "--store", store, "--format", "notice", "SY-2024-T-0005")
+        notice = cli("explain", "--store", store, "--format", "notice", "Playground/cases/transformation-level-too-low.yaml")
         letter = json.loads(get("/api/cases/SY-2024-T-0005/notice")[2])["text"]
-        check(notice.returncode == 0 and letter in notice.stdout, "the letter's text is what 'clause why --format notice' prints")
+        check(notice.returncode == 0 and letter == notice.stdout, "the letter is what 'clause explain --format notice' prints, remedies and all",
+              f"page:\n{letter}\ncli:\n{notice.stdout}")
         shot("/cases/SY-2024-T-0005/notice", "notice", 1400)
 
         # The district queue and what a district reviewer may do: the same as 'workflow next'.
