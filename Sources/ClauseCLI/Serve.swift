@@ -36,6 +36,9 @@ extension ClauseCommand {
         func run() throws {
             // The server stops gracefully on SIGINT and SIGTERM; the replays' folders go after it.
             ScratchFolders.leaveSignalsToCaller()
+            if !Self.isLoopback(host) {
+                Output.error("warning: listening on \(TerminalText.escape(host)): other machines can reach the pages, which show applicants' records to anyone (there are no accounts yet)\n")
+            }
             let store = try storeOptions.open(create: false)
             let path = store.path
             let executable = (try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe")) ?? CommandLine.arguments[0]
@@ -58,6 +61,11 @@ extension ClauseCommand {
                 Output.error("error: clause serve: \(TerminalText.escape(String(describing: error)))\n")
                 throw ExitCode(1)
             }
+        }
+
+        /// 127.0.0.0/8, ::1 and localhost: this machine only.
+        static func isLoopback(_ host: String) -> Bool {
+            host == "localhost" || host == "::1" || host.hasPrefix("127.")
         }
 
         private final class Failure: @unchecked Sendable {

@@ -2,6 +2,7 @@ import Foundation
 import Hummingbird
 import Mustache
 import Testing
+@testable import ClauseCLI
 @testable import ClauseServe
 
 /// The workbench's pieces that a page relies on, without a server or a browser.
@@ -63,5 +64,18 @@ import Testing
         #expect(!has("abc", "abcd"))
         #expect(!has("沈阳示例", "风机"))
         #expect(has("aab", "ab"))
+    }
+}
+
+/// `clause serve` warns when it listens beyond this machine.
+@Suite struct ServeHostTests {
+    @Test func loopbackIsThisMachineOnly() {
+        #expect(ClauseCommand.Serve.isLoopback("127.0.0.1"))
+        #expect(ClauseCommand.Serve.isLoopback("127.1.2.3"))
+        #expect(ClauseCommand.Serve.isLoopback("::1"))
+        #expect(ClauseCommand.Serve.isLoopback("localhost"))
+        #expect(!ClauseCommand.Serve.isLoopback("0.0.0.0"))
+        #expect(!ClauseCommand.Serve.isLoopback("::"))
+        #expect(!ClauseCommand.Serve.isLoopback("10.0.0.5"))
     }
 }

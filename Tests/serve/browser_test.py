@@ -6,10 +6,11 @@ headless Chromium (--dump-dom and --screenshot), its words checked against what 
 Usage: Tests/serve/browser_test.py [--clause .build/debug/clause] [--shots DIR]
 Run from the repository root. Prints `N passed, N failed`; exits 1 when any check fails.
 """
-import argparse, json, os, re, shutil, signal, subprocess, sys, tempfile, time, urllib.error, urllib.parse, urllib.request
+import argparse, html as htmllib, json, os, re, shutil, signal, subprocess, sys, tempfile, time, urllib.error, urllib.parse, urllib.request
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 HOSTILE_NAME = '<script>alert(1)</script>"><img src=x onerror=alert(2)>\u202Eevil'
+HOSTILE_ID = 'SY-<script>alert(3)</script>"><img src=x onerror=alert(4)>\u202E'
 
 passed = failed = 0
 
@@ -56,6 +57,10 @@ def main():
         text = text.replace("case: SY-2024-T-0001", "case: SY-2024-T-9999")
         text = re.sub(r"(?m)^  name: .*$", lambda _: "  name: " + json.dumps(HOSTILE_NAME), text, count=1)
         with open(os.path.join(cases, "zz-hostile.yaml"), "w", encoding="utf-8") as f:
+            f.write(text)
+        with open(os.path.join(ROOT, "Playground/cases/transformation-level-too-low.yaml"), encoding="utf-8") as f:
+            text = f.read().replace("case: SY-2024-T-0005", "case: " + json.dumps(HOSTILE_ID))
+        with open(os.path.join(cases, "zz-hostile-id.yaml"), "w", encoding="utf-8") as f:
             f.write(text)
         rec = subprocess.run([clause, "record", "--store", store, cases], cwd=ROOT, capture_output=True, text=True, timeout=300)
         check(rec.returncode == 0, "the store is recorded from Playground/cases", rec.stderr[-800:])
@@ -124,6 +129,15 @@ def main():
         d = dom("/cases/SY-2024-T-9999")
         check("<img" not in d and "<script" not in d and "予以支持" in d, "the hostile case's page decides and builds no element")
         shot("/cases?q=SY-2024-T-9999", "hostile", 700)
+        d = dom("/cases?q=" + urllib.parse.quote("onerror=alert(4)"))
+        check("&lt;script&gt;alert(3)&lt;/script&gt;" in d and "<img" not in d and "\u202e" not in d,
+              "a case id with <script>, <img onerror> and U+202E is listed as text")
+        link = "/cases/" + urllib.parse.quote(HOSTILE_ID, safe="")
+        hrefs = [urllib.parse.unquote(htmllib.unescape(h)) for h in re.findall(r'href="/cases/([^"/?]+)"', d)]
+        check(HOSTILE_ID in hrefs, "its link is the id percent-encoded as one path segment", str(hrefs))
+        status, _, body = get(link)
+        check(status == 200 and "不予支持" in body and "<img" not in body and "<script" not in body, "its page opens and builds no element", str(status))
+        check(get(link + "/notice")[0] == 200 and "<img" not in dom(link + "/notice"), "its notice opens and builds no element")
 
         # A granted case: outcome, amount, reasons with the clause quoted, the arithmetic, replay.
         d = dom("/cases/SY-2024-T-0101")
