@@ -128,7 +128,7 @@ extension Site {
     /// `clause check --format json`: every diagnostic at its line and column.
     func check(json: Bool) async throws -> Response {
         let exe = configuration.executable
-        let run = try await workers.run { _ in Command.run(exe, ["check", "--format", "json"]) }
+        let run = await Command.off { Command.run(exe, ["check", "--format", "json"]) }
         if json { return Pages.json("[" + run.out.split(separator: "\n").joined(separator: ",") + "]") }
         let rows = run.out.split(separator: "\n").compactMap { line -> [String: Any]? in
             guard let o = (try? JSONSerialization.jsonObject(with: Data(line.utf8))) as? [String: Any] else { return nil }
@@ -145,9 +145,9 @@ extension Site {
     /// `clause test --format json` and `clause test --coverage`.
     func tests(json: Bool) async throws -> Response {
         let exe = configuration.executable
-        let run = try await workers.run { _ in Command.run(exe, ["test", "--format", "json"]) }
+        let run = await Command.off { Command.run(exe, ["test", "--format", "json"]) }
         if json { return Pages.json("[" + run.out.split(separator: "\n").joined(separator: ",") + "]") }
-        let coverage = try await workers.run { _ in Command.run(exe, ["test", "--coverage"]) }
+        let coverage = await Command.off { Command.run(exe, ["test", "--coverage"]) }
         var summary = ""
         var rows: [[String: Any]] = []
         for line in run.out.split(separator: "\n") {
@@ -194,16 +194,16 @@ extension Site {
         }
         let exe = configuration.executable
         let storePath = configuration.storePath
-        let result = try await workers.run { state -> (json: Command.Ran, text: Command.Ran) in
+        let (folder, base) = try await workers.run { state in
             let folder = try Self.recordedCases(state.store)
-            defer { ScratchFolders.remove(folder.path) }
-            let proposed = "Playground/proposals/\(chosen)"
-            guard let baseDir = PolicyRepository().index()[folder.policyID] else {
-                throw PageError(status: .notFound, message: "the recorded policy '\(folder.policyID)' is not under ./Policies")
-            }
-            let args = ["diff", "--base", baseDir, "--proposed", proposed, "--store", storePath]
-            return (Command.run(exe, args + ["--format", "json", folder.path]), Command.run(exe, args + [folder.path]))
+            return (folder, PolicyRepository().index()[folder.policyID])
         }
+        defer { ScratchFolders.remove(folder.path) }
+        guard let baseDir = base else {
+            throw PageError(status: .notFound, message: "the recorded policy '\(folder.policyID)' is not under ./Policies")
+        }
+        let args = ["diff", "--base", baseDir, "--proposed", "Playground/proposals/\(chosen)", "--store", storePath]
+        let result = await Command.off { (json: Command.run(exe, args + ["--format", "json", folder.path]), text: Command.run(exe, args + [folder.path])) }
         if json { return Pages.json("[" + result.json.out.split(separator: "\n").joined(separator: ",") + "]") }
         var rows: [[String: Any]] = []
         var summary: [String: Any] = [:]
@@ -264,6 +264,14 @@ enum Command {
         var status: Int32
         var out: String
         var err: String
+    }
+
+    /// Commands run on a queue of their own, so that a page waiting for `clause test` holds
+    /// neither a store worker nor a thread of the event loops or of Swift's cooperative pool.
+    private static let queue = DispatchQueue(label: "clause.serve.commands", attributes: .concurrent)
+
+    static func off<T: Sendable>(_ body: @escaping @Sendable () -> T) async -> T {
+        await withCheckedContinuation { continuation in queue.async { continuation.resume(returning: body()) } }
     }
 
     static func run(_ executable: String, _ arguments: [String], seconds: Double = 300) -> Ran {
