@@ -16,6 +16,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/hummingbird-project/swift-mustache", from: "2.1.1"),
     ],
     targets: [
         .systemLibrary(
@@ -48,14 +50,22 @@ let package = Package(
             ]
         ),
         .target(
+            name: "ClauseServe",
+            dependencies: [
+                "ClauseEngine", "ClauseReports", "ClauseStore", "ClauseWorkflows",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Mustache", package: "swift-mustache"),
+            ]
+        ),
+        .target(
             name: "ClauseCLI",
-            dependencies: ["ClauseReports", "ClauseStore", "ClauseWorkflows", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ClauseReports", "ClauseStore", "ClauseWorkflows", "ClauseServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "clause", dependencies: ["ClauseCLI"]),
         .testTarget(name: "ClauseSyntaxTests", dependencies: ["ClauseSyntax"]),
         .testTarget(
             name: "ClauseTests",
-            dependencies: ["ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseReports", "ClauseCLI", "ClauseStore", "ClauseWorkflows",
+            dependencies: ["ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseReports", "ClauseCLI", "ClauseStore", "ClauseWorkflows", "ClauseServe",
                            .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"]
         ),

@@ -10,7 +10,7 @@ package struct ClauseCommand: ParsableCommand {
         abstract: "Decide government subsidy cases under policy encoded in YAML, with clause-level justifications.",
         version: ClauseVersion.current,
         subcommands: [Evaluate.self, Explain.self, Check.self, Test.self, Diff.self, Init.self, Record.self, Why.self, Replay.self, Verify.self, Revoke.self, Bans.self, Ledger.self, Report.self,
-                      Workflow.self]
+                      Workflow.self, Serve.self]
     )
 
     package init() {}

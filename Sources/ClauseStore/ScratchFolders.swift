@@ -11,12 +11,27 @@ package enum ScratchFolders {
     /// the handler removed under it and call `exit(1)`; the exit waits so the process still ends
     /// of the signal (CI once saw "exit 1" for a replay stopped by SIGTERM).
     nonisolated(unsafe) private static var dying = false
+    /// Set by `clause serve`, whose server stops gracefully on SIGINT/SIGTERM and then removes
+    /// the folders itself: handlers that end the process at once would cut its requests short.
+    nonisolated(unsafe) private static var signalsLeftToCaller = false
+    nonisolated(unsafe) private static var installed = false
+
+    /// Installs no signal handler (only the removal at exit): the caller handles the signals
+    /// and calls `removeAll()` when it stops.
+    package static func leaveSignalsToCaller() {
+        lock.lock()
+        signalsLeftToCaller = true
+        lock.unlock()
+    }
 
     /// Remembers `path` for removal, installing the signal handlers on first use.
     package static func register(_ path: String) {
         lock.lock()
         defer { lock.unlock() }
-        if sources.isEmpty { installHandlers() }
+        if !installed {
+            installed = true
+            installHandlers()
+        }
         folders.insert(path)
     }
 
@@ -56,6 +71,7 @@ package enum ScratchFolders {
             ScratchFolders.removeAll()
         }
         signal(SIGPIPE, SIG_IGN)
+        if signalsLeftToCaller { return }
         for sig in [SIGTERM, SIGINT, SIGHUP] {
             signal(sig, SIG_IGN)
             let source = DispatchSource.makeSignalSource(signal: sig, queue: .global())

@@ -23,7 +23,7 @@ import Testing
     @Test func namesAreTheOnesUsersType() {
         let names = ClauseCommand.configuration.subcommands.compactMap { $0.configuration.commandName }
         #expect(names == ["evaluate", "explain", "check", "test", "diff", "init", "record", "why", "replay", "verify", "revoke", "bans", "ledger",
-                          "report", "workflow"])
+                          "report", "workflow", "serve"])
         let bans = ClauseCommand.Bans.configuration.subcommands.compactMap { $0.configuration.commandName }
         #expect(bans == ["list", "show", "lift", "correct"])
         let workflow = ClauseCommand.Workflow.configuration.subcommands.compactMap { $0.configuration.commandName }
