@@ -112,9 +112,11 @@ package enum SVGChart {
 
     /// Fen as 万元 with one decimal: 1234567800 fen → 1234.6万.
     package static func wan(_ fen: Int64) -> String {
-        // Rounded without adding first, so no amount (one altered by hand included) can overflow.
-        let tenths = fen / 100_000 + (fen % 100_000 >= 50_000 ? 1 : 0) - (fen % 100_000 <= -50_000 ? 1 : 0)
-        return "\(tenths / 10).\(tenths % 10)万"
+        // On the magnitude, rounded without adding first: no amount (one altered by hand included)
+        // can overflow, and a negative one keeps its sign in front.
+        let m = fen.magnitude
+        let tenths = m / 100_000 + (m % 100_000 >= 50_000 ? 1 : 0)
+        return "\(fen < 0 ? "-" : "")\(tenths / 10).\(tenths % 10)万"
     }
 
     static func f(_ x: Double) -> String {

@@ -1,5 +1,6 @@
 import ClauseEngine
 import ClauseLanguage
+import ClauseReports
 import Foundation
 import GRDB
 import Testing
@@ -67,6 +68,14 @@ import Testing
         let r = try EndToEndTests.clause(["evaluate", "a.yaml"], cwd: s.root)
         #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("a.yaml:8:16: error: 'applicant.credit_code' (统一社会信用代码) is not a unified social credit code: the 18th character does not check against the first 17: a character is mistyped\n"), "\(r.stderr)")
+    }
+
+    /// The chart's 万元 rounds without adding first: the largest amounts (altered by hand) no longer trap.
+    @Test func theChartRoundsAnyAmount() {
+        #expect(SVGChart.wan(Int64.max) == "9223372036854.8万")
+        #expect(SVGChart.wan(Int64.min) == "-9223372036854.8万")
+        #expect(SVGChart.wan(1_234_567_800) == "1234.6万")
+        #expect(SVGChart.wan(149_999) == "0.1万")
     }
 
     @Test func creditCodesAndKeysAreReadInOneSpelling() {
