@@ -1,11 +1,13 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// The pipeline of DESIGN.md, one module per arrow:
+/// The pipeline, one module per arrow:
 /// YAML text → `ClauseSyntax` (libyaml events → tree with source ranges, diagnostics)
 ///           → `ClauseLanguage` (values, expressions, policy model, loader, type checker)
 ///           → `ClauseEngine` (case reading, interpreter, decisions, scenarios)
 ///           → `ClauseReports` (text, JSON, Markdown) → `ClauseCLI` → the `clause` executable.
+/// Beside it: `ClauseWorkflows` (histories replayed over workflows), `ClauseStore` (the decision
+/// record in SQLite) and `ClauseServe` (the read-only web workbench, `clause serve`).
 let package = Package(
     name: "clause",
     products: [
