@@ -2,6 +2,7 @@ import ArgumentParser
 import ClauseEngine
 import ClauseLanguage
 import ClauseReports
+import ClauseServe
 import ClauseStore
 import ClauseSyntax
 import ClauseWorkflows
@@ -189,29 +190,7 @@ extension ClauseCommand {
             }
 
             func json(_ r: CaseReplay, _ options: [NextActions.Option]) -> String {
-                let zh = self.options.lang == .zh
-                var w = JSONWriter()
-                w.beginObject()
-                w.field("case", r.caseID)
-                w.field("state", r.state.name)
-                w.field("role", role)
-                w.field("next", strings: options.filter { $0.status != .mayNot }.map(\.event.name))
-                for (key, status) in [("depends", NextActions.Option.Status.depends), ("may_not", .mayNot)] {
-                    w.key(name: key)
-                    w.beginArray()
-                    for o in options where o.status == status {
-                        for reason in o.reasons {
-                            w.beginObject()
-                            w.field("event", o.event.name)
-                            w.field("clause", reason.clause)
-                            w.field("message", zh ? reason.message : reason.messageEn)
-                            w.endObject()
-                        }
-                    }
-                    w.endArray()
-                }
-                w.endObject()
-                return w.output + "\n"
+                NextActionsLine.write(r, role: role, options: options, zh: self.options.lang == .zh) + "\n"
             }
 
             func text(_ r: CaseReplay, _ who: WorkflowRole, _ options: [NextActions.Option]) -> String {

@@ -119,30 +119,9 @@ extension Site {
                 "mayNot": options.filter { $0.status == .mayNot }.map(option),
             ]
             // The line `clause workflow next --format json` prints, with the state's violations.
-            var w = JSONWriter()
-            w.beginObject()
-            w.field("case", r.caseID)
-            w.field("state", r.state.name)
-            w.field("role", role)
-            w.field("next", strings: options.filter { $0.status != .mayNot }.map(\.event.name))
-            for (key, status) in [("depends", NextActions.Option.Status.depends), ("may_not", .mayNot)] {
-                w.key(name: key)
-                w.beginArray()
-                for o in options where o.status == status {
-                    for reason in o.reasons {
-                        w.beginObject()
-                        w.field("event", o.event.name)
-                        w.field("clause", reason.clause)
-                        w.field("message", zh ? reason.message : reason.messageEn)
-                        w.endObject()
-                    }
-                }
-                w.endArray()
-            }
-            w.field("violations", strings: r.standing.map(\.clause))
-            w.endObject()
+            let line = NextActionsLine.write(r, role: role, options: options, zh: zh, violations: r.standing.map(\.clause))
             let stateLabel = zh ? r.state.label : (r.state.labelEn ?? r.state.name)
-            return QueueEntry(row: row, result: .success((r.state.name, stateLabel, w.output, HTMLBox(html))))
+            return QueueEntry(row: row, result: .success((r.state.name, stateLabel, line, HTMLBox(html))))
         }
     }
 

@@ -1,3 +1,4 @@
+import ClauseSyntax
 import Foundation
 
 /// What a text fact is, beyond text: a shape its values must have and one canonical spelling.
@@ -59,7 +60,7 @@ package enum CreditCode {
         var sum = 0
         for (i, ch) in chars.enumerated() {
             guard let v = values[ch] else {
-                let shown = TerminalSafe.character(ch)
+                let shown = TerminalText.escape(String(ch))
                 return .failure("'\(shown)' (character \(i + 1)) is not used in a credit code: it is written with 0-9 and the letters A-Z without I, O, S, V and Z")
             }
             if i < 17 { sum += v * weights[i] }
@@ -81,15 +82,5 @@ package enum CreditCode {
             sum += v * weights[i]
         }
         return alphabet[(31 - sum % 31) % 31]
-    }
-}
-
-/// One character as a message may show it: a control character by its code point.
-enum TerminalSafe {
-    static func character(_ ch: Character) -> String {
-        if ch.unicodeScalars.contains(where: { $0.properties.generalCategory == .control || $0.properties.generalCategory == .format }) {
-            return ch.unicodeScalars.map { "U+" + String($0.value, radix: 16, uppercase: true) }.joined(separator: " ")
-        }
-        return String(ch)
     }
 }
