@@ -245,7 +245,7 @@ import Testing
     @Test func flowStyleAndJSON() {
         Self.same("""
             {case: SY-1, policy: shenyang-sme-dx-fund, item: chain_case_award, applied_on: 2024-11-05,
-             applicant: {name: 甲公司, kind: enterprise, is_sme: true}, requested: 600000, already_awarded: false}
+             applicant: {name: 甲公司, credit_code: 91210102MA0Y7M4CXJ, kind: enterprise, is_sme: true}, requested: 600000, already_awarded: false}
             """)
         Self.same("""
             {"case":"SY-2","policy":"shenyang-sme-dx-fund","item":"transformation","applied_on":"2025-08-07",

@@ -107,7 +107,7 @@ import Testing
     /// the other lines are still decided.
     @Test func invalidUTF8InAJSONLinesLineIsALocatedError() throws {
         let s = try StoreScratch()
-        let good = #"{"case": "SY-2024-D-0001", "policy": "shenyang-sme-dx-fund", "item": "diagnosis", "applied_on": "2024-11-05"}"#
+        let good = #"{"case": "SY-2024-D-0001", "policy": "shenyang-sme-dx-fund", "item": "diagnosis", "applied_on": "2024-11-05", "applicant": {"credit_code": "91210112MA0T8N3Q1N"}}"#
         var bytes = Array((good + "\n").utf8)
         bytes += Array(#"{"case": "SY-2024-D-0002", "policy": "shenyang-sme-dx-fund", "applicant": {"name": "ab"#.utf8) + [0xFF, 0xFE] + Array("\"}}\n".utf8)
         bytes += Array((good + "\n").utf8)

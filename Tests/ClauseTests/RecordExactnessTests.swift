@@ -62,6 +62,16 @@ import Testing
         #expect(r.stderr.contains("c.yaml:21:12: error: 'selection.subject' (获评对象) has an invisible format character U+200B at character 10: retype it without it"), "\(r.stderr)")
     }
 
+    /// A case that leaves its credit code out would share no enterprise's cap: it is an input error.
+    @Test func aCaseWithoutACreditCodeIsNotDecided() throws {
+        let s = try StoreScratch()
+        try s.write("a.yaml", try StoreScratch.playground("transformation-granted.yaml", [("  credit_code: 91210106MA0Y3K2X1E\n", "")]))
+        let r = try EndToEndTests.clause(["evaluate", "a.yaml"], cwd: s.root)
+        #expect(r.status == 1)
+        #expect(r.stderr.contains("error: the case needs 'applicant.credit_code' (统一社会信用代码)"), "\(r.stderr)")
+        #expect(r.stdout.isEmpty)
+    }
+
     @Test func aCodeThatFailsItsCheckCharacterIsALocatedError() throws {
         let s = try StoreScratch()
         try s.write("a.yaml", try StoreScratch.playground("transformation-granted.yaml", [("91210106MA0Y3K2X1E", "91210106MA0Y3K2X1F")]))
