@@ -48,6 +48,7 @@ extension ClauseCommand {
                     }
                 }
                 let replayer = try Replayer(store: store)
+                replayer.tracing = false
                 // A decision can reproduce byte for byte and still not be the one recorded: an amount
                 // edited by hand changes no JSON line. So the whole record is checked first.
                 var altered = 0

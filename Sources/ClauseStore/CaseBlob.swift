@@ -64,21 +64,30 @@ package enum CaseBlob {
         }
     }
 
-    /// Reads case texts in one transaction, decoding each reference once.
+    /// Reads case texts in one transaction, decoding each reference once (once per process with
+    /// the store's `ReferenceCache`).
     package struct Reader {
         let db: Database
+        private let shared: ReferenceCache?
         private var references: [String: String] = [:]
-        package init(_ db: Database) { self.db = db }
+        package init(_ db: Database, cache: ReferenceCache? = nil) {
+            self.db = db
+            shared = cache
+        }
 
         package mutating func text(_ value: DatabaseValue, digest: String) throws -> String {
             if case .string(let s) = value.storage { return s }
             var cache = references
             defer { references = cache }
-            let db = self.db
+            let db = self.db, shared = self.shared
             return try CaseBlob.decode(value, digest: digest) { named in
-                if let known = cache[named] { return known.databaseValue }
+                if let known = cache[named] ?? shared?.caseText(named) { return known.databaseValue }
                 let v = try DatabaseValue.fetchOne(db.cachedStatement(sql: "SELECT text FROM cases WHERE digest = ?"), arguments: [named])
-                if let v, CaseBlob.canRefer(v) { cache[named] = try CaseBlob.decode(v, digest: named) { _ in nil } }
+                if let v, CaseBlob.canRefer(v) {
+                    let text = try CaseBlob.decode(v, digest: named) { _ in nil }
+                    cache[named] = text
+                    shared?.keep(caseText: text, digest: named)
+                }
                 return v
             }
         }

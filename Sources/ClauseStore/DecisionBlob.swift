@@ -37,15 +37,30 @@ package enum DecisionBlob {
     /// (the reference a `CLZ2` value names). A blob that is not one of ours, or that does not
     /// inflate to the length it states, is a damaged or foreign store.
     package static func decode(_ value: DatabaseValue, decisionID: Int64, reference: (Int64) throws -> DatabaseValue? = { _ in nil }) throws -> String {
+        try decode(value, decisionID: decisionID, referenceLine: { id in try referenceLine(id, stored: try reference(id), of: decisionID) })
+    }
+
+    /// The same, with `referenceLine` giving the decoded line of a reference by id (`referenceLine(_:stored:)`,
+    /// cached by the caller).
+    package static func decode(_ value: DatabaseValue, decisionID: Int64, referenceLine: (Int64) throws -> [UInt8]) throws -> String {
         try ZlibFrame.decode(value, alone: alone, referring: referring, what: "decision #\(decisionID)", kind: "decision", none: "no decision") { naming in
             guard naming.count > 8 else { throw StoreBug.damaged("decision #\(decisionID) holds a blob that is not a compressed decision") }
             let id = Int64(bitPattern: ZlibFrame.littleEndian(Array(naming.prefix(8)), at: 0, bytes: 8))
-            let stored = id == decisionID ? nil : try reference(id)
-            // A reference is compressed alone (or is text): never a chain of them.
-            guard let stored, !{ if case .blob(let r) = stored.storage { r.starts(with: referring) } else { false } }() else {
-                throw StoreBug.damaged("decision #\(decisionID) is compressed against decision #\(id), which the store does not hold as a reference")
-            }
-            return (Array(try decode(stored, decisionID: id).utf8), 8)
+            guard id != decisionID else { throw notAReference(decisionID, id) }
+            return (try referenceLine(id), 8)
         }
+    }
+
+    /// The line of reference decision `id` from its stored value. A reference is compressed alone
+    /// (or is text): never a chain of them.
+    static func referenceLine(_ id: Int64, stored: DatabaseValue?, of decisionID: Int64) throws -> [UInt8] {
+        guard let stored, !{ if case .blob(let r) = stored.storage { r.starts(with: referring) } else { false } }() else {
+            throw notAReference(decisionID, id)
+        }
+        return Array(try decode(stored, decisionID: id).utf8)
+    }
+
+    private static func notAReference(_ decisionID: Int64, _ id: Int64) -> Error {
+        StoreBug.damaged("decision #\(decisionID) is compressed against decision #\(id), which the store does not hold as a reference")
     }
 }

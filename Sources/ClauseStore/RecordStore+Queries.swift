@@ -8,7 +8,7 @@ extension RecordStore {
     package func decisions(caseID: String) throws -> [RecordedDecision] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.case_id = ? ORDER BY d.id",
-                             arguments: [caseID]).map { try RecordedDecision(row: $0, db: db) }
+                             arguments: [caseID]).map { try RecordedDecision(row: $0, db: db, references: references) }
         }
     }
 
@@ -21,7 +21,7 @@ extension RecordStore {
         try read { db in
             // Prepared once per connection: `replay --all` asks this once per decision.
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.id = ?"),
-                             arguments: [id]).map { try RecordedDecision(row: $0, db: db) }
+                             arguments: [id]).map { try RecordedDecision(row: $0, db: db, references: references) }
         }
     }
 
@@ -33,7 +33,7 @@ extension RecordStore {
     /// A case file's text by its digest.
     package func caseText(digest: String) throws -> String? {
         try read { db in
-            var reader = CaseBlob.Reader(db)
+            var reader = CaseBlob.Reader(db, cache: references)
             return try DatabaseValue.fetchOne(db.cachedStatement(sql: "SELECT text FROM cases WHERE digest = ?"), arguments: [digest])
                 .map { try reader.text($0, digest: digest) }
         }
@@ -170,7 +170,7 @@ extension RecordStore {
     package func decisions(usingBanOf banDecisionID: Int64) throws -> [RecordedDecision] {
         try read { db in
             try Row.fetchAll(db, sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.registry_ban_decision = ? ORDER BY d.id",
-                             arguments: [banDecisionID]).map { try RecordedDecision(row: $0, db: db) }
+                             arguments: [banDecisionID]).map { try RecordedDecision(row: $0, db: db, references: references) }
         }
     }
 }

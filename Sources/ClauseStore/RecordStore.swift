@@ -13,6 +13,8 @@ import GRDB
 package final class RecordStore: Sendable {
     package let path: String
     let queue: DatabaseQueue
+    /// Reference lines and case texts decoded so far: most records are compressed against one.
+    let references = ReferenceCache()
 
     /// Opens the store at `path`.
     ///

@@ -42,10 +42,11 @@ package struct RecordedDecision: Sendable {
 
     /// A decision's stored line, as `DecisionBlob` needs it for the reference of another.
     static func storedLine(_ db: Database, id: Int64) throws -> DatabaseValue? {
-        try DatabaseValue.fetchOne(db, sql: "SELECT decision_json FROM decisions WHERE id = ?", arguments: [id])
+        try DatabaseValue.fetchOne(db.cachedStatement(sql: "SELECT decision_json FROM decisions WHERE id = ?"), arguments: [id])
     }
 
-    init(row: Row, db: Database) throws {
+    /// - Parameter references: the store's decoded reference lines, filled as they are met.
+    init(row: Row, db: Database, references: ReferenceCache) throws {
         id = (try row.decode(forColumn: "id"))
         caseID = (try row.decode(forColumn: "case_id"))
         caseDigest = (try row.decode(forColumn: "case_digest"))
@@ -62,7 +63,10 @@ package struct RecordedDecision: Sendable {
         reasons = (try row.decode(forColumn: "reasons"))
         clawbackFen = (try row.decode(forColumn: "clawback_fen"))
         blacklistedUntil = (try row.decode(forColumn: "blacklisted_until"))
-        json = try DecisionBlob.decode((try row.decode(forColumn: "decision_json")), decisionID: id) { try Self.storedLine(db, id: $0) }
+        let decisionID = id
+        json = try DecisionBlob.decode((try row.decode(forColumn: "decision_json")), decisionID: id, referenceLine: { ref in
+            try references.line(ref) { try DecisionBlob.referenceLine(ref, stored: try Self.storedLine(db, id: ref), of: decisionID) }
+        })
         clauseVersion = (try row.decode(forColumn: "clause_version"))
         recordedAt = (try row.decode(forColumn: "recorded_at"))
         recordedBy = (try row.decode(forColumn: "recorded_by"))

@@ -15,6 +15,11 @@ package final class Replayer {
     package let store: RecordStore
     private let root: String
     private var policies: [String: Result<Policy, ReplayProblem>] = [:]
+    private var compiledByDigest: [String: CompiledPolicy] = [:]
+    /// Whether decisions are decided with their justification tree, as `why` and the workbench
+    /// show them; without it (`replay`, checking that the line reproduces) a lean line is decided
+    /// by the compiled policy, as it was recorded, and a tenth of the work.
+    package var tracing = true
 
     /// Why a recorded decision could not be re-decided at all.
     package struct ReplayProblem: Error, Sendable, CustomStringConvertible {
@@ -57,27 +62,45 @@ package final class Replayer {
         guard let text = try store.caseText(digest: r.caseDigest) else {
             throw StoreBug("decision #\(r.id) cites case text \(r.caseDigest), which the store does not hold")
         }
-        var bag = DiagnosticBag()
+        let lineHasTrace = JSONDecisionRenderer.hasTrace(r.json)
         let file = SourceFile(path: r.casePath, text: text)
-        guard let tree = YAMLReader.read(file, into: &bag), !bag.hasErrors,
-              var c = CaseReader.read(tree, path: r.casePath, policy: policy, into: &bag), !bag.hasErrors else {
-            return .failure(ReplayProblem(message: "the recorded case no longer reads:\n" + DiagnosticRenderer().render(bag.sorted)))
+        var c: CaseFile
+        if let fast = FastCaseReader.read(file, path: r.casePath, policy: policy) {
+            c = fast
+        } else {
+            var bag = DiagnosticBag()
+            guard let tree = YAMLReader.read(file, into: &bag), !bag.hasErrors,
+                  let read = CaseReader.read(tree, path: r.casePath, policy: policy, into: &bag), !bag.hasErrors else {
+                return .failure(ReplayProblem(message: "the recorded case no longer reads:\n" + DiagnosticRenderer().render(bag.sorted)))
+            }
+            c = read
         }
         if let ban = r.registryBan { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
         // What the decision counted from the record, as it recorded it: the record may have
         // grown since, and a decision is reproduced from what it saw (DESIGN principle 10).
         let counted = policy.ledger.isEmpty ? nil : ledger ?? RecordedLedger.use(in: r.json, policy: policy)
         if let counted { FactPath.setLedger(counted, in: &c, policy: policy) }
-        switch Interpreter.decide(c, policy: policy, asOf: r.asOf, tracing: true) {
+        // Untraced, a lean line is decided as it was recorded, by the compiled policy; a line with
+        // its trace by the tree-walker, which writes one.
+        let decided = tracing || lineHasTrace ? Interpreter.decide(c, policy: policy, asOf: r.asOf, tracing: true)
+            : Interpreter.decide(c, compiled: compiled(policy), asOf: r.asOf)
+        switch decided {
         case .failure(let f): return .failure(ReplayProblem(message: "evaluation failed: \(f.message)"))
         case .success(var d):
             d.registryBan = r.registryBan
             d.ledger = counted
             // In the trace shape the record was written in, so a record of an older clause reproduces too.
-            let json = JSONDecisionRenderer.render(d, policy: policy, lang: .zh, trace: JSONDecisionRenderer.hasTrace(r.json),
+            let json = JSONDecisionRenderer.render(d, policy: policy, lang: .zh, trace: lineHasTrace,
                                                    traceVersion: JSONDecisionRenderer.traceVersion(of: r.json))
             return .success(Replayed(record: r, decision: d, policy: policy, json: json))
         }
+    }
+
+    private func compiled(_ policy: Policy) -> CompiledPolicy {
+        if let known = compiledByDigest[policy.digest] { return known }
+        let made = CompiledPolicy(policy)
+        compiledByDigest[policy.digest] = made
+        return made
     }
 
     /// The policy a decision was made by, rebuilt from the store (cached per set of packages).

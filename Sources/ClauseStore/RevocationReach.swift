@@ -186,7 +186,7 @@ extension RecordStore {
                 AND d.id = (SELECT max(id) FROM decisions x WHERE x.case_id = d.case_id)
                 AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id)
                 ORDER BY d.id
-                """, arguments: [id, policyOf, exceptCase]).map { try RecordedDecision(row: $0, db: db) }
+                """, arguments: [id, policyOf, exceptCase]).map { try RecordedDecision(row: $0, db: db, references: references) }
         }
     }
 }

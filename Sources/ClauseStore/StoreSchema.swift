@@ -253,6 +253,11 @@ package enum StoreSchema {
             }
             try RecordChain.sealExisting(db)
         }
+        // Sealing and verifying read a decision's application by its first decision: without an
+        // index each read was a scan of every application, a cost that grew with the record.
+        m.registerMigration("v8-applications-by-decision") { db in
+            try db.execute(sql: "CREATE INDEX applications_by_first_decision ON applications(first_decision)")
+        }
         return m
     }
 }
