@@ -83,13 +83,16 @@ extension ClauseCommand {
 enum ProgrammeInput {
     static func read(_ store: RecordStore, policy p: Policy, repository: PolicyRepository) throws -> ([ProgrammeRecord], [ProgrammeEvent]) {
         let loader = CaseLoader(repository: repository)
-        let records: [ProgrammeRecord] = try store.latestDecisions(policyID: p.id).map { row in
+        // Each case is read as it comes and kept only as the facts the report reads.
+        let facts = ProgrammeFacts(policy: p)
+        var records: [ProgrammeRecord] = []
+        try store.eachLatestDecision(policyID: p.id) { row in
             // The package is known: read the case against it directly (the fast reader), and only
             // what it hands back goes through the repository and the tree path.
             var file = FastCaseReader.read(SourceFile(path: row.casePath, text: row.caseText), path: row.casePath, policy: p)
             if file == nil, case .ready(let c, let q) = loader.load(text: row.caseText, path: row.casePath), q.id == p.id { file = c }
-            return ProgrammeRecord(caseID: row.caseID, outcome: row.outcome, amount: Money(fen: row.amountFen),
-                                   asOf: CivilDate(iso: Substring(row.asOf)) ?? CivilDate(days: 0), caseFile: file)
+            records.append(ProgrammeRecord(caseID: row.caseID, outcome: row.outcome, amount: Money(fen: row.amountFen),
+                                           asOf: CivilDate(iso: Substring(row.asOf)) ?? CivilDate(days: 0), caseFile: file.map(facts.project)))
         }
         var wanted = Set(p.indicators.compactMap { i -> String? in
             if case .event(let e)? = i.measure.aggregate?.source { return e }

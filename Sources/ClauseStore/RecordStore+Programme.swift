@@ -27,27 +27,36 @@ extension RecordStore {
 
     /// The latest decision of each case of `policyID`, oldest case first.
     package func latestDecisions(policyID: String) throws -> [ProgrammeDecisionRow] {
+        var rows: [ProgrammeDecisionRow] = []
+        try eachLatestDecision(policyID: policyID) { rows.append($0) }
+        return rows
+    }
+
+    /// The same, one at a time: a report over 100,000 cases never holds their texts at once.
+    package func eachLatestDecision(policyID: String, _ body: (ProgrammeDecisionRow) throws -> Void) throws {
         try read { db in
             let hasRevocations = try db.tableExists("revocations")
             let outcome = hasRevocations
                 ? "CASE WHEN EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id) THEN 'revoked' ELSE d.outcome END"
                 : "d.outcome"
-            var cases = CaseBlob.Reader(db)
-            let rows = try Row.fetchAll(db, sql: """
+            var cases = CaseBlob.Reader(db, cache: references)
+            let rows = try Row.fetchCursor(db, sql: """
                 SELECT d.id, d.case_id, d.case_path, d.as_of, \(outcome) AS outcome, d.amount_fen, c.digest, c.text FROM decisions d
                 JOIN cases c ON c.digest = d.case_digest
                 WHERE d.id IN (SELECT max(id) FROM decisions WHERE policy_id = ? GROUP BY case_id) ORDER BY d.id
-                """, arguments: [policyID]).map {
-                ProgrammeDecisionRow(id: try $0.decode(forColumn: "id"), caseID: try $0.decode(forColumn: "case_id"),
-                                     casePath: try $0.decode(forColumn: "case_path"), asOf: try $0.decode(forColumn: "as_of"),
-                                     outcome: try $0.decode(forColumn: "outcome"), revoked: (try $0.decode(forColumn: "outcome")) == "revoked",
-                                     amountFen: try $0.decode(forColumn: "amount_fen"), caseText: try cases.text($0["text"], digest: try $0.decode(forColumn: "digest")))
+                """, arguments: [policyID])
+            while let row = try rows.next() {
+                let r = ProgrammeDecisionRow(
+                    id: try row.decode(forColumn: "id"), caseID: try row.decode(forColumn: "case_id"),
+                    casePath: try row.decode(forColumn: "case_path"), asOf: try row.decode(forColumn: "as_of"),
+                    outcome: try row.decode(forColumn: "outcome"), revoked: (try row.decode(forColumn: "outcome")) == "revoked",
+                    amountFen: try row.decode(forColumn: "amount_fen"), caseText: try cases.text(row["text"], digest: try row.decode(forColumn: "digest")))
+                // The report adds these up: an amount no decision grants was altered by hand.
+                guard (0...Money.recordLimit.fen).contains(r.amountFen) else {
+                    throw StoreBug.damaged("decision #\(r.id) of case '\(r.caseID)' grants \(r.amountFen) fen, which no decision grants; run 'clause verify' to see which records were altered")
+                }
+                try body(r)
             }
-            // The report adds these up: an amount no decision grants was altered by hand.
-            if let bad = rows.first(where: { !(0...Money.recordLimit.fen).contains($0.amountFen) }) {
-                throw StoreBug.damaged("decision #\(bad.id) of case '\(bad.caseID)' grants \(bad.amountFen) fen, which no decision grants; run 'clause verify' to see which records were altered")
-            }
-            return rows
         }
     }
 

@@ -257,8 +257,8 @@ package struct ProgrammeCounter {
         var out: [ProgrammeReport.Part] = []
         for c in policy.enums[per.enumType].cases {
             let mine = records.filter { r in r.caseFile.map { Self.fact(per.path, in: $0, policy: policy) == c.name } ?? false }
-            let counted = count(a, records: mine, events: events.filter { byCase[$0.caseID].map { r in mine.contains { $0.caseID == r.caseID } } ?? false },
-                                byCase: byCase)
+            let ids = Set(mine.map(\.caseID))
+            let counted = count(a, records: mine, events: events.filter { byCase[$0.caseID] != nil && ids.contains($0.caseID) }, byCase: byCase)
             var part = ProgrammeReport.Part(key: c.name, label: c.label, count: counted.total, whole: nil, achieved: counted.total)
             if case .share(_, let whole, _) = ind.measure {
                 let latest = reported.filter { $0.figure == whole && $0.part == c.name && $0.on <= asOf }.max { $0.on < $1.on }
