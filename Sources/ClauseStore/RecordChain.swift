@@ -284,7 +284,7 @@ extension RecordStore {
                 }
                 pending.removeAll(keepingCapacity: true)
             }
-            while let e = try entries.next() {
+            while let e = try entries.next()?.copy() {
                 pending.append((try e.decode(forColumn: "seq"), try e.decode(forColumn: "kind"), try e.decode(forColumn: "row_id"),
                                 try e.decode(forColumn: "digest")))
                 if pending.count == RecordChain.CanonicalRows.chunk { try check() }

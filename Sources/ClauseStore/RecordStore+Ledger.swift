@@ -22,34 +22,46 @@ extension RecordStore {
         package var keys: [String: String?]
     }
 
-    /// Decisions of `policyID` recorded after decision `after`, oldest first, with their keys.
-    /// Refusals come too: a case decided again and refused stops its earlier grant counting; a
-    /// revoked decision says so (it counts for nothing).
-    package func ledgerRows(policyID: String, after: Int64) throws -> (revocations: Int, rows: [LedgerRow]) {
+    /// Decisions of `policyID`, oldest first, with their keys, one at a time (a ledger of 100,000
+    /// decisions never holds them all). Refusals come too: a case decided again and refused stops
+    /// its earlier grant counting; a revoked decision says so (it counts for nothing).
+    ///
+    /// In one read: `start` is told how many revocations the store holds and says after which
+    /// decision to begin; `body` gets each row and a reader of case texts in the same read.
+    package func eachLedgerRow(policyID: String, start: (_ revocations: Int) throws -> Int64,
+                               _ body: (LedgerRow, _ caseText: (String) throws -> String?) throws -> Void) throws {
         try read { db in
-            // One read for both: the grants since the last look, and whether anything was revoked.
-            let revocations = try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM revocations")) ?? 0
-            var rows = try Row.fetchAll(db.cachedStatement(sql: """
+            let after = try start(try Int.fetchOne(db.cachedStatement(sql: "SELECT count(*) FROM revocations")) ?? 0)
+            let decisions = try Row.fetchCursor(db.cachedStatement(sql: """
                 SELECT d.id, d.case_id, d.case_path, d.case_digest, d.as_of, d.outcome,
                     EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id) AS revoked, d.amount_fen FROM decisions d
                 WHERE d.policy_id = ? AND d.id > ? ORDER BY d.id
-                """), arguments: [policyID, after]).map {
-                LedgerRow(id: try $0.decode(forColumn: "id"), caseID: try $0.decode(forColumn: "case_id"),
-                          casePath: try $0.decode(forColumn: "case_path"), caseDigest: try $0.decode(forColumn: "case_digest"),
-                          asOf: try $0.decode(forColumn: "as_of"), outcome: try $0.decode(forColumn: "outcome"),
-                          revoked: try $0.decode(forColumn: "revoked"), amountFen: try $0.decode(forColumn: "amount_fen"), keys: [:])
-            }
-            guard let first = rows.first else { return (revocations, rows) }
-            var position: [Int64: Int] = [:]
-            for (i, r) in rows.enumerated() { position[r.id] = i }
+                """), arguments: [policyID, after])
+            // Keys are ordered like the decisions: the two are walked side by side.
             let keys = try Row.fetchCursor(db.cachedStatement(sql: """
-                SELECT decision_id, path, value FROM decision_keys WHERE decision_id >= ? ORDER BY decision_id
-                """), arguments: [first.id])
-            while let k = try keys.next() {
-                guard let i = position[try k.decode(forColumn: "decision_id")] else { continue }
-                rows[i].keys[try k.decode(String.self, forColumn: "path")] = .some(try k.decode(String?.self, forColumn: "value"))
+                SELECT decision_id, path, value FROM decision_keys WHERE decision_id > ? ORDER BY decision_id
+                """), arguments: [after])
+            // Copied rows: a cursor's own row reads a text where a number is stored as 0, where a
+            // copy refuses it (a hand-edited amount is damage, never a zero).
+            var key = try (try keys.next()?.copy()).map { (id: try $0.decode(Int64.self, forColumn: "decision_id"), row: $0) }
+            var cases = CaseBlob.Reader(db, cache: references)
+            let caseText = { (digest: String) throws -> String? in
+                try DatabaseValue.fetchOne(db.cachedStatement(sql: "SELECT text FROM cases WHERE digest = ?"), arguments: [digest])
+                    .map { try cases.text($0, digest: digest) }
             }
-            return (revocations, rows)
+            while let d = try decisions.next()?.copy() {
+                var row = LedgerRow(id: try d.decode(forColumn: "id"), caseID: try d.decode(forColumn: "case_id"),
+                                    casePath: try d.decode(forColumn: "case_path"), caseDigest: try d.decode(forColumn: "case_digest"),
+                                    asOf: try d.decode(forColumn: "as_of"), outcome: try d.decode(forColumn: "outcome"),
+                                    revoked: try d.decode(forColumn: "revoked"), amountFen: try d.decode(forColumn: "amount_fen"), keys: [:])
+                while let k = key, k.id <= row.id {
+                    if k.id == row.id {
+                        row.keys[try k.row.decode(String.self, forColumn: "path")] = .some(try k.row.decode(String?.self, forColumn: "value"))
+                    }
+                    key = try (try keys.next()?.copy()).map { (id: try $0.decode(Int64.self, forColumn: "decision_id"), row: $0) }
+                }
+                try body(row, caseText)
+            }
         }
     }
 
@@ -142,15 +154,15 @@ package final class StoreLedger {
     package func book(for policy: Policy) throws -> LedgerBook {
         // Taken out of the dictionary while it grows, so it is not copied (copy on write).
         var (book, seen) = books.removeValue(forKey: policy.id) ?? (LedgerBook(policy: policy), 0)
-        var (revoked, rows) = try store.ledgerRows(policyID: policy.id, after: seen)
-        if revoked != revocations {
-            revocations = revoked
-            books = [:]
-            (book, seen) = (LedgerBook(policy: policy), 0)
-            (_, rows) = try store.ledgerRows(policyID: policy.id, after: 0)
-        }
-        for row in rows {
-            book.record(row.caseID, grant: try grant(row, policy: policy))
+        try store.eachLedgerRow(policyID: policy.id, start: { revoked in
+            if revoked != revocations {
+                revocations = revoked
+                books = [:]
+                (book, seen) = (LedgerBook(policy: policy), 0)
+            }
+            return seen
+        }) { row, caseText in
+            book.record(row.caseID, grant: row.revoked ? nil : try entry(row, policy: policy, caseText: caseText))
             seen = row.id
         }
         books[policy.id] = (book, seen)
@@ -161,8 +173,8 @@ package final class StoreLedger {
     /// figures would have counted it (for `clause ledger`'s "revoked").
     package func revokedBook(for policy: Policy) throws -> LedgerBook {
         var book = LedgerBook(policy: policy)
-        for row in try store.ledgerRows(policyID: policy.id, after: 0).rows {
-            book.record(row.caseID, grant: row.revoked ? try entry(row, policy: policy) : nil)
+        try store.eachLedgerRow(policyID: policy.id, start: { _ in 0 }) { row, caseText in
+            book.record(row.caseID, grant: row.revoked ? try entry(row, policy: policy, caseText: caseText) : nil)
         }
         return try checked(book)
     }
@@ -180,15 +192,10 @@ package final class StoreLedger {
         books[policy.id]!.seen = max(books[policy.id]!.seen, id)
     }
 
-    /// A recorded decision as the book counts it: a grant with its case's facts, or nothing.
-    private func grant(_ row: RecordStore.LedgerRow, policy: Policy) throws -> LedgerEntry? {
-        row.revoked ? nil : try entry(row, policy: policy)
-    }
-
     /// A recorded grant with the facts its figures match on, revoked or not; nil for anything but
     /// a grant. The facts come from the keys recorded with it; only a grant recorded before keys
     /// were kept, or without a fact today's figures read, has its case text read again.
-    private func entry(_ row: RecordStore.LedgerRow, policy: Policy) throws -> LedgerEntry? {
+    private func entry(_ row: RecordStore.LedgerRow, policy: Policy, caseText: (String) throws -> String?) throws -> LedgerEntry? {
         guard row.outcome == Decision.Outcome.granted.rawValue else { return nil }
         guard (0...Money.recordLimit.fen).contains(row.amountFen) else {
             throw StoreBug.damaged("decision #\(row.id) of case '\(row.caseID)' grants \(row.amountFen) fen, which no decision grants; run 'clause verify' to see which records were altered")
@@ -207,7 +214,7 @@ package final class StoreLedger {
             }
             return LedgerEntry(caseID: row.caseID, decisionID: row.id, asOf: asOf, amount: amount, facts: facts)
         }
-        guard let text = try store.caseText(digest: row.caseDigest),
+        guard let text = try caseText(row.caseDigest),
               case .ready(let c, _) = loader.load(text: text, path: row.casePath) else { return nil }
         return LedgerEntry.of(c, decisionID: row.id, asOf: asOf, amount: amount, policy: policy)
     }

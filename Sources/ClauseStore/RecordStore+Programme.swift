@@ -45,7 +45,9 @@ extension RecordStore {
                 JOIN cases c ON c.digest = d.case_digest
                 WHERE d.id IN (SELECT max(id) FROM decisions WHERE policy_id = ? GROUP BY case_id) ORDER BY d.id
                 """, arguments: [policyID])
-            while let row = try rows.next() {
+            // A copied row: a cursor's own row reads a text where a number is stored as 0, where a
+            // copy refuses it (a hand-edited amount is damage, never a zero).
+            while let row = try rows.next()?.copy() {
                 let r = ProgrammeDecisionRow(
                     id: try row.decode(forColumn: "id"), caseID: try row.decode(forColumn: "case_id"),
                     casePath: try row.decode(forColumn: "case_path"), asOf: try row.decode(forColumn: "as_of"),
