@@ -13,6 +13,19 @@ package final class LedgerFigures {
     private let store: RecordStore
     /// Per policy id: whether its figures can be counted by index (asked once per process).
     private var indexed: [String: Bool] = [:]
+    /// Per policy digest, each figure's SQL: its shape depends only on the measure, so it is
+    /// written once rather than for every case (a tenth of recording's figure time).
+    private var statements: [String: [FigureSQL]] = [:]
+
+    /// The SQL of one figure: the aggregate, the two listings (latest, largest) and the part amounts.
+    struct FigureSQL {
+        var aggregate: String
+        var latest: String
+        var latestHalf: String
+        var largest: String
+        var parts: String
+        var distinct: Bool
+    }
 
     package init(store: RecordStore) {
         self.store = store
@@ -23,8 +36,9 @@ package final class LedgerFigures {
         guard try isIndexed(policy) else { return nil }
         return try store.read { db in
             var figures: [LedgerUse.Figure] = []
-            for measure in policy.ledger {
-                figures.append(try figure(measure, c, policy, db))
+            let sql = sqlOf(policy)
+            for (i, measure) in policy.ledger.enumerated() {
+                figures.append(try figure(measure, sql[i], c, policy, db))
             }
             return LedgerUse(consulted: true, figures: figures)
         }
@@ -52,11 +66,62 @@ package final class LedgerFigures {
         return answer
     }
 
+    /// Each figure's SQL for `policy`, written once per package.
+    private func sqlOf(_ policy: Policy) -> [FigureSQL] {
+        if let known = statements[policy.digest] { return known }
+        let made = policy.ledger.map(Self.sql)
+        statements[policy.digest] = made
+        return made
+    }
+
+    /// A figure's SQL: the grants that count, of the policy, of other cases, whose keys match. The
+    /// `same` keys are joined first, then the years (a date of the case's year: ISO dates sort as
+    /// text), then the literals; CROSS JOIN keeps that order (SQLite does not reorder it).
+    static func sql(_ measure: LedgerMeasure) -> FigureSQL {
+        var tables: [String] = [], conditions: [String] = []
+        var k = 0
+        func join(_ condition: String) {
+            tables.append("live_keys k\(k)")
+            conditions.append(condition + (k == 0 ? "" : " AND k\(k).decision_id = k0.decision_id"))
+            k += 1
+        }
+        let matches = measure.matches
+        for m in matches { if case .same = m.wanted { join("k\(k).path = ? AND k\(k).value = ?") } }
+        for m in matches { if case .sameYear = m.wanted { join("k\(k).path = ? AND k\(k).value >= ? AND k\(k).value < ?") } }
+        for m in matches { if case .value = m.wanted { join("k\(k).path = ? AND k\(k).value = ?") } }
+        tables.append("live_grants d")
+        if k > 0 { conditions.append("d.decision_id = k0.decision_id") }
+        conditions.append("d.policy_id = ? AND d.case_id <> ?")
+        var extra = "", distinct = false
+        switch measure.aggregate {
+        case .countDistinct:
+            // Its placeholder comes before the WHERE clause's.
+            extra = " JOIN live_keys kd ON kd.decision_id = d.decision_id AND kd.path = ?"
+            distinct = true
+        case .sumPart:
+            // A figure of one award part adds what each grant paid under it (nothing when it paid none).
+            extra = " LEFT JOIN live_keys kp ON kp.decision_id = d.decision_id AND kp.path = ?"
+        default: break
+        }
+        let from = "FROM \(tables.joined(separator: " CROSS JOIN "))\(extra) WHERE \(conditions.joined(separator: " AND "))"
+        let columns = "SELECT d.decision_id AS id, d.case_id, d.as_of, d.amount_fen"
+        return FigureSQL(
+            aggregate: """
+                SELECT count(*) AS grants, sum(d.amount_fen) AS fen, min(d.amount_fen) AS least, max(d.amount_fen) AS most,
+                \(distinct ? "count(DISTINCT kd.value)" : "0") AS values_ \(from)
+                """,
+            latest: "\(columns) \(from) ORDER BY d.decision_id DESC LIMIT \(LedgerBook.listed)",
+            latestHalf: "\(columns) \(from) ORDER BY d.decision_id DESC LIMIT \(LedgerBook.listed / 2)",
+            largest: "\(columns) \(from) ORDER BY d.amount_fen DESC, d.decision_id LIMIT \(LedgerBook.listed)",
+            parts: "SELECT d.decision_id AS id, kp.value AS part \(from)",
+            distinct: distinct)
+    }
+
     /// One figure: the grants that count of other cases whose keys match the case's on every
     /// `same` fact and equal every literal, named (at most `LedgerBook.listed`) when the case meets
     /// the literals too. The `same` keys are joined first: they pick a handful of grants by index
     /// (an enterprise, a platform), where a literal (the item) would pick thousands.
-    private func figure(_ measure: LedgerMeasure, _ c: CaseFile, _ policy: Policy, _ db: Database) throws -> LedgerUse.Figure {
+    private func figure(_ measure: LedgerMeasure, _ sql: FigureSQL, _ c: CaseFile, _ policy: Policy, _ db: Database) throws -> LedgerUse.Figure {
         var keys: [(path: String, text: String)] = []
         var literal: [(path: String, text: String)] = []
         var years: [(path: String, year: Int)] = []
@@ -81,50 +146,23 @@ package final class LedgerFigures {
         if case .expression(let e, let slots) = measure.limit { empty.limit = LedgerBook.limit(e, slots: slots, for: c, policy) }
         // A case that does not say who it is (no credit code, no platform) shares nothing.
         guard known else { return empty }
-        var tables: [String] = [], conditions: [String] = [], arguments: [DatabaseValue] = []
-        // The keys, then the years (a date of the case's year: ISO dates sort as text), then the literals.
-        var k = 0
-        for key in keys {
-            tables.append("live_keys k\(k)")
-            conditions.append("k\(k).path = ? AND k\(k).value = ?" + (k == 0 ? "" : " AND k\(k).decision_id = k0.decision_id"))
-            arguments += [key.path.databaseValue, key.text.databaseValue]
-            k += 1
+        // The arguments in the order of the statement's placeholders (`sqlOf`).
+        var arguments: [DatabaseValue] = []
+        switch measure.aggregate {
+        case .countDistinct(let path): arguments.append(path.databaseValue)
+        case .sumPart(let part): arguments.append(LedgerMeasure.partPath(part).databaseValue)
+        default: break
         }
+        for key in keys { arguments += [key.path.databaseValue, key.text.databaseValue] }
         for y in years {
-            tables.append("live_keys k\(k)")
-            conditions.append("k\(k).path = ? AND k\(k).value >= ? AND k\(k).value < ?" + (k == 0 ? "" : " AND k\(k).decision_id = k0.decision_id"))
             arguments += [y.path.databaseValue, String(format: "%04d-", y.year).databaseValue, String(format: "%04d-", y.year + 1).databaseValue]
-            k += 1
         }
-        for key in literal {
-            tables.append("live_keys k\(k)")
-            conditions.append("k\(k).path = ? AND k\(k).value = ?" + (k == 0 ? "" : " AND k\(k).decision_id = k0.decision_id"))
-            arguments += [key.path.databaseValue, key.text.databaseValue]
-            k += 1
-        }
-        tables.append("live_grants d")
-        if k > 0 { conditions.append("d.decision_id = k0.decision_id") }
-        conditions.append("d.policy_id = ? AND d.case_id <> ?")
+        for key in literal { arguments += [key.path.databaseValue, key.text.databaseValue] }
         arguments += [policy.id.databaseValue, c.id.databaseValue]
-        var distinct = ""
-        if case .countDistinct(let path) = measure.aggregate {
-            distinct = " JOIN live_keys kd ON kd.decision_id = d.decision_id AND kd.path = ?"
-            arguments.insert(path.databaseValue, at: 0)  // its placeholder comes before the WHERE clause's
-        }
-        // A figure of one award part adds what each grant paid under it (nothing when it paid none).
         var partPath: String?
-        if case .sumPart(let part) = measure.aggregate {
-            partPath = LedgerMeasure.partPath(part)
-            distinct = " LEFT JOIN live_keys kp ON kp.decision_id = d.decision_id AND kp.path = ?"
-            arguments.insert(LedgerMeasure.partPath(part).databaseValue, at: 0)
-        }
-        // CROSS JOIN keeps this order: SQLite does not reorder it.
-        let from = "FROM \(tables.joined(separator: " CROSS JOIN "))\(distinct) WHERE \(conditions.joined(separator: " AND "))"
+        if case .sumPart(let part) = measure.aggregate { partPath = LedgerMeasure.partPath(part) }
         let args = StatementArguments(arguments)
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
-            SELECT count(*) AS grants, sum(d.amount_fen) AS fen, min(d.amount_fen) AS least, max(d.amount_fen) AS most,
-            \(distinct.contains(" kd ") ? "count(DISTINCT kd.value)" : "0") AS values_ \(from)
-            """), arguments: args) else { return empty }
+        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql.aggregate), arguments: args) else { return empty }
         let grants: Int = try row.decode(forColumn: "grants")
         guard grants > 0 else { return empty }
         let least: Int64 = try row.decode(forColumn: "least"), most: Int64 = try row.decode(forColumn: "most")
@@ -133,7 +171,7 @@ package final class LedgerFigures {
         }
         var parts: [Int64: Money] = [:]
         if partPath != nil {
-            for r in try Row.fetchAll(db.cachedStatement(sql: "SELECT d.decision_id AS id, kp.value AS part \(from)"), arguments: StatementArguments(arguments)) {
+            for r in try Row.fetchAll(db.cachedStatement(sql: sql.parts), arguments: args) {
                 let text: String? = try r.decode(forColumn: "part")
                 guard let text else { continue }
                 guard case .success(let m) = ScalarValue.money(text), m.fen >= 0, m <= Money.recordLimit else {
@@ -158,14 +196,10 @@ package final class LedgerFigures {
         }
         var counted: [LedgerEntry] = []
         if about {
-            let columns = "SELECT d.decision_id AS id, d.case_id, d.as_of, d.amount_fen"
-            let half = LedgerBook.listed / 2
-            var rows = try Row.fetchAll(db.cachedStatement(sql: "\(columns) \(from) ORDER BY d.decision_id DESC LIMIT \(grants > LedgerBook.listed ? half : LedgerBook.listed)"),
-                                        arguments: args)
+            var rows = try Row.fetchAll(db.cachedStatement(sql: grants > LedgerBook.listed ? sql.latestHalf : sql.latest), arguments: args)
             if grants > LedgerBook.listed {
                 let latest = Set(try rows.map { try $0.decode(Int64.self, forColumn: "id") })
-                for r in try Row.fetchAll(db.cachedStatement(sql: "\(columns) \(from) ORDER BY d.amount_fen DESC, d.decision_id LIMIT \(LedgerBook.listed)"),
-                                          arguments: args) where !latest.contains(try r.decode(forColumn: "id")) && rows.count < LedgerBook.listed {
+                for r in try Row.fetchAll(db.cachedStatement(sql: sql.largest), arguments: args) where !latest.contains(try r.decode(forColumn: "id")) && rows.count < LedgerBook.listed {
                     rows.append(r)
                 }
             }

@@ -80,10 +80,11 @@ extension RecordStore {
     /// had begun by then and were caused by another case, the one that lasts longest.
     package func registryBan(creditCode: String, asOf: CivilDate, excludingCase caseID: String) throws -> RegistryBan? {
         try read { db in
-            // A lifted ban is no longer the registry's word (older stores have no lifts).
-            let notLifted = try db.tableExists("ban_lifts") ? "AND NOT EXISTS (SELECT 1 FROM ban_lifts l WHERE l.ban_id = bans.id)" : ""
-            return try Row.fetchOne(db.cachedStatement(sql: """
-                SELECT * FROM (\(Self.effectiveBans)) bans WHERE credit_code = ? AND from_date <= ? AND case_id <> ? \(notLifted)
+            // A lifted ban is no longer the registry's word. (Every store is migrated when it is
+            // opened, so the lifts table is there: asking the schema once per decision cost recording.)
+            try Row.fetchOne(db.cachedStatement(sql: """
+                SELECT * FROM (\(Self.effectiveBans)) bans WHERE credit_code = ? AND from_date <= ? AND case_id <> ?
+                AND NOT EXISTS (SELECT 1 FROM ban_lifts l WHERE l.ban_id = bans.id)
                 ORDER BY through DESC, id DESC LIMIT 1
                 """), arguments: [creditCode, asOf.iso, caseID]).flatMap { try Self.ban($0) }
         }
