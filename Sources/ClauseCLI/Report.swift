@@ -49,8 +49,9 @@ extension ClauseCommand {
                     throw ExitCode(1)
                 }
             }
-            let (records, events) = try StoreCommand.guarded { try ProgrammeInput.read(store, policy: p, repository: repository) }
-            let report = ProgrammeCounter(policy: p, asOf: asOfDate).report(records: records, events: events, reported: figures)
+            let report = try StoreCommand.guarded {
+                try ProgrammeInput.report(store, policy: p, repository: repository, asOf: asOfDate, reported: figures)
+            }
             switch format {
             case .text: Output.out(ProgrammeText(report, style: .text).render())
             case .markdown: Output.out(ProgrammeText(report, style: .markdown).render())
@@ -78,22 +79,12 @@ extension ClauseCommand {
     }
 }
 
-/// The record as the report reads it: the latest decision of every case with its case file,
-/// and the workflow events the indicators and the funding plan count, with their payloads.
+/// The record as the report reads it: the latest decision of every case, each counted as it is
+/// read and let go (`ProgrammeCounter.Fold`), and the workflow events the indicators and the
+/// funding plan count, with their payloads.
 enum ProgrammeInput {
-    static func read(_ store: RecordStore, policy p: Policy, repository: PolicyRepository) throws -> ([ProgrammeRecord], [ProgrammeEvent]) {
-        let loader = CaseLoader(repository: repository)
-        // Each case is read as it comes and kept only as the facts the report reads.
-        let facts = ProgrammeFacts(policy: p)
-        var records: [ProgrammeRecord] = []
-        try store.eachLatestDecision(policyID: p.id) { row in
-            // The package is known: read the case against it directly (the fast reader), and only
-            // what it hands back goes through the repository and the tree path.
-            var file = FastCaseReader.read(SourceFile(path: row.casePath, text: row.caseText), path: row.casePath, policy: p)
-            if file == nil, case .ready(let c, let q) = loader.load(text: row.caseText, path: row.casePath), q.id == p.id { file = c }
-            records.append(ProgrammeRecord(caseID: row.caseID, outcome: row.outcome, amount: Money(fen: row.amountFen),
-                                           asOf: CivilDate(iso: Substring(row.asOf)) ?? CivilDate(days: 0), caseFile: file.map(facts.project)))
-        }
+    static func report(_ store: RecordStore, policy p: Policy, repository: PolicyRepository, asOf: CivilDate,
+                       reported: [ReportedFigure]) throws -> ProgrammeReport {
         var wanted = Set(p.indicators.compactMap { i -> String? in
             if case .event(let e)? = i.measure.aggregate?.source { return e }
             return nil
@@ -105,6 +96,18 @@ enum ProgrammeInput {
             let payload = YAMLReader.read(SourceFile(path: "\(store.path)[\(row.caseID) history]", text: row.payload), into: &bag)
             return ProgrammeEvent(caseID: row.caseID, event: row.event, on: row.on.flatMap { CivilDate(iso: Substring($0)) }, payload: payload)
         }
-        return (records, events)
+        let loader = CaseLoader(repository: repository)
+        // A case an event belongs to is kept until the events are counted: only the facts the report reads.
+        let facts = ProgrammeFacts(policy: p)
+        var fold = ProgrammeCounter.Fold(ProgrammeCounter(policy: p, asOf: asOf), events: events)
+        try store.eachLatestDecision(policyID: p.id) { row in
+            // The package is known: read the case against it directly (the fast reader), and only
+            // what it hands back goes through the repository and the tree path.
+            var file = FastCaseReader.read(SourceFile(path: row.casePath, text: row.caseText), path: row.casePath, policy: p)
+            if file == nil, case .ready(let c, let q) = loader.load(text: row.caseText, path: row.casePath), q.id == p.id { file = c }
+            fold.add(ProgrammeRecord(caseID: row.caseID, outcome: row.outcome, amount: Money(fen: row.amountFen),
+                                     asOf: CivilDate(iso: Substring(row.asOf)) ?? CivilDate(days: 0), caseFile: file.map(facts.project)))
+        }
+        return fold.report(reported: reported)
     }
 }

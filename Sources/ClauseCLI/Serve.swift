@@ -97,8 +97,7 @@ extension ClauseCommand {
                 guard ids.count == 1, let p = repository.policy(for: ids[0]).policy else {
                     throw ReportUnavailable(ids: ids)
                 }
-                let (records, events) = try ProgrammeInput.read(store, policy: p, repository: repository)
-                let report = ProgrammeCounter(policy: p, asOf: StoreCommand.today).report(records: records, events: events, reported: [])
+                let report = try ProgrammeInput.report(store, policy: p, repository: repository, asOf: StoreCommand.today, reported: [])
                 return (ProgrammeHTML.render(report), ProgrammeJSON.render(report))
             })
 

@@ -163,17 +163,18 @@ package struct ProgrammeCounter {
     }
 
     package func report(records: [ProgrammeRecord], events: [ProgrammeEvent], reported: [ReportedFigure]) -> ProgrammeReport {
-        var notes: [String] = []
-        var byCase: [String: ProgrammeRecord] = [:]
-        for r in records {
-            byCase[r.caseID] = r
-            if r.caseFile == nil { notes.append("case \(r.caseID): its recorded text does not read under package \(policy.version); not counted") }
-        }
+        var fold = Fold(self, events: events)
+        for r in records { fold.add(r) }
+        return fold.report(reported: reported)
+    }
+
+    /// The report from what the fold counted, the events and the city's figures.
+    func report(_ fold: Fold, reported: [ReportedFigure]) -> ProgrammeReport {
         let targetYears = Set(policy.indicators.flatMap { $0.targets.map(\.year) })
         var rows: [ProgrammeReport.Row] = []
         var extraYears = Set<Int>()
-        for ind in policy.indicators {
-            let row = self.row(ind, records: records, events: events, byCase: byCase, reported: reported)
+        for (i, ind) in policy.indicators.enumerated() {
+            let row = self.row(ind, counted: fold.tallies[i]?.counted(), parts: fold.partTallies[i]?.map { $0.counted() }, reported: reported)
             rows.append(row)
             for y in row.years where !targetYears.contains(y.year) { extraYears.insert(y.year) }
         }
@@ -185,17 +186,15 @@ package struct ProgrammeCounter {
             return r
         }
         var report = ProgrammeReport(policy: policy, asOf: asOf, years: years, rows: rows, sourceLabels: [], funding: [], monthly: [],
-                                     byItem: [], byDistrict: [], cases: records.filter { $0.asOf <= asOf }.count,
-                                     grants: records.filter { $0.outcome == "granted" && $0.asOf <= asOf }.count,
-                                     payments: 0, paid: .zero, notes: notes)
-        money(&report, records: records, events: events, byCase: byCase)
+                                     byItem: [], byDistrict: [], cases: fold.cases, grants: fold.grants,
+                                     payments: 0, paid: .zero, notes: fold.notes)
+        money(&report, fold)
         return report
     }
 
     // MARK: - Indicators
 
-    private func row(_ ind: Indicator, records: [ProgrammeRecord], events: [ProgrammeEvent], byCase: [String: ProgrammeRecord],
-                     reported: [ReportedFigure]) -> ProgrammeReport.Row {
+    private func row(_ ind: Indicator, counted: Counted?, parts partCounts: [Counted]?, reported: [ReportedFigure]) -> ProgrammeReport.Row {
         let clause = policy.clause(ind.clause)
         var row = ProgrammeReport.Row(indicator: ind, cite: clause?.cite ?? ind.clause, text: clause?.text ?? "",
                                       years: ind.targets.map { ($0.year, $0.value, nil) }, achieved: nil, status: .counted, sources: [],
@@ -217,11 +216,11 @@ package struct ProgrammeCounter {
             for f in figures { put(f.on.components.year, f.value) }
             row.achieved = Indicator.sum(figures.map(\.value))
             row.sources = figures.map { "\($0.on.iso) \($0.source)" }
-        case .record(let a), .share(let a, _, _):
-            let counted = count(a, records: records, events: events, byCase: byCase)
+        case .record, .share:
+            let counted = counted ?? Counted()
             row.undetermined = counted.undetermined
             row.missingFacts = counted.missing
-            if let per = ind.per { row.parts = parts(ind, a, per, records: records, events: events, byCase: byCase, reported: reported) }
+            if let per = ind.per, let partCounts { row.parts = parts(ind, per, partCounts, reported: reported) }
             guard case .share(_, let whole, let wholeLabel) = ind.measure else {
                 for (y, v) in counted.perYear { put(y, v) }
                 row.achieved = counted.total
@@ -252,13 +251,10 @@ package struct ProgrammeCounter {
 
     /// The row counted for each value of its `per` fact; a share over the whole reported for
     /// that value as of the report date (the latest figure).
-    private func parts(_ ind: Indicator, _ a: RecordAggregate, _ per: (path: String, enumType: Int), records: [ProgrammeRecord],
-                       events: [ProgrammeEvent], byCase: [String: ProgrammeRecord], reported: [ReportedFigure]) -> [ProgrammeReport.Part] {
+    private func parts(_ ind: Indicator, _ per: (path: String, enumType: Int), _ partCounts: [Counted],
+                       reported: [ReportedFigure]) -> [ProgrammeReport.Part] {
         var out: [ProgrammeReport.Part] = []
-        for c in policy.enums[per.enumType].cases {
-            let mine = records.filter { r in r.caseFile.map { Self.fact(per.path, in: $0, policy: policy) == c.name } ?? false }
-            let ids = Set(mine.map(\.caseID))
-            let counted = count(a, records: mine, events: events.filter { byCase[$0.caseID] != nil && ids.contains($0.caseID) }, byCase: byCase)
+        for (c, counted) in zip(policy.enums[per.enumType].cases, partCounts) {
             var part = ProgrammeReport.Part(key: c.name, label: c.label, count: counted.total, whole: nil, achieved: counted.total)
             if case .share(_, let whole, _) = ind.measure {
                 let latest = reported.filter { $0.figure == whole && $0.part == c.name && $0.on <= asOf }.max { $0.on < $1.on }
@@ -324,87 +320,6 @@ package struct ProgrammeCounter {
         var missing: [String] = []
     }
 
-    /// The aggregate per year and in all, over the records dated on or before the report date.
-    /// A distinct value counts once, in the year it first appears.
-    func count(_ a: RecordAggregate, records: [ProgrammeRecord], events: [ProgrammeEvent], byCase: [String: ProgrammeRecord]) -> Counted {
-        var out = Counted()
-        var missing = Set<String>()
-        // (date, case, amount) of every record that counts.
-        var hits: [(date: CivilDate, c: CaseFile, amount: Money)] = []
-        func matches(_ c: CaseFile, _ date: CivilDate) -> Bool? {
-            guard let f = a.filter else { return true }
-            var ev = Evaluator(policy: policy, facts: c.facts, asOf: date, tracing: false)
-            var none: [TraceNode]? = nil
-            switch ev.eval(f, &none) {
-            case .value(.bool(let b)): return b
-            case .missing(let m): missing.formUnion(m); return nil
-            default: return nil
-            }
-        }
-        switch a.source {
-        case .grants, .decisions:
-            for r in records {
-                guard let c = r.caseFile, a.source == .decisions || r.outcome == "granted" else { continue }
-                var date: CivilDate?
-                if let d = a.date {
-                    var ev = Evaluator(policy: policy, facts: c.facts, asOf: r.asOf, tracing: false)
-                    var none: [TraceNode]? = nil
-                    if case .value(.date(let x)) = ev.eval(d, &none) { date = x }
-                }
-                guard let date else {
-                    if matches(c, r.asOf) != false { out.undetermined += 1 }
-                    continue
-                }
-                guard date <= asOf else { continue }
-                switch matches(c, r.asOf) {
-                case true?: hits.append((date, c, r.amount))
-                case nil: out.undetermined += 1
-                default: break
-                }
-            }
-        case .event(let name):
-            for e in events where e.event == name {
-                guard let on = e.on, on <= asOf, let r = byCase[e.caseID], let c = r.caseFile else { continue }
-                switch matches(c, on) {
-                case true?: hits.append((on, c, Self.amount(e.payload, policy: policy) ?? .zero))
-                case nil: out.undetermined += 1
-                default: break
-                }
-            }
-        }
-        hits.sort { $0.date < $1.date }
-        var perYear: [Int: Value] = [:]
-        switch a.kind {
-        case .count:
-            for h in hits { perYear[h.date.components.year, default: .int(0)] = .int((perYear[h.date.components.year]?.asInt ?? 0) + 1) }
-            out.total = .int(Int64(hits.count))
-        case .countDistinct(let path):
-            var seen = Set<String>()
-            for h in hits {
-                guard let v = Self.fact(path, in: h.c, policy: policy) else {
-                    // A record that does not say whose it is cannot be told apart: said, not guessed.
-                    out.undetermined += 1
-                    missing.insert(path)
-                    continue
-                }
-                guard seen.insert(v).inserted else { continue }
-                perYear[h.date.components.year] = .int((perYear[h.date.components.year]?.asInt ?? 0) + 1)
-            }
-            out.total = .int(Int64(seen.count))
-        case .sumAmount:
-            var total = Money.zero
-            for h in hits {
-                let y = h.date.components.year
-                perYear[y] = .money((perYear[y]?.asMoney ?? .zero).adding(h.amount) ?? .zero)
-                total = total.adding(h.amount) ?? total
-            }
-            out.total = .money(total)
-        }
-        out.perYear = perYear.keys.sorted().map { ($0, perYear[$0]!) }
-        out.missing = missing.sorted()
-        return out
-    }
-
     /// A fact's value as a key (`text` for text, the case name for an enum), nil when absent or none.
     static func fact(_ path: String, in c: CaseFile, policy: Policy) -> String? {
         var schema = policy.caseSchema
@@ -448,36 +363,16 @@ package struct ProgrammeCounter {
 
     // MARK: - Money
 
-    private func money(_ report: inout ProgrammeReport, records: [ProgrammeRecord], events: [ProgrammeEvent],
-                       byCase: [String: ProgrammeRecord]) {
+    private func money(_ report: inout ProgrammeReport, _ fold: Fold) {
+        let events = fold.events, byCase = fold.byCase
         let plan = policy.funding
         let sourceEnum = plan.map { policy.enums[$0.sourceEnum] }
         let sourceCount = sourceEnum?.cases.count ?? 0
         report.sourceLabels = sourceEnum?.cases.map(\.label) ?? []
         var perYear: [Int: (by: [Money], none: Money)] = [:]
         var perMonth: [String: (by: [Money], none: Money)] = [:]
-        var item: [String: ProgrammeReport.Execution] = [:], district: [String: ProgrammeReport.Execution] = [:]
-        func keyed(_ c: CaseFile?, _ path: [Int]?) -> (key: String, label: String) {
-            guard let c, let path, case .enumCase(let t, let i)? = Self.value(along: path, in: c) else { return ("", "（未注明）") }
-            return (policy.enums[t].cases[i].name, policy.enums[t].cases[i].label)
-        }
-        func add(_ table: inout [String: ProgrammeReport.Execution], _ k: (key: String, label: String), year: Int, granted: Money, paid: Money,
-                 cases: Int) {
-            var e = table[k.key] ?? .init(key: k.key, label: k.label, granted: .zero, paid: .zero, cases: 0)
-            e.granted = e.granted.adding(granted) ?? e.granted
-            e.paid = e.paid.adding(paid) ?? e.paid
-            e.cases += cases
-            if !e.years.contains(where: { $0.year == year }) { e.years.append(.init(year: year, ceiling: nil, granted: .zero, paid: .zero)) }
-            let i = e.years.firstIndex { $0.year == year }!
-            e.years[i].granted = e.years[i].granted.adding(granted) ?? e.years[i].granted
-            e.years[i].paid = e.years[i].paid.adding(paid) ?? e.years[i].paid
-            table[k.key] = e
-        }
-        for r in records where r.outcome == "granted" && r.asOf <= asOf {
-            let y = r.asOf.components.year
-            add(&item, keyed(r.caseFile, policy.itemSlot.map { [$0] }), year: y, granted: r.amount, paid: .zero, cases: 1)
-            add(&district, keyed(r.caseFile, policy.districtPath), year: y, granted: r.amount, paid: .zero, cases: 1)
-        }
+        // What was granted, counted case by case as the record was read; payments are added here.
+        var item = fold.item, district = fold.district
         if let plan {
             for e in events where e.event == plan.paymentEvent {
                 guard let on = e.on, on <= asOf else { continue }
