@@ -71,19 +71,21 @@ extension ClauseCommand {
 
         func reproduce(_ ids: [Int64], store: RecordStore, replayer: Replayer) throws {
             var same = 0, differ = 0
-            for id in ids {
-                guard let r = try store.decision(id: id) else { continue }
-                switch try replayer.replay(r) {
-                case .success(let again) where again.reproduces:
-                    same += 1
-                    if verbose { Output.out("ok   #\(r.id) \(TerminalText.escape(r.caseID))\n") }
-                case .success(let again):
-                    differ += 1
-                    Output.out("DIFF #\(r.id) \(TerminalText.escape(r.caseID)): recorded \(Self.summary(r)), now \(Self.summary(again.decision))\n")
-                    Output.out("     first difference at byte \(Self.firstDifference(r.json, again.json)) of the JSON line\n")
-                case .failure(let p):
-                    differ += 1
-                    Output.out("FAIL #\(r.id) \(TerminalText.escape(r.caseID)): \(p)\n")
+            // Decided again on every core, the outcomes said in record order.
+            try ParallelReplay.run(ids, store: store) { outcomes in
+                for outcome in outcomes {
+                    switch outcome {
+                    case .same(let r):
+                        same += 1
+                        if verbose { Output.out("ok   #\(r.id) \(TerminalText.escape(r.caseID))\n") }
+                    case .differs(let r, let again):
+                        differ += 1
+                        Output.out("DIFF #\(r.id) \(TerminalText.escape(r.caseID)): recorded \(Self.summary(r)), now \(Self.summary(again.decision))\n")
+                        Output.out("     first difference at byte \(Self.firstDifference(r.json, again.json)) of the JSON line\n")
+                    case .failed(let r, let p):
+                        differ += 1
+                        Output.out("FAIL #\(r.id) \(TerminalText.escape(r.caseID)): \(p)\n")
+                    }
                 }
             }
             Output.out("replayed \(same + differ) decision\(same + differ == 1 ? "" : "s"): \(same) reproduce, \(differ) differ\n")
