@@ -21,8 +21,15 @@ package enum RemedyFinder {
     /// nil when the decision is not refused or incomplete, or the compiled rules cannot decide
     /// the case (an evaluation failure: the tracing interpreter explains it, not a remedy).
     package static func search(_ c: CaseFile, compiled: CompiledPolicy, asOf override: CivilDate?) -> RemedySearch? {
+        guard let start = compiled.verdict(c, asOf: override) else { return nil }
+        return search(c, compiled: compiled, asOf: override, from: start)
+    }
+
+    /// The search from the verdict the case was decided by (`compiled.verdict(c, asOf: override)`),
+    /// so a batch that has just decided the case does not decide it again to begin.
+    static func search(_ c: CaseFile, compiled: CompiledPolicy, asOf override: CivilDate?, from start: CompiledPolicy.Verdict) -> RemedySearch? {
         let policy = compiled.policy
-        guard let start = compiled.verdict(c, asOf: override), start.outcome == .refused || start.outcome == .incomplete else { return nil }
+        guard start.outcome == .refused || start.outcome == .incomplete else { return nil }
 
         struct Node {
             var changes: [RemedyCandidates.Candidate]
