@@ -73,6 +73,13 @@ package struct BatchEvaluator: Sendable {
         switch loaded {
         case .failed(let ds): return .failed(ds)
         case .ready(let c, let policy):
+            // Decided once by the compiled rules: the remedy search starts from that verdict.
+            let compiled = loader.repository.compiled(policy)
+            if !tracing, let v = compiled.verdict(c, asOf: asOf) {
+                var d = compiled.decision(v, c)
+                if remedies { d.remedies = RemedyFinder.search(c, compiled: compiled, asOf: asOf, from: v) }
+                return .decided(d, output: render(d, policy))
+            }
             let decided = tracing ? Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true)
                 : Interpreter.decide(c, compiled: loader.repository.compiled(policy), asOf: asOf)
             switch decided {

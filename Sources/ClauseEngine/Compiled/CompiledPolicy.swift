@@ -20,6 +20,8 @@ package final class CompiledPolicy: Sendable {
     let en: ValueText
     let itemSlot: Int?
     let appliedOnSlot: Int?
+    /// What the remedy search may skip of each rule, worked out when first searched.
+    let remedyReads = RemedyReads.Memo()
 
     package init(_ policy: Policy) {
         self.policy = policy

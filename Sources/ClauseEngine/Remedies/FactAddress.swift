@@ -2,30 +2,57 @@ import ClauseLanguage
 
 /// A fact of a case by position: field indices through records, element indices through lists.
 /// Reads and writes the `facts` of a `CaseFile`, so a remedy can be applied without text.
+///
+/// Only positions: the search makes an address for every fact and list element a refusing rule
+/// reads, and most are dropped at once (fixed), so the written name is made only for a remedy.
 struct FactAddress: Hashable {
     enum Step: Hashable {
         case field(Int)
         case element(Int)
     }
     var steps: [Step]
-    /// Dotted path as a case file or a scenario writes it.
-    var name: String
 
-    /// The declared field at the end of the address.
-    func field(in policy: Policy) -> Field? {
+    /// Dotted path as a case file or a scenario writes it: `project.changes[0].approved`.
+    func name(in policy: Policy) -> String {
         var schema = policy.caseSchema
-        var found: Field?
+        var out = ""
         for step in steps {
             switch step {
             case .field(let i):
-                guard i < schema.fields.count else { return nil }
+                guard i < schema.fields.count else { continue }
                 let f = schema.fields[i]
-                found = f
+                if !out.isEmpty { out += "." }
+                out += f.name
                 switch f.type.unwrapped {
                 case .record(let r), .list(.record(let r)): schema = policy.records[r]
                 default: break
                 }
-            case .element: continue
+            case .element(let k):
+                out += "[\(k)]"
+            }
+        }
+        return out
+    }
+
+    /// The declared field at the end of the address.
+    func field(in policy: Policy) -> Field? {
+        guard let (r, i) = last(in: policy) else { return nil }
+        return policy.records[r].fields[i]
+    }
+
+    /// Where the declared field at the end is: its record in `policy.records` and its index
+    /// there; nil for an address that names no field. Read by index: a `Field` copied out costs
+    /// a retain for each of its texts, and the search asks this of every address it makes.
+    func last(in policy: Policy) -> (record: Int, field: Int)? {
+        var record = 0
+        var found: (Int, Int)?
+        for step in steps {
+            guard case .field(let i) = step else { continue }
+            guard i < policy.records[record].fields.count else { return nil }
+            found = (record, i)
+            switch policy.records[record].fields[i].type.unwrapped {
+            case .record(let r), .list(.record(let r)): record = r
+            default: break
             }
         }
         return found
@@ -69,11 +96,27 @@ struct FactAddress: Hashable {
         return parts.joined(separator: " · ")
     }
 
+    /// The address with every element index set to 0: one key for what depends only on the
+    /// schema (the remedy rule), whichever element it is.
+    var shape: FactAddress {
+        FactAddress(steps: steps.map { if case .element = $0 { .element(0) } else { $0 } })
+    }
+
     /// Whether any field on the way is fixed (a fixed group fixes what is in it).
     func remedyRule(in policy: Policy) -> RemedyRule {
-        let along = fields(in: policy)
-        if along.contains(where: { $0.remedy == .fixed || $0.computed }) { return .fixed }
-        return along.last?.remedy ?? .fixed
+        var record = 0
+        var rule = RemedyRule.fixed
+        for step in steps {
+            guard case .field(let i) = step, i < policy.records[record].fields.count else { continue }
+            let remedy = policy.records[record].fields[i].remedy
+            if remedy == .fixed || policy.records[record].fields[i].computed { return .fixed }
+            rule = remedy
+            switch policy.records[record].fields[i].type.unwrapped {
+            case .record(let r), .list(.record(let r)): record = r
+            default: break
+            }
+        }
+        return rule
     }
 
     func value(in facts: [Value?]) -> Value? {

@@ -18,13 +18,15 @@ struct RemedyCandidates {
     let asOf: CivilDate
     private var evaluator: Evaluator
     private(set) var found: [Candidate] = []
-    /// The remedy rule of each address asked about, once (it walks the schema along the path).
+    /// The remedy rule of each address asked about, once (it walks the schema along the path),
+    /// by its shape: every element of a list shares its rule.
     private var rules: [FactAddress: RemedyRule] = [:]
 
     private mutating func rule(_ a: FactAddress) -> RemedyRule {
-        if let r = rules[a] { return r }
+        let key = a.steps.contains(where: { if case .element = $0 { true } else { false } }) ? a.shape : a
+        if let r = rules[key] { return r }
         let r = a.remedyRule(in: policy)
-        rules[a] = r
+        rules[key] = r
         return r
     }
 
@@ -70,13 +72,12 @@ struct RemedyCandidates {
     /// element being aggregated.
     private func address(_ e: CheckedExpr) -> FactAddress? {
         switch e.kind {
-        case .fact(let path, let name):
-            return FactAddress(steps: path.map { .field($0) }, name: name)
+        case .fact(let path, _):
+            return FactAddress(steps: path.map { .field($0) })
         case .member(let base, let field, _):
             guard case .local(let slot, _) = base.kind, let el = elements[slot], let r = base.type.recordIndex,
                   field < policy.records[r].fields.count else { return nil }
-            let fieldName = policy.records[r].fields[field].name
-            return FactAddress(steps: el.list.steps + [.element(el.index), .field(field)], name: "\(el.list.name)[\(el.index)].\(fieldName)")
+            return FactAddress(steps: el.list.steps + [.element(el.index), .field(field)])
         default:
             return nil
         }
@@ -111,7 +112,7 @@ struct RemedyCandidates {
             walk(source)
             // A list no remedy may change (expenses paid, fixed as a whole) has no element to
             // propose anything for; not walking it is what keeps a huge case's search short.
-            guard let list = address(source), list.remedyRule(in: policy) != .fixed,
+            guard let list = address(source), rule(list) != .fixed,
                   case .value(.list(let items)) = value(source) else { return }
             if items.count > Self.maxElements { truncated = true }
             for (k, item) in items.prefix(Self.maxElements).enumerated() {
@@ -150,12 +151,14 @@ struct RemedyCandidates {
     /// evaluation date for a date (an acceptance given now).
     private mutating func whole(_ a: FactAddress) {
         // Asked first: most facts a refusing rule reads are fixed (who applied, what was paid).
-        guard rule(a) != .fixed || a.value(in: facts) == nil, let field = a.field(in: policy) else { return }
-        switch field.type.unwrapped {
+        guard rule(a) != .fixed || a.value(in: facts) == nil, let (r, i) = a.last(in: policy) else { return }
+        switch policy.records[r].fields[i].type.unwrapped {
         case .bool: add(a, .bool(true)); add(a, .bool(false))
         case .enumeration(let t): for k in policy.enums[t].cases.indices { add(a, .enumCase(type: t, index: k)) }
         case .int:
-            if let lo = field.minimum, let hi = field.maximum, hi - lo <= 10 { for n in lo...hi { add(a, .int(n)) } }
+            if let lo = policy.records[r].fields[i].minimum, let hi = policy.records[r].fields[i].maximum, hi - lo <= 10 {
+                for n in lo...hi { add(a, .int(n)) }
+            }
         case .date:
             if a.value(in: facts) == nil { add(a, .date(asOf)) }
         default: break
@@ -168,7 +171,8 @@ struct RemedyCandidates {
         let remedy = rule(a)
         // A fixed fact the case gives is never changed: asked first, before anything is looked up.
         if remedy == .fixed, a.value(in: facts) != nil { return }
-        guard let field = a.field(in: policy) else { return }
+        // The field read in place: copying a `Field` out retains each of its texts.
+        guard let (r, i) = a.last(in: policy) else { return }
         let current = a.value(in: facts)
         if current == v { return }
         switch remedy {
@@ -179,10 +183,10 @@ struct RemedyCandidates {
             if case .date(let was)? = current, case .date(let d) = v, d <= was { return }
         case .open: break
         }
-        guard Self.fits(v, field.type) else { return }
+        guard Self.fits(v, policy.records[r].fields[i].type) else { return }
         if case .int(let n) = v {
-            if let lo = field.minimum, n < lo { return }
-            if let hi = field.maximum, n > hi { return }
+            if let lo = policy.records[r].fields[i].minimum, n < lo { return }
+            if let hi = policy.records[r].fields[i].maximum, n > hi { return }
         }
         if case .money(let m) = v, m.fen < 0 || m > Money.maxLiteral { return }
         let c = Candidate(address: a, value: v)

@@ -21,8 +21,15 @@ package enum RemedyFinder {
     /// nil when the decision is not refused or incomplete, or the compiled rules cannot decide
     /// the case (an evaluation failure: the tracing interpreter explains it, not a remedy).
     package static func search(_ c: CaseFile, compiled: CompiledPolicy, asOf override: CivilDate?) -> RemedySearch? {
+        guard let start = compiled.verdict(c, asOf: override) else { return nil }
+        return search(c, compiled: compiled, asOf: override, from: start)
+    }
+
+    /// The search from the verdict the case was decided by (`compiled.verdict(c, asOf: override)`),
+    /// so a batch that has just decided the case does not decide it again to begin.
+    static func search(_ c: CaseFile, compiled: CompiledPolicy, asOf override: CivilDate?, from start: CompiledPolicy.Verdict) -> RemedySearch? {
         let policy = compiled.policy
-        guard let start = compiled.verdict(c, asOf: override), start.outcome == .refused || start.outcome == .incomplete else { return nil }
+        guard start.outcome == .refused || start.outcome == .incomplete else { return nil }
 
         struct Node {
             var changes: [RemedyCandidates.Candidate]
@@ -37,6 +44,7 @@ package enum RemedyFinder {
         // change: a remedy that changes it would be undone when the case is read again.
         var history: YAMLNode.Sequence?
         if c.mayHaveHistory, case .mapping(let m) = c.root, case .sequence(let q)? = m["history"] { history = q }
+        let reads = compiled.remedyReads.reads(for: policy)
         var frontier = [Node(changes: [], facts: c.facts, verdict: start)]
         var seen: Set<Set<RemedyCandidates.Candidate>> = []
         var found: [Remedy] = []
@@ -49,8 +57,11 @@ package enum RemedyFinder {
             var next: [Node] = []
             for node in frontier {
                 let before = blocking(node.verdict)
+                // A rule that reads only fixed facts the case gives can propose nothing: not walked.
+                let walked = before.filter { !reads.proposesNothing($0, facts: node.facts) }
+                if walked.isEmpty { continue }
                 var candidates = RemedyCandidates(policy: policy, facts: node.facts, asOf: node.verdict.asOf)
-                for k in before { candidates.collect(policy.rules[k]) }
+                for k in walked { candidates.collect(policy.rules[k]) }
                 if candidates.truncated { exhausted = true }
                 let changed = Set(node.changes.map(\.address))
                 for cand in candidates.found where !changed.contains(cand.address) {
@@ -123,7 +134,7 @@ package enum RemedyFinder {
     private static func change(_ c: RemedyCandidates.Candidate, was: Value?, _ policy: Policy) -> Remedy.Change {
         let along = c.address.fields(in: policy)
         let type = along.last?.type ?? .text
-        return Remedy.Change(path: c.address.name, label: c.address.label(in: policy, english: false),
+        return Remedy.Change(path: c.address.name(in: policy), label: c.address.label(in: policy, english: false),
                              labelEn: c.address.label(in: policy, english: true),
                              type: type, was: was, value: c.value)
     }

@@ -1,0 +1,103 @@
+import ClauseLanguage
+import Foundation
+
+/// What each rule lets the remedy search propose, worked out once per policy from the rule's
+/// expressions and the definitions they use: the facts it reads, and whether it reads anything
+/// a remedy may change.
+///
+/// Most refusals come from rules that read only facts no remedy may change (who applied, what
+/// was paid, a finding). Such a rule gives candidates only for a fixed fact the case leaves out
+/// (supplying it changes nothing that happened), so when the case gives all of them the search
+/// skips the rule without walking it and every list element it aggregates.
+struct RemedyReads: Sendable {
+    struct RuleReads: Sendable {
+        /// Whether the rule reads a fact a remedy may change, or the elements of a list one may
+        /// change: it always has to be walked.
+        var open: Bool
+        /// The facts it reads, every one fixed (when not `open`).
+        var fixed: [FactAddress]
+    }
+
+    let rules: [RuleReads]
+
+    init(_ policy: Policy) {
+        rules = policy.rules.map { RemedyReads.reads(of: $0, policy) }
+    }
+
+    /// Whether walking rule `k` over `facts` can propose nothing: it reads only fixed facts, and
+    /// the case gives every one of them.
+    func proposesNothing(_ k: Int, facts: [Value?]) -> Bool {
+        let r = rules[k]
+        return !r.open && r.fixed.allSatisfy { $0.value(in: facts) != nil }
+    }
+
+    private static func reads(of rule: Rule, _ policy: Policy) -> RuleReads {
+        var walker = Walker(policy: policy)
+        if let a = rule.applies { walker.walk(a) }
+        for l in rule.lets { walker.walk(l.expr) }
+        walker.walk(rule.main)
+        for n in rule.needs { walker.walk(n) }
+        if let c = rule.cap { walker.walk(c) }
+        return RuleReads(open: walker.open, fixed: walker.fixed)
+    }
+
+    /// Follows what `RemedyCandidates.walk` could look at, erring towards `open`.
+    private struct Walker {
+        let policy: Policy
+        var open = false
+        var fixed: [FactAddress] = []
+        var seenFacts: Set<FactAddress> = []
+        var visitedDefinitions: Set<Int> = []
+
+        init(policy: Policy) { self.policy = policy }
+
+        mutating func walk(_ e: CheckedExpr) {
+            if open { return }
+            switch e.kind {
+            case .fact(let path, _):
+                let a = FactAddress(steps: path.map { .field($0) })
+                if a.remedyRule(in: policy) != .fixed { open = true; return }
+                if seenFacts.insert(a).inserted { fixed.append(a) }
+            case .constant, .local, .parameter, .asOf: break
+            // A field of a list element: only proposed for while the search walks that list's
+            // elements, which it does only for a list a remedy may change (already `open`).
+            case .member(let b, _, _): walk(b)
+            case .definition(let i):
+                guard visitedDefinitions.insert(i).inserted else { return }
+                walk(policy.definitions[i].expr)
+            case .negate(let x), .not(let x), .present(let x), .periodBound(let x, _): walk(x)
+            case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .otherwise(let a, let b),
+                 .compare(_, let a, let b), .inList(let a, let b, _), .inPeriod(let a, let b, _), .lookup(let a, let b):
+                walk(a); walk(b)
+            case .list(let items), .extremum(_, let items): items.forEach { walk($0) }
+            case .conditional(let c, let a, let b): walk(c); walk(a); walk(b)
+            case .aggregate(_, _, _, _, let source, _):
+                walk(source)
+                // The search walks the elements of a list only when a remedy may change it; the
+                // elements of anything else (a fixed list, a computed one) it never looks at.
+                switch source.kind {
+                case .fact: break  // fixed, or `open` already
+                case .member: open = true
+                default: break
+                }
+            }
+        }
+    }
+
+    /// Worked out on first use and kept with the compiled policy: a run without remedies never pays for it.
+    final class Memo: @unchecked Sendable {
+        private let lock = NSLock()
+        private var reads: RemedyReads?
+
+        init() {}
+
+        func reads(for policy: Policy) -> RemedyReads {
+            lock.lock()
+            defer { lock.unlock() }
+            if let reads { return reads }
+            let r = RemedyReads(policy)
+            reads = r
+            return r
+        }
+    }
+}
