@@ -24,6 +24,8 @@ package final class PolicyLoader {
     var definitionDepth: [String: Int] = [:]
     var usedDepth: [Int] = []
     var rules: [Rule] = []
+    /// Where each rule's `ban_until` is written: a package with one must declare the ban roles.
+    var banUntilRanges: [SourceRange] = []
     /// The package being amended, when this one is an amendment (第十七条).
     var base: Policy?
     /// This package's id, and for an amendment its effective date.
@@ -184,6 +186,7 @@ package final class PolicyLoader {
             composed.parameters = parameters
             composed.definitions = definitions.compactMap { $0 }
             composed.rules = rules
+            checkBanRoles(composed.banFacts)
             composed.packages = base.packages + [ref]
             composed.digest = PackageFiles.combinedDigest(composed.packages.map(\.digest))
             return composed
@@ -194,7 +197,9 @@ package final class PolicyLoader {
             version: version, valid: valid, rounding: rounding,
             directory: directory, digest: digest, clauses: clauses, clauseIndex: clauseIndex, enums: enums, records: records,
             parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules, packages: [ref],
-            amendedBy: amendedBy, itemSlot: roles.item, districtPath: roles.district, rolesByName: roles.byName, ledger: ledger)
+            amendedBy: amendedBy, itemSlot: roles.item, districtPath: roles.district, rolesByName: roles.byName, banFacts: roles.ban,
+            ledger: ledger)
+        checkBanRoles(roles.ban, missing: roles.banMissing)
         if let n = m["notice"] { policy.notice = noticeLines(n) }
         policy.indicators = indicators
         policy.funding = funding
