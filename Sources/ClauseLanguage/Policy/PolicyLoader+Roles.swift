@@ -100,6 +100,23 @@ extension PolicyLoader {
                              + "role \(wanted.joined(separator: ", ")): no fact has \(names.count == 1 ? "it" : "them")", at: at)
     }
 
+    /// The ban facts of a recorded package that declares no ban roles: it was decided before
+    /// there were any, when the registry read these facts by name; nil when its schema lacks them.
+    func recordedBanFacts() -> BanFacts? {
+        let old = BanFacts(creditCode: "applicant.credit_code", bannedUntil: "applicant.blacklisted_until", fraudFoundOn: "fraud_found_on")
+        for path in [old.creditCode, old.bannedUntil, old.fraudFoundOn] {
+            var schema = records[0]
+            for (k, name) in path.split(separator: ".").enumerated() {
+                guard let i = schema.index[String(name)] else { return nil }
+                if k < path.split(separator: ".").count - 1 {
+                    guard case .record(let r) = schema.fields[i].type.unwrapped else { return nil }
+                    schema = records[r]
+                }
+            }
+        }
+        return old
+    }
+
     /// `applicant.credit_code` for the field indices `[a, c]` of the case.
     private func dottedPath(_ path: [Int]) -> String {
         var schema = records[0]
