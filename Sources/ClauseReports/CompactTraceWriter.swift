@@ -258,6 +258,9 @@ struct CompactTraceWriter {
 
     /// Writes `label` only where it differs from the one `labels` holds for the text.
     private mutating func label(_ n: TraceNode, isPath: Bool, _ w: inout JSONWriter) {
+        // An operation, a comparison, a connective… that carries no label of its own has none, and
+        // no node of the same text has one: nothing to look up (most nodes, and the longest texts).
+        if !isPath, n.label == nil { return }
         let base = n.children.isEmpty ? nil : n.children[0].type
         guard let entry = labels[n.text] else {
             let l = ctx.reader.label(n, isPath: isPath)
