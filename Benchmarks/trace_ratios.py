@@ -9,7 +9,7 @@ included, CPU time (user + system of the child, every thread) as the median of R
 
 - the libyaml loop: a C program (built here with cc -O2 -lyaml) that reads each file and runs
   yaml_parser_parse until the end of the stream, deleting each event: the floor of reading YAML;
-- `clause evaluate --format json` (the default, with the trace) and `--no-trace`.
+- `clause evaluate --format json --trace` (the self-contained trace) and `--no-trace` (the default).
 
 Then the bytes: the bundled example's JSON line, and a store holding every one of these
 decisions (`clause record`), per decision, after a checkpoint.
@@ -104,9 +104,9 @@ def main():
     measures = {
         "libyaml loop": ([loop], listing),
         "clause evaluate --format json --no-trace": ([clause, "evaluate", "--format", "json", "--no-store", "--no-remedies", "--no-trace"] + files, None),
-        "clause evaluate --format json (trace)": ([clause, "evaluate", "--format", "json", "--no-store", "--no-remedies"] + files, None),
+        "clause evaluate --format json --trace": ([clause, "evaluate", "--format", "json", "--no-store", "--no-remedies", "--trace"] + files, None),
     }
-    targets = {"clause evaluate --format json --no-trace": 2, "clause evaluate --format json (trace)": 3}
+    targets = {"clause evaluate --format json --no-trace": 2, "clause evaluate --format json --trace": 6}
     if earlier:
         for k in list(targets):
             args, stdin = measures[k]

@@ -16,11 +16,12 @@ extension ClauseCommand.Diff {
             return { c in
                 var c = c
                 if let code = BanRegistry.creditCode(c, policy: policy),
-                   let date = BanRegistry.evaluationDate(c, policy: policy, override: asOf),
+                   let date = policy.evaluationDate(of: c.facts, asOf: asOf),
                    let ban = try store.registryBan(creditCode: code, asOf: date, excludingCase: c.id) {
                     // The later of the two ends applies: a case that states a later ban keeps its own.
-                    let stated = BanRegistry.fact(BanRegistry.banFact, in: c, policy: policy)
-                    if case .date(let d)? = stated, d >= ban.through {} else { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
+                    if let stated = BanRegistry.statedBan(c, policy: policy), stated >= ban.through {} else {
+                        _ = BanRegistry.apply(ban, to: &c, policy: policy)
+                    }
                 }
                 if let book { FactPath.setLedger(book.use(for: c), in: &c, policy: policy) }
                 return c

@@ -145,7 +145,7 @@ struct CompactTraceWriter {
     private mutating func node(_ n: TraceNode, _ w: inout JSONWriter, isRoot: Bool, isSource: Bool) {
         w.beginObject()
         if isRoot {
-            if let role = n.role { w.field("role", role) }
+            if let role = n.role { w.field("role", role.name) }
             w.field("expr", n.text)
         } else if let at = placed(n) {
             w.key("at")
@@ -155,9 +155,9 @@ struct CompactTraceWriter {
             w.endArray()
         } else {
             w.field("expr", n.text)
-            if let role = n.role { w.field("role", role) }
+            if let role = n.role { w.field("role", role.name) }
         }
-        let isPath = TraceReader.isPath(n.text)
+        let isPath = n.kind.isName
         switch n.result {
         case .missing(let m): w.field("missing", strings: m)
         case .value(let v):
@@ -240,12 +240,9 @@ struct CompactTraceWriter {
             return first.0 == v
         }
         // `e.amount`: the field of the record its one child holds.
-        if n.children.count == 1, n.elements == nil, let base = n.children.first, case .value(.record(let fields)) = base.result,
-           case .record(let r) = base.type.unwrapped, r < ctx.policy.records.count {
-            let prefix = base.text + "."
-            guard n.text.hasPrefix(prefix) else { return false }
-            let name = String(n.text.dropFirst(prefix.count))
-            guard let i = ctx.policy.records[r].index[name], i < fields.count, let f = fields[i] else { return false }
+        if n.children.count == 1, n.elements == nil, case .member(let field, _) = n.kind, let base = n.children.first,
+           case .value(.record(let fields)) = base.result {
+            guard field < fields.count, let f = fields[field] else { return false }
             return f == v
         }
         return false
@@ -261,6 +258,9 @@ struct CompactTraceWriter {
 
     /// Writes `label` only where it differs from the one `labels` holds for the text.
     private mutating func label(_ n: TraceNode, isPath: Bool, _ w: inout JSONWriter) {
+        // An operation, a comparison, a connective… that carries no label of its own has none, and
+        // no node of the same text has one: nothing to look up (most nodes, and the longest texts).
+        if !isPath, n.label == nil { return }
         let base = n.children.isEmpty ? nil : n.children[0].type
         guard let entry = labels[n.text] else {
             let l = ctx.reader.label(n, isPath: isPath)

@@ -263,7 +263,7 @@ package enum JSONDecisionRenderer {
         func writeNode(_ n: TraceNode, _ w: inout JSONWriter) {
             w.beginObject()
             w.field("expr", n.text)
-            if let role = n.role { w.field("role", role) }
+            if let role = n.role { w.field("role", role.name) }
             w.key("value")
             writeResult(n, &w)
             if case .missing(let m) = n.result { w.field("missing", strings: m) }

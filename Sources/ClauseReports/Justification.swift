@@ -160,7 +160,7 @@ package struct Justification: Sendable {
         func explainValue(_ node: TraceNode, depth: Int) {
             if let f = r.formula(node) { lines.append(Line(depth: depth, text: f)) }
             // `max(cap - granted, 0元)`: the arithmetic inside a floor or a ceiling still shows.
-            if node.text.hasPrefix("max(") || node.text.hasPrefix("min(") {
+            if node.kind.isExtremum {
                 for child in node.children where r.formula(child) != nil { explainValue(child, depth: depth) }
             }
             // The row of each table read: `改造补贴上限（按等级） [3] = ¥600,000.00（改造后数字化水平等级 = 3）`.
@@ -190,11 +190,11 @@ package struct Justification: Sendable {
         for rt in d.rules where rt.kind == .award && (rt.status == .fired || rt.status == .pending) {
             lines.append(Line(depth: 0, text: r.lang == .zh ? "\(r.word(.award))（\(rt.rule)，\(r.cites(rt.clauses))）"
                                                             : "\(r.word(.award)) (\(rt.rule), \(r.cites(rt.clauses)))"))
-            guard let award = rt.steps.first(where: { $0.role == "award" }) else { continue }
+            guard let award = rt.steps.first(where: { $0.role == .main(.award) }) else { continue }
             if r.formula(award) == nil { lines.append(Line(depth: 1, text: r.term(award))) }
             explainValue(award, depth: 1)
             negative(award, r.word(.award), depth: 1)
-            let cap = rt.steps.first { $0.role == "cap" }
+            let cap = rt.steps.first { $0.role == .cap }
             if let cap {
                 explainValue(cap, depth: 1)
                 negative(cap, r.spelled(cap), depth: 1)
@@ -254,18 +254,18 @@ package struct Justification: Sendable {
             details = rt.missing.map { r.word(.missingPrefix) + r.missingFact(path: $0) }
         case .passed where rt.kind == .refuseWhen || rt.kind == .reviewWhen:
             // The rule's words describe the refusal that did not happen: say why it did not.
-            if let main = rt.steps.first(where: { $0.role == rt.kind.rawValue }) {
+            if let main = rt.steps.first(where: { $0.role == .main(rt.kind) }) {
                 let sep = r.lang == .zh ? "；" : "; "
                 message = r.word(.notTriggered) + r.deciding(main, want: false).map { r.condition($0, holds: false) }.joined(separator: sep)
             }
         case .passed where rt.kind == .require:
-            if let main = rt.steps.first(where: { $0.role == rt.kind.rawValue }) {
+            if let main = rt.steps.first(where: { $0.role == .main(rt.kind) }) {
                 let sep = r.lang == .zh ? "；" : "; "
                 message = r.word(.satisfied) + r.deciding(main, want: true).map { r.condition($0, holds: true) }.joined(separator: sep)
             }
         case .passed where rt.kind == .needs:
             let sep = r.lang == .zh ? "；" : "; "
-            message = r.word(.known) + rt.steps.filter { $0.role == "needs" }.map { "\(r.label($0) ?? $0.text) = \(r.value($0))" }
+            message = r.word(.known) + rt.steps.filter { $0.role == .main(.needs) }.map { "\(r.label($0) ?? $0.text) = \(r.value($0))" }
                 .joined(separator: sep)
         case .passed, .fired:
             if rt.kind == .award, message.isEmpty, let a = rt.amount { message = a.display }
@@ -285,15 +285,15 @@ package struct Justification: Sendable {
         let sep = r.lang == .zh ? "；" : "; "
         switch rt.kind {
         case .refuseWhen:
-            guard let main = rt.steps.first(where: { $0.role == rt.kind.rawValue }) else { return nil }
+            guard let main = rt.steps.first(where: { $0.role == .main(rt.kind) }) else { return nil }
             return r.deciding(main, want: true).map { r.condition($0, holds: true) }.joined(separator: sep)
         case .require:
-            guard let main = rt.steps.first(where: { $0.role == rt.kind.rawValue }) else { return nil }
+            guard let main = rt.steps.first(where: { $0.role == .main(rt.kind) }) else { return nil }
             return r.deciding(main, want: false).map { r.condition($0, holds: false) }.joined(separator: sep)
         case .award:
-            guard let award = rt.steps.first(where: { $0.role == "award" }) else { return nil }
+            guard let award = rt.steps.first(where: { $0.role == .main(.award) }) else { return nil }
             var parts = [r.formula(award) ?? r.term(award)]
-            if let cap = rt.steps.first(where: { $0.role == "cap" }) { parts.append("\(r.word(.cap)) \(r.term(cap))") }
+            if let cap = rt.steps.first(where: { $0.role == .cap }) { parts.append("\(r.word(.cap)) \(r.term(cap))") }
             return parts.joined(separator: sep)
         default:
             return nil

@@ -22,18 +22,16 @@ package struct TraceReader: Sendable {
 
     /// What a node refers to, in the reviewer's language: a fact's, parameter's or definition's
     /// label, or the field label of an element's member (`e.category` is 支出类别).
-    package func label(_ node: TraceNode) -> String? { label(node, isPath: TraceReader.isPath(node.text)) }
+    package func label(_ node: TraceNode) -> String? { label(node, isPath: node.kind.isName) }
 
-    /// The same, for a writer that already knows whether the node's text is a path.
+    /// The same, for a writer that already knows whether the node is a name.
     package func label(_ node: TraceNode, isPath: Bool) -> String? {
-        // Only a name or a dotted path can have a label; an operator's text never does.
+        // Only a name or a dotted path can have a label of its own; an operation never does.
         guard isPath else {
-            // A table read in English: the table's English label, the row as the evaluator wrote it.
-            if lang == .en, TraceReader.isLookup(node), let l = node.label, let open = node.text.firstIndex(of: "["),
-               let p = policy.parameters.first(where: { $0.name == String(node.text[..<open]).trimmingSpaces }), let en = p.labelEn,
-               let row = l.lastIndex(of: "[") {
-                let written = String(l[row...])
-                return "\(en) \(["[默认]": "[default]", "[无此行]": "[no row]"][written] ?? written)"
+            // A table read in English: the table's English label, the row the evaluator chose.
+            if lang == .en, TraceReader.isLookup(node), case .lookup(let p?, let row) = node.kind, p < policy.parameters.count,
+               let en = policy.parameters[p].labelEn {
+                return "\(en) [\(row.en)]"
             }
             return node.label
         }
@@ -56,28 +54,12 @@ package struct TraceReader: Sendable {
         return nil
     }
 
-    /// Whether `text` is a name or a dotted path. Looked at byte by byte: a trace asks this of
-    /// every node, and most texts are ASCII (an operator's space or symbol settles it at once).
-    package static func isPath(_ text: String) -> Bool {
-        for b in text.utf8 {
-            switch b {
-            case UInt8(ascii: "a")...UInt8(ascii: "z"), UInt8(ascii: "A")...UInt8(ascii: "Z"), UInt8(ascii: "0")...UInt8(ascii: "9"),
-                UInt8(ascii: "_"), UInt8(ascii: "."): continue
-            case 0x80...: return text.unicodeScalars.allSatisfy { Lexer.isIdentifierContinue($0) || $0 == "." }
-            default: return false
-            }
-        }
-        return true
-    }
-
     /// `e.category` where `e` is a record: that record's field label.
     private func memberLabel(_ node: TraceNode) -> String? {
-        guard let base = node.children.first, case .record(let r) = base.type.unwrapped, r < policy.records.count,
-            let dot = node.text.utf8.lastIndex(of: UInt8(ascii: "."))
+        guard case .member(let field, _) = node.kind, let base = node.children.first, case .record(let r) = base.type.unwrapped,
+            r < policy.records.count, field < policy.records[r].fields.count
         else { return nil }
-        let name = String(node.text[node.text.utf8.index(after: dot)...])
-        guard let i = policy.records[r].index[name] else { return nil }
-        return values.label(policy.records[r].fields[i])
+        return values.label(policy.records[r].fields[field])
     }
 
     /// The field a dotted fact path names (`project.accepted_on`, `project.expenses[2].paid_on`).
@@ -175,7 +157,7 @@ package struct TraceReader: Sendable {
         let text = node.text
         guard !node.children.isEmpty else {
             // A bare enum value (`first`) by its label (第一批).
-            if case .enumCase? = node.value, TraceReader.isPath(text) { return value(node) }
+            if case .enumCase? = node.value, node.kind.isName { return value(node) }
             return TraceReader.oneLine(words(Substring(text)))
         }
         var out = ""
@@ -243,10 +225,8 @@ package struct TraceReader: Sendable {
         return out
     }
 
-    /// A table read carries the table's label and the row chosen, set by the evaluator.
-    static func isLookup(_ n: TraceNode) -> Bool {
-        n.label != nil && n.text.hasSuffix("]") && !n.text.hasPrefix("[") && !isPath(n.text)
-    }
+    /// A read of a table parameter, which carries the table's label and the row chosen.
+    static func isLookup(_ n: TraceNode) -> Bool { n.kind.isLookup && n.label != nil }
 
     /// `改造补贴上限（按等级） [3] = ¥600,000.00（改造后数字化水平等级 = 3）`; a key with no row says so.
     package func lookupLine(_ n: TraceNode) -> String {
@@ -263,27 +243,23 @@ package struct TraceReader: Sendable {
 
     // MARK: - Arithmetic
 
-    private static let operators: [(String, String)] = [("*", "×"), ("×", "×"), ("/", "÷"), ("÷", "÷"), ("+", "+"), ("-", "−"), ("−", "−")]
-
     /// `合规投入 ¥380,000.00 × 改造补贴比例 50% = ¥190,000.00` for a node that is one arithmetic
     /// operation; nil for anything else. A chain of one kind (`a - b - c`) reads as one line of
-    /// labelled terms, instead of its inner operation shown as bare expression text.
+    /// labelled terms, instead of its inner operation shown as bare expression text. An operation
+    /// written inside parentheses (its operands do not start and end where it does) is left to
+    /// the line of the expression around it.
     package func formula(_ node: TraceNode) -> String? {
+        guard case .operation(let op, let constant) = node.kind else { return nil }
         if node.children.count == 2 {
             guard let o = operation(node) else { return nil }
             return "\(o.left) \(o.op) \(o.right) = \(value(node))\(exactNote(node))"
         }
-        guard node.children.count == 1 else { return nil }
-        let text = node.text.trimmingSpaces
+        guard node.children.count == 1, let constant, !constant.text.isEmpty else { return nil }
         let a = node.children[0]
-        if text.hasPrefix(a.text) {
-            let rest = text.dropFirst(a.text.count).trimmingSpaces
-            guard let (op, literal) = TraceReader.splitOperator(rest) else { return nil }
-            return "\(term(a)) \(op) \(literal) = \(value(node))\(exactNote(node))"
-        } else if text.hasSuffix(a.text) {
-            let rest = text.dropLast(a.text.count).trimmingSpaces
-            guard let (op, literal) = TraceReader.splitOperatorAtEnd(rest) else { return nil }
-            return "\(literal) \(op) \(term(a)) = \(value(node))\(exactNote(node))"
+        if !constant.isLeft, a.start == node.start {
+            return "\(term(a)) \(op.symbol) \(constant.text) = \(value(node))\(exactNote(node))"
+        } else if constant.isLeft, a.end == node.end {
+            return "\(constant.text) \(op.symbol) \(term(a)) = \(value(node))\(exactNote(node))"
         }
         return nil
     }
@@ -291,12 +267,10 @@ package struct TraceReader: Sendable {
     /// The two sides of a node that is one operation on two sub-expressions, as terms, with the
     /// operator as shown and whether it adds (`+ −`) or multiplies (`× ÷`).
     private func operation(_ node: TraceNode) -> (left: String, op: String, right: String, additive: Bool)? {
-        let text = node.text.trimmingSpaces
-        guard node.children.count == 2 else { return nil }
+        guard case .operation(let arithmetic, _) = node.kind, node.children.count == 2 else { return nil }
         let a = node.children[0], b = node.children[1]
-        guard text.hasPrefix(a.text), text.hasSuffix(b.text), text.count > a.text.count + b.text.count else { return nil }
-        let middle = text.dropFirst(a.text.count).dropLast(b.text.count).trimmingSpaces
-        guard let op = TraceReader.operators.first(where: { $0.0 == middle })?.1 else { return nil }
+        guard a.start == node.start, b.end == node.end else { return nil }
+        let op = arithmetic.symbol
         let additive = op == "+" || op == "−"
         return (innerChain(a, additive: additive) ?? term(a), op, term(b), additive)
     }
@@ -309,22 +283,6 @@ package struct TraceReader: Sendable {
             let o = operation(node), o.additive == additive
         else { return nil }
         return "\(o.left) \(o.op) \(o.right)"
-    }
-
-    private static func splitOperator(_ s: Substring) -> (String, String)? {
-        for (raw, shown) in operators where s.hasPrefix(raw) {
-            let literal = s.dropFirst(raw.count).trimmingSpaces
-            return literal.isEmpty ? nil : (shown, String(literal))
-        }
-        return nil
-    }
-
-    private static func splitOperatorAtEnd(_ s: Substring) -> (String, String)? {
-        for (raw, shown) in operators where s.hasSuffix(raw) {
-            let literal = s.dropLast(raw.count).trimmingSpaces
-            return literal.isEmpty ? nil : (shown, String(literal))
-        }
-        return nil
     }
 
     /// `（精确值 0.505，四舍五入到分）` when the operation needed rounding.

@@ -6,14 +6,11 @@ import GRDB
 /// with the decision in their canonical spelling (the case reader made them canonical), so that
 /// a figure is counted from the record itself and never by reading a case text again.
 package enum DecisionKeys {
-    /// Who applied: the ban registry's credit-code fact.
-    static let applicantPath = BanRegistry.creditCodeFact
-
     /// The paths kept for decisions of `policy`: every fact a ledger figure reads, the item, and
-    /// the applicant's credit code.
+    /// the applicant's credit code (the fact with role `credit_code`).
     static func paths(_ policy: Policy) -> [String] {
         var paths = Set(policy.ledger.flatMap(\.paths))
-        paths.insert(applicantPath)
+        if let applicant = policy.banFacts?.creditCode { paths.insert(applicant) }
         if let item = policy.itemSlot { paths.insert(policy.caseSchema.fields[item].name) }
         return paths.sorted()
     }

@@ -96,9 +96,9 @@ package final class DecisionRecorder {
     /// `blacklisted_until: null` (or an earlier date): the later of the two end dates applies.
     package func registryBan(for c: CaseFile, policy: Policy, asOf: CivilDate?) throws -> RegistryBan? {
         guard let code = BanRegistry.creditCode(c, policy: policy),
-              let date = BanRegistry.evaluationDate(c, policy: policy, override: asOf),
+              let date = policy.evaluationDate(of: c.facts, asOf: asOf),
               let ban = try store.registryBan(creditCode: code, asOf: date, excludingCase: c.id) else { return nil }
-        if case .date(let stated)? = BanRegistry.fact(BanRegistry.banFact, in: c, policy: policy), stated >= ban.through { return nil }
+        if let stated = BanRegistry.statedBan(c, policy: policy), stated >= ban.through { return nil }
         return ban
     }
 

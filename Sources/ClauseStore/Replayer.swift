@@ -113,7 +113,7 @@ package final class Replayer {
         var composed: Policy?
         for (i, ref) in refs.enumerated() {
             let dir = try materialize(ref.digest, policyID: ref.policyID)
-            let loaded = PolicyLoader.load(dir, base: i == 0 ? nil : composed)
+            let loaded = PolicyLoader.load(dir, base: i == 0 ? nil : composed, recorded: true)
             guard let p = loaded.policy else {
                 result = .failure(ReplayProblem(message: "the recorded package \(ref.policyID) \(ref.version) (\(ref.digest)) no longer loads:\n"
                                                 + DiagnosticRenderer().render(loaded.diagnostics)))

@@ -26,7 +26,7 @@ package enum NextActions {
     ///   application date.
     package static func judge(_ r: CaseReplay, actor: Actor, on: CivilDate?) -> [Option] {
         guard !r.closed else { return [] }
-        let date = on ?? r.lastDate ?? applicationDate(r) ?? CivilDate(days: 0)
+        let date = on ?? r.lastDate ?? r.policy.evaluationDate(of: r.facts) ?? CivilDate(days: 0)
         let hypothetical = HistoryEvent(index: Int.max, event: "", on: date, actor: actor, payload: [:],
                                         range: SourceRange(file: nil, start: .init(line: 1, column: 1), end: .init(line: 1, column: 1)))
         let replayer = WorkflowReplayer(machines: r.machines, policy: r.policy)
@@ -96,11 +96,5 @@ package enum NextActions {
         case .depends: 1
         case .mayNot: 2
         }
-    }
-
-    private static func applicationDate(_ r: CaseReplay) -> CivilDate? {
-        guard let i = r.policy.caseSchema.index[PolicyLoader.applicationDateFact], i < r.facts.count,
-              case .date(let d)? = r.facts[i] else { return nil }
-        return d
     }
 }

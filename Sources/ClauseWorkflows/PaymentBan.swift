@@ -20,16 +20,17 @@ package struct PaymentBan: Sendable {
     /// ban registry under its credit code that another case registered.
     package static func of(_ c: CaseFile, decision: Decision?, policy: Policy, registry: [RegistryBan]) -> [PaymentBan] {
         var out: [PaymentBan] = []
-        let banning = policy.rules.first { $0.banUntil != nil }
-        let clause = banning?.clauses.first ?? "art13"
+        // Bans come from the rule with `ban_until` and are about the facts with the ban roles: a
+        // package without them imposes none.
+        guard let banning = policy.banningRule, let facts = policy.banFacts, let clause = banning.clauses.first else { return [] }
         if let through = decision?.consequences.blacklistedUntil {
             var from: CivilDate?
-            if case .date(let f)? = FactPath.value(HistoryFacts.fraudFact, in: c, policy: policy) { from = f }
+            if case .date(let f)? = FactPath.value(facts.fraudFoundOn, in: c, policy: policy) { from = f }
             out.append(PaymentBan(from: from, through: through, clause: clause,
                                   source: from.map { "本案于 \($0.iso) 查实弄虚作假" } ?? "本案决定",
                                   sourceEn: from.map { "false material found in this case on \($0.iso)" } ?? "this case's decision"))
         }
-        if case .date(let through)? = FactPath.value("applicant.blacklisted_until", in: c, policy: policy) {
+        if case .date(let through)? = FactPath.value(facts.bannedUntil, in: c, policy: policy) {
             out.append(PaymentBan(from: nil, through: through, clause: clause, source: "案卷所载黑名单", sourceEn: "the ban the case states"))
         }
         let code = BanRegistryKey.creditCode(c, policy: policy)
@@ -44,7 +45,8 @@ package struct PaymentBan: Sendable {
 /// The applicant's credit code, the key of the ban registry.
 package enum BanRegistryKey {
     package static func creditCode(_ c: CaseFile, policy: Policy) -> String? {
-        if case .text(let t)? = FactPath.value("applicant.credit_code", in: c, policy: policy), !t.isEmpty { return t }
+        guard let path = policy.banFacts?.creditCode else { return nil }
+        if case .text(let t)? = FactPath.value(path, in: c, policy: policy), !t.isEmpty { return t }
         return nil
     }
 }

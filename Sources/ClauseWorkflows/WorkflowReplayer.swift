@@ -262,9 +262,7 @@ package struct WorkflowReplayer {
         guard let scope = d.scope else { return nil }
         // The actor, the event and the decision are not known to a deadline.
         let padded = Array(facts.prefix(scope.baseCount)) + [nil, nil, nil]
-        var applied: CivilDate?
-        if let i = policy.caseSchema.index[PolicyLoader.applicationDateFact], i < facts.count, case .date(let x)? = facts[i] { applied = x }
-        guard let date = start?.on ?? applied else { return nil }
+        guard let date = start?.on ?? policy.evaluationDate(of: facts) else { return nil }
         var ev = Evaluator(policy: scope.policy, facts: padded, asOf: date, tracing: false)
         var none: [TraceNode]? = nil
         if case .value(let v) = ev.eval(e, &none) { return v }

@@ -109,6 +109,9 @@ struct RandomPackage {
           level: { type: int, label: 等级\(levelDefault ? ", default: 1" : ""), min: 0, max: 9 }
           due: { type: date?, label: 截止日, default: none }
           granted: { type: money, label: 已获, default: 0元 }
+          code: { type: text, label: 代码, role: credit_code }
+          banned: { type: date?, label: 禁入截止日, default: none, role: banned_until }
+          found: { type: date?, label: 发现日期, default: none, role: fraud_found_on }
           items:
             type: list
             record: item

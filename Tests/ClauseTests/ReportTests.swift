@@ -60,11 +60,17 @@ import Testing
 
     static func yuan(_ y: Int64) -> Money { Money(fen: y * 100) }
 
-    static func node(_ text: String, _ type: ValueType, _ value: Value?, role: String? = nil, label: String? = nil,
-                     children: [TraceNode] = [], missing: [String] = [], exact: String? = nil, elements: [ElementTrace]? = nil) -> TraceNode {
+    /// A hand-made trace node; a bare name is a name unless `kind` says otherwise.
+    static func node(_ text: String, _ type: ValueType, _ value: Value?, role: TraceNode.Role? = nil, label: String? = nil,
+                     children: [TraceNode] = [], missing: [String] = [], exact: String? = nil, elements: [ElementTrace]? = nil,
+                     kind: TraceNode.Kind? = nil) -> TraceNode {
         TraceNode(text: text, role: role, type: type, result: value.map { .value($0) } ?? .missing(missing), children: children,
-                  exact: exact, elements: elements, label: label, origin: nil)
+                  exact: exact, elements: elements, label: label, origin: nil,
+                  kind: kind ?? (TraceNode.isWrittenAsName(text) ? .name : .literal(writtenAsName: false)))
     }
+
+    static let times = TraceNode.Kind.operation(.moneyTimesPercent, constant: nil)
+    static let minus = TraceNode.Kind.operation(.moneySubtract, constant: nil)
 
     static func decision(outcome: Decision.Outcome, amount: Money, reasons: [Decision.Reason], rules: [RuleTrace],
                          definitions: [DefinitionTrace] = [], missing: [Decision.MissingFact] = [],
@@ -78,11 +84,11 @@ import Testing
     static let awardMessage = "按合规投入 ¥380,000.00 的 50% 补贴，最高不超过 ¥500,000.00"
 
     static var awardRule: RuleTrace {
-        let award = node("eligible_spending * transformation_rate", .money, .money(yuan(190_000)), role: "award", children: [
+        let award = node("eligible_spending * transformation_rate", .money, .money(yuan(190_000)), role: .main(.award), children: [
             node("eligible_spending", .money, .money(yuan(380_000)), label: "合规投入"),
             node("transformation_rate", .percent, .percent(Percent(millionths: 500_000)), label: "改造补贴比例"),
-        ])
-        let cap = node("transformation_room", .money, .money(yuan(500_000)), role: "cap", label: "剩余改造补贴额度")
+        ], kind: times)
+        let cap = node("transformation_room", .money, .money(yuan(500_000)), role: .cap, label: "剩余改造补贴额度")
         return RuleTrace(rule: "transformation.amount", kind: .award, clauses: ["art4.1"], status: .fired, message: awardMessage,
                          messageEn: "50% of eligible spending", amount: yuan(190_000), steps: [award, cap])
     }
@@ -104,15 +110,17 @@ import Testing
             let e = expense(item.0, item.1, item.2)
             let included = item.1 != 2
             let filter = node("e.category in eligible_categories", .bool, .bool(included), children: [
-                node("e.category", .enumeration(1), .enumCase(type: 1, index: item.1), children: [node("e", .record(2), e)]),
+                node("e.category", .enumeration(1), .enumCase(type: 1, index: item.1), children: [node("e", .record(2), e)],
+                     kind: .member(field: 1, isName: true)),
                 node("eligible_categories", .list(.enumeration(1)), .list([.enumCase(type: 1, index: 0), .enumCase(type: 1, index: 1)]),
                      label: "可补贴支出类别"),
             ])
-            let contribution = included ? node("e.amount", .money, .money(yuan(item.2)), children: [node("e", .record(2), e)]) : nil
+            let contribution = included ? node("e.amount", .money, .money(yuan(item.2)), children: [node("e", .record(2), e)],
+                                                   kind: .member(field: 2, isName: true)) : nil
             return ElementTrace(index: k, element: e, included: included, filter: filter, contribution: contribution)
         }
         let sum = node("sum(e.amount for e in project.expenses if e.category in eligible_categories)", .money, .money(yuan(380_000)),
-                       role: "eligible_spending", label: "合规投入",
+                       role: .binding("eligible_spending"), label: "合规投入",
                        children: [node("project.expenses", .list(.record(2)), list, label: "支出明细")], elements: elements)
         return DefinitionTrace(name: "eligible_spending", label: "合规投入", clause: "art4.1", node: sum)
     }
@@ -124,13 +132,13 @@ import Testing
     static var refused: Decision {
         let expired = RuleTrace(rule: "validity.expired", kind: .refuseWhen, clauses: ["art16"], status: .fired,
                                 message: "申报日期 2026-01-05 晚于本办法有效期截止日 2025-12-31", fix: "申报日期须不晚于 2025-12-31",
-                                steps: [node("applied_on > measures_end", .bool, .bool(true), role: "refuse_when", children: [
+                                steps: [node("applied_on > measures_end", .bool, .bool(true), role: .main(.refuseWhen), children: [
                                     node("applied_on", .date, .date(CivilDate(year: 2026, month: 1, day: 5)!), label: "申报日期"),
                                     node("measures_end", .date, .date(CivilDate(year: 2025, month: 12, day: 31)!), label: "本办法有效期截止日"),
                                 ])])
         let pilot = RuleTrace(rule: "exclusion.pilot_2022", kind: .refuseWhen, clauses: ["art6.2"], status: .fired,
                               message: "申报主体已纳入工信厅联企业〔2022〕22号改造试点",
-                              steps: [node("applicant.in_2022_pilot", .bool, .bool(true), role: "refuse_when", label: "已纳入2022年改造试点")])
+                              steps: [node("applicant.in_2022_pilot", .bool, .bool(true), role: .main(.refuseWhen), label: "已纳入2022年改造试点")])
         let accepted = RuleTrace(rule: "transformation.accepted", kind: .needs, clauses: ["art4.1"], status: .pending,
                                  missing: ["project.accepted_on"], steps: [])
         let reasons = [
@@ -267,8 +275,8 @@ import Testing
         rule.amount = Self.yuan(500_000)
         rule.uncapped = Self.yuan(600_000)
         rule.capped = true
-        rule.steps[0] = Self.node("eligible_spending * transformation_rate", .money, .money(Money(fen: 51)), role: "award",
-                                  children: rule.steps[0].children, exact: "0.505")
+        rule.steps[0] = Self.node("eligible_spending * transformation_rate", .money, .money(Money(fen: 51)), role: .main(.award),
+                                  children: rule.steps[0].children, exact: "0.505", kind: Self.times)
         let d = Self.decision(outcome: .granted, amount: Self.yuan(500_000), reasons: [Self.awardReason], rules: [rule])
         let text = TextDecisionRenderer.render(d, policy: Self.policy, lang: .zh, explain: true)
         #expect(text.contains("= ¥0.51（精确值 0.505，四舍五入到分）"))
@@ -282,11 +290,11 @@ import Testing
             let inner = Self.node("transformation_cap - project.previously_granted", .money, .money(Self.yuan(400_000)), children: [
                 Self.node("transformation_cap", .money, .money(Self.yuan(500_000)), label: "改造补贴上限"),
                 Self.node("project.previously_granted", .money, .money(Self.yuan(100_000)), label: "已获改造补贴"),
-            ], exact: exact)
+            ], exact: exact, kind: Self.minus)
             let outer = Self.node("transformation_cap - project.previously_granted - ledger.enterprise_transformation", .money,
-                                  .money(Self.yuan(350_000)), role: "transformation_room", label: "剩余改造补贴额度", children: [
+                                  .money(Self.yuan(350_000)), role: .binding("transformation_room"), label: "剩余改造补贴额度", children: [
                 inner, Self.node("ledger.enterprise_transformation", .money, .money(Self.yuan(50_000)), label: "本企业已获改造补贴（基金记录）"),
-            ])
+            ], kind: Self.minus)
             return DefinitionTrace(name: "transformation_room", label: "剩余改造补贴额度", clause: "art4.1", node: outer)
         }
         func explain(_ def: DefinitionTrace) -> String {

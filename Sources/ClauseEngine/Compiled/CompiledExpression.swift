@@ -133,87 +133,55 @@ struct ExpressionCompiler {
         case .negate(let e):
             let x = compile(e)
             return { f in
-                let r = x(f)
-                guard case .value(let v) = r else { return r }
-                switch v {
-                case .int(let n): return n == .min ? .failed : .value(.int(-n))
-                case .money(let m): return .value(.money(Money(fen: -m.fen)))
-                case .percent(let p): return .value(.percent(Percent(millionths: -p.millionths)))
-                default: return .failed
+                ThreeValuedLogic.map(x(f)) { v in
+                    switch ValueOperations.negate(v) {
+                    case .value(let n), .rounded(let n): .value(n)
+                    case .failed: .failed
+                    }
                 }
             }
 
         case .not(let e):
             let x = compile(e)
-            return { f in
-                let r = x(f)
-                guard case .value(let v) = r else { return r }
-                return .value(.bool(!(v.asBool ?? false)))
-            }
+            return { f in ThreeValuedLogic.map(x(f)) { .value(ValueOperations.not($0)) } }
 
         case .and(let a, let b):
             let l = compile(a), r = compile(b)
-            return { f in
-                let lv = l(f)
-                if case .value(.bool(false)) = lv { return lv }
-                let rv = r(f)
-                if case .value(.bool(false)) = rv { return rv }
-                return Self.combine(lv, rv) { _, v in .value(v) }
-            }
+            return { f in ThreeValuedLogic.and(l(f)) { r(f) } }
 
         case .or(let a, let b):
             let l = compile(a), r = compile(b)
-            return { f in
-                let lv = l(f)
-                if case .value(.bool(true)) = lv { return lv }
-                let rv = r(f)
-                if case .value(.bool(true)) = rv { return rv }
-                return Self.combine(lv, rv) { _, v in .value(v) }
-            }
+            return { f in ThreeValuedLogic.or(l(f)) { r(f) } }
 
         case .arithmetic(let op, let a, let b):
             let l = compile(a), r = compile(b)
-            let apply = Self.arithmetic(op, rounding: policy.rounding)
-            return { f in Self.combine(l(f), r(f), apply) }
+            let rounding = policy.rounding
+            return { f in
+                ThreeValuedLogic.combine(l(f), r(f)) { a, b in
+                    switch ValueOperations.arithmetic(op, a, b, rounding: rounding) {
+                    case .value(let v), .rounded(let v): .value(v)
+                    case .failed: .failed
+                    }
+                }
+            }
 
         case .compare(let op, let a, let b):
             let l = compile(a), r = compile(b)
-            let holds = Self.comparison(op)
-            return { f in Self.combine(l(f), r(f), holds) }
+            return { f in ThreeValuedLogic.combine(l(f), r(f)) { a, b in ValueOperations.compare(op, a, b).map { .value(.bool($0)) } ?? .failed } }
 
         case .inList(let a, let b, let negated):
             let l = compile(a), r = compile(b)
-            return { f in
-                Self.combine(l(f), r(f)) { lv, rv in
-                    guard case .list(let items) = rv else { return .value(.bool(negated)) }
-                    return .value(.bool(items.contains { same($0, lv) } != negated))
-                }
-            }
+            return { f in ThreeValuedLogic.combine(l(f), r(f)) { lv, rv in .value(.bool(ValueOperations.contains(rv, lv, negated: negated))) } }
 
         case .inPeriod(let a, let b, let negated):
             let l = compile(a), r = compile(b)
             return { f in
-                Self.combine(l(f), r(f)) { lv, rv in
-                    guard case .date(let d) = lv, case .period(let p) = rv else { return .failed }
-                    return .value(.bool(p.contains(d) != negated))
-                }
+                ThreeValuedLogic.combine(l(f), r(f)) { lv, rv in ValueOperations.inPeriod(lv, rv, negated: negated).map { .value(.bool($0)) } ?? .failed }
             }
 
         case .list(let items):
             let codes = items.map(compile)
-            return { f in
-                var values: [Value] = []
-                values.reserveCapacity(codes.count)
-                var missing: Set<String> = []
-                for code in codes {
-                    switch code(f) {
-                    case .value(let v): values.append(v)
-                    case .missing(let m): missing.formUnion(m)
-                    case .failed: return .failed
-                    }
-                }
-                return missing.isEmpty ? .value(.list(values)) : .missing(missing)
-            }
+            return { f in ThreeValuedLogic.list(codes.count) { codes[$0](f) } }
 
         case .aggregate(let agg, let body, let slot, _, let source, let filter):
             var base: String?
@@ -225,181 +193,33 @@ struct ExpressionCompiler {
 
         case .present(let e):
             let x = compile(e)
-            return { f in
-                if case .value(let v) = x(f), v != .none { return .value(.bool(true)) }
-                return .value(.bool(false))
-            }
+            return { f in ThreeValuedLogic.present(x(f)) }
 
         case .conditional(let c, let a, let b):
             let cond = compile(c), then = compile(a), otherwise = compile(b)
-            return { f in
-                switch cond(f) {
-                case .value(.bool(true)): return then(f)
-                case .value: return otherwise(f)
-                case let other: return other
-                }
-            }
+            return { f in ThreeValuedLogic.conditional(cond(f), then: { then(f) }, else: { otherwise(f) }) }
 
         case .otherwise(let a, let b):
             let first = compile(a), fallback = compile(b)
-            return { f in
-                let l = first(f)
-                switch l {
-                case .value(let v) where v != .none: return l
-                case .failed: return l
-                default: return fallback(f)
-                }
-            }
+            return { f in ThreeValuedLogic.otherwise(first(f)) { fallback(f) } }
 
         case .extremum(let isMin, let items):
             let codes = items.map(compile)
-            return { f in
-                var best: Value?
-                var missing: Set<String> = []
-                for code in codes {
-                    switch code(f) {
-                    case .value(let v):
-                        if let b = best, let o = Evaluator.order(v, b) {
-                            if isMin ? o < 0 : o > 0 { best = v }
-                        } else if best == nil { best = v }
-                    case .missing(let m): missing.formUnion(m)
-                    case .failed: return .failed
-                    }
-                }
-                if !missing.isEmpty { return .missing(missing) }
-                return best.map { .value($0) } ?? .failed
-            }
+            return { f in ThreeValuedLogic.extremum(codes.count, isMin: isMin, empty: .failed) { codes[$0](f) } }
 
         case .lookup(let table, let key):
             let t = compile(table), k = compile(key)
             return { f in
                 guard case .value(.table(let rows)) = t(f) else { return .failed }
-                let kv = k(f)
-                guard case .value(let v) = kv else { return kv }
-                return .value(rows.lookup(v)?.value ?? .none)
+                return ThreeValuedLogic.map(k(f)) { .value(ValueOperations.lookup(rows, $0).value) }
             }
 
         case .periodBound(let e, let isStart):
             let x = compile(e)
-            return { f in
-                let r = x(f)
-                guard case .value(let v) = r else { return r }
-                guard case .period(let p) = v else { return .failed }
-                return .value(.date(isStart ? p.start : p.end))
-            }
-        }
-    }
-
-    /// Both sides known: apply `op`; otherwise a failure wins, else every missing fact of both
-    /// sides, as in the tracing evaluator.
-    @inline(__always)
-    static func combine(_ l: Fast, _ r: Fast, _ op: (Value, Value) -> Fast) -> Fast {
-        switch (l, r) {
-        case (.value(let a), .value(let b)): return op(a, b)
-        case (.failed, _), (_, .failed): return .failed
-        case (.missing(let a), .missing(let b)): return .missing(a.union(b))
-        case (.missing, _): return l
-        default: return r
-        }
-    }
-
-    static func comparison(_ op: BinaryOperator) -> @Sendable (Value, Value) -> Fast {
-        switch op {
-        case .equal: return { a, b in .value(.bool(same(a, b))) }
-        case .notEqual: return { a, b in .value(.bool(!same(a, b))) }
-        default:
-            let holds: @Sendable (Int) -> Bool
-            switch op {
-            case .less: holds = { $0 < 0 }
-            case .lessEqual: holds = { $0 <= 0 }
-            case .greater: holds = { $0 > 0 }
-            default: holds = { $0 >= 0 }
-            }
-            return { a, b in
-                if case .money(let x) = a, case .money(let y) = b { return .value(.bool(holds(x.fen < y.fen ? -1 : (x.fen == y.fen ? 0 : 1)))) }
-                guard let o = Evaluator.order(a, b) else { return .failed }
-                return .value(.bool(holds(o)))
-            }
-        }
-    }
-
-    /// The code for one arithmetic operation, overflow checked.
-    static func arithmetic(_ op: CheckedExpr.Arithmetic, rounding: Rounding) -> @Sendable (Value, Value) -> Fast {
-        switch op {
-        case .moneyAdd:
-            return { a, b in if case .money(let l) = a, case .money(let r) = b { money(l.adding(r)) } else { .failed } }
-        case .moneySubtract:
-            return { a, b in if case .money(let l) = a, case .money(let r) = b { money(l.subtracting(r)) } else { .failed } }
-        case .moneyTimesPercent, .percentTimesMoney:
-            return { a, b in
-                switch (a, b) {
-                case (.money(let m), .percent(let p)), (.percent(let p), .money(let m)):
-                    return money(m.multiplied(by: p, rounding: rounding)?.0)
-                default: return .failed
-                }
-            }
-        case .moneyTimesInt, .intTimesMoney:
-            return { a, b in
-                switch (a, b) {
-                case (.money(let m), .int(let n)), (.int(let n), .money(let m)): return money(m.multiplied(by: n))
-                default: return .failed
-                }
-            }
-        case .moneyDivideInt:
-            return { a, b in
-                guard case .money(let m) = a, case .int(let n) = b, n != 0 else { return .failed }
-                return money(m.divided(by: n, rounding: rounding)?.0)
-            }
-        case .moneyDividePercent:
-            return { a, b in
-                guard case .money(let m) = a, case .percent(let p) = b, p.millionths != 0 else { return .failed }
-                return money(m.divided(by: p, rounding: rounding)?.0)
-            }
-        case .intAdd:
-            return { a, b in if case .int(let l) = a, case .int(let r) = b { int(l.addingReportingOverflow(r)) } else { .failed } }
-        case .intSubtract:
-            return { a, b in if case .int(let l) = a, case .int(let r) = b { int(l.subtractingReportingOverflow(r)) } else { .failed } }
-        case .intMultiply:
-            return { a, b in if case .int(let l) = a, case .int(let r) = b { int(l.multipliedReportingOverflow(by: r)) } else { .failed } }
-        case .dateAddDuration:
-            return { a, b in
-                guard case .date(let d) = a, case .duration(let u) = b else { return .failed }
-                return d.adding(u).map { .value(.date($0)) } ?? .failed
-            }
-        case .dateSubtractDuration:
-            return { a, b in
-                guard case .date(let d) = a, case .duration(let u) = b else { return .failed }
-                return d.adding(u, sign: -1).map { .value(.date($0)) } ?? .failed
-            }
-        case .durationAdd:
-            return { a, b in if case .duration(let l) = a, case .duration(let r) = b { .value(.duration(l + r)) } else { .failed } }
-        case .percentAdd:
-            return { a, b in
-                if case .percent(let l) = a, case .percent(let r) = b { .value(.percent(Percent(millionths: l.millionths + r.millionths))) } else { .failed }
-            }
-        case .percentSubtract:
-            return { a, b in
-                if case .percent(let l) = a, case .percent(let r) = b { .value(.percent(Percent(millionths: l.millionths - r.millionths))) } else { .failed }
-            }
+            return { f in ThreeValuedLogic.map(x(f)) { v in ValueOperations.bound(v, isStart: isStart).map { .value($0) } ?? .failed } }
         }
     }
 }
-
-/// `==` on values, without the generic witness for the kinds rules compare most (an enum case
-/// against a constant, a flag, an amount, a date).
-@inline(__always) private func same(_ a: Value, _ b: Value) -> Bool {
-    switch (a, b) {
-    case (.enumCase(let t, let x), .enumCase(let u, let y)): return t == u && x == y
-    case (.bool(let x), .bool(let y)): return x == y
-    case (.int(let x), .int(let y)): return x == y
-    case (.money(let x), .money(let y)): return x == y
-    case (.date(let x), .date(let y)): return x == y
-    default: return a == b
-    }
-}
-
-@inline(__always) private func money(_ m: Money?) -> Fast { m.map { .value(.money($0)) } ?? .failed }
-@inline(__always) private func int(_ r: (partialValue: Int64, overflow: Bool)) -> Fast { r.overflow ? .failed : .value(.int(r.partialValue)) }
 
 /// `sum(…)`, `count(…)`, `any(…)`, `all(…)`, `min(…)`, `max(…)` over a list, compiled.
 private struct AggregateCode {

@@ -55,7 +55,7 @@ package final class CompiledPolicy: Sendable {
         zh = ValueText(policy: policy, lang: .zh)
         en = ValueText(policy: policy, lang: .en)
         itemSlot = policy.itemSlot
-        appliedOnSlot = policy.caseSchema.index["applied_on"]
+        appliedOnSlot = policy.applicationDateSlot
     }
 
     package func parameters(on date: CivilDate) -> [Value] {
@@ -82,9 +82,7 @@ package final class CompiledPolicy: Sendable {
 
     /// The verdict, or nil when the tracing interpreter must decide (an evaluation failed).
     package func verdict(_ c: CaseFile, asOf override: CivilDate?) -> Verdict? {
-        guard let asOf = override ?? appliedOnSlot.flatMap({ i -> CivilDate? in
-            if case .date(let d)? = c.facts[i] { return d } else { return nil }
-        }) else { return nil }
+        guard let asOf = Policy.evaluationDate(of: c.facts, applicationDateSlot: appliedOnSlot, asOf: override) else { return nil }
         let frame = Frame(facts: c.facts, params: parameters(on: asOf), asOf: asOf, localCount: localCount, definitionCode: definitionCode)
         var runs: [CompiledRule.Run] = []
         runs.reserveCapacity(rules.count)
@@ -135,16 +133,15 @@ package final class CompiledPolicy: Sendable {
                     run.effect = .award
                     awarding = true
                     if (run.amount?.fen ?? 0) > 0 { awardsAllNothing = false }
-                    amount = amount.adding(max(run.amount ?? .zero, .zero)) ?? amount
+                    amount = Decision.Outcome.granted(amount, adding: run.amount)
                 }
             }
             runs.append(run)
         }
-        // Award parts that may be zero and all are: nothing to pay refuses, under their clauses.
-        let nothingToPay = !refusing && !anyPending && !reviewing && awarding && awardsAllNothing
+        let (outcome, nothingToPay) = Decision.Outcome.combining(refusing: refusing, pending: anyPending, reviewing: reviewing,
+                                                                 awarding: awarding, awardsAllNothing: awardsAllNothing)
+        // Nothing to pay refuses under the award parts' own clauses.
         if nothingToPay { for k in runs.indices where runs[k].effect == .award { runs[k].effect = .refuse } }
-        let outcome: Decision.Outcome = refusing || nothingToPay ? .refused : anyPending ? .incomplete : reviewing ? .review
-            : awarding ? .granted : .review
         if outcome != .refused { consequences = Decision.Consequences() }
         return Verdict(outcome: outcome, amount: outcome == .granted ? amount : .zero, consequences: consequences,
                        missing: outcome == .incomplete ? pending : [], asOf: asOf, frame: frame, runs: runs, waits: waits)

@@ -132,9 +132,9 @@ package struct TraceNode: Sendable {
         case value(Value)
         case missing([String])
     }
-    /// Which expression this is, as written, and what role it plays (`when`, `award`, `cap`…).
+    /// Which expression this is, as written, and what role it plays (`for`, `award`, `cap`…).
     package var text: String
-    package var role: String?
+    package var role: Role?
     package var type: ValueType
     package var result: Result
     package var children: [TraceNode]
@@ -150,15 +150,124 @@ package struct TraceNode: Sendable {
     /// trace points into the root expression's text instead of repeating it.
     package var start: Int = 0
     package var end: Int = 0
-    /// `and` or `or` for a connective, whose value follows from its operands' (so a chain of them
-    /// can be written as its terms alone).
-    package var connective: String? = nil
     /// For an aggregation: the name its elements are bound to (`e` in `sum(e.amount for e in …)`).
     package var variable: String? = nil
+    /// What kind of expression this is, as the evaluator knew it: every wording reads this, never
+    /// the text.
+    package var kind: Kind = .literal(writtenAsName: false)
+
+    /// `and` or `or` for a connective, whose value follows from its operands' (so a chain of them
+    /// can be written as its terms alone).
+    package var connective: String? {
+        if case .connective(let isAnd) = kind { return isAnd ? "and" : "or" }
+        return nil
+    }
 
     package var value: Value? {
         if case .value(let v) = result { return v }
         return nil
+    }
+}
+
+extension TraceNode {
+    /// The kinds of expression a trace distinguishes.
+    package enum Kind: Sendable, Equatable {
+        /// A constant. A constant is traced only where it plays a role; `writtenAsName` when it
+        /// was written as a bare word (an enum value, `true`), which the JSON trace lists with
+        /// the names.
+        case literal(writtenAsName: Bool)
+        /// A name: a fact's path, a `let` or an element's variable, a parameter, a definition,
+        /// `as_of`.
+        case name
+        /// A field of a record (`e.category`): the field's index in the base's record type;
+        /// `isName` when the base is itself a name, so the whole is a dotted path.
+        case member(field: Int, isName: Bool)
+        /// `+ − × ÷`, with the text of a constant operand (not traced) and its side.
+        case operation(CheckedExpr.Arithmetic, constant: ConstantOperand?)
+        case negation
+        /// `not x`.
+        case inversion
+        case comparison(BinaryOperator)
+        /// `x in list`, `d in period` (or `not in`).
+        case membership(negated: Bool)
+        /// `and` (true) or `or` (false).
+        case connective(isAnd: Bool)
+        case list
+        case aggregate(Aggregate)
+        /// `min(…)` or `max(…)` of listed values.
+        case extremum(isMin: Bool)
+        /// `table[key]` of a table parameter (its index), and the row that the key chose.
+        case lookup(parameter: Int?, row: LookupRow)
+        case conditional
+        case otherwise
+        case present
+        /// `start(period)` or `end(period)`.
+        case periodBound(isStart: Bool)
+
+        /// Whether the node names a value (a fact, a parameter, a definition, a variable, a
+        /// member of one, an enum value): such a node can have a label, and the JSON trace keeps
+        /// its value once in `values`.
+        package var isName: Bool {
+            switch self {
+            case .name: true
+            case .literal(let named): named
+            case .member(_, let named): named
+            default: false
+            }
+        }
+
+        package var isLookup: Bool {
+            if case .lookup = self { return true }
+            return false
+        }
+
+        package var isExtremum: Bool {
+            if case .extremum = self { return true }
+            return false
+        }
+    }
+
+    /// A constant operand of an operation, as written, and on which side of the operator.
+    package struct ConstantOperand: Sendable, Equatable {
+        package var text: String
+        package var isLeft: Bool
+    }
+
+    /// Which row a table read chose: one written (its key as the trace shows it), the default
+    /// row, or none (the value is then none).
+    package enum LookupRow: Sendable, Equatable {
+        case written(String)
+        case byDefault
+        case none
+    }
+
+    /// What role a root expression plays in its rule or definition.
+    package enum Role: Sendable, Equatable {
+        /// `for`: whether the rule concerns the case.
+        case applies
+        /// The rule's own expression, named by its kind (`refuse_when`, `require`, `review_when`,
+        /// `needs`, `award`).
+        case main(Rule.Kind)
+        case cap
+        case clawback
+        case banUntil
+        /// A `cite_when` condition.
+        case cite
+        /// A `let`'s or a definition's expression, by its name.
+        case binding(String)
+
+        /// The role as the JSON trace writes it.
+        package var name: String {
+            switch self {
+            case .applies: "for"
+            case .main(let kind): kind.rawValue
+            case .cap: "cap"
+            case .clawback: "clawback"
+            case .banUntil: "ban_until"
+            case .cite: "cite"
+            case .binding(let name): name
+            }
+        }
     }
 }
 

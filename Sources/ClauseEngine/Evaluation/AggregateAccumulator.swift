@@ -23,10 +23,7 @@ struct AggregateAccumulator {
         case (.count, _): count += 1
         case (.any, .bool(let b)): anyTrue = anyTrue || b
         case (.all, .bool(let b)): allTrue = allTrue && b
-        case (.min, _), (.max, _):
-            if let b = best, let o = Evaluator.order(v, b) {
-                if agg == .min ? o < 0 : o > 0 { best = v }
-            } else if best == nil { best = v }
+        case (.min, _), (.max, _): ValueOperations.extremum(&best, v, isMin: agg == .min)
         default: return "internal: aggregate value"
         }
         return nil

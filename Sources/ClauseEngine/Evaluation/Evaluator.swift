@@ -47,7 +47,7 @@ package struct Evaluator {
     }
 
     /// Evaluates `c`, appending its trace node to `trace` when tracing.
-    package mutating func eval(_ c: CheckedExpr, _ trace: inout [TraceNode]?, role: String? = nil) -> Outcome {
+    package mutating func eval(_ c: CheckedExpr, _ trace: inout [TraceNode]?, role: TraceNode.Role? = nil) -> Outcome {
         guard trace != nil else {
             var none: [TraceNode]? = nil
             var extra = TraceExtra()
@@ -65,7 +65,7 @@ package struct Evaluator {
             }
             trace!.append(TraceNode(text: c.text, role: role, type: c.type, result: result, children: children ?? [], exact: extra.exact,
                                     elements: extra.elements, label: extra.label, origin: extra.origin, start: c.start, end: c.end,
-                                    connective: extra.connective, variable: extra.variable))
+                                    variable: extra.variable, kind: TraceKinds.kind(of: c, row: extra.row)))
         }
         return r
     }
@@ -75,8 +75,9 @@ package struct Evaluator {
         var elements: [ElementTrace]?
         var label: String?
         var origin: String?
-        var connective: String?
         var variable: String?
+        /// For a table read: the row the key chose.
+        var row: TraceNode.LookupRow?
     }
 
     private mutating func compute(_ c: CheckedExpr, _ t: inout [TraceNode]?, _ x: inout TraceExtra) -> Outcome {
@@ -127,32 +128,21 @@ package struct Evaluator {
 
         case .negate(let e):
             return map(eval(e, &t)) { v in
-                switch v {
-                case .int(let n): n == .min ? .failed("number overflow") : .value(.int(-n))
-                case .money(let m): .value(.money(Money(fen: -m.fen)))
-                case .percent(let p): .value(.percent(Percent(millionths: -p.millionths)))
-                default: .failed("internal: negate")
+                switch ValueOperations.negate(v) {
+                case .value(let n), .rounded(let n): .value(n)
+                case .failed(.overflow): .failed("number overflow")
+                case .failed: .failed("internal: negate")
                 }
             }
 
         case .not(let e):
-            return map(eval(e, &t)) { .value(.bool(!($0.asBool ?? false))) }
+            return map(eval(e, &t)) { .value(ValueOperations.not($0)) }
 
         case .and(let a, let b):
-            if t != nil { x.connective = "and" }
-            let l = eval(a, &t)
-            if case .value(.bool(false)) = l { return l }
-            let r = eval(b, &t)
-            if case .value(.bool(false)) = r { return r }
-            return combine(l, r) { _, rv in .value(rv) }
+            return ThreeValuedLogic.and(eval(a, &t)) { eval(b, &t) }
 
         case .or(let a, let b):
-            if t != nil { x.connective = "or" }
-            let l = eval(a, &t)
-            if case .value(.bool(true)) = l { return l }
-            let r = eval(b, &t)
-            if case .value(.bool(true)) = r { return r }
-            return combine(l, r) { _, rv in .value(rv) }
+            return ThreeValuedLogic.or(eval(a, &t)) { eval(b, &t) }
 
         case .arithmetic(let op, let a, let b):
             let l = eval(a, &t), r = eval(b, &t)
@@ -161,44 +151,21 @@ package struct Evaluator {
         case .compare(let op, let a, let b):
             let l = eval(a, &t), r = eval(b, &t)
             return combine(l, r) { lv, rv in
-                switch op {
-                case .equal: return .value(.bool(lv == rv))
-                case .notEqual: return .value(.bool(lv != rv))
-                default:
-                    guard let o = Evaluator.order(lv, rv) else { return .failed("internal: order") }
-                    let holds: Bool
-                    switch op {
-                    case .less: holds = o < 0
-                    case .lessEqual: holds = o <= 0
-                    case .greater: holds = o > 0
-                    default: holds = o >= 0
-                    }
-                    return .value(.bool(holds))
-                }
+                ValueOperations.compare(op, lv, rv).map { .value(.bool($0)) } ?? .failed("internal: order")
             }
 
         case .inList(let a, let b, let negated):
             let l = eval(a, &t), r = eval(b, &t)
-            return combine(l, r) { lv, rv in .value(.bool((rv.asList ?? []).contains(lv) != negated)) }
+            return combine(l, r) { lv, rv in .value(.bool(ValueOperations.contains(rv, lv, negated: negated))) }
 
         case .inPeriod(let a, let b, let negated):
             let l = eval(a, &t), r = eval(b, &t)
             return combine(l, r) { lv, rv in
-                guard case .date(let d) = lv, case .period(let p) = rv else { return .failed("internal: in period") }
-                return .value(.bool(p.contains(d) != negated))
+                ValueOperations.inPeriod(lv, rv, negated: negated).map { .value(.bool($0)) } ?? .failed("internal: in period")
             }
 
         case .list(let items):
-            var values: [Value] = []
-            var missing: Set<String> = []
-            for item in items {
-                switch eval(item, &t) {
-                case .value(let v): values.append(v)
-                case .missing(let m): missing.formUnion(m)
-                case .failed(let f): return .failed(f)
-                }
-            }
-            return missing.isEmpty ? .value(.list(values)) : .missing(missing)
+            return ThreeValuedLogic.list(items.count) { eval(items[$0], &t) }
 
         case .aggregate(let agg, let body, let slot, let variable, let source, let filter):
             if t != nil { x.variable = variable }
@@ -208,117 +175,52 @@ package struct Evaluator {
             var ignored: [TraceNode]? = t == nil ? nil : []
             let r = eval(e, &ignored)
             if let node = ignored?.first { t?.append(node) }
-            if case .value(let v) = r, v != .none { return .value(.bool(true)) }
-            return .value(.bool(false))
+            return ThreeValuedLogic.present(r)
 
         case .conditional(let c, let a, let b):
-            switch eval(c, &t) {
-            case .value(.bool(true)): return eval(a, &t)
-            case .value: return eval(b, &t)
-            case let other: return other
-            }
+            return ThreeValuedLogic.conditional(eval(c, &t), then: { eval(a, &t) }, else: { eval(b, &t) })
 
         case .otherwise(let a, let b):
-            let l = eval(a, &t)
-            if case .value(let v) = l, v != .none { return l }
-            if case .failed = l { return l }
-            return eval(b, &t)
+            return ThreeValuedLogic.otherwise(eval(a, &t)) { eval(b, &t) }
 
         case .extremum(let isMin, let items):
-            var best: Value?
-            var missing: Set<String> = []
-            for item in items {
-                switch eval(item, &t) {
-                case .value(let v):
-                    if let b = best, let o = Evaluator.order(v, b) {
-                        if isMin ? o < 0 : o > 0 { best = v }
-                    } else if best == nil { best = v }
-                case .missing(let m): missing.formUnion(m)
-                case .failed(let f): return .failed(f)
-                }
-            }
-            if !missing.isEmpty { return .missing(missing) }
-            return best.map { .value($0) } ?? .failed("internal: empty min/max")
+            return ThreeValuedLogic.extremum(items.count, isMin: isMin, empty: .failed("internal: empty min/max")) { eval(items[$0], &t) }
 
         case .lookup(let table, let key):
             return lookup(table, key, &t, &x)
 
         case .periodBound(let e, let isStart):
-            return map(eval(e, &t)) { v in
-                guard case .period(let p) = v else { return .failed("internal: period") }
-                return .value(.date(isStart ? p.start : p.end))
-            }
+            return map(eval(e, &t)) { v in ValueOperations.bound(v, isStart: isStart).map { .value($0) } ?? .failed("internal: period") }
         }
     }
 
     // MARK: - Helpers
 
-    private func map(_ r: Outcome, _ f: (Value) -> Outcome) -> Outcome {
-        if case .value(let v) = r { return f(v) }
-        return r
-    }
+    private func map(_ r: Outcome, _ f: (Value) -> Outcome) -> Outcome { ThreeValuedLogic.map(r, f) }
 
-    /// Both sides known: apply `f`; otherwise the union of what is missing (so a reviewer sees
-    /// every missing fact at once), or the first failure.
-    private func combine(_ l: Outcome, _ r: Outcome, _ f: (Value, Value) -> Outcome) -> Outcome {
-        switch (l, r) {
-        case (.value(let a), .value(let b)): return f(a, b)
-        case (.failed(let e), _), (_, .failed(let e)): return .failed(e)
-        case (.missing(let a), .missing(let b)): return .missing(a.union(b))
-        case (.missing(let a), _), (_, .missing(let a)): return .missing(a)
-        }
-    }
+    private func combine(_ l: Outcome, _ r: Outcome, _ f: (Value, Value) -> Outcome) -> Outcome { ThreeValuedLogic.combine(l, r, f) }
 
-    package static func order(_ a: Value, _ b: Value) -> Int? {
-        func cmp<T: Comparable>(_ x: T, _ y: T) -> Int { x < y ? -1 : (x == y ? 0 : 1) }
-        switch (a, b) {
-        case (.int(let x), .int(let y)): return cmp(x, y)
-        case (.money(let x), .money(let y)): return cmp(x, y)
-        case (.percent(let x), .percent(let y)): return cmp(x, y)
-        case (.date(let x), .date(let y)): return cmp(x, y)
-        default: return nil
-        }
-    }
-
+    /// The shared arithmetic, with its faults in words and, when money was rounded, the exact
+    /// value for the trace.
     private func arithmetic(_ op: CheckedExpr.Arithmetic, _ a: Value, _ b: Value, _ x: inout TraceExtra) -> Outcome {
-        let overflow = Outcome.failed("amount overflow in '\(op.symbol)'")
-        switch (op, a, b) {
-        case (.moneyAdd, .money(let l), .money(let r)): return l.adding(r).map { .value(.money($0)) } ?? overflow
-        case (.moneySubtract, .money(let l), .money(let r)): return l.subtracting(r).map { .value(.money($0)) } ?? overflow
-        case (.moneyTimesPercent, .money(let m), .percent(let p)), (.percentTimesMoney, .percent(let p), .money(let m)):
-            guard let (v, exact) = m.multiplied(by: p, rounding: policy.rounding) else { return overflow }
-            if !exact, tracing { x.exact = Evaluator.exactProduct(m, p) }
-            return .value(.money(v))
-        case (.moneyTimesInt, .money(let m), .int(let n)), (.intTimesMoney, .int(let n), .money(let m)):
-            return m.multiplied(by: n).map { .value(.money($0)) } ?? overflow
-        case (.moneyDividePercent, .money(let m), .percent(let p)):
-            guard p.millionths != 0 else { return .failed("division by a rate of 0%") }
-            guard let (v, exact) = m.divided(by: p, rounding: policy.rounding) else { return overflow }
-            if !exact, tracing { x.exact = "≈ \(Double(m.fen) / Double(p.millionths) * 10_000 / 100)" }
-            return .value(.money(v))
-        case (.moneyDivideInt, .money(let m), .int(let n)):
-            guard n != 0 else { return .failed("division by zero") }
-            guard let (v, exact) = m.divided(by: n, rounding: policy.rounding) else { return overflow }
-            if !exact, tracing { x.exact = "≈ \(Double(m.fen) / Double(n) / 100)" }
-            return .value(.money(v))
-        case (.intAdd, .int(let l), .int(let r)):
-            let (v, o) = l.addingReportingOverflow(r)
-            return o ? overflow : .value(.int(v))
-        case (.intSubtract, .int(let l), .int(let r)):
-            let (v, o) = l.subtractingReportingOverflow(r)
-            return o ? overflow : .value(.int(v))
-        case (.intMultiply, .int(let l), .int(let r)):
-            let (v, o) = l.multipliedReportingOverflow(by: r)
-            return o ? overflow : .value(.int(v))
-        case (.dateAddDuration, .date(let d), .duration(let u)):
-            return d.adding(u).map { .value(.date($0)) } ?? .failed("date out of range")
-        case (.dateSubtractDuration, .date(let d), .duration(let u)):
-            return d.adding(u, sign: -1).map { .value(.date($0)) } ?? .failed("date out of range")
-        case (.durationAdd, .duration(let l), .duration(let r)): return .value(.duration(l + r))
-        case (.percentAdd, .percent(let l), .percent(let r)): return .value(.percent(Percent(millionths: l.millionths + r.millionths)))
-        case (.percentSubtract, .percent(let l), .percent(let r)):
-            return .value(.percent(Percent(millionths: l.millionths - r.millionths)))
-        default: return .failed("internal: arithmetic on unexpected values")
+        switch ValueOperations.arithmetic(op, a, b, rounding: policy.rounding) {
+        case .value(let v): return .value(v)
+        case .rounded(let v):
+            if tracing {
+                switch (a, b) {
+                case (.money(let m), .percent(let p)) where op == .moneyDividePercent:
+                    x.exact = "≈ \(Double(m.fen) / Double(p.millionths) * 10_000 / 100)"
+                case (.money(let m), .percent(let p)), (.percent(let p), .money(let m)): x.exact = Evaluator.exactProduct(m, p)
+                case (.money(let m), .int(let n)): x.exact = "≈ \(Double(m.fen) / Double(n) / 100)"
+                default: break
+                }
+            }
+            return .value(v)
+        case .failed(.overflow): return .failed("amount overflow in '\(op.symbol)'")
+        case .failed(.divisionByZero): return .failed("division by zero")
+        case .failed(.divisionByZeroRate): return .failed("division by a rate of 0%")
+        case .failed(.dateOutOfRange): return .failed("date out of range")
+        case .failed(.unexpected): return .failed("internal: arithmetic on unexpected values")
         }
     }
 
@@ -330,28 +232,30 @@ package struct Evaluator {
         guard case .value(.table(let rows)) = tv else { return .failed("internal: lookup in a non-table") }
         let k = eval(key, &t)
         guard case .value(let kv) = k else { return k }
-        let found = rows.lookup(kv)
+        let found = ValueOperations.lookup(rows, kv)
         if t != nil, case .parameter(let i) = table.kind {
             let dated = parameterValues[i]
             if let from = dated.from, dated.packageID != policy.packages.first?.id {
                 x.origin = "\(from.iso)|\(dated.packageID)|\(dated.clause)"
             }
-            x.label = "\(policy.parameters[i].label) [\(Evaluator.rowText(found.map { $0.row } ?? -1, rows, kv, policy))]"
+            let row = Evaluator.row(found.row, rows, kv, policy)
+            x.row = row
+            x.label = "\(policy.parameters[i].label) [\(row.zh)]"
         }
-        return .value(found?.value ?? .none)
+        return .value(found.value)
     }
 
-    /// How the trace names a table row: its key as written (`3`, `3..4`, an enum value's label),
-    /// `默认` for the default row, `无此行` when nothing matched (`row` nil / -1).
-    static func rowText(_ row: Int?, _ table: Table, _ key: Value, _ policy: Policy) -> String {
-        guard let row else { return "默认" }
-        guard row >= 0, row < table.rows.count else { return "无此行" }
+    /// Which row a table read chose (`row` nil: the default; -1: none), its key as the trace
+    /// writes it (`3`, `3..4`, an enum value's label).
+    static func row(_ row: Int?, _ table: Table, _ key: Value, _ policy: Policy) -> TraceNode.LookupRow {
+        guard let row else { return .byDefault }
+        guard row >= 0, row < table.rows.count else { return .none }
         switch table.rows[row].key {
-        case .int(let n): return String(n)
-        case .ints(let lo, let hi): return "\(lo)..\(hi)"
+        case .int(let n): return .written(String(n))
+        case .ints(let lo, let hi): return .written("\(lo)..\(hi)")
         case .enumCase(let i):
-            if case .enumCase(let t, _) = key, t < policy.enums.count, i < policy.enums[t].cases.count { return policy.enums[t].cases[i].label }
-            return String(i)
+            if case .enumCase(let t, _) = key, t < policy.enums.count, i < policy.enums[t].cases.count { return .written(policy.enums[t].cases[i].label) }
+            return .written(String(i))
         }
     }
 
@@ -374,7 +278,7 @@ package struct Evaluator {
         locals = Array(repeating: .none, count: d.slotCount)
         localPaths = Array(repeating: nil, count: d.slotCount)
         var trace: [TraceNode]? = tracing ? [] : nil
-        let r = eval(d.expr, &trace, role: d.name)
+        let r = eval(d.expr, &trace, role: .binding(d.name))
         locals = savedLocals
         localPaths = savedPaths
         if let node = trace?.first { definitionTraces[i] = node }

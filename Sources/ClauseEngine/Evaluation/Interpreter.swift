@@ -3,17 +3,13 @@ import ClauseLanguage
 /// Decides one case under one policy: evaluates every rule (never stopping at the first
 /// refusal), then combines what they found into an outcome.
 ///
-/// The combination is the language's semantics, the same for every package:
-/// - any rule that certainly refuses (a `refuse_when` that holds, a `require` that fails, an award
-///   of nothing) makes the case `refused`, citing every such rule's clauses;
-/// - otherwise, any rule that could not be decided for missing facts makes it `incomplete`;
-/// - otherwise, a `review_when` that holds makes it `review`;
-/// - otherwise the award rules' amounts (each capped) make it `granted`.
+/// The combination is the language's semantics, the same for every package and written once
+/// (`Decision.Outcome.combining`); a refusal cites every refusing rule's clauses.
 package enum Interpreter {
     package static func decide(_ c: CaseFile, policy: Policy, asOf override: CivilDate? = nil, tracing: Bool = true)
         -> Result<Decision, EvaluationFailure>
     {
-        guard let asOf = override ?? evaluationDate(c, policy) else {
+        guard let asOf = policy.evaluationDate(of: c.facts, asOf: override) else {
             return .failure(EvaluationFailure(message: "the case gives no 'applied_on' date and no --as-of was given"))
         }
         var ev = Evaluator(policy: policy, facts: c.facts, asOf: asOf, tracing: tracing)
@@ -51,7 +47,7 @@ package enum Interpreter {
                 rt.status = .fired
                 if rule.refuses(amount: rt.amount) {
                     if let cb = rule.clawback {
-                        switch ev.eval(cb, &steps, role: "clawback") {
+                        switch ev.eval(cb, &steps, role: .clawback) {
                         case .value(.money(let m)): consequences.clawback = consequences.clawback.adding(m) ?? consequences.clawback
                         case .missing(let m): missingFacts.formUnion(m)
                         case .failed(let f): return .failure(EvaluationFailure(message: "\(rule.id): \(f)"))
@@ -59,7 +55,7 @@ package enum Interpreter {
                         }
                     }
                     if let b = rule.banUntil {
-                        switch ev.eval(b, &steps, role: "ban_until") {
+                        switch ev.eval(b, &steps, role: .banUntil) {
                         case .value(.date(let d)): consequences.blacklistedUntil = max(consequences.blacklistedUntil ?? d, d)
                         case .missing(let m): missingFacts.formUnion(m)
                         case .failed(let f): return .failure(EvaluationFailure(message: "\(rule.id): \(f)"))
@@ -80,7 +76,7 @@ package enum Interpreter {
                 // The branch that applied adds its clauses; an unknown condition adds none, and so
                 // does one that cannot be computed (the compiled policy reads them alike).
                 for c in rule.citeWhen {
-                    if case .value(.bool(true)) = ev.eval(c.when, &steps, role: "cite") {
+                    if case .value(.bool(true)) = ev.eval(c.when, &steps, role: .cite) {
                         rt.clauses += c.clauses.filter { !rt.clauses.contains($0) }
                     }
                 }
@@ -98,7 +94,6 @@ package enum Interpreter {
             traces.append(rt)
         }
 
-        let outcome: Decision.Outcome
         var reasons: [Decision.Reason] = []
         var amount = Money.zero
         func reasonsOf(_ list: [RuleTrace], _ effect: Decision.Reason.Effect) -> [Decision.Reason] {
@@ -109,29 +104,19 @@ package enum Interpreter {
                 }
             }
         }
-        if !refusing.isEmpty {
-            outcome = .refused
-            reasons = reasonsOf(refusing, .refuse)
-        } else if !pending.isEmpty {
-            outcome = .incomplete
-            reasons = reasonsOf(pending, .needs)
-        } else if !reviewing.isEmpty {
-            outcome = .review
-            reasons = reasonsOf(reviewing, .review)
-        } else if !awarding.isEmpty, awarding.allSatisfy({ ($0.amount?.fen ?? 0) <= 0 }) {
-            // Every part may be zero and every part is: nothing to pay refuses, as one award would.
-            outcome = .refused
-            reasons = reasonsOf(awarding, .refuse)
-        } else if !awarding.isEmpty {
-            outcome = .granted
+        let (outcome, nothingToPay) = Decision.Outcome.combining(
+            refusing: !refusing.isEmpty, pending: !pending.isEmpty, reviewing: !reviewing.isEmpty, awarding: !awarding.isEmpty,
+            awardsAllNothing: awarding.allSatisfy { ($0.amount?.fen ?? 0) <= 0 })
+        switch outcome {
+        case .refused: reasons = nothingToPay ? reasonsOf(awarding, .refuse) : reasonsOf(refusing, .refuse)
+        case .incomplete: reasons = reasonsOf(pending, .needs)
+        case .review: reasons = reasonsOf(reviewing, .review)
+        case .granted:
             for a in awarding {
-                // A part that may be zero and came out below it adds nothing.
-                amount = amount.adding(max(a.amount ?? .zero, .zero)) ?? amount
+                amount = Decision.Outcome.granted(amount, adding: a.amount)
                 reasons += reasonsOf([a], .award)
                 if a.capped { reasons += reasonsOf([a], .cap) }
             }
-        } else {
-            outcome = .review
         }
         if outcome != .refused { consequences = Decision.Consequences() }
         let missing = (outcome == .incomplete ? missingFacts : [])
@@ -163,7 +148,7 @@ package enum Interpreter {
         ev.prepareLocals(rule.slotCount)
         var missing: Set<String> = []
         if let a = rule.applies {
-            switch ev.eval(a, &steps, role: "for") {
+            switch ev.eval(a, &steps, role: .applies) {
             case .value(.bool(false)): return .success(.notApplicable)
             case .missing(let m): missing = m
             case .failed(let f): return fail(f)
@@ -173,7 +158,7 @@ package enum Interpreter {
         let appliesUnknown = !missing.isEmpty
         var letMissing: Set<String> = []
         for l in rule.lets {
-            switch ev.eval(l.expr, &steps, role: l.name) {
+            switch ev.eval(l.expr, &steps, role: .binding(l.name)) {
             case .value(let v): ev.setLocal(l.slot, v)
             case .missing(let m): letMissing.formUnion(m)
             case .failed(let f): return fail(f)
@@ -184,7 +169,7 @@ package enum Interpreter {
         var fires = false
         switch rule.kind {
         case .refuseWhen, .require, .reviewWhen:
-            switch ev.eval(rule.main, &steps, role: rule.kind.rawValue) {
+            switch ev.eval(rule.main, &steps, role: .main(rule.kind)) {
             case .value(.bool(let b)): fires = rule.kind == .require ? !b : b
             case .missing(let m): return .success(.pending(missing.union(m)))
             case .failed(let f): return fail(f)
@@ -193,7 +178,7 @@ package enum Interpreter {
         case .needs:
             var needed: Set<String> = []
             for n in rule.needs {
-                switch ev.eval(n, &steps, role: "needs") {
+                switch ev.eval(n, &steps, role: .main(.needs)) {
                 case .missing(let m): needed.formUnion(m)
                 case .failed(let f): return fail(f)
                 case .value: break
@@ -201,8 +186,8 @@ package enum Interpreter {
             }
             if !needed.isEmpty { return .success(.pending(missing.union(needed))) }
         case .award:
-            let amount = ev.eval(rule.main, &steps, role: "award")
-            let cap = rule.cap.map { ev.eval($0, &steps, role: "cap") }
+            let amount = ev.eval(rule.main, &steps, role: .main(.award))
+            let cap = rule.cap.map { ev.eval($0, &steps, role: .cap) }
             if case .failed(let f) = amount { return fail(f) }
             if case .failed(let f)? = cap { return fail(f) }
             switch (amount, cap) {
@@ -227,12 +212,6 @@ package enum Interpreter {
         }
         if appliesUnknown { return .success(fires ? .pending(missing) : .passed) }
         return .success(fires ? .fired : .passed)
-    }
-
-    /// The case's `applied_on`, the evaluation date unless overridden (DESIGN.md principle 4).
-    static func evaluationDate(_ c: CaseFile, _ policy: Policy) -> CivilDate? {
-        guard let i = policy.caseSchema.index["applied_on"], case .date(let d)? = c.facts[i] else { return nil }
-        return d
     }
 
     /// The Chinese label of a dotted fact path, list indices and all (`project.expenses[2].paid_on`).

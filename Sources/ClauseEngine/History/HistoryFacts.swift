@@ -23,7 +23,6 @@ import ClauseSyntax
 /// located error, never skipped: a finding of fraud dated `2024-13-30` must not grant the case.
 package enum HistoryFacts {
     package static let fraudEvent = "fraud_found"
-    package static let fraudFact = "fraud_found_on"
     package static let paymentEvent = "pay"
     package static let paidFact = "disbursed"
     package static let changeFact = "project.changes"
@@ -64,7 +63,8 @@ package enum HistoryFacts {
     static func apply(_ entries: [Entry], to facts: inout [Value?], policy: Policy) {
         let payment = policy.funding?.paymentEvent ?? paymentEvent
 
-        if let found = entries.filter({ $0.event == fraudEvent }).compactMap(\.on).min() {
+        // A finding of fraud sets the fact with role `fraud_found_on`: the ban starts then.
+        if let fraudFact = policy.banFacts?.fraudFoundOn, let found = entries.filter({ $0.event == fraudEvent }).compactMap(\.on).min() {
             var earliest = found
             if case .date(let stated)?? = slot(fraudFact, facts, policy) { earliest = min(stated, found) }
             set(fraudFact, .date(earliest), &facts, policy)

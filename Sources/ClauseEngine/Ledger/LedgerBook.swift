@@ -207,7 +207,7 @@ package struct LedgerBook: Sendable {
     /// A limit that depends on the case, evaluated on it as of its application date; nil when
     /// the case does not give what it needs.
     package static func limit(_ e: CheckedExpr, slots: Int, for c: CaseFile, _ policy: Policy) -> Value? {
-        guard let asOf = Interpreter.evaluationDate(c, policy) else { return nil }
+        guard let asOf = policy.evaluationDate(of: c.facts) else { return nil }
         var ev = Evaluator(policy: policy, facts: c.facts, asOf: asOf, tracing: false)
         ev.prepareLocals(slots)
         var none: [TraceNode]? = nil

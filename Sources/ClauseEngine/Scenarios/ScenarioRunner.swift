@@ -76,9 +76,7 @@ package struct ScenarioRunner {
             guard let gc = CaseReader.read(g.caseNode, path: "recorded \(g.caseID)", policy: policy, into: &bag), !bag.hasErrors else {
                 return .failure(DiagnosticsFailure(diagnostics: bag.sorted))
             }
-            let on = g.on ?? (FactPath.value(PolicyLoader.applicationDateFact, in: gc, policy: policy).flatMap { v -> CivilDate? in
-                if case .date(let d) = v { d } else { nil }
-            }) ?? CivilDate(year: 2024, month: 1, day: 1)!
+            let on = g.on ?? policy.evaluationDate(of: gc.facts) ?? CivilDate(year: 2024, month: 1, day: 1)!
             book.record(g.caseID, grant: LedgerEntry.of(gc, decisionID: nil, asOf: on, amount: g.amount, policy: policy, parts: g.parts))
         }
         return .success(book)

@@ -33,6 +33,8 @@ package struct Policy: Sendable {
     package var districtPath: [Int]? = nil
     /// Roles taken from a fact's name (`item`, `applicant.district`) because none was declared.
     package var rolesByName: [String] = []
+    /// The facts with the ban roles; nil when the package declares none (it then imposes no ban).
+    package var banFacts: BanFacts? = nil
     /// Figures read from the fund's record (`ledger:`), seen by rules as `ledger.NAME`.
     package var ledger: [LedgerMeasure] = []
     /// The issuer, contact and appeal lines of a notice to the applicant (`notice:`).
@@ -129,7 +131,7 @@ package struct Field: Sendable {
     package var maximum: Int64?
     package var length: Int?
     package var range: SourceRange
-    /// What the fact is for, beyond rules: `item` or `district` (see `PolicyLoader+Roles`).
+    /// What the fact is for, beyond rules: `item`, `district` or a ban role (see `PolicyLoader+Roles`).
     package var role: String? = nil
     /// Filled by clause, never by a case file (the `ledger` record of figures from the record).
     package var computed = false

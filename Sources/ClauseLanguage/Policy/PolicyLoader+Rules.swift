@@ -130,6 +130,7 @@ extension PolicyLoader {
         }
         let clawback = expr("clawback", .money)
         let banUntil = expr("ban_until", .date)
+        if let n = m["ban_until"] { banUntilRanges.append(n.range) }
         let say = template("say", m, locals, narrowed, what)
         let sayEn = template("say_en", m, locals, narrowed, what)
         let fix = template("fix", m, locals, narrowed, what)

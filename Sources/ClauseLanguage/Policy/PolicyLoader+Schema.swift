@@ -106,7 +106,8 @@ extension PolicyLoader {
         if let r = f["role"], let s = access.scalar(r, "a role") {
             if PolicyLoader.roles.contains(s.text) { role = s.text } else {
                 access.bag.error("schema.role", "unknown role '\(s.text)'\(Suggestion.hint(s.text, PolicyLoader.roles)): a fact's role is "
-                                     + PolicyLoader.roles.map { "'\($0)'" }.joined(separator: " or "), at: s.range)
+                                     + PolicyLoader.roles.dropLast().map { "'\($0)'" }.joined(separator: ", ")
+                                     + " or '\(PolicyLoader.roles.last!)'", at: s.range)
             }
         }
         var field = Field(name: key.text, path: path, label: access.text(f, "label", "fact") ?? key.text,

@@ -24,6 +24,10 @@ package final class PolicyLoader {
     var definitionDepth: [String: Int] = [:]
     var usedDepth: [Int] = []
     var rules: [Rule] = []
+    /// Where each rule's `ban_until` is written: a package with one must declare the ban roles.
+    var banUntilRanges: [SourceRange] = []
+    /// Loading a package kept in the fund's record (see `load`).
+    var recorded = false
     /// The package being amended, when this one is an amendment (第十七条).
     var base: Policy?
     /// This package's id, and for an amendment its effective date.
@@ -61,8 +65,12 @@ package final class PolicyLoader {
 
     /// Loads a package; an amending package (`amends:`) is loaded on top of `base`, which the
     /// caller found by that id (see `PolicyRepository`).
-    package static func load(_ directory: String, base: Policy? = nil) -> Result {
+    ///
+    /// - Parameter recorded: the package is one the fund's record kept with its decisions (a
+    ///   replay, `why`): one recorded before the ban roles existed is read as it was decided.
+    package static func load(_ directory: String, base: Policy? = nil, recorded: Bool = false) -> Result {
         let loader = PolicyLoader()
+        loader.recorded = recorded
         if let base { loader.seed(from: base) }
         return loader.load(directory)
     }
@@ -184,17 +192,21 @@ package final class PolicyLoader {
             composed.parameters = parameters
             composed.definitions = definitions.compactMap { $0 }
             composed.rules = rules
+            checkBanRoles(composed.banFacts)
             composed.packages = base.packages + [ref]
             composed.digest = PackageFiles.combinedDigest(composed.packages.map(\.digest))
             return composed
         }
         let roles = resolveRoles()
+        let ban = roles.ban ?? (recorded && !banUntilRanges.isEmpty ? recordedBanFacts() : nil)
         var policy = Policy(
             id: id, title: access.text(m, "title", "policy.yaml") ?? "", titleEn: access.text(m, "title_en", "policy.yaml"),
             version: version, valid: valid, rounding: rounding,
             directory: directory, digest: digest, clauses: clauses, clauseIndex: clauseIndex, enums: enums, records: records,
             parameters: parameters, definitions: definitions.compactMap { $0 }, rules: rules, packages: [ref],
-            amendedBy: amendedBy, itemSlot: roles.item, districtPath: roles.district, rolesByName: roles.byName, ledger: ledger)
+            amendedBy: amendedBy, itemSlot: roles.item, districtPath: roles.district, rolesByName: roles.byName, banFacts: ban,
+            ledger: ledger)
+        checkBanRoles(ban, missing: roles.banMissing)
         if let n = m["notice"] { policy.notice = noticeLines(n) }
         policy.indicators = indicators
         policy.funding = funding
