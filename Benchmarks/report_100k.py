@@ -25,7 +25,7 @@ def valid_code(body17):
 
 
 def case_text(db, value):
-    """A `cases.text` value as text: older rows are text; newer ones are zlib blobs (docs/trace.md, "In the store"),
+    """A `cases.text` value as text: older rows are text; newer ones are zlib blobs (docs/reference/trace.md, "In the store"),
     `CLC1` alone or `CLC2` against the reference case it names."""
     if isinstance(value, str):
         return value

@@ -51,8 +51,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try compact.write(toFile: "\(dir)/compact.jsonl", atomically: true, encoding: .utf8)
         try full.write(toFile: "\(dir)/full.jsonl", atomically: true, encoding: .utf8)
-        let r = try EndToEndTests.run("/usr/bin/env", ["python3", "docs/trace_expand.py", "--check", "\(dir)/compact.jsonl", "\(dir)/full.jsonl",
-                                                       "--schema", "docs/trace.schema.json"], cwd: Repo.root)
+        let r = try EndToEndTests.run("/usr/bin/env", ["python3", "docs/reference/trace_expand.py", "--check", "\(dir)/compact.jsonl", "\(dir)/full.jsonl",
+                                                       "--schema", "docs/reference/trace.schema.json"], cwd: Repo.root)
         #expect(r.status == 0, "\(r.stderr)\(r.stdout)", sourceLocation: sourceLocation)
         return r.stdout
     }
