@@ -11,8 +11,10 @@ import Testing
     /// or labelled `id:`.
     static func emittedIDs() throws -> [String: String] {
         let literal = try Regex(#""([a-z][a-z0-9]*(?:\.[a-z0-9-]+)+)""#)
-        let call = try Regex(#"(?:\b(?:error|warning|note|problem|fail\w*)|\bDiagnostic)\s*\("#)
-        let labelled = try Regex(#"\bid:\s*$"#)
+        // Simple word boundaries: by Unicode's rules `bag.error` is one word, with no boundary
+        // before `error`.
+        let call = try Regex(#"(?:\b(?:error|warning|note|problem|fail\w*)|\bDiagnostic)\s*\("#).wordBoundaryKind(.simple)
+        let labelled = try Regex(#"\bid:\s*$"#).wordBoundaryKind(.simple)
         let blankLine = try Regex(#"\n[ \t]*\n"#)
         var ids: [String: String] = [:]
         for file in try DocumentationFiles.files(under: "Sources", ending: ".swift") {
