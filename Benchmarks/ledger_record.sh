@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# The cost of recording with the fund's ledger (issue 12), in one run, as ratios:
+# The cost of recording with the fund's ledger, in one run, as ratios:
 #   1. evaluate --no-store           the cases alone (both cores, compiled, no trace shown)
 #   2. ... --format json             the same with every decision's JSON line and trace
 #   3. evaluate --record             into a new store: in input order, the figures read and the

@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How long `clause report` takes over a store of 100,000 recorded decisions (issue 14).
+"""How long `clause report` takes over a store of 100,000 recorded decisions.
 
 The store is the simulated programme (Playground/programme/records.sqlite, ~700 cases with
 their histories and payments) copied until it holds N latest decisions: each copy of a case gets

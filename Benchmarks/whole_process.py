@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Whole-process figures of the release `clause` binary (issue 6's targets), process start included.
+"""Whole-process figures of the release `clause` binary, process start included.
 
 usage: whole_process.py CLAUSE_BINARY REPO_ROOT WORK_DIR
 
@@ -73,7 +73,7 @@ for flags in (["--no-trace"], []):
               f"best {best:.3f} s ({10_000 / med:,.0f} cases/s; 5 runs; target < 0.3 s)")
         print(f"    its summary: {summary}")
 
-# The decisions of both paths against the oracle (CONTRACT §2 read independently).
+# The decisions of both paths against the oracle (the measures read independently).
 for flags in (["--no-trace"], []):
     out = os.path.join(work, "actual10k.jsonl")
     with open(out, "wb") as f:

@@ -244,7 +244,7 @@ extension ClauseCommand {
     }
 }
 
-/// The JSON of CONTRACT §5, one object per case; `kind`, `cites`, `findings`, `states` and `effects` are additions.
+/// The JSON of docs/reference/json.md, a line per case; `kind`, `cites`, `findings`, `states` and `effects` are additions.
 enum WorkflowJSON {
     static func render(_ r: CaseReplay, lang: Lang) -> String {
         var w = JSONWriter()

@@ -64,7 +64,7 @@ import Testing
         #expect(out.contains("\(decisions.count * 2) decisions: expanded traces equal the full ones, every line valid against the schema"))
     }
 
-    /// The bundled example: about two thirds of the full tree's bytes. (Issue 15 asks for 4 KB;
+    /// The bundled example: about two thirds of the full tree's bytes. (4 KB was asked for;
     /// what is left is mostly what the package says — labels, expression texts, rule kinds and
     /// clauses, about half of the trace — which the line keeps so that it reads on its own.)
     @Test func theExampleLineSaysEachThingOnce() throws {

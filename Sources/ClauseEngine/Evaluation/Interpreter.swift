@@ -229,7 +229,7 @@ package enum Interpreter {
         return .success(fires ? .fired : .passed)
     }
 
-    /// The case's `applied_on`, the evaluation date unless overridden (DESIGN.md principle 4).
+    /// The case's `applied_on`, the evaluation date unless `--as-of` overrides it.
     static func evaluationDate(_ c: CaseFile, _ policy: Policy) -> CivilDate? {
         guard let i = policy.caseSchema.index["applied_on"], case .date(let d)? = c.facts[i] else { return nil }
         return d
