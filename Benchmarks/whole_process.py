@@ -60,7 +60,7 @@ med, best, _ = timed([clause, "check", "Policies/shenyang-sme-dx-fund"], 20)
 print(f"  clause check Policies/shenyang-sme-dx-fund: median {med * 1e3:.1f} ms, best {best * 1e3:.1f} ms (20 runs; target < 50 ms)")
 
 # Decisions alone: no store is read (one may exist at .clause/records.sqlite) and no remedy is
-# searched (its cost is its own, README "Performance"), so figures stay comparable across versions.
+# searched (its cost is its own, Benchmarks/README.md, "Where the time goes"), so figures stay comparable across versions.
 EVALUATE = ["evaluate", "--no-store", "--no-remedies"]
 
 ten = generate(10_000, 10, "x10k", split=True)

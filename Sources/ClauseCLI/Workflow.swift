@@ -15,7 +15,7 @@ package enum WorkflowFormat: String, ExpressibleByArgument, CaseIterable, Sendab
 
 /// Options shared by the workflow commands.
 package struct WorkflowOptions: ParsableArguments {
-    @Option(help: "Output format: text or json (one object per case per line; see docs/json.md).")
+    @Option(help: "Output format: text or json (one object per case per line; see docs/reference/json.md).")
     var format: WorkflowFormat = .text
 
     @Option(help: "Language of the text: zh (default) or en.")

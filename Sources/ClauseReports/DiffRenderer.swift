@@ -3,7 +3,7 @@ import ClauseLanguage
 import ClauseSyntax
 
 /// `clause diff` output: JSON lines (stable keys, then added ones: docs/reference/diff.md), a text table a person reads,
-/// or a Markdown memo (DiffRenderer+Table.swift). docs/diff.md describes every field.
+/// or a Markdown memo (DiffRenderer+Table.swift). docs/reference/diff.md describes every field.
 package enum DiffRenderer {
     /// The two packages compared, with the folders they were named by.
     package struct Compared: Sendable {

@@ -5,8 +5,8 @@ import ClauseSyntax
 import Foundation
 import Testing
 
-/// The compact trace (`trace_version` 2, docs/trace.md): valid against its JSON Schema, small,
-/// linear in the expression, and holding everything the full tree held: docs/trace_expand.py, a
+/// The compact trace (`trace_version` 2, docs/reference/trace.md): valid against its JSON Schema, small,
+/// linear in the expression, and holding everything the full tree held: docs/reference/trace_expand.py, a
 /// reader written apart from the Swift writer, rebuilds the full tree of every decision from it.
 @Suite struct CompactTraceTests {
     /// Every case file we keep under Playground (both cities, a quarter of the corpus) and every 20th oracle line.
@@ -37,7 +37,7 @@ import Testing
         return out
     }
 
-    /// Runs docs/trace_expand.py --check over the decisions, compact against full, in both languages.
+    /// Runs docs/reference/trace_expand.py --check over the decisions, compact against full, in both languages.
     static func expandAndCompare(_ decisions: [(Decision, Policy)], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
         var compact = "", full = ""
         for (d, p) in decisions {

@@ -1,5 +1,5 @@
 /// Parses one expression string into an `Expr`, by precedence climbing. The grammar is written
-/// out in the README's language reference; in short, loosest first:
+/// out in docs/reference/language.md; in short, loosest first:
 ///
 ///     expr       := or ('otherwise' or)*
 ///     or         := and ('or' and)*
