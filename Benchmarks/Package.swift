@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// Benchmarks of clause (issue 6), kept out of the main package: its own build, its own
+/// Benchmarks of clause (Benchmarks/README.md), kept out of the main package: its own build, its own
 /// dependencies (ordo-one/benchmark and its malloc interposer), nothing in the default build or CI.
 ///
 /// The main package's modules declare their API with `package` access, which another package cannot

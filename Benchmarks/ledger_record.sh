@@ -1,11 +1,11 @@
 #!/usr/bin/env bash
-# The cost of recording with the fund's ledger (issue 12), in one run, as ratios:
+# The cost of recording with the fund's ledger, in one run, as ratios:
 #   1. evaluate --no-store           the cases alone (both cores, compiled, no trace shown)
 #   2. ... --format json             the same with every decision's JSON line and trace
 #   3. evaluate --record             into a new store: in input order, the figures read and the
 #                                    decisions (with their JSON and trace) inserted in batches
 #   4. replay --all                  every recorded decision re-decided on what it counted
-# (all without the remedy search, which is its own cost: README "Performance")
+# (all without the remedy search, which is its own cost: Benchmarks/README.md, "Where the time goes")
 # over N generated cases (the oracle generator, default 2,000). From the repository root:
 #   Benchmarks/ledger_record.sh [N] [BINARY]      (BINARY default .build/release/clause)
 set -euo pipefail

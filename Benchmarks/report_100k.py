@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""How long `clause report` takes over a store of 100,000 recorded decisions (issue 14).
+"""How long `clause report` takes over a store of 100,000 recorded decisions.
 
 The store is the simulated programme (Playground/programme/records.sqlite, ~700 cases with
 their histories and payments) copied until it holds N latest decisions: each copy of a case gets
@@ -25,7 +25,7 @@ def valid_code(body17):
 
 
 def case_text(db, value):
-    """A `cases.text` value as text: older rows are text; newer ones are zlib blobs (docs/trace.md, "In the store"),
+    """A `cases.text` value as text: older rows are text; newer ones are zlib blobs (docs/reference/trace.md, "In the store"),
     `CLC1` alone or `CLC2` against the reference case it names."""
     if isinstance(value, str):
         return value

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs every benchmark of issue 6 once, in release, and prints the ratios to the baselines and the
+# Runs every benchmark once, in release, and prints the ratios to the baselines and the
 # whole-process figures. From the repository root:   Benchmarks/run.sh   (about 10–15 minutes on
 # 2 cores the first time, most of it building). Extra arguments go to the benchmark run, e.g.
 #   Benchmarks/run.sh --filter 'evaluate.*' --filter 'native.*'

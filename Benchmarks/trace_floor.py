@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
-"""The least a self-contained JSON decision line can weigh (issue 15's 4 KB target).
+"""The least a self-contained JSON decision line can weigh (against a goal of 4 KB).
 
 usage: clause evaluate --format json --no-store CASE | python3 Benchmarks/trace_floor.py
 
 For each line, the bytes of what any line that reads on its own must carry, whatever the trace's
-shape: the decision's own keys (CONTRACT's fields, the trace left out), every label and every
+shape: the decision's own keys (docs/reference/json.md, the trace left out), every label and every
 named value the justification shows, each root expression's text once, each rule's identity
 (id, kind, clauses, status) and each aggregated element's value once. All written as compact
 JSON, so no shape of trace can weigh less without leaving one of them out, that is without

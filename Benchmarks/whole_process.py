@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Whole-process figures of the release `clause` binary (issue 6's targets), process start included.
+"""Whole-process figures of the release `clause` binary, process start included.
 
 usage: whole_process.py CLAUSE_BINARY REPO_ROOT WORK_DIR
 
@@ -60,7 +60,7 @@ med, best, _ = timed([clause, "check", "Policies/shenyang-sme-dx-fund"], 20)
 print(f"  clause check Policies/shenyang-sme-dx-fund: median {med * 1e3:.1f} ms, best {best * 1e3:.1f} ms (20 runs; target < 50 ms)")
 
 # Decisions alone: no store is read (one may exist at .clause/records.sqlite) and no remedy is
-# searched (its cost is its own, README "Performance"), so figures stay comparable across versions.
+# searched (its cost is its own, Benchmarks/README.md, "Where the time goes"), so figures stay comparable across versions.
 EVALUATE = ["evaluate", "--no-store", "--no-remedies"]
 
 ten = generate(10_000, 10, "x10k", split=True)
@@ -73,7 +73,7 @@ for flags in (["--no-trace"], []):
               f"best {best:.3f} s ({10_000 / med:,.0f} cases/s; 5 runs; target < 0.3 s)")
         print(f"    its summary: {summary}")
 
-# The decisions of both paths against the oracle (CONTRACT §2 read independently).
+# The decisions of both paths against the oracle (the measures read independently).
 for flags in (["--no-trace"], []):
     out = os.path.join(work, "actual10k.jsonl")
     with open(out, "wb") as f:

@@ -1,7 +1,7 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// libFuzzer targets for clause (issue 11), kept out of the main package: its own build
+/// libFuzzer targets for clause (docs/verification.md), kept out of the main package: its own build
 /// (`Fuzz/run.sh`, into Fuzz/.build), nothing in the default `swift build`/`swift test`.
 ///
 /// As in Benchmarks/, the modules under test are compiled here from the main package's own source

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Runs clause's libFuzzer targets for a bounded time each (issue 11). From anywhere:
+# Runs clause's libFuzzer targets for a bounded time each. From anywhere:
 #   Fuzz/run.sh TARGET|all SECONDS      TARGET: yaml, case, expression, package, store
 # Builds Fuzz/ (release, libFuzzer + AddressSanitizer, into Fuzz/.build), gathers the seed corpora
 # from the repository's fixtures (Fuzz/seeds.py, into Fuzz/.seeds), then runs each target for

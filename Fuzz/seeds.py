@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""Gathers the seed corpora of the fuzz targets from the repository's own files (issue 11).
+"""Gathers the seed corpora of the fuzz targets from the repository's own files.
 
 Usage: Fuzz/seeds.py OUT    (writes OUT/yaml, OUT/case, OUT/expression, OUT/package afresh)
 

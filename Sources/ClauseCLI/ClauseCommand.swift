@@ -16,7 +16,7 @@ package struct ClauseCommand: ParsableCommand {
     package init() {}
 
     /// Runs the command line and returns the process exit status: 0 decided, 1 bad input (or a
-    /// failed scenario), 2 usage error, as CONTRACT §3 fixes them.
+    /// failed scenario), 2 usage error, as docs/reference/command-line.md states them.
     package static func run(_ arguments: [String]) -> Int32 {
         defer { Output.finishDiagnostics() }
         // A misspelt command (`clause evalute x`) is named with the nearest command, not read

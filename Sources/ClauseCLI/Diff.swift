@@ -16,7 +16,7 @@ extension ClauseCommand {
                 ('amends: <id>') that is composed with --base. Each changed case is listed with \
                 its kind of change (outcome, amount, or reasons only), the money difference and \
                 its causes: the rules, definitions and parameters whose values differ for it, \
-                with their clauses and values before → after. docs/diff.md describes the JSON.
+                with their clauses and values before → after. docs/reference/diff.md describes the JSON.
 
                 Exit status, the first that applies: 2 usage error; 1 a package does not load; \
                 3 with --fail-on-change when any decision changes, even when some input was bad \
@@ -30,7 +30,7 @@ extension ClauseCommand {
         @Option(help: "The proposed package folder (a changed copy, or an amendment of the base).")
         var proposed: String
 
-        @Option(help: "Output format: text (a table), markdown (a memo) or json (a line per changed case, then a summary; see docs/json.md).")
+        @Option(help: "Output format: text (a table), markdown (a memo) or json (a line per changed case, then a summary; see docs/reference/json.md).")
         var format: Format = .text
 
         @Option(help: "Language of the text: zh (default) or en.")

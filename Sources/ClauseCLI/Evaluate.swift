@@ -22,7 +22,7 @@ extension ClauseCommand {
         @Flag(help: "With --record: record cases whose latest decision was revoked, deciding them again (their grant counts again).")
         var reinstate = false
 
-        @Flag(help: "With --format json, add the whole justification tree to each line (\"trace\", docs/trace.md); 'clause explain' and 'clause why' show it to people.")
+        @Flag(help: "With --format json, add the whole justification tree to each line (\"trace\", docs/reference/trace.md); 'clause explain' and 'clause why' show it to people.")
         var trace = false
 
         @Flag(name: .customLong("no-trace"), help: "The default: lines without the justification tree (kept so that older scripts still run).")

@@ -11,7 +11,7 @@ import Foundation
 
 extension ClauseCommand {
     /// `clause serve`: the workbench, read-only pages over a decision store for the bureau's
-    /// reviewers and policy staff (docs/workbench.md).
+    /// reviewers and policy staff (docs/reference/workbench.md).
     struct Serve: ParsableCommand {
         static let configuration = CommandConfiguration(commandName: "serve",
             abstract: "Serve the workbench: read-only web pages over a decision store (cases, notices, queue, policies, report, ledger, playground).",

@@ -15,7 +15,7 @@ package enum WorkflowFormat: String, ExpressibleByArgument, CaseIterable, Sendab
 
 /// Options shared by the workflow commands.
 package struct WorkflowOptions: ParsableArguments {
-    @Option(help: "Output format: text or json (one object per case per line; see docs/json.md).")
+    @Option(help: "Output format: text or json (one object per case per line; see docs/reference/json.md).")
     var format: WorkflowFormat = .text
 
     @Option(help: "Language of the text: zh (default) or en.")
@@ -244,7 +244,7 @@ extension ClauseCommand {
     }
 }
 
-/// The JSON of CONTRACT §5, one object per case; `kind`, `cites`, `findings`, `states` and `effects` are additions.
+/// The JSON of docs/reference/json.md, a line per case; `kind`, `cites`, `findings`, `states` and `effects` are additions.
 enum WorkflowJSON {
     static func render(_ r: CaseReplay, lang: Lang) -> String {
         var w = JSONWriter()

@@ -4,7 +4,7 @@ import Glibc
 import ClauseEngine
 import ClauseLanguage
 
-/// The `trace` of a JSON decision in its compact shape (`trace_version` 2, docs/trace.md): each
+/// The `trace` of a JSON decision in its compact shape (`trace_version` 2, docs/reference/trace.md): each
 /// thing said once, so the trace grows with the expressions and the case, never with their product.
 ///
 /// - A rule's or definition's expression text is written once, on its root node; every
@@ -16,7 +16,7 @@ import ClauseLanguage
 /// - An `and`/`or` chain is written as its terms: the value of each link follows from them.
 /// - A root that says exactly what an earlier root said is written as `{"same": k}`.
 ///
-/// `docs/trace_expand.py` rebuilds the full tree of `trace_version` 1 from it, and a test holds
+/// `docs/reference/trace_expand.py` rebuilds the full tree of `trace_version` 1 from it, and a test holds
 /// the two to each other on every example case.
 struct CompactTraceWriter {
     static let version = 2
@@ -276,7 +276,7 @@ struct CompactTraceWriter {
     // MARK: - Chains
 
     /// `a and b and c` as its terms and where each link ends, when a reader rebuilding the links
-    /// from the terms (docs/trace_expand.py) gets exactly `n`'s tree back; nil otherwise.
+    /// from the terms (docs/reference/trace_expand.py) gets exactly `n`'s tree back; nil otherwise.
     private func chain(_ n: TraceNode) -> (terms: [TraceNode], ends: [Int])? {
         guard let op = n.connective, placed(n) != nil else { return nil }
         var spine = [n]  // top first

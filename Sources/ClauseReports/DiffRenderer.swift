@@ -2,8 +2,8 @@ import ClauseEngine
 import ClauseLanguage
 import ClauseSyntax
 
-/// `clause diff` output: JSON lines (CONTRACT §4, with fields added), a text table a person reads,
-/// or a Markdown memo (DiffRenderer+Table.swift). docs/diff.md describes every field.
+/// `clause diff` output: JSON lines (stable keys, then added ones: docs/reference/diff.md), a text table a person reads,
+/// or a Markdown memo (DiffRenderer+Table.swift). docs/reference/diff.md describes every field.
 package enum DiffRenderer {
     /// The two packages compared, with the folders they were named by.
     package struct Compared: Sendable {
@@ -22,7 +22,7 @@ package enum DiffRenderer {
 
     // MARK: - JSON
 
-    /// One changed case: CONTRACT §4's `case`, `base`, `proposed`, `causes`, and `change`, `item`,
+    /// One changed case: the stable keys `case`, `base`, `proposed`, `causes`, and `change`, `item`,
     /// `district`, `delta`; causes name a rule, a definition or a parameter, with both values.
     package static func jsonLine(_ e: ImpactDiff.Entry, _ compared: Compared) -> String {
         var w = JSONWriter()
@@ -81,7 +81,7 @@ package enum DiffRenderer {
     }
 
     /// The last line: totals overall, by item and by district, then the counts of each kind of
-    /// change, the money difference and both packages (added after CONTRACT §4's keys).
+    /// change, the money difference and both packages (added after the stable keys).
     package static func jsonSummary(_ s: DiffSummary, _ compared: Compared) -> String {
         var w = JSONWriter()
         func tally(_ t: DiffSummary.Tally, extended: Bool) {

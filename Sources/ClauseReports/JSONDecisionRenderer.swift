@@ -2,9 +2,9 @@ import ClauseEngine
 import ClauseLanguage
 
 /// `clause evaluate --format json`: one decision as one line of JSON, in the shape and key order
-/// of CONTRACT.md §3. The same decision always gives the same bytes.
+/// of docs/reference/json.md. The same decision always gives the same bytes.
 package enum JSONDecisionRenderer {
-    /// The shape of `trace` written today (docs/trace.md); 1 is the full tree that records made
+    /// The shape of `trace` written today (docs/reference/trace.md); 1 is the full tree that records made
     /// before it hold, still written to replay them byte for byte.
     package static let currentTraceVersion = CompactTraceWriter.version
 

@@ -10,7 +10,7 @@ import Foundation
 /// there (a base package first, then each amendment on it, in the recorded order); the case is
 /// read from its recorded text under its recorded path; the ban the registry supplied, if any, is
 /// supplied again; the evaluation date is the recorded one. The decision's JSON line must then
-/// equal the recorded one byte for byte (DESIGN.md principle 7).
+/// equal the recorded one byte for byte: a recorded decision must be reproducible.
 package final class Replayer {
     package let store: RecordStore
     private let root: String
@@ -77,7 +77,7 @@ package final class Replayer {
         }
         if let ban = r.registryBan { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
         // What the decision counted from the record, as it recorded it: the record may have
-        // grown since, and a decision is reproduced from what it saw (DESIGN principle 10).
+        // grown since, and a decision is reproduced from what it saw.
         let counted = policy.ledger.isEmpty ? nil : ledger ?? RecordedLedger.use(in: r.json, policy: policy)
         if let counted { FactPath.setLedger(counted, in: &c, policy: policy) }
         // Untraced, a lean line is decided as it was recorded, by the compiled policy; a line with

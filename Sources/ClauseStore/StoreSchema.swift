@@ -87,7 +87,7 @@ package enum StoreSchema {
         // Never edit a migration that has shipped: stores in the field have run it. Add one.
         m.registerMigration("v2-workflow-events") { db in
             try db.execute(sql: """
-                -- A case's `history:` (CONTRACT §5), one row per event, appended as recordings of
+                -- A case's `history:` (see docs/reference), one row per event, appended as recordings of
                 -- the case bring new events; an event once recorded is never rewritten.
                 CREATE TABLE workflow_events (
                     id           INTEGER PRIMARY KEY AUTOINCREMENT,

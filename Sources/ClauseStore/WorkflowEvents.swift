@@ -3,7 +3,7 @@ import ClauseReports
 import ClauseSyntax
 import GRDB
 
-/// One event of a case's `history:` (CONTRACT §5) as the store keeps it.
+/// One event of a case's `history:` (docs/reference/workflows.md) as the store keeps it.
 ///
 /// The store does not judge the history (the workflow commands do, over the workflows of the
 /// day): it keeps each event mapping exactly as given, as canonical JSON, and the columns a

@@ -1,6 +1,6 @@
 /// Renders diagnostics as `FILE:LINE:COLUMN: error: MESSAGE`, then the source line and a caret.
 ///
-/// The format is what editors and CI parse (CONTRACT §3). Colour only when asked (the CLI asks
+/// The format is what editors and CI parse (`file:line:col: error: …`). Colour only when asked (the CLI asks
 /// when stderr is a terminal).
 package struct DiagnosticRenderer: Sendable {
     package var colour: Bool

@@ -1,7 +1,7 @@
 import ClauseLanguage
 import ClauseSyntax
 
-/// One entry of a case's `history:` (CONTRACT §5): what happened, when, and who did it.
+/// One entry of a case's `history:` (docs/reference/workflows.md): what happened, when, and who did it.
 package struct HistoryEvent: Sendable {
     /// Position in the history, 0-based, as violations cite it.
     package var index: Int

@@ -1,7 +1,7 @@
 import ClauseLanguage
 import ClauseSyntax
 
-/// One state machine over a case's history (DESIGN.md principle 9), loaded and type-checked
+/// One state machine over a case's history (the procedure is rules too), loaded and type-checked
 /// against the policy package whose facts its guards read.
 ///
 /// Several machines run side by side over one history (the application, 第九条's changes, 第十三条's

@@ -62,7 +62,7 @@ package final class WorkflowSession {
             }
             let loader = CaseLoader(repository: repository)
             // Where each event first happens, found once: asking the history again at every
-            // event made a 12,000-event history take 19 s (issue 11).
+            // event made a 12,000-event history take 19 s.
             var firstIndex: [String: Int] = [:]
             for h in history where firstIndex[h.event] == nil || h.index < firstIndex[h.event]! { firstIndex[h.event] = h.index }
             // The facts a history records (HistoryFacts) are read from the events up to the one judged.

@@ -5,8 +5,8 @@ import ClauseSyntax
 import Foundation
 import Testing
 
-/// The compact trace (`trace_version` 2, docs/trace.md): valid against its JSON Schema, small,
-/// linear in the expression, and holding everything the full tree held: docs/trace_expand.py, a
+/// The compact trace (`trace_version` 2, docs/reference/trace.md): valid against its JSON Schema, small,
+/// linear in the expression, and holding everything the full tree held: docs/reference/trace_expand.py, a
 /// reader written apart from the Swift writer, rebuilds the full tree of every decision from it.
 @Suite struct CompactTraceTests {
     /// Every case file we keep under Playground (both cities, a quarter of the corpus) and every 20th oracle line.
@@ -37,7 +37,7 @@ import Testing
         return out
     }
 
-    /// Runs docs/trace_expand.py --check over the decisions, compact against full, in both languages.
+    /// Runs docs/reference/trace_expand.py --check over the decisions, compact against full, in both languages.
     static func expandAndCompare(_ decisions: [(Decision, Policy)], sourceLocation: Testing.SourceLocation = #_sourceLocation) throws -> String {
         var compact = "", full = ""
         for (d, p) in decisions {
@@ -51,8 +51,8 @@ import Testing
         defer { try? FileManager.default.removeItem(atPath: dir) }
         try compact.write(toFile: "\(dir)/compact.jsonl", atomically: true, encoding: .utf8)
         try full.write(toFile: "\(dir)/full.jsonl", atomically: true, encoding: .utf8)
-        let r = try EndToEndTests.run("/usr/bin/env", ["python3", "docs/trace_expand.py", "--check", "\(dir)/compact.jsonl", "\(dir)/full.jsonl",
-                                                       "--schema", "docs/trace.schema.json"], cwd: Repo.root)
+        let r = try EndToEndTests.run("/usr/bin/env", ["python3", "docs/reference/trace_expand.py", "--check", "\(dir)/compact.jsonl", "\(dir)/full.jsonl",
+                                                       "--schema", "docs/reference/trace.schema.json"], cwd: Repo.root)
         #expect(r.status == 0, "\(r.stderr)\(r.stdout)", sourceLocation: sourceLocation)
         return r.stdout
     }
@@ -64,7 +64,7 @@ import Testing
         #expect(out.contains("\(decisions.count * 2) decisions: expanded traces equal the full ones, every line valid against the schema"))
     }
 
-    /// The bundled example: about two thirds of the full tree's bytes. (Issue 15 asks for 4 KB;
+    /// The bundled example: about two thirds of the full tree's bytes. (4 KB was asked for;
     /// what is left is mostly what the package says — labels, expression texts, rule kinds and
     /// clauses, about half of the trace — which the line keeps so that it reads on its own.)
     @Test func theExampleLineSaysEachThingOnce() throws {

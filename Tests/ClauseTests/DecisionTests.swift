@@ -73,7 +73,7 @@ import Testing
     }
 
     /// Nothing to pay is a refusal even while acceptance and the level are unknown: no missing
-    /// fact could change it (CONTRACT §2).
+    /// fact could change it (docs/reference/readings.md).
     @Test func nothingToPayRefusesDespiteMissingFacts() throws {
         let yaml = try String(contentsOfFile: Repo.path("Playground/cases/transformation-incomplete.yaml"), encoding: .utf8)
             .replacingOccurrences(of: "previously_granted: 0", with: "previously_granted: 500000")
@@ -107,7 +107,7 @@ import Testing
     }
 }
 
-/// The independent reading of CONTRACT §2 (Tests/oracle/oracle.py) on 3,000 generated cases.
+/// The independent reading of the measures (Tests/oracle/oracle.py) on 3,000 generated cases.
 @Suite struct OracleTests {
     @Test func everyGeneratedCaseAgreesWithTheOracle() throws {
         let dir = Repo.path("Tests/ClauseTests/Fixtures/oracle")

@@ -142,7 +142,7 @@ import Testing
     }
 }
 
-/// Batch evaluation (issue 6): JSON Lines in, decisions out in input order, bad lines located.
+/// Batch evaluation: JSON Lines in, decisions out in input order, bad lines located.
 @Suite struct BatchEndToEndTests {
     @Test func jsonLinesInputKeepsOrderAndLocatesBadLines() throws {
         let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-jsonl-\(UUID().uuidString)")

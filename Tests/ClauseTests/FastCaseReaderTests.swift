@@ -4,7 +4,7 @@ import ClauseSyntax
 import Foundation
 import Testing
 
-/// The fast case reader (issue 6) against the tree reader it short-cuts: the same case for every
+/// The fast case reader against the tree reader it short-cuts: the same case for every
 /// valid input, and a fallback (nil) for every input the slow path would report on.
 @Suite struct FastCaseReaderTests {
     static let repository = Repo.repository

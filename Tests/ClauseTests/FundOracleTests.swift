@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// The fund as a whole (CONTRACT §2b) against an independent reading (Tests/oracle/fund.py): 600
+/// The fund as a whole (see docs/reference/readings.md) against an independent reading (Tests/oracle/fund.py): 600
 /// applications by 30 enterprises, 5 sector platforms and 4 selected subjects, some recorded
 /// twice and some after a fraud finding, recorded in input order into one store. Each decision
 /// must match the reading to the fen, with its refusing clauses and the earlier grants its item's

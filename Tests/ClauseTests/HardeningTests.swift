@@ -8,7 +8,7 @@ import GRDB
 import Testing
 
 /// Hostile stores and hostile input that once corrupted records, wrote files or crashed
-/// (issue 11): each test failed before its fix.
+/// when attacked on purpose: each test failed before its fix.
 @Suite struct HardeningTests {
     /// A store whose package file names climb out of the replay folder: `why` and `replay`
     /// refuse it, exit 1, and write nothing anywhere.

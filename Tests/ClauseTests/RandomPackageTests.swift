@@ -4,7 +4,7 @@ import ClauseSyntax
 import Foundation
 import Testing
 
-/// Property (issue 11): the compiled policy and the tracing tree-walker agree on any well-typed
+/// Property: the compiled policy and the tracing tree-walker agree on any well-typed
 /// package, not only on Shenyang's. A seeded generator writes small random packages over one
 /// facts schema (money, percent, int, dates, an optional date, facts with and without defaults,
 /// a list of records) with random rules (comparisons, arithmetic on money and percentages,

@@ -5,7 +5,7 @@ import ClauseSyntax
 import Foundation
 import Testing
 
-/// Property (issue 11): a decision depends on what a case says, not on how its YAML is written.
+/// Property: a decision depends on what a case says, not on how its YAML is written.
 /// Every Playground case and a sample of the oracle corpus is rewritten, with a seeded generator,
 /// into equivalent texts (`CaseRewriter`: key order, flow or block, quoting, 万元 or 元, JSON or
 /// YAML), and each rewrite must load and be decided exactly as the original: the same JSON lines

@@ -5,7 +5,7 @@ import ClauseWorkflows
 import Foundation
 import Testing
 
-/// Issue 13: a history must agree with its case and with the decision, guards speak in words,
+/// A history must agree with its case and with the decision, guards speak in words,
 /// and `workflow next` judges the actor who asks.
 @Suite struct WorkflowAgreementTests {
     /// The history-paid case with some replacements, replayed.

@@ -1,7 +1,7 @@
 import Foundation
 import Testing
 
-/// `clause workflow …` through the built binary: the exact JSON of CONTRACT §5 and the exit status.
+/// `clause workflow …` through the built binary: the exact JSON (docs/reference/json.md) and the exit status.
 @Suite struct WorkflowEndToEndTests {
     @Test func checkJSONIsExactAndExitsOneOnViolations() throws {
         let r = try EndToEndTests.clause(["workflow", "check", "--format", "json", "Playground/cases/history-violations.yaml"])
@@ -90,7 +90,7 @@ import Testing
         #expect(status.stdout.contains("[2] 2024-07-22 district_reopen: district_passed → submitted"))
     }
 
-    /// Done-when of issue 13: a 浑南区 reviewer on a 铁西区 case is offered nothing, and told why.
+    /// Territoriality (第八条): a 浑南区 reviewer on a 铁西区 case is offered nothing, and told why.
     @Test func nextKnowsWhoAsks() throws {
         let s = try StoreScratch()
         let text = try StoreScratch.playground("history-paid.yaml")

@@ -5,7 +5,7 @@ import ClauseWorkflows
 import Foundation
 import Testing
 
-/// One source of numbers (issue 13): the workflows read the package's parameters, so moving a
+/// One source of numbers: the workflows read the package's parameters, so moving a
 /// parameter that a workflow reads must fail a workflow scenario, as moving any parameter fails a
 /// policy scenario. Before, the fraud workflow wrote `3 years` and a change of `ban_duration`
 /// failed only the policy's scenarios: `evaluate` and `workflow` disagreed unseen.
@@ -38,7 +38,7 @@ import Testing
         #expect(try Self.failingWorkflowScenarios(Repo.shenyangDirectory) == [])
     }
 
-    /// Done-when of issue 13: a ban of 2 years instead of 3 fails a workflow scenario.
+    /// A ban of 2 years instead of 3 fails a workflow scenario.
     @Test func aTwoYearBanFailsAWorkflowScenario() throws {
         let dir = try MutationTests.mutatedCopy(MutationTests.Mutation(parameter: "ban_duration", literal: "2 years"))
         defer { try? FileManager.default.removeItem(atPath: dir) }

@@ -5,7 +5,7 @@
 
 expected.jsonl: oracle lines {"case","outcome","amount","reasons":[ids],"clawback",
                 "blacklisted_until","missing":[paths]}
-actual.jsonl:   `clause evaluate --format json` lines (CONTRACT §3): reasons as objects with
+actual.jsonl:   `clause evaluate --format json` lines (docs/reference/json.md): reasons as objects with
                 "clause", consequences{clawback, blacklisted_until}, missing as strings or
                 objects with a "fact" key.  Lines that are not JSON objects are ignored.
 

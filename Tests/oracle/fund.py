@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The fund as a whole: an independent reading of CONTRACT §2b over a sequence of applications.
+"""The fund as a whole: an independent reading of the fund's caps across cases over a sequence of applications.
 
 `oracle.py` decides one case alone.  Here cases are decided in input order, as `clause evaluate
 --record` records them, each seeing what the fund granted before it:

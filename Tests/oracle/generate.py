@@ -3,7 +3,7 @@
 
     python3 Tests/oracle/generate.py --count 3000 --seed 20241105
 
-writes Tests/ClauseTests/Fixtures/oracle/cases.jsonl (one case file per line, CONTRACT §2 shape)
+writes Tests/ClauseTests/Fixtures/oracle/cases.jsonl (one case file per line, as docs/reference/cases.md)
 and Tests/ClauseTests/Fixtures/oracle/expected.jsonl (the oracle's decision per case, same order).
 --split-dir DIR also writes every case as DIR/<case>.json, for `clause evaluate DIR`.
 Deterministic for a given seed.

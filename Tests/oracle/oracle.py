@@ -1,7 +1,7 @@
 #!/usr/bin/env python3
 """An independent reading of the Shenyang SME digital-transformation fund rules.
 
-Written from CONTRACT.md §2 alone (not from the Swift engine), to check the engine
+Written from the readings alone (docs/reference/readings.md, not from the Swift engine), to check the engine
 on generated cases.  See Tests/oracle/README.md for the reading it implements.
 
     decide(case: dict) -> dict
@@ -111,11 +111,11 @@ def ban_end(found: _dt.date) -> _dt.date:
 # ---------------------------------------------------------------- decision
 
 def decide(case: dict, record: dict | None = None) -> dict:
-    """One case.  `record` is what the fund's record holds for it (CONTRACT §2b; fund.py
+    """One case.  `record` is what the fund's record holds for it (the fund as a whole, docs/reference/readings.md; fund.py
     computes it): "spent" (fen already granted against the item's cap, for this enterprise,
     platform or programme), "platforms" (distinct sector platforms funded), "awarded" (awards
     made for this selected subject) and "ban_through" (the registry's ban for this credit code).
-    Without it the case is decided alone, as §2 reads."""
+    Without it the case is decided alone, as one case reads."""
     record = record or {}
     case_id = case.get("case")
     item = case.get("item")
@@ -138,7 +138,7 @@ def decide(case: dict, record: dict | None = None) -> dict:
     bl = to_date(applicant.get("blacklisted_until"))
     registry = record.get("ban_through")
     if registry is not None and (bl is None or registry > bl):
-        bl = registry  # §2b: the registry's ban applies whatever the case says; the later end wins
+        bl = registry  # the registry's ban applies whatever the case says; the later end wins
     if bl is not None and bl >= applied_on:
         refusals += ["art6.3", "art13"]
 

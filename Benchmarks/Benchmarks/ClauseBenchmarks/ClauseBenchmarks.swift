@@ -5,7 +5,7 @@ import ClauseReports
 import ClauseSyntax
 import Foundation
 
-// Benchmarks of issue 6, item 3. Names are what run.sh's ratio table matches on: keep them stable.
+// The benchmarks of Benchmarks/README.md. Names are what run.sh's ratio table matches on: keep them stable.
 //
 // Per-case benchmarks run 1,000 cases per measured iteration (scalingFactor .kilo), so the figures
 // shown per case are not dominated by the harness's own per-iteration cost; corpus benchmarks run a

@@ -19,7 +19,7 @@ final class Inputs: Sendable {
     /// One line of the oracle corpus: the first transformation case that is granted.
     let jsonLine: String
     let jsonBytes: [UInt8]
-    /// The oracle corpus (CONTRACT §2 cases, one JSON object a line) and the oracle's decisions.
+    /// The oracle corpus (case files, one JSON object a line) and the oracle's decisions.
     let corpusLines: [String]
     let expectedLines: [String]
     /// The YAML case as the engine reads it, and as the native baseline's structs.

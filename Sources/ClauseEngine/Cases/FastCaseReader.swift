@@ -2,7 +2,7 @@ import ClauseLanguage
 import ClauseSyntax
 
 /// Reads a case from libyaml's events straight into the facts schema's slots, without the
-/// `YAMLNode` tree (issue 6): the common case of a valid file, fast.
+/// `YAMLNode` tree: the common case of a valid file, fast.
 ///
 /// It gives exactly what `YAMLReader` + `CaseHeader` + `CaseReader` give for a valid case (facts,
 /// id, policy), using the same typing (`ScalarValue.read`) and bounds. It never reports

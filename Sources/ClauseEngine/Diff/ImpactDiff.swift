@@ -7,7 +7,7 @@ import Foundation
 /// cases, because of which rules, definitions and parameters, and the money, per item and per
 /// district.
 ///
-/// A decision has changed when its outcome, amount or set of reason clauses differs (CONTRACT §4).
+/// A decision has changed when its outcome, amount or set of reason clauses differs (docs/reference/diff.md).
 /// Each case file is read once and typed by each package's schema; cases are decided on every core
 /// without traces, and results keep the input order.
 package struct ImpactDiff: Sendable {

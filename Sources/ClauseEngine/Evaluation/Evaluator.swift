@@ -4,7 +4,7 @@ import ClauseLanguage
 /// does not give: a result is a value, or the set of missing facts it depends on.
 ///
 /// `false and missing` is false and `true or missing` is true, so a refusal that does not depend
-/// on a missing fact is still made (DESIGN.md principle 5). With `tracing`, every sub-expression's
+/// on a missing fact is still made: missing is never read as false. With `tracing`, every sub-expression's
 /// value is recorded for the justification; without it, nothing is allocated for traces.
 package struct Evaluator {
     package enum Outcome {

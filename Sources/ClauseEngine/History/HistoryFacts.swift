@@ -5,7 +5,7 @@ import ClauseSyntax
 /// the workflow replay read one set of facts.
 ///
 /// A history is what was done; where it says something the case file also states, the history
-/// decides (docs/cases.md, "A history decides the facts it records"):
+/// decides (docs/reference/cases.md, "A history decides the facts it records"):
 ///
 /// - `fraud_found` (第十三条) sets `fraud_found_on`: the earliest finding, of the case's and the
 ///   history's, is the one the ban and the clawback run from;

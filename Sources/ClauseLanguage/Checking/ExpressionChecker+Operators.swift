@@ -98,7 +98,7 @@ extension ExpressionChecker {
     }
 
     /// A rate above 100% written out (`amount * 1000%`) pays more than was spent: a warning,
-    /// since a top-up may mean it (issue 11).
+    /// since a top-up may mean it.
     private func warnOfRateAboveWhole(_ arithmetic: CheckedExpr.Arithmetic, _ left: CheckedExpr, _ right: CheckedExpr,
                                       _ a: Expr, _ b: Expr, _ ctx: Context) {
         guard arithmetic == .moneyTimesPercent || arithmetic == .percentTimesMoney else { return }

@@ -1,5 +1,5 @@
 /// Parses one expression string into an `Expr`, by precedence climbing. The grammar is written
-/// out in the README's language reference; in short, loosest first:
+/// out in docs/reference/language.md; in short, loosest first:
 ///
 ///     expr       := or ('otherwise' or)*
 ///     or         := and ('or' and)*
@@ -29,7 +29,7 @@ package struct Parser {
     /// Guards against pathological nesting such as ten thousand '('.
     private var depth = 0
     private static let maxDepth = 100
-    /// The deepest expression tree accepted (issue 11): loops build chains (`n.x.x…`, `a and b
+    /// The deepest expression tree accepted: loops build chains (`n.x.x…`, `a and b
     /// and …`) that the recursion guard above never sees, and the checker, the interpreters and
     /// the trace all recurse over the tree. A definition's own depth adds to the depth of every
     /// expression that uses it (`PolicyLoader`), under the same limit.

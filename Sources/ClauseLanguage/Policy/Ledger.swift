@@ -1,6 +1,6 @@
 import ClauseSyntax
 
-/// A figure a package reads from the fund's record (DESIGN principle 10): the amount granted to
+/// A figure a package reads from the fund's record (docs/reference/ledger.md): the amount granted to
 /// this enterprise under an item, the sector platforms funded so far, the awards made for one
 /// selected subject. Declared in the package's `ledger:` section, typed like everything else,
 /// and seen by the rules as the fact `ledger.NAME` (0 when no record is consulted).

@@ -53,7 +53,7 @@ extension PolicyLoader {
         }
         let range = idScalar?.range ?? m.range
 
-        // Every rule cites a clause: DESIGN.md principle 1.
+        // Every rule cites a clause: a decision must name the text that made it.
         var clauses: [String] = []
         if let c = m["clause"] {
             clauses = clauseReferences(c)

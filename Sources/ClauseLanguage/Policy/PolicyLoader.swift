@@ -19,7 +19,7 @@ package final class PolicyLoader {
     var definitions: [Definition?] = []
     var definitionState: [String: DefinitionState] = [:]
     /// How deep each checked definition's expression goes, its definitions' included, and for
-    /// each definition being checked the deepest definition it uses so far (issue 11: a chain of
+    /// each definition being checked the deepest definition it uses so far (a chain of
     /// 1,900 definitions overflowed the stack, here and when deciding).
     var definitionDepth: [String: Int] = [:]
     var usedDepth: [Int] = []

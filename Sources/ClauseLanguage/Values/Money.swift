@@ -1,6 +1,6 @@
 /// An amount of renminbi in integer fen (分), overflow-checked.
 ///
-/// Never binary floating point: DESIGN.md measured float64 half-up rounding getting 5% of amounts
+/// Never binary floating point: measured, float64 half-up rounding got 5% of amounts
 /// wrong, and Foundation.Decimal running the same rule 4.5× slower than Int64 fen.
 package struct Money: Sendable, Hashable, Comparable {
     package var fen: Int64

@@ -1,10 +1,10 @@
 #!/usr/bin/env python3
 """Rebuild the full justification tree (trace_version 1) from a compact trace (trace_version 2).
 
-A reference reader of docs/trace.md, written apart from the Swift code that writes the trace:
+A reference reader of docs/reference/trace.md, written apart from the Swift code that writes the trace:
 
-    python3 docs/trace_expand.py < decisions.jsonl            # each line with its trace expanded
-    python3 docs/trace_expand.py --check COMPACT.jsonl FULL.jsonl [--schema docs/trace.schema.json]
+    python3 docs/reference/trace_expand.py < decisions.jsonl            # each line with its trace expanded
+    python3 docs/reference/trace_expand.py --check COMPACT.jsonl FULL.jsonl [--schema docs/reference/trace.schema.json]
 
 `--check` validates every compact line against the JSON Schema (with the `jsonschema` package) and
 compares its expanded trace with the full one of the same decision; it prints a summary and exits
