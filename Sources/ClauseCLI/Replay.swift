@@ -72,7 +72,7 @@ extension ClauseCommand {
         func reproduce(_ ids: [Int64], store: RecordStore, replayer: Replayer) throws {
             var same = 0, differ = 0
             // Decided again on every core, the outcomes said in record order.
-            try ParallelReplay.run(ids, store: store) { outcomes in
+            try ParallelReplay.run(ids, replayer: replayer) { outcomes in
                 for outcome in outcomes {
                     switch outcome {
                     case .same(let r):

@@ -13,13 +13,15 @@ package enum ParallelReplay {
 
     /// Replays `ids` in order, handing each chunk's outcomes to `each` in record order.
     ///
-    /// - Parameter workers: how many cores to use (at most the machine's; one below two chunks of work).
-    package static func run(_ ids: [Int64], store: RecordStore, workers wanted: Int = ProcessInfo.processInfo.activeProcessorCount,
+    /// - Parameters:
+    ///   - replayer: the first worker's; the others get one like it on their own connection.
+    ///   - workers: how many cores to use (at most the machine's; one below two chunks of work).
+    package static func run(_ ids: [Int64], replayer: Replayer, workers wanted: Int = ProcessInfo.processInfo.activeProcessorCount,
                             chunk: Int = 256, _ each: ([Outcome]) throws -> Void) throws {
         let workers = max(1, min(wanted, 8, (ids.count + chunk - 1) / chunk))
-        let replayers = Workers(try (0..<workers).map { i -> Replayer in
-            let r = try Replayer(store: i == 0 ? store : RecordStore(path: store.path, create: false))
-            r.tracing = false
+        let replayers = Workers(try [replayer] + (1..<max(1, workers)).map { _ -> Replayer in
+            let r = try Replayer(store: RecordStore(path: replayer.store.path, create: false))
+            r.tracing = replayer.tracing
             return r
         })
         var start = 0

@@ -18,7 +18,9 @@ import Testing
         let ids = try store.allDecisionIDs()
         #expect(ids.count == 11)
         var seen: [Int64] = [], differing: [Int64] = []
-        try ParallelReplay.run(ids, store: store, workers: 2, chunk: 2) { outcomes in
+        let replayer = try Replayer(store: store)
+        replayer.tracing = false
+        try ParallelReplay.run(ids, replayer: replayer, workers: 2, chunk: 2) { outcomes in
             for o in outcomes {
                 switch o {
                 case .same(let r): seen.append(r.id)
