@@ -10,7 +10,7 @@ package enum ProgrammeHTML {
         h1{font-size:22px;margin:0 0 4px}h2{font-size:18px;border-bottom:2px solid #1f5fa8;padding-bottom:3px;margin-top:28px}
         h3{font-size:15px;margin:18px 0 6px}.meta{color:#555;font-size:13px}
         table{border-collapse:collapse;width:100%;font-size:12.5px;margin:6px 0}th,td{border:1px solid #ccc;padding:3px 6px;vertical-align:top}
-        th{background:#eef3fa;text-align:left}td.n{text-align:right;white-space:nowrap}.why{color:#a33}.src{color:#555;font-size:11.5px}
+        th{background:#eef3fa;text-align:left}td.n,td.cite{white-space:nowrap}td.n{text-align:right}.why{color:#a33}.src{color:#555;font-size:11.5px}
         .ax{font-size:11px;fill:#444}.num{font-size:11px;fill:#222}.ok{color:#2d7d46}.short{color:#b8423c;font-weight:bold}
         figure{margin:8px 0;break-inside:avoid}figcaption{font-size:12px;color:#555}
         @media print{body{margin:0;max-width:none}h2{break-after:avoid}tr,figure{break-inside:avoid}*{-webkit-print-color-adjust:exact;print-color-adjust:exact}}
@@ -31,7 +31,7 @@ package enum ProgrammeHTML {
         for y in r.years { h += "<th>\(y)年 目标</th><th>\(y)年 完成</th>" }
         h += "<th>目标合计</th><th>完成合计</th><th>目标与完成</th></tr></thead><tbody>\n"
         for row in r.rows {
-            h += "<tr id=\"\(e(row.indicator.name))\"><td>\(e(row.cite))</td><td>\(e(row.indicator.label))"
+            h += "<tr id=\"\(e(row.indicator.name))\"><td class=\"cite\">\(e(row.cite))</td><td>\(e(row.indicator.label))"
             h += "<div class=\"src\">\(sourceHTML(row))</div></td>"
             for y in row.years { h += "<td class=\"n\">\(e(ProgrammeText.figure(y.target)))</td><td class=\"n\">\(e(ProgrammeText.figure(y.achieved)))</td>" }
             h += "<td class=\"n\">\(e(row.indicator.total.indicatorText))</td><td class=\"n\">\(e(ProgrammeText.figure(row.achieved)))"
