@@ -18,16 +18,10 @@ struct RemedyCandidates {
     let asOf: CivilDate
     private var evaluator: Evaluator
     private(set) var found: [Candidate] = []
-    /// The remedy rule of each address asked about, once (it walks the schema along the path),
-    /// by its shape: every element of a list shares its rule.
-    private var rules: [FactAddress: RemedyRule] = [:]
-
-    private mutating func rule(_ a: FactAddress) -> RemedyRule {
-        let key = a.steps.contains(where: { if case .element = $0 { true } else { false } }) ? a.shape : a
-        if let r = rules[key] { return r }
-        let r = a.remedyRule(in: policy)
-        rules[key] = r
-        return r
+    /// The remedy rule of an address, read along the schema in place: a path is a few steps, and
+    /// hashing the address to remember its rule cost more than walking them.
+    private func rule(_ a: FactAddress) -> RemedyRule {
+        a.remedyRule(in: policy)
     }
 
     /// Whether a list was longer than `maxElements` and only its first elements were looked at.
@@ -41,10 +35,16 @@ struct RemedyCandidates {
     private var elements: [Int: (list: FactAddress, index: Int)] = [:]
 
     init(policy: Policy, facts: [Value?], asOf: CivilDate) {
-        self.policy = policy
+        self.init(facts: facts, evaluator: Evaluator(policy: policy, facts: facts, asOf: asOf, tracing: false))
+    }
+
+    /// Candidates over `facts`, evaluated as `evaluator` evaluates (its policy and date), which
+    /// lends its parameters' values.
+    init(facts: [Value?], evaluator base: Evaluator) {
+        policy = base.policy
         self.facts = facts
-        self.asOf = asOf
-        evaluator = Evaluator(policy: policy, facts: facts, asOf: asOf, tracing: false)
+        asOf = base.asOf
+        evaluator = base.over(facts)
     }
 
     /// Candidates for everything `rule` reads: its `for`, `let`s, condition, needs and cap.

@@ -47,11 +47,15 @@ package enum RemedyFinder {
         let reads = compiled.remedyReads.reads(for: policy)
         var frontier = [Node(changes: [], facts: c.facts, verdict: start)]
         var seen: Set<Set<RemedyCandidates.Candidate>> = []
-        var found: [Remedy] = []
+        // What was found, without its words: most are never shown (only the first few remedies
+        // and one dead end per set of rules in the way), and naming a change (its dotted path and
+        // labels) cost more than the rest of keeping it.
+        var found: [(changes: [RemedyCandidates.Candidate], amount: Money, verdict: CompiledPolicy.Verdict)] = []
         var foundPaths: [Set<FactAddress>] = []
-        var deadEnds: [RemedySearch.DeadEnd] = []
+        var deadEnds: [(changes: [RemedyCandidates.Candidate], verdict: CompiledPolicy.Verdict, blockedBy: [Int])] = []
         var tried = 0
         var exhausted = false
+        var evaluator: Evaluator?
 
         search: for depth in 1...maxChanges {
             var next: [Node] = []
@@ -60,7 +64,11 @@ package enum RemedyFinder {
                 // A rule that reads only fixed facts the case gives can propose nothing: not walked.
                 let walked = before.filter { !reads.proposesNothing($0, facts: node.facts) }
                 if walked.isEmpty { continue }
-                var candidates = RemedyCandidates(policy: policy, facts: node.facts, asOf: node.verdict.asOf)
+                // The parameters' values on a date are looked up once for every node on that date.
+                if evaluator?.asOf != node.verdict.asOf {
+                    evaluator = Evaluator(policy: policy, facts: [], asOf: node.verdict.asOf, tracing: false)
+                }
+                var candidates = RemedyCandidates(facts: node.facts, evaluator: evaluator!)
                 for k in walked { candidates.collect(policy.rules[k]) }
                 if candidates.truncated { exhausted = true }
                 let changed = Set(node.changes.map(\.address))
@@ -93,21 +101,13 @@ package enum RemedyFinder {
                         }
                         continue
                     }
-                    let words = changes.map { change($0, was: $0.address.value(in: c.facts), policy) }
                     switch v.outcome {
                     case .granted:
-                        let lifts = Self.lifted(start, by: v, policy)
-                        found.append(Remedy(changes: words, outcome: .granted, amount: v.amount, lifts: lifts))
+                        found.append((changes, v.amount, v))
                         foundPaths.append(paths)
                     case .refused, .incomplete:
                         next.append(Node(changes: changes, facts: facts, verdict: v))
-                        if depth == 1 {
-                            let rules = after.sorted().map { policy.rules[$0] }
-                            var clauses: [String] = []
-                            for r in rules { for id in r.clauses where !clauses.contains(id) { clauses.append(id) } }
-                            deadEnds.append(.init(changes: words, outcome: v.outcome, lifts: Self.lifted(start, by: v, policy),
-                                                  blockedBy: rules.map(\.id), clauses: clauses))
-                        }
+                        if depth == 1 { deadEnds.append((changes, v, after.sorted())) }
                     case .review:
                         continue
                     }
@@ -117,10 +117,22 @@ package enum RemedyFinder {
             if frontier.isEmpty { break }
         }
         found.sort { $0.changes.count < $1.changes.count }
+        func words(_ changes: [RemedyCandidates.Candidate]) -> [Remedy.Change] {
+            changes.map { change($0, was: $0.address.value(in: c.facts), policy) }
+        }
+        let remedies = found.prefix(maxRemedies).map { f in
+            Remedy(changes: words(f.changes), outcome: .granted, amount: f.amount, lifts: Self.lifted(start, by: f.verdict, policy))
+        }
         // Dead ends explain an empty answer; one per set of rules in the way is enough.
-        var shownBlocks: Set<[String]> = []
-        let ends = found.isEmpty ? deadEnds.filter { shownBlocks.insert($0.blockedBy).inserted }.prefix(3) : []
-        return RemedySearch(remedies: Array(found.prefix(maxRemedies)), deadEnds: Array(ends), exhausted: exhausted)
+        var shownBlocks: Set<[Int]> = []
+        var ends: [RemedySearch.DeadEnd] = []
+        for e in found.isEmpty ? deadEnds : [] where ends.count < 3 && shownBlocks.insert(e.blockedBy).inserted {
+            var clauses: [String] = []
+            for k in e.blockedBy { for id in policy.rules[k].clauses where !clauses.contains(id) { clauses.append(id) } }
+            ends.append(RemedySearch.DeadEnd(changes: words(e.changes), outcome: e.verdict.outcome, lifts: Self.lifted(start, by: e.verdict, policy),
+                                             blockedBy: e.blockedBy.map { policy.rules[$0].id }, clauses: clauses))
+        }
+        return RemedySearch(remedies: remedies, deadEnds: ends, exhausted: exhausted)
     }
 
     /// The rules that stood in the way of the first decision and no longer do.
