@@ -74,7 +74,9 @@ package enum RemedyFinder {
                 let changed = Set(node.changes.map(\.address))
                 for cand in candidates.found where !changed.contains(cand.address) {
                     let changes = node.changes + [cand]
-                    guard seen.insert(Set(changes)).inserted else { continue }
+                    // A set of one change comes only from the first node, whose candidates are
+                    // each other's distinct: only larger sets can repeat (two orders of one pair).
+                    if depth > 1 { guard seen.insert(Set(changes)).inserted else { continue } }
                     let paths = changed.union([cand.address])
                     // A smaller set of the same facts already grants: this one is not needed.
                     if foundPaths.contains(where: { $0.isSubset(of: paths) }) { continue }
