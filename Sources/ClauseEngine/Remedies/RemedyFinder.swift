@@ -33,6 +33,8 @@ package enum RemedyFinder {
 
         struct Node {
             var changes: [RemedyCandidates.Candidate]
+            /// The changes by number (`number(_:)`), in order: the set of them as a key.
+            var key: [Int] = []
             var facts: [Value?]
             var verdict: CompiledPolicy.Verdict
         }
@@ -46,7 +48,15 @@ package enum RemedyFinder {
         if c.mayHaveHistory, case .mapping(let m) = c.root, case .sequence(let q)? = m["history"] { history = q }
         let reads = compiled.remedyReads.reads(for: policy)
         var frontier = [Node(changes: [], facts: c.facts, verdict: start)]
-        var seen: Set<Set<RemedyCandidates.Candidate>> = []
+        // Sets of changes tried, each change by a number of its own: a set of candidates as a
+        // key hashed every candidate again and allocated a set for each one tried.
+        var seen: Set<[Int]> = []
+        var numbers: [RemedyCandidates.Candidate: Int] = [:]
+        func number(_ c: RemedyCandidates.Candidate) -> Int {
+            if let n = numbers[c] { return n }
+            numbers[c] = numbers.count
+            return numbers.count - 1
+        }
         // What was found, without its words: most are never shown (only the first few remedies
         // and one dead end per set of rules in the way), and naming a change (its dotted path and
         // labels) cost more than the rest of keeping it.
@@ -76,10 +86,18 @@ package enum RemedyFinder {
                     let changes = node.changes + [cand]
                     // A set of one change comes only from the first node, whose candidates are
                     // each other's distinct: only larger sets can repeat (two orders of one pair).
-                    if depth > 1 { guard seen.insert(Set(changes)).inserted else { continue } }
-                    let paths = changed.union([cand.address])
-                    // A smaller set of the same facts already grants: this one is not needed.
-                    if foundPaths.contains(where: { $0.isSubset(of: paths) }) { continue }
+                    var key: [Int] = []
+                    if depth > 1 {
+                        key = node.key + [number(cand)]
+                        key.sort()
+                        guard seen.insert(key).inserted else { continue }
+                    }
+                    // A smaller set of the same facts already grants: this one is not needed. The
+                    // facts changed are gathered only once something grants (most searches find nothing).
+                    if !foundPaths.isEmpty {
+                        let paths = changed.union([cand.address])
+                        if foundPaths.contains(where: { $0.isSubset(of: paths) }) { continue }
+                    }
                     guard let facts = cand.address.setting(cand.value, in: node.facts) else { continue }
                     if let history {
                         var held = facts
@@ -99,16 +117,16 @@ package enum RemedyFinder {
                     // changes): the next step may set the other.
                     guard !lifted.isEmpty else {
                         if depth < maxChanges, cand.address.steps.contains(where: { if case .element = $0 { true } else { false } }) {
-                            next.append(Node(changes: changes, facts: facts, verdict: v))
+                            next.append(Node(changes: changes, key: depth > 1 ? key : [number(cand)], facts: facts, verdict: v))
                         }
                         continue
                     }
                     switch v.outcome {
                     case .granted:
                         found.append((changes, v.amount, v))
-                        foundPaths.append(paths)
+                        foundPaths.append(changed.union([cand.address]))
                     case .refused, .incomplete:
-                        next.append(Node(changes: changes, facts: facts, verdict: v))
+                        next.append(Node(changes: changes, key: depth > 1 ? key : [number(cand)], facts: facts, verdict: v))
                         if depth == 1 { deadEnds.append((changes, v, after.sorted())) }
                     case .review:
                         continue
