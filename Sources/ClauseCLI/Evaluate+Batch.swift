@@ -8,7 +8,7 @@ import Foundation
 extension ClauseCommand.Evaluate {
     /// Decides every case given (files, folders, JSON Lines) on every core with bounded memory,
     /// output in input order, a progress bar on a terminal and a one-line summary on stderr.
-    func runBatch(asOf: CivilDate?) throws {
+    func runBatch(asOf: CivilDate?, files: [String]) throws {
         let loader = CaseLoader(repository: PolicyRepository(explicit: options.policy))
         var evaluator = BatchEvaluator(loader: loader, asOf: asOf, tracing: tracing)
         evaluator.remedies = searchesRemedies
@@ -16,7 +16,6 @@ extension ClauseCommand.Evaluate {
         let render: @Sendable (Decision, Policy) -> [UInt8] = { d, policy in
             format.bytes(d, policy: policy, lang: lang, trace: trace, onlyDeciding: onlyDeciding)
         }
-        let files = CaseLoader.expand(cases)
         let sources = try caseSources(files)
         var progress = ProgressBar(total: jsonl == nil ? files.count : nil, enabled: isatty(2) == 1)
         let started = ContinuousClock.now

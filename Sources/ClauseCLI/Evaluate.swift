@@ -56,19 +56,21 @@ extension ClauseCommand {
 
         func run() throws {
             // A folder with nothing to decide is said and fails, never "0 cases" and success.
-            let empty = CaseLoader.emptyFolders(cases)
+            var empty: [String] = []
+            let files = CaseLoader.expand(cases, emptyFolders: &empty)
             for folder in empty { Output.error("error: no case files (.yaml, .yml, .json) under \(TerminalText.escape(folder))\n") }
             if empty.count == cases.count && jsonl == nil { throw ExitCode(1) }
-            try decideAll()
+            try decideAll(files)
             if !empty.isEmpty { throw ExitCode(1) }
         }
 
-        private func decideAll() throws {
+        /// Decides `files` (the case files given, folders expanded) and the `--jsonl` stream.
+        private func decideAll(_ files: [String]) throws {
             let asOf = try options.asOfDate()
             // The fund's record counts (its bans, its ledger) wherever a store is: named, set in
             // CLAUSE_STORE, or at the default place. Only --no-store decides from the cases alone.
             if noStore || (!record && storeOptions.store == nil && !FileManager.default.fileExists(atPath: storeOptions.path)) {
-                try runBatch(asOf: asOf)
+                try runBatch(asOf: asOf, files: files)
                 return
             }
             // With --record or --store the store is in use: its bans and ledger apply, and with
@@ -98,7 +100,7 @@ extension ClauseCommand {
                 held = []
                 Output.out(out)
             }
-            for source in try caseSources(CaseLoader.expand(cases)) {
+            for source in try caseSources(files) {
                 switch try StoreCommand.guarded({ try registry.decide(source, asOf: asOf) }) {
                 case .failure(let ds):
                     Output.diagnostics(ds.diagnostics)

@@ -36,7 +36,9 @@ package struct JSONWriter: Sendable {
             assert(!JSONWriter.needsEscaping(utf8), "a key in the code needs no escaping")
             bytes.append(contentsOf: utf8)
         }
-        bytes.append(contentsOf: [UInt8(ascii: "\""), UInt8(ascii: ":")])
+        // Two appends: an array literal here was an allocation per key.
+        bytes.append(UInt8(ascii: "\""))
+        bytes.append(UInt8(ascii: ":"))
         pendingValue = true
     }
 

@@ -88,6 +88,14 @@ package struct CaseLoader: Sendable {
     }
 
     package static func expand(_ paths: [String]) -> [String] {
+        var empty: [String] = []
+        return expand(paths, emptyFolders: &empty)
+    }
+
+    /// `expand(paths)`, noting the folders among `paths` that hold no case file
+    /// (`emptyFolders(paths)`) on the way: each path is looked at once, which over thousands of
+    /// files named one by one saves a file-system lookup each.
+    package static func expand(_ paths: [String], emptyFolders: inout [String]) -> [String] {
         var out: [String] = []
         let fm = FileManager.default
         for p in paths {
@@ -96,6 +104,7 @@ package struct CaseLoader: Sendable {
                 let found = FolderListing.files(under: p)
                     .filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".yml") || $0.hasSuffix(".json") }
                     .sorted()
+                if found.isEmpty { emptyFolders.append(p) }
                 out += found.map { p.hasSuffix("/") ? p + $0 : p + "/" + $0 }
             } else {
                 out.append(p)

@@ -52,7 +52,8 @@ package enum FastCaseReader {
         if TerminalText.hasControlCharacters(id) { return nil }
         // What the history records decides those facts (HistoryFacts), read from the log; a value
         // that does not read leaves the case to the full reader, which reports it where it is.
-        if let h = typer.value(of: "history", in: 0), log.nodes[h].kind == .sequence {
+        let history = typer.value(of: "history", in: 0)
+        if let h = history, log.nodes[h].kind == .sequence {
             var events: [(event: String, field: (String) -> HistoryFacts.Field?)] = []
             var i = h + 1
             while i < Int(log.nodes[h].next) {
@@ -68,7 +69,7 @@ package enum FastCaseReader {
             guard HistoryFacts.apply(to: &facts, events: events, policy: policy) else { return nil }
         }
         return CaseFile(path: path, id: id, policyID: policy.id, facts: facts, source: file,
-                        hasHistory: typer.value(of: "history", in: 0) != nil)
+                        hasHistory: history != nil)
     }
 
     /// `CaseReader.record`, `value` and `typed` over the log, nil where they would report an error.
@@ -81,11 +82,14 @@ package enum FastCaseReader {
             self.policy = policy
         }
 
-        /// The index of the value of `key` in the mapping at `m`.
+        /// The index of the value of `key` in the mapping at `m`. The keys asked for are words of
+        /// lowercase ASCII (`history`, `case`, an event's fields), for which equal bytes is equal
+        /// text: no String is made of each key on the way. Any other key is compared as text.
         func value(of key: String, in m: Int) -> Int? {
+            let byBytes = key.utf8.allSatisfy { ($0 >= 0x61 && $0 <= 0x7A) || ($0 >= 0x30 && $0 <= 0x39) || $0 == 0x5F }
             var k = m + 1
             while k < Int(log.nodes[m].next) {
-                if log.string(k) == key { return k + 1 }
+                if byBytes ? log.equals(k, key) : log.string(k) == key { return k + 1 }
                 k = Int(log.nodes[k + 1].next)
             }
             return nil

@@ -380,6 +380,9 @@ struct CompiledTemplate: Sendable {
         case value(Code, ValueType)
     }
     let parts: [Part]
+    /// Room for the fixed text and a few values: a message grown part by part was reallocated
+    /// at almost every part.
+    private let capacity: Int
 
     init(_ t: MessageTemplate, _ compiler: ExpressionCompiler) {
         parts = t.parts.map { part in
@@ -388,11 +391,18 @@ struct CompiledTemplate: Sendable {
             case .value(let e): .value(compiler.compile(e), e.type)
             }
         }
+        capacity = parts.reduce(0) { n, part in
+            switch part {
+            case .text(let s): n + s.utf8.count
+            case .value: n + 24
+            }
+        }
     }
 
     /// As `MessageRenderer.render`: an unknown value reads （未知）, a failed one `?`.
     func render(_ f: Frame, _ text: ValueText) -> String {
         var out = ""
+        out.reserveCapacity(capacity)
         for part in parts {
             switch part {
             case .text(let s): out += s

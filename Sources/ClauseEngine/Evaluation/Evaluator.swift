@@ -33,6 +33,22 @@ package struct Evaluator {
         definitionCache = Array(repeating: nil, count: policy.definitions.count)
     }
 
+    /// A fresh evaluator of the same policy on the same date over other facts: the parameters'
+    /// values on that date are kept rather than looked up again (the remedy search makes one
+    /// for every set of changes it tries).
+    func over(_ facts: [Value?]) -> Evaluator {
+        Evaluator(policy: policy, facts: facts, asOf: asOf, parameterValues: parameterValues, tracing: tracing)
+    }
+
+    private init(policy: Policy, facts: [Value?], asOf: CivilDate, parameterValues: [Parameter.DatedValue], tracing: Bool) {
+        self.policy = policy
+        self.facts = facts
+        self.asOf = asOf
+        self.tracing = tracing
+        self.parameterValues = parameterValues
+        definitionCache = Array(repeating: nil, count: policy.definitions.count)
+    }
+
     mutating func prepareLocals(_ count: Int) {
         if locals.count < count {
             locals = Array(repeating: .none, count: count)

@@ -216,8 +216,29 @@ package enum Interpreter {
 
     /// The Chinese label of a dotted fact path, list indices and all (`project.expenses[2].paid_on`).
     static func label(of path: String, _ policy: Policy) -> String? {
-        let fields = policy.fields(along: path)
-        return fields.isEmpty ? nil : fields.map(\.label).joined(separator: " · ")
+        labels(along: path, policy, english: false)
+    }
+
+    /// The labels of the fields along a dotted path (`project.expenses[2].paid_on`) joined, as
+    /// `policy.fields(along:)` finds them, read in place: copying each `Field` out retained a
+    /// dozen strings for the one label wanted. `english` takes each English label, else the
+    /// Chinese one. nil when the path names no field.
+    static func labels(along path: String, _ policy: Policy, english: Bool) -> String? {
+        var record = 0
+        var out = ""
+        var any = false
+        for part in path.split(separator: ".") {
+            let name = part.split(separator: "[").first.map(String.init) ?? String(part)
+            guard let i = policy.records[record].index[name] else { break }
+            if any { out += " · " }
+            any = true
+            out += english ? (policy.records[record].fields[i].labelEn ?? policy.records[record].fields[i].label) : policy.records[record].fields[i].label
+            switch policy.records[record].fields[i].type.unwrapped {
+            case .record(let r), .list(.record(let r)), .list(.optional(.record(let r))): record = r
+            default: break
+            }
+        }
+        return any ? out : nil
     }
 }
 
@@ -273,8 +294,7 @@ enum RuleWords {
         let facts = missing.map { "\(Interpreter.label(of: $0, policy) ?? $0)（\($0)）" }
         // The English names the facts by their English labels too, never by the path alone.
         let factsEn = missing.map { path in
-            let along = policy.fields(along: path)
-            return along.isEmpty ? path : "\(along.map { $0.labelEn ?? $0.label }.joined(separator: " · ")) (\(path))"
+            Interpreter.labels(along: path, policy, english: true).map { "\($0) (\(path))" } ?? path
         }
         return ("缺少" + facts.joined(separator: "、") + "，无法判断", "cannot decide without " + factsEn.joined(separator: ", "))
     }

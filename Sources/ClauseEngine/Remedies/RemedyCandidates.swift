@@ -18,16 +18,10 @@ struct RemedyCandidates {
     let asOf: CivilDate
     private var evaluator: Evaluator
     private(set) var found: [Candidate] = []
-    /// The remedy rule of each address asked about, once (it walks the schema along the path),
-    /// by its shape: every element of a list shares its rule.
-    private var rules: [FactAddress: RemedyRule] = [:]
-
-    private mutating func rule(_ a: FactAddress) -> RemedyRule {
-        let key = a.steps.contains(where: { if case .element = $0 { true } else { false } }) ? a.shape : a
-        if let r = rules[key] { return r }
-        let r = a.remedyRule(in: policy)
-        rules[key] = r
-        return r
+    /// The remedy rule of an address, read along the schema in place: a path is a few steps, and
+    /// hashing the address to remember its rule cost more than walking them.
+    private func rule(_ a: FactAddress) -> RemedyRule {
+        a.remedyRule(in: policy)
     }
 
     /// Whether a list was longer than `maxElements` and only its first elements were looked at.
@@ -41,10 +35,16 @@ struct RemedyCandidates {
     private var elements: [Int: (list: FactAddress, index: Int)] = [:]
 
     init(policy: Policy, facts: [Value?], asOf: CivilDate) {
-        self.policy = policy
+        self.init(facts: facts, evaluator: Evaluator(policy: policy, facts: facts, asOf: asOf, tracing: false))
+    }
+
+    /// Candidates over `facts`, evaluated as `evaluator` evaluates (its policy and date), which
+    /// lends its parameters' values.
+    init(facts: [Value?], evaluator base: Evaluator) {
+        policy = base.policy
         self.facts = facts
-        self.asOf = asOf
-        evaluator = Evaluator(policy: policy, facts: facts, asOf: asOf, tracing: false)
+        asOf = base.asOf
+        evaluator = base.over(facts)
     }
 
     /// Candidates for everything `rule` reads: its `for`, `let`s, condition, needs and cap.
@@ -52,11 +52,12 @@ struct RemedyCandidates {
         for l in rule.lets {
             if case .value(let v) = value(l.expr) { evaluator.setLocal(l.slot, v) }
         }
-        var exprs: [CheckedExpr] = []
-        if let a = rule.applies { exprs.append(a) }
-        exprs += rule.lets.map(\.expr) + [rule.main] + rule.needs
-        if let c = rule.cap { exprs.append(c) }
-        for e in exprs { walk(e) }
+        // Walked in place, in this order: gathering them in an array first cost a few allocations a rule.
+        if let a = rule.applies { walk(a) }
+        for l in rule.lets { walk(l.expr) }
+        walk(rule.main)
+        for n in rule.needs { walk(n) }
+        if let c = rule.cap { walk(c) }
         // An award of nothing that pays what was asked: ask for the cap.
         if rule.kind == .award, let cap = rule.cap, let a = address(rule.main), case .value(.money(let m)) = value(cap), m.fen > 0 {
             add(a, .money(m))
@@ -98,11 +99,11 @@ struct RemedyCandidates {
             compare(op, a, b)
             walk(a); walk(b)
         case .inList(let a, let b, _):
-            if let addr = address(a), case .value(.list(let items)) = value(b) { for v in items { add(addr, v) } }
+            if let addr = address(a), case .value(.list(let items)) = value(b), let t = target(addr) { for v in items { add(t, v) } }
             walk(a); walk(b)
         case .inPeriod(let a, let b, _):
-            if let addr = address(a), case .value(.period(let p)) = value(b) {
-                for d in [p.start, p.end, CivilDate(days: p.start.days - 1), CivilDate(days: p.end.days + 1)] { add(addr, .date(d)) }
+            if let addr = address(a), case .value(.period(let p)) = value(b), let t = target(addr) {
+                for d in [p.start, p.end, CivilDate(days: p.start.days - 1), CivilDate(days: p.end.days + 1)] { add(t, .date(d)) }
             }
             walk(a); walk(b)
         case .list(let items), .extremum(_, let items): items.forEach { walk($0) }
@@ -128,10 +129,10 @@ struct RemedyCandidates {
     /// `fact op other`: the other side's value and the values next to it.
     private mutating func compare(_ op: BinaryOperator, _ a: CheckedExpr, _ b: CheckedExpr) {
         for (fact, other) in [(a, b), (b, a)] {
-            guard let addr = address(fact), case .value(let v) = value(other) else { continue }
-            for c in Self.around(v) { add(addr, c) }
+            guard let addr = address(fact), case .value(let v) = value(other), let target = target(addr) else { continue }
+            for c in Self.around(v) { add(target, c) }
             if op == .notEqual || op == .equal, case .enumeration(let t) = fact.type.unwrapped {
-                for k in policy.enums[t].cases.indices { add(addr, .enumCase(type: t, index: k)) }
+                for k in policy.enums[t].cases.indices { add(target, .enumCase(type: t, index: k)) }
             }
         }
     }
@@ -151,31 +152,53 @@ struct RemedyCandidates {
     /// evaluation date for a date (an acceptance given now).
     private mutating func whole(_ a: FactAddress) {
         // Asked first: most facts a refusing rule reads are fixed (who applied, what was paid).
-        guard rule(a) != .fixed || a.value(in: facts) == nil, let (r, i) = a.last(in: policy) else { return }
+        guard let t = target(a) else { return }
+        let (r, i) = (t.record, t.field)
         switch policy.records[r].fields[i].type.unwrapped {
-        case .bool: add(a, .bool(true)); add(a, .bool(false))
-        case .enumeration(let t): for k in policy.enums[t].cases.indices { add(a, .enumCase(type: t, index: k)) }
+        case .bool: add(t, .bool(true)); add(t, .bool(false))
+        case .enumeration(let e): for k in policy.enums[e].cases.indices { add(t, .enumCase(type: e, index: k)) }
         case .int:
             if let lo = policy.records[r].fields[i].minimum, let hi = policy.records[r].fields[i].maximum, hi - lo <= 10 {
-                for n in lo...hi { add(a, .int(n)) }
+                for n in lo...hi { add(t, .int(n)) }
             }
         case .date:
-            if a.value(in: facts) == nil { add(a, .date(asOf)) }
+            if t.current == nil { add(t, .date(asOf)) }
         default: break
         }
+    }
+
+    /// A fact candidates may be proposed for, with what `add` asks of it, looked up once for all
+    /// the values proposed for it (an enum's every case, a threshold and its neighbours).
+    private struct Target {
+        var address: FactAddress
+        var rule: RemedyRule
+        var current: Value?
+        /// Where its declared field is (`FactAddress.last`).
+        var record: Int
+        var field: Int
+    }
+
+    /// nil for a fixed fact the case gives (never changed: asked first, before anything else is
+    /// looked up; most facts a refusing rule reads are such) and for an address naming no field.
+    private func target(_ a: FactAddress) -> Target? {
+        let remedy = rule(a)
+        let current = a.value(in: facts)
+        if remedy == .fixed, current != nil { return nil }
+        // The field read in place: copying a `Field` out retains each of its texts.
+        guard let (r, i) = a.last(in: policy) else { return nil }
+        return Target(address: a, rule: remedy, current: current, record: r, field: i)
     }
 
     /// Keeps a candidate the schema allows: not fixed, a `later` date only later than it was,
     /// within `min`/`max`, never a negative amount, and different from the case's value.
     private mutating func add(_ a: FactAddress, _ v: Value) {
-        let remedy = rule(a)
-        // A fixed fact the case gives is never changed: asked first, before anything is looked up.
-        if remedy == .fixed, a.value(in: facts) != nil { return }
-        // The field read in place: copying a `Field` out retains each of its texts.
-        guard let (r, i) = a.last(in: policy) else { return }
-        let current = a.value(in: facts)
+        if let t = target(a) { add(t, v) }
+    }
+
+    private mutating func add(_ t: Target, _ v: Value) {
+        let (r, i, current) = (t.record, t.field, t.current)
         if current == v { return }
-        switch remedy {
+        switch t.rule {
         // A fixed fact the case does not give may still be stated: supplying it changes nothing
         // that happened (a 补正 asks for it), so a notice never says nothing can help.
         case .fixed: if current != nil { return }
@@ -189,7 +212,7 @@ struct RemedyCandidates {
             if let hi = policy.records[r].fields[i].maximum, n > hi { return }
         }
         if case .money(let m) = v, m.fen < 0 || m > Money.maxLiteral { return }
-        let c = Candidate(address: a, value: v)
+        let c = Candidate(address: t.address, value: v)
         if seen.insert(c).inserted { found.append(c) }
     }
 

@@ -33,6 +33,8 @@ package enum RemedyFinder {
 
         struct Node {
             var changes: [RemedyCandidates.Candidate]
+            /// The changes by number (`number(_:)`), in order: the set of them as a key.
+            var key: [Int] = []
             var facts: [Value?]
             var verdict: CompiledPolicy.Verdict
         }
@@ -46,12 +48,24 @@ package enum RemedyFinder {
         if c.mayHaveHistory, case .mapping(let m) = c.root, case .sequence(let q)? = m["history"] { history = q }
         let reads = compiled.remedyReads.reads(for: policy)
         var frontier = [Node(changes: [], facts: c.facts, verdict: start)]
-        var seen: Set<Set<RemedyCandidates.Candidate>> = []
-        var found: [Remedy] = []
+        // Sets of changes tried, each change by a number of its own: a set of candidates as a
+        // key hashed every candidate again and allocated a set for each one tried.
+        var seen: Set<[Int]> = []
+        var numbers: [RemedyCandidates.Candidate: Int] = [:]
+        func number(_ c: RemedyCandidates.Candidate) -> Int {
+            if let n = numbers[c] { return n }
+            numbers[c] = numbers.count
+            return numbers.count - 1
+        }
+        // What was found, without its words: most are never shown (only the first few remedies
+        // and one dead end per set of rules in the way), and naming a change (its dotted path and
+        // labels) cost more than the rest of keeping it.
+        var found: [(changes: [RemedyCandidates.Candidate], amount: Money, verdict: CompiledPolicy.Verdict)] = []
         var foundPaths: [Set<FactAddress>] = []
-        var deadEnds: [RemedySearch.DeadEnd] = []
+        var deadEnds: [(changes: [RemedyCandidates.Candidate], verdict: CompiledPolicy.Verdict, blockedBy: [Int])] = []
         var tried = 0
         var exhausted = false
+        var evaluator: Evaluator?
 
         search: for depth in 1...maxChanges {
             var next: [Node] = []
@@ -60,16 +74,30 @@ package enum RemedyFinder {
                 // A rule that reads only fixed facts the case gives can propose nothing: not walked.
                 let walked = before.filter { !reads.proposesNothing($0, facts: node.facts) }
                 if walked.isEmpty { continue }
-                var candidates = RemedyCandidates(policy: policy, facts: node.facts, asOf: node.verdict.asOf)
+                // The parameters' values on a date are looked up once for every node on that date.
+                if evaluator?.asOf != node.verdict.asOf {
+                    evaluator = Evaluator(policy: policy, facts: [], asOf: node.verdict.asOf, tracing: false)
+                }
+                var candidates = RemedyCandidates(facts: node.facts, evaluator: evaluator!)
                 for k in walked { candidates.collect(policy.rules[k]) }
                 if candidates.truncated { exhausted = true }
                 let changed = Set(node.changes.map(\.address))
                 for cand in candidates.found where !changed.contains(cand.address) {
                     let changes = node.changes + [cand]
-                    guard seen.insert(Set(changes)).inserted else { continue }
-                    let paths = changed.union([cand.address])
-                    // A smaller set of the same facts already grants: this one is not needed.
-                    if foundPaths.contains(where: { $0.isSubset(of: paths) }) { continue }
+                    // A set of one change comes only from the first node, whose candidates are
+                    // each other's distinct: only larger sets can repeat (two orders of one pair).
+                    var key: [Int] = []
+                    if depth > 1 {
+                        key = node.key + [number(cand)]
+                        key.sort()
+                        guard seen.insert(key).inserted else { continue }
+                    }
+                    // A smaller set of the same facts already grants: this one is not needed. The
+                    // facts changed are gathered only once something grants (most searches find nothing).
+                    if !foundPaths.isEmpty {
+                        let paths = changed.union([cand.address])
+                        if foundPaths.contains(where: { $0.isSubset(of: paths) }) { continue }
+                    }
                     guard let facts = cand.address.setting(cand.value, in: node.facts) else { continue }
                     if let history {
                         var held = facts
@@ -89,25 +117,17 @@ package enum RemedyFinder {
                     // changes): the next step may set the other.
                     guard !lifted.isEmpty else {
                         if depth < maxChanges, cand.address.steps.contains(where: { if case .element = $0 { true } else { false } }) {
-                            next.append(Node(changes: changes, facts: facts, verdict: v))
+                            next.append(Node(changes: changes, key: depth > 1 ? key : [number(cand)], facts: facts, verdict: v))
                         }
                         continue
                     }
-                    let words = changes.map { change($0, was: $0.address.value(in: c.facts), policy) }
                     switch v.outcome {
                     case .granted:
-                        let lifts = Self.lifted(start, by: v, policy)
-                        found.append(Remedy(changes: words, outcome: .granted, amount: v.amount, lifts: lifts))
-                        foundPaths.append(paths)
+                        found.append((changes, v.amount, v))
+                        foundPaths.append(changed.union([cand.address]))
                     case .refused, .incomplete:
-                        next.append(Node(changes: changes, facts: facts, verdict: v))
-                        if depth == 1 {
-                            let rules = after.sorted().map { policy.rules[$0] }
-                            var clauses: [String] = []
-                            for r in rules { for id in r.clauses where !clauses.contains(id) { clauses.append(id) } }
-                            deadEnds.append(.init(changes: words, outcome: v.outcome, lifts: Self.lifted(start, by: v, policy),
-                                                  blockedBy: rules.map(\.id), clauses: clauses))
-                        }
+                        next.append(Node(changes: changes, key: depth > 1 ? key : [number(cand)], facts: facts, verdict: v))
+                        if depth == 1 { deadEnds.append((changes, v, after.sorted())) }
                     case .review:
                         continue
                     }
@@ -117,10 +137,22 @@ package enum RemedyFinder {
             if frontier.isEmpty { break }
         }
         found.sort { $0.changes.count < $1.changes.count }
+        func words(_ changes: [RemedyCandidates.Candidate]) -> [Remedy.Change] {
+            changes.map { change($0, was: $0.address.value(in: c.facts), policy) }
+        }
+        let remedies = found.prefix(maxRemedies).map { f in
+            Remedy(changes: words(f.changes), outcome: .granted, amount: f.amount, lifts: Self.lifted(start, by: f.verdict, policy))
+        }
         // Dead ends explain an empty answer; one per set of rules in the way is enough.
-        var shownBlocks: Set<[String]> = []
-        let ends = found.isEmpty ? deadEnds.filter { shownBlocks.insert($0.blockedBy).inserted }.prefix(3) : []
-        return RemedySearch(remedies: Array(found.prefix(maxRemedies)), deadEnds: Array(ends), exhausted: exhausted)
+        var shownBlocks: Set<[Int]> = []
+        var ends: [RemedySearch.DeadEnd] = []
+        for e in found.isEmpty ? deadEnds : [] where ends.count < 3 && shownBlocks.insert(e.blockedBy).inserted {
+            var clauses: [String] = []
+            for k in e.blockedBy { for id in policy.rules[k].clauses where !clauses.contains(id) { clauses.append(id) } }
+            ends.append(RemedySearch.DeadEnd(changes: words(e.changes), outcome: e.verdict.outcome, lifts: Self.lifted(start, by: e.verdict, policy),
+                                             blockedBy: e.blockedBy.map { policy.rules[$0].id }, clauses: clauses))
+        }
+        return RemedySearch(remedies: remedies, deadEnds: ends, exhausted: exhausted)
     }
 
     /// The rules that stood in the way of the first decision and no longer do.
