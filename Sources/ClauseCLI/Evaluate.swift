@@ -179,7 +179,7 @@ struct DecisionSession {
                 d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf)
                 return .success((d, policy))
             case .failure(let f):
-                return .failure(DiagnosticsError([Diagnostic(id: "eval.failed", f.message, at: c.root.range)]))
+                return .failure(DiagnosticsError([f.diagnostic(at: c.root.range)]))
             }
         }
     }

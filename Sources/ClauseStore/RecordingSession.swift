@@ -80,7 +80,7 @@ package final class RecordingSession {
                 : Interpreter.decide(c, compiled: loader.repository.compiled(policy), asOf: asOf)
             switch decided {
             case .failure(let f):
-                return .failure(DiagnosticsError([Diagnostic(id: "eval.failed", f.message, at: c.root.range)]))
+                return .failure(DiagnosticsError([f.diagnostic(at: c.root.range)]))
             case .success(var d):
                 d.registryBan = ban
                 d.ledger = counted

@@ -86,7 +86,7 @@ package struct BatchEvaluator: Sendable {
             case .success(var d):
                 if remedies { d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf) }
                 return .decided(d, output: render(d, policy))
-            case .failure(let f): return .failed([Diagnostic(id: "eval.failed", f.message, at: c.root.range)])
+            case .failure(let f): return .failed([f.diagnostic(at: c.root.range)])
             }
         }
     }

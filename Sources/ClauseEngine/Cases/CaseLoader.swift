@@ -79,21 +79,13 @@ package struct CaseLoader: Sendable {
     }
 
     /// Every case file under `paths`: files as given, folders searched for .yaml, .yml and .json.
-    /// The folders among `paths` that hold no case file: a run over them would decide nothing.
-    package static func emptyFolders(_ paths: [String]) -> [String] {
-        paths.filter { p in
-            var isDir: ObjCBool = false
-            return FileManager.default.fileExists(atPath: p, isDirectory: &isDir) && isDir.boolValue && expand([p]).isEmpty
-        }
-    }
-
     package static func expand(_ paths: [String]) -> [String] {
         var empty: [String] = []
         return expand(paths, emptyFolders: &empty)
     }
 
     /// `expand(paths)`, noting the folders among `paths` that hold no case file
-    /// (`emptyFolders(paths)`) on the way: each path is looked at once, which over thousands of
+    /// (a run over them would decide nothing) on the way: each path is looked at once, which over thousands of
     /// files named one by one saves a file-system lookup each.
     package static func expand(_ paths: [String], emptyFolders: inout [String]) -> [String] {
         var out: [String] = []

@@ -280,8 +280,11 @@ package struct ElementTrace: Sendable {
     package var contribution: TraceNode?
 }
 
-/// A case that could not be decided because evaluation itself failed (an amount overflowed):
-/// an error in the input, reported like any other.
+/// A case that could not be decided because evaluation itself failed: usually an error in the
+/// input (an amount overflowed), reported like any other; rarely a fault of clause itself
+/// (`EvaluationFault.brokenInvariant`), reported as one.
 package struct EvaluationFailure: Error, Sendable {
     package var message: String
+    /// Whether clause itself is at fault, not the case or the package.
+    package var isFaultOfClause = false
 }

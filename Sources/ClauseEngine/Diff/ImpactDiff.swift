@@ -220,12 +220,12 @@ package struct ImpactDiff: Sendable {
                         Interpreter.decide(p, policy: proposed, asOf: asOf, tracing: true)) {
                 case (.success(let tb), .success(let tp)): e.causes = causes.causes(tb, tp)
                 case (.failure(let f), _), (_, .failure(let f)):
-                    return .failed([Diagnostic(id: "eval.failed", f.message, at: b.root.range)])
+                    return .failed([f.diagnostic(at: b.root.range)])
                 }
             }
             return .decided(e)
         case (.failure(let f), _), (_, .failure(let f)):
-            return .failed([Diagnostic(id: "eval.failed", f.message, at: b.root.range)])
+            return .failed([f.diagnostic(at: b.root.range)])
         }
     }
 

@@ -10,8 +10,8 @@ struct AggregateAccumulator {
 
     init(_ agg: Aggregate) { self.agg = agg }
 
-    /// Adds one included element's value; the words of the failure when it cannot.
-    mutating func add(_ v: Value) -> String? {
+    /// Adds one included element's value; why it cannot, when it cannot.
+    mutating func add(_ v: Value) -> EvaluationFault? {
         switch (agg, v) {
         case (.sum, .money(let m)):
             guard let s = sumMoney.adding(m) else { return "amount overflow in sum" }
@@ -24,7 +24,7 @@ struct AggregateAccumulator {
         case (.any, .bool(let b)): anyTrue = anyTrue || b
         case (.all, .bool(let b)): allTrue = allTrue && b
         case (.min, _), (.max, _): ValueOperations.extremum(&best, v, isMin: agg == .min)
-        default: return "internal: aggregate value"
+        default: return .brokenInvariant("aggregate value")
         }
         return nil
     }

@@ -10,7 +10,7 @@ package struct Evaluator {
     package enum Outcome {
         case value(Value)
         case missing(Set<String>)
-        case failed(String)
+        case failed(EvaluationFault)
     }
 
     let policy: Policy
@@ -119,7 +119,7 @@ package struct Evaluator {
             if t != nil, case .record(let r) = base.type.unwrapped { x.label = policy.records[r].fields[field].label }
             let b = eval(base, &t)
             guard case .value(let bv) = b else { return b }
-            guard case .record(let fields) = bv else { return .failed("internal: member of a non-record") }
+            guard case .record(let fields) = bv else { return .failed(.brokenInvariant("member of a non-record")) }
             if let v = fields[field] { return .value(v) }
             if case .local(let slot, _) = base.kind, let p = localPaths[slot] { return .missing(["\(p).\(name)"]) }
             return .missing([c.text])
@@ -147,7 +147,7 @@ package struct Evaluator {
                 switch ValueOperations.negate(v) {
                 case .value(let n), .rounded(let n): .value(n)
                 case .failed(.overflow): .failed("number overflow")
-                case .failed: .failed("internal: negate")
+                case .failed: .failed(.brokenInvariant("negate"))
                 }
             }
 
@@ -167,7 +167,7 @@ package struct Evaluator {
         case .compare(let op, let a, let b):
             let l = eval(a, &t), r = eval(b, &t)
             return combine(l, r) { lv, rv in
-                ValueOperations.compare(op, lv, rv).map { .value(.bool($0)) } ?? .failed("internal: order")
+                ValueOperations.compare(op, lv, rv).map { .value(.bool($0)) } ?? .failed(.brokenInvariant("order"))
             }
 
         case .inList(let a, let b, let negated):
@@ -177,7 +177,7 @@ package struct Evaluator {
         case .inPeriod(let a, let b, let negated):
             let l = eval(a, &t), r = eval(b, &t)
             return combine(l, r) { lv, rv in
-                ValueOperations.inPeriod(lv, rv, negated: negated).map { .value(.bool($0)) } ?? .failed("internal: in period")
+                ValueOperations.inPeriod(lv, rv, negated: negated).map { .value(.bool($0)) } ?? .failed(.brokenInvariant("in period"))
             }
 
         case .list(let items):
@@ -200,13 +200,13 @@ package struct Evaluator {
             return ThreeValuedLogic.otherwise(eval(a, &t)) { eval(b, &t) }
 
         case .extremum(let isMin, let items):
-            return ThreeValuedLogic.extremum(items.count, isMin: isMin, empty: .failed("internal: empty min/max")) { eval(items[$0], &t) }
+            return ThreeValuedLogic.extremum(items.count, isMin: isMin, empty: .failed(.brokenInvariant("empty min/max"))) { eval(items[$0], &t) }
 
         case .lookup(let table, let key):
             return lookup(table, key, &t, &x)
 
         case .periodBound(let e, let isStart):
-            return map(eval(e, &t)) { v in ValueOperations.bound(v, isStart: isStart).map { .value($0) } ?? .failed("internal: period") }
+            return map(eval(e, &t)) { v in ValueOperations.bound(v, isStart: isStart).map { .value($0) } ?? .failed(.brokenInvariant("period")) }
         }
     }
 
@@ -236,7 +236,7 @@ package struct Evaluator {
         case .failed(.divisionByZero): return .failed("division by zero")
         case .failed(.divisionByZeroRate): return .failed("division by a rate of 0%")
         case .failed(.dateOutOfRange): return .failed("date out of range")
-        case .failed(.unexpected): return .failed("internal: arithmetic on unexpected values")
+        case .failed(.unexpected): return .failed(.brokenInvariant("arithmetic on unexpected values"))
         }
     }
 
@@ -245,7 +245,7 @@ package struct Evaluator {
     private mutating func lookup(_ table: CheckedExpr, _ key: CheckedExpr, _ t: inout [TraceNode]?, _ x: inout TraceExtra) -> Outcome {
         var quiet: [TraceNode]? = nil
         let tv = eval(table, &quiet)
-        guard case .value(.table(let rows)) = tv else { return .failed("internal: lookup in a non-table") }
+        guard case .value(.table(let rows)) = tv else { return .failed(.brokenInvariant("lookup in a non-table")) }
         let k = eval(key, &t)
         guard case .value(let kv) = k else { return k }
         let found = ValueOperations.lookup(rows, kv)
@@ -306,7 +306,7 @@ package struct Evaluator {
                                     _ t: inout [TraceNode]?, _ x: inout TraceExtra) -> Outcome {
         let s = eval(source, &t)
         guard case .value(let sv) = s else { return s }
-        guard case .list(let items) = sv else { return .failed("internal: aggregate over a non-list") }
+        guard case .list(let items) = sv else { return .failed(.brokenInvariant("aggregate over a non-list")) }
         prepareLocals(slot + 1)
         let basePath: String? = { if case .fact(_, let n) = source.kind { return n } else { return nil } }()
         var missing: Set<String> = []

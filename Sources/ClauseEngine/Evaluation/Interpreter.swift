@@ -50,7 +50,7 @@ package enum Interpreter {
                         switch ev.eval(cb, &steps, role: .clawback) {
                         case .value(.money(let m)): consequences.clawback = consequences.clawback.adding(m) ?? consequences.clawback
                         case .missing(let m): missingFacts.formUnion(m)
-                        case .failed(let f): return .failure(EvaluationFailure(message: "\(rule.id): \(f)"))
+                        case .failed(let f): return .failure(EvaluationFailure(f, rule: rule.id))
                         default: break
                         }
                     }
@@ -58,7 +58,7 @@ package enum Interpreter {
                         switch ev.eval(b, &steps, role: .banUntil) {
                         case .value(.date(let d)): consequences.blacklistedUntil = max(consequences.blacklistedUntil ?? d, d)
                         case .missing(let m): missingFacts.formUnion(m)
-                        case .failed(let f): return .failure(EvaluationFailure(message: "\(rule.id): \(f)"))
+                        case .failed(let f): return .failure(EvaluationFailure(f, rule: rule.id))
                         default: break
                         }
                     }
@@ -144,7 +144,7 @@ package enum Interpreter {
     private static func evaluate(_ rule: Rule, _ ev: inout Evaluator, _ steps: inout [TraceNode]?, _ rt: inout RuleTrace)
         -> Result<Finding, EvaluationFailure>
     {
-        func fail(_ f: String) -> Result<Finding, EvaluationFailure> { .failure(EvaluationFailure(message: "\(rule.id): \(f)")) }
+        func fail(_ f: EvaluationFault) -> Result<Finding, EvaluationFailure> { .failure(EvaluationFailure(f, rule: rule.id)) }
         ev.prepareLocals(rule.slotCount)
         var missing: Set<String> = []
         if let a = rule.applies {
@@ -206,7 +206,7 @@ package enum Interpreter {
                 rt.capped = true
             case (.missing(let a), .missing(let c)?): return .success(.pending(missing.union(a).union(c)))
             case (.missing(let a), _): return .success(.pending(missing.union(a)))
-            default: return fail("internal: award is not an amount")
+            default: return fail(.brokenInvariant("award is not an amount"))
             }
             fires = true
         }
