@@ -45,6 +45,35 @@ import Testing
         try Self.expectAgreement(store: s.store, cases: cases, policy: Repo.shenyang, loader: loader)
     }
 
+    /// Figures kept between the cases of a recording batch are those counted afresh for every
+    /// case: the fund's 600 applications recorded in one batch (figures kept, and changed by the
+    /// grants of the same batch) and one case a batch (nothing kept) decide and count alike.
+    @Test func figuresKeptInABatchAreThoseCountedAfreshForEveryCase() throws {
+        let lines = try String(contentsOfFile: Repo.path("Tests/ClauseTests/Fixtures/fund/cases.jsonl"), encoding: .utf8)
+            .split(separator: "\n").map(String.init)
+        func record(batchSize: Int) throws -> [Decision] {
+            let s = try StoreScratch()
+            let store = try RecordStore(path: s.store, create: true)
+            let session = RecordingSession(store: store, policy: Repo.shenyangDirectory, records: true, batchSize: batchSize, tracing: false)
+            session.searchesRemedies = false
+            var decided: [Decision] = []
+            for (i, line) in lines.enumerated() {
+                if case .success(let (d, _)) = try session.decide(.line(path: "cases.jsonl", text: line, lineOffset: i), asOf: nil) {
+                    decided.append(d)
+                }
+            }
+            try session.finish()
+            return decided
+        }
+        let kept = try record(batchSize: 1000), afresh = try record(batchSize: 1)
+        #expect(kept.count == lines.count && afresh.count == lines.count)
+        #expect(kept.contains { $0.ledger?.figures.contains { $0.grants > 0 } == true }, "some figure counts a grant")
+        for (a, b) in zip(kept, afresh) {
+            #expect(a.caseID == b.caseID && a.outcome == b.outcome && a.amount == b.amount, "\(a.caseID): the same decision")
+            #expect(a.ledger == b.ledger, "\(a.caseID): the same figures")
+        }
+    }
+
     @Test func awardPartsYearsAndCaseLimitsAreCountedAlike() throws {
         let s = try StoreScratch()
         let dir = Repo.path("Playground/cities/topup-example")
