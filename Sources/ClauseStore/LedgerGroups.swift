@@ -43,6 +43,14 @@ extension StoreLedger {
             }
             joins.append("JOIN live_keys k\(i) ON \(on)")
         }
+        // Where each grouped match's value stands among the grouped ones, by match.
+        var position: [Int: Int] = [:]
+        for (i, match) in measure.matches.enumerated() {
+            switch match.wanted {
+            case .same, .sameYear: position[i] = position.count
+            case .value: break
+            }
+        }
         let from = "FROM live_grants g \(joins.joined(separator: " ")) WHERE g.policy_id = ?"
         let groupColumns = grouped.enumerated().map { "\($1.column) AS v\($0)" }
         let groupsSQL = "SELECT min(g.decision_id) AS first\(groupColumns.map { ", " + $0 }.joined()) \(from)"
@@ -59,8 +67,53 @@ extension StoreLedger {
             extraArguments.append(path.databaseValue)
         default: break
         }
-        let grantsSQL = "SELECT g.decision_id, g.case_id, g.as_of, g.amount_fen\(extra) \(from)"
-            + grouped.map { " AND \($0.column) = ?" }.joined() + " ORDER BY g.decision_id"
+        // The grants of one key are found by index: its `same` values first, then its years (a
+        // range of ISO dates), then the literals, then the grants themselves; CROSS JOIN keeps
+        // that order (SQLite would otherwise start from every grant of the policy, once per key).
+        var tables: [String] = [], conditions: [String] = []
+        var fixed: [DatabaseValue] = []
+        for pass in 0..<3 {
+            for match in measure.matches {
+                let k = "k\(tables.count)"
+                switch (pass, match.wanted) {
+                case (0, .same):
+                    conditions.append("\(k).path = ? AND \(k).value = ?")
+                case (1, .sameYear):
+                    conditions.append("\(k).path = ? AND \(k).value >= ? AND \(k).value < ?")
+                case (2, .value):
+                    conditions.append("\(k).path = ? AND \(k).value = ?")
+                default: continue
+                }
+                tables.append("live_keys \(k)")
+                if k != "k0" { conditions[conditions.count - 1] += " AND \(k).decision_id = k0.decision_id" }
+                fixed.append(match.path.databaseValue)
+                if pass == 2, case .value(let v) = match.wanted { fixed.append((DecisionKeys.caseText(v, policy: policy) ?? "").databaseValue) }
+            }
+        }
+        tables.append("live_grants g")
+        if tables.count > 1 { conditions.append("g.decision_id = k0.decision_id") }
+        conditions.append("g.policy_id = ?")
+        let grantsSQL = "SELECT g.decision_id, g.case_id, g.as_of, g.amount_fen\(extra) FROM \(tables.joined(separator: " CROSS JOIN ")) WHERE "
+            + conditions.joined(separator: " AND ") + " ORDER BY g.decision_id"
+        /// The arguments of one key's grants, in the order of `grantsSQL`'s placeholders.
+        func grantArguments(_ texts: [String]) -> [DatabaseValue] {
+            var out = extraArguments, paths = fixed[...]
+            for pass in 0..<3 {
+                for (i, match) in measure.matches.enumerated() {
+                    switch (pass, match.wanted) {
+                    case (0, .same):
+                        out += [paths.removeFirst(), texts[position[i]!].databaseValue]
+                    case (1, .sameYear):
+                        let year = Int(texts[position[i]!]) ?? 0
+                        out += [paths.removeFirst(), String(format: "%04d-", year).databaseValue, String(format: "%04d-", year + 1).databaseValue]
+                    case (2, .value):
+                        out += [paths.removeFirst(), paths.removeFirst()]
+                    default: continue
+                    }
+                }
+            }
+            return out + [policy.id.databaseValue]
+        }
         let store = self.store
         try store.read { db in
             let groups = try Row.fetchCursor(db.cachedStatement(sql: groupsSQL), arguments: StatementArguments(arguments + [policy.id.databaseValue]))
@@ -84,8 +137,7 @@ extension StoreLedger {
                 var entries: [LedgerEntry] = []
                 var fen: Int64 = 0
                 var distinct = Set<String>()
-                let rows = try Row.fetchCursor(db.cachedStatement(sql: grantsSQL), arguments: StatementArguments(
-                    extraArguments + arguments + [policy.id.databaseValue] + texts.map(\.databaseValue)))
+                let rows = try Row.fetchCursor(db.cachedStatement(sql: grantsSQL), arguments: StatementArguments(grantArguments(texts)))
                 while let r = try rows.next()?.copy() {
                     let id: Int64 = try r.decode(forColumn: "decision_id"), caseID: String = try r.decode(forColumn: "case_id")
                     let amount: Int64 = try r.decode(forColumn: "amount_fen"), on: String = try r.decode(forColumn: "as_of")
