@@ -51,15 +51,18 @@ extension ClauseCommand {
                 }
                 guard !p.ledger.isEmpty else { continue }
                 let report = try StoreCommand.guarded {
-                    try LedgerReport(policy: p, asOf: on, live: ledger.book(for: p), revoked: ledger.revokedBook(for: p),
-                                     paid: Disbursements.paid(store: store, policy: p, catalog: catalog), creditCode: creditCode)
+                    LedgerReport(policy: p, asOf: on, paid: try Disbursements.paid(store: store, policy: p, catalog: catalog), creditCode: creditCode)
                 }
-                guard !report.figures.isEmpty else { continue }
-                if report.paid == nil, format == .text {
-                    Output.error("note: no workflow of '\(TerminalText.escape(id))' records a payment (recorded_by a money fact): paid is not shown\n")
+                // Written as it is read, a key at a time: the ledger of a large record is never held whole.
+                var out = LedgerReport.Sink { Output.out($0) }
+                shown += try StoreCommand.guarded {
+                    try report.write(format == .json ? .json : .text(lang), ledger: ledger, into: &out) {
+                        if report.paid == nil, format == .text {
+                            Output.error("note: no workflow of '\(TerminalText.escape(id))' records a payment (recorded_by a money fact): paid is not shown\n")
+                        }
+                    }
                 }
-                Output.out(format == .json ? report.json() + "\n" : report.text(lang))
-                shown += report.figures.reduce(0) { $0 + $1.keys.count }
+                out.flush()
             }
             guard shown > 0 else {
                 Output.error("error: nothing counted: no grant in \(store.path) falls under a ledger figure\(creditCode.map { " for \(TerminalText.escape($0))" } ?? "")\n")
@@ -71,6 +74,10 @@ extension ClauseCommand {
 
 /// One policy's ledger as `clause ledger` shows it: per figure, per key, what was granted
 /// (the figure), paid, revoked, and the room left under the figure's limit on a date.
+///
+/// Written as the keys are read (`write`): the grants that count come a key at a time from the
+/// store (`StoreLedger.eachLiveGroup`), so the memory a ledger takes does not grow with the
+/// record; only the revoked grants, few by nature, are held, to be shown beside their keys.
 struct LedgerReport {
     struct Key {
         var values: [(path: String, value: Value)]
@@ -81,47 +88,108 @@ struct LedgerReport {
         var revoked: [LedgerEntry]
     }
 
-    struct Figure {
-        var measure: LedgerMeasure
-        var limit: Value?
-        var keys: [Key]
+    enum Format {
+        case text(Lang)
+        case json
+    }
+
+    /// Where the report goes, in pieces, kept until 64 KB have gathered.
+    struct Sink {
+        var emit: (String) -> Void
+        private var pending = ""
+        init(_ emit: @escaping (String) -> Void) { self.emit = emit }
+        mutating func write(_ s: String) {
+            pending += s
+            if pending.utf8.count > 1 << 16 { flush() }
+        }
+        mutating func flush() {
+            guard !pending.isEmpty else { return }
+            emit(pending)
+            pending = ""
+        }
     }
 
     let policy: Policy
     let asOf: CivilDate
     let paid: [String: Money]?
-    var figures: [Figure] = []
+    let creditCode: String?
 
-    init(policy: Policy, asOf: CivilDate, live: LedgerBook, revoked: LedgerBook, paid: [String: Money]?, creditCode: String?) {
+    init(policy: Policy, asOf: CivilDate, paid: [String: Money]?, creditCode: String?) {
         self.policy = policy
         self.asOf = asOf
         self.paid = paid
+        self.creditCode = creditCode
+    }
+
+    /// Writes the report; returns how many keys it showed (nothing at all is written when none).
+    /// `starting` runs once, before the first line, if there is one.
+    func write(_ format: Format, ledger: StoreLedger, into out: inout Sink, starting: () -> Void = {}) throws -> Int {
+        let revokedBook = try ledger.revokedBook(for: policy)
+        var book: LedgerBook?
+        var shown = 0, figuresWritten = 0
         for (m, measure) in policy.ledger.enumerated() {
-            // Keys with live grants first (in the order first granted), then keys whose every grant was revoked.
-            var keys: [String: Key] = [:]
-            var order: [String] = []
-            for g in live.groups(of: m) {
+            // Keys whose every grant was revoked come after the keys with grants that count, in
+            // the order first granted; the revoked grants of a key with live grants go with it.
+            var revoked: [String: LedgerBook.Group] = [:]
+            var revokedOrder: [String] = []
+            for g in revokedBook.groups(of: m) {
                 let k = Self.keyText(g.values)
-                order.append(k)
-                keys[k] = Key(values: g.values, figure: g.figure, room: policy.room(of: measure, figure: g.figure, on: asOf),
-                              paid: paid.map { p in Self.sum(g.entries.map { p[$0.caseID] ?? .zero }) }, grants: g.entries, revoked: [])
+                revoked[k] = g
+                revokedOrder.append(k)
             }
-            for g in revoked.groups(of: m) {
-                let k = Self.keyText(g.values)
-                if keys[k] == nil {
-                    order.append(k)
-                    let zero: Value = measure.type == .money ? .money(.zero) : .int(0)
-                    keys[k] = Key(values: g.values, figure: zero, room: policy.room(of: measure, figure: zero, on: asOf),
-                                  paid: paid.map { _ in .zero }, grants: [], revoked: [])
+            var keysWritten = 0
+            func emit(_ key: Key) {
+                if let creditCode, !key.values.contains(where: { $0.value == .text(creditCode) }) { return }
+                if keysWritten == 0 {
+                    if figuresWritten == 0 {
+                        starting()
+                        out.write(head(format))
+                    }
+                    out.write(figureHead(measure, format, first: figuresWritten == 0))
+                    figuresWritten += 1
                 }
-                keys[k]!.revoked = g.entries
-                if let paid { keys[k]!.paid = Self.sum([keys[k]!.paid ?? .zero] + g.entries.map { paid[$0.caseID] ?? .zero }) }
+                out.write(self.key(key, measure, format, first: keysWritten == 0))
+                keysWritten += 1
             }
-            var list = order.compactMap { keys[$0] }
-            if let creditCode { list = list.filter { k in k.values.contains { $0.value == .text(creditCode) } } }
-            guard !list.isEmpty else { continue }
-            figures.append(Figure(measure: measure, limit: policy.limit(of: measure, on: asOf), keys: list))
+            func live(_ values: [(path: String, value: Value)], _ figure: Value, _ entries: [LedgerEntry]) {
+                let k = Self.keyText(values)
+                var key = Key(values: values, figure: figure, room: policy.room(of: measure, figure: figure, on: asOf),
+                              paid: paid.map { p in Self.sum(entries.map { p[$0.caseID] ?? .zero }) }, grants: entries, revoked: [])
+                if let r = revoked.removeValue(forKey: k) {
+                    key.revoked = r.entries
+                    if let paid { key.paid = Self.sum([key.paid ?? .zero] + r.entries.map { paid[$0.caseID] ?? .zero }) }
+                }
+                emit(key)
+            }
+            let streamed = try ledger.eachLiveGroup(of: policy, measure: m) { live($0.values, $0.figure, $0.entries) }
+            if !streamed {
+                // A store with grants recorded before keys were kept: counted from the book.
+                if book == nil { book = try ledger.book(for: policy) }
+                for g in book!.groups(of: m) { live(g.values, g.figure, g.entries) }
+            }
+            for k in revokedOrder {
+                guard let g = revoked[k] else { continue }
+                let zero: Value = measure.type == .money ? .money(.zero) : .int(0)
+                let paidHere = paid.map { p in Self.sum(g.entries.map { p[$0.caseID] ?? .zero }) }
+                emit(Key(values: g.values, figure: zero, room: policy.room(of: measure, figure: zero, on: asOf), paid: paidHere,
+                         grants: [], revoked: g.entries))
+            }
+            if keysWritten > 0 { out.write(figureTail(format)) }
+            shown += keysWritten
         }
+        if figuresWritten > 0 { out.write(tail(format)) }
+        return shown
+    }
+
+    /// The report as whole texts (the workbench's page): text and the JSON line, empty when it shows nothing.
+    func texts(ledger: StoreLedger, lang: Lang) throws -> (text: String, json: String) {
+        var text = "", json = ""
+        var t = Sink { text += $0 }, j = Sink { json += $0 }
+        _ = try write(.text(lang), ledger: ledger, into: &t)
+        _ = try write(.json, ledger: ledger, into: &j)
+        t.flush()
+        j.flush()
+        return (text, json.hasSuffix("\n") ? String(json.dropLast()) : json)
     }
 
     private static func keyText(_ values: [(path: String, value: Value)]) -> String {
@@ -129,38 +197,101 @@ struct LedgerReport {
     }
 
     private static func sum(_ amounts: [Money]) -> Money {
-        // The book summed the same amounts with overflow checked, so this sum fits.
+        // The figure's sums were checked for overflow as they were read, so this sum fits.
         Money(fen: amounts.reduce(Int64(0)) { $0.addingReportingOverflow($1.fen).partialValue })
     }
 
-    // MARK: text
-
-    func text(_ lang: Lang) -> String {
-        let zh = lang == .zh
-        let v = ValueText(policy: policy, lang: lang)
-        var out = "\(TerminalText.escape(policy.id)) \(TerminalText.escape(policy.version)) · \(zh ? "限额按" : "limits as of") \(asOf.iso)\n"
-        for f in figures {
-            // Every clause the figure cites, not the first alone.
-            let cite = (f.measure.clauses.isEmpty ? [f.measure.clause] : f.measure.clauses)
-                .map { TerminalText.escape(policy.clause($0)?.cite ?? $0) }.joined(separator: zh ? "、" : ", ")
-            let label = zh ? f.measure.label : (f.measure.labelEn ?? f.measure.label)
-            let limit = f.limit.map { zh ? " · 上限 \(v.format($0))" : " · limit \(v.format($0))" } ?? ""
-            out += "  [\(cite)] \(TerminalText.escape(label)) (\(f.measure.name))\(limit)\n"
-            for k in f.keys {
-                let key = k.values.map { "\($0.path) = \(TerminalText.escape(v.format($0.value)))" }.joined(separator: ", ")
-                var parts = [(zh ? "已支持 " : "granted ") + v.format(k.figure)]
-                if let p = k.paid { parts.append((zh ? "已拨付 " : "paid ") + p.display) }
-                if !k.revoked.isEmpty {
-                    let amount = Self.sum(k.revoked.map(\.amount)).display
-                    parts.append(zh ? "已撤销 \(k.revoked.count) 笔 \(amount)" : "revoked \(k.revoked.count) (\(amount))")
-                }
-                if let r = k.room { parts.append((zh ? "余额 " : "room left ") + v.format(r)) }
-                out += "    \(key.isEmpty ? (zh ? "（全部）" : "(all)") : key): \(parts.joined(separator: " · "))\n"
-                for e in k.grants { out += "      " + grantLine(e, lang) + partText(e, f.measure, lang) + "\n" }
-                for e in k.revoked { out += "      " + grantLine(e, lang) + partText(e, f.measure, lang) + (zh ? " · 已撤销" : " · revoked") + "\n" }
-            }
+    private func head(_ format: Format) -> String {
+        switch format {
+        case .text(let lang):
+            return "\(TerminalText.escape(policy.id)) \(TerminalText.escape(policy.version)) · \(lang == .zh ? "限额按" : "limits as of") \(asOf.iso)\n"
+        case .json:
+            var w = JSONWriter()
+            w.beginObject()
+            w.field("policy", policy.id)
+            w.field("version", policy.version)
+            w.field("as_of", asOf.iso)
+            w.key("figures")
+            w.beginArray()
+            return w.output
         }
-        return out
+    }
+
+    private func tail(_ format: Format) -> String {
+        if case .json = format { return "]}\n" }
+        return ""
+    }
+
+    private func figureHead(_ measure: LedgerMeasure, _ format: Format, first: Bool) -> String {
+        let limit = policy.limit(of: measure, on: asOf)
+        switch format {
+        case .text(let lang):
+            let zh = lang == .zh
+            let v = ValueText(policy: policy, lang: lang)
+            // Every clause the figure cites, not the first alone.
+            let cite = (measure.clauses.isEmpty ? [measure.clause] : measure.clauses)
+                .map { TerminalText.escape(policy.clause($0)?.cite ?? $0) }.joined(separator: zh ? "、" : ", ")
+            let label = zh ? measure.label : (measure.labelEn ?? measure.label)
+            let limitText = limit.map { zh ? " · 上限 \(v.format($0))" : " · limit \(v.format($0))" } ?? ""
+            return "  [\(cite)] \(TerminalText.escape(label)) (\(measure.name))\(limitText)\n"
+        case .json:
+            var w = JSONWriter()
+            w.beginObject()
+            w.field("name", measure.name)
+            w.field("label", measure.label)
+            w.field("clause", measure.clause)
+            w.field("limit", limit.map(plain))
+            w.key("keys")
+            w.beginArray()
+            return (first ? "" : ",") + w.output
+        }
+    }
+
+    private func figureTail(_ format: Format) -> String {
+        if case .json = format { return "]}" }
+        return ""
+    }
+
+    private func key(_ k: Key, _ measure: LedgerMeasure, _ format: Format, first: Bool) -> String {
+        switch format {
+        case .text(let lang):
+            let zh = lang == .zh
+            let v = ValueText(policy: policy, lang: lang)
+            let key = k.values.map { "\($0.path) = \(TerminalText.escape(v.format($0.value)))" }.joined(separator: ", ")
+            var parts = [(zh ? "已支持 " : "granted ") + v.format(k.figure)]
+            if let p = k.paid { parts.append((zh ? "已拨付 " : "paid ") + p.display) }
+            if !k.revoked.isEmpty {
+                let amount = Self.sum(k.revoked.map(\.amount)).display
+                parts.append(zh ? "已撤销 \(k.revoked.count) 笔 \(amount)" : "revoked \(k.revoked.count) (\(amount))")
+            }
+            if let r = k.room { parts.append((zh ? "余额 " : "room left ") + v.format(r)) }
+            var out = "    \(key.isEmpty ? (zh ? "（全部）" : "(all)") : key): \(parts.joined(separator: " · "))\n"
+            for e in k.grants { out += "      " + grantLine(e, lang) + partText(e, measure, lang) + "\n" }
+            for e in k.revoked { out += "      " + grantLine(e, lang) + partText(e, measure, lang) + (zh ? " · 已撤销" : " · revoked") + "\n" }
+            return out
+        case .json:
+            var w = JSONWriter()
+            w.beginObject()
+            w.key("key")
+            w.beginObject()
+            for (path, value) in k.values { w.field(name: path, plain(value)) }
+            w.endObject()
+            w.field("granted", plain(k.figure))
+            w.field("paid", k.paid?.plain)
+            w.key("revoked")
+            w.beginObject()
+            w.field("grants", k.revoked.count)
+            w.field("amount", Self.sum(k.revoked.map(\.amount)).plain)
+            w.endObject()
+            w.field("room", k.room.map(plain))
+            w.key("grants")
+            w.beginArray()
+            for e in k.grants { grant(e, revoked: false, &w) }
+            for e in k.revoked { grant(e, revoked: true, &w) }
+            w.endArray()
+            w.endObject()
+            return (first ? "" : ",") + w.output
+        }
     }
 
     /// `（其中 base ¥200,000.00）` for a figure of one award part.
@@ -173,54 +304,6 @@ struct LedgerReport {
         let record = e.decisionID.map { " #\($0)" } ?? ""
         let paidText = paid.map { p in (lang == .zh ? " · 已拨付 " : " · paid ") + (p[e.caseID] ?? .zero).display } ?? ""
         return "\(TerminalText.escape(e.caseID))\(record) \(e.asOf.iso) \(e.amount.display)\(paidText)"
-    }
-
-    // MARK: JSON
-
-    /// One line: `{"policy","version","as_of","figures":[{"name","label","clause","limit","keys":[…]}]}`.
-    func json() -> String {
-        var w = JSONWriter()
-        w.beginObject()
-        w.field("policy", policy.id)
-        w.field("version", policy.version)
-        w.field("as_of", asOf.iso)
-        w.key("figures")
-        w.beginArray()
-        for f in figures {
-            w.beginObject()
-            w.field("name", f.measure.name)
-            w.field("label", f.measure.label)
-            w.field("clause", f.measure.clause)
-            w.field("limit", f.limit.map(plain))
-            w.key("keys")
-            w.beginArray()
-            for k in f.keys {
-                w.beginObject()
-                w.key("key")
-                w.beginObject()
-                for (path, value) in k.values { w.field(name: path, plain(value)) }
-                w.endObject()
-                w.field("granted", plain(k.figure))
-                w.field("paid", k.paid?.plain)
-                w.key("revoked")
-                w.beginObject()
-                w.field("grants", k.revoked.count)
-                w.field("amount", Self.sum(k.revoked.map(\.amount)).plain)
-                w.endObject()
-                w.field("room", k.room.map(plain))
-                w.key("grants")
-                w.beginArray()
-                for e in k.grants { grant(e, revoked: false, &w) }
-                for e in k.revoked { grant(e, revoked: true, &w) }
-                w.endArray()
-                w.endObject()
-            }
-            w.endArray()
-            w.endObject()
-        }
-        w.endArray()
-        w.endObject()
-        return w.output
     }
 
     private func grant(_ e: LedgerEntry, revoked: Bool, _ w: inout JSONWriter) {

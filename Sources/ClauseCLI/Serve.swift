@@ -83,11 +83,11 @@ extension ClauseCommand {
                 var text = "", json: [String] = []
                 for id in try store.recordedPolicyIDs() {
                     guard let p = repository.policy(for: id).policy, p.id == id, !p.ledger.isEmpty else { continue }
-                    let report = try LedgerReport(policy: p, asOf: on, live: ledger.book(for: p), revoked: ledger.revokedBook(for: p),
-                                                  paid: Disbursements.paid(store: store, policy: p, catalog: catalog), creditCode: nil)
-                    guard !report.figures.isEmpty else { continue }
-                    text += report.text(lang)
-                    json.append(report.json())
+                    let report = LedgerReport(policy: p, asOf: on, paid: try Disbursements.paid(store: store, policy: p, catalog: catalog), creditCode: nil)
+                    let written = try report.texts(ledger: ledger, lang: lang)
+                    guard !written.json.isEmpty else { continue }
+                    text += written.text
+                    json.append(written.json)
                 }
                 return (text, json.joined(separator: "\n"))
             },

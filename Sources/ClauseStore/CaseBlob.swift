@@ -37,10 +37,15 @@ package enum CaseBlob {
 
     /// The column value for `text`, compressed against `reference` when there is one.
     package static func encode(_ text: String, reference: Reference?) -> DatabaseValue {
-        guard let reference else { return ZlibFrame.value(alone, text, naming: [], dictionary: nil) }
+        encode(text, reference: reference, using: nil)
+    }
+
+    /// The same, with a compressor the calling thread keeps (the same bytes, made faster).
+    static func encode(_ text: String, reference: Reference?, using deflater: Zlib.Deflater?) -> DatabaseValue {
+        guard let reference else { return ZlibFrame.value(alone, text, naming: [], dictionary: nil, using: deflater) }
         let named = Array(reference.digest.utf8)
         guard named.count < 256 else { return text.databaseValue }
-        return ZlibFrame.value(referring, text, naming: [UInt8(named.count)] + named, dictionary: reference.text)
+        return ZlibFrame.value(referring, text, naming: [UInt8(named.count)] + named, dictionary: reference.text, using: deflater)
     }
 
     /// Whether a stored value may serve as a reference (text, or compressed alone).

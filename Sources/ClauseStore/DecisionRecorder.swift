@@ -9,11 +9,11 @@ import GRDB
 /// Appends decisions to a store in batches.
 ///
 /// A batch is one immediate write transaction, opened at its first decision and committed after
-/// `batchSize` of them (or at once after a decision that registers a ban, so the next case of the
-/// same applicant sees it). Each decision is inserted as it is added, with its case text, its
+/// `batchSize` of them. Each decision is inserted as it is added, with its case text, its
 /// packages (once per digest), its package links, the ban it registers and the history events the
 /// store did not have yet, so it has its record number at once (the ledger names earlier grants
-/// by it) and later reads of the batch see it. Its JSON line is made on a second thread
+/// by it) and later reads of the batch see it: a ban it registers applies to the next case of
+/// the applicant in the same batch, read on the same connection, with no commit between them. Its JSON line is made on a second thread
 /// (`LineCompressor`) and written into its row before the batch commits. Nobody else writes while
 /// a batch is open, and a killed process leaves every committed batch whole and nothing of the
 /// batch it was writing. A history that rewrites a recorded event is refused when the case is
@@ -40,6 +40,8 @@ package final class DecisionRecorder {
     /// The same, for references inserted in the open batch (kept when it commits).
     private var batchCaseReferences: [String: CaseBlob.Reference] = [:]
     private var packageTexts: [String: PackageTexts] = [:]
+    /// Compresses case texts (this recorder's thread only).
+    private let caseDeflater = Zlib.Deflater()
     private let timestamp = ISO8601DateFormatter()
     /// How many decisions this recorder has committed.
     package private(set) var recorded = 0
@@ -106,13 +108,23 @@ package final class DecisionRecorder {
     /// commit nobody else writes, so what this recorder reads stays true until it commits.
     package func beginBatch() throws {
         guard !batchOpen else { return }
+        if !cacheSized {
+            // A batch writes into B-trees keyed at random (case texts by digest, keys by value):
+            // with SQLite's default 2 MB of cache, the pages of one batch did not fit, and were
+            // spilled and read back within it. Memory is taken only as pages are read.
+            try store.execute("PRAGMA cache_size = -\(Self.cacheKiB)")
+            cacheSized = true
+        }
         try store.execute("BEGIN IMMEDIATE")
         batchOpen = true
     }
 
+    /// The page cache of a recording connection, in KiB.
+    static let cacheKiB = 65_536
+    private var cacheSized = false
+
     /// Adds one decision, with the case's history events, to the open batch (opening one if
-    /// needed); commits when the batch is full or the decision registers a ban. Returns the
-    /// decision's record number.
+    /// needed); commits when the batch is full. Returns the decision's record number.
     ///
     /// - Parameters:
     ///   - caseText: the case file exactly as read.
@@ -146,14 +158,19 @@ package final class DecisionRecorder {
         var reinstating: Applications.Reinstated?
         // The lines made meanwhile go into their rows with this case's.
         let made = lines.take()
+        // Every refusal but a history's is found by reading, before the case writes anything, so
+        // the case needs no savepoint of its own; a case with history events takes one, since its
+        // events are checked again as they are appended.
+        let savepoint = !events.isEmpty
         do {
-            job = try store.inSavepoint { db in
+            job = try store.inBatch(savepoint: savepoint) { db in
                 try giveLines(made, db)
                 let application = try Applications.check(d, case: c, policy: policy, db)
                 if let revoked = try Applications.revokedLatest(d.caseID, db) {
                     guard reinstates else { throw Applications.refuseReinstating(revoked, case: c) }
                     reinstating = revoked
                 }
+                // From here a failure is the store's, and the whole batch is given up.
                 try insertCase(p, db, &newCaseReferences)
                 let job = try insert(p, db, &newlyStored, &newReferences, &sealing)
                 let keys = DecisionKeys.of(c, policy: policy, parts: d.partAmounts)
@@ -164,8 +181,9 @@ package final class DecisionRecorder {
             }
         } catch {
             // A store error mid-batch: nothing of the batch is kept (it was never committed). A case
-            // refused takes only itself back: the lines are given again with the next case.
-            if error is RecordRefused { lines.giveBack(made) } else { rollback() }
+            // refused takes only itself back: in a savepoint, its lines are given again with the next
+            // case; without one, the lines were kept before the refusal was read.
+            if error is RecordRefused { if savepoint { lines.giveBack(made) } } else { rollback() }
             throw error
         }
         lines.submit(job)
@@ -177,7 +195,7 @@ package final class DecisionRecorder {
         batchCaseReferences.merge(newCaseReferences) { a, _ in a }
         for digest in newlyStored { packageTexts[digest] = nil }
         uncommitted += 1
-        if uncommitted >= batchSize || ban != nil { try flush() }
+        if uncommitted >= batchSize { try flush() }
         return id
     }
 
@@ -264,7 +282,7 @@ package final class DecisionRecorder {
     private func insertCase(_ p: Pending, _ db: Database, _ new: inout [String: CaseBlob.Reference]) throws {
         let shape = CaseBlob.shape(of: p.caseText)
         let reference = try caseReference(shape, db, new)
-        let value = CaseBlob.encode(p.caseText, reference: reference)
+        let value = CaseBlob.encode(p.caseText, reference: reference, using: caseDeflater)
         try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (digest, text) VALUES (?, ?)").execute(arguments: [p.caseDigest, value])
         guard reference == nil, db.changesCount > 0, case .blob(let b) = value.storage, b.starts(with: CaseBlob.alone) else { return }
         try db.cachedStatement(sql: "INSERT INTO case_references (shape, digest) VALUES (?, ?)").execute(arguments: [shape, p.caseDigest])

@@ -27,25 +27,120 @@ package final class LedgerFigures {
         var distinct: Bool
     }
 
+    /// Whether figures are kept between cases (`FigureCache`): only while this process holds the
+    /// store's only writer (a recording batch), between `batchBegan` and the batch's end.
+    package var caches = false
+    private var cache = FigureCache()
+
     package init(store: RecordStore) {
         self.store = store
+    }
+
+    /// A recording batch was opened: what was kept from before may have changed (another
+    /// recorder, a revocation), so nothing is.
+    package func batchBegan() {
+        cache = FigureCache()
     }
 
     /// The figures of case `c`, or nil when the policy's grants cannot all be counted by index.
     package func use(for c: CaseFile, policy: Policy) throws -> LedgerUse? {
         guard try isIndexed(policy) else { return nil }
         return try store.read { db in
+            // A case with a grant that counts is being decided again: its figures leave its own
+            // grant out, so they are not anyone else's, and recording it replaces that grant in
+            // figures kept for others (of any policy: the grant it replaces is the case's, whatever
+            // its policy). Rare (a correction): nothing kept is used or kept then.
+            var keeps = caches
+            if keeps, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM live_grants WHERE case_id = ?)"),
+                                        arguments: [c.id]) == true {
+                cache = FigureCache()
+                keeps = false
+            }
             var figures: [LedgerUse.Figure] = []
             let sql = sqlOf(policy)
             for (i, measure) in policy.ledger.enumerated() {
-                figures.append(try figure(measure, sql[i], c, policy, db))
+                let key = Self.key(measure, c, policy)
+                guard keeps, let known = key.cacheKey(i) else {
+                    figures.append(try figure(measure, key, sql[i], c, policy, db))
+                    continue
+                }
+                var figure: LedgerUse.Figure
+                if let kept = cache[policy, known] {
+                    figure = kept
+                } else {
+                    figure = try self.figure(measure, key, sql[i], c, policy, db)
+                    cache[policy, known] = figure
+                }
+                // The limit may depend on the case itself.
+                if case .expression(let e, let slots) = measure.limit { figure.limit = LedgerBook.limit(e, slots: slots, for: c, policy) }
+                figures.append(figure)
             }
             return LedgerUse(consulted: true, figures: figures)
         }
     }
 
+    /// Grant `d` of case `c`, just recorded in the open batch, counts from now on: the figures
+    /// kept for its keys are counted again when next asked for.
+    package func recorded(_ d: Decision, case c: CaseFile, policy: Policy) {
+        guard caches, d.outcome == .granted else { return }
+        for (i, measure) in policy.ledger.enumerated() {
+            // The grant counts under a figure only where it meets the figure's literals itself.
+            let key = Self.key(measure, c, policy)
+            guard key.about, let known = key.cacheKey(i) else { continue }
+            cache.forget(policy, known)
+        }
+    }
+
+    /// What a figure of case `c` is counted over: the values its `where` matches, as the
+    /// statement's arguments (before the policy and case), and whether the case meets its literals.
+    struct FigureKey {
+        /// In the order of the statement's placeholders (`sql`), policy and case left out.
+        var arguments: [DatabaseValue]
+        /// The same, as text, to keep the figure by (nil when the case shares nothing).
+        var text: String?
+        /// Whether the case meets the figure's literal conditions: then its grants are listed.
+        var about: Bool
+
+        /// The key a figure is kept under: the measure, whether grants are listed, the values.
+        func cacheKey(_ measure: Int) -> String? { text.map { "\(measure)\u{1F}\(about ? 1 : 0)\u{1F}\($0)" } }
+    }
+
+    static func key(_ measure: LedgerMeasure, _ c: CaseFile, _ policy: Policy) -> FigureKey {
+        var keys: [(path: String, text: String)] = []
+        var literal: [(path: String, text: String)] = []
+        var years: [(path: String, year: Int)] = []
+        var known = true, about = true
+        for match in measure.matches {
+            let own = FactPath.value(match.path, in: c, policy: policy)
+            switch match.wanted {
+            case .same:
+                guard let own, own != .none, let text = DecisionKeys.caseText(own, policy: policy) else { known = false; continue }
+                keys.append((match.path, text))
+            case .sameYear:
+                guard case .date(let d)? = own else { known = false; continue }
+                years.append((match.path, Int(d.components.year)))
+            case .value(let v):
+                if own != v { about = false }
+                guard let text = DecisionKeys.caseText(v, policy: policy) else { known = false; continue }
+                literal.append((match.path, text))
+            }
+        }
+        // A case that does not say who it is (no credit code, no platform) shares nothing.
+        guard known else { return FigureKey(arguments: [], text: nil, about: about) }
+        var arguments: [String] = []
+        switch measure.aggregate {
+        case .countDistinct(let path): arguments.append(path)
+        case .sumPart(let part): arguments.append(LedgerMeasure.partPath(part))
+        default: break
+        }
+        for key in keys { arguments += [key.path, key.text] }
+        for y in years { arguments += [y.path, String(format: "%04d-", y.year), String(format: "%04d-", y.year + 1)] }
+        for key in literal { arguments += [key.path, key.text] }
+        return FigureKey(arguments: arguments.map(\.databaseValue), text: arguments.joined(separator: "\u{1F}"), about: about)
+    }
+
     /// Whether every path the policy's figures read is kept for every grant of the policy.
-    private func isIndexed(_ policy: Policy) throws -> Bool {
+    func isIndexed(_ policy: Policy) throws -> Bool {
         if let known = indexed[policy.id] { return known }
         let paths = Set(policy.ledger.flatMap(\.paths))
         let answer = try store.read { db -> Bool in
@@ -121,44 +216,16 @@ package final class LedgerFigures {
     /// `same` fact and equal every literal, named (at most `LedgerBook.listed`) when the case meets
     /// the literals too. The `same` keys are joined first: they pick a handful of grants by index
     /// (an enterprise, a platform), where a literal (the item) would pick thousands.
-    private func figure(_ measure: LedgerMeasure, _ sql: FigureSQL, _ c: CaseFile, _ policy: Policy, _ db: Database) throws -> LedgerUse.Figure {
-        var keys: [(path: String, text: String)] = []
-        var literal: [(path: String, text: String)] = []
-        var years: [(path: String, year: Int)] = []
-        var known = true, about = true
-        for match in measure.matches {
-            let own = FactPath.value(match.path, in: c, policy: policy)
-            switch match.wanted {
-            case .same:
-                guard let own, own != .none, let text = DecisionKeys.caseText(own, policy: policy) else { known = false; continue }
-                keys.append((match.path, text))
-            case .sameYear:
-                guard case .date(let d)? = own else { known = false; continue }
-                years.append((match.path, Int(d.components.year)))
-            case .value(let v):
-                if own != v { about = false }
-                guard let text = DecisionKeys.caseText(v, policy: policy) else { known = false; continue }
-                literal.append((match.path, text))
-            }
-        }
+    private func figure(_ measure: LedgerMeasure, _ key: FigureKey, _ sql: FigureSQL, _ c: CaseFile, _ policy: Policy,
+                        _ db: Database) throws -> LedgerUse.Figure {
+        let about = key.about
         var empty = LedgerUse.Figure(name: measure.name, label: measure.label, labelEn: measure.labelEn, clause: measure.clause,
                                      value: measure.type == .money ? .money(.zero) : .int(0), counted: [], grants: 0)
         if case .expression(let e, let slots) = measure.limit { empty.limit = LedgerBook.limit(e, slots: slots, for: c, policy) }
         // A case that does not say who it is (no credit code, no platform) shares nothing.
-        guard known else { return empty }
+        guard key.text != nil else { return empty }
         // The arguments in the order of the statement's placeholders (`sqlOf`).
-        var arguments: [DatabaseValue] = []
-        switch measure.aggregate {
-        case .countDistinct(let path): arguments.append(path.databaseValue)
-        case .sumPart(let part): arguments.append(LedgerMeasure.partPath(part).databaseValue)
-        default: break
-        }
-        for key in keys { arguments += [key.path.databaseValue, key.text.databaseValue] }
-        for y in years {
-            arguments += [y.path.databaseValue, String(format: "%04d-", y.year).databaseValue, String(format: "%04d-", y.year + 1).databaseValue]
-        }
-        for key in literal { arguments += [key.path.databaseValue, key.text.databaseValue] }
-        arguments += [policy.id.databaseValue, c.id.databaseValue]
+        let arguments = key.arguments + [policy.id.databaseValue, c.id.databaseValue]
         var partPath: String?
         if case .sumPart(let part) = measure.aggregate { partPath = LedgerMeasure.partPath(part) }
         let args = StatementArguments(arguments)
@@ -221,5 +288,41 @@ package final class LedgerFigures {
                                       value: value, counted: counted, grants: about ? grants : 0)
         if case .expression(let e, let slots) = measure.limit { figure.limit = LedgerBook.limit(e, slots: slots, for: c, policy) }
         return figure
+    }
+}
+
+/// Figures counted in the open recording batch, by policy and key, kept until a grant under
+/// their key is recorded: a programme-wide figure (every activities grant) was counted again by
+/// a query over all its grants for every case, a cost that grew with the record, while it
+/// changes only when a grant of its item is recorded. Exact because this process is the store's
+/// only writer while its batch is open: every grant that changes a figure is recorded through
+/// `LedgerFigures.recorded`, and a case decided again (whose own grant a figure leaves out) is
+/// counted afresh.
+struct FigureCache {
+    /// Policy id → package digest → key → figure (its case-dependent limit left to the case).
+    private var figures: [String: [String: [String: LedgerUse.Figure]]] = [:]
+
+    subscript(policy: Policy, key: String) -> LedgerUse.Figure? {
+        get { figures[policy.id]?[policy.digest]?[key] }
+        set { figures[policy.id, default: [:]][policy.digest, default: [:]][key] = newValue }
+    }
+
+    /// Forgets the figures of `key` for `policy`'s package, listed or not, and every figure of
+    /// another package of the same policy id (whose keys this package's measures cannot name).
+    mutating func forget(_ policy: Policy, _ key: String) {
+        guard var byDigest = figures.removeValue(forKey: policy.id), var mine = byDigest.removeValue(forKey: policy.digest) else { return }
+        mine[key] = nil
+        // The same values with and without listing (`FigureKey.cacheKey`).
+        if let listed = Self.other(key) { mine[listed] = nil }
+        byDigest = [policy.digest: mine]
+        figures[policy.id] = byDigest
+    }
+
+    /// The key of the same figure and values with the other listing flag.
+    private static func other(_ key: String) -> String? {
+        var parts = key.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
+        guard parts.count >= 2 else { return nil }
+        parts[1] = parts[1] == "1" ? "0" : "1"
+        return parts.joined(separator: "\u{1F}")
     }
 }

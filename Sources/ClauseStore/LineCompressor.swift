@@ -34,32 +34,55 @@ final class LineCompressor: @unchecked Sendable {
     }
 
     private let queue = DispatchQueue(label: "clause.recorder.lines")
-    /// At most this many lines in the making, so a long batch holds a bounded number of traces.
-    private let slots = DispatchSemaphore(value: 64)
+    /// How many jobs go to the queue at once: one hand-off (a wake-up of the line thread) per
+    /// decision was a tenth of recording's system time.
+    static let group = 16
+    /// At most this many groups in the making, so a long batch holds a bounded number of lines.
+    private let slots = DispatchSemaphore(value: 4)
     private let lock = NSLock()
+    /// Jobs submitted and not yet handed to the queue (only the submitting thread touches it).
+    private var waiting: [Job] = []
     /// Lines made and not yet taken: record number and column value.
     private var made: [(id: Int64, value: DatabaseValue)] = []
     /// The lines of the references made in the open batch (only the queue touches it).
     private var references: [Int64: [UInt8]] = [:]
+    /// The line thread's compressor (only the queue touches it).
+    private let deflater = Zlib.Deflater()
 
-    /// Makes `job`'s line in the background.
+    /// Makes `job`'s line in the background (handed over with the jobs after it, a group at a time).
     func submit(_ job: Job) {
+        waiting.append(job)
+        if waiting.count >= Self.group { handOver() }
+    }
+
+    /// Hands the waiting jobs to the line thread.
+    private func handOver() {
+        guard !waiting.isEmpty else { return }
+        let jobs = waiting
+        waiting.removeAll(keepingCapacity: true)
         slots.wait()
         queue.async { [self] in
-            // The lean line: `why` and `replay` decide the case again for its justification.
-            let line = JSONDecisionRenderer.render(job.decision, policy: job.policy, lang: .zh, trace: false)
-            let reference: DecisionBlob.Reference?
-            switch job.against {
-            case .alone:
-                reference = nil
-                references[job.id] = Array(line.utf8)
-            case .stored(let r): reference = r
-            case .batch(let id): reference = references[id].map { DecisionBlob.Reference(id: id, line: $0) }
-            }
-            let value = DecisionBlob.encode(line, reference: reference)
-            lock.withLock { made.append((job.id, value)) }
+            var lines: [(id: Int64, value: DatabaseValue)] = []
+            lines.reserveCapacity(jobs.count)
+            for job in jobs { lines.append((job.id, make(job))) }
+            lock.withLock { made += lines }
             slots.signal()
         }
+    }
+
+    /// One job's line, compressed (on the queue).
+    private func make(_ job: Job) -> DatabaseValue {
+        // The lean line: `why` and `replay` decide the case again for its justification.
+        let line = JSONDecisionRenderer.render(job.decision, policy: job.policy, lang: .zh, trace: false)
+        let reference: DecisionBlob.Reference?
+        switch job.against {
+        case .alone:
+            reference = nil
+            references[job.id] = Array(line.utf8)
+        case .stored(let r): reference = r
+        case .batch(let id): reference = references[id].map { DecisionBlob.Reference(id: id, line: $0) }
+        }
+        return DecisionBlob.encode(line, reference: reference, using: deflater)
     }
 
     /// The lines made so far, in order.
@@ -79,6 +102,7 @@ final class LineCompressor: @unchecked Sendable {
 
     /// Every line submitted, once made, in order.
     func drain() -> [(id: Int64, value: DatabaseValue)] {
+        handOver()
         queue.sync {}
         return take()
     }

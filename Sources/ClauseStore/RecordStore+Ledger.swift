@@ -119,14 +119,14 @@ extension RecordStore {
 /// decision (other recorders' grants included) and with this session's own decisions as they
 /// are made, so a batch is decided in input order, each case seeing the ones before it.
 package final class StoreLedger {
-    private let store: RecordStore
+    let store: RecordStore
     private let loader: CaseLoader
     private var books: [String: (book: LedgerBook, seen: Int64)] = [:]
     /// Revocations seen: a new one may take back any earlier grant, so the books start again.
     private var revocations = 0
 
     /// The figures counted by index from stored keys, where every grant has them.
-    private let figures: LedgerFigures
+    let figures: LedgerFigures
 
     package init(store: RecordStore, loader: CaseLoader) {
         self.store = store
@@ -179,11 +179,22 @@ package final class StoreLedger {
         return try checked(book)
     }
 
+    /// Whether figures counted by index are kept between the cases of a recording batch
+    /// (`FigureCache`): set by a recording session, which says when each batch begins.
+    package var keepsFigures: Bool {
+        get { figures.caches }
+        set { figures.caches = newValue }
+    }
+
+    /// A recording batch began: figures kept from before it are forgotten.
+    package func batchBegan() { figures.batchBegan() }
+
     /// This session's decision `id`, inserted in the open batch: counted for the cases after it
     /// (a grant with its record number; anything else so that a grant it replaces stops
     /// counting) without reading it back. Nobody else writes while the batch is open, so every
     /// earlier decision of the policy has been read: the book has seen up to `id`.
     package func recorded(_ d: Decision, id: Int64, case c: CaseFile, policy: Policy) {
+        figures.recorded(d, case: c, policy: policy)
         guard books[policy.id] != nil else { return }
         let grant = d.outcome == .granted
             ? LedgerEntry.of(c, decisionID: id, asOf: d.asOf, amount: d.amount, policy: policy, parts: d.partAmounts) : nil

@@ -246,6 +246,18 @@ package final class RecordStore: Sendable {
     /// Runs `body` inside the open batch as one savepoint: all of it is kept in the batch, or
     /// (it threw) none of it, and the rest of the batch stays.
     func inSavepoint<T>(_ body: (Database) throws -> T) throws -> T {
+        try inBatch(savepoint: true, body)
+    }
+
+    /// Runs `body` inside the open batch, as a savepoint when `savepoint` is true. Without one,
+    /// what `body` wrote before it threw stays in the batch: only for a body that throws before
+    /// it writes, or whose caller then gives up the whole batch. A savepoint is not free: SQLite
+    /// copies every page it first touches into a statement journal, which was most of the
+    /// writing recording did (seventeen pages a decision).
+    func inBatch<T>(savepoint: Bool, _ body: (Database) throws -> T) throws -> T {
+        guard savepoint else {
+            do { return try queue.inDatabase(body) } catch { throw Self.translate(error, path: path) }
+        }
         do {
             return try queue.inDatabase { db in
                 try db.cachedStatement(sql: "SAVEPOINT clause_case").execute()

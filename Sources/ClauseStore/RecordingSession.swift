@@ -25,6 +25,9 @@ package final class RecordingSession {
         loader = CaseLoader(repository: PolicyRepository(explicit: policy))
         recorder = DecisionRecorder(store: store, batchSize: batchSize)
         ledger = StoreLedger(store: store, loader: loader)
+        // Only a recorder is the store's one writer while it decides: a reader's figures could be
+        // changed under it by a recorder elsewhere between two cases.
+        ledger.keepsFigures = records
         lock = LedgerLock(storePath: store.path)
         self.records = records
     }
@@ -50,6 +53,7 @@ package final class RecordingSession {
                 lock.release()
                 throw error
             }
+            ledger.batchBegan()
         }
         do {
             let r = try decideUnlocked(source, asOf: asOf)

@@ -113,6 +113,24 @@ import Testing
         #expect(compressor.referenceLine(7) == nil)
     }
 
+    /// Jobs go to the line thread a group at a time: more than a group, and a last group left
+    /// short, all come back once, in order, each the line made alone.
+    @Test func linesHandedOverInGroupsComeBackWholeAndInOrder() throws {
+        let yaml = try String(contentsOfFile: Repo.path("Playground/cases/transformation-granted.yaml"), encoding: .utf8)
+        let decision = try Repo.decide(policy: Repo.shenyang, yaml: yaml)
+        let line = JSONDecisionRenderer.render(decision, policy: Repo.shenyang, lang: .zh, trace: false)
+        let compressor = LineCompressor()
+        let count = LineCompressor.group * 2 + 3
+        compressor.submit(.init(id: 1, decision: decision, policy: Repo.shenyang, against: .alone))
+        for id in Int64(2)...Int64(count) { compressor.submit(.init(id: id, decision: decision, policy: Repo.shenyang, against: .batch(1))) }
+        let made = compressor.drain()
+        #expect(made.map(\.id) == Array(Int64(1)...Int64(count)))
+        #expect(try made.allSatisfy { try DecisionBlob.decode($0.value, decisionID: $0.id) { id in id == 1 ? made[0].value : nil } == line })
+        #expect(made.last?.value == DecisionBlob.encode(line, reference: DecisionBlob.Reference(id: 1, line: Array(line.utf8))),
+                "a kept compressor makes the bytes a new one makes")
+        compressor.endBatch()
+    }
+
     /// The recorder keeps a package's files only when they are still the ones that decided: the
     /// loader's digest over the same listing. A file edited in between refuses the recording.
     @Test func aPackageIsKeptOnlyAsItWasWhenItDecided() throws {

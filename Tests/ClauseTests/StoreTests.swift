@@ -153,4 +153,33 @@ import Testing
         #expect(try store.registryBan(creditCode: "91210106MA0Y3K2X1E", asOf: on, excludingCase: "OTHER") == nil)
         #expect(try store.integrityCheck() == "ok")
     }
+
+    /// A ban registered by a decision of the open batch is seen by the next case of the same
+    /// applicant in that batch, with nothing committed between them (a batch used to commit at
+    /// each ban to make it visible).
+    @Test func aBanRegisteredInTheOpenBatchRefusesTheNextCaseOfThatBatch() throws {
+        let s = try StoreScratch()
+        let store = try RecordStore(path: s.store, create: true)
+        try s.write("fraud.yaml", try StoreScratch.playground("fraud-found.yaml"))
+        try s.write("later.yaml", try StoreScratch.playground("transformation-granted.yaml", [
+            ("credit_code: 91210106MA0Y3K2X1E", "credit_code: 91210112MA10B2R657"), ("  blacklisted_until: null\n", "")]))
+        let session = RecordingSession(store: store, policy: s.path("Policies/shenyang-sme-dx-fund"), records: true, tracing: false)
+        guard case .success(let (fraud, _)) = try session.decide(path: s.path("fraud.yaml"), asOf: nil) else {
+            Issue.record("the fraud case was not decided")
+            return
+        }
+        #expect(fraud.consequences.blacklistedUntil?.iso == "2027-09-01")
+        #expect(session.recorder.hasPending, "the ban's decision waits in the open batch")
+        guard case .success(let (later, _)) = try session.decide(path: s.path("later.yaml"), asOf: nil) else {
+            Issue.record("the later case was not decided")
+            return
+        }
+        #expect(later.outcome == .refused)
+        #expect(later.registryBan?.decisionID == 1, "the ban of decision #1, not yet committed")
+        #expect(session.recorder.recorded == 0 && session.recorder.hasPending)
+        try session.finish()
+        #expect(session.recorder.recorded == 2)
+        #expect(try s.clause(["replay", "--all"]).stdout.hasSuffix("2 reproduce, 0 differ\n"))
+        #expect(try s.clause(["verify"]).status == 0)
+    }
 }

@@ -171,7 +171,7 @@ import Testing
              decisions: try DatabaseValue.fetchAll(db, sql: "SELECT decision_json FROM decisions ORDER BY id"),
              bans: try Int.fetchOne(db, sql: "SELECT count(*) FROM bans")!)
         }
-        #expect(now.migrations == ["v1-decisions", "v2-workflow-events", "v3-revocations", "v4-ban-corrections", "v5-compressed-decisions", "v6-compressed-cases", "v7-exact-record", "v8-applications-by-decision"])
+        #expect(now.migrations == ["v1-decisions", "v2-workflow-events", "v3-revocations", "v4-ban-corrections", "v5-compressed-decisions", "v6-compressed-cases", "v7-exact-record", "v8-applications-by-decision", "v9-no-decision-keys-by-value"])
         #expect(now.decisions == old.decisions)
         #expect(now.bans == 1)
         // Sealed as found when it was upgraded: the chain holds, and an edit after that is found.
