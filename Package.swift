@@ -1,13 +1,17 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// The pipeline, one module per arrow:
+/// The pipeline, one module per arrow (docs/architecture.md has the table):
 /// YAML text → `ClauseSyntax` (libyaml events → tree with source ranges, diagnostics)
 ///           → `ClauseLanguage` (values, expressions, policy model, loader, type checker)
-///           → `ClauseEngine` (case reading, interpreter, decisions, scenarios)
-///           → `ClauseReports` (text, JSON, Markdown) → `ClauseCLI` → the `clause` executable.
-/// Beside it: `ClauseWorkflows` (histories replayed over workflows), `ClauseStore` (the decision
-/// record in SQLite) and `ClauseServe` (the read-only web workbench, `clause serve`).
+///           → `ClauseEngine` (case reading, the evaluators, decisions, scenarios, the programme's input)
+///           → `ClauseDecisionLine` (the decision's JSON line and trace writers: what the store records)
+///           → `ClauseReports` (every renderer for a reader: text, Markdown, HTML, notices, diffs,
+///             coverage, the programme report, ledger, replays, JUnit)
+///           → `ClauseCLI` (argument parsing and wiring) → the `clause` executable.
+/// Beside it: `ClauseWorkflows` (histories replayed over workflows; Engine's, read by Reports),
+/// `ClauseStore` (the decision record in SQLite; Engine's and DecisionLine's, never Reports') and
+/// `ClauseServe` (the read-only web workbench, `clause serve`).
 let package = Package(
     name: "clause",
     products: [
@@ -42,32 +46,33 @@ let package = Package(
             name: "ClauseEngine",
             dependencies: ["ClauseLanguage"]
         ),
-        .target(name: "ClauseReports", dependencies: ["ClauseEngine"]),
+        .target(name: "ClauseDecisionLine", dependencies: ["ClauseEngine"]),
         .target(name: "ClauseWorkflows", dependencies: ["ClauseEngine"]),
+        .target(name: "ClauseReports", dependencies: ["ClauseDecisionLine", "ClauseEngine", "ClauseWorkflows"]),
         .target(
             name: "ClauseStore",
             dependencies: [
-                "ClauseEngine", "ClauseReports", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
+                "ClauseEngine", "ClauseDecisionLine", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "ClauseServe",
             dependencies: [
-                "ClauseEngine", "ClauseReports", "ClauseStore", "ClauseWorkflows",
+                "ClauseEngine", "ClauseDecisionLine", "ClauseReports", "ClauseStore", "ClauseWorkflows",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         .target(
             name: "ClauseCLI",
-            dependencies: ["ClauseReports", "ClauseStore", "ClauseWorkflows", "ClauseServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ClauseDecisionLine", "ClauseReports", "ClauseStore", "ClauseWorkflows", "ClauseServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "clause", dependencies: ["ClauseCLI"]),
         .testTarget(name: "ClauseSyntaxTests", dependencies: ["ClauseSyntax"]),
         .testTarget(
             name: "ClauseTests",
-            dependencies: ["ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseReports", "ClauseCLI", "ClauseStore", "ClauseWorkflows", "ClauseServe",
+            dependencies: ["ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseDecisionLine", "ClauseReports", "ClauseCLI", "ClauseStore", "ClauseWorkflows", "ClauseServe",
                            .product(name: "GRDB", package: "GRDB.swift")],
             exclude: ["Fixtures"]
         ),

@@ -27,12 +27,14 @@ let package = Package(
             path: "Sources/ClauseLanguage"
         ),
         .target(name: "ClauseEngine", dependencies: ["ClauseLanguage"], path: "Sources/ClauseEngine"),
-        .target(name: "ClauseReports", dependencies: ["ClauseEngine"], path: "Sources/ClauseReports"),
+        .target(name: "ClauseDecisionLine", dependencies: ["ClauseEngine"], path: "Sources/ClauseDecisionLine"),
+        .target(name: "ClauseWorkflows", dependencies: ["ClauseEngine"], path: "Sources/ClauseWorkflows"),
+        .target(name: "ClauseReports", dependencies: ["ClauseDecisionLine", "ClauseEngine", "ClauseWorkflows"], path: "Sources/ClauseReports"),
         .executableTarget(
             name: "ClauseBenchmarks",
             dependencies: [
                 .product(name: "Benchmark", package: "benchmark"),
-                "CYaml", "ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseReports",
+                "CYaml", "ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseDecisionLine", "ClauseReports",
             ],
             path: "Benchmarks/ClauseBenchmarks",
             plugins: [.plugin(name: "BenchmarkPlugin", package: "benchmark")]

@@ -28,16 +28,18 @@ let package = Package(
             path: "Sources/ClauseLanguage", swiftSettings: sanitize
         ),
         .target(name: "ClauseEngine", dependencies: ["ClauseLanguage"], path: "Sources/ClauseEngine", swiftSettings: sanitize),
-        .target(name: "ClauseReports", dependencies: ["ClauseEngine"], path: "Sources/ClauseReports", swiftSettings: sanitize),
+        .target(name: "ClauseDecisionLine", dependencies: ["ClauseEngine"], path: "Sources/ClauseDecisionLine", swiftSettings: sanitize),
+        .target(name: "ClauseWorkflows", dependencies: ["ClauseEngine"], path: "Sources/ClauseWorkflows", swiftSettings: sanitize),
+        .target(name: "ClauseReports", dependencies: ["ClauseDecisionLine", "ClauseEngine", "ClauseWorkflows"], path: "Sources/ClauseReports", swiftSettings: sanitize),
         .systemLibrary(name: "CZlib", path: "Sources/CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(
             name: "ClauseStore",
-            dependencies: ["ClauseEngine", "ClauseReports", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
+            dependencies: ["ClauseEngine", "ClauseDecisionLine", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
                            .product(name: "Crypto", package: "swift-crypto")],
             path: "Sources/ClauseStore", swiftSettings: sanitize
         ),
         .target(name: "FuzzDriver"),
-        .target(name: "FuzzSupport", dependencies: ["FuzzDriver", "ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseReports"],
+        .target(name: "FuzzSupport", dependencies: ["FuzzDriver", "ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseDecisionLine", "ClauseReports"],
                 swiftSettings: sanitize),
         .executableTarget(name: "FuzzYAML", dependencies: ["FuzzSupport"], swiftSettings: sanitize, linkerSettings: link),
         .executableTarget(name: "FuzzCase", dependencies: ["FuzzSupport"], swiftSettings: sanitize, linkerSettings: link),

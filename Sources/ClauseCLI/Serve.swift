@@ -84,7 +84,7 @@ extension ClauseCommand {
                 for id in try store.recordedPolicyIDs() {
                     guard let p = repository.policy(for: id).policy, p.id == id, !p.ledger.isEmpty else { continue }
                     let report = try LedgerReport(policy: p, asOf: on, live: ledger.book(for: p), revoked: ledger.revokedBook(for: p),
-                                                  paid: Disbursements.paid(store: store, policy: p, catalog: catalog), creditCode: nil)
+                                                  paid: Disbursements.paid(store: store, attributes: catalog.paymentAttributes(for: p)), creditCode: nil)
                     guard !report.figures.isEmpty else { continue }
                     text += report.text(lang)
                     json.append(report.json())

@@ -1,6 +1,6 @@
+import ClauseDecisionLine
 import ClauseEngine
 import ClauseLanguage
-import ClauseReports
 import ClauseSyntax
 import Foundation
 

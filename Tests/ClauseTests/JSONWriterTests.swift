@@ -1,3 +1,4 @@
+@testable import ClauseDecisionLine
 @testable import ClauseReports
 import Testing
 

@@ -1,3 +1,4 @@
+@testable import ClauseDecisionLine
 @testable import ClauseEngine
 @testable import ClauseLanguage
 import ClauseReports

@@ -1,3 +1,4 @@
+import ClauseEngine
 import ClauseLanguage
 import ClauseSyntax
 
@@ -27,6 +28,17 @@ package struct ProgrammeFacts: Sendable {
         }
         if let slot = policy.itemSlot { keep([slot]) }
         if let path = policy.districtPath { keep(path) }
+    }
+
+    /// The workflow events the report counts: those an indicator counts, and the funding plan's
+    /// payment event.
+    package static func eventsCounted(by policy: Policy) -> Set<String> {
+        var wanted = Set(policy.indicators.compactMap { i -> String? in
+            if case .event(let e)? = i.measure.aggregate?.source { return e }
+            return nil
+        })
+        if let f = policy.funding { wanted.insert(f.paymentEvent) }
+        return wanted
     }
 
     /// The case with only the kept facts, and no text or tree.

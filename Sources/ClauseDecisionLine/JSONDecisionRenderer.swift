@@ -230,12 +230,12 @@ package enum JSONDecisionRenderer {
         return w.output
     }
 
-    struct Context {
+    package struct Context {
         let policy: Policy
         let lang: Lang
         let reader: TraceReader
 
-        init(policy: Policy, lang: Lang) {
+        package init(policy: Policy, lang: Lang) {
             self.policy = policy
             self.lang = lang
             reader = TraceReader(policy: policy, lang: lang)
@@ -287,7 +287,7 @@ package enum JSONDecisionRenderer {
             w.endObject()
         }
 
-        func writeValue(_ v: Value, _ type: ValueType?, _ w: inout JSONWriter) {
+        package func writeValue(_ v: Value, _ type: ValueType?, _ w: inout JSONWriter) {
             switch v {
             case .bool(let b): w.bool(b)
             case .int(let n): w.int(n)

@@ -1,3 +1,4 @@
+import ClauseEngine
 import ClauseLanguage
 import ClauseSyntax
 

@@ -1,4 +1,6 @@
-import ClauseReports
+import ClauseDecisionLine
+import ClauseEngine
+import ClauseLanguage
 import ClauseWorkflows
 
 /// The JSON line of `clause workflow next --format json`: what a role may do next in a case, what

@@ -1,6 +1,7 @@
 import ClauseEngine
 import ClauseLanguage
 import ClauseSyntax
+import ClauseWorkflows
 
 /// A replay as a reviewer reads it, in Chinese or English: where the case stands, each step with
 /// its clause and what its guard saw, every violation, who may do what next.
