@@ -69,12 +69,29 @@ let package = Package(
             dependencies: ["ClauseDecisionLine", "ClauseReports", "ClauseStore", "ClauseWorkflows", "ClauseServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "clause", dependencies: ["ClauseCLI"]),
-        .testTarget(name: "ClauseSyntaxTests", dependencies: ["ClauseSyntax"]),
+        // Tests: one target per module, each file beside the module it tests (a test that needs
+        // several modules goes with the highest; every test that runs the built `clause` goes in
+        // ClauseCLITests), and the helpers they share in ClauseTestSupport. Fixtures are in
+        // Tests/Fixtures, found from the repository's root (`Repo.path`).
+        .target(
+            name: "ClauseTestSupport",
+            dependencies: ["ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseDecisionLine", "ClauseWorkflows"],
+            path: "Tests/ClauseTestSupport"
+        ),
+        .testTarget(name: "ClauseSyntaxTests", dependencies: ["ClauseSyntax", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseLanguageTests", dependencies: ["ClauseLanguage", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseEngineTests", dependencies: ["ClauseEngine", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseDecisionLineTests", dependencies: ["ClauseDecisionLine", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseWorkflowsTests", dependencies: ["ClauseWorkflows", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseReportsTests", dependencies: ["ClauseReports", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseStoreTests", dependencies: ["ClauseStore", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseServeTests", dependencies: ["ClauseServe", "ClauseTestSupport"]),
         .testTarget(
-            name: "ClauseTests",
-            dependencies: ["ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseDecisionLine", "ClauseReports", "ClauseCLI", "ClauseStore", "ClauseWorkflows", "ClauseServe",
-                           .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["Fixtures"]
+            name: "ClauseCLITests",
+            dependencies: [
+                "ClauseCLI", "ClauseDecisionLine", "ClauseReports", "ClauseStore", "ClauseWorkflows", "ClauseServe",
+                "ClauseTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )
