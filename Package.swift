@@ -16,7 +16,16 @@ let package = Package(
     name: "clause",
     products: [
         .executable(name: "clause", targets: ["clause"]),
+        // The libraries Benchmarks/ and Fuzz/ build on, through the small `public` API they use
+        // (the rest is `package`: shared by this package's modules only).
+        .library(name: "ClauseSyntax", targets: ["ClauseSyntax"]),
+        .library(name: "ClauseLanguage", targets: ["ClauseLanguage"]),
         .library(name: "ClauseEngine", targets: ["ClauseEngine"]),
+        .library(name: "ClauseDecisionLine", targets: ["ClauseDecisionLine"]),
+        .library(name: "ClauseReports", targets: ["ClauseReports"]),
+        .library(name: "ClauseStore", targets: ["ClauseStore"]),
+        // libyaml itself, for the benchmarks' baseline of its bare event loop.
+        .library(name: "CYaml", targets: ["CYaml"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),

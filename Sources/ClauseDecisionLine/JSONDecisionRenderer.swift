@@ -3,10 +3,10 @@ import ClauseLanguage
 
 /// `clause evaluate --format json`: one decision as one line of JSON, in the shape and key order
 /// of docs/reference/json.md. The same decision always gives the same bytes.
-package enum JSONDecisionRenderer {
+public enum JSONDecisionRenderer {
     /// The shape of `trace` written today (docs/reference/trace.md); 1 is the full tree that records made
     /// before it hold, still written to replay them byte for byte.
-    package static let currentTraceVersion = CompactTraceWriter.version
+    public static let currentTraceVersion = CompactTraceWriter.version
 
     /// The trace shape of a line this renderer wrote: 1 when its trace has no `trace_version`
     /// (a line from before version 2). A string in the line cannot fake the key: its quotes are escaped.
@@ -30,12 +30,12 @@ package enum JSONDecisionRenderer {
     /// json`, and what the store keeps) the line has no `trace` key: the decision, its reasons,
     /// remedies, figures and consequences, a tenth of the bytes and no tracing to pay for;
     /// `explain`, `why`, the memo and the notice read the whole justification instead.
-    package static func render(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true, traceVersion: Int = currentTraceVersion) -> String {
+    public static func render(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true, traceVersion: Int = currentTraceVersion) -> String {
         line(d, policy: policy, lang: lang, trace: trace, traceVersion: traceVersion).output
     }
 
     /// The line as UTF-8 bytes, for output and the store.
-    package static func bytes(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true, traceVersion: Int = currentTraceVersion) -> [UInt8] {
+    public static func bytes(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true, traceVersion: Int = currentTraceVersion) -> [UInt8] {
         line(d, policy: policy, lang: lang, trace: trace, traceVersion: traceVersion).utf8
     }
 

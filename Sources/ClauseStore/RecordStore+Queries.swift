@@ -67,7 +67,7 @@ extension RecordStore {
         """
 
     /// The registry's bans (as corrected), for one credit code or all, by code then first day.
-    package func bans(creditCode: String? = nil) throws -> [RegistryBan] {
+    public func bans(creditCode: String? = nil) throws -> [RegistryBan] {
         try read { db in
             let filter = creditCode == nil ? "" : "WHERE credit_code = ?"
             let args: StatementArguments = creditCode.map { [$0] } ?? []

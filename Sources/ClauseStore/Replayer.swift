@@ -11,7 +11,7 @@ import Foundation
 /// read from its recorded text under its recorded path; the ban the registry supplied, if any, is
 /// supplied again; the evaluation date is the recorded one. The decision's JSON line must then
 /// equal the recorded one byte for byte: a recorded decision must be reproducible.
-package final class Replayer {
+public final class Replayer {
     package let store: RecordStore
     private let root: String
     private var policies: [String: Result<Policy, ReplayProblem>] = [:]

@@ -13,7 +13,7 @@ import GRDB
 /// decision is about the figure (it meets the literal conditions too). The facts come from the
 /// keys recorded with each decision; a decision recorded before keys were kept counts a grant
 /// when its recorded figures name it.
-package final class RevocationReach {
+public final class RevocationReach {
     /// A later decision decided again without the revoked grants it counted.
     package struct Dependant: Sendable {
         package var record: RecordedDecision
