@@ -21,9 +21,6 @@ declare -A product=([yaml]=FuzzYAML [case]=FuzzCase [expression]=FuzzExpression 
 # The longest input each target is given: a case or a package file is small, an expression smaller.
 declare -A max_len=([yaml]=65536 [case]=32768 [expression]=4096 [package]=131072 [store]=2048)
 
-# libFuzzer's coverage and AddressSanitizer for every Swift module of the build, the main package's
-# included (a package cannot set flags on its dependency's targets); lld links (Fuzz/Package.swift).
-flags=(-c release -Xswiftc -sanitize=fuzzer,address)
 echo "== building Fuzz/ (release, -sanitize=fuzzer,address)"
 start=$(date +%s)
 mkdir -p "$FUZZ/crashes" "$FUZZ/.logs"

@@ -101,7 +101,7 @@ extension RecordStore {
     }
 
     /// The record numbers of every revoked decision.
-    package func revokedDecisionIDs() throws -> Set<Int64> {
+    public func revokedDecisionIDs() throws -> Set<Int64> {
         try read { db in Set(try Int64.fetchAll(db, sql: "SELECT decision_id FROM revocations")) }
     }
 

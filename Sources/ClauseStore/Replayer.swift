@@ -22,13 +22,13 @@ public final class Replayer {
     package var tracing = true
 
     /// Why a recorded decision could not be re-decided at all.
-    package struct ReplayProblem: Error, Sendable, CustomStringConvertible {
+    public struct ReplayProblem: Error, Sendable, CustomStringConvertible {
         package var message: String
-        package var description: String { message }
+        public var description: String { message }
     }
 
     /// A recorded decision decided again.
-    package struct Replayed {
+    public struct Replayed {
         package var record: RecordedDecision
         package var decision: Decision
         package var policy: Policy
@@ -36,7 +36,7 @@ public final class Replayer {
         package var reproduces: Bool { json == record.json }
     }
 
-    package init(store: RecordStore) throws {
+    public init(store: RecordStore) throws {
         self.store = store
         root = (NSTemporaryDirectory() as NSString).appendingPathComponent("clause-replay-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         ScratchFolders.register(root)
@@ -46,7 +46,7 @@ public final class Replayer {
     deinit { ScratchFolders.remove(root) }
 
     /// The recorded decision decided again on its recorded packages.
-    package func replay(_ r: RecordedDecision) throws -> Result<Replayed, ReplayProblem> {
+    public func replay(_ r: RecordedDecision) throws -> Result<Replayed, ReplayProblem> {
         switch try policy(decisionID: r.id) {
         case .failure(let p): return .failure(p)
         case .success(let policy): return try decide(r, policy: policy)
