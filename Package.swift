@@ -1,18 +1,31 @@
 // swift-tools-version:6.1
 import PackageDescription
 
-/// The pipeline, one module per arrow:
+/// The pipeline, one module per arrow (docs/architecture.md has the table):
 /// YAML text → `ClauseSyntax` (libyaml events → tree with source ranges, diagnostics)
 ///           → `ClauseLanguage` (values, expressions, policy model, loader, type checker)
-///           → `ClauseEngine` (case reading, interpreter, decisions, scenarios)
-///           → `ClauseReports` (text, JSON, Markdown) → `ClauseCLI` → the `clause` executable.
-/// Beside it: `ClauseWorkflows` (histories replayed over workflows), `ClauseStore` (the decision
-/// record in SQLite) and `ClauseServe` (the read-only web workbench, `clause serve`).
+///           → `ClauseEngine` (case reading, the evaluators, decisions, scenarios, the programme's input)
+///           → `ClauseDecisionLine` (the decision's JSON line and trace writers: what the store records)
+///           → `ClauseReports` (every renderer for a reader: text, Markdown, HTML, notices, diffs,
+///             coverage, the programme report, ledger, replays, JUnit)
+///           → `ClauseCLI` (argument parsing and wiring) → the `clause` executable.
+/// Beside it: `ClauseWorkflows` (histories replayed over workflows; Engine's, read by Reports),
+/// `ClauseStore` (the decision record in SQLite; Engine's and DecisionLine's, never Reports') and
+/// `ClauseServe` (the read-only web workbench, `clause serve`).
 let package = Package(
     name: "clause",
     products: [
         .executable(name: "clause", targets: ["clause"]),
+        // The libraries Benchmarks/ and Fuzz/ build on, through the small `public` API they use
+        // (the rest is `package`: shared by this package's modules only).
+        .library(name: "ClauseSyntax", targets: ["ClauseSyntax"]),
+        .library(name: "ClauseLanguage", targets: ["ClauseLanguage"]),
         .library(name: "ClauseEngine", targets: ["ClauseEngine"]),
+        .library(name: "ClauseDecisionLine", targets: ["ClauseDecisionLine"]),
+        .library(name: "ClauseReports", targets: ["ClauseReports"]),
+        .library(name: "ClauseStore", targets: ["ClauseStore"]),
+        // libyaml itself, for the benchmarks' baseline of its bare event loop.
+        .library(name: "CYaml", targets: ["CYaml"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -42,34 +55,52 @@ let package = Package(
             name: "ClauseEngine",
             dependencies: ["ClauseLanguage"]
         ),
-        .target(name: "ClauseReports", dependencies: ["ClauseEngine"]),
+        .target(name: "ClauseDecisionLine", dependencies: ["ClauseEngine"]),
         .target(name: "ClauseWorkflows", dependencies: ["ClauseEngine"]),
+        .target(name: "ClauseReports", dependencies: ["ClauseDecisionLine", "ClauseEngine", "ClauseWorkflows"]),
         .target(
             name: "ClauseStore",
             dependencies: [
-                "ClauseEngine", "ClauseReports", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
+                "ClauseEngine", "ClauseDecisionLine", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
         .target(
             name: "ClauseServe",
             dependencies: [
-                "ClauseEngine", "ClauseReports", "ClauseStore", "ClauseWorkflows",
+                "ClauseEngine", "ClauseDecisionLine", "ClauseReports", "ClauseStore", "ClauseWorkflows",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Mustache", package: "swift-mustache"),
             ]
         ),
         .target(
             name: "ClauseCLI",
-            dependencies: ["ClauseReports", "ClauseStore", "ClauseWorkflows", "ClauseServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
+            dependencies: ["ClauseDecisionLine", "ClauseReports", "ClauseStore", "ClauseWorkflows", "ClauseServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
         .executableTarget(name: "clause", dependencies: ["ClauseCLI"]),
-        .testTarget(name: "ClauseSyntaxTests", dependencies: ["ClauseSyntax"]),
+        // Tests: one target per module, each file beside the module it tests (a test that needs
+        // several modules goes with the highest; every test that runs the built `clause` goes in
+        // ClauseCLITests), and the helpers they share in ClauseTestSupport. Fixtures are in
+        // Tests/Fixtures, found from the repository's root (`Repo.path`).
+        .target(
+            name: "ClauseTestSupport",
+            dependencies: ["ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseDecisionLine", "ClauseWorkflows"],
+            path: "Tests/ClauseTestSupport"
+        ),
+        .testTarget(name: "ClauseSyntaxTests", dependencies: ["ClauseSyntax", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseLanguageTests", dependencies: ["ClauseLanguage", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseEngineTests", dependencies: ["ClauseEngine", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseDecisionLineTests", dependencies: ["ClauseDecisionLine", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseWorkflowsTests", dependencies: ["ClauseWorkflows", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseReportsTests", dependencies: ["ClauseReports", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseStoreTests", dependencies: ["ClauseStore", "ClauseTestSupport"]),
+        .testTarget(name: "ClauseServeTests", dependencies: ["ClauseServe", "ClauseTestSupport"]),
         .testTarget(
-            name: "ClauseTests",
-            dependencies: ["ClauseSyntax", "ClauseLanguage", "ClauseEngine", "ClauseReports", "ClauseCLI", "ClauseStore", "ClauseWorkflows", "ClauseServe",
-                           .product(name: "GRDB", package: "GRDB.swift")],
-            exclude: ["Fixtures"]
+            name: "ClauseCLITests",
+            dependencies: [
+                "ClauseCLI", "ClauseDecisionLine", "ClauseReports", "ClauseStore", "ClauseWorkflows", "ClauseServe",
+                "ClauseTestSupport", .product(name: "GRDB", package: "GRDB.swift"),
+            ]
         ),
     ]
 )

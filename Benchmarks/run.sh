@@ -43,7 +43,7 @@ echo
 awk '!seen[$0]++' "$CLAUSE_BENCH_REPORT"
 echo
 python3 "$BENCH/ratios.py" "$BENCH/.benchmarkBaselines/ClauseBenchmarks/$BASELINE/results.json" \
-    "$ROOT/Tests/ClauseTests/Fixtures/oracle/cases.jsonl" | tee "$RESULTS/ratios.txt"
+    "$ROOT/Tests/Fixtures/oracle/cases.jsonl" | tee "$RESULTS/ratios.txt"
 
 if [ "${SKIP_WHOLE_PROCESS:-}" = 1 ]; then exit 0; fi
 echo

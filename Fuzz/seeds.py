@@ -42,17 +42,17 @@ def put(out, target, data):
 
 def case_files():
     return (rel("Playground/cases/*.yaml") + rel("Playground/corpus/*.json")[::10]
-            + rel("Tests/ClauseTests/Fixtures/invalid-cases/*.yaml")
+            + rel("Tests/Fixtures/invalid-cases/*.yaml")
             + rel("Policies/*/tests/**/*.yaml") + rel("Playground/proposals/*/tests/**/*.yaml"))
 
 
 def oracle_lines(step):
-    with open(os.path.join(ROOT, "Tests/ClauseTests/Fixtures/oracle/cases.jsonl"), "rb") as f:
+    with open(os.path.join(ROOT, "Tests/Fixtures/oracle/cases.jsonl"), "rb") as f:
         return f.read().split(b"\n")[::step]
 
 
 def package_dirs():
-    dirs = rel("Policies/*/") + rel("Playground/proposals/*/") + rel("Tests/ClauseTests/Fixtures/invalid-policies/*/")
+    dirs = rel("Policies/*/") + rel("Playground/proposals/*/") + rel("Tests/Fixtures/invalid-policies/*/")
     return [d for d in dirs if os.path.exists(os.path.join(d, "policy.yaml"))]
 
 
@@ -105,7 +105,7 @@ def main():
         shutil.rmtree(os.path.join(out, target), ignore_errors=True)
 
     yaml_files = (case_files() + rel("Policies/**/*.yaml") + rel("Playground/proposals/**/*.yaml")
-                  + rel("Workflows/**/*.yaml") + rel("Tests/ClauseTests/Fixtures/**/*.yaml"))
+                  + rel("Workflows/**/*.yaml") + rel("Tests/Fixtures/**/*.yaml"))
     for path in yaml_files:
         put(out, "yaml", read(path))
     for line in oracle_lines(300):

@@ -102,8 +102,10 @@ extension ClauseCommand {
             var impact = ImpactDiff(base: b, proposed: p, asOf: asOfDate)
             if let store {
                 let opened = try StoreCommand.guarded { try RecordStore(path: store, create: false) }
+                let loader = CaseLoader(repository: PolicyRepository(explicit: base))
                 impact.record = try StoreCommand.guarded {
-                    try Diff.recordReaders(store: opened, repository: PolicyRepository(explicit: base), base: b, proposed: p, asOf: asOfDate)
+                    (base: try opened.diffReader(policy: b, loader: loader, asOf: asOfDate),
+                     proposed: try opened.diffReader(policy: p, loader: loader, asOf: asOfDate))
                 }
             }
             let results = impact.run(sources)

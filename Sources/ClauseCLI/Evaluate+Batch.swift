@@ -52,17 +52,6 @@ extension ClauseCommand.Evaluate {
     }
 }
 
-/// `10000 cases: 4036 granted, 5100 refused, … · ¥2,768,594,403.17 granted · 1.05 s · 9,523 cases/s`.
-enum BatchSummaryText {
-    static func line(_ s: BatchEvaluator.Summary, elapsed: Duration) -> String {
-        let seconds = max(Double(elapsed.components.seconds) + Double(elapsed.components.attoseconds) / 1e18, 1e-9)
-        let outcomes = Decision.Outcome.allCases.map { "\(s.outcomes[$0, default: 0]) \($0.rawValue)" }.joined(separator: ", ")
-        let failed = s.failed > 0 ? ", \(s.failed) unreadable" : ""
-        return "\(s.cases) cases: \(outcomes)\(failed) · \(s.granted.display) granted · "
-            + String(format: "%.2f s · %.0f cases/s", seconds, Double(s.cases) / seconds)
-    }
-}
-
 /// A one-line progress bar on stderr, redrawn at most every 1% (or 1,000 cases when the total is
 /// unknown); nothing at all when stderr is not a terminal.
 struct ProgressBar {

@@ -1,4 +1,5 @@
 import ArgumentParser
+import ClauseDecisionLine
 import ClauseEngine
 import ClauseLanguage
 import ClauseReports

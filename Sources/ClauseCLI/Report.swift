@@ -85,29 +85,11 @@ extension ClauseCommand {
 enum ProgrammeInput {
     static func report(_ store: RecordStore, policy p: Policy, repository: PolicyRepository, asOf: CivilDate,
                        reported: [ReportedFigure]) throws -> ProgrammeReport {
-        var wanted = Set(p.indicators.compactMap { i -> String? in
-            if case .event(let e)? = i.measure.aggregate?.source { return e }
-            return nil
-        })
-        if let f = p.funding { wanted.insert(f.paymentEvent) }
-        let events: [ProgrammeEvent] = try store.programmeEvents(policyID: p.id).compactMap { row in
-            guard wanted.contains(row.event) else { return nil }
-            var bag = DiagnosticBag()
-            let payload = YAMLReader.read(SourceFile(path: "\(store.path)[\(row.caseID) history]", text: row.payload), into: &bag)
-            return ProgrammeEvent(caseID: row.caseID, event: row.event, on: row.on.flatMap { CivilDate(iso: Substring($0)) }, payload: payload)
-        }
-        let loader = CaseLoader(repository: repository)
+        let events = try store.programmeEvents(policyID: p.id, named: ProgrammeFacts.eventsCounted(by: p))
         // A case an event belongs to is kept until the events are counted: only the facts the report reads.
         let facts = ProgrammeFacts(policy: p)
         var fold = ProgrammeCounter.Fold(ProgrammeCounter(policy: p, asOf: asOf), events: events)
-        try store.eachLatestDecision(policyID: p.id) { row in
-            // The package is known: read the case against it directly (the fast reader), and only
-            // what it hands back goes through the repository and the tree path.
-            var file = FastCaseReader.read(SourceFile(path: row.casePath, text: row.caseText), path: row.casePath, policy: p)
-            if file == nil, case .ready(let c, let q) = loader.load(text: row.caseText, path: row.casePath), q.id == p.id { file = c }
-            fold.add(ProgrammeRecord(caseID: row.caseID, outcome: row.outcome, amount: Money(fen: row.amountFen),
-                                     asOf: CivilDate(iso: Substring(row.asOf)) ?? CivilDate(days: 0), caseFile: file.map(facts.project)))
-        }
+        try store.eachProgrammeRecord(policy: p, loader: CaseLoader(repository: repository), project: facts.project) { fold.add($0) }
         return fold.report(reported: reported)
     }
 }

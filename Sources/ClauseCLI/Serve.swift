@@ -83,8 +83,8 @@ extension ClauseCommand {
                 var text = "", json: [String] = []
                 for id in try store.recordedPolicyIDs() {
                     guard let p = repository.policy(for: id).policy, p.id == id, !p.ledger.isEmpty else { continue }
-                    let report = LedgerReport(policy: p, asOf: on, paid: try Disbursements.paid(store: store, policy: p, catalog: catalog), creditCode: nil)
-                    let written = try report.texts(ledger: ledger, lang: lang)
+                    let report = LedgerReport(policy: p, asOf: on, paid: try Disbursements.paid(store: store, attributes: catalog.paymentAttributes(for: p)), creditCode: nil)
+                    let written = try report.texts(from: ledger.source(for: p), lang: lang)
                     guard !written.json.isEmpty else { continue }
                     text += written.text
                     json.append(written.json)

@@ -11,25 +11,17 @@ final class TestLog {
         case text, junit, json
     }
 
-    struct Entry {
-        var file: String
-        var name: String
-        var line: Int
-        var failures: [String]
-        var diagnostics: [Diagnostic]
-        /// What the diagnostics stopped ("the case could not be read").
-        var unreadable: String
-        var reproduce: String?
-        var passed: Bool { failures.isEmpty && diagnostics.isEmpty }
-    }
+    typealias Entry = ScenarioReport.Entry
 
     let format: Format
     let verbose: Bool
-    private(set) var entries: [Entry] = []
+    /// Every scenario so far, for the report at the end.
+    private(set) var report = ScenarioReport()
+    var entries: [ScenarioReport.Entry] { report.entries }
     /// Diagnostics already printed in text: a broken package's are printed for its first scenario only.
     private var shown: Set<Diagnostic> = []
-    var passed: Int { entries.filter(\.passed).count }
-    var failed: Int { entries.count - passed }
+    var passed: Int { report.passed }
+    var failed: Int { report.failed }
 
     init(format: Format, verbose: Bool) {
         self.format = format
@@ -49,8 +41,8 @@ final class TestLog {
         return plain && !s.isEmpty ? s : "'" + s.replacingOccurrences(of: "'", with: "'\\''") + "'"
     }
 
-    func record(_ e: Entry) {
-        entries.append(e)
+    func record(_ e: ScenarioReport.Entry) {
+        report.entries.append(e)
         guard format == .text else { return }
         if e.passed {
             if verbose { Output.out("ok   \(TerminalText.escape(e.name))\n") }
@@ -74,7 +66,7 @@ final class TestLog {
 
     /// A scenario file that could not be read counts as one failure.
     func unreadableFile(_ file: String, _ diagnostics: [Diagnostic]) {
-        entries.append(Entry(file: file, name: "(the scenario file)", line: 1, failures: [], diagnostics: diagnostics,
+        report.entries.append(ScenarioReport.Entry(file: file, name: "(the scenario file)", line: 1, failures: [], diagnostics: diagnostics,
                              unreadable: "the scenario file has errors", reproduce: nil))
         guard format == .text else { return }
         Output.diagnostics(diagnostics)
@@ -85,94 +77,8 @@ final class TestLog {
     func finish() {
         switch format {
         case .text: break
-        case .json: Output.out(json())
-        case .junit: Output.out(junit())
+        case .json: Output.out(report.json())
+        case .junit: Output.out(report.junit())
         }
-    }
-
-    /// One object per scenario, then a summary object: `{"summary":{"passed":N,"failed":N}}`.
-    func json() -> String {
-        var out = ""
-        for e in entries {
-            var w = JSONWriter()
-            w.beginObject()
-            w.field("file", e.file)
-            w.field("name", e.name)
-            w.field("line", e.line)
-            w.field("status", e.passed ? "passed" : "failed")
-            w.field("failures", strings: e.failures)
-            w.key("diagnostics")
-            w.beginArray()
-            for d in e.diagnostics { DiagnosticJSON.write(d, into: &w) }
-            w.endArray()
-            w.field("reproduce", e.reproduce)
-            w.endObject()
-            out += w.output + "\n"
-        }
-        return out + "{\"summary\":{\"passed\":\(passed),\"failed\":\(failed)}}\n"
-    }
-
-    /// JUnit XML as CI servers read it: one `testsuite` per scenario file, one `testcase` per
-    /// scenario, a `failure` with what was expected and what came out.
-    func junit() -> String {
-        var files: [String] = []
-        var byFile: [String: [Entry]] = [:]
-        for e in entries {
-            if byFile[e.file] == nil { files.append(e.file) }
-            byFile[e.file, default: []].append(e)
-        }
-        var x = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
-        x += "<testsuites name=\"clause test\" tests=\"\(entries.count)\" failures=\"\(failed)\" errors=\"0\">\n"
-        for (i, file) in files.enumerated() {
-            let es = byFile[file]!
-            let f = es.filter { !$0.passed }.count
-            x += "  <testsuite name=\"\(XML.escape(file))\" id=\"\(i)\" tests=\"\(es.count)\" failures=\"\(f)\" errors=\"0\" skipped=\"0\" time=\"0\">\n"
-            for e in es {
-                x += "    <testcase name=\"\(XML.escape(e.name))\" classname=\"\(XML.escape(file))\" time=\"0\""
-                if e.passed {
-                    x += "/>\n"
-                    continue
-                }
-                x += ">\n"
-                var body = e.failures
-                if !e.diagnostics.isEmpty {
-                    body.append(e.unreadable + ":")
-                    body.append(DiagnosticRenderer(colour: false).render(e.diagnostics))
-                }
-                if let r = e.reproduce { body.append("reproduce: " + r) }
-                let message = e.failures.first ?? e.unreadable
-                x += "      <failure message=\"\(XML.escape(message))\" type=\"scenario\">\(XML.escape(body.joined(separator: "\n")))</failure>\n"
-                x += "    </testcase>\n"
-            }
-            x += "  </testsuite>\n"
-        }
-        return x + "</testsuites>\n"
-    }
-}
-
-/// Text made safe for XML attributes and content; characters XML 1.0 cannot hold at all
-/// (controls other than tab and newline) are written as visible `\u{…}` escapes.
-enum XML {
-    static func escape(_ s: String) -> String {
-        var out = ""
-        out.reserveCapacity(s.utf8.count)
-        for u in s.unicodeScalars {
-            switch u {
-            case "&": out += "&amp;"
-            case "<": out += "&lt;"
-            case ">": out += "&gt;"
-            case "\"": out += "&quot;"
-            case "'": out += "&apos;"
-            case "\n": out += "&#10;"
-            case "\t": out += "&#9;"
-            default:
-                if u.value < 0x20 || (0x7F...0x9F).contains(u.value) || u.value == 0xFFFE || u.value == 0xFFFF {
-                    out += "\\u{\(String(u.value, radix: 16, uppercase: true))}"
-                } else {
-                    out.unicodeScalars.append(u)
-                }
-            }
-        }
-        return out
     }
 }

@@ -1,3 +1,4 @@
+import ClauseDecisionLine
 import ClauseSyntax
 
 /// A diagnostic as one JSON object, for CI tools (`clause check --format json`, `clause test

@@ -1,11 +1,12 @@
+import ClauseDecisionLine
 import ClauseEngine
 import ClauseLanguage
 import ClauseSyntax
 
 /// The justification of `clause explain` as Markdown, for a case file or a review record: the
 /// reasons as a table, each applied clause quoted, the arithmetic as a list, the rule checks as a table.
-package enum MarkdownDecisionRenderer {
-    package static func render(_ d: Decision, policy: Policy, lang: Lang, onlyDeciding: Bool = false) -> String {
+public enum MarkdownDecisionRenderer {
+    public static func render(_ d: Decision, policy: Policy, lang: Lang, onlyDeciding: Bool = false) -> String {
         let j = Justification(d, policy: policy, lang: lang)
         let r = TraceReader(policy: policy, lang: lang)
         let zh = lang == .zh

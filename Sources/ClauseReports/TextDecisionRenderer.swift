@@ -1,12 +1,13 @@
+import ClauseDecisionLine
 import ClauseEngine
 import ClauseLanguage
 import ClauseSyntax
 
 /// What a reviewer reads in a terminal: `clause evaluate` (compact) and `clause explain` (the
 /// whole justification). Chinese by default; English labels and messages where the policy has them.
-package enum TextDecisionRenderer {
+public enum TextDecisionRenderer {
     /// Every line ends with "\n".
-    package static func render(_ d: Decision, policy: Policy, lang: Lang, explain: Bool, onlyDeciding: Bool = false) -> String {
+    public static func render(_ d: Decision, policy: Policy, lang: Lang, explain: Bool, onlyDeciding: Bool = false) -> String {
         explain ? full(d, policy: policy, lang: lang, onlyDeciding: onlyDeciding) : compact(d, policy: policy, lang: lang)
     }
 

@@ -1,3 +1,4 @@
+import ClauseDecisionLine
 import ClauseEngine
 import ClauseLanguage
 import ClauseReports
@@ -43,12 +44,7 @@ struct CaseView: Sendable {
     /// What would change a refusal or an incomplete decision, searched as `clause explain` does,
     /// on the recorded case with the recorded ban and ledger figures (the record keeps none).
     static func remedies(_ r: RecordedDecision, _ d: Decision, policy: Policy, state: WorkerState) throws -> RemedySearch? {
-        guard let text = try state.store.caseText(digest: r.caseDigest) else { return nil }
-        var bag = DiagnosticBag()
-        guard let tree = YAMLReader.read(SourceFile(path: r.casePath, text: text), into: &bag), !bag.hasErrors,
-              var c = CaseReader.read(tree, path: r.casePath, policy: policy, into: &bag), !bag.hasErrors else { return nil }
-        if let ban = r.registryBan { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
-        if let counted = d.ledger { FactPath.setLedger(counted, in: &c, policy: policy) }
+        guard let c = try RecordedCase.asDecided(r, counted: d.ledger, policy: policy, store: state.store) else { return nil }
         return RemedyFinder.search(c, compiled: state.compiled(policy), asOf: r.asOf)
     }
 

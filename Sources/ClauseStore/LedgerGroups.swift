@@ -2,21 +2,6 @@ import ClauseEngine
 import ClauseLanguage
 import GRDB
 
-/// One key of a ledger figure with the grants that count under it: a line of `clause ledger`.
-package struct LedgerKeyGroup: Sendable {
-    /// The matched facts' values (`same` facts, and a `same_year` fact as its year), in `where` order.
-    package var values: [(path: String, value: Value)]
-    package var figure: Value
-    /// The grants, in record order.
-    package var entries: [LedgerEntry]
-
-    package init(values: [(path: String, value: Value)], figure: Value, entries: [LedgerEntry]) {
-        self.values = values
-        self.figure = figure
-        self.entries = entries
-    }
-}
-
 extension StoreLedger {
     /// Each key of figure `m` of `policy` that holds grants that count now, in the order first
     /// granted, with its grants, one key at a time from the table of grants that count (grouped by
@@ -188,5 +173,15 @@ extension StoreLedger {
             }
         }
         return true
+    }
+}
+
+extension StoreLedger {
+    /// This store's grants of `policy` as a ledger report reads them.
+    package func source(for policy: Policy) -> LedgerSource {
+        LedgerSource(
+            revoked: { try self.revokedBook(for: policy) },
+            eachLiveGroup: { m, body in try self.eachLiveGroup(of: policy, measure: m, body) },
+            book: { try self.book(for: policy) })
     }
 }

@@ -1,6 +1,6 @@
+import ClauseDecisionLine
 import ClauseEngine
 import ClauseLanguage
-import ClauseReports
 import Foundation
 import GRDB
 

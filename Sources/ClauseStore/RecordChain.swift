@@ -192,7 +192,7 @@ package enum RecordChain {
 }
 
 /// What `clause verify` found wrong with a store's record, one finding per row.
-package struct ChainFinding: Sendable, Equatable, CustomStringConvertible {
+public struct ChainFinding: Sendable, Equatable, CustomStringConvertible {
     package enum Problem: String, Sendable {
         /// The row is not what was written: a column, its keys or its JSON line changed.
         case edited
@@ -213,7 +213,7 @@ package struct ChainFinding: Sendable, Equatable, CustomStringConvertible {
     package var caseID: String?
     package var detail: String
 
-    package var description: String {
+    public var description: String {
         let what = RecordChain.kind(kind)?.noun ?? kind
         let which = caseID.map { " of case '\($0)'" } ?? ""
         switch problem {
@@ -229,8 +229,8 @@ package struct ChainFinding: Sendable, Equatable, CustomStringConvertible {
 }
 
 /// The result of checking a whole store.
-package struct ChainReport: Sendable {
-    package var findings: [ChainFinding]
+public struct ChainReport: Sendable {
+    public var findings: [ChainFinding]
     /// How many chain entries were checked.
     package var entries: Int
     /// The last digest of the chain ("" for an empty record).
@@ -244,7 +244,7 @@ extension RecordStore {
     /// rows all in the chain, every case text and package under its own digest.
     ///
     /// - Parameter head: a digest noted earlier; reported whether it is still in the chain.
-    package func verify(head: String? = nil) throws -> ChainReport {
+    public func verify(head: String? = nil) throws -> ChainReport {
         try read { db in
             var findings: [ChainFinding] = []
             var previous = ""

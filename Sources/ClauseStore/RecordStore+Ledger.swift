@@ -84,7 +84,7 @@ extension RecordStore {
     /// Revokes the latest decision of `caseID`, with who and why. Returns its record number.
     ///
     /// - Throws: `CorrectionRefused` when the case has no decision or its latest one is revoked already.
-    package func revoke(caseID: String, reason: String, by who: String, at when: String) throws -> Int64 {
+    public func revoke(caseID: String, reason: String, by who: String, at when: String) throws -> Int64 {
         try write { db in
             guard let id = try Int64.fetchOne(db, sql: "SELECT max(id) FROM decisions WHERE case_id = ?", arguments: [caseID]) else {
                 throw CorrectionRefused(message: "no decision of case '\(caseID)' is recorded")
@@ -101,7 +101,7 @@ extension RecordStore {
     }
 
     /// The record numbers of every revoked decision.
-    package func revokedDecisionIDs() throws -> Set<Int64> {
+    public func revokedDecisionIDs() throws -> Set<Int64> {
         try read { db in Set(try Int64.fetchAll(db, sql: "SELECT decision_id FROM revocations")) }
     }
 
@@ -118,7 +118,7 @@ extension RecordStore {
 /// The fund's record as a `LedgerBook` per policy, kept up to date from the store before each
 /// decision (other recorders' grants included) and with this session's own decisions as they
 /// are made, so a batch is decided in input order, each case seeing the ones before it.
-package final class StoreLedger {
+public final class StoreLedger {
     let store: RecordStore
     private let loader: CaseLoader
     private var books: [String: (book: LedgerBook, seen: Int64)] = [:]
@@ -128,7 +128,7 @@ package final class StoreLedger {
     /// The figures counted by index from stored keys, where every grant has them.
     let figures: LedgerFigures
 
-    package init(store: RecordStore, loader: CaseLoader) {
+    public init(store: RecordStore, loader: CaseLoader) {
         self.store = store
         self.loader = loader
         figures = LedgerFigures(store: store)
@@ -151,7 +151,7 @@ package final class StoreLedger {
 
     /// The book of `policy` as the store holds it now: the grants since the last look added, or,
     /// when a revocation appeared (it may take back any earlier grant), read again from the start.
-    package func book(for policy: Policy) throws -> LedgerBook {
+    public func book(for policy: Policy) throws -> LedgerBook {
         // Taken out of the dictionary while it grows, so it is not copied (copy on write).
         var (book, seen) = books.removeValue(forKey: policy.id) ?? (LedgerBook(policy: policy), 0)
         try store.eachLedgerRow(policyID: policy.id, start: { revoked in
@@ -171,7 +171,7 @@ package final class StoreLedger {
 
     /// The grants taken back: each case whose latest decision is a revoked grant, counted as the
     /// figures would have counted it (for `clause ledger`'s "revoked").
-    package func revokedBook(for policy: Policy) throws -> LedgerBook {
+    public func revokedBook(for policy: Policy) throws -> LedgerBook {
         var book = LedgerBook(policy: policy)
         try store.eachLedgerRow(policyID: policy.id, start: { _ in 0 }) { row, caseText in
             book.record(row.caseID, grant: row.revoked ? try entry(row, policy: policy, caseText: caseText) : nil)

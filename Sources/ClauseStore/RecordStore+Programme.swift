@@ -13,7 +13,7 @@ extension RecordStore {
     }
 
     /// A case's latest decision with its case text, as the report counts it.
-    package struct ProgrammeDecisionRow: Sendable {
+    public struct ProgrammeDecisionRow: Sendable {
         package var id: Int64
         package var caseID: String
         package var casePath: String
@@ -26,7 +26,7 @@ extension RecordStore {
     }
 
     /// The latest decision of each case of `policyID`, oldest case first.
-    package func latestDecisions(policyID: String) throws -> [ProgrammeDecisionRow] {
+    public func latestDecisions(policyID: String) throws -> [ProgrammeDecisionRow] {
         var rows: [ProgrammeDecisionRow] = []
         try eachLatestDecision(policyID: policyID) { rows.append($0) }
         return rows

@@ -13,11 +13,11 @@ extension RecordStore {
     }
 
     /// The ids of every decision, oldest first.
-    package func allDecisionIDs() throws -> [Int64] {
+    public func allDecisionIDs() throws -> [Int64] {
         try read { db in try Int64.fetchAll(db, sql: "SELECT id FROM decisions ORDER BY id") }
     }
 
-    package func decision(id: Int64) throws -> RecordedDecision? {
+    public func decision(id: Int64) throws -> RecordedDecision? {
         try read { db in
             // Prepared once per connection: `replay --all` asks this once per decision.
             try Row.fetchOne(db.cachedStatement(sql: "SELECT \(RecordedDecision.columns) FROM \(RecordedDecision.from) WHERE d.id = ?"),
@@ -67,7 +67,7 @@ extension RecordStore {
         """
 
     /// The registry's bans (as corrected), for one credit code or all, by code then first day.
-    package func bans(creditCode: String? = nil) throws -> [RegistryBan] {
+    public func bans(creditCode: String? = nil) throws -> [RegistryBan] {
         try read { db in
             let filter = creditCode == nil ? "" : "WHERE credit_code = ?"
             let args: StatementArguments = creditCode.map { [$0] } ?? []

@@ -10,7 +10,7 @@ import GRDB
 /// A process killed mid-batch loses at most its uncommitted batch; SQLite's journal guarantees no
 /// half transaction survives, and each decision is written with its case, packages and ban in
 /// the same transaction, so no half record can either.
-package final class RecordStore: Sendable {
+public final class RecordStore: Sendable {
     package let path: String
     let queue: DatabaseQueue
     /// Reference lines and case texts decoded so far: most records are compressed against one.
@@ -22,7 +22,7 @@ package final class RecordStore: Sendable {
     ///   - create: create the file (and its folder) when it does not exist; reading commands pass
     ///     false so that a mistyped path is an error, not a new empty store.
     /// - Throws: `StoreError` for a file that is missing, not SQLite, not ours, or too new.
-    package init(path: String, create: Bool) throws {
+    public init(path: String, create: Bool) throws {
         self.path = path
         let fm = FileManager.default
         var isDir: ObjCBool = false

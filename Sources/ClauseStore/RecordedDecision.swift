@@ -3,7 +3,7 @@ import ClauseLanguage
 import GRDB
 
 /// One decision as the store holds it: enough to show it, and to re-run it on exactly its rules.
-package struct RecordedDecision: Sendable {
+public struct RecordedDecision: Sendable {
     package var id: Int64
     package var caseID: String
     package var caseDigest: String

@@ -4,7 +4,7 @@ import ClauseSyntax
 
 /// Decides case files with the store in use: the registry's bans are seen by the rules, and,
 /// when recording, each decision is appended to the store.
-package final class RecordingSession {
+public final class RecordingSession {
     package let loader: CaseLoader
     package let recorder: DecisionRecorder
     /// False for `evaluate --store` without `--record`: bans are read, nothing is written.
@@ -20,7 +20,7 @@ package final class RecordingSession {
     /// memo); without it the compiled policy decides, which gives the same decision.
     private let tracing: Bool
 
-    package init(store: RecordStore, policy: String?, records: Bool, batchSize: Int = 1000, tracing: Bool = true) {
+    public init(store: RecordStore, policy: String?, records: Bool, batchSize: Int = 1000, tracing: Bool = true) {
         self.tracing = tracing
         loader = CaseLoader(repository: PolicyRepository(explicit: policy))
         recorder = DecisionRecorder(store: store, batchSize: batchSize)
@@ -37,7 +37,7 @@ package final class RecordingSession {
     /// recorded event), which is then not recorded at all.
     ///
     /// - Throws: store errors only; a bad case file is a `.failure`, not a throw.
-    package func decide(path: String, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
+    public func decide(path: String, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
         try decide(.file(path), asOf: asOf)
     }
 
@@ -116,7 +116,7 @@ package final class RecordingSession {
     }
 
     /// Commits the last batch.
-    package func finish() throws {
+    public func finish() throws {
         defer { lock.release() }
         try recorder.flush()
     }

@@ -1,6 +1,6 @@
+import ClauseDecisionLine
 import ClauseEngine
 import ClauseLanguage
-import ClauseReports
 import ClauseSyntax
 import Foundation
 
@@ -11,7 +11,7 @@ import Foundation
 /// read from its recorded text under its recorded path; the ban the registry supplied, if any, is
 /// supplied again; the evaluation date is the recorded one. The decision's JSON line must then
 /// equal the recorded one byte for byte: a recorded decision must be reproducible.
-package final class Replayer {
+public final class Replayer {
     package let store: RecordStore
     private let root: String
     private var policies: [String: Result<Policy, ReplayProblem>] = [:]
@@ -22,13 +22,13 @@ package final class Replayer {
     package var tracing = true
 
     /// Why a recorded decision could not be re-decided at all.
-    package struct ReplayProblem: Error, Sendable, CustomStringConvertible {
+    public struct ReplayProblem: Error, Sendable, CustomStringConvertible {
         package var message: String
-        package var description: String { message }
+        public var description: String { message }
     }
 
     /// A recorded decision decided again.
-    package struct Replayed {
+    public struct Replayed {
         package var record: RecordedDecision
         package var decision: Decision
         package var policy: Policy
@@ -36,7 +36,7 @@ package final class Replayer {
         package var reproduces: Bool { json == record.json }
     }
 
-    package init(store: RecordStore) throws {
+    public init(store: RecordStore) throws {
         self.store = store
         root = (NSTemporaryDirectory() as NSString).appendingPathComponent("clause-replay-\(ProcessInfo.processInfo.processIdentifier)-\(UInt32.random(in: 0...UInt32.max))")
         ScratchFolders.register(root)
@@ -46,7 +46,7 @@ package final class Replayer {
     deinit { ScratchFolders.remove(root) }
 
     /// The recorded decision decided again on its recorded packages.
-    package func replay(_ r: RecordedDecision) throws -> Result<Replayed, ReplayProblem> {
+    public func replay(_ r: RecordedDecision) throws -> Result<Replayed, ReplayProblem> {
         switch try policy(decisionID: r.id) {
         case .failure(let p): return .failure(p)
         case .success(let policy): return try decide(r, policy: policy)

@@ -13,9 +13,9 @@ import GRDB
 /// decision is about the figure (it meets the literal conditions too). The facts come from the
 /// keys recorded with each decision; a decision recorded before keys were kept counts a grant
 /// when its recorded figures name it.
-package final class RevocationReach {
+public final class RevocationReach {
     /// A later decision decided again without the revoked grants it counted.
-    package struct Dependant: Sendable {
+    public struct Dependant: Sendable {
         package var record: RecordedDecision
         /// The revoked grants (record numbers) its figures counted.
         package var counted: [Int64]
@@ -37,7 +37,7 @@ package final class RevocationReach {
         var keys: [String: String?]
     }
 
-    package init(store: RecordStore, replayer: Replayer) throws {
+    public init(store: RecordStore, replayer: Replayer) throws {
         self.store = store
         self.replayer = replayer
         revoked = try store.revokedGrants()
@@ -45,7 +45,7 @@ package final class RevocationReach {
 
     /// The later decisions that counted grant `id` (revoked), each decided again without every
     /// revoked grant it counted.
-    package func dependants(of id: Int64) throws -> [Dependant] {
+    public func dependants(of id: Int64) throws -> [Dependant] {
         guard let grant = revoked[id] else { return [] }
         var out: [Dependant] = []
         for r in try store.laterLatestDecisions(after: id, policyOf: id, exceptCase: grant.caseID) {
@@ -164,7 +164,7 @@ extension RecordStore {
     }
 
     /// The keys recorded with decision `id` (empty for one recorded before keys were kept).
-    package func decisionKeys(_ id: Int64) throws -> [String: String?] {
+    public func decisionKeys(_ id: Int64) throws -> [String: String?] {
         try read { db in try keys(id, db) }
     }
 

@@ -1,5 +1,5 @@
+import ClauseDecisionLine
 import ClauseEngine
-import ClauseReports
 import ClauseSyntax
 import GRDB
 

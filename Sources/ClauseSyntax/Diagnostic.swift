@@ -3,13 +3,13 @@
 /// Modelled on SwiftDiagnostics: a stable id, a lowercase message without a trailing period, a
 /// location, and notes that point elsewhere. Problems are collected into a `DiagnosticBag`, never
 /// thrown one at a time.
-package struct Diagnostic: Sendable, Hashable {
-    package enum Severity: String, Sendable, Hashable {
+public struct Diagnostic: Sendable, Hashable {
+    public enum Severity: String, Sendable, Hashable {
         case error, warning, note
     }
 
     /// A secondary message with its own location (e.g. "first defined here").
-    package struct Note: Sendable, Hashable {
+    public struct Note: Sendable, Hashable {
         package var message: String
         package var range: SourceRange
         package init(message: String, range: SourceRange) {
@@ -18,11 +18,11 @@ package struct Diagnostic: Sendable, Hashable {
         }
     }
 
-    package var severity: Severity
+    public var severity: Severity
     /// A stable identifier such as `yaml.duplicate-key`, for tests and documentation.
     package var id: String
-    package var message: String
-    package var range: SourceRange
+    public var message: String
+    public var range: SourceRange
     package var notes: [Note]
 
     package init(
@@ -38,12 +38,12 @@ package struct Diagnostic: Sendable, Hashable {
 }
 
 /// Collects diagnostics across a whole load so that every problem is reported in one run.
-package struct DiagnosticBag: Sendable {
-    package private(set) var diagnostics: [Diagnostic] = []
+public struct DiagnosticBag: Sendable {
+    public private(set) var diagnostics: [Diagnostic] = []
 
-    package init() {}
+    public init() {}
 
-    package var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
+    public var hasErrors: Bool { diagnostics.contains { $0.severity == .error } }
 
     package mutating func add(_ d: Diagnostic) { diagnostics.append(d) }
 
@@ -60,7 +60,7 @@ package struct DiagnosticBag: Sendable {
     }
 
     /// Diagnostics in file order, for stable output.
-    package var sorted: [Diagnostic] {
+    public var sorted: [Diagnostic] {
         diagnostics.enumerated().sorted { a, b in
             let fa = a.element.range.file?.path ?? "", fb = b.element.range.file?.path ?? ""
             if fa != fb { return fa < fb }
@@ -73,7 +73,7 @@ package struct DiagnosticBag: Sendable {
 }
 
 /// The error thrown at the end of a load that found problems: it carries all of them.
-package struct DiagnosticsError: Error, Sendable {
+public struct DiagnosticsError: Error, Sendable {
     package var diagnostics: [Diagnostic]
     package init(_ diagnostics: [Diagnostic]) { self.diagnostics = diagnostics }
 }

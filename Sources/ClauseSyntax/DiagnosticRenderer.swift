@@ -2,17 +2,17 @@
 ///
 /// The format is what editors and CI parse (`file:line:col: error: …`). Colour only when asked (the CLI asks
 /// when stderr is a terminal).
-package struct DiagnosticRenderer: Sendable {
+public struct DiagnosticRenderer: Sendable {
     package var colour: Bool
 
-    package init(colour: Bool = false) { self.colour = colour }
+    public init(colour: Bool = false) { self.colour = colour }
 
     /// The most diagnostics shown per file; the rest are counted in one closing note. A
     /// hostile 1 MB case once gave 16,000 errors, each quoting its line, 31 s before the first
     /// was printed; a person reads the first screenful and fixes the pattern.
     package static let maxPerFile = 100
 
-    package func render(_ diagnostics: [Diagnostic]) -> String {
+    public func render(_ diagnostics: [Diagnostic]) -> String {
         var out = ""
         var shown: [String: Int] = [:]
         var hidden: [String: Int] = [:]

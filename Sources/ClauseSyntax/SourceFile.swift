@@ -2,7 +2,7 @@
 ///
 /// Columns everywhere in clause count Unicode scalars, 1-based, as libyaml does (0-based) and as a
 /// person sees Chinese text; never bytes.
-package final class SourceFile: Sendable {
+public final class SourceFile: Sendable {
     /// The path as the user gave it; diagnostics print it unchanged.
     package let path: String
     package let text: String
@@ -10,7 +10,7 @@ package final class SourceFile: Sendable {
     /// file has 16, so diagnostics name line 17 while ranges stay relative to the text.
     package let lineOffset: Int
 
-    package init(path: String, text: String, lineOffset: Int = 0) {
+    public init(path: String, text: String, lineOffset: Int = 0) {
         self.path = path
         self.text = text
         self.lineOffset = lineOffset
@@ -37,7 +37,7 @@ package final class SourceFile: Sendable {
 }
 
 /// A point in a source file: 1-based line and column (column in Unicode scalars).
-package struct SourceLocation: Sendable, Hashable, Comparable {
+public struct SourceLocation: Sendable, Hashable, Comparable {
     package var line: Int
     package var column: Int
 
@@ -46,14 +46,14 @@ package struct SourceLocation: Sendable, Hashable, Comparable {
         self.column = column
     }
 
-    package static func < (a: SourceLocation, b: SourceLocation) -> Bool {
+    public static func < (a: SourceLocation, b: SourceLocation) -> Bool {
         (a.line, a.column) < (b.line, b.column)
     }
 }
 
 /// A range in one file; `file` is nil for values that do not come from a file (built-ins).
-package struct SourceRange: Sendable, Hashable {
-    package var file: SourceFile?
+public struct SourceRange: Sendable, Hashable {
+    public var file: SourceFile?
     package var start: SourceLocation
     package var end: SourceLocation
 
@@ -67,11 +67,11 @@ package struct SourceRange: Sendable, Hashable {
     package static let builtin = SourceRange(
         file: nil, start: SourceLocation(line: 0, column: 0), end: SourceLocation(line: 0, column: 0))
 
-    package static func == (a: SourceRange, b: SourceRange) -> Bool {
+    public static func == (a: SourceRange, b: SourceRange) -> Bool {
         a.file === b.file && a.start == b.start && a.end == b.end
     }
 
-    package func hash(into hasher: inout Hasher) {
+    public func hash(into hasher: inout Hasher) {
         hasher.combine(file.map(ObjectIdentifier.init))
         hasher.combine(start)
         hasher.combine(end)

@@ -17,7 +17,7 @@ import CYaml
 /// deep as `maxDepth`; more than `maxNodes` nodes; a scalar longer than `maxScalarLength` bytes;
 /// text longer than `maxBytes`; a mapping of more than `maxKeysPerMapping` keys (the duplicate check
 /// is quadratic). C pointers and libyaml types never leave this file.
-package struct YAMLEventLog {
+public struct YAMLEventLog {
     package enum Kind: UInt8 { case scalar, mapping, sequence }
 
     package struct Node {
@@ -38,7 +38,7 @@ package struct YAMLEventLog {
     package static let maxKeysPerMapping = 256
 
     /// Records the one document of `source`, or nil (see the type's comment).
-    package static func read(_ source: SourceFile, limits: YAMLLimits = .default) -> YAMLEventLog? {
+    public static func read(_ source: SourceFile, limits: YAMLLimits = .default) -> YAMLEventLog? {
         var string = source.text
         let count = string.utf8.count
         guard count > 0, count <= limits.maxBytes else { return nil }

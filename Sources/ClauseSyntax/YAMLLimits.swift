@@ -1,7 +1,7 @@
 /// Bounds on what the YAML reader accepts, so that a hostile or broken file (an alias bomb, a
 /// 10 000-deep bracket nest, a gigabyte log pasted by mistake) fails fast with a located error
 /// instead of exhausting memory or the stack.
-package struct YAMLLimits: Sendable {
+public struct YAMLLimits: Sendable {
     /// Largest file `YAMLReader.read(path:)` will read; checked before reading.
     package var maxBytes: Int
     /// Deepest nesting of mappings and sequences.
@@ -11,7 +11,7 @@ package struct YAMLLimits: Sendable {
     /// Longest scalar, in characters (Unicode scalars).
     package var maxScalarLength: Int
 
-    package static let `default` = YAMLLimits()
+    public static let `default` = YAMLLimits()
 
     package init(
         maxBytes: Int = 4 * 1024 * 1024, maxDepth: Int = 64, maxNodes: Int = 1_000_000,

@@ -1,7 +1,7 @@
 /// The syntax tree built from libyaml's events: every node keeps its source range and, for
 /// scalars, the raw text and style, so the loader types scalars by schema (YAML 1.2 and 1.1
 /// guessing never happens here).
-package indirect enum YAMLNode: Sendable {
+public indirect enum YAMLNode: Sendable {
     case scalar(Scalar)
     case mapping(Mapping)
     case sequence(Sequence)
@@ -10,7 +10,7 @@ package indirect enum YAMLNode: Sendable {
         case plain, singleQuoted, doubleQuoted, literal, folded
     }
 
-    package struct Scalar: Sendable {
+    public struct Scalar: Sendable {
         /// The scalar's value after YAML's own unescaping and folding.
         package var text: String
         package var style: ScalarStyle
@@ -27,7 +27,7 @@ package indirect enum YAMLNode: Sendable {
         }
     }
 
-    package struct Mapping: Sendable {
+    public struct Mapping: Sendable {
         /// Entries in document order; duplicate keys were already reported by the reader.
         package var entries: [(key: Scalar, value: YAMLNode)]
         package var range: SourceRange
@@ -36,12 +36,12 @@ package indirect enum YAMLNode: Sendable {
             self.range = range
         }
 
-        package subscript(key: String) -> YAMLNode? {
+        public subscript(key: String) -> YAMLNode? {
             entries.first { $0.key.text == key }?.value
         }
     }
 
-    package struct Sequence: Sendable {
+    public struct Sequence: Sendable {
         package var items: [YAMLNode]
         package var range: SourceRange
         package init(items: [YAMLNode], range: SourceRange) {

@@ -16,7 +16,7 @@ import Darwin
 /// located diagnostics, and bound what could hurt us (alias bombs, deep nesting, huge scalars).
 /// The tree is built iteratively with an explicit stack, so no input can overflow the call stack.
 /// C pointers and libyaml types never leave this file.
-package enum YAMLReader {
+public enum YAMLReader {
     /// Parses exactly one document from text already in memory. Returns nil when there is no usable
     /// document (empty stream, or errors); every problem is appended to `bag`, none thrown.
     ///
@@ -24,7 +24,7 @@ package enum YAMLReader {
     /// Problems that leave a well-formed tree (duplicate keys, merge keys, tags, over-long scalars,
     /// a second document) are reported and the tree is still returned, so the caller can report
     /// its own findings in the same run; callers must check `bag.hasErrors`.
-    package static func read(
+    public static func read(
         _ file: SourceFile, limits: YAMLLimits = .default, into bag: inout DiagnosticBag
     ) -> YAMLNode? {
         var bytes = Array(file.text.utf8)

@@ -3,8 +3,8 @@
 
     python3 Tests/oracle/generate.py --count 3000 --seed 20241105
 
-writes Tests/ClauseTests/Fixtures/oracle/cases.jsonl (one case file per line, as docs/reference/cases.md)
-and Tests/ClauseTests/Fixtures/oracle/expected.jsonl (the oracle's decision per case, same order).
+writes Tests/Fixtures/oracle/cases.jsonl (one case file per line, as docs/reference/cases.md)
+and Tests/Fixtures/oracle/expected.jsonl (the oracle's decision per case, same order).
 --split-dir DIR also writes every case as DIR/<case>.json, for `clause evaluate DIR`.
 Deterministic for a given seed.
 """
@@ -24,7 +24,7 @@ sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 import oracle  # noqa: E402
 
 ROOT = os.path.abspath(os.path.join(os.path.dirname(__file__), "..", ".."))
-OUT_DIR = os.path.join(ROOT, "Tests", "ClauseTests", "Fixtures", "oracle")
+OUT_DIR = os.path.join(ROOT, "Tests", "Fixtures", "oracle")
 
 D = dt.date
 DAY = dt.timedelta(days=1)

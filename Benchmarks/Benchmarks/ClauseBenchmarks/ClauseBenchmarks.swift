@@ -1,4 +1,5 @@
 import Benchmark
+import ClauseDecisionLine
 import ClauseEngine
 import ClauseLanguage
 import ClauseReports

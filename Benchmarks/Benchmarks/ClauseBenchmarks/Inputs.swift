@@ -51,8 +51,8 @@ final class Inputs: Sendable {
         yamlPath = path("Playground/cases/transformation-granted.yaml")
         yamlText = text("Playground/cases/transformation-granted.yaml")
         yamlBytes = Array(yamlText.utf8)
-        let lines = text("Tests/ClauseTests/Fixtures/oracle/cases.jsonl").split(separator: "\n").map(String.init)
-        let expected = text("Tests/ClauseTests/Fixtures/oracle/expected.jsonl").split(separator: "\n").map(String.init)
+        let lines = text("Tests/Fixtures/oracle/cases.jsonl").split(separator: "\n").map(String.init)
+        let expected = text("Tests/Fixtures/oracle/expected.jsonl").split(separator: "\n").map(String.init)
         corpusLines = lines
         expectedLines = expected
         guard let i = lines.indices.first(where: {

@@ -146,44 +146,32 @@ enum NativeShenyang {
 extension NativeCase {
     /// Setup only: the native structs from a case the engine has read (nil for other items).
     init?(_ c: CaseFile, policy: Policy) {
-        let schema = policy.caseSchema
-        func slot(_ facts: [Value?], _ s: RecordSchema, _ name: String) -> Value? {
-            guard let i = s.index[name] else { fatalError("no fact \(name)") }
-            return facts[i] ?? nil
+        let facts = CaseFacts(c, policy: policy)
+        func bool(_ f: CaseFacts.Fact?) -> Bool? { if case .bool(let b)? = f { b } else { nil } }
+        func date(_ f: CaseFacts.Fact?) -> Int32? { if case .date(let d)? = f { d } else { nil } }
+        func fen(_ f: CaseFacts.Fact?) -> Int64? { if case .money(let m)? = f { m } else { nil } }
+        func choice(_ f: CaseFacts.Fact?) -> String? { if case .choice(let n)? = f { n } else { nil } }
+        func records(_ f: CaseFacts.Fact?) -> [CaseFacts] {
+            guard case .list(let items)? = f else { return [] }
+            return items.compactMap { if case .record(let r) = $0 { r } else { nil } }
         }
-        func record(_ facts: [Value?], _ s: RecordSchema, _ name: String) -> ([Value?], RecordSchema) {
-            guard let i = s.index[name], case .record(let r) = s.fields[i].type.unwrapped else { fatalError("no record \(name)") }
-            if case .record(let f)? = facts[i] { return (f, policy.records[r]) }
-            return ([Value?](repeating: nil, count: policy.records[r].fields.count), policy.records[r])
-        }
-        func enumName(_ v: Value?) -> String? {
-            guard case .enumCase(let t, let k)? = v else { return nil }
-            return policy.enums[t].cases[k].name
-        }
-        func listSchema(_ s: RecordSchema, _ name: String) -> RecordSchema {
-            guard let i = s.index[name], case .list(.record(let r)) = s.fields[i].type.unwrapped else { fatalError("no list \(name)") }
-            return policy.records[r]
-        }
-        let facts = c.facts
-        guard enumName(slot(facts, schema, "item")) == "transformation", let applied = slot(facts, schema, "applied_on")?.asDate
-        else { return nil }
-        self.init(appliedOn: applied.days)
-        let (a, aS) = record(facts, schema, "applicant")
-        isSME = slot(a, aS, "is_sme")?.asBool ?? false
-        inPilotLibrary = slot(a, aS, "in_pilot_library")?.asBool ?? false
-        littleGiant = slot(a, aS, "little_giant")?.asBool ?? false
-        centralFunds = slot(a, aS, "central_sme_fund_received")?.asBool ?? false
-        in2022Pilot = slot(a, aS, "in_2022_pilot")?.asBool ?? false
-        blacklistedUntil = slot(a, aS, "blacklisted_until")?.asDate?.days
-        fraudFoundOn = slot(facts, schema, "fraud_found_on")?.asDate?.days
-        disbursed = slot(facts, schema, "disbursed")?.asMoney?.fen ?? 0
-        let (p, pS) = record(facts, schema, "project")
-        if case .int(let l)? = slot(p, pS, "digital_level") { digitalLevel = l }
-        acceptedOn = slot(p, pS, "accepted_on")?.asDate?.days
-        previouslyGranted = slot(p, pS, "previously_granted")?.asMoney?.fen ?? 0
-        let eS = listSchema(pS, "expenses"), cS = listSchema(pS, "changes")
-        for case .record(let e) in slot(p, pS, "expenses")?.asList ?? [] {
-            let category: Category = switch enumName(slot(e, eS, "category")) {
+        guard choice(facts["item"]) == "transformation", let applied = date(facts["applied_on"]) else { return nil }
+        self.init(appliedOn: applied)
+        let a = facts.record("applicant")
+        isSME = bool(a["is_sme"]) ?? false
+        inPilotLibrary = bool(a["in_pilot_library"]) ?? false
+        littleGiant = bool(a["little_giant"]) ?? false
+        centralFunds = bool(a["central_sme_fund_received"]) ?? false
+        in2022Pilot = bool(a["in_2022_pilot"]) ?? false
+        blacklistedUntil = date(a["blacklisted_until"])
+        fraudFoundOn = date(facts["fraud_found_on"])
+        disbursed = fen(facts["disbursed"]) ?? 0
+        let p = facts.record("project")
+        if case .int(let l)? = p["digital_level"] { digitalLevel = l }
+        acceptedOn = date(p["accepted_on"])
+        previouslyGranted = fen(p["previously_granted"]) ?? 0
+        for e in records(p["expenses"]) {
+            let category: Category = switch choice(e["category"]) {
             case "software": .software
             case "cloud": .cloud
             case "gateway": .gateway
@@ -191,17 +179,16 @@ extension NativeCase {
             case "data_acquisition": .dataAcquisition
             default: .other
             }
-            expenses.append(Expense(category: category, amount: slot(e, eS, "amount")?.asMoney?.fen ?? 0,
-                                    paidOn: slot(e, eS, "paid_on")?.asDate?.days ?? 0))
+            expenses.append(Expense(category: category, amount: fen(e["amount"]) ?? 0, paidOn: date(e["paid_on"]) ?? 0))
         }
-        for case .record(let ch) in slot(p, pS, "changes")?.asList ?? [] {
-            let kind: ChangeKind = switch enumName(slot(ch, cS, "kind")) {
+        for ch in records(p["changes"]) {
+            let kind: ChangeKind = switch choice(ch["kind"]) {
             case "subject": .subject
             case "content": .content
             case "nature": .nature
             default: .other
             }
-            changes.append(Change(kind: kind, approved: slot(ch, cS, "approved")?.asBool ?? false))
+            changes.append(Change(kind: kind, approved: bool(ch["approved"]) ?? false))
         }
     }
 }

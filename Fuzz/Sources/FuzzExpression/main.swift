@@ -12,15 +12,6 @@ import FuzzSupport
 enum Scope {
     static let policy = Fuzz.shenyang
 
-    static func checker() -> ExpressionChecker {
-        let c = ExpressionChecker(names: TypeNames(enums: policy.enums, records: policy.records))
-        for (i, p) in policy.parameters.enumerated() { c.parameters[p.name] = (i, p.type) }
-        let definitions = policy.definitions
-        c.definition = { name in definitions.firstIndex { $0.name == name }.map { ($0, definitions[$0].expr.type) } }
-        c.definitionNames = definitions.map(\.name)
-        return c
-    }
-
     static let cases: [CaseFile] = ["transformation-granted.yaml", "transformation-incomplete.yaml"].map { name in
         let path = (Fuzz.root as NSString).appendingPathComponent("Playground/cases/\(name)")
         guard case .ready(let c, _) = CaseLoader(repository: Fuzz.repository).load(path: path) else { fatalError("\(name) does not load") }
@@ -52,16 +43,9 @@ Fuzz.run { data, size in
         if text.utf8.count < 100_000 { Fuzz.fail("a quoted expression did not read as a scalar") }
         return 0
     }
-    _ = Parser.parse(text)
-    let checker = Scope.checker()
-    guard let checked = checker.check(scalar, expected: nil, what: "the expression") else {
-        Fuzz.expectLocatedErrors(checker.bag.sorted, "the expression")
-        return 0
-    }
-    for c in Scope.cases {
-        var evaluator = Evaluator(policy: Scope.policy, facts: c.facts, asOf: CivilDate(iso: "2024-06-01")!, tracing: true)
-        var trace: [TraceNode]? = []
-        _ = evaluator.eval(checked, &trace)
+    _ = ExpressionProbe.parses(text)
+    if let diagnostics = ExpressionProbe(policy: Scope.policy).check(scalar, evaluatingOver: Scope.cases, asOf: CivilDate(iso: "2024-06-01")!) {
+        Fuzz.expectLocatedErrors(diagnostics, "the expression")
     }
     return 0
 }

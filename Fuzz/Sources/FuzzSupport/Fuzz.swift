@@ -1,3 +1,4 @@
+import ClauseDecisionLine
 import ClauseEngine
 import ClauseLanguage
 import ClauseReports

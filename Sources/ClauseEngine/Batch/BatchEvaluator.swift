@@ -7,22 +7,22 @@ import Foundation
 ///
 /// Cases are taken a chunk at a time; each chunk is decided in parallel (one case per task: read,
 /// type, decide, render), then its outputs are written in order before the next chunk is read.
-package struct BatchEvaluator: Sendable {
+public struct BatchEvaluator: Sendable {
     package let loader: CaseLoader
     package var asOf: CivilDate?
     package var tracing: Bool
     package var chunkSize = 1024
     /// Whether refused and incomplete decisions carry their remedies (`RemedyFinder`).
-    package var remedies = false
+    public var remedies = false
 
-    package init(loader: CaseLoader, asOf: CivilDate?, tracing: Bool) {
+    public init(loader: CaseLoader, asOf: CivilDate?, tracing: Bool) {
         self.loader = loader
         self.asOf = asOf
         self.tracing = tracing
     }
 
     /// One case's result: its rendered output, or the diagnostics that stopped it.
-    package enum Item: Sendable {
+    public enum Item: Sendable {
         case decided(Decision, output: [UInt8])
         case failed([Diagnostic])
     }
@@ -63,7 +63,7 @@ package struct BatchEvaluator: Sendable {
         return summary
     }
 
-    package func decide(_ source: CaseSource, render: (Decision, Policy) -> [UInt8]) -> Item {
+    public func decide(_ source: CaseSource, render: (Decision, Policy) -> [UInt8]) -> Item {
         let loaded: CaseLoader.Loaded
         switch source {
         case .file(let path): loaded = loader.load(path: path)

@@ -2,7 +2,7 @@ import ClauseSyntax
 import Foundation
 
 /// Where one case comes from: a file, or one line of a JSON Lines stream.
-package enum CaseSource: Sendable {
+public enum CaseSource: Sendable {
     case file(String)
     /// `lineOffset` is the line's number less one, so diagnostics name the stream's own line.
     case line(path: String, text: String, lineOffset: Int)

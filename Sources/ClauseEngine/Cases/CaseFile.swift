@@ -3,10 +3,10 @@ import ClauseSyntax
 import Synchronization
 
 /// One application, read and validated against a policy's facts schema.
-package struct CaseFile: Sendable {
-    package var path: String
-    package var id: String
-    package var policyID: String
+public struct CaseFile: Sendable {
+    public var path: String
+    public var id: String
+    public var policyID: String
     /// The case record's slots in schema order; nil is a fact the case does not give.
     package var facts: [Value?]
     /// Facts filled from the schema's defaults (dotted paths), so a justification can say so.

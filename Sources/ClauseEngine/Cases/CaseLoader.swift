@@ -3,18 +3,18 @@ import ClauseSyntax
 import Foundation
 
 /// Reads case files from disk and types them by their policy: the step before deciding.
-package struct CaseLoader: Sendable {
-    package let repository: PolicyRepository
+public struct CaseLoader: Sendable {
+    public let repository: PolicyRepository
 
-    package init(repository: PolicyRepository) { self.repository = repository }
+    public init(repository: PolicyRepository) { self.repository = repository }
 
     /// A loaded case with its policy, or every diagnostic that stops it from being decided.
-    package enum Loaded {
+    public enum Loaded {
         case ready(CaseFile, Policy)
         case failed([Diagnostic])
     }
 
-    package func load(path: String) -> Loaded {
+    public func load(path: String) -> Loaded {
         loadKeepingText(path: path).loaded
     }
 
@@ -44,7 +44,7 @@ package struct CaseLoader: Sendable {
     }
 
     /// A case given as text (a line of a JSON Lines stream).
-    package func load(text: String, path: String, lineOffset: Int = 0) -> Loaded {
+    public func load(text: String, path: String, lineOffset: Int = 0) -> Loaded {
         var bag = DiagnosticBag()
         let file = SourceFile(path: path, text: text, lineOffset: lineOffset)
         if let (c, policy) = FastCaseReader.read(file, path: path, repository: repository) { return .ready(c, policy) }
@@ -57,7 +57,7 @@ package struct CaseLoader: Sendable {
         return load(root: root, path: path, bag: bag)
     }
 
-    package func load(root: YAMLNode, path: String, bag initial: DiagnosticBag = DiagnosticBag()) -> Loaded {
+    public func load(root: YAMLNode, path: String, bag initial: DiagnosticBag = DiagnosticBag()) -> Loaded {
         var bag = initial
         let id = CaseHeader.policyID(root, into: &bag)
         if repository.explicit == nil && id == nil { return .failed(bag.sorted) }
@@ -79,7 +79,7 @@ package struct CaseLoader: Sendable {
     }
 
     /// Every case file under `paths`: files as given, folders searched for .yaml, .yml and .json.
-    package static func expand(_ paths: [String]) -> [String] {
+    public static func expand(_ paths: [String]) -> [String] {
         var empty: [String] = []
         return expand(paths, emptyFolders: &empty)
     }

@@ -6,16 +6,16 @@ import ClauseSyntax
 /// Scalars are typed by the schema, never by YAML's guessing: a credit code of digits stays text,
 /// `yes` is refused where a boolean is expected (and the message says YAML 1.1 would have read it
 /// as true), `010` is refused where a number is expected.
-package struct CaseReader {
+public struct CaseReader {
     /// Keys a case file may carry that the facts schema does not describe (workflow histories).
     package static let reservedKeys = ["history"]
 
     let policy: Policy
     var bag = DiagnosticBag()
 
-    package init(policy: Policy) { self.policy = policy }
+    public init(policy: Policy) { self.policy = policy }
 
-    package static func read(_ root: YAMLNode, path: String, policy: Policy, into bag: inout DiagnosticBag) -> CaseFile? {
+    public static func read(_ root: YAMLNode, path: String, policy: Policy, into bag: inout DiagnosticBag) -> CaseFile? {
         var reader = CaseReader(policy: policy)
         let before = bag.hasErrors
         guard case .mapping(let m) = root else {

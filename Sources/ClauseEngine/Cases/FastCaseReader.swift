@@ -9,9 +9,9 @@ import ClauseSyntax
 /// anything: on any problem, and on anything unusual (see `YAMLEventLog`), it returns nil and the
 /// caller takes the slow path, whose diagnostics are the product's. Returning nil is always
 /// correct; so every doubt here is a nil.
-package enum FastCaseReader {
+public enum FastCaseReader {
     /// The case in `file` and the policy that decides it, or nil to take the slow path.
-    package static func read(_ file: SourceFile, path: String, repository: PolicyRepository,
+    public static func read(_ file: SourceFile, path: String, repository: PolicyRepository,
                              limits: YAMLLimits = .default) -> (CaseFile, Policy)? {
         guard let log = YAMLEventLog.read(file, limits: limits),
               let id = policyID(log) else { return nil }
@@ -21,7 +21,7 @@ package enum FastCaseReader {
     }
 
     /// The case in `file` typed by `policy`, or nil to take the slow path.
-    package static func read(_ file: SourceFile, path: String, policy: Policy, limits: YAMLLimits = .default) -> CaseFile? {
+    public static func read(_ file: SourceFile, path: String, policy: Policy, limits: YAMLLimits = .default) -> CaseFile? {
         guard let log = YAMLEventLog.read(file, limits: limits) else { return nil }
         return read(log, file: file, path: path, policy: policy)
     }

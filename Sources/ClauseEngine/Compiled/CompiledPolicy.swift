@@ -7,7 +7,7 @@ import ClauseLanguage
 /// `Decision`, missing facts named alike. It does not explain failures: when any evaluation
 /// fails (an amount overflows), `decide` returns nil and the caller asks the tracing
 /// interpreter, whose answer is then the answer (`Interpreter.decide(_:compiled:asOf:)`).
-package final class CompiledPolicy: Sendable {
+public final class CompiledPolicy: Sendable {
     package let policy: Policy
     let rules: [CompiledRule]
     let definitionCode: [Code]
@@ -23,7 +23,7 @@ package final class CompiledPolicy: Sendable {
     /// What the remedy search may skip of each rule, worked out when first searched.
     let remedyReads = RemedyReads.Memo()
 
-    package init(_ policy: Policy) {
+    public init(_ policy: Policy) {
         self.policy = policy
         // Each rule and each definition has a range of locals of its own, so a rule's `let`s still
         // hold when its message is written after every rule has run.
@@ -67,7 +67,7 @@ package final class CompiledPolicy: Sendable {
     /// What the rules found for one case, before any words are written: the outcome, the amount
     /// and each rule's finding. `decision(_:_:)` turns it into a `Decision`; the benchmarks'
     /// comparison with hand-written Swift measures this step alone.
-    package struct Verdict {
+    public struct Verdict {
         package var outcome: Decision.Outcome
         package var amount: Money
         package var consequences: Decision.Consequences
@@ -81,7 +81,7 @@ package final class CompiledPolicy: Sendable {
     }
 
     /// The verdict, or nil when the tracing interpreter must decide (an evaluation failed).
-    package func verdict(_ c: CaseFile, asOf override: CivilDate?) -> Verdict? {
+    public func verdict(_ c: CaseFile, asOf override: CivilDate?) -> Verdict? {
         guard let asOf = Policy.evaluationDate(of: c.facts, applicationDateSlot: appliedOnSlot, asOf: override) else { return nil }
         let frame = Frame(facts: c.facts, params: parameters(on: asOf), asOf: asOf, localCount: localCount, definitionCode: definitionCode)
         var runs: [CompiledRule.Run] = []
@@ -148,7 +148,7 @@ package final class CompiledPolicy: Sendable {
     }
 
     /// The decision, or nil when the tracing interpreter must decide (an evaluation failed).
-    package func decide(_ c: CaseFile, asOf: CivilDate?) -> Decision? {
+    public func decide(_ c: CaseFile, asOf: CivilDate?) -> Decision? {
         verdict(c, asOf: asOf).map { decision($0, c) }
     }
 
@@ -421,7 +421,7 @@ struct CompiledTemplate: Sendable {
 extension Interpreter {
     /// A decision without a trace: the compiled policy decides, and the tracing interpreter only
     /// when it cannot (a pending rule names its missing facts, a failure its cause).
-    package static func decide(_ c: CaseFile, compiled: CompiledPolicy, asOf: CivilDate?) -> Result<Decision, EvaluationFailure> {
+    public static func decide(_ c: CaseFile, compiled: CompiledPolicy, asOf: CivilDate?) -> Result<Decision, EvaluationFailure> {
         if let d = compiled.decide(c, asOf: asOf) { return .success(d) }
         return decide(c, policy: compiled.policy, asOf: asOf, tracing: false)
     }

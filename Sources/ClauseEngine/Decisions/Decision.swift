@@ -1,17 +1,17 @@
 import ClauseLanguage
 
 /// What was decided for one case, under which policy, and why: the product's main output.
-package struct Decision: Sendable {
-    package enum Outcome: String, Sendable, CaseIterable {
+public struct Decision: Sendable {
+    public enum Outcome: String, Sendable, CaseIterable {
         case granted, refused, incomplete, review
     }
 
     /// A clause that decided the outcome.
-    package struct Reason: Sendable, Hashable {
+    public struct Reason: Sendable, Hashable {
         package enum Effect: String, Sendable {
             case refuse, award, cap, needs, review
         }
-        package var clause: String
+        public var clause: String
         package var cite: String
         package var rule: String
         package var effect: Effect
@@ -32,7 +32,7 @@ package struct Decision: Sendable {
         package static func < (a: MissingFact, b: MissingFact) -> Bool { a.fact < b.fact }
     }
 
-    package var caseID: String
+    public var caseID: String
     package var casePath: String
     package var policyID: String
     package var policyTitle: String
@@ -40,13 +40,13 @@ package struct Decision: Sendable {
     package var policyDigest: String
     package var item: String?
     package var asOf: CivilDate
-    package var outcome: Outcome
-    package var amount: Money
-    package var reasons: [Reason]
+    public var outcome: Outcome
+    public var amount: Money
+    public var reasons: [Reason]
     package var consequences: Consequences
     package var missing: [MissingFact]
     /// Every rule, in package order, with what it found.
-    package var rules: [RuleTrace]
+    public var rules: [RuleTrace]
     /// The definitions that were evaluated, with their values.
     package var definitions: [DefinitionTrace]
     /// Every package that took part: the base and the amendments in force on the evaluation date.
@@ -77,7 +77,7 @@ extension Decision {
 }
 
 /// One rule's part in a decision.
-package struct RuleTrace: Sendable {
+public struct RuleTrace: Sendable {
     package enum Status: String, Sendable {
         /// Its `for` did not hold: the rule does not concern this case.
         case notApplicable = "not_applicable"
@@ -91,7 +91,7 @@ package struct RuleTrace: Sendable {
         /// effective); evaluated anyway so a reviewer sees whether it would have decided.
         case notInForce = "not_in_force"
     }
-    package var rule: String
+    public var rule: String
     package var kind: Rule.Kind
     package var clauses: [String]
     package var status: Status
@@ -101,11 +101,11 @@ package struct RuleTrace: Sendable {
     package var mayBeZero = false
     package var message: String?
     package var messageEn: String?
-    package var fix: String?
-    package var fixEn: String?
+    public var fix: String?
+    public var fixEn: String?
     package var amount: Money?
     /// The award before the cap, when a cap applied.
-    package var uncapped: Money?
+    public var uncapped: Money?
     package var capped: Bool = false
     package var missing: [String] = []
     /// For a rule not in force: whether it would have refused, awarded or flagged the case.
@@ -283,8 +283,8 @@ package struct ElementTrace: Sendable {
 /// A case that could not be decided because evaluation itself failed: usually an error in the
 /// input (an amount overflowed), reported like any other; rarely a fault of clause itself
 /// (`EvaluationFault.brokenInvariant`), reported as one.
-package struct EvaluationFailure: Error, Sendable {
-    package var message: String
+public struct EvaluationFailure: Error, Sendable {
+    public var message: String
     /// Whether clause itself is at fault, not the case or the package.
     package var isFaultOfClause = false
 }

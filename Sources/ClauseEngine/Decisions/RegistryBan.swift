@@ -6,7 +6,7 @@ import ClauseLanguage
 /// It travels with the decision so the justification can say where the ban came from and which
 /// earlier case caused it; a reviewer must never have to guess why an application that says
 /// nothing about a ban was refused under one.
-package struct RegistryBan: Sendable, Hashable {
+public struct RegistryBan: Sendable, Hashable {
     /// The applicant's 统一社会信用代码 that the ban is registered under.
     package var creditCode: String
     /// The first day of the ban (the day the false material was found).

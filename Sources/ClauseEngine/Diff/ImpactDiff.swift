@@ -10,7 +10,7 @@ import Foundation
 /// A decision has changed when its outcome, amount or set of reason clauses differs (docs/reference/diff.md).
 /// Each case file is read once and typed by each package's schema; cases are decided on every core
 /// without traces, and results keep the input order.
-package struct ImpactDiff: Sendable {
+public struct ImpactDiff: Sendable {
     package let base: Policy
     package let proposed: Policy
     package var asOf: CivilDate?
@@ -25,9 +25,9 @@ package struct ImpactDiff: Sendable {
 
     /// Sets what the record holds for a case, as typed by one side's package, into it. It runs
     /// on every core at once.
-    package typealias RecordReader = @Sendable (CaseFile) throws -> CaseFile
+    public typealias RecordReader = @Sendable (CaseFile) throws -> CaseFile
 
-    package init(base: Policy, proposed: Policy, asOf: CivilDate? = nil, record: (base: RecordReader, proposed: RecordReader)? = nil) {
+    public init(base: Policy, proposed: Policy, asOf: CivilDate? = nil, record: (base: RecordReader, proposed: RecordReader)? = nil) {
         self.base = base
         self.proposed = proposed
         self.asOf = asOf
@@ -103,7 +103,7 @@ package struct ImpactDiff: Sendable {
     }
 
     /// One case under both packages.
-    package struct Entry: Sendable {
+    public struct Entry: Sendable {
         package var caseID: String
         package var path: String
         package var item: String?
@@ -112,7 +112,7 @@ package struct ImpactDiff: Sendable {
         package var proposed: Side
         /// Empty for a case that did not change.
         package var causes: [Cause]
-        package var changed: Bool { base != proposed }
+        public var changed: Bool { base != proposed }
 
         /// nil when nothing changed.
         package var change: Change? {
@@ -129,13 +129,13 @@ package struct ImpactDiff: Sendable {
     }
 
     /// The result of one case file: decided under both, or the diagnostics that stopped it.
-    package enum CaseResult: Sendable {
+    public enum CaseResult: Sendable {
         case decided(Entry)
         case failed([Diagnostic])
     }
 
     /// Decides every case in `paths`, in parallel, keeping the input order.
-    package func run(_ paths: [String]) -> [CaseResult] {
+    public func run(_ paths: [String]) -> [CaseResult] {
         run(paths.map { CaseSource.file($0) })
     }
 

@@ -5,8 +5,8 @@ import ClauseLanguage
 ///
 /// The combination is the language's semantics, the same for every package and written once
 /// (`Decision.Outcome.combining`); a refusal cites every refusing rule's clauses.
-package enum Interpreter {
-    package static func decide(_ c: CaseFile, policy: Policy, asOf override: CivilDate? = nil, tracing: Bool = true)
+public enum Interpreter {
+    public static func decide(_ c: CaseFile, policy: Policy, asOf override: CivilDate? = nil, tracing: Bool = true)
         -> Result<Decision, EvaluationFailure>
     {
         guard let asOf = policy.evaluationDate(of: c.facts, asOf: override) else {

@@ -92,7 +92,7 @@ package struct LedgerUse: Sendable, Hashable {
 
 /// The grants of the fund's record, latest decision per case, indexed per measure by the values
 /// its `where` matches on, so a figure is a lookup, not a scan of every decision.
-package struct LedgerBook: Sendable {
+public struct LedgerBook: Sendable {
     private let policy: Policy
     /// The latest grant of each case (a case decided again replaces its entry; a refusal removes it).
     private var byCase: [String: LedgerEntry] = [:]

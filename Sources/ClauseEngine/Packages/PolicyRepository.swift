@@ -8,7 +8,7 @@ import Foundation
 /// Amendments (第十七条) are composed here: a base package comes with every package beside it that
 /// amends it, in effective order; an amending package named directly (a proposal) is loaded on
 /// its base, found by id among the search roots (or `baseOverrides`).
-package final class PolicyRepository: @unchecked Sendable {
+public final class PolicyRepository: @unchecked Sendable {
     /// Guards the caches: batch evaluation looks packages up from every core at once.
     private let lock = NSRecursiveLock()
     /// Where packages are looked for, in order.
@@ -21,11 +21,11 @@ package final class PolicyRepository: @unchecked Sendable {
     /// absolute (a stat and URL parsing) was a tenth of deciding a batch.
     private var loadedAsNamed: [String: PolicyLoader.Result] = [:]
     /// Where to find a base package by id before the search roots (`clause diff --base DIR`).
-    package var baseOverrides: [String: String] = [:]
+    public var baseOverrides: [String: String] = [:]
     private var loading: [String] = []
     private var compiledByDigest: [String: CompiledPolicy] = [:]
 
-    package init(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
+    public init(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.explicit = explicit
         if let path = environment["CLAUSE_POLICY_PATH"], !path.isEmpty {
             searchRoots = path.split(separator: ":").map(String.init)
@@ -47,7 +47,7 @@ package final class PolicyRepository: @unchecked Sendable {
     }
 
     /// The package for `id`, or the explicit one; diagnostics when it is missing or unsound.
-    package func policy(for id: String?) -> PolicyLoader.Result {
+    public func policy(for id: String?) -> PolicyLoader.Result {
         lock.lock()
         defer { lock.unlock() }
         if let explicit {
@@ -74,7 +74,7 @@ package final class PolicyRepository: @unchecked Sendable {
     /// The compiled form of a policy this repository loaded, compiled on first use. Keyed by
     /// digest, which names the packages' exact files: only for policies as loaded, never for a
     /// `Policy` changed in memory.
-    package func compiled(_ policy: Policy) -> CompiledPolicy {
+    public func compiled(_ policy: Policy) -> CompiledPolicy {
         lock.lock()
         defer { lock.unlock() }
         if let c = compiledByDigest[policy.digest] { return c }
@@ -83,7 +83,7 @@ package final class PolicyRepository: @unchecked Sendable {
         return c
     }
 
-    package func load(_ dir: String) -> PolicyLoader.Result {
+    public func load(_ dir: String) -> PolicyLoader.Result {
         lock.lock()
         defer { lock.unlock() }
         if let r = loadedAsNamed[dir] { return r }

@@ -2,7 +2,7 @@ import ClauseLanguage
 import ClauseSyntax
 
 /// The language a reviewer reads: Chinese by default, English on request.
-package enum Lang: String, Sendable, CaseIterable {
+public enum Lang: String, Sendable, CaseIterable {
     case zh, en
 }
 

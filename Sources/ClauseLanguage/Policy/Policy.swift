@@ -2,8 +2,8 @@ import ClauseSyntax
 
 /// A policy package after loading and type checking: everything the interpreter needs, with
 /// names resolved. Value type, `Sendable`, shared by every case decided under it.
-package struct Policy: Sendable {
-    package var id: String
+public struct Policy: Sendable {
+    public var id: String
     package var title: String
     package var titleEn: String?
     package var version: String

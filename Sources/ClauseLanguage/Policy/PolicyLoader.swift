@@ -3,7 +3,7 @@ import Foundation
 
 /// Loads a policy package folder into a checked `Policy`, collecting every problem in every file
 /// before giving up, so policy staff fix them all in one pass.
-package final class PolicyLoader {
+public final class PolicyLoader {
     /// The top-level keys a package file may hold; metadata keys only in policy.yaml.
     static let sections = ["clauses", "enums", "facts", "ledger", "parameters", "definitions", "rules", "retire", "indicators", "funding"]
     static let metadata = ["policy", "title", "title_en", "version", "valid", "rounding", "source", "description", "amends", "effective", "amended_by", "notice"]
@@ -54,9 +54,9 @@ package final class PolicyLoader {
     }
 
     /// The result of a load: the policy when it is sound, and every diagnostic (warnings too).
-    package struct Result: Sendable {
-        package var policy: Policy?
-        package var diagnostics: [Diagnostic]
+    public struct Result: Sendable {
+        public var policy: Policy?
+        public var diagnostics: [Diagnostic]
         package init(policy: Policy?, diagnostics: [Diagnostic]) {
             self.policy = policy
             self.diagnostics = diagnostics
@@ -68,7 +68,7 @@ package final class PolicyLoader {
     ///
     /// - Parameter recorded: the package is one the fund's record kept with its decisions (a
     ///   replay, `why`): one recorded before the ban roles existed is read as it was decided.
-    package static func load(_ directory: String, base: Policy? = nil, recorded: Bool = false) -> Result {
+    public static func load(_ directory: String, base: Policy? = nil, recorded: Bool = false) -> Result {
         let loader = PolicyLoader()
         loader.recorded = recorded
         if let base { loader.seed(from: base) }
@@ -76,9 +76,9 @@ package final class PolicyLoader {
     }
 
     /// What a package says about itself before it is loaded: its id, and what it amends from when.
-    package struct Header: Sendable {
-        package var id: String
-        package var amends: String?
+    public struct Header: Sendable {
+        public var id: String
+        public var amends: String?
         package var effective: CivilDate?
         /// `amended_by:` of a base: the enacted amendments' ids, where they are written.
         package var amendedBy: [YAMLNode.Scalar] = []
@@ -86,7 +86,7 @@ package final class PolicyLoader {
         package var amendsRange: SourceRange?
     }
 
-    package static func header(_ directory: String) -> Header? {
+    public static func header(_ directory: String) -> Header? {
         var bag = DiagnosticBag()
         let (_, root) = YAMLReader.read(path: (directory as NSString).appendingPathComponent("policy.yaml"), into: &bag)
         guard case .mapping(let m)? = root, case .scalar(let id)? = m["policy"] else { return nil }

@@ -1,7 +1,7 @@
 /// A calendar date with no time and no zone: what the measures mean by 2025年12月31日.
 ///
 /// Stored as days since 1970-01-01 so comparisons and day arithmetic are integer operations.
-package struct CivilDate: Sendable, Hashable, Comparable {
+public struct CivilDate: Sendable, Hashable, Comparable {
     package var days: Int32
 
     package init(days: Int32) { self.days = days }
@@ -34,7 +34,7 @@ package struct CivilDate: Sendable, Hashable, Comparable {
         return (m <= 2 ? y + 1 : y, m, d)
     }
 
-    package static func < (a: CivilDate, b: CivilDate) -> Bool { a.days < b.days }
+    public static func < (a: CivilDate, b: CivilDate) -> Bool { a.days < b.days }
 
     package static func isLeap(_ y: Int) -> Bool { (y % 4 == 0 && y % 100 != 0) || y % 400 == 0 }
 
@@ -47,7 +47,7 @@ package struct CivilDate: Sendable, Hashable, Comparable {
     }
 
     /// Strict `YYYY-MM-DD`; anything else (2024-1-5, 2024/01/05, times) is nil.
-    package init?(iso text: Substring) {
+    public init?(iso text: Substring) {
         // One pass over the bytes, no array: cases are full of dates.
         var parts = (0, 0, 0)
         var i = 0

@@ -2,8 +2,8 @@
 ///
 /// Never binary floating point: measured, float64 half-up rounding got 5% of amounts
 /// wrong, and Foundation.Decimal running the same rule 4.5× slower than Int64 fen.
-package struct Money: Sendable, Hashable, Comparable {
-    package var fen: Int64
+public struct Money: Sendable, Hashable, Comparable {
+    public var fen: Int64
 
     package init(fen: Int64) { self.fen = fen }
 
@@ -16,7 +16,7 @@ package struct Money: Sendable, Hashable, Comparable {
     /// amount outside 0…this was altered by hand.
     package static let recordLimit = maxLiteral
 
-    package static func < (a: Money, b: Money) -> Bool { a.fen < b.fen }
+    public static func < (a: Money, b: Money) -> Bool { a.fen < b.fen }
 
     /// Adds, or nil on overflow.
     package func adding(_ other: Money) -> Money? {
@@ -73,7 +73,7 @@ package struct Money: Sendable, Hashable, Comparable {
     }
 
     /// Plain yuan with two decimals, as the JSON contract writes amounts: `190000.00`.
-    package var plain: String { Money.text(fen, symbol: false, grouping: false) }
+    public var plain: String { Money.text(fen, symbol: false, grouping: false) }
 
     /// For people: `¥190,000.00`.
     package var display: String { Money.text(fen, symbol: true, grouping: true) }

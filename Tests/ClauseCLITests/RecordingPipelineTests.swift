@@ -1,0 +1,150 @@
+import ClauseDecisionLine
+import ClauseEngine
+import ClauseLanguage
+import ClauseReports
+@testable import ClauseStore
+import ClauseTestSupport
+import Foundation
+import GRDB
+import Testing
+
+/// Recording makes each decision's JSON line on a second thread and writes it into the row
+/// before the batch commits (`LineCompressor`). Whatever the batches, refusals and bans, every
+/// committed row has its line, the lines are the ones a one-thread recorder would have kept, and
+/// each reads back to the decision as rendered.
+@Suite struct RecordingPipelineTests {
+    /// Ten granted cases, a fraud finding (its ban commits its batch at once) and a case whose
+    /// history rewrites the one recorded before it (refused, nothing of it kept), mixed.
+    static func cases(_ s: StoreScratch) throws -> [String] {
+        try s.corpus("many", prefix: "SY-2024-T-PIPE", count: 10)
+        try s.write("fraud.yaml", try StoreScratch.playground("fraud-found.yaml"))
+        try s.write("paid.yaml", try StoreScratch.playground("history-paid.yaml"))
+        try s.write("rewritten.yaml", try StoreScratch.playground("history-paid.yaml", [("name: 王审核", "name: 赵审核")]))
+        let many = (0..<10).map { s.path("many/SY-2024-T-PIPE-\(String(format: "%05d", $0)).yaml") }
+        return Array(many[0..<4]) + [s.path("paid.yaml")] + Array(many[4..<7]) + [s.path("fraud.yaml"), s.path("rewritten.yaml")] + Array(many[7...])
+    }
+
+    /// Records `paths` in batches of `batchSize`; the stored column values in record order, and
+    /// how many were refused.
+    static func record(_ paths: [String], _ s: StoreScratch, store name: String, batchSize: Int) throws -> (rows: [(String, DatabaseValue)], refused: Int, store: RecordStore) {
+        let store = try RecordStore(path: s.path(name), create: true)
+        let session = RecordingSession(store: store, policy: s.path("Policies/shenyang-sme-dx-fund"), records: true, batchSize: batchSize)
+        var refused = 0
+        for p in paths {
+            if case .failure = try session.decide(path: p, asOf: nil) { refused += 1 }
+        }
+        try session.finish()
+        let rows = try store.read { db in
+            try Row.fetchAll(db, sql: "SELECT case_id, decision_json FROM decisions ORDER BY id").map { ($0["case_id"] as String, $0["decision_json"] as DatabaseValue) }
+        }
+        return (rows, refused, store)
+    }
+
+    @Test func everyCommittedRowHasTheLineAOneThreadRecorderWouldKeep() throws {
+        let s = try StoreScratch()
+        let paths = try Self.cases(s)
+        let one = try Self.record(paths, s, store: "one.sqlite", batchSize: 1)
+        let three = try Self.record(paths, s, store: "three.sqlite", batchSize: 3)
+        let all = try Self.record(paths, s, store: "all.sqlite", batchSize: 1000)
+        #expect(one.refused == 1 && three.refused == 1 && all.refused == 1)
+        #expect(one.rows.count == paths.count - 1)
+        for run in [one, three, all] {
+            #expect(run.rows.map(\.0) == one.rows.map(\.0))
+            #expect(!run.rows.contains { $0.1 == "".databaseValue }, "a row kept without its line")
+            #expect(run.rows.map(\.1) == one.rows.map(\.1), "the lines differ from one batch size to another")
+            // And each line is the decision as replay renders it again.
+            let replayer = try Replayer(store: run.store)
+            for id in try run.store.allDecisionIDs() {
+                guard let r = try run.store.decision(id: id), case .success(let again) = try replayer.replay(r) else {
+                    Issue.record("decision #\(id) did not replay")
+                    continue
+                }
+                let reproduces = again.reproduces  // (a failing #expect would print the whole decision)
+                #expect(reproduces, "decision #\(id)")
+            }
+        }
+        // The first line under the package is kept alone, the others against it.
+        guard case .blob(let first) = all.rows[0].1.storage, case .blob(let second) = all.rows[1].1.storage else {
+            Issue.record("the lines are not compressed")
+            return
+        }
+        #expect(first.starts(with: DecisionBlob.alone) && second.starts(with: DecisionBlob.referring))
+    }
+
+    /// A second run into the same store compresses against the reference the first run kept.
+    @Test func aLaterRunCompressesAgainstTheStoredReference() throws {
+        let s = try StoreScratch()
+        let paths = try Self.cases(s)
+        _ = try Self.record(Array(paths.prefix(3)), s, store: "s.sqlite", batchSize: 1000)
+        let again = try Self.record(Array(paths.suffix(3)), s, store: "s.sqlite", batchSize: 2)
+        #expect(again.rows.count == 6)
+        let frames = again.rows.map { row -> String in
+            guard case .blob(let b) = row.1.storage else { return "text" }
+            return String(decoding: b.prefix(4), as: UTF8.self)
+        }
+        #expect(frames == ["CLZ1", "CLZ2", "CLZ2", "CLZ2", "CLZ2", "CLZ2"])
+        let replayer = try Replayer(store: again.store)
+        for id in try again.store.allDecisionIDs() {
+            guard let r = try again.store.decision(id: id), case .success(let replayed) = try replayer.replay(r) else {
+                Issue.record("decision #\(id) did not replay")
+                continue
+            }
+            let reproduces = replayed.reproduces
+            #expect(reproduces, "decision #\(id)")
+        }
+    }
+
+    /// The compressor gives lines back in submission order, against the reference made before
+    /// them; lines given back come first in the next take.
+    @Test func linesComeInOrderAndGivenBackComeFirst() throws {
+        let yaml = try String(contentsOfFile: Repo.path("Playground/cases/transformation-granted.yaml"), encoding: .utf8)
+        let decision = try Repo.decide(policy: Repo.shenyang, yaml: yaml)
+        let line = JSONDecisionRenderer.render(decision, policy: Repo.shenyang, lang: .zh, trace: false)
+        let compressor = LineCompressor()
+        compressor.submit(.init(id: 7, decision: decision, policy: Repo.shenyang, against: .alone))
+        for id in Int64(8)...12 { compressor.submit(.init(id: id, decision: decision, policy: Repo.shenyang, against: .batch(7))) }
+        let made = compressor.drain()
+        #expect(made.map(\.id) == [7, 8, 9, 10, 11, 12])
+        #expect(try DecisionBlob.decode(made[0].value, decisionID: 7) == line)
+        #expect(try DecisionBlob.decode(made[3].value, decisionID: 10) { id in id == 7 ? made[0].value : nil } == line)
+        #expect(compressor.referenceLine(7) == Array(line.utf8))
+        compressor.giveBack(Array(made.prefix(2)))
+        compressor.submit(.init(id: 13, decision: decision, policy: Repo.shenyang, against: .batch(7)))
+        #expect(compressor.drain().map(\.id) == [7, 8, 13])
+        compressor.endBatch()
+        #expect(compressor.referenceLine(7) == nil)
+    }
+
+    /// Jobs go to the line thread a group at a time: more than a group, and a last group left
+    /// short, all come back once, in order, each the line made alone.
+    @Test func linesHandedOverInGroupsComeBackWholeAndInOrder() throws {
+        let yaml = try String(contentsOfFile: Repo.path("Playground/cases/transformation-granted.yaml"), encoding: .utf8)
+        let decision = try Repo.decide(policy: Repo.shenyang, yaml: yaml)
+        let line = JSONDecisionRenderer.render(decision, policy: Repo.shenyang, lang: .zh, trace: false)
+        let compressor = LineCompressor()
+        let count = LineCompressor.group * 2 + 3
+        compressor.submit(.init(id: 1, decision: decision, policy: Repo.shenyang, against: .alone))
+        for id in Int64(2)...Int64(count) { compressor.submit(.init(id: id, decision: decision, policy: Repo.shenyang, against: .batch(1))) }
+        let made = compressor.drain()
+        #expect(made.map(\.id) == Array(Int64(1)...Int64(count)))
+        #expect(try made.allSatisfy { try DecisionBlob.decode($0.value, decisionID: $0.id) { id in id == 1 ? made[0].value : nil } == line })
+        #expect(made.last?.value == DecisionBlob.encode(line, reference: DecisionBlob.Reference(id: 1, line: Array(line.utf8))),
+                "a kept compressor makes the bytes a new one makes")
+        compressor.endBatch()
+    }
+
+    /// The recorder keeps a package's files only when they are still the ones that decided: the
+    /// loader's digest over the same listing. A file edited in between refuses the recording.
+    @Test func aPackageIsKeptOnlyAsItWasWhenItDecided() throws {
+        let s = try StoreScratch()
+        let dir = s.path("Policies/shenyang-sme-dx-fund")
+        let policy = try #require(PolicyLoader.load(dir).policy)
+        let ref = try #require(policy.packages.first)
+        let texts = try DecisionRecorder.readPackage(ref, title: policy.title)
+        #expect(texts.files.map(\.name) == PackageFiles.yamlNames(in: dir))
+        #expect(PackageFiles.digest(of: texts.files) == ref.digest)
+        let params = (dir as NSString).appendingPathComponent("parameters.yaml")
+        try (try String(contentsOfFile: params, encoding: .utf8) + "\n# edited\n").write(toFile: params, atomically: true, encoding: .utf8)
+        #expect(throws: StoreError.self) { try DecisionRecorder.readPackage(ref, title: policy.title) }
+    }
+}

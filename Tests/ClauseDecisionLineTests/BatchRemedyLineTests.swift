@@ -1,0 +1,36 @@
+import ClauseDecisionLine
+import ClauseEngine
+import ClauseLanguage
+import ClauseReports
+import ClauseSyntax
+import ClauseTestSupport
+import Foundation
+import Testing
+
+/// A batch decides each case once and searches its remedies from that verdict; its line must be
+/// the line of the case decided on its own and searched from the start.
+@Suite struct BatchRemedyLineTests {
+    @Test func batchLineIsTheLineOfTheCaseAlone() throws {
+        let dir = Repo.path("Playground/cases")
+        let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted().map { "\(dir)/\($0)" }
+        #expect(files.count > 10)
+        let loader = CaseLoader(repository: Repo.repository)
+        var batch = BatchEvaluator(loader: loader, asOf: nil, tracing: false)
+        batch.remedies = true
+        let render: (Decision, Policy) -> [UInt8] = { d, p in JSONDecisionRenderer.bytes(d, policy: p, lang: .zh, trace: false) }
+        var searched = 0
+        for path in files {
+            guard case .ready(let c, let policy) = loader.load(path: path) else { continue }
+            let compiled = loader.repository.compiled(policy)
+            guard case .success(var alone) = Interpreter.decide(c, compiled: compiled, asOf: nil) else { continue }
+            alone.remedies = RemedyFinder.search(c, compiled: compiled, asOf: nil)
+            if alone.remedies != nil { searched += 1 }
+            guard case .decided(_, let line) = batch.decide(.file(path), render: render) else {
+                Issue.record("\(path): not decided in the batch")
+                continue
+            }
+            #expect(String(decoding: line, as: UTF8.self) == String(decoding: render(alone, policy), as: UTF8.self), "\(path)")
+        }
+        #expect(searched > 3)
+    }
+}

@@ -1,0 +1,53 @@
+import ClauseEngine
+import ClauseLanguage
+import ClauseSyntax
+import ClauseTestSupport
+import Foundation
+import Testing
+
+/// Fixture-driven diagnostics tests (as WasmKit does): every invalid package under
+/// `Fixtures/invalid-policies/` and every hostile case under `Fixtures/invalid-cases/` has its exact
+/// expected diagnostics beside it. `CLAUSE_UPDATE_FIXTURES=1 swift test` rewrites them for review.
+@Suite struct FixtureTests {
+    static let policies = Repo.path("Tests/Fixtures/invalid-policies")
+    static let cases = Repo.path("Tests/Fixtures/invalid-cases")
+
+    @Test(arguments: FixtureFiles.discover(policies, suffix: nil))
+    func invalidPolicy(_ name: String) {
+        let result = PolicyLoader.load((FixtureTests.policies as NSString).appendingPathComponent(name))
+        #expect(result.policy == nil, "an invalid package must not load")
+        #expect(!result.diagnostics.isEmpty)
+        let rendered = FixtureFiles.relative(DiagnosticRenderer().render(result.diagnostics))
+        FixtureFiles.compare(rendered, expectedAt: "\(FixtureTests.policies)/\(name)/expected.txt")
+    }
+
+    @Test(arguments: FixtureFiles.discover(cases, suffix: ".yaml"))
+    func hostileCase(_ name: String) {
+        let path = (FixtureTests.cases as NSString).appendingPathComponent(name)
+        let loader = CaseLoader(repository: Repo.repository)
+        let started = ContinuousClock.now
+        guard case .failed(let ds) = loader.load(path: path) else {
+            Issue.record("\(name) was accepted; it must be refused with a located error")
+            return
+        }
+        #expect(ContinuousClock.now - started < .seconds(10), "a hostile file must be refused within seconds")
+        #expect(ds.allSatisfy { $0.range.file != nil && $0.range.start.line >= 1 }, "every error is located")
+        let rendered = FixtureFiles.relative(DiagnosticRenderer().render(ds))
+        FixtureFiles.compare(rendered, expectedAt: path.replacingOccurrences(of: ".yaml", with: ".expected"))
+    }
+
+    @Test func tenMegabyteFileIsRefusedBeforeReading() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("big.yaml").path
+        let line = "# " + String(repeating: "x", count: 1022) + "\n"
+        try String(repeating: line, count: 10 * 1024).write(toFile: path, atomically: false, encoding: .utf8)
+        guard case .failed(let ds) = CaseLoader(repository: Repo.repository).load(path: path) else {
+            Issue.record("a 10 MB file was accepted")
+            return
+        }
+        #expect(ds.map(\.message) == ["file is 10.0 MB, larger than the 4 MB limit"])
+        #expect(ds.first?.range.start == SourceLocation(line: 1, column: 1))
+    }
+}

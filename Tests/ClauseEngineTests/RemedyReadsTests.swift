@@ -1,0 +1,65 @@
+@testable import ClauseEngine
+import ClauseLanguage
+import ClauseSyntax
+import ClauseTestSupport
+import Foundation
+import Testing
+
+/// The remedy search skips a refusing rule that reads only fixed facts the case gives; skipping
+/// must never lose a candidate the full walk would have proposed.
+@Suite struct RemedyReadsTests {
+    static let reads = RemedyReads(Repo.shenyang)
+
+    /// Every case of the Playground and the oracle fixture, every rule: where the skip says the
+    /// rule proposes nothing, walking it proposes nothing.
+    @Test func aSkippedRuleWouldHaveProposedNothing() throws {
+        let policy = Repo.shenyang
+        let cases = try RemedyCases.playground() + RemedyCases.oracle()
+        #expect(cases.count > 100)
+        var skipped = 0, walkedWithCandidates = 0
+        for (c, _) in cases {
+            guard case .date(let asOf)? = policy.caseSchema.index["applied_on"].flatMap({ c.facts[$0] }) else { continue }
+            for (k, rule) in policy.rules.enumerated() {
+                var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: asOf)
+                candidates.collect(rule)
+                if Self.reads.proposesNothing(k, facts: c.facts) {
+                    skipped += 1
+                    #expect(candidates.found.isEmpty, "\(c.id): rule \(rule.id) skipped, yet proposes \(candidates.found.count)")
+                } else if !candidates.found.isEmpty {
+                    walkedWithCandidates += 1
+                }
+            }
+        }
+        // Both sides happen: the skip is used, and rules with something to propose are walked.
+        #expect(skipped > 100)
+        #expect(walkedWithCandidates > 100)
+    }
+
+    /// A rule that reads a fact a remedy may change is always walked; one that reads only fixed
+    /// facts is skipped only while the case gives them (a fixed fact left out may be supplied).
+    @Test func openFactsAlwaysWalkedMissingFixedFactsToo() throws {
+        let policy = Repo.shenyang
+        let rules = Self.reads.rules
+        #expect(rules.contains { $0.open })
+        let closed = try #require(rules.indices.first { !rules[$0].open && !rules[$0].fixed.isEmpty })
+        let (c, _) = try #require(try RemedyCases.playground().first { Self.reads.proposesNothing(closed, facts: $0.0.facts) })
+        let address = rules[closed].fixed[0]
+        guard case .field(let top) = address.steps[0] else { Issue.record("an address starts with a field"); return }
+        var facts = c.facts
+        facts[top] = nil
+        #expect(!Self.reads.proposesNothing(closed, facts: facts), "rule \(policy.rules[closed].id) skipped with a fixed fact left out")
+    }
+
+    /// The name a remedy shows is the dotted path a case file writes, an element by its index.
+    @Test func addressNames() throws {
+        let policy = Repo.shenyang
+        let project = try #require(policy.caseSchema.index["project"])
+        guard case .record(let r) = policy.caseSchema.fields[project].type.unwrapped else { Issue.record("project is a record"); return }
+        let changes = try #require(policy.records[r].index["changes"])
+        guard case .list(.record(let cr)) = policy.records[r].fields[changes].type.unwrapped else { Issue.record("changes is a list"); return }
+        let approved = try #require(policy.records[cr].index["approved"])
+        let a = FactAddress(steps: [.field(project), .field(changes), .element(2), .field(approved)])
+        #expect(a.name(in: policy) == "project.changes[2].approved")
+        #expect(FactAddress(steps: [.field(project)]).name(in: policy) == "project")
+    }
+}
