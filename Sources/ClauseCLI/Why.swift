@@ -59,7 +59,7 @@ extension ClauseCommand {
                     switch try replayer.replay(r) {
                     case .success(let again) where again.reproduces:
                         var d = again.decision
-                        if let note = Self.markRevoked(&d, revoked: revoked, lang: lang) { Output.out(note) }
+                        if let note = Self.noteRevoked(&d, revoked: revoked, lang: lang) { Output.out(note) }
                         Output.out(format.render(d, policy: again.policy, lang: lang, explain: true))
                     case .success:
                         failed = true
@@ -77,18 +77,9 @@ extension ClauseCommand {
 
         /// Marks the grants a decision counted that were revoked since, and says what that means;
         /// nil when it counted none.
-        static func markRevoked(_ d: inout Decision, revoked: Set<Int64>, lang: Lang) -> String? {
-            guard var use = d.ledger, !revoked.isEmpty else { return nil }
-            var cases: [String] = []
-            for i in use.figures.indices {
-                for k in use.figures[i].counted.indices {
-                    guard let id = use.figures[i].counted[k].decisionID, revoked.contains(id) else { continue }
-                    use.figures[i].counted[k].revoked = true
-                    cases.append("\(use.figures[i].counted[k].caseID) #\(id)")
-                }
-            }
+        static func noteRevoked(_ d: inout Decision, revoked: Set<Int64>, lang: Lang) -> String? {
+            let cases = d.markRevoked(revoked)
             guard !cases.isEmpty else { return nil }
-            d.ledger = use
             let list = TerminalText.escape(cases.joined(separator: ", "))
             return lang == .zh
                 ? "注意：本决定计入的支持决定 \(list) 已被撤销，其金额不再计入；本决定若受其限额影响，按现有记录可能少核定（clause replay --with-current \(TerminalText.escape(d.caseID)) 重新计算）\n\n"

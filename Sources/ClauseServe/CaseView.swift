@@ -33,7 +33,7 @@ struct CaseView: Sendable {
         switch try state.replay(last) {
         case .success(let again):
             var d = again.decision
-            markRevoked(&d, revoked: try state.store.revokedDecisionIDs())
+            d.markRevoked(try state.store.revokedDecisionIDs())
             if d.outcome == .refused || d.outcome == .incomplete { d.remedies = try remedies(last, d, policy: again.policy, state: state) }
             return (d, again.policy)
         case .failure(let p):
@@ -48,16 +48,6 @@ struct CaseView: Sendable {
         return RemedyFinder.search(c, compiled: state.compiled(policy), asOf: r.asOf)
     }
 
-    static func markRevoked(_ d: inout Decision, revoked: Set<Int64>) {
-        guard var use = d.ledger, !revoked.isEmpty else { return }
-        for i in use.figures.indices {
-            for k in use.figures[i].counted.indices {
-                if let id = use.figures[i].counted[k].decisionID, revoked.contains(id) { use.figures[i].counted[k].revoked = true }
-            }
-        }
-        d.ledger = use
-    }
-
     static func recorded(_ id: String, state: WorkerState, lang: Lang) throws -> CaseView {
         let store = state.store
         let records = try store.decisions(caseID: id)
@@ -68,7 +58,7 @@ struct CaseView: Sendable {
         switch try state.replay(last) {
         case .success(let again):
             var d = again.decision
-            markRevoked(&d, revoked: try store.revokedDecisionIDs())
+            d.markRevoked(try store.revokedDecisionIDs())
             if d.outcome == .refused || d.outcome == .incomplete { d.remedies = try remedies(last, d, policy: again.policy, state: state) }
             data = decision(d, policy: again.policy, lang: lang)
             replays = again.reproduces

@@ -347,3 +347,22 @@ package enum FactPath {
         c.facts[i] = .record(slots)
     }
 }
+
+extension Decision {
+    /// Marks the grants this decision counted that have been revoked since (as `why` and the
+    /// workbench show a recorded decision); returns them as `case #id`, empty when none.
+    @discardableResult
+    package mutating func markRevoked(_ revoked: Set<Int64>) -> [String] {
+        guard var use = ledger, !revoked.isEmpty else { return [] }
+        var marked: [String] = []
+        for i in use.figures.indices {
+            for k in use.figures[i].counted.indices {
+                guard let id = use.figures[i].counted[k].decisionID, revoked.contains(id) else { continue }
+                use.figures[i].counted[k].revoked = true
+                marked.append("\(use.figures[i].counted[k].caseID) #\(id)")
+            }
+        }
+        if !marked.isEmpty { ledger = use }
+        return marked
+    }
+}
