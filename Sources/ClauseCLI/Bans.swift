@@ -27,6 +27,7 @@ extension ClauseCommand {
             func run() throws {
                 let store = try storeOptions.open(create: false)
                 let c = correction
+                let code = StoreCommand.creditCode(code)
                 let lifted = try StoreCommand.guarded { try store.liftBans(creditCode: code, reason: c.reason, by: c.who, at: c.when) }
                 guard lifted > 0 else {
                     Output.error("error: \(TerminalText.escape(code)) has no registered ban to lift\n")
@@ -64,6 +65,7 @@ extension ClauseCommand {
                 let from = try StoreCommand.date(from, option: "--from")
                 let store = try storeOptions.open(create: false)
                 let c = correction
+                let code = StoreCommand.creditCode(code)
                 let bans = try StoreCommand.guarded { try store.bans(creditCode: code) }.filter { b in decision.map { $0 == b.decisionID } ?? true }
                 let open = try bans.filter { b in try StoreCommand.guarded { try store.banLift(decisionID: b.decisionID) } == nil }
                 guard let ban = open.first, open.count == 1 else {
@@ -118,6 +120,7 @@ extension ClauseCommand {
             func run() throws {
                 let on = try StoreCommand.date(on, option: "--on") ?? StoreCommand.today
                 let store = try storeOptions.open(create: false)
+                let code = StoreCommand.creditCode(code)
                 try StoreCommand.guarded {
                     let bans = try store.bans(creditCode: code)
                     guard !bans.isEmpty else {

@@ -39,6 +39,7 @@ extension ClauseCommand {
 
         func run() throws {
             let on = try StoreCommand.date(asOf, option: "--as-of") ?? StoreCommand.today
+            let creditCode = self.creditCode.map(StoreCommand.creditCode)
             let store = try storeOptions.open(create: false)
             let repository = PolicyRepository(explicit: policy)
             let catalog = WorkflowCatalog.load(roots: workflows.map { [$0] } ?? WorkflowCatalog.defaultRoots(), repository: repository)

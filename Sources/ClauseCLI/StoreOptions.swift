@@ -63,4 +63,18 @@ enum StoreCommand {
         guard let d = CivilDate(iso: Substring(text)) else { throw ValidationError("\(option) " + CivilDate.problem(text)) }
         return d
     }
+
+    /// A credit code typed on the command line, in the canonical form the record keeps it in:
+    /// `91210106ma0y3k2x1e` is the enterprise the record knows as `91210106MA0Y3K2X1E`, so a
+    /// lookup in lower case must not answer "nothing registered" for a banned enterprise. A text
+    /// that is not a valid code (a package may key its bans by another identifier) is looked up
+    /// as typed, with a note, so that a mistyped code is not read as a clean record unawares.
+    static func creditCode(_ text: String) -> String {
+        switch CreditCode.read(text) {
+        case .success(let code): return code
+        case .failure(let why):
+            Output.error("note: '\(TerminalText.escape(text))' is not a valid 统一社会信用代码 (\(why)): looked up as typed\n")
+            return text
+        }
+    }
 }

@@ -43,6 +43,8 @@ import Testing
             """, "\(ledger.stderr)")
         #expect(ledger.stderr.contains("paid is not shown"), "no workflow here says which event pays")
         #expect(try s.clause(["ledger", "--credit-code", "91210102MA0Y7M4CXJ"]).status == 1, "nothing counted for another enterprise")
+        let lower = try s.clause(["ledger", "--as-of", "2025-12-31", "--credit-code", "91210106ma0y3k2x1e"])
+        #expect(lower.status == 0 && lower.stdout == ledger.stdout, "a code in lower case is the same enterprise: \(lower.stderr)")
 
         // Decided again and refused, the first case stops counting: the third now gets room.
         try s.write("a.yaml", t.replacingOccurrences(of: "SY-2024-T-0001", with: "SY-2024-T-0101")

@@ -117,6 +117,13 @@ import Testing
         #expect(why.stdout.contains("申报主体在黑名单期内（至 2027-09-01）"))
         let show = try s.clause(["bans", "show", "91210112MA10B2R657"])
         #expect(show.stdout.contains("applied to decision #2 SY-2024-T-0001 (as of 2024-11-05): refused"))
+        // Typed in lower case, the code is the same enterprise: its ban is shown, not "no ban".
+        let lower = try s.clause(["bans", "show", "91210112ma10b2r657"])
+        #expect(lower.stdout == show.stdout, "\(lower.stderr)")
+        // A mistyped code is looked up as typed, with a note saying it is not a valid code.
+        let typo = try s.clause(["bans", "show", "91210112MA10B2R658"])
+        #expect(typo.stdout.contains("no ban registered"))
+        #expect(typo.stderr.contains("is not a valid 统一社会信用代码"), "\(typo.stderr)")
         #expect(try s.clause(["replay", "--all"]).stdout.hasSuffix("2 reproduce, 0 differ\n"))
 
         // A case that writes `blacklisted_until: null` does not lift the registered ban; a case
