@@ -65,13 +65,13 @@ public final class RevocationReach {
         let keys = try store.decisionKeys(r.id)
         let counted = revoked.values.filter { $0.id < r.id && $0.caseID != r.caseID && counts($0, decision: r, keys: keys, recorded: recorded, policy: policy) }
         guard !counted.isEmpty else { return nil }
-        return adjusted(recorded, without: counted, decision: r, keys: keys, policy: policy)
+        return try adjusted(recorded, without: counted, decision: r, keys: keys, policy: policy)
     }
 
     private func decideAgain(_ r: RecordedDecision, policy: Policy, keys: [String: String?], recorded: LedgerUse?) throws -> Dependant {
         let counted = revoked.values.filter { $0.id < r.id && $0.caseID != r.caseID && counts($0, decision: r, keys: keys, recorded: recorded, policy: policy) }
             .sorted { $0.id < $1.id }
-        let use = recorded.map { adjusted($0, without: counted, decision: r, keys: keys, policy: policy) }
+        let use = try recorded.map { try adjusted($0, without: counted, decision: r, keys: keys, policy: policy) }
         switch try replayer.decide(r, policy: policy, ledger: use) {
         case .success(let again): return Dependant(record: r, counted: counted.map(\.id), now: again.decision, problem: nil)
         case .failure(let p): return Dependant(record: r, counted: counted.map(\.id), now: nil, problem: p.message)
@@ -106,7 +106,17 @@ public final class RevocationReach {
 
     /// The recorded figures less the revoked grants each counted: their amounts off a sum, one
     /// off a count, and off a count of distinct values where no other counted grant shares the value.
-    private func adjusted(_ use: LedgerUse, without counted: [Grant], decision r: RecordedDecision, keys: [String: String?], policy: Policy) -> LedgerUse {
+    /// Amounts this code recorded always add up; ones that overflow were written by hand.
+    private func adjusted(_ use: LedgerUse, without counted: [Grant], decision r: RecordedDecision, keys: [String: String?], policy: Policy) throws -> LedgerUse {
+        func less(_ total: Money, _ amounts: [Int64]) throws -> Money {
+            var left = total.fen
+            for a in amounts {
+                let (l, overflow) = left.subtractingReportingOverflow(a)
+                guard !overflow else { throw StoreBug.damaged("the revoked grants counted by decision #\(r.id) do not add up (an amount out of range)") }
+                left = l
+            }
+            return Money(fen: max(0, left))
+        }
         var use = use
         for (i, f) in use.figures.enumerated() {
             guard let m = policy.ledger.first(where: { $0.name == f.name }) else { continue }
@@ -116,17 +126,16 @@ public final class RevocationReach {
             guard !gone.isEmpty else { continue }
             switch (m.aggregate, f.value) {
             case (.sumAmount, .money(let total)):
-                let less = gone.reduce(Int64(0)) { $0 + $1.amount.fen }
-                use.figures[i].value = .money(Money(fen: max(0, total.fen - less)))
+                use.figures[i].value = .money(try less(total, gone.map(\.amount.fen)))
             case (.sumPart(let part), .money(let total)):
                 // Each revoked grant's amount for the part, as recorded with it.
-                let less = gone.reduce(Int64(0)) { sum, g in
-                    guard case .some(.some(let text)) = g.keys[LedgerMeasure.partPath(part)], case .success(let m) = ScalarValue.money(text) else { return sum }
-                    return sum + m.fen
+                let parts = gone.compactMap { g -> Int64? in
+                    guard case .some(.some(let text)) = g.keys[LedgerMeasure.partPath(part)], case .success(let m) = ScalarValue.money(text) else { return nil }
+                    return m.fen
                 }
-                use.figures[i].value = .money(Money(fen: max(0, total.fen - less)))
+                use.figures[i].value = .money(try less(total, parts))
             case (.count, .int(let n)):
-                use.figures[i].value = .int(max(0, n - Int64(gone.count)))
+                use.figures[i].value = .int(max(0, max(0, n) - Int64(gone.count)))
             case (.countDistinct(let path), .int(let n)):
                 // A value stays counted while another grant the decision counted holds it.
                 var still = Set<String>()
@@ -134,7 +143,7 @@ public final class RevocationReach {
                     if let id = e.decisionID, case .some(.some(let v)) = (try? store.decisionKeys(id))?[path] { still.insert(v) }
                 }
                 let lost = Set(gone.compactMap { $0.keys[path] ?? nil }).subtracting(still).count
-                use.figures[i].value = .int(max(0, n - Int64(lost)))
+                use.figures[i].value = .int(max(0, max(0, n) - Int64(lost)))
             default: break
             }
             use.figures[i].counted = f.counted.map { e in

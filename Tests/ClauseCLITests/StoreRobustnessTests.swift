@@ -114,6 +114,21 @@ import Testing
         #expect(r.stderr.contains("damaged or not a SQLite database") || r.stderr.contains("not a clause record store"))
     }
 
+    /// A grant whose amount was set by hand to the smallest 64-bit number: revoking it and
+    /// reckoning what the later decisions that counted it would have been is an error about a
+    /// damaged store, not an arithmetic trap (found by the store fuzzer).
+    @Test func anAmountOutOfRangeInTheRecordIsDamageNotACrash() throws {
+        let s = try StoreScratch()
+        try s.write("first.yaml", try StoreScratch.playground("transformation-granted.yaml"))
+        try s.write("second.yaml", try StoreScratch.playground("transformation-granted.yaml", [("SY-2024-T-0001", "SY-2024-T-0002")]))
+        #expect(try s.clause(["record", "first.yaml", "second.yaml"]).status == 0)
+        let q = try DatabaseQueue(path: s.store)
+        try q.write { try $0.execute(sql: "UPDATE decisions SET amount_fen = ? WHERE id = 1", arguments: [Int64.min]) }
+        let r = try s.clause(["revoke", "--reason", "材料不实", "SY-2024-T-0001"])
+        #expect(r.status == 1, "\(r.stderr)")
+        #expect(r.stderr.contains("damaged"), "\(r.stderr)")
+    }
+
     @Test func someoneElsesDatabaseIsRefusedAndLeftAlone() throws {
         let s = try StoreScratch()
         try DatabaseQueue(path: s.store).write { try $0.execute(sql: "CREATE TABLE invoices (id INTEGER PRIMARY KEY, total TEXT)") }
