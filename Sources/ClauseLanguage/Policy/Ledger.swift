@@ -91,11 +91,14 @@ extension Policy {
         Policy.room(limit: limit(of: measure, on: date), figure: figure)
     }
 
-    /// What is left under `limit` once `figure` is counted (never below zero); nil without one.
+    /// What is left under `limit` once `figure` is counted (never below zero, never above the
+    /// limit); nil without one. A figure below zero (only a record altered by hand holds one)
+    /// leaves the whole limit, without the subtraction overflowing.
     package static func room(limit: Value?, figure: Value) -> Value? {
-        switch (limit, figure) {
-        case (.money(let cap)?, .money(let used)): .money(Money(fen: max(cap.fen - min(used.fen, cap.fen), 0)))
-        case (.int(let cap)?, .int(let used)): .int(max(cap - min(used, cap), 0))
+        func left(_ cap: Int64, _ used: Int64) -> Int64 { max(cap - min(max(used, 0), max(cap, 0)), 0) }
+        return switch (limit, figure) {
+        case (.money(let cap)?, .money(let used)): .money(Money(fen: left(cap.fen, used.fen)))
+        case (.int(let cap)?, .int(let used)): .int(left(cap, used))
         default: nil
         }
     }
