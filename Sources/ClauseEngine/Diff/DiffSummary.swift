@@ -44,7 +44,7 @@ package struct DiffSummary: Sendable {
         }
 
         /// Money granted under the proposal less under the base.
-        package var delta: Money { Money(fen: moneyProposed.fen - moneyBase.fen) }
+        package var delta: Money { moneyProposed.change(from: moneyBase) }
     }
 
     package var total = Tally()

@@ -124,7 +124,7 @@ public struct ImpactDiff: Sendable {
 
         /// The money granted under the proposal less under the base (amounts count only when granted).
         package var delta: Money {
-            Money(fen: proposed.granted.fen - base.granted.fen)
+            proposed.granted.change(from: base.granted)
         }
     }
 

@@ -29,6 +29,13 @@ public struct Money: Sendable, Hashable, Comparable {
         return o ? nil : Money(fen: r)
     }
 
+    /// `self − other` as a change shown to a reader (a diff's 差额): held at the bounds instead of
+    /// trapping when the two are further apart than an amount can be, which only amounts read
+    /// from a record altered by hand are.
+    package func change(from other: Money) -> Money {
+        subtracting(other) ?? Money(fen: other.fen > fen ? .min : .max)
+    }
+
     package func multiplied(by n: Int64) -> Money? {
         let (r, o) = fen.multipliedReportingOverflow(by: n)
         return o ? nil : Money(fen: r)
