@@ -65,11 +65,11 @@ package final class LedgerFigures {
                     continue
                 }
                 var figure: LedgerUse.Figure
-                if let kept = cache[policy, known] {
+                if let kept = cache[policy, known, listed: key.about] {
                     figure = kept
                 } else {
                     figure = try self.figure(measure, key, sql[i], c, policy, db)
-                    cache[policy, known] = figure
+                    cache[policy, known, listed: key.about] = figure
                 }
                 // The limit may depend on the case itself.
                 if case .expression(let e, let slots) = measure.limit { figure.limit = LedgerBook.limit(e, slots: slots, for: c, policy) }
@@ -101,8 +101,8 @@ package final class LedgerFigures {
         /// Whether the case meets the figure's literal conditions: then its grants are listed.
         var about: Bool
 
-        /// The key a figure is kept under: the measure, whether grants are listed, the values.
-        func cacheKey(_ measure: Int) -> String? { text.map { "\(measure)\u{1F}\(about ? 1 : 0)\u{1F}\($0)" } }
+        /// The key a figure is kept under: the measure and the values.
+        func cacheKey(_ measure: Int) -> String? { text.map { "\(measure)\u{1F}\($0)" } }
     }
 
     static func key(_ measure: LedgerMeasure, _ c: CaseFile, _ policy: Policy) -> FigureKey {
@@ -299,12 +299,13 @@ package final class LedgerFigures {
 /// `LedgerFigures.recorded`, and a case decided again (whose own grant a figure leaves out) is
 /// counted afresh.
 struct FigureCache {
-    /// Policy id → package digest → key → figure (its case-dependent limit left to the case).
-    private var figures: [String: [String: [String: LedgerUse.Figure]]] = [:]
+    /// Policy id → package digest → key → the figure with its grants listed (for a case that
+    /// meets the figure's literals) or not (its case-dependent limit left to the case).
+    private var figures: [String: [String: [String: [Bool: LedgerUse.Figure]]]] = [:]
 
-    subscript(policy: Policy, key: String) -> LedgerUse.Figure? {
-        get { figures[policy.id]?[policy.digest]?[key] }
-        set { figures[policy.id, default: [:]][policy.digest, default: [:]][key] = newValue }
+    subscript(policy: Policy, key: String, listed listed: Bool) -> LedgerUse.Figure? {
+        get { figures[policy.id]?[policy.digest]?[key]?[listed] }
+        set { figures[policy.id, default: [:]][policy.digest, default: [:]][key, default: [:]][listed] = newValue }
     }
 
     /// Forgets the figures of `key` for `policy`'s package, listed or not, and every figure of
@@ -312,17 +313,7 @@ struct FigureCache {
     mutating func forget(_ policy: Policy, _ key: String) {
         guard var byDigest = figures.removeValue(forKey: policy.id), var mine = byDigest.removeValue(forKey: policy.digest) else { return }
         mine[key] = nil
-        // The same values with and without listing (`FigureKey.cacheKey`).
-        if let listed = Self.other(key) { mine[listed] = nil }
         byDigest = [policy.digest: mine]
         figures[policy.id] = byDigest
-    }
-
-    /// The key of the same figure and values with the other listing flag.
-    private static func other(_ key: String) -> String? {
-        var parts = key.split(separator: "\u{1F}", maxSplits: 2, omittingEmptySubsequences: false)
-        guard parts.count >= 2 else { return nil }
-        parts[1] = parts[1] == "1" ? "0" : "1"
-        return parts.joined(separator: "\u{1F}")
     }
 }
