@@ -8,7 +8,11 @@ package final class ExpressionChecker {
     /// and the optional facts known not to be none here (after `x != none and …`).
     package struct Context {
         package var scalar: YAMLNode.Scalar
-        package var source: [Unicode.Scalar]
+        /// Where each Unicode scalar of the text starts in its UTF-8, and where the text ends:
+        /// expressions count columns in scalars, and slicing the UTF-8 at these offsets writes a
+        /// sub-expression's text without rebuilding it a scalar at a time (every checked
+        /// expression keeps its text for the trace, so this runs at every package load).
+        private var scalarStarts: [Int]
         package var locals: [String: (slot: Int, type: ValueType)] = [:]
         package var narrowed: Set<String> = []
         /// Parameter values and defaults: literals and enum values only.
@@ -18,13 +22,25 @@ package final class ExpressionChecker {
 
         package init(scalar: YAMLNode.Scalar, constantOnly: Bool = false) {
             self.scalar = scalar
-            self.source = Array(scalar.text.unicodeScalars)
+            var starts: [Int] = []
+            starts.reserveCapacity(scalar.text.utf8.count + 1)
+            var offset = 0
+            for s in scalar.text.unicodeScalars {
+                starts.append(offset)
+                offset += UTF8.width(s)
+            }
+            starts.append(offset)
+            self.scalarStarts = starts
             self.constantOnly = constantOnly
         }
 
         func text(_ e: Expr) -> String {
-            let lo = max(0, min(e.start, source.count)), hi = max(lo, min(e.end, source.count))
-            return String(String.UnicodeScalarView(source[lo..<hi]))
+            let count = scalarStarts.count - 1
+            let lo = max(0, min(e.start, count)), hi = max(lo, min(e.end, count))
+            let utf8 = scalar.text.utf8
+            let from = utf8.index(utf8.startIndex, offsetBy: scalarStarts[lo])
+            let to = utf8.index(utf8.startIndex, offsetBy: scalarStarts[hi])
+            return String(scalar.text[from..<to])
         }
     }
 
