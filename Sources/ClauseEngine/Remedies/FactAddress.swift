@@ -12,6 +12,11 @@ struct FactAddress: Hashable {
     }
     var steps: [Step]
 
+    /// Whether the address goes through an element of a list (`project.changes[0].approved`).
+    var namesAnElement: Bool {
+        steps.contains { if case .element = $0 { true } else { false } }
+    }
+
     /// Dotted path as a case file or a scenario writes it: `project.changes[0].approved`.
     func name(in policy: Policy) -> String {
         var schema = policy.caseSchema

@@ -107,6 +107,10 @@ package enum RemedyFinder {
                     }
                     tried += 1
                     if tried > budget { exhausted = true; break search }
+                    // A change that lifts none of the rules in the way is dropped without deciding
+                    // the whole case again (an element of a list is the exception below: it is kept
+                    // as a step even so, with its verdict).
+                    if !cand.address.namesAnElement, compiled.stillBlocked(before, facts: facts, asOf: override) { continue }
                     var changedCase = c
                     changedCase.facts = facts
                     guard let v = compiled.verdict(changedCase, asOf: override) else { continue }
@@ -116,7 +120,7 @@ package enum RemedyFinder {
                     // of a list set right while another still meets the rule (two unapproved
                     // changes): the next step may set the other.
                     guard !lifted.isEmpty else {
-                        if depth < maxChanges, cand.address.steps.contains(where: { if case .element = $0 { true } else { false } }) {
+                        if depth < maxChanges, cand.address.namesAnElement {
                             next.append(Node(changes: changes, key: depth > 1 ? key : [number(cand)], facts: facts, verdict: v))
                         }
                         continue
