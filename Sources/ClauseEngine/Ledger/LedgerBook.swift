@@ -307,18 +307,32 @@ public struct LedgerBook: Sendable {
 /// case's facts by name).
 package enum FactPath {
     /// The value of `path` in case `c` (nil when unknown or not in the schema; none is a value).
+    ///
+    /// The path is walked in place, a name at a time: recording asks this several times a
+    /// decision (the ledger's keys, the registry's credit code, the decision's keys), and
+    /// splitting the path into an array of strings and copying each record's schema cost a
+    /// tenth of recording.
     package static func value(_ path: String, in c: CaseFile, policy: Policy) -> Value? {
         var slots = c.facts
-        var schema = policy.caseSchema
-        let parts = path.split(separator: ".").map(String.init)
-        for (k, name) in parts.enumerated() {
-            guard let i = schema.index[name], i < slots.count, let v = slots[i] else { return nil }
-            if k == parts.count - 1 { return v }
-            guard case .record(let inner) = v, case .record(let r) = schema.fields[i].type.unwrapped else { return nil }
-            slots = inner
-            schema = policy.records[r]
+        var record = 0  // the case's own schema
+        var found: Value?, field = 0
+        var rest = Substring(path)
+        while !rest.isEmpty {
+            let end = rest.utf8.firstIndex(of: UInt8(ascii: ".")) ?? rest.endIndex
+            let name = rest[..<end]
+            rest = end == rest.endIndex ? rest[end...] : rest[rest.utf8.index(after: end)...]
+            if name.isEmpty { continue }
+            // Another name after a value: the value must be a record, read by its own schema.
+            if let v = found {
+                guard case .record(let inner) = v, case .record(let r) = policy.records[record].fields[field].type.unwrapped else { return nil }
+                slots = inner
+                record = r
+            }
+            guard let i = policy.records[record].index[String(name)], i < slots.count, let v = slots[i] else { return nil }
+            found = v
+            field = i
         }
-        return nil
+        return found
     }
 
     /// A value as an index key: equal values, equal keys (the values a ledger matches on are
