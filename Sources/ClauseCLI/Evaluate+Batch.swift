@@ -88,6 +88,18 @@ struct ProgressBar {
 extension ClauseCommand.Evaluate {
     /// The cases to decide: the files given (folders expanded), then the `--jsonl` stream a line
     /// at a time, never the whole stream in memory.
+    /// The cases to decide one at a time beside the store, read a chunk ahead on another thread,
+    /// except from standard input: there a case is read only when the one before it is decided,
+    /// so a program that writes a case and waits for its answer is answered.
+    func preparedCases(_ files: [String], loader: CaseLoader) throws -> AnySequence<PreparedCase> {
+        let sources = try caseSources(files)
+        if jsonl == "-" {
+            var it = sources.makeIterator()
+            return AnySequence { AnyIterator { it.next().map { loader.prepare($0) } } }
+        }
+        return AnySequence(CaseReadAhead(sources, loader: loader))
+    }
+
     func caseSources(_ files: [String]) throws -> AnySequence<CaseSource> {
         guard let jsonl else { return AnySequence(files.map { CaseSource.file($0) }) }
         let handle: FileHandle

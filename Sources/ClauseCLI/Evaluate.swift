@@ -100,8 +100,8 @@ extension ClauseCommand {
                 held = []
                 Output.out(out)
             }
-            for source in try caseSources(files) {
-                switch try StoreCommand.guarded({ try registry.decide(source, asOf: asOf) }) {
+            for prepared in try preparedCases(files, loader: registry.loader) {
+                switch try StoreCommand.guarded({ try registry.decide(prepared, asOf: asOf) }) {
                 case .failure(let ds):
                     Output.diagnostics(ds.diagnostics)
                     failed = true

@@ -46,8 +46,9 @@ extension ClauseCommand {
             // Lines of decisions whose batch has not committed yet: printed once it has.
             var held = ""
             try StoreCommand.guarded {
-                for path in CaseLoader.expand(cases) {
-                    switch try session.decide(path: path, asOf: asOf) {
+                let files = CaseLoader.expand(cases).lazy.map { CaseSource.file($0) }
+                for prepared in CaseReadAhead(files, loader: session.loader) {
+                    switch try session.decide(prepared, asOf: asOf) {
                     case .failure(let ds):
                         Output.diagnostics(ds.diagnostics)
                         failed += 1

@@ -43,7 +43,12 @@ public final class RecordingSession {
 
     /// Decides one case file or JSON Lines line; a line is recorded with its own text.
     package func decide(_ source: CaseSource, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
-        guard records else { return try decideUnlocked(source, asOf: asOf) }
+        try decide(loader.prepare(source), asOf: asOf)
+    }
+
+    /// Decides a case already read (`CaseReadAhead` reads the next ones while this one is decided).
+    package func decide(_ prepared: PreparedCase, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
+        guard records else { return try decideUnlocked(prepared, asOf: asOf) }
         // Recording: the ledger lock and the batch's write transaction are taken before the
         // figures are read, and kept until the batch commits, so what a decision counted is
         // still the record when its grant is kept; another recorder waits for the commit.
@@ -56,7 +61,7 @@ public final class RecordingSession {
             ledger.batchBegan()
         }
         do {
-            let r = try decideUnlocked(source, asOf: asOf)
+            let r = try decideUnlocked(prepared, asOf: asOf)
             if !recorder.isBatchOpen { lock.release() }
             return r
         } catch {
@@ -66,14 +71,9 @@ public final class RecordingSession {
         }
     }
 
-    private func decideUnlocked(_ source: CaseSource, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
-        let loaded: CaseLoader.Loaded, text: String?
-        switch source {
-        case .file(let path): (loaded, text) = loader.loadKeepingText(path: path)
-        case .line(let path, let line, let offset): (loaded, text) = (loader.load(text: line, path: path, lineOffset: offset), line)
-        case .unreadable(let d): (loaded, text) = (.failed([d]), nil)
-        }
-        switch loaded {
+    private func decideUnlocked(_ prepared: PreparedCase, asOf: CivilDate?) throws -> Result<(Decision, Policy), DiagnosticsError> {
+        let text = prepared.text
+        switch prepared.loaded {
         case .failed(let ds): return .failure(DiagnosticsError(ds))
         case .ready(var c, let policy):
             let ban = try recorder.registryBan(for: c, policy: policy, asOf: asOf)

@@ -1,0 +1,89 @@
+import Dispatch
+
+/// A case source read and typed, ready to be decided.
+package struct PreparedCase {
+    package var loaded: CaseLoader.Loaded
+    /// The text it was read from (what a recorder keeps), nil when it could not be read.
+    package var text: String?
+}
+
+extension CaseLoader {
+    /// Reads and types one source. It needs nothing of the fund's record, so it may run on
+    /// another thread than the one deciding.
+    package func prepare(_ source: CaseSource) -> PreparedCase {
+        switch source {
+        case .file(let path):
+            let (loaded, text) = loadKeepingText(path: path)
+            return PreparedCase(loaded: loaded, text: text)
+        case .line(let path, let line, let offset):
+            return PreparedCase(loaded: load(text: line, path: path, lineOffset: offset), text: line)
+        case .unreadable(let d):
+            return PreparedCase(loaded: .failed([d]), text: nil)
+        }
+    }
+}
+
+/// Reads and types case sources a chunk ahead on another thread, and hands them over in their
+/// order. Recording decides one case at a time on one thread, because each grant is counted for
+/// the cases after it; reading a case needs nothing of the record, and was the largest part of
+/// that thread's work after the store's own.
+///
+/// At most two chunks are held: the one being handed over and the one being read.
+package struct CaseReadAhead: Sequence, IteratorProtocol {
+    /// One chunk's sources and, once `done`, what they were read into (written by the reading
+    /// thread before it leaves `done`, read by the deciding thread after waiting on it).
+    private final class Chunk: @unchecked Sendable {
+        let sources: [CaseSource]
+        var prepared: [PreparedCase] = []
+        let done = DispatchGroup()
+        init(_ sources: [CaseSource]) { self.sources = sources }
+    }
+
+    private var sources: AnyIterator<CaseSource>
+    private let loader: CaseLoader
+    private let size: Int
+    private var current: [PreparedCase] = []
+    private var position = 0
+    private var ahead: Chunk?
+    private var started = false
+    private let queue = DispatchQueue(label: "clause.read-ahead")
+
+    package init(_ sources: some Sequence<CaseSource>, loader: CaseLoader, chunk: Int = 64) {
+        var it = sources.makeIterator()
+        self.sources = AnyIterator { it.next() }
+        self.loader = loader
+        size = Swift.max(1, chunk)
+    }
+
+    package mutating func next() -> PreparedCase? {
+        if !started {
+            started = true
+            ahead = start()
+        }
+        while position == current.count {
+            guard let chunk = ahead else { return nil }
+            chunk.done.wait()
+            current = chunk.prepared
+            position = 0
+            // The next chunk is read while this one is decided.
+            ahead = start()
+        }
+        defer { position += 1 }
+        return current[position]
+    }
+
+    /// Takes the next chunk of sources and starts reading them; nil when there are none.
+    private mutating func start() -> Chunk? {
+        var taken: [CaseSource] = []
+        while taken.count < size, let s = sources.next() { taken.append(s) }
+        guard !taken.isEmpty else { return nil }
+        let chunk = Chunk(taken)
+        let loader = loader
+        chunk.done.enter()
+        queue.async {
+            chunk.prepared = chunk.sources.map { loader.prepare($0) }
+            chunk.done.leave()
+        }
+        return chunk
+    }
+}
