@@ -13,6 +13,9 @@ extension ClauseCommand.Evaluate {
         var evaluator = BatchEvaluator(loader: loader, asOf: asOf, tracing: tracing)
         evaluator.remedies = searchesRemedies
         let format = options.format, lang = options.lang, trace = trace, onlyDeciding = options.onlyDeciding
+        // An untraced JSON line shows the reasons' words in one language, and nothing else's.
+        if format == .json && !trace { evaluator.words = .reasons(lang) }
+        let separator = Array(format.separator.utf8)
         let render: @Sendable (Decision, Policy) -> [UInt8] = { d, policy in
             format.bytes(d, policy: policy, lang: lang, trace: trace, onlyDeciding: onlyDeciding)
         }
@@ -24,7 +27,7 @@ extension ClauseCommand.Evaluate {
         let summary = evaluator.run(sources, render: render) { item in
             switch item {
             case .decided(_, let text):
-                if written > 0 { out.append(contentsOf: format.separator.utf8) }
+                if written > 0 { out.append(contentsOf: separator) }
                 out.append(contentsOf: text)
                 written += 1
             case .failed(let ds):

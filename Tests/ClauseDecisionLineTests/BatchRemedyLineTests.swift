@@ -33,4 +33,34 @@ import Testing
         }
         #expect(searched > 3)
     }
+
+    /// A batch that writes only the reasons' words, in the language of the line, writes the line
+    /// of the case worded whole; and it really leaves the other rules' words unwritten.
+    @Test(arguments: [Lang.zh, .en]) func reasonsWordedAloneGiveTheSameLine(lang: Lang) throws {
+        let folders = [Repo.path("Playground/cases"), Repo.path("Playground/corpus")]
+        let files = try folders.flatMap { dir in
+            try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
+                .sorted().map { "\(dir)/\($0)" }
+        }
+        #expect(files.count > 100)
+        let loader = CaseLoader(repository: Repo.repository)
+        var whole = BatchEvaluator(loader: loader, asOf: nil, tracing: false)
+        whole.remedies = true
+        var lean = whole
+        lean.words = .reasons(lang)
+        let render: (Decision, Policy) -> [UInt8] = { d, p in JSONDecisionRenderer.bytes(d, policy: p, lang: lang, trace: false) }
+        var unworded = 0
+        for path in files {
+            guard case .decided(_, let expected) = whole.decide(.file(path), render: render),
+                  case .decided(let d, let line) = lean.decide(.file(path), render: render) else { continue }
+            #expect(String(decoding: line, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(path)")
+            let reasonRules = Set(d.reasons.map(\.rule))
+            for rt in d.rules where rt.status == .fired && !reasonRules.contains(rt.rule) {
+                #expect(rt.message == nil && rt.fix == nil, "\(path): \(rt.rule) was worded")
+                unworded += 1
+            }
+            if lang == .zh { #expect(d.rules.allSatisfy { $0.messageEn == nil && $0.fixEn == nil }, "\(path)") }
+        }
+        #expect(unworded > 100)
+    }
 }

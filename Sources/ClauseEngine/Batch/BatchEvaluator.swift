@@ -14,6 +14,9 @@ public struct BatchEvaluator: Sendable {
     package var chunkSize = 1024
     /// Whether refused and incomplete decisions carry their remedies (`RemedyFinder`).
     public var remedies = false
+    /// The words the compiled policy writes for each decision: a caller that shows only the
+    /// reasons, in one language, asks for those alone.
+    public var words: CompiledPolicy.Words = .all
 
     public init(loader: CaseLoader, asOf: CivilDate?, tracing: Bool) {
         self.loader = loader
@@ -76,7 +79,7 @@ public struct BatchEvaluator: Sendable {
             // Decided once by the compiled rules: the remedy search starts from that verdict.
             let compiled = loader.repository.compiled(policy)
             if !tracing, let v = compiled.verdict(c, asOf: asOf) {
-                var d = compiled.decision(v, c)
+                var d = compiled.decision(v, c, words: words)
                 if remedies { d.remedies = RemedyFinder.search(c, compiled: compiled, asOf: asOf, from: v) }
                 return .decided(d, output: render(d, policy))
             }

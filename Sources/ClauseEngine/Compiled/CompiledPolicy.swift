@@ -176,10 +176,32 @@ public final class CompiledPolicy: Sendable {
         verdict(c, asOf: asOf).map { decision($0, c) }
     }
 
+    /// Which rules' words a decision writes.
+    public enum Words: Sendable, Equatable {
+        /// Every rule's message and fix in both languages: what the trace, the record, the memo
+        /// and the notice read.
+        case all
+        /// Only the words of the rules that become the decision's reasons, in one language (for
+        /// English, the Chinese too, which stands in where a package gives no English): all an
+        /// untraced decision line shows. Writing the others was most of the cost of wording a case.
+        case reasons(Lang)
+    }
+
     /// The verdict in words: every rule's part, messages for the rules that fired (each rule has
     /// its own local slots, so its `let`s still hold), and the reasons.
-    func decision(_ v: Verdict, _ c: CaseFile) -> Decision {
+    func decision(_ v: Verdict, _ c: CaseFile, words: Words = .all) -> Decision {
         let asOf = v.asOf, frame = v.frame
+        let reasonEffect: CompiledRule.Effect = switch v.outcome {
+        case .refused: .refuse
+        case .review: .review
+        case .granted: .award
+        case .incomplete: .needs
+        }
+        let english: Bool
+        switch words {
+        case .all: english = true
+        case .reasons(let lang): english = lang == .en
+        }
         var traces: [RuleTrace] = []
         traces.reserveCapacity(rules.count)
         for (k, (rule, run)) in zip(rules, v.runs).enumerated() {
@@ -189,19 +211,27 @@ public final class CompiledPolicy: Sendable {
             var message: String?, messageEn: String?, fix: String?, fixEn: String?
             var clauses = rule.clauses
             var missing: [String] = []
+            let worded = words == .all || (run.inForce && run.effect == reasonEffect)
             if !run.inForce {
                 status = .notInForce
             } else if run.finding == .pending {
                 status = .pending
                 missing = (v.waits[k] ?? []).sorted()
-                (message, messageEn) = RuleWords.pending(missing, policy)
+                if worded {
+                    message = RuleWords.pending(missing, policy, lang: .zh)
+                    if english { messageEn = RuleWords.pending(missing, policy, lang: .en) }
+                }
             } else if run.finding == .fired {
                 status = .fired
-                let nothing = Rule.awardsNothing(rule.kind, run.amount)
-                message = RuleWords.fired(nothing: nothing, lang: .zh) + rule.say.render(frame, zh)
-                messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + $0.render(frame, en) }
-                fix = rule.fix?.render(frame, zh)
-                fixEn = rule.fixEn?.render(frame, en)
+                if worded {
+                    let nothing = Rule.awardsNothing(rule.kind, run.amount)
+                    message = RuleWords.fired(nothing: nothing, lang: .zh) + rule.say.render(frame, zh)
+                    fix = rule.fix?.render(frame, zh)
+                    if english {
+                        messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + $0.render(frame, en) }
+                        fixEn = rule.fixEn?.render(frame, en)
+                    }
+                }
                 // As the interpreter: the branch that applied adds its clauses.
                 for c in rule.cites {
                     if case .value(.bool(true)) = c.when(frame) { clauses += c.clauses.filter { !clauses.contains($0) } }

@@ -291,11 +291,18 @@ enum RuleWords {
 
     /// A pending rule's own words would need the missing values: say what is missing instead.
     static func pending(_ missing: [String], _ policy: Policy) -> (zh: String, en: String) {
-        let facts = missing.map { "\(Interpreter.label(of: $0, policy) ?? $0)（\($0)）" }
+        (pending(missing, policy, lang: .zh), pending(missing, policy, lang: .en))
+    }
+
+    /// The same in one language.
+    static func pending(_ missing: [String], _ policy: Policy, lang: Lang) -> String {
+        guard lang == .en else {
+            return "缺少" + missing.map { "\(Interpreter.label(of: $0, policy) ?? $0)（\($0)）" }.joined(separator: "、") + "，无法判断"
+        }
         // The English names the facts by their English labels too, never by the path alone.
-        let factsEn = missing.map { path in
+        let facts = missing.map { path in
             Interpreter.labels(along: path, policy, english: true).map { "\($0) (\(path))" } ?? path
         }
-        return ("缺少" + facts.joined(separator: "、") + "，无法判断", "cannot decide without " + factsEn.joined(separator: ", "))
+        return "cannot decide without " + facts.joined(separator: ", ")
     }
 }
