@@ -62,4 +62,44 @@ import Testing
         #expect(a.name(in: policy) == "project.changes[2].approved")
         #expect(FactAddress(steps: [.field(project)]).name(in: policy) == "project")
     }
+
+    /// A changed case decided again with only the rules that read the changed fact finds what
+    /// deciding it whole finds: every rule's finding, the outcome, the amount, what it waits for.
+    /// Over every candidate the search could propose for the Playground's and the oracle's cases.
+    @Test func rerunningTheReadersDecidesAsAWholeVerdict() throws {
+        let policy = Repo.shenyang, compiled = RemedyCases.compiled
+        let cases = try RemedyCases.playground() + RemedyCases.oracle()
+        var compared = 0, kept = 0
+        for (c, _) in cases {
+            guard let base = compiled.verdict(c, asOf: nil),
+                  case .date(let asOf)? = policy.caseSchema.index["applied_on"].flatMap({ c.facts[$0] }) else { continue }
+            var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: asOf)
+            for rule in policy.rules { candidates.collect(rule) }
+            for cand in candidates.found.prefix(40) {
+                guard let facts = cand.address.setting(cand.value, in: c.facts) else { continue }
+                var changed = c
+                changed.facts = facts
+                let rerun = Self.reads.rerun(changing: cand.address)
+                let whole = compiled.verdict(changed, asOf: nil)
+                let part = compiled.verdict(changed, asOf: nil, from: base, rerun: rerun)
+                #expect((whole == nil) == (part == nil), "\(c.id): \(cand.address.name(in: policy))")
+                guard let whole, let part else { continue }
+                compared += 1
+                kept += rerun.filter { !$0 }.count
+                let at = "\(c.id): \(cand.address.name(in: policy)) = \(cand.value)"
+                #expect(part.outcome == whole.outcome && part.amount == whole.amount && part.missing == whole.missing, "\(at)")
+                #expect(part.consequences.clawback == whole.consequences.clawback, "\(at)")
+                #expect(part.consequences.blacklistedUntil == whole.consequences.blacklistedUntil, "\(at)")
+                #expect(part.waits == whole.waits, "\(at)")
+                for k in whole.runs.indices {
+                    let (p, w) = (part.runs[k], whole.runs[k])
+                    #expect(p.finding == w.finding && p.amount == w.amount && p.capped == w.capped && p.uncapped == w.uncapped
+                        && p.inForce == w.inForce && p.effect == w.effect, "\(at): rule \(policy.rules[k].id)")
+                }
+            }
+        }
+        #expect(compared > 1000)
+        // Most rules read neither the changed fact nor anything under or over it.
+        #expect(kept > compared * policy.rules.count / 2)
+    }
 }

@@ -82,7 +82,29 @@ public final class CompiledPolicy: Sendable {
 
     /// The verdict, or nil when the tracing interpreter must decide (an evaluation failed).
     public func verdict(_ c: CaseFile, asOf override: CivilDate?) -> Verdict? {
+        verdict(c, asOf: override, reusing: nil)
+    }
+
+    /// The verdict over `c`, whose facts differ from those `base` was found over only where the
+    /// rules `rerun` marks read: the others keep their findings from `base`, which stand as long
+    /// as the evaluation date does (a rule's finding depends on nothing but the facts it reads,
+    /// the parameters and the date). The remedy search decides each changed case so; most
+    /// changes touch a fact two or three rules read.
+    func verdict(_ c: CaseFile, asOf override: CivilDate?, from base: Verdict, rerun: [Bool]) -> Verdict? {
+        verdict(c, asOf: override, reusing: (base, rerun))
+    }
+
+    private func verdict(_ c: CaseFile, asOf override: CivilDate?, reusing: (base: Verdict, rerun: [Bool])?) -> Verdict? {
         guard let asOf = Policy.evaluationDate(of: c.facts, applicationDateSlot: appliedOnSlot, asOf: override) else { return nil }
+        // The findings kept, and which rules run again; held apart, so the loop below copies
+        // neither the base verdict nor its arrays.
+        var keptRuns: [CompiledRule.Run] = [], keptWaits: [Int: Set<String>] = [:], rerun: [Bool] = []
+        if let reusing, reusing.base.asOf == asOf, reusing.rerun.count == rules.count {
+            keptRuns = reusing.base.runs
+            keptWaits = reusing.base.waits
+            rerun = reusing.rerun
+        }
+        let reusesFindings = !rerun.isEmpty
         let frame = Frame(facts: c.facts, params: parameters(on: asOf), asOf: asOf, localCount: localCount, definitionCode: definitionCode)
         var runs: [CompiledRule.Run] = []
         runs.reserveCapacity(rules.count)
@@ -93,7 +115,16 @@ public final class CompiledPolicy: Sendable {
         var waits: [Int: Set<String>] = [:]
         for (k, rule) in rules.enumerated() {
             var waiting: Set<String> = []
-            var run = rule.run(frame, waits: &waiting)
+            var run: CompiledRule.Run
+            if reusesFindings && !rerun[k] {
+                // As the rule found it, before what follows below marked it.
+                run = keptRuns[k]
+                run.inForce = true
+                run.effect = .none
+                waiting = keptWaits[k] ?? []
+            } else {
+                run = rule.run(frame, waits: &waiting)
+            }
             if !rule.inForce(on: asOf) {
                 if run.finding == .failed { return nil }
                 run.inForce = false

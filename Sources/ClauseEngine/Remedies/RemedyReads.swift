@@ -19,9 +19,26 @@ struct RemedyReads: Sendable {
     }
 
     let rules: [RuleReads]
+    /// The fact paths (field indices from the case record) each rule's finding depends on.
+    private let paths: [[[Int]]]
+    /// Whether each rule has a clawback or a ban: their amounts come from the rule's own `let`s
+    /// as it runs, so such a rule always runs again.
+    private let consequences: [Bool]
 
     init(_ policy: Policy) {
         rules = policy.rules.map { RemedyReads.reads(of: $0, policy) }
+        paths = policy.rules.map { RemedyReads.paths(of: $0, policy) }
+        consequences = policy.rules.map { $0.clawback != nil || $0.banUntil != nil }
+    }
+
+    /// The rules to run again when the fact at `address` changes: those that read it, what
+    /// holds it, or anything under it (a list read as a whole changes with any of its elements).
+    func rerun(changing address: FactAddress) -> [Bool] {
+        var fields: [Int] = []
+        for case .field(let i) in address.steps { fields.append(i) }
+        return paths.indices.map { k in
+            consequences[k] || paths[k].contains { path in path.starts(with: fields) || fields.starts(with: path) }
+        }
     }
 
     /// Whether walking rule `k` over `facts` can propose nothing: it reads only fixed facts, and
@@ -39,6 +56,40 @@ struct RemedyReads: Sendable {
         for n in rule.needs { walker.walk(n) }
         if let c = rule.cap { walker.walk(c) }
         return RuleReads(open: walker.open, fixed: walker.fixed)
+    }
+
+    /// The facts a rule's finding depends on: every fact path its `for`, `let`s, condition,
+    /// needs and cap read, through the definitions they use. The fields of a list's elements
+    /// are read through the list, whose path stands for them all.
+    private static func paths(of rule: Rule, _ policy: Policy) -> [[Int]] {
+        var paths: Set<[Int]> = []
+        var visited: Set<Int> = []
+        func walk(_ e: CheckedExpr) {
+            // Every kind is named, so that a new kind of expression has to say what it reads.
+            switch e.kind {
+            case .fact(let path, _): paths.insert(path)
+            case .constant, .local, .parameter, .asOf: break
+            case .member(let b, _, _): walk(b)
+            case .definition(let i):
+                guard visited.insert(i).inserted else { return }
+                walk(policy.definitions[i].expr)
+            case .negate(let x), .not(let x), .present(let x), .periodBound(let x, _): walk(x)
+            case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .otherwise(let a, let b),
+                 .compare(_, let a, let b), .inList(let a, let b, _), .inPeriod(let a, let b, _), .lookup(let a, let b):
+                walk(a); walk(b)
+            case .list(let items), .extremum(_, let items): items.forEach(walk)
+            case .conditional(let c, let a, let b): walk(c); walk(a); walk(b)
+            case .aggregate(_, let body, _, _, let source, let filter):
+                walk(source); walk(body)
+                if let filter { walk(filter) }
+            }
+        }
+        if let a = rule.applies { walk(a) }
+        for l in rule.lets { walk(l.expr) }
+        walk(rule.main)
+        for n in rule.needs { walk(n) }
+        if let c = rule.cap { walk(c) }
+        return paths.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
     /// Follows what `RemedyCandidates.walk` could look at, erring towards `open`.
