@@ -102,4 +102,43 @@ import Testing
         // Most rules read neither the changed fact nor anything under or over it.
         #expect(kept > compared * policy.rules.count / 2)
     }
+
+    /// What the candidates are, in the order they are proposed, for every rule over the Playground's
+    /// cases and every third case of its corpus: the search's answers follow this order, so a
+    /// change to how candidates are gathered shows here first, case by case.
+    /// `CLAUSE_UPDATE_FIXTURES=1 swift test --filter RemedyReadsTests` writes it again for review.
+    @Test func theCandidatesOfThePlaygroundStayAsTheyWere() throws {
+        let policy = Repo.shenyang
+        let loader = CaseLoader(repository: Repo.repository)
+        var lines: [String] = []
+        for folder in ["Playground/cases", "Playground/corpus"] {
+            let dir = Repo.path(folder)
+            let names = try FileManager.default.contentsOfDirectory(atPath: dir).sorted().filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
+            for (k, name) in names.enumerated() where folder == "Playground/cases" || k % 3 == 0 {
+                guard case .ready(let c, _) = loader.load(path: "\(dir)/\(name)"),
+                      case .date(let asOf)? = policy.caseSchema.index["applied_on"].flatMap({ c.facts[$0] }) else { continue }
+                var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: asOf)
+                for rule in policy.rules { candidates.collect(rule) }
+                let text = ValueText(policy: policy, lang: .en)
+                let listed = candidates.found.map { cand in
+                    "\(cand.address.name(in: policy))=\(cand.address.field(in: policy).map { text.format(cand.value, $0.type) } ?? "?")"
+                }
+                lines.append("\(folder)/\(name): " + listed.joined(separator: " "))
+            }
+        }
+        #expect(lines.count > 250)
+        let path = Repo.path("Tests/Fixtures/remedies/candidates.txt")
+        let actual = lines.joined(separator: "\n") + "\n"
+        if ProcessInfo.processInfo.environment["CLAUSE_UPDATE_FIXTURES"] == "1" {
+            try FileManager.default.createDirectory(atPath: (path as NSString).deletingLastPathComponent, withIntermediateDirectories: true)
+            try actual.write(toFile: path, atomically: true, encoding: .utf8)
+            return
+        }
+        let expected = try String(contentsOfFile: path, encoding: .utf8).split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        let got = actual.split(separator: "\n", omittingEmptySubsequences: false).map(String.init)
+        #expect(got.count == expected.count)
+        if let k = (0..<min(got.count, expected.count)).first(where: { got[$0] != expected[$0] }) {
+            Issue.record("candidates differ at line \(k + 1):\n  now: \(got[k])\n  was: \(expected[k])")
+        }
+    }
 }
