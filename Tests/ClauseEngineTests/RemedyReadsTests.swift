@@ -20,8 +20,8 @@ import Testing
         for (c, _) in cases {
             guard case .date(let asOf)? = policy.caseSchema.index["applied_on"].flatMap({ c.facts[$0] }) else { continue }
             for (k, rule) in policy.rules.enumerated() {
-                var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: asOf)
-                candidates.collect(rule)
+                var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: asOf, sites: Self.reads.sites)
+                candidates.collect(k)
                 if Self.reads.proposesNothing(k, facts: c.facts) {
                     skipped += 1
                     #expect(candidates.found.isEmpty, "\(c.id): rule \(rule.id) skipped, yet proposes \(candidates.found.count)")
@@ -73,8 +73,8 @@ import Testing
         for (c, _) in cases {
             guard let base = compiled.verdict(c, asOf: nil),
                   case .date(let asOf)? = policy.caseSchema.index["applied_on"].flatMap({ c.facts[$0] }) else { continue }
-            var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: asOf)
-            for rule in policy.rules { candidates.collect(rule) }
+            var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: asOf, sites: Self.reads.sites)
+            for k in policy.rules.indices { candidates.collect(k) }
             for cand in candidates.found.prefix(40) {
                 guard let facts = cand.address.setting(cand.value, in: c.facts) else { continue }
                 var changed = c
@@ -117,8 +117,8 @@ import Testing
             for (k, name) in names.enumerated() where folder == "Playground/cases" || k % 3 == 0 {
                 guard case .ready(let c, _) = loader.load(path: "\(dir)/\(name)"),
                       case .date(let asOf)? = policy.caseSchema.index["applied_on"].flatMap({ c.facts[$0] }) else { continue }
-                var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: asOf)
-                for rule in policy.rules { candidates.collect(rule) }
+                var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: asOf, sites: Self.reads.sites)
+                for k in policy.rules.indices { candidates.collect(k) }
                 let text = ValueText(policy: policy, lang: .en)
                 let listed = candidates.found.map { cand in
                     "\(cand.address.name(in: policy))=\(cand.address.field(in: policy).map { text.format(cand.value, $0.type) } ?? "?")"

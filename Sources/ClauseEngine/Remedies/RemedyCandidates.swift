@@ -16,6 +16,7 @@ struct RemedyCandidates {
     let policy: Policy
     let facts: [Value?]
     let asOf: CivilDate
+    private let sites: RemedySites
     private var evaluator: Evaluator
     private(set) var found: [Candidate] = []
     /// The remedy rule of an address, read along the schema in place: a path is a few steps, and
@@ -34,30 +35,28 @@ struct RemedyCandidates {
     /// For an aggregation's element slot: the list fact's address and the element's index.
     private var elements: [Int: (list: FactAddress, index: Int)] = [:]
 
-    init(policy: Policy, facts: [Value?], asOf: CivilDate) {
-        self.init(facts: facts, evaluator: Evaluator(policy: policy, facts: facts, asOf: asOf, tracing: false))
+    init(policy: Policy, facts: [Value?], asOf: CivilDate, sites: RemedySites? = nil) {
+        self.init(facts: facts, evaluator: Evaluator(policy: policy, facts: facts, asOf: asOf, tracing: false),
+                  sites: sites ?? RemedySites(policy))
     }
 
     /// Candidates over `facts`, evaluated as `evaluator` evaluates (its policy and date), which
-    /// lends its parameters' values.
-    init(facts: [Value?], evaluator base: Evaluator) {
+    /// lends its parameters' values; `sites` are the policy's (`RemedySites`).
+    init(facts: [Value?], evaluator base: Evaluator, sites: RemedySites) {
         policy = base.policy
         self.facts = facts
         asOf = base.asOf
+        self.sites = sites
         evaluator = base.over(facts)
     }
 
-    /// Candidates for everything `rule` reads: its `for`, `let`s, condition, needs and cap.
-    mutating func collect(_ rule: Rule) {
+    /// Candidates for everything rule `k` reads: its `for`, `let`s, condition, needs and cap.
+    mutating func collect(_ k: Int) {
+        let rule = policy.rules[k]
         for l in rule.lets {
             if case .value(let v) = value(l.expr) { evaluator.setLocal(l.slot, v) }
         }
-        // Walked in place, in this order: gathering them in an array first cost a few allocations a rule.
-        if let a = rule.applies { walk(a) }
-        for l in rule.lets { walk(l.expr) }
-        walk(rule.main)
-        for n in rule.needs { walk(n) }
-        if let c = rule.cap { walk(c) }
+        visit(sites.rules[k])
         // An award of nothing that pays what was asked: ask for the cap.
         if rule.kind == .award, let cap = rule.cap, let a = address(rule.main), case .value(.money(let m)) = value(cap), m.fen > 0 {
             add(a, .money(m))
@@ -76,64 +75,70 @@ struct RemedyCandidates {
         case .fact(let path, _):
             return FactAddress(steps: path.map { .field($0) })
         case .member(let base, let field, _):
-            guard case .local(let slot, _) = base.kind, let el = elements[slot], let r = base.type.recordIndex,
+            guard case .local(let slot, _) = base.kind, let r = base.type.recordIndex,
                   field < policy.records[r].fields.count else { return nil }
-            return FactAddress(steps: el.list.steps + [.element(el.index), .field(field)])
+            return element(slot, field)
         default:
             return nil
         }
     }
 
-    private mutating func walk(_ e: CheckedExpr) {
-        if let a = address(e) { whole(a) }
-        switch e.kind {
-        case .constant, .local, .parameter, .asOf, .fact: break
-        case .member(let b, _, _): walk(b)
-        case .definition(let i):
-            guard visitedDefinitions.insert(i).inserted else { return }
-            walk(policy.definitions[i].expr)
-        case .negate(let x), .not(let x), .present(let x), .periodBound(let x, _): walk(x)
-        case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .otherwise(let a, let b):
-            walk(a); walk(b)
-        case .compare(let op, let a, let b):
-            compare(op, a, b)
-            walk(a); walk(b)
-        case .inList(let a, let b, _):
-            if let addr = address(a), case .value(.list(let items)) = value(b), let t = target(addr) { for v in items { add(t, v) } }
-            walk(a); walk(b)
-        case .inPeriod(let a, let b, _):
-            if let addr = address(a), case .value(.period(let p)) = value(b), let t = target(addr) {
-                for d in [p.start, p.end, CivilDate(days: p.start.days - 1), CivilDate(days: p.end.days + 1)] { add(t, .date(d)) }
+    /// The address of `field` of the element an aggregation over `slot` is at, if it is at one.
+    private func element(_ slot: Int, _ field: Int) -> FactAddress? {
+        guard let el = elements[slot] else { return nil }
+        return FactAddress(steps: el.list.steps + [.element(el.index), .field(field)])
+    }
+
+    private mutating func visit(_ list: [RemedySites.Site]) {
+        for site in list {
+            switch site {
+            case .fact(let a, let fixed):
+                // A fixed fact the case gives can propose nothing: most facts a refusing rule reads.
+                if fixed && a.value(in: facts) != nil { continue }
+                whole(a)
+            case .member(let slot, let field):
+                if let a = element(slot, field) { whole(a) }
+            case .compare(let op, let a, let b):
+                compare(op, a, b)
+            case .inList(let a, let b):
+                if let addr = address(a), let t = target(addr), case .value(.list(let items)) = value(b) { for v in items { add(t, v) } }
+            case .inPeriod(let a, let b):
+                if let addr = address(a), let t = target(addr), case .value(.period(let p)) = value(b) {
+                    for d in [p.start, p.end, CivilDate(days: p.start.days - 1), CivilDate(days: p.end.days + 1)] { add(t, .date(d)) }
+                }
+            case .definition(let i):
+                guard visitedDefinitions.insert(i).inserted else { continue }
+                visit(sites.definitions[i])
+            case .aggregate(let source, let slot, let body, let filter):
+                // A list no remedy may change (expenses paid, fixed as a whole) has no element to
+                // propose anything for; not walking it is what keeps a huge case's search short.
+                guard let list = address(source), rule(list) != .fixed,
+                      case .value(.list(let items)) = value(source) else { continue }
+                if items.count > Self.maxElements { truncated = true }
+                for (k, item) in items.prefix(Self.maxElements).enumerated() {
+                    evaluator.setLocal(slot, item)
+                    elements[slot] = (list, k)
+                    visit(body)
+                    visit(filter)
+                }
+                elements[slot] = nil
             }
-            walk(a); walk(b)
-        case .list(let items), .extremum(_, let items): items.forEach { walk($0) }
-        case .conditional(let c, let a, let b): walk(c); walk(a); walk(b)
-        case .lookup(let t, let k): walk(t); walk(k)
-        case .aggregate(_, let body, let slot, _, let source, let filter):
-            walk(source)
-            // A list no remedy may change (expenses paid, fixed as a whole) has no element to
-            // propose anything for; not walking it is what keeps a huge case's search short.
-            guard let list = address(source), rule(list) != .fixed,
-                  case .value(.list(let items)) = value(source) else { return }
-            if items.count > Self.maxElements { truncated = true }
-            for (k, item) in items.prefix(Self.maxElements).enumerated() {
-                evaluator.setLocal(slot, item)
-                elements[slot] = (list, k)
-                walk(body)
-                if let filter { walk(filter) }
-            }
-            elements[slot] = nil
         }
     }
 
     /// `fact op other`: the other side's value and the values next to it.
     private mutating func compare(_ op: BinaryOperator, _ a: CheckedExpr, _ b: CheckedExpr) {
-        for (fact, other) in [(a, b), (b, a)] {
-            guard let addr = address(fact), case .value(let v) = value(other), let target = target(addr) else { continue }
-            for c in Self.around(v) { add(target, c) }
-            if op == .notEqual || op == .equal, case .enumeration(let t) = fact.type.unwrapped {
-                for k in policy.enums[t].cases.indices { add(target, .enumCase(type: t, index: k)) }
-            }
+        side(op, a, b)
+        side(op, b, a)
+    }
+
+    /// One side of a comparison: the fact on it, if the case may change it, and the other side's
+    /// value (evaluated only then).
+    private mutating func side(_ op: BinaryOperator, _ fact: CheckedExpr, _ other: CheckedExpr) {
+        guard let addr = address(fact), let target = target(addr), case .value(let v) = value(other) else { return }
+        for c in Self.around(v) { add(target, c) }
+        if op == .notEqual || op == .equal, case .enumeration(let t) = fact.type.unwrapped {
+            for k in policy.enums[t].cases.indices { add(target, .enumCase(type: t, index: k)) }
         }
     }
 

@@ -87,8 +87,8 @@ package enum RemedyFinder {
                 if evaluator?.asOf != node.verdict.asOf {
                     evaluator = Evaluator(policy: policy, facts: [], asOf: node.verdict.asOf, tracing: false)
                 }
-                var candidates = RemedyCandidates(facts: node.facts, evaluator: evaluator!)
-                for k in walked { candidates.collect(policy.rules[k]) }
+                var candidates = RemedyCandidates(facts: node.facts, evaluator: evaluator!, sites: reads.sites)
+                for k in walked { candidates.collect(k) }
                 if candidates.truncated { exhausted = true }
                 let changed = Set(node.changes.map(\.address))
                 for cand in candidates.found where !changed.contains(cand.address) {

@@ -24,9 +24,12 @@ struct RemedyReads: Sendable {
     /// Whether each rule has a clawback or a ban: their amounts come from the rule's own `let`s
     /// as it runs, so such a rule always runs again.
     private let consequences: [Bool]
+    /// Where each rule may propose a value, for `RemedyCandidates`.
+    let sites: RemedySites
 
     init(_ policy: Policy) {
         rules = policy.rules.map { RemedyReads.reads(of: $0, policy) }
+        sites = RemedySites(policy)
         paths = policy.rules.map { RemedyReads.paths(of: $0, policy) }
         consequences = policy.rules.map { $0.clawback != nil || $0.banUntil != nil }
     }
