@@ -16,6 +16,9 @@ public final class CompiledPolicy: Sendable {
     /// `vectors[k + 1]` from `starts[k]` on. Chosen per case by a search, never recomputed.
     let starts: [CivilDate]
     let vectors: [[Value]]
+    /// The same segments with each value's date, clause and source, as the tracing evaluator
+    /// reads parameters (the remedy search makes one for every case it searches).
+    let datedVectors: [[Parameter.DatedValue]]
     let zh: ValueText
     let en: ValueText
     let itemSlot: Int?
@@ -43,15 +46,16 @@ public final class CompiledPolicy: Sendable {
         localCount = next
 
         let dated = Set(policy.parameters.flatMap { $0.values.compactMap(\.from) }).sorted()
-        func vector(_ holds: (CivilDate?) -> Bool) -> [Value] {
+        func vector(_ holds: (CivilDate?) -> Bool) -> [Parameter.DatedValue] {
             policy.parameters.map { p in
                 var chosen = p.values[0]
                 for v in p.values.dropFirst() where holds(v.from) { chosen = v }
-                return chosen.value
+                return chosen
             }
         }
         starts = dated
-        vectors = [vector { $0 == nil }] + dated.map { start in vector { $0.map { $0 <= start } ?? true } }
+        datedVectors = [vector { $0 == nil }] + dated.map { start in vector { $0.map { $0 <= start } ?? true } }
+        vectors = datedVectors.map { $0.map(\.value) }
         zh = ValueText(policy: policy, lang: .zh)
         en = ValueText(policy: policy, lang: .en)
         itemSlot = policy.itemSlot
@@ -59,9 +63,18 @@ public final class CompiledPolicy: Sendable {
     }
 
     package func parameters(on date: CivilDate) -> [Value] {
+        vectors[segment(of: date)]
+    }
+
+    /// `parameters(on:)` with each value's date, clause and source.
+    func datedParameters(on date: CivilDate) -> [Parameter.DatedValue] {
+        datedVectors[segment(of: date)]
+    }
+
+    private func segment(of date: CivilDate) -> Int {
         var k = 0
         while k < starts.count, starts[k] <= date { k += 1 }
-        return vectors[k]
+        return k
     }
 
     /// What the rules found for one case, before any words are written: the outcome, the amount

@@ -40,7 +40,8 @@ package struct Evaluator {
         Evaluator(policy: policy, facts: facts, asOf: asOf, parameterValues: parameterValues, tracing: tracing)
     }
 
-    private init(policy: Policy, facts: [Value?], asOf: CivilDate, parameterValues: [Parameter.DatedValue], tracing: Bool) {
+    /// With the parameters' values on `asOf` already looked up (`CompiledPolicy.datedParameters(on:)`).
+    init(policy: Policy, facts: [Value?], asOf: CivilDate, parameterValues: [Parameter.DatedValue], tracing: Bool) {
         self.policy = policy
         self.facts = facts
         self.asOf = asOf

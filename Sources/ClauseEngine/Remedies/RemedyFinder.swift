@@ -83,9 +83,10 @@ package enum RemedyFinder {
                 // A rule that reads only fixed facts the case gives can propose nothing: not walked.
                 let walked = before.filter { !reads.proposesNothing($0, facts: node.facts) }
                 if walked.isEmpty { continue }
-                // The parameters' values on a date are looked up once for every node on that date.
+                // The parameters' values on a date come from the compiled policy, worked out once per policy.
                 if evaluator?.asOf != node.verdict.asOf {
-                    evaluator = Evaluator(policy: policy, facts: [], asOf: node.verdict.asOf, tracing: false)
+                    evaluator = Evaluator(policy: policy, facts: [], asOf: node.verdict.asOf,
+                                          parameterValues: compiled.datedParameters(on: node.verdict.asOf), tracing: false)
                 }
                 var candidates = RemedyCandidates(facts: node.facts, evaluator: evaluator!, sites: reads.sites)
                 for k in walked { candidates.collect(k) }
