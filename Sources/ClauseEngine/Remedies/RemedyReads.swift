@@ -53,11 +53,7 @@ struct RemedyReads: Sendable {
 
     private static func reads(of rule: Rule, _ policy: Policy) -> RuleReads {
         var walker = Walker(policy: policy)
-        if let a = rule.applies { walker.walk(a) }
-        for l in rule.lets { walker.walk(l.expr) }
-        walker.walk(rule.main)
-        for n in rule.needs { walker.walk(n) }
-        if let c = rule.cap { walker.walk(c) }
+        for e in expressions(of: rule) { walker.walk(e) }
         return RuleReads(open: walker.open, fixed: walker.fixed)
     }
 
@@ -68,34 +64,24 @@ struct RemedyReads: Sendable {
         var paths: Set<[Int]> = []
         var visited: Set<Int> = []
         func walk(_ e: CheckedExpr) {
-            // Every kind is named, so that a new kind of expression has to say what it reads.
             switch e.kind {
             case .fact(let path, _): paths.insert(path)
-            case .constant, .local, .parameter, .asOf: break
-            case .member(let b, _, _): walk(b)
             case .definition(let i):
                 guard visited.insert(i).inserted else { return }
                 walk(policy.definitions[i].expr)
-            case .negate(let x), .not(let x), .present(let x), .periodBound(let x, _): walk(x)
-            case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .otherwise(let a, let b),
-                 .compare(_, let a, let b), .inList(let a, let b, _), .inPeriod(let a, let b, _), .lookup(let a, let b):
-                walk(a); walk(b)
-            case .list(let items), .extremum(_, let items): items.forEach(walk)
-            case .conditional(let c, let a, let b): walk(c); walk(a); walk(b)
-            case .aggregate(_, let body, _, _, let source, let filter):
-                walk(source); walk(body)
-                if let filter { walk(filter) }
+            default: e.operands.forEach(walk)
             }
         }
-        if let a = rule.applies { walk(a) }
-        for l in rule.lets { walk(l.expr) }
-        walk(rule.main)
-        for n in rule.needs { walk(n) }
-        if let c = rule.cap { walk(c) }
+        expressions(of: rule).forEach(walk)
         return paths.sorted { $0.lexicographicallyPrecedes($1) }
     }
 
-    /// Follows what `RemedyCandidates.walk` could look at, erring towards `open`.
+    /// What a rule's finding is worked out from, in the order the search reads it.
+    private static func expressions(of rule: Rule) -> [CheckedExpr] {
+        (rule.applies.map { [$0] } ?? []) + rule.lets.map(\.expr) + [rule.main] + rule.needs + (rule.cap.map { [$0] } ?? [])
+    }
+
+    /// Follows what `RemedyCandidates` could look at, erring towards `open`.
     private struct Walker {
         let policy: Policy
         var open = false
@@ -112,19 +98,9 @@ struct RemedyReads: Sendable {
                 let a = FactAddress(steps: path.map { .field($0) })
                 if a.remedyRule(in: policy) != .fixed { open = true; return }
                 if seenFacts.insert(a).inserted { fixed.append(a) }
-            case .constant, .local, .parameter, .asOf: break
-            // A field of a list element: only proposed for while the search walks that list's
-            // elements, which it does only for a list a remedy may change (already `open`).
-            case .member(let b, _, _): walk(b)
             case .definition(let i):
                 guard visitedDefinitions.insert(i).inserted else { return }
                 walk(policy.definitions[i].expr)
-            case .negate(let x), .not(let x), .present(let x), .periodBound(let x, _): walk(x)
-            case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .otherwise(let a, let b),
-                 .compare(_, let a, let b), .inList(let a, let b, _), .inPeriod(let a, let b, _), .lookup(let a, let b):
-                walk(a); walk(b)
-            case .list(let items), .extremum(_, let items): items.forEach { walk($0) }
-            case .conditional(let c, let a, let b): walk(c); walk(a); walk(b)
             case .aggregate(_, _, _, _, let source, _):
                 walk(source)
                 // The search walks the elements of a list only when a remedy may change it; the
@@ -134,6 +110,10 @@ struct RemedyReads: Sendable {
                 case .member: open = true
                 default: break
                 }
+            default:
+                // A field of a list element is only proposed for while the search walks that
+                // list's elements, which it does only for a list a remedy may change (`open`).
+                for x in e.operands { walk(x) }
             }
         }
     }

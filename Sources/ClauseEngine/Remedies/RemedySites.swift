@@ -58,12 +58,7 @@ struct RemedySites: Sendable {
             default: break
             }
             switch e.kind {
-            case .constant, .local, .parameter, .asOf, .fact: break
-            case .member(let b, _, _): add(b, to: &out)
             case .definition(let i): out.append(.definition(i))
-            case .negate(let x), .not(let x), .present(let x), .periodBound(let x, _): add(x, to: &out)
-            case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .otherwise(let a, let b), .lookup(let a, let b):
-                add(a, to: &out); add(b, to: &out)
             case .compare(let op, let a, let b):
                 if names(a) || names(b) { out.append(.compare(op, a, b)) }
                 add(a, to: &out); add(b, to: &out)
@@ -73,14 +68,14 @@ struct RemedySites: Sendable {
             case .inPeriod(let a, let b, _):
                 if names(a) { out.append(.inPeriod(a, b)) }
                 add(a, to: &out); add(b, to: &out)
-            case .list(let items), .extremum(_, let items): for x in items { add(x, to: &out) }
-            case .conditional(let c, let a, let b): add(c, to: &out); add(a, to: &out); add(b, to: &out)
             case .aggregate(_, let body, let slot, _, let source, let filter):
                 add(source, to: &out)
                 var inBody: [Site] = [], inFilter: [Site] = []
                 add(body, to: &inBody)
                 if let filter { add(filter, to: &inFilter) }
                 out.append(.aggregate(source: source, slot: slot, body: inBody, filter: inFilter))
+            default:
+                for x in e.operands { add(x, to: &out) }
             }
         }
 

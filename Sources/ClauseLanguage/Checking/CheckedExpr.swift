@@ -78,4 +78,20 @@ package struct CheckedExpr: Sendable {
         if case .constant = kind { return true }
         return false
     }
+
+    /// The expression's direct parts, left to right (an aggregation's source, then its body and
+    /// filter); a definition's expression is not among them, only its number. Every kind is named,
+    /// so that a new kind of expression has to say what it is made of.
+    package var operands: [CheckedExpr] {
+        switch kind {
+        case .constant, .fact, .local, .parameter, .definition, .asOf: []
+        case .member(let b, _, _): [b]
+        case .negate(let x), .not(let x), .present(let x), .periodBound(let x, _): [x]
+        case .and(let a, let b), .or(let a, let b), .arithmetic(_, let a, let b), .otherwise(let a, let b),
+             .compare(_, let a, let b), .inList(let a, let b, _), .inPeriod(let a, let b, _), .lookup(let a, let b): [a, b]
+        case .list(let items), .extremum(_, let items): items
+        case .conditional(let c, let a, let b): [c, a, b]
+        case .aggregate(_, let body, _, _, let source, let filter): [source, body] + (filter.map { [$0] } ?? [])
+        }
+    }
 }
