@@ -164,15 +164,16 @@ package final class DecisionRecorder {
         let savepoint = !events.isEmpty
         do {
             job = try store.inBatch(savepoint: savepoint) { db in
-                try giveLines(made, db)
+                try give(made, db)
                 let application = try Applications.check(d, case: c, policy: policy, db)
                 if let revoked = try Applications.revokedLatest(d.caseID, db) {
                     guard reinstates else { throw Applications.refuseReinstating(revoked, case: c) }
                     reinstating = revoked
                 }
                 // From here a failure is the store's, and the whole batch is given up.
-                try insertCase(p, db, &newCaseReferences)
-                let job = try insert(p, db, &newlyStored, &newReferences, &sealing)
+                let caseText = try insertCase(p, db, &newCaseReferences)
+                var job = try insert(p, db, &newlyStored, &newReferences, &sealing)
+                job.caseText = caseText
                 let keys = DecisionKeys.of(c, policy: policy, parts: d.partAmounts)
                 try DecisionKeys.insert(keys, decisionID: job.id, policyID: d.policyID, db)
                 try LiveGrants.record(d, id: job.id, keys: keys, db)
@@ -206,7 +207,7 @@ package final class DecisionRecorder {
             let made = lines.drain()
             let sealing = unsealed
             try store.inSavepoint { db in
-                try giveLines(made, db)
+                try give(made, db)
                 try RecordChain.seal(sealing, db)
             }
             try store.execute("COMMIT")
@@ -259,11 +260,15 @@ package final class DecisionRecorder {
         return .stored(r)
     }
 
-    /// Gives inserted decisions the lines made for them.
-    private func giveLines(_ made: [(id: Int64, value: DatabaseValue)], _ db: Database) throws {
+    /// Gives inserted decisions the lines made for them, and inserted cases their texts.
+    private func give(_ made: [LineCompressor.Made], _ db: Database) throws {
         guard !made.isEmpty else { return }
-        let give = try db.cachedStatement(sql: "UPDATE decisions SET decision_json = ? WHERE id = ?")
-        for m in made { try give.execute(arguments: [m.value, m.id]) }
+        let line = try db.cachedStatement(sql: "UPDATE decisions SET decision_json = ? WHERE id = ?")
+        let text = try db.cachedStatement(sql: "UPDATE cases SET text = ? WHERE digest = ?")
+        for m in made {
+            try line.execute(arguments: [m.line, m.id])
+            if let c = m.caseText { try text.execute(arguments: [c.value, c.digest]) }
+        }
     }
 
     /// The reference case for texts of `shape`, if one is recorded yet.
@@ -278,15 +283,22 @@ package final class DecisionRecorder {
     }
 
     /// Stores the case text once per digest, compressed against the reference case of its shape;
-    /// the first case of a shape becomes that reference, stored alone.
-    private func insertCase(_ p: Pending, _ db: Database, _ new: inout [String: CaseBlob.Reference]) throws {
+    /// the first case of a shape becomes that reference, stored alone. A case compressed against a
+    /// reference is inserted with an empty text, compressed on the line thread and given its text
+    /// before the batch commits: what it returns, for the line thread to make.
+    private func insertCase(_ p: Pending, _ db: Database, _ new: inout [String: CaseBlob.Reference]) throws -> LineCompressor.CaseText? {
         let shape = CaseBlob.shape(of: p.caseText)
-        let reference = try caseReference(shape, db, new)
-        let value = CaseBlob.encode(p.caseText, reference: reference, using: caseDeflater)
-        try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (digest, text) VALUES (?, ?)").execute(arguments: [p.caseDigest, value])
-        guard reference == nil, db.changesCount > 0, case .blob(let b) = value.storage, b.starts(with: CaseBlob.alone) else { return }
+        let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (digest, text) VALUES (?, ?)")
+        if let reference = try caseReference(shape, db, new) {
+            try insert.execute(arguments: [p.caseDigest, ""])
+            return db.changesCount > 0 ? LineCompressor.CaseText(digest: p.caseDigest, text: p.caseText, reference: reference) : nil
+        }
+        let value = CaseBlob.encode(p.caseText, reference: nil, using: caseDeflater)
+        try insert.execute(arguments: [p.caseDigest, value])
+        guard db.changesCount > 0, case .blob(let b) = value.storage, b.starts(with: CaseBlob.alone) else { return nil }
         try db.cachedStatement(sql: "INSERT INTO case_references (shape, digest) VALUES (?, ?)").execute(arguments: [shape, p.caseDigest])
         new[shape] = CaseBlob.Reference(digest: p.caseDigest, text: Array(p.caseText.utf8))
+        return nil
     }
 
     /// Inserts the decision's row, its line still to come (the job that makes it is returned).

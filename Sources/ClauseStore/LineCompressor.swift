@@ -13,6 +13,11 @@ import GRDB
 /// given its line (`decision_json`) before the batch commits (`DecisionRecorder.flush`): a batch
 /// that never commits never shows the empty line to anyone.
 ///
+/// The case text a decision inserted is compressed here too, against its shape's reference case,
+/// and given to its `cases` row the same way: compressing it had been a sixth of the recording
+/// thread's work. (The first case of a shape, which becomes the reference, is compressed where it
+/// is inserted: whether it may serve as one depends on how it compressed.)
+///
 /// One thread, first in first out: a line compressed against a reference made in the same batch
 /// finds that reference's line already made.
 final class LineCompressor: @unchecked Sendable {
@@ -31,6 +36,22 @@ final class LineCompressor: @unchecked Sendable {
         var decision: Decision
         var policy: Policy
         var against: Against
+        /// The case text this decision inserted, to compress against `reference`.
+        var caseText: CaseText?
+    }
+
+    /// A case text inserted with an empty text, and the reference case it is compressed against.
+    struct CaseText: Sendable {
+        var digest: String
+        var text: String
+        var reference: CaseBlob.Reference
+    }
+
+    /// What a job made: its decision's line, and its case's text when it inserted one.
+    struct Made: Sendable {
+        var id: Int64
+        var line: DatabaseValue
+        var caseText: (digest: String, value: DatabaseValue)?
     }
 
     private let queue = DispatchQueue(label: "clause.recorder.lines")
@@ -42,8 +63,8 @@ final class LineCompressor: @unchecked Sendable {
     private let lock = NSLock()
     /// Jobs submitted and not yet handed to the queue (only the submitting thread touches it).
     private var waiting: [Job] = []
-    /// Lines made and not yet taken: record number and column value.
-    private var made: [(id: Int64, value: DatabaseValue)] = []
+    /// Lines (and case texts) made and not yet taken.
+    private var made: [Made] = []
     /// The lines of the references made in the open batch (only the queue touches it).
     private var references: [Int64: [UInt8]] = [:]
     /// The line thread's compressor (only the queue touches it).
@@ -62,9 +83,14 @@ final class LineCompressor: @unchecked Sendable {
         waiting.removeAll(keepingCapacity: true)
         slots.wait()
         queue.async { [self] in
-            var lines: [(id: Int64, value: DatabaseValue)] = []
+            var lines: [Made] = []
             lines.reserveCapacity(jobs.count)
-            for job in jobs { lines.append((job.id, make(job))) }
+            for job in jobs {
+                let caseText = job.caseText.map { c in
+                    (c.digest, CaseBlob.encode(c.text, reference: c.reference, using: deflater))
+                }
+                lines.append(Made(id: job.id, line: make(job), caseText: caseText))
+            }
             lock.withLock { made += lines }
             slots.signal()
         }
@@ -86,7 +112,7 @@ final class LineCompressor: @unchecked Sendable {
     }
 
     /// The lines made so far, in order.
-    func take() -> [(id: Int64, value: DatabaseValue)] {
+    func take() -> [Made] {
         lock.withLock {
             defer { made.removeAll(keepingCapacity: true) }
             return made
@@ -95,13 +121,13 @@ final class LineCompressor: @unchecked Sendable {
 
     /// Lines taken whose rows did not get them (their savepoint was rolled back): they come first
     /// in the next `take`.
-    func giveBack(_ lines: [(id: Int64, value: DatabaseValue)]) {
+    func giveBack(_ lines: [Made]) {
         guard !lines.isEmpty else { return }
         lock.withLock { made.insert(contentsOf: lines, at: 0) }
     }
 
     /// Every line submitted, once made, in order.
-    func drain() -> [(id: Int64, value: DatabaseValue)] {
+    func drain() -> [Made] {
         handOver()
         queue.sync {}
         return take()

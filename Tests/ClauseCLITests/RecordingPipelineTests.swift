@@ -71,6 +71,33 @@ import Testing
         #expect(first.starts(with: DecisionBlob.alone) && second.starts(with: DecisionBlob.referring))
     }
 
+    /// Case texts are compressed on the line thread too: whatever the batches, every committed
+    /// case has its text (none left empty), the same bytes as a one-thread recorder keeps, the
+    /// first of its shape alone and the others against it, and the record verifies.
+    @Test func everyCommittedCaseHasTheTextAOneThreadRecorderWouldKeep() throws {
+        let s = try StoreScratch()
+        let paths = try Self.cases(s)
+        func texts(_ store: RecordStore) throws -> [(String, DatabaseValue)] {
+            try store.read { db in
+                try Row.fetchAll(db, sql: "SELECT digest, text FROM cases ORDER BY digest").map { ($0["digest"] as String, $0["text"] as DatabaseValue) }
+            }
+        }
+        let one = try Self.record(paths, s, store: "one.sqlite", batchSize: 1)
+        let expected = try texts(one.store)
+        #expect(expected.count == paths.count - 1)
+        for run in [one, try Self.record(paths, s, store: "three.sqlite", batchSize: 3), try Self.record(paths, s, store: "all.sqlite", batchSize: 1000)] {
+            let kept = try texts(run.store)
+            #expect(!kept.contains { $0.1 == "".databaseValue }, "a case kept without its text")
+            #expect(kept.map(\.0) == expected.map(\.0) && kept.map(\.1) == expected.map(\.1), "the case texts differ from one batch size to another")
+            let frames = kept.map { row -> String in
+                guard case .blob(let b) = row.1.storage else { return "text" }
+                return String(decoding: b.prefix(4), as: UTF8.self)
+            }
+            #expect(frames.filter { $0 == "CLC1" }.count == 1 && frames.filter { $0 == "CLC2" }.count == kept.count - 1, "\(frames)")
+            #expect(try run.store.verify().findings.isEmpty)
+        }
+    }
+
     /// A second run into the same store compresses against the reference the first run kept.
     @Test func aLaterRunCompressesAgainstTheStoredReference() throws {
         let s = try StoreScratch()
@@ -105,8 +132,8 @@ import Testing
         for id in Int64(8)...12 { compressor.submit(.init(id: id, decision: decision, policy: Repo.shenyang, against: .batch(7))) }
         let made = compressor.drain()
         #expect(made.map(\.id) == [7, 8, 9, 10, 11, 12])
-        #expect(try DecisionBlob.decode(made[0].value, decisionID: 7) == line)
-        #expect(try DecisionBlob.decode(made[3].value, decisionID: 10) { id in id == 7 ? made[0].value : nil } == line)
+        #expect(try DecisionBlob.decode(made[0].line, decisionID: 7) == line)
+        #expect(try DecisionBlob.decode(made[3].line, decisionID: 10) { id in id == 7 ? made[0].line : nil } == line)
         #expect(compressor.referenceLine(7) == Array(line.utf8))
         compressor.giveBack(Array(made.prefix(2)))
         compressor.submit(.init(id: 13, decision: decision, policy: Repo.shenyang, against: .batch(7)))
@@ -127,8 +154,8 @@ import Testing
         for id in Int64(2)...Int64(count) { compressor.submit(.init(id: id, decision: decision, policy: Repo.shenyang, against: .batch(1))) }
         let made = compressor.drain()
         #expect(made.map(\.id) == Array(Int64(1)...Int64(count)))
-        #expect(try made.allSatisfy { try DecisionBlob.decode($0.value, decisionID: $0.id) { id in id == 1 ? made[0].value : nil } == line })
-        #expect(made.last?.value == DecisionBlob.encode(line, reference: DecisionBlob.Reference(id: 1, line: Array(line.utf8))),
+        #expect(try made.allSatisfy { try DecisionBlob.decode($0.line, decisionID: $0.id) { id in id == 1 ? made[0].line : nil } == line })
+        #expect(made.last?.line == DecisionBlob.encode(line, reference: DecisionBlob.Reference(id: 1, line: Array(line.utf8))),
                 "a kept compressor makes the bytes a new one makes")
         compressor.endBatch()
     }
