@@ -13,8 +13,8 @@ import GRDB
 /// packages (once per digest), its package links, the ban it registers and the history events the
 /// store did not have yet, so it has its record number at once (the ledger names earlier grants
 /// by it) and later reads of the batch see it: a ban it registers applies to the next case of
-/// the applicant in the same batch, read on the same connection, with no commit between them. Its JSON line is made on a second thread
-/// (`LineCompressor`) and written into its row before the batch commits. Nobody else writes while
+/// the applicant in the same batch, read on the same connection, with no commit between them. Its JSON line (and its case text,
+/// compressed) is made on a second thread (`LineCompressor`) and written into its row before the batch commits. Nobody else writes while
 /// a batch is open, and a killed process leaves every committed batch whole and nothing of the
 /// batch it was writing. A history that rewrites a recorded event is refused when the case is
 /// added, and nothing of that case is kept. One commit per batch rather than per decision is what
