@@ -70,9 +70,14 @@ public enum YAMLReader {
         guard !path.isEmpty else { return ioError("empty path") }
 
         // Opened once and asked its size through the descriptor: one path lookup per case file.
-        let fd = open(path, O_RDONLY)
+        // Opened without waiting: a named pipe that nobody writes to would hold the open, and the
+        // whole run, forever. Reads wait again once it is open, so a pipe being written (a shell's
+        // `<(…)`) is still read whole, and one nobody writes to reads as empty.
+        let fd = open(path, O_RDONLY | O_NONBLOCK)
         guard fd >= 0 else { return ioError(errnoText()) }
         defer { close(fd) }
+        let flags = fcntl(fd, F_GETFL)
+        guard flags >= 0, fcntl(fd, F_SETFL, flags & ~O_NONBLOCK) == 0 else { return ioError(errnoText()) }
         var info = stat()
         guard fstat(fd, &info) == 0 else { return ioError(errnoText()) }
         if (info.st_mode & S_IFMT) == S_IFDIR { return ioError("is a directory") }

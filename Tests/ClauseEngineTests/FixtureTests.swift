@@ -50,4 +50,39 @@ import Testing
         #expect(ds.map(\.message) == ["file is 10.0 MB, larger than the 4 MB limit"])
         #expect(ds.first?.range.start == SourceLocation(line: 1, column: 1))
     }
+
+    /// A named pipe given as a case file, that nobody writes to, is refused at once: opening it
+    /// used to wait for a writer, and hold the whole run, forever. (The load runs on a thread of
+    /// its own, so that a regression fails here rather than hanging the suite.)
+    @Test func aNamedPipeNobodyWritesToIsRefusedNotAwaited() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("pipe.yaml").path
+        #expect(mkfifo(path, 0o600) == 0)
+        let done = DispatchSemaphore(value: 0)
+        let result = Locked<CaseLoader.Loaded?>(nil)
+        Thread.detachNewThread {
+            result.set(CaseLoader(repository: Repo.repository).load(path: path))
+            done.signal()
+        }
+        guard done.wait(timeout: .now() + 10) == .success else {
+            Issue.record("reading a named pipe nobody writes to did not return")
+            return
+        }
+        guard case .failed(let ds)? = result.get() else {
+            Issue.record("a named pipe nobody writes to was read as a case")
+            return
+        }
+        #expect(ds.first?.range.start == SourceLocation(line: 1, column: 1))
+    }
+}
+
+/// A value set on one thread and read on another.
+private final class Locked<T>: @unchecked Sendable {
+    private let lock = NSLock()
+    private var value: T
+    init(_ value: T) { self.value = value }
+    func set(_ v: T) { lock.withLock { value = v } }
+    func get() -> T { lock.withLock { value } }
 }
