@@ -13,7 +13,9 @@ public enum CaseSource: Sendable {
 
 /// Reads a JSON Lines stream a line at a time, so a 100,000-case file is never held whole.
 ///
-/// The stream is read in 1 MiB chunks. Lines are cut from the buffer by moving a start index,
+/// The stream is read in chunks of up to 1 MiB, each as much as is there: a program that pipes
+/// cases in a line at a time gets each answered as it comes (where its output is written at
+/// once: beside a store, not recording), instead of the reader waiting for a full chunk. Lines are cut from the buffer by moving a start index,
 /// and the buffer is compacted only when it is refilled: removing each line from the front would
 /// copy the buffer once per line. The search for a newline resumes where the last one stopped,
 /// so a long line is scanned once, not once per chunk. A line longer than the case file limit
@@ -79,20 +81,35 @@ package struct JSONLinesReader: Sequence, IteratorProtocol {
             buffer.removeSubrange(0..<start)
             scanned -= start
             start = 0
-            do {
-                if let chunk = try handle.read(upToCount: chunkBytes), !chunk.isEmpty {
-                    buffer.append(contentsOf: chunk)
-                } else {
-                    atEnd = true
-                }
-            } catch {
+            switch readChunk() {
+            case .success(let count): if count == 0 { atEnd = true }
+            case .failure(let reason):
                 atEnd = true
                 buffer.removeAll()
                 scanned = 0
-                let reason = (error as NSError).localizedFailureReason ?? (error as NSError).localizedDescription
-                return .unreadable(problem("io.read", "cannot read the stream after line \(lineNumber): \(reason)", line: lineNumber + 1))
+                return .unreadable(problem("io.read", "cannot read the stream after line \(lineNumber): \(reason.text)", line: lineNumber + 1))
             }
         }
+    }
+
+    /// Appends what the stream has, up to a chunk, waiting only while it has nothing yet: the
+    /// number of bytes read, 0 at its end.
+    private mutating func readChunk() -> Result<Int, ReadFailure> {
+        let old = buffer.count
+        buffer.append(contentsOf: repeatElement(0, count: chunkBytes))
+        let fd = handle.fileDescriptor
+        var got: Int
+        repeat {
+            got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, chunkBytes) }
+        } while got < 0 && errno == EINTR
+        let failure = got < 0 ? String(cString: strerror(errno)) : nil
+        buffer.removeSubrange((old + Swift.max(got, 0))...)
+        if let failure { return .failure(ReadFailure(text: failure)) }
+        return .success(got)
+    }
+
+    struct ReadFailure: Error {
+        var text: String
     }
 
     /// nil for a blank line.
