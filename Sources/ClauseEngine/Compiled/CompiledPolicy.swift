@@ -225,9 +225,10 @@ public final class CompiledPolicy: Sendable {
         /// Every rule's message and fix in both languages: what the trace, the record, the memo
         /// and the notice read.
         case all
-        /// Only the words of the rules that become the decision's reasons, in one language (for
+        /// Only the rules that become the decision's reasons, worded in one language (for
         /// English, the Chinese too, which stands in where a package gives no English): all an
-        /// untraced decision line shows. Writing the others was most of the cost of wording a case.
+        /// untraced decision line shows. The decision's `rules` then hold those rules alone.
+        /// Writing and releasing the others was most of the cost of wording a case.
         case reasons(Lang)
     }
 
@@ -246,35 +247,36 @@ public final class CompiledPolicy: Sendable {
         case .all: english = true
         case .reasons(let lang): english = lang == .en
         }
-        var traces: [RuleTrace] = []
+        // nil for a rule a lean decision leaves out.
+        var traces: [RuleTrace?] = []
         traces.reserveCapacity(rules.count)
         for (k, (rule, run)) in zip(rules, v.runs).enumerated() {
+            let worded = words == .all || (run.inForce && run.effect == reasonEffect)
+            guard worded else {
+                traces.append(nil)
+                continue
+            }
             // Each trace is built whole, in place: a RuleTrace is large, and copying one retains
             // every string in it.
             let status: RuleTrace.Status
             var message: String?, messageEn: String?, fix: String?, fixEn: String?
             var clauses = rule.clauses
             var missing: [String] = []
-            let worded = words == .all || (run.inForce && run.effect == reasonEffect)
             if !run.inForce {
                 status = .notInForce
             } else if run.finding == .pending {
                 status = .pending
                 missing = (v.waits[k] ?? []).sorted()
-                if worded {
-                    message = RuleWords.pending(missing, policy, lang: .zh)
-                    if english { messageEn = RuleWords.pending(missing, policy, lang: .en) }
-                }
+                message = RuleWords.pending(missing, policy, lang: .zh)
+                if english { messageEn = RuleWords.pending(missing, policy, lang: .en) }
             } else if run.finding == .fired {
                 status = .fired
-                if worded {
-                    let nothing = Rule.awardsNothing(rule.kind, run.amount)
-                    message = RuleWords.fired(nothing: nothing, lang: .zh) + rule.say.render(frame, zh)
-                    fix = rule.fix?.render(frame, zh)
-                    if english {
-                        messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + $0.render(frame, en) }
-                        fixEn = rule.fixEn?.render(frame, en)
-                    }
+                let nothing = Rule.awardsNothing(rule.kind, run.amount)
+                message = RuleWords.fired(nothing: nothing, lang: .zh) + rule.say.render(frame, zh)
+                fix = rule.fix?.render(frame, zh)
+                if english {
+                    messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + $0.render(frame, en) }
+                    fixEn = rule.fixEn?.render(frame, en)
                 }
                 // As the interpreter: the branch that applied adds its clauses.
                 for c in rule.cites {
@@ -294,8 +296,9 @@ public final class CompiledPolicy: Sendable {
         /// The reasons of every in-force rule with the `wanted` effect (an award's cap after it).
         func add(_ effect: Decision.Reason.Effect, for wanted: CompiledRule.Effect) {
             for k in v.runs.indices where v.runs[k].inForce && v.runs[k].effect == wanted {
-                add(effect, traces[k].rule, traces[k].clauses, traces[k].message, traces[k].messageEn)
-                if effect == .award && traces[k].capped { add(.cap, traces[k].rule, traces[k].clauses, traces[k].message, traces[k].messageEn) }
+                guard let t = traces[k] else { continue }
+                add(effect, t.rule, t.clauses, t.message, t.messageEn)
+                if effect == .award && t.capped { add(.cap, t.rule, t.clauses, t.message, t.messageEn) }
             }
         }
         func add(_ effect: Decision.Reason.Effect, _ rule: String, _ clauses: [String], _ message: String?, _ messageEn: String?) {
@@ -317,7 +320,7 @@ public final class CompiledPolicy: Sendable {
             policyDigest: policy.digest, item: item, asOf: asOf, outcome: v.outcome, amount: v.amount,
             reasons: reasons, consequences: v.consequences,
             missing: v.missing.map { Decision.MissingFact(fact: $0, label: Interpreter.label(of: $0, policy) ?? $0) }.sorted(),
-            rules: traces, definitions: [],
+            rules: traces.compactMap { $0 }, definitions: [],
             packages: policy.packages(on: asOf))
     }
 }
