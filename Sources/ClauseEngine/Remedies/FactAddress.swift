@@ -19,24 +19,34 @@ struct FactAddress: Hashable {
 
     /// Dotted path as a case file or a scenario writes it: `project.changes[0].approved`.
     func name(in policy: Policy) -> String {
-        var schema = policy.caseSchema
         var out = ""
+        walk(policy) { record, i in
+            if !out.isEmpty { out += "." }
+            out += policy.records[record].fields[i].name
+        } element: { k in
+            out += "[\(k)]"
+        }
+        return out
+    }
+
+    /// Each step's field where it is (its record in `policy.records` and its index there), and
+    /// each element's index, read in place: a `Field` or a `RecordSchema` copied out retains every
+    /// text in it, and the remedy search names each change it shows in both languages.
+    private func walk(_ policy: Policy, field: (_ record: Int, _ index: Int) -> Void, element: (Int) -> Void) {
+        var record = 0
         for step in steps {
             switch step {
             case .field(let i):
-                guard i < schema.fields.count else { continue }
-                let f = schema.fields[i]
-                if !out.isEmpty { out += "." }
-                out += f.name
-                switch f.type.unwrapped {
-                case .record(let r), .list(.record(let r)): schema = policy.records[r]
+                guard i < policy.records[record].fields.count else { continue }
+                field(record, i)
+                switch policy.records[record].fields[i].type.unwrapped {
+                case .record(let r), .list(.record(let r)): record = r
                 default: break
                 }
             case .element(let k):
-                out += "[\(k)]"
+                element(k)
             }
         }
-        return out
     }
 
     /// The declared field at the end of the address.
@@ -65,38 +75,20 @@ struct FactAddress: Hashable {
 
     /// The fields along the way, for labels: `改造项目 · 改造后数字化水平等级`.
     func fields(in policy: Policy) -> [Field] {
-        var schema = policy.caseSchema
         var out: [Field] = []
-        for step in steps {
-            guard case .field(let i) = step, i < schema.fields.count else { continue }
-            let f = schema.fields[i]
-            out.append(f)
-            switch f.type.unwrapped {
-            case .record(let r), .list(.record(let r)): schema = policy.records[r]
-            default: break
-            }
-        }
+        walk(policy) { record, i in out.append(policy.records[record].fields[i]) } element: { _ in }
         return out
     }
 
     /// The labels along the way, an element of a list by its number: `改造项目 · 项目变更（第 1 项） · 是否…`.
     func label(in policy: Policy, english: Bool) -> String {
-        var schema = policy.caseSchema
         var parts: [String] = []
-        for step in steps {
-            switch step {
-            case .field(let i):
-                guard i < schema.fields.count else { continue }
-                let f = schema.fields[i]
-                parts.append(english ? (f.labelEn ?? f.name) : f.label)
-                switch f.type.unwrapped {
-                case .record(let r), .list(.record(let r)): schema = policy.records[r]
-                default: break
-                }
-            case .element(let k):
-                guard !parts.isEmpty else { continue }
-                parts[parts.count - 1] += english ? " #\(k + 1)" : "（第 \(k + 1) 项）"
-            }
+        walk(policy) { record, i in
+            parts.append(english ? (policy.records[record].fields[i].labelEn ?? policy.records[record].fields[i].name)
+                : policy.records[record].fields[i].label)
+        } element: { k in
+            guard !parts.isEmpty else { return }
+            parts[parts.count - 1] += english ? " #\(k + 1)" : "（第 \(k + 1) 项）"
         }
         return parts.joined(separator: " · ")
     }
