@@ -96,6 +96,9 @@ public enum YAMLReader {
         case .failure(let reason): return ioError(reason.text)
         case .success(let data): bytes = data
         }
+        if bytes.isEmpty && (info.st_mode & S_IFMT) == S_IFIFO {
+            return ioError("a named pipe that nothing was writing to when it was opened")
+        }
         if bytes.count > limits.maxBytes {
             // The file grew between stat and read.
             let empty = SourceFile(path: path, text: "")

@@ -75,6 +75,7 @@ import Testing
             return
         }
         #expect(ds.first?.range.start == SourceLocation(line: 1, column: 1))
+        #expect(ds.first?.message == "cannot read file: a named pipe that nothing was writing to when it was opened")
     }
 }
 
