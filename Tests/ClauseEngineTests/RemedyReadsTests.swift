@@ -67,40 +67,15 @@ import Testing
     /// deciding it whole finds: every rule's finding, the outcome, the amount, what it waits for.
     /// Over every candidate the search could propose for the Playground's and the oracle's cases.
     @Test func rerunningTheReadersDecidesAsAWholeVerdict() throws {
-        let policy = Repo.shenyang, compiled = RemedyCases.compiled
+        let policy = Repo.shenyang
         let cases = try RemedyCases.playground() + RemedyCases.oracle()
-        var compared = 0, kept = 0
+        var tally = RerunTally()
         for (c, _) in cases {
-            guard let base = compiled.verdict(c, asOf: nil),
-                  case .date(let asOf)? = policy.caseSchema.index["applied_on"].flatMap({ c.facts[$0] }) else { continue }
-            var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: asOf, sites: Self.reads.sites)
-            for k in policy.rules.indices { candidates.collect(k) }
-            for cand in candidates.found.prefix(40) {
-                guard let facts = cand.address.setting(cand.value, in: c.facts) else { continue }
-                var changed = c
-                changed.facts = facts
-                let rerun = Self.reads.rerun(changing: cand.address)
-                let whole = compiled.verdict(changed, asOf: nil)
-                let part = compiled.verdict(changed, asOf: nil, from: base, rerun: rerun)
-                #expect((whole == nil) == (part == nil), "\(c.id): \(cand.address.name(in: policy))")
-                guard let whole, let part else { continue }
-                compared += 1
-                kept += rerun.filter { !$0 }.count
-                let at = "\(c.id): \(cand.address.name(in: policy)) = \(cand.value)"
-                #expect(part.outcome == whole.outcome && part.amount == whole.amount && part.missing == whole.missing, "\(at)")
-                #expect(part.consequences.clawback == whole.consequences.clawback, "\(at)")
-                #expect(part.consequences.blacklistedUntil == whole.consequences.blacklistedUntil, "\(at)")
-                #expect(part.waits == whole.waits, "\(at)")
-                for k in whole.runs.indices {
-                    let (p, w) = (part.runs[k], whole.runs[k])
-                    #expect(p.finding == w.finding && p.amount == w.amount && p.capped == w.capped && p.uncapped == w.uncapped
-                        && p.inForce == w.inForce && p.effect == w.effect, "\(at): rule \(policy.rules[k].id)")
-                }
-            }
+            tally.compare(c, RemedyCases.compiled, Self.reads, candidates: 40)
         }
-        #expect(compared > 1000)
+        #expect(tally.compared > 1000)
         // Most rules read neither the changed fact nor anything under or over it.
-        #expect(kept > compared * policy.rules.count / 2)
+        #expect(tally.kept > tally.compared * policy.rules.count / 2)
     }
 
     /// What the candidates are, in the order they are proposed, for every rule over the Playground's
@@ -139,6 +114,44 @@ import Testing
         #expect(got.count == expected.count)
         if let k = (0..<min(got.count, expected.count)).first(where: { got[$0] != expected[$0] }) {
             Issue.record("candidates differ at line \(k + 1):\n  now: \(got[k])\n  was: \(expected[k])")
+        }
+    }
+}
+
+/// Every candidate change of a case, decided again whole and by its readers alone: the two must
+/// find the same for every rule, and the same outcome, amount, consequences and missing facts.
+struct RerunTally {
+    var compared = 0
+    /// Rules whose findings were kept rather than run again, over every comparison.
+    var kept = 0
+
+    mutating func compare(_ c: CaseFile, _ compiled: CompiledPolicy, _ reads: RemedyReads, candidates limit: Int,
+                          sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let policy = compiled.policy
+        guard let base = compiled.verdict(c, asOf: nil) else { return }
+        var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: base.asOf, sites: reads.sites)
+        for k in policy.rules.indices { candidates.collect(k) }
+        for cand in candidates.found.prefix(limit) {
+            guard let facts = cand.address.setting(cand.value, in: c.facts) else { continue }
+            var changed = c
+            changed.facts = facts
+            let rerun = reads.rerun(changing: cand.address)
+            let at = "\(c.id): \(cand.address.name(in: policy)) = \(cand.value)"
+            let whole = compiled.verdict(changed, asOf: nil)
+            let part = compiled.verdict(changed, asOf: nil, from: base, rerun: rerun)
+            #expect((whole == nil) == (part == nil), "\(at)", sourceLocation: sourceLocation)
+            guard let whole, let part else { continue }
+            compared += 1
+            kept += rerun.filter { !$0 }.count
+            #expect(part.outcome == whole.outcome && part.amount == whole.amount && part.missing == whole.missing
+                && part.consequences.clawback == whole.consequences.clawback
+                && part.consequences.blacklistedUntil == whole.consequences.blacklistedUntil && part.waits == whole.waits,
+                "\(at)", sourceLocation: sourceLocation)
+            for k in whole.runs.indices {
+                let (p, w) = (part.runs[k], whole.runs[k])
+                #expect(p.finding == w.finding && p.amount == w.amount && p.capped == w.capped && p.uncapped == w.uncapped
+                    && p.inForce == w.inForce && p.effect == w.effect, "\(at): rule \(policy.rules[k].id)", sourceLocation: sourceLocation)
+            }
         }
     }
 }
