@@ -15,20 +15,9 @@ import Testing
         var tally = RerunTally()
         var elements = 0
         for n in 0..<20 {
-            var package = RandomPackage(rng: rng)
-            let text = package.policyYAML()
-            rng = package.rng
-            let dir = "\(root)/p\(n)"
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try text.write(toFile: "\(dir)/policy.yaml", atomically: true, encoding: .utf8)
-            let repository = PolicyRepository(explicit: dir, environment: [:])
-            guard let policy = repository.load(dir).policy else {
-                Issue.record("random package \(n) does not load")
-                continue
-            }
-            let compiled = repository.compiled(policy)
-            let reads = RemedyReads(policy)
-            let loader = CaseLoader(repository: repository)
+            var (package, repository, loaded, _) = try RandomPackage.written(n, rng: &rng, under: root)
+            let policy = try #require(loaded.policy, "random package \(n) does not load")
+            let (compiled, reads, loader) = (repository.compiled(policy), RemedyReads(policy), CaseLoader(repository: repository))
             for k in 0..<20 {
                 guard case .ready(let c, _) = loader.load(text: package.caseYAML(k), path: "case-\(k).yaml") else { continue }
                 tally.compare(c, compiled, reads, candidates: 60)

@@ -23,14 +23,7 @@ import Testing
         var outcomes: [Decision.Outcome: Int] = [:]
         var differences: [String] = []
         for n in 0..<40 {
-            var package = RandomPackage(rng: rng)
-            let text = package.policyYAML()
-            rng = package.rng
-            let dir = "\(root)/p\(n)"
-            try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
-            try text.write(toFile: "\(dir)/policy.yaml", atomically: true, encoding: .utf8)
-            let repository = PolicyRepository(explicit: dir, environment: [:])
-            let loaded = repository.load(dir)
+            var (package, repository, loaded, text) = try RandomPackage.written(n, rng: &rng, under: root)
             guard let policy = loaded.policy else {
                 Issue.record("random package \(n) (seed \(Self.seed)) does not load:\n\(DiagnosticRenderer().render(loaded.diagnostics))\n\(text)")
                 continue
@@ -67,6 +60,22 @@ import Testing
             #expect(outcomes[outcome, default: 0] > 20, "the random packages must reach \(outcome) (\(outcomes))")
         }
         #expect(differences.isEmpty, Comment(rawValue: "\(differences.count) differ (seed \(Self.seed)):\n" + differences.prefix(2).joined(separator: "\n")))
+    }
+}
+
+extension RandomPackage {
+    /// The next random package, written under `root` and loaded from there by the ordinary
+    /// loader: the generator (for its cases), the folder's repository, what loading gave, the text.
+    static func written(_ n: Int, rng: inout SeededGenerator, under root: String) throws
+        -> (package: RandomPackage, repository: PolicyRepository, loaded: PolicyLoader.Result, text: String) {
+        var package = RandomPackage(rng: rng)
+        let text = package.policyYAML()
+        rng = package.rng
+        let dir = "\(root)/p\(n)"
+        try FileManager.default.createDirectory(atPath: dir, withIntermediateDirectories: true)
+        try text.write(toFile: "\(dir)/policy.yaml", atomically: true, encoding: .utf8)
+        let repository = PolicyRepository(explicit: dir, environment: [:])
+        return (package, repository, repository.load(dir), text)
     }
 }
 
