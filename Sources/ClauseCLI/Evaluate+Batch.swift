@@ -89,8 +89,6 @@ struct ProgressBar {
 }
 
 extension ClauseCommand.Evaluate {
-    /// The cases to decide: the files given (folders expanded), then the `--jsonl` stream a line
-    /// at a time, never the whole stream in memory.
     /// The cases to decide one at a time beside the store, read a chunk ahead on another thread,
     /// except from standard input: there a case is read only when the one before it is decided,
     /// so a program that writes a case and waits for its answer is answered.
@@ -103,6 +101,8 @@ extension ClauseCommand.Evaluate {
         return AnySequence(CaseReadAhead(sources, loader: loader))
     }
 
+    /// The cases to decide: the files given (folders expanded), then the `--jsonl` stream a line
+    /// at a time, never the whole stream in memory.
     func caseSources(_ files: [String]) throws -> AnySequence<CaseSource> {
         guard let jsonl else { return AnySequence(files.map { CaseSource.file($0) }) }
         let handle: FileHandle

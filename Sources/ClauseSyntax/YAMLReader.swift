@@ -137,7 +137,7 @@ public enum YAMLReader {
 
     // MARK: - File helpers
 
-    private struct ReadFailure: Error { var text: String }
+    package struct ReadFailure: Error { package var text: String }
 
     private static func errnoText() -> String {
         String(cString: strerror(errno)).lowercased()
@@ -146,18 +146,30 @@ public enum YAMLReader {
     /// Reads at most `limit + 1` bytes, so a file that grows after `stat` still cannot exhaust memory.
     private static func readAll(_ fd: Int32, limit: Int) -> Result<[UInt8], ReadFailure> {
         var result: [UInt8] = []
-        // A stack buffer, not a fresh 64 KB array to zero for every case file of a batch.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 16 * 1024) { chunk in
-            while result.count <= limit {
+        while result.count <= limit {
+            switch readSome(fd, upTo: 16 * 1024, appendingTo: &result) {
+            case .failure(let f): return .failure(f)
+            case .success(let n): if n == 0 { return .success(result) }
+            }
+        }
+        return .success(result)
+    }
+
+    /// Appends to `out` what `fd` has now, at most `max` bytes, waiting only while it has nothing
+    /// yet (and again when a signal interrupts the wait): how many bytes, 0 at its end. Read
+    /// through a buffer on the stack, never a fresh array to zero first; a stream piped in a line
+    /// at a time gets each line read as it comes.
+    package static func readSome(_ fd: Int32, upTo max: Int, appendingTo out: inout [UInt8]) -> Result<Int, ReadFailure> {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: max) { chunk in
+            while true {
                 let n = posixRead(fd, chunk.baseAddress, chunk.count)
                 if n < 0 {
                     if errno == EINTR { continue }
                     return .failure(ReadFailure(text: errnoText()))
                 }
-                if n == 0 { break }
-                result.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<n]))
+                out.append(contentsOf: UnsafeBufferPointer(rebasing: chunk[0..<n]))
+                return .success(n)
             }
-            return .success(result)
         }
     }
 

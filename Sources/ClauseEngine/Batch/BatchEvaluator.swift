@@ -67,13 +67,7 @@ public struct BatchEvaluator: Sendable {
     }
 
     public func decide(_ source: CaseSource, render: (Decision, Policy) -> [UInt8]) -> Item {
-        let loaded: CaseLoader.Loaded
-        switch source {
-        case .file(let path): loaded = loader.load(path: path)
-        case .line(let path, let text, let offset): loaded = loader.load(text: text, path: path, lineOffset: offset)
-        case .unreadable(let d): loaded = .failed([d])
-        }
-        switch loaded {
+        switch loader.prepare(source).loaded {
         case .failed(let ds): return .failed(ds)
         case .ready(let c, let policy):
             // Decided once by the compiled rules: the remedy search starts from that verdict.

@@ -15,8 +15,9 @@ public enum CaseSource: Sendable {
 ///
 /// The stream is read in chunks of up to 1 MiB, each as much as is there: a program that pipes
 /// cases in a line at a time gets each answered as it comes (where its output is written at
-/// once: beside a store, not recording), instead of the reader waiting for a full chunk. Lines are cut from the buffer by moving a start index,
-/// and the buffer is compacted only when it is refilled: removing each line from the front would
+/// once: beside a store, not recording), instead of the reader waiting for a full chunk. Lines
+/// are cut from the buffer by moving a start index, and the buffer is compacted only when it is
+/// refilled: removing each line from the front would
 /// copy the buffer once per line. The search for a newline resumes where the last one stopped,
 /// so a long line is scanned once, not once per chunk. A line longer than the case file limit
 /// (4 MB) is reported at its line and skipped up to its newline without being kept, so a stream
@@ -81,7 +82,7 @@ package struct JSONLinesReader: Sequence, IteratorProtocol {
             buffer.removeSubrange(0..<start)
             scanned -= start
             start = 0
-            switch readChunk() {
+            switch YAMLReader.readSome(handle.fileDescriptor, upTo: chunkBytes, appendingTo: &buffer) {
             case .success(let count): if count == 0 { atEnd = true }
             case .failure(let reason):
                 atEnd = true
@@ -90,26 +91,6 @@ package struct JSONLinesReader: Sequence, IteratorProtocol {
                 return .unreadable(problem("io.read", "cannot read the stream after line \(lineNumber): \(reason.text)", line: lineNumber + 1))
             }
         }
-    }
-
-    /// Appends what the stream has, up to a chunk, waiting only while it has nothing yet: the
-    /// number of bytes read, 0 at its end.
-    private mutating func readChunk() -> Result<Int, ReadFailure> {
-        let old = buffer.count
-        buffer.append(contentsOf: repeatElement(0, count: chunkBytes))
-        let fd = handle.fileDescriptor
-        var got: Int
-        repeat {
-            got = buffer.withUnsafeMutableBytes { read(fd, $0.baseAddress! + old, chunkBytes) }
-        } while got < 0 && errno == EINTR
-        let failure = got < 0 ? String(cString: strerror(errno)) : nil
-        buffer.removeSubrange((old + Swift.max(got, 0))...)
-        if let failure { return .failure(ReadFailure(text: failure)) }
-        return .success(got)
-    }
-
-    struct ReadFailure: Error {
-        var text: String
     }
 
     /// nil for a blank line.

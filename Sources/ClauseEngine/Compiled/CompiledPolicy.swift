@@ -191,30 +191,6 @@ public final class CompiledPolicy: Sendable {
                        missing: outcome == .incomplete ? pending : [], asOf: asOf, frame: frame, runs: runs, waits: waits)
     }
 
-    /// Whether every one of `rules` (indices of rules that refuse or wait) still refuses or waits
-    /// over `facts`, found by running those rules alone. A rule still stands in the way when it is
-    /// in force and waits, or fires and refuses: nothing another rule finds undoes that. false
-    /// when any of them may no longer be in the way, or when it cannot be told this way (a rule
-    /// fails, no evaluation date): then the whole verdict decides. The remedy search asks this
-    /// before deciding a changed case again, and most candidates lift nothing.
-    func stillBlocked(_ rules: [Int], facts: [Value?], asOf override: CivilDate?) -> Bool {
-        guard !rules.isEmpty,
-              let asOf = Policy.evaluationDate(of: facts, applicationDateSlot: appliedOnSlot, asOf: override) else { return false }
-        let frame = Frame(facts: facts, params: parameters(on: asOf), asOf: asOf, localCount: localCount, definitionCode: definitionCode)
-        for k in rules {
-            let rule = self.rules[k]
-            guard rule.inForce(on: asOf) else { return false }
-            var waiting: Set<String> = []
-            let run = rule.run(frame, waits: &waiting)
-            switch run.finding {
-            case .pending: continue
-            case .fired where Rule.refuses(rule.kind, amount: run.amount, mayBeZero: rule.mayBeZero): continue
-            default: return false
-            }
-        }
-        return true
-    }
-
     /// The decision, or nil when the tracing interpreter must decide (an evaluation failed).
     public func decide(_ c: CaseFile, asOf: CivilDate?) -> Decision? {
         verdict(c, asOf: asOf).map { decision($0, c) }

@@ -117,10 +117,6 @@ package enum RemedyFinder {
                     }
                     tried += 1
                     if tried > budget { exhausted = true; break search }
-                    // A change that lifts none of the rules in the way is dropped without deciding
-                    // the whole case again (an element of a list is the exception below: it is kept
-                    // as a step even so, with its verdict).
-                    if !cand.address.namesAnElement, compiled.stillBlocked(before, facts: facts, asOf: override) { continue }
                     var changedCase = c
                     changedCase.facts = facts
                     // Only the rules that read the changed fact run again.
