@@ -95,7 +95,7 @@ extension ClauseCommand.Evaluate {
     func preparedCases(_ files: [String], loader: CaseLoader) throws -> AnySequence<PreparedCase> {
         let sources = try caseSources(files)
         if jsonl == "-" {
-            var it = sources.makeIterator()
+            let it = sources.makeIterator()
             return AnySequence { AnyIterator { it.next().map { loader.prepare($0) } } }
         }
         return AnySequence(CaseReadAhead(sources, loader: loader))

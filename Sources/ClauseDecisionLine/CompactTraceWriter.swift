@@ -22,15 +22,15 @@ struct CompactTraceWriter {
     static let version = 2
 
     let ctx: JSONDecisionRenderer.Context
-    /// First value seen for each name, in the order first seen (the writer leaves a reference's
-    /// value out only when it equals this).
-    private var values: [String: (Value, ValueType)] = [:]
-    private var valueOrder: [String] = []
+    /// First value seen for each name (the writer leaves a reference's value out only when it
+    /// equals this), by where it lies in `valueOrder`, the names in the order first seen.
+    private var values: [ExactText: Int] = [:]
+    private var valueOrder: [(name: String, value: Value, type: ValueType)] = []
     /// The first label seen for each text (nil when it was first seen without one: a later label
     /// for it is then written on its node, as the table is written before the body), with what
-    /// it was made from.
-    private var labels: [String: LabelEntry] = [:]
-    private var labelOrder: [String] = []
+    /// it was made from; `labelOrder` holds the texts that have one, in the order first seen.
+    private var labels: [ExactText: LabelEntry] = [:]
+    private var labelOrder: [(text: String, label: String)] = []
     /// The root expression being written.
     private var root = RootText(text: "", start: 0)
     /// Element variables in scope, innermost last.
@@ -58,14 +58,13 @@ struct CompactTraceWriter {
         w.field("trace_version", Self.version)
         w.key("labels")
         w.beginObject()
-        for k in labelOrder { w.field(name: k, labels[k]!.first) }
+        for entry in labelOrder { w.field(name: entry.text, entry.label) }
         w.endObject()
         w.key("values")
         w.beginObject()
-        for k in valueOrder {
-            let (v, t) = values[k]!
-            w.key(name: k)
-            ctx.writeValue(v, t, &w)
+        for entry in valueOrder {
+            w.key(name: entry.name)
+            ctx.writeValue(entry.value, entry.type, &w)
         }
         w.endObject()
         w.members(of: body)
@@ -119,7 +118,7 @@ struct CompactTraceWriter {
     /// number (definitions' first, then rules' steps, in order). A root that says exactly what an
     /// earlier one said is written `{"same":k}` (rules not applicable to the case share their
     /// `for`); only roots of the same text are compared, in place, without copying or hashing JSON.
-    private var roots: [String: [(bytes: Range<Int>, number: Int)]] = [:]
+    private var roots: [ExactText: [(bytes: Range<Int>, number: Int)]] = [:]
     private var rootCount = 0
 
     private mutating func rootNode(_ n: TraceNode, _ w: inout JSONWriter) {
@@ -128,13 +127,14 @@ struct CompactTraceWriter {
         let start = w.beginValue()
         node(n, &w, isRoot: true, isSource: false)
         let written = start..<w.byteCount
-        if let earlier = roots[n.text]?.first(where: { w.sameBytes($0.bytes, written) }) {
+        let key = ExactText(n.text)
+        if let earlier = roots[key]?.first(where: { w.sameBytes($0.bytes, written) }) {
             w.takeBack(to: start)
             w.beginObject()
             w.field("same", earlier.number)
             w.endObject()
         } else {
-            roots[n.text, default: []].append((written, rootCount))
+            roots[key, default: []].append((written, rootCount))
         }
         rootCount += 1
     }
@@ -182,10 +182,11 @@ struct CompactTraceWriter {
         } else if !n.children.isEmpty {
             w.key("children")
             w.beginArray()
-            // By index: iterating would copy each child (a dozen retains apiece).
+            // Through the buffer: iterating, or even subscripting the array, copies each child (a
+            // dozen retains apiece).
             let sourceOmitted = isSourceOmitted(n)
-            for i in n.children.indices {
-                node(n.children[i], &w, isRoot: false, isSource: i == 0 && sourceOmitted)
+            n.children.withUnsafeBufferPointer { children in
+                for i in children.indices { node(children[i], &w, isRoot: false, isSource: i == 0 && sourceOmitted) }
             }
             w.endArray()
         }
@@ -194,9 +195,8 @@ struct CompactTraceWriter {
     }
 
     private mutating func writeElements(_ n: TraceNode, _ elements: [ElementTrace], _ w: inout JSONWriter) {
-        let policy = ctx.policy
         let schema = ctx.reader.elementSchema(n)
-        let elementType: ValueType? = schema.flatMap { s in policy.records.firstIndex { $0.name == s.name } }.map { .record($0) }
+        let elementType: ValueType? = schema.flatMap { s in ctx.policy.records.firstIndex { $0.name == s.name } }.map { .record($0) }
         if let v = n.variable { w.field("var", v) }
         w.key("elements")
         w.beginArray()
@@ -222,7 +222,7 @@ struct CompactTraceWriter {
 
     /// The list an aggregation went over, when its elements say it all.
     private func isSourceOmitted(_ n: TraceNode) -> Bool {
-        guard let elements = n.elements, let source = n.children.first, case .value(.list(let items)) = source.result,
+        guard let elements = n.elements, !n.children.isEmpty, case .value(.list(let items)) = n.children[0].result,
               items.count == elements.count else { return false }
         return zip(items, elements).allSatisfy { $0 == $1.element }
     }
@@ -232,16 +232,17 @@ struct CompactTraceWriter {
     private mutating func impliedValue(_ n: TraceNode, _ v: Value, isPath: Bool) -> Bool {
         if n.children.isEmpty, n.elements == nil, isPath {
             if let bound = scope.last(where: { $0.name == n.text }) { return bound.value == v }
-            guard let first = values[n.text] else {
-                values[n.text] = (v, n.type)
-                valueOrder.append(n.text)
+            let key = ExactText(n.text)
+            guard let first = values[key] else {
+                values[key] = valueOrder.count
+                valueOrder.append((n.text, v, n.type))
                 return true
             }
-            return first.0 == v
+            return valueOrder[first].value == v
         }
         // `e.amount`: the field of the record its one child holds.
-        if n.children.count == 1, n.elements == nil, case .member(let field, _) = n.kind, let base = n.children.first,
-           case .value(.record(let fields)) = base.result {
+        if n.children.count == 1, n.elements == nil, case .member(let field, _) = n.kind,
+           case .value(.record(let fields)) = n.children[0].result {
             guard field < fields.count, let f = fields[field] else { return false }
             return f == v
         }
@@ -262,10 +263,11 @@ struct CompactTraceWriter {
         // no node of the same text has one: nothing to look up (most nodes, and the longest texts).
         if !isPath, n.label == nil { return }
         let base = n.children.isEmpty ? nil : n.children[0].type
-        guard let entry = labels[n.text] else {
+        let key = ExactText(n.text)
+        guard let entry = labels[key] else {
             let l = ctx.reader.label(n, isPath: isPath)
-            labels[n.text] = LabelEntry(first: l, nodeLabel: n.label, base: base)
-            if l != nil { labelOrder.append(n.text) }
+            labels[key] = LabelEntry(first: l, nodeLabel: n.label, base: base)
+            if let l { labelOrder.append((n.text, l)) }
             return
         }
         if entry.nodeLabel == n.label, entry.base == base { return }

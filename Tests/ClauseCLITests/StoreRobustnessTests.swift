@@ -104,7 +104,7 @@ import Testing
         #expect(try s.clause(["record", "case.yaml"]).status == 0)
         // Keep the SQLite header, scribble over every page after it.
         let checkpoint = try DatabaseQueue(path: s.store)
-        try checkpoint.writeWithoutTransaction { try $0.checkpoint(.truncate) }
+        _ = try checkpoint.writeWithoutTransaction { try $0.checkpoint(.truncate) }
         var bytes = try Data(contentsOf: URL(fileURLWithPath: s.store))
         for i in 100..<bytes.count { bytes[i] = UInt8(truncatingIfNeeded: i &* 31) }
         try bytes.write(to: URL(fileURLWithPath: s.store))
