@@ -20,7 +20,7 @@ import CYaml
 public struct YAMLEventLog {
     package enum Kind: UInt8 { case scalar, mapping, sequence }
 
-    package struct Node {
+    package struct Node: Equatable {
         package var kind: Kind
         package var style: YAMLNode.ScalarStyle
         /// A scalar's value: `count` bytes from `start` in `text`.
@@ -45,131 +45,199 @@ public struct YAMLEventLog {
         return string.withUTF8 { read(bytes: $0, limits: limits) }
     }
 
-    /// Records the one document of UTF-8 `bytes`, or nil (see the type's comment).
+    /// Records the one document of UTF-8 `bytes`, or nil (see the type's comment). A JSON object
+    /// (most case files and every JSON Lines line) is scanned directly, as libyaml would read it;
+    /// anything that scan is unsure of is left to libyaml.
     package static func read(bytes: UnsafeBufferPointer<UInt8>, limits: YAMLLimits = .default) -> YAMLEventLog? {
+        if let log = readJSON(bytes: bytes, limits: limits) { return log }
+        return readYAML(bytes: bytes, limits: limits)
+    }
+
+    /// The log libyaml's events give, or nil.
+    package static func readYAML(bytes: UnsafeBufferPointer<UInt8>, limits: YAMLLimits = .default) -> YAMLEventLog? {
         guard bytes.count > 0, bytes.count <= limits.maxBytes, let base = bytes.baseAddress else { return nil }
-        var log = YAMLEventLog()
-        log.nodes.reserveCapacity(bytes.count / 8 + 16)
-        log.text.reserveCapacity(bytes.count)
-        return log.run(base, bytes.count, limits) ? log : nil
+        var builder = Builder(capacity: bytes.count, limits: limits)
+        return builder.runLibyaml(base, bytes.count) ? builder.log : nil
     }
 
-    /// An open collection: its node, whether a key is expected next, and where its keys begin in
-    /// `keys` (mappings).
-    private struct Frame {
-        var node: Int32
-        var isMapping: Bool
-        var expectKey: Bool
-        var keysStart: Int32
+    /// The log of a JSON object scanned without libyaml, or nil for anything else, and for any JSON
+    /// whose reading as YAML the scan does not promise to match (`JSONScan`).
+    package static func readJSON(bytes: UnsafeBufferPointer<UInt8>, limits: YAMLLimits = .default) -> YAMLEventLog? {
+        guard bytes.count > 0, bytes.count <= limits.maxBytes, let base = bytes.baseAddress else { return nil }
+        var builder = Builder(capacity: bytes.count, limits: limits)
+        var scan = JSONScan(base, bytes.count)
+        return scan.document(into: &builder) ? builder.log : nil
     }
 
-    private mutating func run(_ base: UnsafePointer<UInt8>, _ length: Int, _ limits: YAMLLimits) -> Bool {
-        var parser = yaml_parser_t()
-        guard yaml_parser_initialize(&parser) == 1 else { return false }
-        defer { yaml_parser_delete(&parser) }
-        yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
-        yaml_parser_set_input_string(&parser, base, length)
-
-        var stack: [Frame] = []
-        stack.reserveCapacity(16)
-        /// The keys of the open mappings, as (start, count) in `text`.
-        var keys: [(Int32, Int32)] = []
-        keys.reserveCapacity(64)
-        var documents = 0
-        var haveRoot = false
-        var event = yaml_event_t()
-
-        while true {
-            guard yaml_parser_parse(&parser, &event) == 1 else { return false }
-            defer { yaml_event_delete(&event) }
-            switch event.type {
-            case YAML_STREAM_END_EVENT:
-                return haveRoot && stack.isEmpty
-
-            case YAML_DOCUMENT_START_EVENT:
-                documents += 1
-                if documents > 1 { return false }
-
-            case YAML_SCALAR_EVENT:
-                let s = event.data.scalar
-                if s.tag != nil || s.anchor != nil { return false }
-                if s.length > limits.maxScalarLength || nodes.count >= limits.maxNodes { return false }
-                let start = Int32(truncatingIfNeeded: text.count)
-                let count = Int32(truncatingIfNeeded: s.length)
-                if s.length > 0 {
-                    guard let value = s.value else { return false }
-                    text.append(contentsOf: UnsafeBufferPointer(start: value, count: s.length))
-                }
-                let style: YAMLNode.ScalarStyle
-                switch s.style {
-                case YAML_PLAIN_SCALAR_STYLE: style = .plain
-                case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
-                case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
-                case YAML_LITERAL_SCALAR_STYLE: style = .literal
-                case YAML_FOLDED_SCALAR_STYLE: style = .folded
-                default: return false
-                }
-                if let top = stack.indices.last, stack[top].isMapping, stack[top].expectKey {
-                    guard acceptKey(start: Int(start), count: Int(count), style: style, from: Int(stack[top].keysStart), keys: &keys) else {
-                        return false
-                    }
-                }
-                let index = Int32(truncatingIfNeeded: nodes.count)
-                nodes.append(Node(kind: .scalar, style: style, start: start, count: count, next: index + 1))
-                if !attach(&stack) { haveRoot = true }
-
-            case YAML_MAPPING_START_EVENT, YAML_SEQUENCE_START_EVENT:
-                let isMapping = event.type == YAML_MAPPING_START_EVENT
-                if isMapping {
-                    if event.data.mapping_start.tag != nil || event.data.mapping_start.anchor != nil { return false }
-                } else {
-                    if event.data.sequence_start.tag != nil || event.data.sequence_start.anchor != nil { return false }
-                }
-                if stack.count >= limits.maxDepth || nodes.count >= limits.maxNodes { return false }
-                // A collection as a mapping key.
-                if let top = stack.last, top.isMapping, top.expectKey { return false }
-                let index = Int32(truncatingIfNeeded: nodes.count)
-                nodes.append(Node(kind: isMapping ? .mapping : .sequence, style: .plain, start: 0, count: 0, next: 0))
-                stack.append(Frame(node: index, isMapping: isMapping, expectKey: true, keysStart: Int32(truncatingIfNeeded: keys.count)))
-
-            case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
-                guard let frame = stack.popLast() else { return false }
-                if frame.isMapping {
-                    // A key without its value cannot happen in libyaml's events; refuse it anyway.
-                    if !frame.expectKey { return false }
-                    keys.removeSubrange(Int(frame.keysStart)...)
-                }
-                nodes[Int(frame.node)].next = Int32(truncatingIfNeeded: nodes.count)
-                if !attach(&stack) { haveRoot = true }
-
-            case YAML_ALIAS_EVENT:
-                return false
-
-            default:
-                break  // stream start, document end
-            }
+    /// Whether the JSON scan, when it reads `source` at all, reads it exactly as libyaml does: for
+    /// the tests and the fuzzer, which hold the scan to this on every text they make.
+    public static func jsonScanAgreesWithLibyaml(_ source: SourceFile, limits: YAMLLimits = .default) -> Bool {
+        var string = source.text
+        return string.withUTF8 { bytes in
+            guard let json = readJSON(bytes: bytes, limits: limits) else { return true }
+            guard let yaml = readYAML(bytes: bytes, limits: limits) else { return false }
+            return json.nodes == yaml.nodes && json.text == yaml.text
         }
     }
 
-    /// Notes that a node was completed inside the innermost collection; false when it is the root.
-    private func attach(_ stack: inout [Frame]) -> Bool {
-        guard let top = stack.indices.last else { return false }
-        if stack[top].isMapping { stack[top].expectKey.toggle() }
-        return true
-    }
+    /// Builds a log from a document's events, whoever reads them (libyaml or the JSON scan), and
+    /// refuses what the type's comment lists.
+    struct Builder {
+        var log = YAMLEventLog()
+        let limits: YAMLLimits
+        /// The open collections, innermost last.
+        private var stack: [Frame] = []
+        /// The keys of the open mappings, as (start, count) in `log.text`.
+        private var keys: [(Int32, Int32)] = []
+        private var haveRoot = false
 
-    /// A key is an ASCII scalar, not the merge key, not a repeat of one before it in its mapping.
-    private func acceptKey(start: Int, count: Int, style: YAMLNode.ScalarStyle, from: Int, keys: inout [(Int32, Int32)]) -> Bool {
-        if keys.count - from >= YAMLEventLog.maxKeysPerMapping { return false }
-        return text.withUnsafeBufferPointer { all -> Bool in
-            let key = UnsafeBufferPointer(rebasing: all[start..<start + count])
-            for b in key where b >= 0x80 { return false }
-            if style == .plain && count == 2 && key[0] == 0x3C && key[1] == 0x3C { return false }  // <<
-            for (s, c) in keys[from...] where Int(c) == count {
-                if count == 0 || memcmp(all.baseAddress! + Int(s), all.baseAddress! + start, count) == 0 { return false }
+        init(capacity: Int, limits: YAMLLimits) {
+            self.limits = limits
+            log.nodes.reserveCapacity(capacity / 8 + 16)
+            log.text.reserveCapacity(capacity)
+            stack.reserveCapacity(16)
+            keys.reserveCapacity(64)
+        }
+
+        /// An open collection: its node, whether a key is expected next, and where its keys begin in
+        /// `keys` (mappings).
+        private struct Frame {
+            var node: Int32
+            var isMapping: Bool
+            var expectKey: Bool
+            var keysStart: Int32
+        }
+
+        /// Where the next scalar's bytes begin in `log.text`: the reader appends them, then calls `scalar`.
+        var textCount: Int { log.text.count }
+
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) { log.text.append(contentsOf: bytes) }
+        mutating func append(_ byte: UInt8) { log.text.append(byte) }
+
+        /// A scalar whose value was appended from `start` on.
+        mutating func scalar(from start: Int, style: YAMLNode.ScalarStyle) -> Bool {
+            let count = log.text.count - start
+            if count > limits.maxScalarLength || log.nodes.count >= limits.maxNodes { return false }
+            if let top = stack.indices.last, stack[top].isMapping, stack[top].expectKey {
+                guard acceptKey(start: start, count: count, style: style, from: Int(stack[top].keysStart)) else { return false }
             }
-            keys.append((Int32(truncatingIfNeeded: start), Int32(truncatingIfNeeded: count)))
+            let index = Int32(truncatingIfNeeded: log.nodes.count)
+            log.nodes.append(Node(kind: .scalar, style: style, start: Int32(truncatingIfNeeded: start),
+                                  count: Int32(truncatingIfNeeded: count), next: index + 1))
+            attach()
             return true
+        }
+
+        mutating func open(mapping isMapping: Bool) -> Bool {
+            if stack.count >= limits.maxDepth || log.nodes.count >= limits.maxNodes { return false }
+            // A collection as a mapping key.
+            if let top = stack.last, top.isMapping, top.expectKey { return false }
+            let index = Int32(truncatingIfNeeded: log.nodes.count)
+            log.nodes.append(Node(kind: isMapping ? .mapping : .sequence, style: .plain, start: 0, count: 0, next: 0))
+            stack.append(Frame(node: index, isMapping: isMapping, expectKey: true, keysStart: Int32(truncatingIfNeeded: keys.count)))
+            return true
+        }
+
+        mutating func close() -> Bool {
+            guard let frame = stack.popLast() else { return false }
+            if frame.isMapping {
+                // A key without its value cannot happen in libyaml's events; refuse it anyway.
+                if !frame.expectKey { return false }
+                keys.removeSubrange(Int(frame.keysStart)...)
+            }
+            log.nodes[Int(frame.node)].next = Int32(truncatingIfNeeded: log.nodes.count)
+            attach()
+            return true
+        }
+
+        /// Whether the document's one root is complete.
+        var isComplete: Bool { haveRoot && stack.isEmpty }
+
+        /// Notes that a node was completed inside the innermost collection, or as the root.
+        private mutating func attach() {
+            guard let top = stack.indices.last else {
+                haveRoot = true
+                return
+            }
+            if stack[top].isMapping { stack[top].expectKey.toggle() }
+        }
+
+        /// A key is an ASCII scalar, not the merge key, not a repeat of one before it in its mapping.
+        private mutating func acceptKey(start: Int, count: Int, style: YAMLNode.ScalarStyle, from: Int) -> Bool {
+            if keys.count - from >= YAMLEventLog.maxKeysPerMapping { return false }
+            let accepted = log.text.withUnsafeBufferPointer { all -> Bool in
+                let key = UnsafeBufferPointer(rebasing: all[start..<start + count])
+                for b in key where b >= 0x80 { return false }
+                if style == .plain && count == 2 && key[0] == 0x3C && key[1] == 0x3C { return false }  // <<
+                for (s, c) in keys[from...] where Int(c) == count {
+                    if count == 0 || memcmp(all.baseAddress! + Int(s), all.baseAddress! + start, count) == 0 { return false }
+                }
+                return true
+            }
+            if accepted { keys.append((Int32(truncatingIfNeeded: start), Int32(truncatingIfNeeded: count))) }
+            return accepted
+        }
+
+        /// libyaml's events for the document, recorded; false for anything the type's comment lists.
+        mutating func runLibyaml(_ base: UnsafePointer<UInt8>, _ length: Int) -> Bool {
+            var parser = yaml_parser_t()
+            guard yaml_parser_initialize(&parser) == 1 else { return false }
+            defer { yaml_parser_delete(&parser) }
+            yaml_parser_set_encoding(&parser, YAML_UTF8_ENCODING)
+            yaml_parser_set_input_string(&parser, base, length)
+            var documents = 0
+            var event = yaml_event_t()
+            while true {
+                guard yaml_parser_parse(&parser, &event) == 1 else { return false }
+                defer { yaml_event_delete(&event) }
+                switch event.type {
+                case YAML_STREAM_END_EVENT:
+                    return isComplete
+
+                case YAML_DOCUMENT_START_EVENT:
+                    documents += 1
+                    if documents > 1 { return false }
+
+                case YAML_SCALAR_EVENT:
+                    let s = event.data.scalar
+                    if s.tag != nil || s.anchor != nil { return false }
+                    if s.length > limits.maxScalarLength { return false }
+                    let style: YAMLNode.ScalarStyle
+                    switch s.style {
+                    case YAML_PLAIN_SCALAR_STYLE: style = .plain
+                    case YAML_SINGLE_QUOTED_SCALAR_STYLE: style = .singleQuoted
+                    case YAML_DOUBLE_QUOTED_SCALAR_STYLE: style = .doubleQuoted
+                    case YAML_LITERAL_SCALAR_STYLE: style = .literal
+                    case YAML_FOLDED_SCALAR_STYLE: style = .folded
+                    default: return false
+                    }
+                    let start = textCount
+                    if s.length > 0 {
+                        guard let value = s.value else { return false }
+                        append(UnsafeBufferPointer(start: value, count: s.length))
+                    }
+                    guard scalar(from: start, style: style) else { return false }
+
+                case YAML_MAPPING_START_EVENT:
+                    let m = event.data.mapping_start
+                    if m.tag != nil || m.anchor != nil { return false }
+                    guard open(mapping: true) else { return false }
+
+                case YAML_SEQUENCE_START_EVENT:
+                    let q = event.data.sequence_start
+                    if q.tag != nil || q.anchor != nil { return false }
+                    guard open(mapping: false) else { return false }
+
+                case YAML_MAPPING_END_EVENT, YAML_SEQUENCE_END_EVENT:
+                    guard close() else { return false }
+
+                case YAML_ALIAS_EVENT:
+                    return false
+
+                default:
+                    break  // stream start, document end
+                }
+            }
         }
     }
 
