@@ -23,10 +23,15 @@ struct JSONScan {
         end = count
     }
 
+    /// Whether the text, after spaces and line breaks, opens an object (and the scan is there).
+    mutating func startsObject() -> Bool {
+        skipSpace()
+        return i < end && p[i] == UInt8(ascii: "{")
+    }
+
     /// The whole text as one JSON object, recorded into `log`.
     mutating func document(into log: inout YAMLEventLog.Builder) -> Bool {
-        skipSpace()
-        guard i < end, p[i] == UInt8(ascii: "{"), value(into: &log) else { return false }
+        guard startsObject(), value(into: &log) else { return false }
         skipSpace()
         return i == end && log.isComplete
     }
@@ -209,7 +214,7 @@ struct JSONScan {
             }
             // What libyaml refuses or would fold as a line break, and the controls a case reader
             // refuses anyway, are left to libyaml and its located error.
-            guard v >= 0x20, v != 0x7F, allowed(v), let scalar = Unicode.Scalar(v) else { return false }
+            guard allowed(v), let scalar = Unicode.Scalar(v) else { return false }
             for unit in UTF8.encode(scalar)! { log.append(unit) }
         default:
             return false
@@ -217,7 +222,8 @@ struct JSONScan {
         return true
     }
 
-    /// A non-ASCII character libyaml takes inside a double-quoted scalar as itself.
+    /// A character libyaml takes inside a double-quoted scalar as itself (not a control, not a
+    /// line break, not one it refuses).
     private func allowed(_ v: UInt32) -> Bool {
         if v < 0xA0 { return v >= 0x20 && v < 0x7F }  // C1 controls and NEL (a YAML 1.1 line break)
         if v == 0x2028 || v == 0x2029 || v == 0xFEFF || v == 0xFFFE || v == 0xFFFF { return false }

@@ -64,8 +64,10 @@ public struct YAMLEventLog {
     /// whose reading as YAML the scan does not promise to match (`JSONScan`).
     package static func readJSON(bytes: UnsafeBufferPointer<UInt8>, limits: YAMLLimits = .default) -> YAMLEventLog? {
         guard bytes.count > 0, bytes.count <= limits.maxBytes, let base = bytes.baseAddress else { return nil }
-        var builder = Builder(capacity: bytes.count, limits: limits)
         var scan = JSONScan(base, bytes.count)
+        // A YAML file is not a JSON object from its first byte: no log is made for it here.
+        guard scan.startsObject() else { return nil }
+        var builder = Builder(capacity: bytes.count, limits: limits)
         return scan.document(into: &builder) ? builder.log : nil
     }
 

@@ -17,12 +17,12 @@ public enum CaseSource: Sendable {
 /// cases in a line at a time gets each answered as it comes (where its output is written at
 /// once: beside a store, not recording), instead of the reader waiting for a full chunk. Lines
 /// are cut from the buffer by moving a start index, and the buffer is compacted only when it is
-/// refilled: removing each line from the front would
-/// copy the buffer once per line. The search for a newline resumes where the last one stopped,
-/// so a long line is scanned once, not once per chunk. A line longer than the case file limit
-/// (4 MB) is reported at its line and skipped up to its newline without being kept, so a stream
-/// with no newline at all runs in bounded memory. A read error (a directory, a closed stdin)
-/// ends the stream with a located error rather than a trap.
+/// refilled: removing each line from the front would copy the buffer once per line. The search
+/// for a newline resumes where the last one stopped, so a long line is scanned once, not once
+/// per chunk. A line longer than the case file limit (4 MB) is reported at its line and skipped
+/// up to its newline without being kept, so a stream with no newline at all runs in bounded
+/// memory. A read error (a directory, a closed stdin) ends the stream with a located error rather
+/// than a trap.
 package struct JSONLinesReader: Sequence, IteratorProtocol {
     private let handle: FileHandle
     private let path: String
