@@ -77,6 +77,43 @@ import Testing
         #expect(ds.first?.range.start == SourceLocation(line: 1, column: 1))
         #expect(ds.first?.message == "cannot read file: a named pipe that nothing was writing to when it was opened")
     }
+
+    /// A named pipe being written (a shell's `<(…)`) is read whole, even when the writer pauses
+    /// between its parts: its reads wait, unlike a regular file's, which never need to.
+    @Test func aNamedPipeWrittenInPartsIsReadWhole() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let path = dir.appendingPathComponent("pipe.yaml").path
+        #expect(mkfifo(path, 0o600) == 0)
+        let text = try String(contentsOfFile: Repo.path("Playground/cases/transformation-granted.yaml"), encoding: .utf8)
+        let cut = text.utf8.index(text.utf8.startIndex, offsetBy: text.utf8.count / 2)
+        let parts = [Array(text.utf8[..<cut]), Array(text.utf8[cut...])]
+        let opened = DispatchSemaphore(value: 0)
+        Thread.detachNewThread {
+            let fd = open(path, O_WRONLY)
+            opened.signal()
+            guard fd >= 0 else { return }
+            for (k, part) in parts.enumerated() {
+                if k > 0 { usleep(200_000) }
+                _ = part.withUnsafeBytes { write(fd, $0.baseAddress, $0.count) }
+            }
+            close(fd)
+        }
+        // Opened for writing first, so the reader finds a writer there.
+        let fd = open(path, O_RDONLY)
+        opened.wait()
+        defer { close(fd) }
+        guard case .ready(let c, _) = CaseLoader(repository: Repo.repository).load(path: path) else {
+            Issue.record("a named pipe written in two parts was not read as its case")
+            return
+        }
+        guard case .ready(let whole, _) = CaseLoader(repository: Repo.repository).load(path: Repo.path("Playground/cases/transformation-granted.yaml")) else {
+            Issue.record("the Playground case does not load")
+            return
+        }
+        #expect(c.facts == whole.facts)
+    }
 }
 
 /// A value set on one thread and read on another.
