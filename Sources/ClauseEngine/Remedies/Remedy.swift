@@ -34,6 +34,8 @@ package struct RemedySearch: Sendable {
     package var deadEnds: [DeadEnd]
     /// Whether the search stopped at its budget before trying everything.
     package var exhausted: Bool
+    /// How many changed cases it decided: what the search cost, for tests and measurements.
+    package var decided = 0
 
     package struct DeadEnd: Sendable, Hashable {
         package var changes: [Remedy.Change]

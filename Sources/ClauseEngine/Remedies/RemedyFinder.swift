@@ -27,7 +27,11 @@ package enum RemedyFinder {
 
     /// The search from the verdict the case was decided by (`compiled.verdict(c, asOf: override)`),
     /// so a batch that has just decided the case does not decide it again to begin.
-    static func search(_ c: CaseFile, compiled: CompiledPolicy, asOf override: CivilDate?, from start: CompiledPolicy.Verdict) -> RemedySearch? {
+    ///
+    /// - Parameter settling: whether to stop under a refusal nothing left to change can lift
+    ///   (off only to show, in a test, that stopping there changes no answer).
+    static func search(_ c: CaseFile, compiled: CompiledPolicy, asOf override: CivilDate?, from start: CompiledPolicy.Verdict,
+                       settling: Bool = true) -> RemedySearch? {
         let policy = compiled.policy
         guard start.outcome == .refused || start.outcome == .incomplete else { return nil }
 
@@ -76,10 +80,30 @@ package enum RemedyFinder {
         var exhausted = false
         var evaluator: Evaluator?
 
+        let applicationDate = compiled.appliedOnSlot.map { FactAddress(steps: [.field($0)]) }
+        /// Whether a rule refusing `node` refuses whatever is changed under it.
+        func settled(_ node: Node, _ blocked: [Int]) -> Bool {
+            guard settling else { return false }
+            let changed = node.changes.map(\.address)
+            let dateSettled = override != nil || applicationDate.map { changed.contains($0) } == true
+            return blocked.contains { k in
+                node.verdict.runs[k].effect == .refuse
+                    && reads.refusesWhateverChanges(k, facts: node.facts, changed: changed, dateSettled: dateSettled)
+            }
+        }
+
+        var deepest = maxChanges
         search: for depth in 1...maxChanges {
             var next: [Node] = []
             for node in frontier {
                 let before = blocking(node.verdict)
+                // A refusal nothing left to change can lift: no grant lies under this node. The
+                // first node's single changes are still tried, for the dead ends they show, and
+                // nothing after them.
+                if settled(node, before) {
+                    if depth > 1 { continue }
+                    deepest = 1
+                }
                 // A rule that reads only fixed facts the case gives can propose nothing: not walked.
                 let walked = before.filter { !reads.proposesNothing($0, facts: node.facts) }
                 if walked.isEmpty { continue }
@@ -146,7 +170,7 @@ package enum RemedyFinder {
                 }
             }
             frontier = next
-            if frontier.isEmpty { break }
+            if frontier.isEmpty || depth == deepest { break }
         }
         found.sort { $0.changes.count < $1.changes.count }
         func words(_ changes: [RemedyCandidates.Candidate]) -> [Remedy.Change] {
@@ -164,7 +188,7 @@ package enum RemedyFinder {
             ends.append(RemedySearch.DeadEnd(changes: words(e.changes), outcome: e.verdict.outcome, lifts: Self.lifted(start, by: e.verdict, policy),
                                              blockedBy: e.blockedBy.map { policy.rules[$0].id }, clauses: clauses))
         }
-        return RemedySearch(remedies: remedies, deadEnds: ends, exhausted: exhausted)
+        return RemedySearch(remedies: remedies, deadEnds: ends, exhausted: exhausted, decided: tried)
     }
 
     /// The rules that stood in the way of the first decision and no longer do.

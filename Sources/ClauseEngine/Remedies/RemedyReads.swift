@@ -26,9 +26,21 @@ struct RemedyReads: Sendable {
     private let consequences: [Bool]
     /// Where each rule may propose a value, for `RemedyCandidates`.
     let sites: RemedySites
+    /// What each rule's finding depends on, for `refusesWhateverChanges`; nil for a rule whose
+    /// refusal is not its own to keep (an award part that may come to nothing).
+    private let settling: [Settling?]
+
+    /// The facts a rule's finding is worked out from, each with whether it is fixed, and
+    /// whether it depends on the evaluation date (reads it, reads a parameter dated by it, or
+    /// comes into or out of force on a date).
+    private struct Settling: Sendable {
+        var facts: [(address: FactAddress, fixed: Bool)]
+        var dated: Bool
+    }
 
     init(_ policy: Policy) {
         rules = policy.rules.map { RemedyReads.reads(of: $0, policy) }
+        settling = policy.rules.map { RemedyReads.settling(of: $0, policy) }
         sites = RemedySites(policy)
         paths = policy.rules.map { RemedyReads.paths(of: $0, policy) }
         consequences = policy.rules.map { $0.clawback != nil || $0.banUntil != nil }
@@ -49,6 +61,48 @@ struct RemedyReads: Sendable {
     func proposesNothing(_ k: Int, facts: [Value?]) -> Bool {
         let r = rules[k]
         return !r.open && r.fixed.allSatisfy { $0.value(in: facts) != nil }
+    }
+
+    /// Whether rule `k`, refusing the case over `facts`, refuses every case the search can still
+    /// make of it, `changed` being the facts already changed (never changed again): each fact it
+    /// reads is one of those, or fixed and given by the case (no remedy changes or supplies it);
+    /// and it does not depend on the evaluation date, unless that cannot move either (`--as-of`,
+    /// or the application date already changed). Then no further change grants the case: the
+    /// search need not look under it.
+    func refusesWhateverChanges(_ k: Int, facts: [Value?], changed: [FactAddress], dateSettled: Bool) -> Bool {
+        guard let s = settling[k], dateSettled || !s.dated else { return false }
+        return s.facts.allSatisfy { f in
+            changed.contains(f.address) || (f.fixed && f.address.value(in: facts) != nil)
+        }
+    }
+
+    /// Every fact of `rule`'s expressions, through the definitions they use, walked whole: an
+    /// aggregation's body and filter too, which the candidates never look at in a fixed list. A
+    /// field of a list's element is read through the list, whose address stands for it.
+    private static func settling(of rule: Rule, _ policy: Policy) -> Settling? {
+        guard rule.kind != .award || !rule.mayBeZero else { return nil }
+        var out = Settling(facts: [], dated: rule.from != nil || rule.until != nil)
+        var seen: Set<[Int]> = []
+        var visited: Set<Int> = []
+        func walk(_ e: CheckedExpr) {
+            switch e.kind {
+            case .fact(let path, _):
+                guard seen.insert(path).inserted else { return }
+                let a = FactAddress(steps: path.map { .field($0) })
+                out.facts.append((a, a.remedyRule(in: policy) == .fixed))
+            case .asOf:
+                out.dated = true
+            case .parameter(let i):
+                if policy.parameters[i].values.count > 1 { out.dated = true }
+            case .definition(let i):
+                guard visited.insert(i).inserted else { return }
+                walk(policy.definitions[i].expr)
+            default:
+                e.operands.forEach(walk)
+            }
+        }
+        expressions(of: rule).forEach(walk)
+        return out
     }
 
     private static func reads(of rule: Rule, _ policy: Policy) -> RuleReads {
