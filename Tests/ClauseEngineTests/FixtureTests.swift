@@ -55,11 +55,8 @@ import Testing
     /// used to wait for a writer, and hold the whole run, forever. (The load runs on a thread of
     /// its own, so that a regression fails here rather than hanging the suite.)
     @Test func aNamedPipeNobodyWritesToIsRefusedNotAwaited() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (dir, path) = try Self.namedPipe()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("pipe.yaml").path
-        #expect(mkfifo(path, 0o600) == 0)
         let done = DispatchSemaphore(value: 0)
         let result = Locked<CaseLoader.Loaded?>(nil)
         Thread.detachNewThread {
@@ -78,14 +75,20 @@ import Testing
         #expect(ds.first?.message == "cannot read file: a named pipe that nothing was writing to when it was opened")
     }
 
+    /// A named pipe `pipe.yaml` in a folder of its own, for the caller to remove.
+    private static func namedPipe() throws -> (dir: URL, path: String) {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let path = dir.appendingPathComponent("pipe.yaml").path
+        #expect(mkfifo(path, 0o600) == 0)
+        return (dir, path)
+    }
+
     /// A named pipe being written (a shell's `<(…)`) is read whole, even when the writer pauses
     /// between its parts: its reads wait, unlike a regular file's, which never need to.
     @Test func aNamedPipeWrittenInPartsIsReadWhole() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        let (dir, path) = try Self.namedPipe()
         defer { try? FileManager.default.removeItem(at: dir) }
-        let path = dir.appendingPathComponent("pipe.yaml").path
-        #expect(mkfifo(path, 0o600) == 0)
         let text = try String(contentsOfFile: Repo.path("Playground/cases/transformation-granted.yaml"), encoding: .utf8)
         let cut = text.utf8.index(text.utf8.startIndex, offsetBy: text.utf8.count / 2)
         let parts = [Array(text.utf8[..<cut]), Array(text.utf8[cut...])]
