@@ -40,9 +40,10 @@ struct RemedyReads: Sendable {
 
     init(_ policy: Policy) {
         rules = policy.rules.map { RemedyReads.reads(of: $0, policy) }
-        settling = policy.rules.map { RemedyReads.settling(of: $0, policy) }
         sites = RemedySites(policy)
-        paths = policy.rules.map { RemedyReads.paths(of: $0, policy) }
+        let dependencies = policy.rules.map { RemedyReads.dependencies(of: $0, policy) }
+        paths = dependencies.map(\.paths)
+        settling = zip(policy.rules, dependencies).map { RemedyReads.settling(of: $0, $1, policy) }
         consequences = policy.rules.map { $0.clawback != nil || $0.banUntil != nil }
     }
 
@@ -76,33 +77,14 @@ struct RemedyReads: Sendable {
         }
     }
 
-    /// Every fact of `rule`'s expressions, through the definitions they use, walked whole: an
-    /// aggregation's body and filter too, which the candidates never look at in a fixed list. A
-    /// field of a list's element is read through the list, whose address stands for it.
-    private static func settling(of rule: Rule, _ policy: Policy) -> Settling? {
+    /// What `refusesWhateverChanges` asks of a rule, from what its finding depends on.
+    private static func settling(of rule: Rule, _ d: (paths: [[Int]], readsDate: Bool), _ policy: Policy) -> Settling? {
         guard rule.kind != .award || !rule.mayBeZero else { return nil }
-        var out = Settling(facts: [], dated: rule.from != nil || rule.until != nil)
-        var seen: Set<[Int]> = []
-        var visited: Set<Int> = []
-        func walk(_ e: CheckedExpr) {
-            switch e.kind {
-            case .fact(let path, _):
-                guard seen.insert(path).inserted else { return }
-                let a = FactAddress(steps: path.map { .field($0) })
-                out.facts.append((a, a.remedyRule(in: policy) == .fixed))
-            case .asOf:
-                out.dated = true
-            case .parameter(let i):
-                if policy.parameters[i].values.count > 1 { out.dated = true }
-            case .definition(let i):
-                guard visited.insert(i).inserted else { return }
-                walk(policy.definitions[i].expr)
-            default:
-                e.operands.forEach(walk)
-            }
+        let facts = d.paths.map { path in
+            let a = FactAddress(steps: path.map { .field($0) })
+            return (address: a, fixed: a.remedyRule(in: policy) == .fixed)
         }
-        expressions(of: rule).forEach(walk)
-        return out
+        return Settling(facts: facts, dated: d.readsDate || rule.from != nil || rule.until != nil)
     }
 
     private static func reads(of rule: Rule, _ policy: Policy) -> RuleReads {
@@ -111,15 +93,19 @@ struct RemedyReads: Sendable {
         return RuleReads(open: walker.open, fixed: walker.fixed)
     }
 
-    /// The facts a rule's finding depends on: every fact path its `for`, `let`s, condition,
-    /// needs and cap read, through the definitions they use. The fields of a list's elements
-    /// are read through the list, whose path stands for them all.
-    private static func paths(of rule: Rule, _ policy: Policy) -> [[Int]] {
+    /// What a rule's finding depends on: every fact path its `for`, `let`s, condition, needs and
+    /// cap read, through the definitions they use (an aggregation's body and filter too; the
+    /// fields of a list's elements are read through the list, whose path stands for them all),
+    /// and whether it reads the evaluation date or a parameter whose value depends on it.
+    private static func dependencies(of rule: Rule, _ policy: Policy) -> (paths: [[Int]], readsDate: Bool) {
         var paths: Set<[Int]> = []
+        var readsDate = false
         var visited: Set<Int> = []
         func walk(_ e: CheckedExpr) {
             switch e.kind {
             case .fact(let path, _): paths.insert(path)
+            case .asOf: readsDate = true
+            case .parameter(let i): if policy.parameters[i].values.count > 1 { readsDate = true }
             case .definition(let i):
                 guard visited.insert(i).inserted else { return }
                 walk(policy.definitions[i].expr)
@@ -127,7 +113,7 @@ struct RemedyReads: Sendable {
             }
         }
         expressions(of: rule).forEach(walk)
-        return paths.sorted { $0.lexicographicallyPrecedes($1) }
+        return (paths.sorted { $0.lexicographicallyPrecedes($1) }, readsDate)
     }
 
     /// What a rule's finding is worked out from, in the order the search reads it.
