@@ -53,7 +53,7 @@ struct CompactTraceWriter {
         writer.write(body, &w)
     }
 
-    private func write(_ body: JSONWriter, _ w: inout JSONWriter) {
+    private func write(_ body: borrowing JSONWriter, _ w: inout JSONWriter) {
         w.beginObject()
         w.field("trace_version", Self.version)
         w.key("labels")
@@ -71,47 +71,47 @@ struct CompactTraceWriter {
         w.endObject()
     }
 
-    /// `definitions` and `rules`, filling the tables as it goes.
+    /// `definitions` and `rules`, filling the tables as it goes. Each definition, rule and step is
+    /// read where it lies (by index, borrowed): a copy of a trace node retains a dozen things.
     private mutating func body(_ d: Decision, _ w: inout JSONWriter) {
-        let lang = ctx.lang, policy = ctx.policy
         w.key("definitions")
         w.beginArray()
-        for def in d.definitions {
-            w.beginObject()
-            w.field("name", def.name)
-            w.field("label", lang == .en ? (policy.definitions.first { $0.name == def.name }?.labelEn ?? def.label) : def.label)
-            w.field("clause", def.clause)
-            w.field("clauses", strings: def.clauses.isEmpty ? (def.clause.map { [$0] } ?? []) : def.clauses)
-            w.key("steps")
-            rootNode(def.node, &w)
-            w.endObject()
-        }
+        for i in d.definitions.indices { definition(d.definitions[i], &w) }
         w.endArray()
         w.key("rules")
         w.beginArray()
-        for rt in d.rules {
-            w.beginObject()
-            w.field("rule", rt.rule)
-            w.field("kind", rt.kind.rawValue)
-            w.field("clauses", strings: rt.clauses)
-            w.field("status", rt.status.rawValue)
-            // Only what the rule found: a passed rule has no message, amount, cap or missing facts.
-            if let m = lang == .en ? (rt.messageEn ?? rt.message) : rt.message { w.field("message", m) }
-            if let a = rt.amount { w.field("amount", a.plain) }
-            if rt.capped { w.field("capped", true) }
-            if !rt.missing.isEmpty { w.field("missing", strings: rt.missing) }
-            if rt.status == .notInForce {
-                w.field("would_fire", rt.wouldFire ?? false)
-                w.field("ended_by", rt.endedBy)
-                w.field("starts_on", rt.startsOn?.iso)
-            }
-            w.key("steps")
-            w.beginArray()
-            for s in rt.steps { rootNode(s, &w) }
-            w.endArray()
-            w.endObject()
-        }
+        for i in d.rules.indices { rule(d.rules[i], &w) }
         w.endArray()
+    }
+
+    private mutating func definition(_ def: borrowing DefinitionTrace, _ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("name", def.name)
+        w.field("label", ctx.lang == .en ? (ctx.policy.definitions.first { $0.name == def.name }?.labelEn ?? def.label) : def.label)
+        w.field("clause", def.clause)
+        w.field("clauses", strings: def.clauses.isEmpty ? (def.clause.map { [$0] } ?? []) : def.clauses)
+        w.key("steps")
+        rootNode(def.node, &w)
+        w.endObject()
+    }
+
+    private mutating func rule(_ rt: borrowing RuleTrace, _ w: inout JSONWriter) {
+        w.beginObject()
+        w.field("rule", rt.rule)
+        w.field("kind", rt.kind.rawValue)
+        w.field("clauses", strings: rt.clauses)
+        w.field("status", rt.status.rawValue)
+        // Only what the rule found: a passed rule has no message, amount, cap or missing facts.
+        if let m = ctx.lang == .en ? (rt.messageEn ?? rt.message) : rt.message { w.field("message", m) }
+        if let a = rt.amount { w.field("amount", a.plain) }
+        if rt.capped { w.field("capped", true) }
+        if !rt.missing.isEmpty { w.field("missing", strings: rt.missing) }
+        JSONDecisionRenderer.writeOutOfForce(rt, &w)
+        w.key("steps")
+        w.beginArray()
+        for i in rt.steps.indices { rootNode(rt.steps[i], &w) }
+        w.endArray()
+        w.endObject()
     }
 
     /// Each root written so far, by its expression text: where its JSON lies in the body and its
@@ -121,7 +121,7 @@ struct CompactTraceWriter {
     private var roots: [ExactText: [(bytes: Range<Int>, number: Int)]] = [:]
     private var rootCount = 0
 
-    private mutating func rootNode(_ n: TraceNode, _ w: inout JSONWriter) {
+    private mutating func rootNode(_ n: borrowing TraceNode, _ w: inout JSONWriter) {
         root = RootText(text: n.text, start: n.start)
         scope = []
         let start = w.beginValue()
@@ -140,9 +140,9 @@ struct CompactTraceWriter {
     }
 
     /// Where `n`'s text lies in the root's text, when it lies at `n`'s offsets, so `at` can stand for it.
-    private func placed(_ n: TraceNode) -> (Int, Int)? { root.place(n) }
+    private func placed(_ n: borrowing TraceNode) -> (Int, Int)? { root.place(n) }
 
-    private mutating func node(_ n: TraceNode, _ w: inout JSONWriter, isRoot: Bool, isSource: Bool) {
+    private mutating func node(_ n: borrowing TraceNode, _ w: inout JSONWriter, isRoot: Bool, isSource: Bool) {
         w.beginObject()
         if isRoot {
             if let role = n.role { w.field("role", role.name) }
@@ -194,7 +194,7 @@ struct CompactTraceWriter {
         w.endObject()
     }
 
-    private mutating func writeElements(_ n: TraceNode, _ elements: [ElementTrace], _ w: inout JSONWriter) {
+    private mutating func writeElements(_ n: borrowing TraceNode, _ elements: [ElementTrace], _ w: inout JSONWriter) {
         let schema = ctx.reader.elementSchema(n)
         let elementType: ValueType? = schema.flatMap { s in ctx.policy.records.firstIndex { $0.name == s.name } }.map { .record($0) }
         if let v = n.variable { w.field("var", v) }
@@ -221,7 +221,7 @@ struct CompactTraceWriter {
     }
 
     /// The list an aggregation went over, when its elements say it all.
-    private func isSourceOmitted(_ n: TraceNode) -> Bool {
+    private func isSourceOmitted(_ n: borrowing TraceNode) -> Bool {
         guard let elements = n.elements, !n.children.isEmpty, case .value(.list(let items)) = n.children[0].result,
               items.count == elements.count else { return false }
         return zip(items, elements).allSatisfy { $0 == $1.element }
@@ -229,7 +229,7 @@ struct CompactTraceWriter {
 
     /// Whether a reader finds `n`'s value without it: the element a variable is bound to, a member
     /// of a record written beside it, or a name's entry in `values` (made here at its first reference).
-    private mutating func impliedValue(_ n: TraceNode, _ v: Value, isPath: Bool) -> Bool {
+    private mutating func impliedValue(_ n: borrowing TraceNode, _ v: Value, isPath: Bool) -> Bool {
         if n.children.isEmpty, n.elements == nil, isPath {
             if let bound = scope.last(where: { $0.name == n.text }) { return bound.value == v }
             let key = ExactText(n.text)
@@ -258,7 +258,7 @@ struct CompactTraceWriter {
     }
 
     /// Writes `label` only where it differs from the one `labels` holds for the text.
-    private mutating func label(_ n: TraceNode, isPath: Bool, _ w: inout JSONWriter) {
+    private mutating func label(_ n: borrowing TraceNode, isPath: Bool, _ w: inout JSONWriter) {
         // An operation, a comparison, a connective… that carries no label of its own has none, and
         // no node of the same text has one: nothing to look up (most nodes, and the longest texts).
         if !isPath, n.label == nil { return }
@@ -357,7 +357,7 @@ private struct RootText {
     }
 
     /// `n`'s offsets in this text, when its text is there.
-    func place(_ n: TraceNode) -> (Int, Int)? {
+    func place(_ n: borrowing TraceNode) -> (Int, Int)? {
         let s = n.start - start, e = n.end - start
         guard n.end > n.start, s >= 0, e <= length else { return nil }
         if isASCII {

@@ -150,11 +150,7 @@ public enum JSONDecisionRenderer {
             w.field("amount", rt.amount?.plain)
             w.field("capped", rt.capped)
             w.field("missing", strings: rt.missing)
-            if rt.status == .notInForce {
-                w.field("would_fire", rt.wouldFire ?? false)
-                w.field("ended_by", rt.endedBy)
-                w.field("starts_on", rt.startsOn?.iso)
-            }
+            writeOutOfForce(rt, &w)
             w.key("steps")
             w.beginArray()
             for s in rt.steps { ctx.writeNode(s, &w) }
@@ -168,6 +164,15 @@ public enum JSONDecisionRenderer {
     /// The `reasons` array of the decision line (the store keeps it in a column of its own).
     /// The reasons; with a policy and searched remedies, each reason also has its `fix` (the
     /// recorded JSON is written without remedies, so stored decisions replay byte for byte).
+    /// What a rule not in force on the date would have found, and why it was not in force: both
+    /// trace shapes write it the same way.
+    static func writeOutOfForce(_ rt: borrowing RuleTrace, _ w: inout JSONWriter) {
+        guard rt.status == .notInForce else { return }
+        w.field("would_fire", rt.wouldFire ?? false)
+        w.field("ended_by", rt.endedBy)
+        w.field("starts_on", rt.startsOn?.iso)
+    }
+
     package static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter, policy: Policy? = nil) {
         w.beginArray()
         for r in d.reasons {

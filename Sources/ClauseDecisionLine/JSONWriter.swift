@@ -6,56 +6,134 @@ import Glibc
 ///
 /// Strings are escaped as RFC 8259 requires: `"`, `\` and control characters below U+0020 (as
 /// `\u00XX`, newlines and tabs included); everything else, Chinese included, stays UTF-8.
-package struct JSONWriter: Sendable {
-    /// UTF-8 bytes written so far: appending bytes is several times cheaper than growing a String
-    /// scalar by scalar, and a decision's trace is thousands of small strings.
-    private var bytes: [UInt8] = []
-    package var output: String { String(decoding: bytes, as: UTF8.self) }
+///
+/// The bytes live in a buffer the writer alone owns: it cannot be copied, so no write asks whether
+/// the buffer is shared before it appends. A traced line is a few hundred thousand small writes,
+/// and an array's uniqueness and capacity checks on each were a third of writing it.
+package struct JSONWriter: ~Copyable, @unchecked Sendable {
+    private var base: UnsafeMutablePointer<UInt8>
+    private var count = 0
+    private var capacity: Int
+    /// For each container open, innermost last: whether its next member needs a comma before it.
+    private var needsComma: UnsafeMutablePointer<Bool>
+    private var depth = 0
+    private var depthCapacity = 16
+    /// A key was just written: its value needs no comma.
+    private var pendingValue = false
+
+    package init(capacity: Int = 256) {
+        self.capacity = max(capacity, 16)
+        base = .allocate(capacity: self.capacity)
+        needsComma = .allocate(capacity: depthCapacity)
+    }
+
+    deinit {
+        base.deallocate()
+        needsComma.deallocate()
+    }
+
+    /// The text written so far.
+    package var output: String { String(decoding: written, as: UTF8.self) }
     /// The bytes written, for a caller that sends them on as bytes: making a String of them would
     /// validate every byte again (a twentieth of a traced batch).
-    package var utf8: [UInt8] { bytes }
-    /// Whether the container being written needs a comma before its next member.
-    private var needsComma: [Bool] = []
+    package var utf8: [UInt8] { Array(written) }
+    private var written: UnsafeBufferPointer<UInt8> { UnsafeBufferPointer(start: base, count: count) }
+    package var byteCount: Int { count }
 
-    package init() {}
+    // MARK: - The buffer
 
-    package init(capacity: Int) { bytes.reserveCapacity(capacity) }
+    @inline(__always) private mutating func reserve(_ n: Int) {
+        if count + n > capacity { grow(to: count + n) }
+    }
 
-    package mutating func beginObject() { separate(); bytes.append(UInt8(ascii: "{")); needsComma.append(false) }
-    package mutating func endObject() { needsComma.removeLast(); bytes.append(UInt8(ascii: "}")) }
-    package mutating func beginArray() { separate(); bytes.append(UInt8(ascii: "[")); needsComma.append(false) }
-    package mutating func endArray() { needsComma.removeLast(); bytes.append(UInt8(ascii: "]")) }
+    private mutating func grow(to needed: Int) {
+        let larger = Swift.max(capacity * 2, needed)
+        let fresh = UnsafeMutablePointer<UInt8>.allocate(capacity: larger)
+        fresh.update(from: base, count: count)
+        base.deallocate()
+        base = fresh
+        capacity = larger
+    }
+
+    @inline(__always) private mutating func put(_ b: UInt8) {
+        reserve(1)
+        base[count] = b
+        count += 1
+    }
+
+    private mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+        guard let from = bytes.baseAddress, !bytes.isEmpty else { return }
+        reserve(bytes.count)
+        (base + count).update(from: from, count: bytes.count)
+        count += bytes.count
+    }
+
+    private mutating func put(_ literal: StaticString) {
+        literal.withUTF8Buffer { put($0) }
+    }
+
+    // MARK: - Containers
+
+    package mutating func beginObject() { separate(); put(UInt8(ascii: "{")); open() }
+    package mutating func endObject() { depth -= 1; put(UInt8(ascii: "}")) }
+    package mutating func beginArray() { separate(); put(UInt8(ascii: "[")); open() }
+    package mutating func endArray() { depth -= 1; put(UInt8(ascii: "]")) }
+
+    private mutating func open() {
+        if depth == depthCapacity {
+            let fresh = UnsafeMutablePointer<Bool>.allocate(capacity: depthCapacity * 2)
+            fresh.update(from: needsComma, count: depth)
+            needsComma.deallocate()
+            needsComma = fresh
+            depthCapacity *= 2
+        }
+        needsComma[depth] = false
+        depth += 1
+    }
+
+    /// Puts a comma before every member of a container but the first.
+    @inline(__always) private mutating func separate() {
+        if pendingValue { pendingValue = false; return }
+        guard depth > 0 else { return }
+        if needsComma[depth - 1] { put(UInt8(ascii: ",")) } else { needsComma[depth - 1] = true }
+    }
+
+    // MARK: - Keys and values
 
     /// Writes `"key":` for a key written in the code; the value written next belongs to it. Such a
     /// key is plain ASCII, copied as it is: a trace writes hundreds of keys a case, and escaping
     /// each as text was a tenth of writing it.
     package mutating func key(_ k: StaticString) {
         separate()
-        bytes.append(UInt8(ascii: "\""))
         k.withUTF8Buffer { utf8 in
             assert(!JSONWriter.needsEscaping(utf8), "a key in the code needs no escaping")
-            bytes.append(contentsOf: utf8)
+            reserve(utf8.count + 3)
+            put(UInt8(ascii: "\""))
+            put(utf8)
+            put(UInt8(ascii: "\""))
+            put(UInt8(ascii: ":"))
         }
-        // Two appends: an array literal here was an allocation per key.
-        bytes.append(UInt8(ascii: "\""))
-        bytes.append(UInt8(ascii: ":"))
         pendingValue = true
     }
 
     /// Writes `"key":` for a key that comes from data (a fact path, a field, an enum case), escaped.
     package mutating func key(name k: String) {
         separate()
-        JSONWriter.appendString(k, to: &bytes)
-        bytes.append(UInt8(ascii: ":"))
+        quote(k)
+        put(UInt8(ascii: ":"))
         pendingValue = true
     }
 
-    package mutating func string(_ s: String) { separate(); JSONWriter.appendString(s, to: &bytes) }
+    package mutating func string(_ s: String) { separate(); quote(s) }
     package mutating func string(_ s: String?) { if let s { string(s) } else { null() } }
-    package mutating func int(_ n: Int64) { separate(); JSONWriter.appendDecimal(n, to: &bytes) }
+    package mutating func int(_ n: Int64) {
+        separate()
+        reserve(JSONWriter.decimalWidth)
+        count += JSONWriter.writeDecimal(n, at: base + count)
+    }
     package mutating func int(_ n: Int) { int(Int64(n)) }
-    package mutating func bool(_ b: Bool) { separate(); bytes.append(contentsOf: (b ? "true" : "false").utf8) }
-    package mutating func null() { separate(); bytes.append(contentsOf: "null".utf8) }
+    package mutating func bool(_ b: Bool) { separate(); put(b ? "true" : "false") }
+    package mutating func null() { separate(); put("null") }
 
     package mutating func field(_ k: StaticString, _ s: String) { key(k); string(s) }
     package mutating func field(_ k: StaticString, _ s: String?) { key(k); string(s) }
@@ -79,67 +157,73 @@ package struct JSONWriter: Sendable {
     package mutating func beginValue() -> Int {
         separate()
         pendingValue = true
-        return bytes.count
+        return count
     }
-
-    package var byteCount: Int { bytes.count }
 
     /// Whether two stretches already written hold the same bytes.
     package func sameBytes(_ a: Range<Int>, _ b: Range<Int>) -> Bool {
-        guard a.count == b.count else { return false }
-        return bytes.withUnsafeBufferPointer { p in
-            memcmp(p.baseAddress! + a.lowerBound, p.baseAddress! + b.lowerBound, a.count) == 0
-        }
+        a.count == b.count && memcmp(base + a.lowerBound, base + b.lowerBound, a.count) == 0
     }
 
     /// Removes the value begun at `start` (by `beginValue`); the next value takes its place.
     package mutating func takeBack(to start: Int) {
-        bytes.removeSubrange(start...)
+        count = start
         pendingValue = true
     }
 
     /// Appends the members of the object another writer began (and left open) to the object
     /// being written here, as if written here.
-    package mutating func members(of open: JSONWriter) {
-        guard open.bytes.count > 1 else { return }
+    package mutating func members(of open: borrowing JSONWriter) {
+        guard open.count > 1 else { return }
         separate()
-        bytes.append(contentsOf: open.bytes[1...])
+        put(UnsafeBufferPointer(rebasing: open.written[1...]))
     }
 
     /// Appends JSON another writer made (a whole value) as the next value.
-    package mutating func raw(_ other: JSONWriter) { separate(); bytes.append(contentsOf: other.bytes) }
+    package mutating func raw(_ other: borrowing JSONWriter) { separate(); put(other.written) }
 
-    private var pendingValue = false
+    // MARK: - Text
 
-    /// Puts a comma before every member of a container but the first.
-    private mutating func separate() {
-        if pendingValue { pendingValue = false; return }
-        guard !needsComma.isEmpty else { return }
-        if needsComma[needsComma.count - 1] { bytes.append(UInt8(ascii: ",")) } else { needsComma[needsComma.count - 1] = true }
-    }
-
-    /// Appends `s` as a quoted JSON string.
-    package static func appendString(_ s: String, to out: inout [UInt8]) {
-        out.append(UInt8(ascii: "\""))
+    /// Writes `s` as a quoted JSON string.
+    private mutating func quote(_ s: String) {
         var s = s
         s.withUTF8 { utf8 in
+            reserve(utf8.count + 2)
+            put(UInt8(ascii: "\""))
             // Most strings need no escaping: copy them whole.
-            guard needsEscaping(utf8) else {
-                out.append(contentsOf: utf8)
-                return
+            if JSONWriter.needsEscaping(utf8) {
+                for b in utf8 { escaped(b) }
+            } else {
+                put(utf8)
             }
-            for b in utf8 {
-                switch b {
-                case UInt8(ascii: "\""): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\"")])
-                case UInt8(ascii: "\\"): out.append(contentsOf: [UInt8(ascii: "\\"), UInt8(ascii: "\\")])
-                case 0..<0x20:
-                    let hex = Array("0123456789abcdef".utf8)
-                    out.append(contentsOf: Array("\\u00".utf8) + [hex[Int(b >> 4)], hex[Int(b & 0xF)]])
-                default: out.append(b)
-                }
-            }
+            put(UInt8(ascii: "\""))
         }
-        out.append(UInt8(ascii: "\""))
+    }
+
+    private mutating func escaped(_ b: UInt8) {
+        switch b {
+        case UInt8(ascii: "\""): put("\\\"")
+        case UInt8(ascii: "\\"): put("\\\\")
+        case 0..<0x20:
+            let hex: StaticString = "0123456789abcdef"
+            put("\\u00")
+            put(hex.utf8Start[Int(b >> 4)])
+            put(hex.utf8Start[Int(b & 0xF)])
+        default: put(b)
+        }
+    }
+
+    /// Appends `s` as a quoted JSON string to bytes kept elsewhere.
+    package static func appendString(_ s: String, to out: inout [UInt8]) {
+        var w = JSONWriter(capacity: s.utf8.count + 2)
+        w.quote(s)
+        out.append(contentsOf: w.written)
+    }
+
+    package static func quoted(_ s: String) -> String {
+        var w = JSONWriter(capacity: s.utf8.count + 2)
+        w.quote(s)
+        return w.output
     }
 
     /// Whether `utf8` holds a byte JSON must escape (`"`, `\\`, below U+0020), eight bytes at a
@@ -181,25 +265,33 @@ package struct JSONWriter: Sendable {
         }
     }
 
-    /// Appends `n` in decimal, without making a String of it.
-    static func appendDecimal(_ n: Int64, to out: inout [UInt8]) {
-        if n < 0 { out.append(UInt8(ascii: "-")) }
+
+    /// The most bytes `writeDecimal` writes: a sign and 19 digits.
+    static let decimalWidth = 20
+
+    /// Writes `n` in decimal at `out` (room for `decimalWidth` bytes), without making a String of
+    /// it, and returns how many bytes it wrote.
+    static func writeDecimal(_ n: Int64, at out: UnsafeMutablePointer<UInt8>) -> Int {
+        var at = 0
+        if n < 0 { out[0] = UInt8(ascii: "-"); at = 1 }
         var m = n.magnitude
-        var digits: (UInt64, UInt64, UInt64) = (0, 0, 0)  // 20 digits at most, as scratch space
-        var count = 0
-        withUnsafeMutableBytes(of: &digits) { d in
-            repeat {
-                d[count] = UInt8(ascii: "0") + UInt8(m % 10)
-                m /= 10
-                count += 1
-            } while m > 0
-            for k in stride(from: count - 1, through: 0, by: -1) { out.append(d[k]) }
-        }
+        var digits = 0
+        var t = m
+        repeat { digits += 1; t /= 10 } while t > 0
+        var i = at + digits
+        repeat {
+            i -= 1
+            out[i] = UInt8(ascii: "0") + UInt8(m % 10)
+            m /= 10
+        } while m > 0
+        return at + digits
     }
 
-    package static func quoted(_ s: String) -> String {
-        var out: [UInt8] = []
-        appendString(s, to: &out)
-        return String(decoding: out, as: UTF8.self)
+    /// Appends `n` in decimal to bytes kept elsewhere.
+    static func appendDecimal(_ n: Int64, to out: inout [UInt8]) {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: decimalWidth) { scratch in
+            let written = writeDecimal(n, at: scratch.baseAddress!)
+            out.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<written]))
+        }
     }
 }

@@ -1,5 +1,6 @@
 @testable import ClauseDecisionLine
 @testable import ClauseReports
+import Foundation
 import Testing
 
 /// The writer's fast paths agree with the plain definitions they stand for.
@@ -64,5 +65,54 @@ import Testing
         w.int(1)
         w.endObject()
         #expect(w.output == #"{"at":3,"x\":1,\"y":"v","行\u000a":1}"#)
+    }
+
+    /// The writer owns its buffer and grows it by hand: a writer that starts with the least room
+    /// must write what one with room to spare writes, through every growth of the bytes and of the
+    /// containers' nesting (deeper than the room it starts with), escaping on the way, and a value
+    /// taken back and another's members copied in must leave valid JSON that reads back the same.
+    @Test func aWriterThatStartsSmallWritesWhatARoomyOneWrites() throws {
+        func write(_ w: inout JSONWriter) {
+            w.beginObject()
+            for i in 0..<300 {
+                w.key(name: "k\(i)\u{1}\"")
+                w.beginArray()
+                for j in 0..<(i % 7) { w.int(Int64(i * j) - 1000) }
+                w.string(String(repeating: "第\(i)条\n", count: i % 5))
+                w.bool(i % 2 == 0)
+                w.null()
+                w.endArray()
+            }
+            w.key("deep")
+            for _ in 0..<100 { w.beginArray() }
+            w.int(Int64.min)
+            for _ in 0..<100 { w.endArray() }
+            let start = w.beginValue()
+            w.string("taken back")
+            w.takeBack(to: start)
+            w.key("after")
+            w.string("kept")
+            var other = JSONWriter(capacity: 0)
+            other.beginObject()
+            other.field("copied", 7)
+            other.field(name: "行", strings: ["a", "\\"])
+            w.members(of: other)
+            w.endObject()
+        }
+        var small = JSONWriter(capacity: 0)
+        var roomy = JSONWriter(capacity: 1 << 20)
+        write(&small)
+        write(&roomy)
+        #expect(small.utf8 == roomy.utf8)
+        #expect(small.byteCount > 16_000)
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(small.utf8)) as? [String: Any])
+        #expect(object.count == 304)
+        #expect((object["k3\u{1}\""] as? [Any])?.count == 6)
+        #expect(object["after"] as? String == "kept")
+        #expect(object["copied"] as? Int == 7)
+        #expect(object["行"] as? [String] == ["a", "\\"])
+        var deep: Any? = object["deep"]
+        for _ in 0..<100 { deep = (deep as? [Any])?.first }
+        #expect((deep as? NSNumber)?.int64Value == Int64.min)
     }
 }
