@@ -161,9 +161,6 @@ public enum JSONDecisionRenderer {
         w.endObject()
     }
 
-    /// The `reasons` array of the decision line (the store keeps it in a column of its own).
-    /// The reasons; with a policy and searched remedies, each reason also has its `fix` (the
-    /// recorded JSON is written without remedies, so stored decisions replay byte for byte).
     /// What a rule not in force on the date would have found, and why it was not in force: both
     /// trace shapes write it the same way.
     static func writeOutOfForce(_ rt: borrowing RuleTrace, _ w: inout JSONWriter) {
@@ -173,6 +170,9 @@ public enum JSONDecisionRenderer {
         w.field("starts_on", rt.startsOn?.iso)
     }
 
+    /// The `reasons` array of the decision line (the store keeps it in a column of its own).
+    /// The reasons; with a policy and searched remedies, each reason also has its `fix` (the
+    /// recorded JSON is written without remedies, so stored decisions replay byte for byte).
     package static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter, policy: Policy? = nil) {
         w.beginArray()
         for r in d.reasons {

@@ -265,7 +265,6 @@ package struct JSONWriter: ~Copyable, @unchecked Sendable {
         }
     }
 
-
     /// The most bytes `writeDecimal` writes: a sign and 19 digits.
     static let decimalWidth = 20
 

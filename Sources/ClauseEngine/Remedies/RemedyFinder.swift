@@ -81,10 +81,10 @@ package enum RemedyFinder {
         var evaluator: Evaluator?
 
         let applicationDate = compiled.appliedOnSlot.map { FactAddress(steps: [.field($0)]) }
-        /// Whether a rule refusing `node` refuses whatever is changed under it.
-        func settled(_ node: Node, _ blocked: [Int]) -> Bool {
+        /// Whether a rule refusing `node` refuses whatever is changed under it, `changed` being the
+        /// facts its changes set.
+        func settled(_ node: Node, _ blocked: [Int], changed: Set<FactAddress>) -> Bool {
             guard settling else { return false }
-            let changed = node.changes.map(\.address)
             let dateSettled = override != nil || applicationDate.map { changed.contains($0) } == true
             return blocked.contains { k in
                 node.verdict.runs[k].effect == .refuse
@@ -97,10 +97,11 @@ package enum RemedyFinder {
             var next: [Node] = []
             for node in frontier {
                 let before = blocking(node.verdict)
+                let changed = Set(node.changes.map(\.address))
                 // A refusal nothing left to change can lift: no grant lies under this node. The
                 // first node's single changes are still tried, for the dead ends they show, and
                 // nothing after them.
-                if settled(node, before) {
+                if settled(node, before, changed: changed) {
                     if depth > 1 { continue }
                     deepest = 1
                 }
@@ -115,7 +116,6 @@ package enum RemedyFinder {
                 var candidates = RemedyCandidates(facts: node.facts, evaluator: evaluator!, sites: reads.sites)
                 for k in walked { candidates.collect(k) }
                 if candidates.truncated { exhausted = true }
-                let changed = Set(node.changes.map(\.address))
                 for cand in candidates.found where !changed.contains(cand.address) {
                     let changes = node.changes + [cand]
                     // A set of one change comes only from the first node, whose candidates are

@@ -70,7 +70,7 @@ struct RemedyReads: Sendable {
     /// and it does not depend on the evaluation date, unless that cannot move either (`--as-of`,
     /// or the application date already changed). Then no further change grants the case: the
     /// search need not look under it.
-    func refusesWhateverChanges(_ k: Int, facts: [Value?], changed: [FactAddress], dateSettled: Bool) -> Bool {
+    func refusesWhateverChanges(_ k: Int, facts: [Value?], changed: some Collection<FactAddress>, dateSettled: Bool) -> Bool {
         guard let s = settling[k], dateSettled || !s.dated else { return false }
         return s.facts.allSatisfy { f in
             changed.contains(f.address) || (f.fixed && f.address.value(in: facts) != nil)
