@@ -25,7 +25,7 @@ extension ClauseCommand {
             var code: String
 
             func run() throws {
-                let store = try storeOptions.open(create: false)
+                let store = try storeOptions.open(create: false, for: .writes)
                 let c = correction
                 let code = StoreCommand.creditCode(code)
                 let lifted = try StoreCommand.guarded { try store.liftBans(creditCode: code, reason: c.reason, by: c.who, at: c.when) }
@@ -63,7 +63,7 @@ extension ClauseCommand {
             func run() throws {
                 let through = try StoreCommand.date(through, option: "--through")!
                 let from = try StoreCommand.date(from, option: "--from")
-                let store = try storeOptions.open(create: false)
+                let store = try storeOptions.open(create: false, for: .writes)
                 let c = correction
                 let code = StoreCommand.creditCode(code)
                 let bans = try StoreCommand.guarded { try store.bans(creditCode: code) }.filter { b in decision.map { $0 == b.decisionID } ?? true }

@@ -102,6 +102,7 @@ extension ClauseCommand {
             var impact = ImpactDiff(base: b, proposed: p, asOf: asOfDate)
             if let store {
                 let opened = try StoreCommand.guarded { try RecordStore(path: store, create: false) }
+                try StoreCommand.checkGuards(opened, for: .reads)
                 let loader = CaseLoader(repository: PolicyRepository(explicit: base))
                 impact.record = try StoreCommand.guarded {
                     (base: try opened.diffReader(policy: b, loader: loader, asOf: asOfDate),

@@ -77,7 +77,7 @@ extension ClauseCommand {
             // --record each decision is kept.
             // Only recording makes a store: a mistyped --store for reading is an error, never an empty
             // store whose "record consulted" would read as "nothing granted yet".
-            let registry = RecordingSession(store: try storeOptions.open(create: record), policy: options.policy, records: record, tracing: tracing)
+            let registry = RecordingSession(store: try storeOptions.open(create: record, for: record ? .writes : .reads), policy: options.policy, records: record, tracing: tracing)
             registry.searchesRemedies = searchesRemedies
             registry.recorder.reinstates = reinstate
             var failed = false

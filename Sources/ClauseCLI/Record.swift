@@ -37,7 +37,7 @@ extension ClauseCommand {
 
         func run() throws {
             let asOf = try StoreCommand.date(asOf, option: "--as-of")
-            let store = try storeOptions.open(create: true)
+            let store = try storeOptions.open(create: true, for: .writes)
             let session = RecordingSession(store: store, policy: policy, records: true, batchSize: batch, tracing: false)
             session.recorder.reinstates = reinstate
             // `record` prints no justification: searching remedies would be work thrown away.

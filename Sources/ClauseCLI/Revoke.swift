@@ -21,7 +21,7 @@ extension ClauseCommand {
         var caseID: String
 
         func run() throws {
-            let store = try storeOptions.open(create: false)
+            let store = try storeOptions.open(create: false, for: .writes)
             let c = correction
             let id = try StoreCommand.guarded { try store.revoke(caseID: caseID, reason: c.reason, by: c.who, at: c.when) }
             try StoreCommand.guarded {

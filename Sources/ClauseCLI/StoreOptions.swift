@@ -21,10 +21,23 @@ package struct StoreOptions: ParsableArguments {
 
     var path: String { StoreLocation.resolve(store) }
 
-    /// Opens the store; a missing store is an error unless `create`.
-    func open(create: Bool) throws -> RecordStore {
-        try StoreCommand.guarded { try RecordStore(path: path, create: create) }
+    /// Opens the store; a missing store is an error unless `create`. A store whose guards against
+    /// hand edits were dropped is read with a warning and never written (`StoreCommand.checkGuards`).
+    func open(create: Bool, for use: StoreUse = .reads) throws -> RecordStore {
+        let store = try StoreCommand.guarded { try RecordStore(path: path, create: create) }
+        try StoreCommand.checkGuards(store, for: use)
+        return store
     }
+}
+
+/// What a command does with the store it opens.
+enum StoreUse {
+    /// Decides beside it, lists or reports it: what it holds is shown or counted.
+    case reads
+    /// Appends to it: a decision, a revocation, a ban's lift or correction.
+    case writes
+    /// Checks it: `clause verify` names the removed guards itself.
+    case verifies
 }
 
 /// How the store commands report the store's errors: one `error:` line and exit 1, never a
@@ -52,6 +65,27 @@ enum StoreCommand {
         } catch {
             Output.error("error: record store: \(TerminalText.escape(String(describing: error)))\n")
             throw ExitCode(1)
+        }
+    }
+
+    /// A store whose guards against hand edits were dropped may have been edited outside clause
+    /// since: a command that would append money or a ban to it is refused (what it adds would be
+    /// counted against altered figures), one that reads it is warned about. `clause verify` says
+    /// whether anything was altered, and puts the guards back when nothing was.
+    static func checkGuards(_ store: RecordStore, for use: StoreUse) throws {
+        guard use != .verifies else { return }
+        let removed = try guarded { try store.removedGuards() }
+        guard !removed.isEmpty else { return }
+        let tables = Array(Set(removed.map(\.table))).sorted().joined(separator: ", ")
+        let what = "the guards that refuse hand edits of its tables (\(tables)) were removed, so what it holds may have been edited outside clause"
+        let place = TerminalText.escape(store.path)
+        switch use {
+        case .writes:
+            Output.error("error: \(place): \(what); nothing is recorded into it. Run 'clause verify'; when it finds nothing altered, 'clause verify --restore-guards' puts the guards back\n")
+            throw ExitCode(1)
+        case .reads:
+            Output.error("warning: \(place): \(what); run 'clause verify' before relying on what follows\n")
+        case .verifies: return
         }
     }
 

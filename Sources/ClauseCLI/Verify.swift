@@ -13,13 +13,17 @@ extension ClauseCommand {
                 Prints each altered row by case and record number, then the chain's head: a digest of the whole record \
                 so far. Note the head down outside the store (a payment list, an audit file); 'clause verify --head DIGEST' \
                 later proves that the record up to that point is still the one that was noted. Exit status 1 when \
-                anything was altered or the noted head is not in the chain.
+                anything was altered, the noted head is not in the chain, or a guard against hand edits was removed \
+                (--restore-guards puts the guards back once nothing is found altered).
                 """)
 
         @OptionGroup var storeOptions: StoreOptions
 
         @Option(help: "A head printed by an earlier 'clause verify': check it is still in the record's chain.")
         var head: String?
+
+        @Flag(help: "Put back the guards against hand edits that were removed, when no record is found altered.")
+        var restoreGuards = false
 
         func validate() throws {
             if let head, !(head.hasPrefix("sha256:") && head.count == 71) {
@@ -28,9 +32,23 @@ extension ClauseCommand {
         }
 
         func run() throws {
-            let store = try storeOptions.open(create: false)
+            let store = try storeOptions.open(create: false, for: .verifies)
             let report = try StoreCommand.guarded { try store.verify(head: head) }
             for f in report.findings { Output.out("ALTERED \(TerminalText.escape(f.description))\n") }
+            var removed = try StoreCommand.guarded { try store.removedGuards() }
+            if restoreGuards, !removed.isEmpty {
+                // A guard put back over an altered record would let recording count on what was altered.
+                guard report.findings.isEmpty, report.headFound != false else {
+                    Output.error("error: the guards are not put back while the record is found altered: restore the store from a copy made before the edit\n")
+                    throw ExitCode(1)
+                }
+                try StoreCommand.guarded { try store.restoreGuards() }
+                Output.out("restored \(removed.count) guard\(removed.count == 1 ? "" : "s") against hand edits: \(removed.map(\.name).joined(separator: ", "))\n")
+                removed = []
+            }
+            for g in removed {
+                Output.out("UNGUARDED table '\(g.table)': its guard against hand edits ('\(g.name)') was removed\n")
+            }
             if report.headFound == false {
                 Output.out("NOT FOUND the noted head \(head!) is not in this record's chain: the record was rewritten since it was noted\n")
             }
@@ -38,7 +56,7 @@ extension ClauseCommand {
             Output.out("verified \(n) record\(n == 1 ? "" : "s") in \(TerminalText.escape(store.path)): "
                        + (report.findings.isEmpty ? "none altered" : "\(report.findings.count) altered") + "\n")
             Output.out("head \(report.head.isEmpty ? "(empty record)" : report.head)\n")
-            if !report.findings.isEmpty || report.headFound == false { throw ExitCode(1) }
+            if !report.findings.isEmpty || report.headFound == false || !removed.isEmpty { throw ExitCode(1) }
         }
     }
 }

@@ -74,7 +74,10 @@ package struct WorkflowOptions: ParsableArguments {
             }
         }
         // A ban registered in the record stops payments too (第十三条), for a case file as for a recorded case.
-        if let storePath { store = try? RecordStore(path: storePath, create: false) }
+        if let storePath, let opened = try? RecordStore(path: storePath, create: false) {
+            try StoreCommand.checkGuards(opened, for: .reads)
+            store = opened
+        }
         let registry: ((String, String, CivilDate) -> RegistryBan?)? = store.map { opened in
             { code, caseID, day in (try? opened.registryBan(creditCode: code, asOf: day, excludingCase: caseID)) ?? nil }
         }
@@ -92,6 +95,7 @@ package struct WorkflowOptions: ParsableArguments {
                 continue
             }
             let opened = try store ?? StoreCommand.guarded { try RecordStore(path: storePath, create: false) }
+            if store == nil { try StoreCommand.checkGuards(opened, for: .reads) }
             store = opened
             switch try StoreCommand.guarded({ try WorkflowEvents.recordedCase(argument, in: opened) }) {
             case nil:

@@ -8,7 +8,8 @@ import GRDB
 /// a migration this binary does not know was written by a newer `clause` and is refused too:
 /// reading it with an older idea of the schema could silently drop what it records.
 ///
-/// Decisions and workflow events are append-only: nothing here is ever updated or deleted.
+/// Decisions and workflow events are append-only: nothing here is ever updated or deleted, and
+/// the tables that decide money refuse a hand edit (`StoreGuards`).
 /// Package and case texts are content-addressed (keyed by their sha256 digest), stored once
 /// however many decisions cite them.
 package enum StoreSchema {
@@ -264,6 +265,12 @@ package enum StoreSchema {
         // every batch wrote again.
         m.registerMigration("v9-no-decision-keys-by-value") { db in
             try db.execute(sql: "DROP INDEX IF EXISTS decision_keys_by_value")
+        }
+        // The tables that decide money refuse a hand edit (`StoreGuards`): an amount lowered or a
+        // grant deleted to free room under a cap was found only by `clause verify`, while every
+        // `evaluate` beside the edited record decided on it without a word.
+        m.registerMigration("v10-guards") { db in
+            try StoreGuards.install(db)
         }
         return m
     }

@@ -44,7 +44,7 @@ import Testing
             try s.write("a.yaml", try StoreScratch.playground("diagnosis.yaml"))
             try s.write("b.yaml", try StoreScratch.playground("transformation-granted.yaml"))
             #expect(try s.clause(["record", "a.yaml", "b.yaml"]).status == 0)
-            let caseID = try DatabaseQueue(path: s.store).write { db -> String in
+            let caseID = try HandEdit.covered(s.store) { db -> String in
                 let row = try #require(try Row.fetchOne(db, sql: "SELECT d.case_id, c.digest, c.text FROM decisions d JOIN cases c ON c.digest = d.case_digest WHERE substr(c.text, 1, 4) = CAST('CLC2' AS BLOB)"))
                 var blob = [UInt8]((row["text"] as Data))
                 let n = Int(blob[8])

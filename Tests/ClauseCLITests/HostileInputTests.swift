@@ -20,7 +20,7 @@ import Testing
         // From /tmp/clause-replay-…/<digest>/, "../../<scratch>/pwned.yaml" lands in the scratch folder.
         let scratchName = (s.root as NSString).lastPathComponent
         for name in ["../../\(scratchName)/pwned.yaml", "sub/pwned.yaml", "..", ""] {
-            try DatabaseQueue(path: s.store).write { db in
+            try HandEdit.covered(s.store) { db in
                 try db.execute(sql: "UPDATE package_files SET name = ? WHERE name = (SELECT max(name) FROM package_files)", arguments: [name])
             }
             for args in [["why", "SY-2024-D-0001"], ["replay", "SY-2024-D-0001"], ["replay", "--all"]] {
@@ -37,7 +37,7 @@ import Testing
         let s = try StoreScratch()
         try s.write("case.yaml", try StoreScratch.playground("diagnosis.yaml"))
         #expect(try s.clause(["record", "case.yaml"]).status == 0)
-        try DatabaseQueue(path: s.store).writeWithoutTransaction { db in
+        try HandEdit.covered(s.store) { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             for table in ["packages", "package_files", "decision_packages"] {
                 try db.execute(sql: "UPDATE \(table) SET digest = 'sha256:../../../../x'")
@@ -495,7 +495,7 @@ import Testing
         #expect(try s.clause(["record", "case.yaml"]).status == 0)
         var blob = Array("CLZ1".utf8) + [0xF0, 0xFF, 0xFF, 0xFF]
         blob += [0x78, 0x9C, 0xAB, 0xA8, 0x18, 0x05, 0x00, 0x00]  // a few bytes of zlib stream
-        try DatabaseQueue(path: s.store).write { try $0.execute(sql: "UPDATE decisions SET decision_json = ?", arguments: [Data(blob)]) }
+        try HandEdit.covered(s.store) { try $0.execute(sql: "UPDATE decisions SET decision_json = ?", arguments: [Data(blob)]) }
         #expect(!Zlib.plausible(length: 0xFFFF_FFF0, compressed: 8))
         // Under a 2 GB address space (room for the runtime's reservations), allocating the stated
         // 4 GB would abort (status 134).

@@ -12,7 +12,7 @@ import Testing
         try s.corpus("some", prefix: "P", count: 11)
         #expect(try s.clause(["record", "some"]).status == 0)
         // A hand edit of one line: that decision, and only it, no longer reproduces.
-        try DatabaseQueue(path: s.store).write { db in
+        try HandEdit.covered(s.store) { db in
             try db.execute(sql: "UPDATE decisions SET decision_json = replace(CAST(decision_json AS TEXT), '\"outcome\"', '\"outcome \"') WHERE id = 5")
         }
         let store = try RecordStore(path: s.store, create: false)

@@ -162,8 +162,7 @@ import Testing
         let head = String(clean.stdout.split(separator: "\n").last!.dropFirst("head ".count))
         #expect(try s.clause(["verify", "--head", head]).status == 0)
 
-        let q = try DatabaseQueue(path: s.store)
-        try q.write { db in
+        try HandEdit.covered(s.store) { db in
             try db.execute(sql: "UPDATE decisions SET amount_fen = 0 WHERE id = 1")
             try db.execute(sql: "UPDATE decisions SET outcome = 'refused' WHERE id = 2")
         }
@@ -175,9 +174,8 @@ import Testing
         #expect(replay.status == 1, "replay --all no longer says everything reproduces")
         #expect(replay.stdout.contains("ALTERED decision #1 of case 'SY-A-1'"))
 
-        try q.write { db in
+        try HandEdit.covered(s.store) { db in
             try db.execute(sql: "INSERT INTO revocations (decision_id, case_id, reason, revoked_by, revoked_at) VALUES (2, 'SY-A-2', 'x', 'x', 'x')")
-            try db.execute(sql: "DROP TRIGGER record_chain_never_deleted")
             try db.execute(sql: "DELETE FROM record_chain WHERE seq = 1")
         }
         let more = try s.clause(["verify", "--head", head])
@@ -190,7 +188,7 @@ import Testing
     @Test func storedValuesNoDecisionWritesAreDamageNotACrash() throws {
         for value in ["9223372036854775807", "-9223372036854775808", "'abc'"] {
             let s = try tamperedStore()
-            try DatabaseQueue(path: s.store).write { db in
+            try HandEdit.covered(s.store) { db in
                 try db.execute(sql: "UPDATE decisions SET amount_fen = \(value)")
                 try db.execute(sql: "UPDATE live_grants SET amount_fen = \(value)")
             }
@@ -212,7 +210,7 @@ import Testing
     /// unseen, since verify recomputes it from the record.
     @Test func theGrantsThatCountAreCheckedAgainstTheRecord() throws {
         let s = try tamperedStore()
-        try DatabaseQueue(path: s.store).write { db in
+        try HandEdit.covered(s.store) { db in
             try db.execute(sql: "DELETE FROM live_keys WHERE decision_id = 1")
             try db.execute(sql: "DELETE FROM live_grants WHERE decision_id = 1")
         }

@@ -122,8 +122,7 @@ import Testing
         try s.write("first.yaml", try StoreScratch.playground("transformation-granted.yaml"))
         try s.write("second.yaml", try StoreScratch.playground("transformation-granted.yaml", [("SY-2024-T-0001", "SY-2024-T-0002")]))
         #expect(try s.clause(["record", "first.yaml", "second.yaml"]).status == 0)
-        let q = try DatabaseQueue(path: s.store)
-        try q.write { try $0.execute(sql: "UPDATE decisions SET amount_fen = ? WHERE id = 1", arguments: [Int64.min]) }
+        try HandEdit.covered(s.store) { try $0.execute(sql: "UPDATE decisions SET amount_fen = ? WHERE id = 1", arguments: [Int64.min]) }
         let r = try s.clause(["revoke", "--reason", "材料不实", "SY-2024-T-0001"])
         #expect(r.status == 1, "\(r.stderr)")
         #expect(r.stderr.contains("damaged"), "\(r.stderr)")

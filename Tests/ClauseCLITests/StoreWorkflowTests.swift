@@ -168,11 +168,11 @@ import Testing
         #expect(try store.integrityCheck() == "ok")
         #expect(try store.decisionCount() == 2)
         let now = try DatabaseQueue(path: s.store).read { db in
-            (migrations: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY identifier"),
+            (migrations: try String.fetchAll(db, sql: "SELECT identifier FROM grdb_migrations ORDER BY rowid"),
              decisions: try DatabaseValue.fetchAll(db, sql: "SELECT decision_json FROM decisions ORDER BY id"),
              bans: try Int.fetchOne(db, sql: "SELECT count(*) FROM bans")!)
         }
-        #expect(now.migrations == ["v1-decisions", "v2-workflow-events", "v3-revocations", "v4-ban-corrections", "v5-compressed-decisions", "v6-compressed-cases", "v7-exact-record", "v8-applications-by-decision", "v9-no-decision-keys-by-value"])
+        #expect(now.migrations == ["v1-decisions", "v2-workflow-events", "v3-revocations", "v4-ban-corrections", "v5-compressed-decisions", "v6-compressed-cases", "v7-exact-record", "v8-applications-by-decision", "v9-no-decision-keys-by-value", "v10-guards"])
         #expect(now.decisions == old.decisions)
         #expect(now.bans == 1)
         // Sealed as found when it was upgraded: the chain holds, and an edit after that is found.

@@ -1,0 +1,118 @@
+import Foundation
+import GRDB
+
+/// Triggers that refuse a hand edit of the fund's record: a changed amount, a deleted grant that
+/// counts, a moved ban. `clause` only ever appends (and fills in a decision's line and a case's
+/// text, written empty and given before the batch commits), so any other change of these tables
+/// comes from outside it.
+///
+/// A guard is a lock on the door, not a safe: whoever can write the file can drop a trigger
+/// first. So a removed guard is itself evidence. Every command that opens the store asks
+/// `removed`, a query of the schema that costs the same for any size of record: recording into
+/// such a store is refused, reading it is warned about, and `clause verify` lists each removed
+/// guard next to the rows the chain finds altered. `verify`'s full check, not the guards, is what
+/// proves a record unaltered.
+///
+/// A later migration that must change one of these tables drops the guard, changes the rows,
+/// and installs the guard again.
+package enum StoreGuards {
+    package struct Guard: Sendable {
+        package var name: String
+        package var table: String
+        var sql: String
+    }
+
+    /// A decision's columns but its line, which is written empty and given once before the commit.
+    private static var decisionColumns: [String] {
+        (RecordChain.kind("decision")?.columns ?? []).filter { $0 != "decision_json" }
+    }
+
+    /// Whether any of `columns` differs between the old row and the new.
+    private static func changes(_ columns: [String]) -> String {
+        columns.map { "NEW.\($0) IS NOT OLD.\($0)" }.joined(separator: " OR ")
+    }
+
+    private static func refuse(_ name: String, _ when: String, on table: String, _ why: String, when condition: String? = nil) -> Guard {
+        let clause = condition.map { " WHEN \($0)" } ?? ""
+        return Guard(name: name, table: table, sql: """
+            CREATE TRIGGER IF NOT EXISTS \(name) BEFORE \(when) ON \(table)\(clause)
+            BEGIN SELECT RAISE(ABORT, 'clause: \(why.replacingOccurrences(of: "'", with: "''"))'); END
+            """)
+    }
+
+    /// A table nobody but clause writes, and clause only appends to.
+    private static func appendOnly(_ table: String, _ why: String) -> [Guard] {
+        [refuse("\(table)_never_updated", "UPDATE", on: table, why), refuse("\(table)_never_deleted", "DELETE", on: table, why)]
+    }
+
+    /// A grant that counts leaves `live_grants` only when its case is decided again or it is
+    /// revoked (`LiveGrants`); its keys leave with it, just before.
+    private static let replacedOrRevoked = """
+        NOT EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = OLD.decision_id)
+        AND NOT EXISTS (SELECT 1 FROM decisions d JOIN decisions later ON later.case_id = d.case_id AND later.id > d.id
+                        WHERE d.id = OLD.decision_id)
+        """
+
+    package static let all: [Guard] = {
+        var guards: [Guard] = []
+        guards += appendOnly("workflow_events", "workflow events are append-only")
+        guards += appendOnly("revocations", "revocations are append-only")
+        guards += appendOnly("ban_lifts", "ban lifts are append-only")
+        guards += appendOnly("ban_corrections", "ban corrections are append-only")
+        guards += appendOnly("record_chain", "the record chain is append-only")
+        let decision = "a recorded decision is never changed: a correction is a new decision (clause record) or a revocation (clause revoke)"
+        guards.append(refuse("decisions_never_updated", "UPDATE", on: "decisions", decision,
+                             when: "OLD.decision_json IS NOT '' OR \(changes(decisionColumns))"))
+        guards.append(refuse("decisions_never_deleted", "DELETE", on: "decisions", decision))
+        guards += appendOnly("decision_keys", "a decision's keys are recorded with it and never changed")
+        guards += appendOnly("decision_packages", "the packages a decision cites are never changed")
+        guards += appendOnly("applications", "an application is recorded with its first decision and never changed")
+        guards += appendOnly("bans", "a registered ban is never changed: lift or correct it (clause bans lift, clause bans correct)")
+        guards += appendOnly("packages", "a stored package is never changed")
+        guards += appendOnly("package_files", "a stored package is never changed")
+        let text = "a recorded case text is never changed"
+        guards.append(refuse("cases_never_updated", "UPDATE", on: "cases", text, when: "OLD.text IS NOT '' OR NEW.digest IS NOT OLD.digest"))
+        guards.append(refuse("cases_never_deleted", "DELETE", on: "cases", text))
+        let live = "the grants that count follow the recorded decisions: record a case again, or revoke its decision (clause revoke)"
+        guards.append(refuse("live_grants_only_from_decisions", "INSERT", on: "live_grants", live, when: """
+            NOT EXISTS (SELECT 1 FROM decisions d WHERE d.id = NEW.decision_id AND d.outcome = 'granted' AND d.case_id = NEW.case_id
+                        AND d.policy_id = NEW.policy_id AND d.as_of = NEW.as_of AND d.amount_fen = NEW.amount_fen)
+            """))
+        guards.append(refuse("live_grants_never_updated", "UPDATE", on: "live_grants", live))
+        guards.append(refuse("live_grants_leave_when_replaced", "DELETE", on: "live_grants", live, when: replacedOrRevoked))
+        guards.append(refuse("live_keys_only_from_decisions", "INSERT", on: "live_keys", live, when: """
+            NOT EXISTS (SELECT 1 FROM decision_keys k WHERE k.decision_id = NEW.decision_id AND k.path = NEW.path AND k.value = NEW.value)
+            """))
+        guards.append(refuse("live_keys_never_updated", "UPDATE", on: "live_keys", live))
+        guards.append(refuse("live_keys_leave_when_replaced", "DELETE", on: "live_keys", live, when: replacedOrRevoked))
+        return guards
+    }()
+
+    /// Installs every guard the store lacks.
+    package static func install(_ db: Database) throws {
+        for g in all { try db.execute(sql: g.sql) }
+    }
+
+    /// The guards the store should have and has not: dropped by hand. A table that is gone took
+    /// its guards with it; that is damage of another kind, named where the table is read.
+    package static func removed(_ db: Database) throws -> [Guard] {
+        var present: Set<String> = [], tables: Set<String> = []
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'table')")) {
+            if row["type"] == "trigger" { present.insert(row["name"]) } else { tables.insert(row["name"]) }
+        }
+        return all.filter { tables.contains($0.table) && !present.contains($0.name) }
+    }
+}
+
+extension RecordStore {
+    /// The guards against hand edits that were dropped from this store (none in a sound one).
+    package func removedGuards() throws -> [StoreGuards.Guard] {
+        try read { db in try StoreGuards.removed(db) }
+    }
+
+    /// Puts back the guards that were dropped; what `verify --restore-guards` does once the record
+    /// is found unaltered.
+    package func restoreGuards() throws {
+        try write { db in try StoreGuards.install(db) }
+    }
+}
