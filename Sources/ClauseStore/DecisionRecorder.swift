@@ -79,11 +79,20 @@ package final class DecisionRecorder {
         var events: [RecordedEvent]
     }
 
-    /// Who records: `CLAUSE_USER`, else the login name, else "unknown".
-    package static func user(_ environment: [String: String] = ProcessInfo.processInfo.environment) -> String {
+    /// Who records: `CLAUSE_USER`, else the login name, else the account the process runs as
+    /// (a service or a cron job has no login environment), else "unknown".
+    package static func user(_ environment: [String: String] = ProcessInfo.processInfo.environment,
+                             account: () -> String? = accountName) -> String {
         environment["CLAUSE_USER"].flatMap { $0.isEmpty ? nil : $0 }
             ?? environment["USER"].flatMap { $0.isEmpty ? nil : $0 }
-            ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? "unknown"
+            ?? environment["LOGNAME"].flatMap { $0.isEmpty ? nil : $0 } ?? account() ?? "unknown"
+    }
+
+    /// The name of the account the process runs as, from the system's user database.
+    package static func accountName() -> String? {
+        guard let entry = getpwuid(geteuid()), let name = entry.pointee.pw_name else { return nil }
+        let text = String(cString: name)
+        return text.isEmpty ? nil : text
     }
 
     package init(store: RecordStore, batchSize: Int = 1000, environment: [String: String] = ProcessInfo.processInfo.environment) {
@@ -128,10 +137,12 @@ package final class DecisionRecorder {
     ///
     /// - Parameters:
     ///   - caseText: the case file exactly as read.
+    ///   - casePath: where the case was read, as the record names it (a stream's line says which
+    ///     line: `cases.jsonl:42`); the case's own path when nil.
     /// - Throws: `RecordRefused`, with nothing of the case kept, when its history is not a list
     ///   of events or contradicts the events recorded for the case.
     @discardableResult
-    package func add(_ d: Decision, case c: CaseFile, caseText: String, policy: Policy) throws -> Int64 {
+    package func add(_ d: Decision, case c: CaseFile, caseText: String, casePath: String? = nil, policy: Policy) throws -> Int64 {
         let read = c.mayHaveHistory ? try WorkflowEvents.read(c.root) : []
         let events = read.map(\.event)
         try beginBatch()
@@ -147,7 +158,7 @@ package final class DecisionRecorder {
         }
         let ban = BanRegistry.registration(of: d, case: c, policy: policy)
         let p = Pending(
-            caseID: d.caseID, caseDigest: Self.digest(caseText), caseText: caseText, casePath: c.path, decision: d,
+            caseID: d.caseID, caseDigest: Self.digest(caseText), caseText: caseText, casePath: casePath ?? c.path, decision: d,
             packages: policy.packages, policy: policy, reasons: Self.reasons(d),
             recordedAt: timestamp.string(from: Date()), ban: ban, events: events)
         var newlyStored: Set<String> = []

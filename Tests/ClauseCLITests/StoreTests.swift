@@ -24,6 +24,11 @@ import Testing
         #expect(why.stdout.contains("\"case\":\"\(id)\""))
         let replay = try s.clause(["replay", "--all"])
         #expect(replay.stdout.hasSuffix("replayed 5 decisions: 5 reproduce, 0 differ\n"), "\(replay.stdout)")
+        // A reviewer is told which line of the stream the case was: the stream alone names five.
+        let third = try #require(lines.dropFirst(2).first.flatMap { $0.split(separator: "\"").dropFirst(3).first }.map(String.init))
+        let text = try s.clause(["why", third])
+        #expect(text.stdout.contains("案件文件 cases.jsonl:3（摘要 "), "\(text.stdout.prefix(300))")
+        #expect(try s.clause(["why", third, "--lang", "en"]).stdout.contains("case file cases.jsonl:3 (digest "))
     }
 
     @Test func whyShowsTheOriginalAfterThePackageIsAmendedAndTheCaseEdited() throws {

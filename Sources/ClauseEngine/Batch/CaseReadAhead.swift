@@ -5,6 +5,8 @@ package struct PreparedCase {
     package var loaded: CaseLoader.Loaded
     /// The text it was read from (what a recorder keeps), nil when it could not be read.
     package var text: String?
+    /// The line of a JSON Lines stream it was read from (1 for the first); nil for a file.
+    package var line: Int?
 }
 
 extension CaseLoader {
@@ -16,7 +18,7 @@ extension CaseLoader {
             let (loaded, text) = loadKeepingText(path: path)
             return PreparedCase(loaded: loaded, text: text)
         case .line(let path, let line, let offset):
-            return PreparedCase(loaded: load(text: line, path: path, lineOffset: offset), text: line)
+            return PreparedCase(loaded: load(text: line, path: path, lineOffset: offset), text: line, line: offset + 1)
         case .unreadable(let d):
             return PreparedCase(loaded: .failed([d]), text: nil)
         }
