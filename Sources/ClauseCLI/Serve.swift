@@ -75,30 +75,30 @@ extension ClauseCommand {
         /// The ledger and the programme report, computed by the same code as `clause ledger` and
         /// `clause report` (today, every policy recorded, the workflows under ./Workflows).
         static let programs = WorkbenchPrograms(
-            ledger: { store, lang in
+            ledger: { store, format in
                 let on = StoreCommand.today
                 let repository = PolicyRepository()
                 let catalog = WorkflowCatalog.load(roots: WorkflowCatalog.defaultRoots(), repository: repository)
                 let ledger = StoreLedger(store: store, loader: CaseLoader(repository: repository))
-                var text = "", json: [String] = []
+                var parts: [String] = []
                 for id in try store.recordedPolicyIDs() {
                     guard let p = repository.policy(for: id).policy, p.id == id, !p.ledger.isEmpty else { continue }
                     let report = LedgerReport(policy: p, asOf: on, paid: try Disbursements.paid(store: store, attributes: catalog.paymentAttributes(for: p)), creditCode: nil)
-                    let written = try report.texts(from: ledger.source(for: p), lang: lang)
-                    guard !written.json.isEmpty else { continue }
-                    text += written.text
-                    json.append(written.json)
+                    let written = try report.rendered(format, from: ledger.source(for: p))
+                    if !written.isEmpty { parts.append(written) }
                 }
-                return (text, json.joined(separator: "\n"))
+                // JSON lines one per policy; the texts each end their own lines.
+                if case .json = format { return parts.joined(separator: "\n") }
+                return parts.joined()
             },
-            report: { store in
+            report: { store, json in
                 let repository = PolicyRepository()
                 let ids = try store.recordedPolicyIDs()
                 guard ids.count == 1, let p = repository.policy(for: ids[0]).policy else {
                     throw ReportUnavailable(ids: ids)
                 }
                 let report = try ProgrammeInput.report(store, policy: p, repository: repository, asOf: StoreCommand.today, reported: [])
-                return (ProgrammeHTML.render(report), ProgrammeJSON.render(report))
+                return json ? ProgrammeJSON.render(report) : ProgrammeHTML.render(report)
             })
 
         struct ReportUnavailable: Error, CustomStringConvertible {

@@ -112,15 +112,14 @@ package struct LedgerReport {
         return shown
     }
 
-    /// The report as whole texts (the workbench's page): text and the JSON line, empty when it shows nothing.
-    package func texts(from source: LedgerSource, lang: Lang) throws -> (text: String, json: String) {
-        var text = "", json = ""
-        var t = Sink { text += $0 }, j = Sink { json += $0 }
-        _ = try write(.text(lang), from: source, into: &t)
-        _ = try write(.json, from: source, into: &j)
-        t.flush()
-        j.flush()
-        return (text, json.hasSuffix("\n") ? String(json.dropLast()) : json)
+    /// The report as one text in `format` (a workbench page), empty when it shows nothing.
+    package func rendered(_ format: Format, from source: LedgerSource) throws -> String {
+        var out = ""
+        var sink = Sink { out += $0 }
+        _ = try write(format, from: source, into: &sink)
+        sink.flush()
+        if case .json = format, out.hasSuffix("\n") { out.removeLast() }
+        return out
     }
 
     private static func keyText(_ values: [(path: String, value: Value)]) -> String {

@@ -203,16 +203,16 @@ struct Site: Sendable {
 
     func report(json: Bool) async throws -> Response {
         let programs = self.programs
-        let r = try await workers.run { try programs.report($0.store) }
-        return json ? Pages.json(r.json) : Pages.document(r.html)
+        let r = try await workers.run { try programs.report($0.store, json) }
+        return json ? Pages.json(r) : Pages.document(r)
     }
 
     func ledger(_ request: Request, json: Bool) async throws -> Response {
         let programs = self.programs
         let lang = self.lang(request)
-        let r = try await workers.run { try programs.ledger($0.store, lang) }
-        if json { return Pages.json(r.json) }
-        return Pages.html("基金记录 Ledger", body: Templates.render("ledger", ["text": TextForPage.plainLines(r.text)]), lang: lang, api: "/api/ledger")
+        let r = try await workers.run { try programs.ledger($0.store, json ? .json : .text(lang)) }
+        if json { return Pages.json(r) }
+        return Pages.html("基金记录 Ledger", body: Templates.render("ledger", ["text": TextForPage.plainLines(r)]), lang: lang, api: "/api/ledger")
     }
 }
 

@@ -1,6 +1,7 @@
 import ClauseSyntax
 import ClauseLanguage
 import ClauseEngine
+import ClauseReports
 import ClauseStore
 import Foundation
 import HTTPTypes
@@ -30,13 +31,14 @@ package struct WorkbenchConfiguration: Sendable {
 /// What the CLI computes for the pages whose answer lives in its commands (`clause ledger`,
 /// `clause report`): handed in so that the page runs exactly the command's code.
 package struct WorkbenchPrograms: Sendable {
-    /// `clause ledger` as text and as its JSON lines, for the store, in the language given.
-    package var ledger: @Sendable (RecordStore, Lang) throws -> (text: String, json: String)
-    /// `clause report --format html` and `--format json`, as of today.
-    package var report: @Sendable (RecordStore) throws -> (html: String, json: String)
+    /// `clause ledger` as text in the language given, or as its JSON lines: only the one the page
+    /// shows, since each reads every grant of the record.
+    package var ledger: @Sendable (RecordStore, LedgerReport.Format) throws -> String
+    /// `clause report --format html`, or `--format json` when asked, as of today.
+    package var report: @Sendable (RecordStore, _ json: Bool) throws -> String
 
-    package init(ledger: @escaping @Sendable (RecordStore, Lang) throws -> (text: String, json: String),
-                 report: @escaping @Sendable (RecordStore) throws -> (html: String, json: String)) {
+    package init(ledger: @escaping @Sendable (RecordStore, LedgerReport.Format) throws -> String,
+                 report: @escaping @Sendable (RecordStore, _ json: Bool) throws -> String) {
         self.ledger = ledger
         self.report = report
     }

@@ -216,6 +216,12 @@ def main():
         shot("/report", "report", 2400)
         d = dom("/ledger")
         check("SY-2024-T-0101" in d, "/ledger lists the grants behind the figures")
+        ledger = cli("ledger", "--store", store, "--format", "json")
+        status, _, body = get("/api/ledger")
+        check(status == 200 and ledger.returncode == 0 and body.strip() == ledger.stdout.strip(),
+              "/api/ledger is what 'clause ledger --format json' prints", body[:200])
+        ledger_text = cli("ledger", "--store", store)
+        check(ledger_text.stdout.splitlines()[0].split(" · ")[0] in d, "/ledger is what 'clause ledger' prints", ledger_text.stdout[:200])
         shot("/ledger", "ledger", 1400)
 
         # The playground decides and records nothing.
