@@ -77,7 +77,7 @@ enum StoreCommand {
         let removed = try guarded { try store.removedGuards() }
         guard !removed.isEmpty else { return }
         let tables = Array(Set(removed.map(\.table))).sorted().joined(separator: ", ")
-        let what = "the guards that refuse hand edits of its tables (\(tables)) were removed, so what it holds may have been edited outside clause"
+        let what = "the guards that refuse hand edits of its tables (\(tables)) were removed or altered, so what it holds may have been edited outside clause"
         let place = TerminalText.escape(store.path)
         switch use {
         case .writes:

@@ -13,7 +13,7 @@ extension ClauseCommand {
                 Prints each altered row by case and record number, then the chain's head: a digest of the whole record \
                 so far. Note the head down outside the store (a payment list, an audit file); 'clause verify --head DIGEST' \
                 later proves that the record up to that point is still the one that was noted. Exit status 1 when \
-                anything was altered, the noted head is not in the chain, or a guard against hand edits was removed \
+                anything was altered, the noted head is not in the chain, or a guard against hand edits was removed or altered \
                 (--restore-guards puts the guards back once nothing is found altered).
                 """)
 
@@ -22,7 +22,7 @@ extension ClauseCommand {
         @Option(help: "A head printed by an earlier 'clause verify': check it is still in the record's chain.")
         var head: String?
 
-        @Flag(help: "Put back the guards against hand edits that were removed, when no record is found altered.")
+        @Flag(help: "Put back the guards against hand edits that were removed or altered, when no record is found altered.")
         var restoreGuards = false
 
         func validate() throws {
@@ -47,7 +47,7 @@ extension ClauseCommand {
                 removed = []
             }
             for g in removed {
-                Output.out("UNGUARDED table '\(g.table)': its guard against hand edits ('\(g.name)') was removed\n")
+                Output.out("UNGUARDED table '\(g.table)': its guard against hand edits ('\(g.name)') was removed or altered\n")
             }
             if report.headFound == false {
                 Output.out("NOT FOUND the noted head \(head!) is not in this record's chain: the record was rewritten since it was noted\n")

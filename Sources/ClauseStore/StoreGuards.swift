@@ -7,11 +7,12 @@ import GRDB
 /// comes from outside it.
 ///
 /// A guard is a lock on the door, not a safe: whoever can write the file can drop a trigger
-/// first. So a removed guard is itself evidence. Every command that opens the store asks
-/// `removed`, a query of the schema that costs the same for any size of record: recording into
-/// such a store is refused, reading it is warned about, and `clause verify` lists each removed
-/// guard next to the rows the chain finds altered. `verify`'s full check, not the guards, is what
-/// proves a record unaltered.
+/// first, or put a harmless one in its place under its name. So a guard that is missing or not
+/// as written here is itself evidence. Every command that opens the store asks `removed`, a
+/// query of the schema that costs the same for any size of record: recording into such a store
+/// is refused, reading it is warned about, and `clause verify` lists each such guard next to the
+/// rows the chain finds altered. `verify`'s full check, not the guards, is what proves a record
+/// unaltered.
 ///
 /// A later migration that must change one of these tables drops the guard, changes the rows,
 /// and installs the guard again.
@@ -32,17 +33,23 @@ package enum StoreGuards {
         columns.map { "NEW.\($0) IS NOT OLD.\($0)" }.joined(separator: " OR ")
     }
 
-    private static func refuse(_ name: String, _ when: String, on table: String, _ why: String, when condition: String? = nil) -> Guard {
+    /// - Parameter said: the refusal as SQLite reports it. The guards the first stores were made
+    ///   with say theirs without the `clause: ` prefix, and keep saying it so: a guard is checked
+    ///   by its text.
+    private static func refuse(_ name: String, _ when: String, on table: String, _ why: String, when condition: String? = nil,
+                               said: String? = nil) -> Guard {
         let clause = condition.map { " WHEN \($0)" } ?? ""
+        let message = (said ?? "clause: \(why)").replacingOccurrences(of: "'", with: "''")
         return Guard(name: name, table: table, sql: """
             CREATE TRIGGER IF NOT EXISTS \(name) BEFORE \(when) ON \(table)\(clause)
-            BEGIN SELECT RAISE(ABORT, 'clause: \(why.replacingOccurrences(of: "'", with: "''"))'); END
+            BEGIN SELECT RAISE(ABORT, '\(message)'); END
             """)
     }
 
     /// A table nobody but clause writes, and clause only appends to.
-    private static func appendOnly(_ table: String, _ why: String) -> [Guard] {
-        [refuse("\(table)_never_updated", "UPDATE", on: table, why), refuse("\(table)_never_deleted", "DELETE", on: table, why)]
+    private static func appendOnly(_ table: String, _ why: String, said: String? = nil) -> [Guard] {
+        [refuse("\(table)_never_updated", "UPDATE", on: table, why, said: said),
+         refuse("\(table)_never_deleted", "DELETE", on: table, why, said: said)]
     }
 
     /// A grant that counts leaves `live_grants` only when its case is decided again or it is
@@ -55,11 +62,11 @@ package enum StoreGuards {
 
     package static let all: [Guard] = {
         var guards: [Guard] = []
-        guards += appendOnly("workflow_events", "workflow events are append-only")
-        guards += appendOnly("revocations", "revocations are append-only")
-        guards += appendOnly("ban_lifts", "ban lifts are append-only")
-        guards += appendOnly("ban_corrections", "ban corrections are append-only")
-        guards += appendOnly("record_chain", "the record chain is append-only")
+        for (table, what) in [("workflow_events", "workflow events"), ("revocations", "revocations"), ("ban_lifts", "ban lifts"),
+                              ("ban_corrections", "ban corrections"), ("record_chain", "the record chain")] {
+            let said = "\(what) \(what == "the record chain" ? "is" : "are") append-only"
+            guards += appendOnly(table, said, said: said)
+        }
         let decision = "a recorded decision is never changed: a correction is a new decision (clause record) or a revocation (clause revoke)"
         guards.append(refuse("decisions_never_updated", "UPDATE", on: "decisions", decision,
                              when: "OLD.decision_json IS NOT '' OR \(changes(decisionColumns))"))
@@ -88,19 +95,30 @@ package enum StoreGuards {
         return guards
     }()
 
-    /// Installs every guard the store lacks.
+    /// Installs every guard the store lacks; one that is not as written here is put back as it is.
     package static func install(_ db: Database) throws {
-        for g in all { try db.execute(sql: g.sql) }
+        let wrong = Set(try removed(db).map(\.name))
+        for g in all {
+            if wrong.contains(g.name) { try db.execute(sql: "DROP TRIGGER IF EXISTS \(g.name)") }
+            try db.execute(sql: g.sql)
+        }
     }
 
-    /// The guards the store should have and has not: dropped by hand. A table that is gone took
-    /// its guards with it; that is damage of another kind, named where the table is read.
+    /// The guards the store should have and has not: dropped by hand, or replaced by a trigger of
+    /// the same name that does something else. A table that is gone took its guards with it; that
+    /// is damage of another kind, named where the table is read.
     package static func removed(_ db: Database) throws -> [Guard] {
-        var present: Set<String> = [], tables: Set<String> = []
-        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT type, name FROM sqlite_master WHERE type IN ('trigger', 'table')")) {
-            if row["type"] == "trigger" { present.insert(row["name"]) } else { tables.insert(row["name"]) }
+        var present: [String: String] = [:], tables: Set<String> = []
+        for row in try Row.fetchAll(db.cachedStatement(sql: "SELECT type, name, sql FROM sqlite_master WHERE type IN ('trigger', 'table')")) {
+            if row["type"] == "trigger" { present[row["name"]] = canonical(row["sql"] ?? "") } else { tables.insert(row["name"]) }
         }
-        return all.filter { tables.contains($0.table) && !present.contains($0.name) }
+        return all.filter { tables.contains($0.table) && present[$0.name] != canonical($0.sql) }
+    }
+
+    /// A trigger's text as compared: SQLite keeps it as written, less `IF NOT EXISTS`; white space
+    /// is made single spaces, so a guard written over several lines is the same guard.
+    private static func canonical(_ sql: String) -> String {
+        sql.replacingOccurrences(of: "IF NOT EXISTS ", with: "").split(whereSeparator: \.isWhitespace).joined(separator: " ")
     }
 }
 

@@ -95,7 +95,7 @@ import Testing
         #expect(evaluate.status == 0)
         #expect(evaluate.stderr.contains("warning: \(s.store): the guards that refuse hand edits of its tables ("), "\(evaluate.stderr)")
         #expect(evaluate.stderr.contains("live_grants") && evaluate.stderr.contains("run 'clause verify' before relying on what follows"))
-        #expect(try s.clause(["ledger"]).stderr.contains("were removed"))
+        #expect(try s.clause(["ledger"]).stderr.contains("were removed or altered"))
 
         for command in [["record", "c.yaml"], ["evaluate", "--record", "c.yaml"], ["revoke", "SY-G-2", "--reason", "x"],
                         ["bans", "lift", "91210106MA0Y3K2X1E", "--reason", "x"]] {
@@ -109,7 +109,7 @@ import Testing
         let verify = try s.clause(["verify"])
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("ALTERED the table of grants that count differs from the record at decision #1"), "\(verify.stdout)")
-        #expect(verify.stdout.contains("UNGUARDED table 'live_grants': its guard against hand edits ('live_grants_leave_when_replaced') was removed\n"))
+        #expect(verify.stdout.contains("UNGUARDED table 'live_grants': its guard against hand edits ('live_grants_leave_when_replaced') was removed or altered\n"))
         let restore = try s.clause(["verify", "--restore-guards"])
         #expect(restore.status == 1)
         #expect(restore.stderr.contains("the guards are not put back while the record is found altered"), "\(restore.stderr)")
@@ -132,6 +132,39 @@ import Testing
         try s.write("c.yaml", try RecordExactnessTests.bigTransformation("SY-G-3", code: "91210106MA0Y3K2X1E"))
         let record = try s.clause(["record", "c.yaml"])
         #expect(record.status == 0 && record.stderr.isEmpty, "\(record.stderr)")
+    }
+
+    /// A harmless trigger put in a guard's place under its name is no guard: found, and put back.
+    @Test func aTriggerImpersonatingAGuardIsFoundAndReplaced() throws {
+        let s = try Self.store()
+        try DatabaseQueue(path: s.store).write { db in
+            try db.execute(sql: "DROP TRIGGER live_grants_leave_when_replaced")
+            try db.execute(sql: "CREATE TRIGGER live_grants_leave_when_replaced BEFORE DELETE ON live_grants WHEN 0 BEGIN SELECT 1; END")
+        }
+        let evaluate = try s.clause(["evaluate", "a.yaml"])
+        #expect(evaluate.stderr.contains("the guards that refuse hand edits of its tables (live_grants) were removed or altered"), "\(evaluate.stderr)")
+        #expect(try s.clause(["record", "a.yaml"]).status == 1)
+        let verify = try s.clause(["verify"])
+        #expect(verify.status == 1)
+        #expect(verify.stdout.contains("UNGUARDED table 'live_grants': its guard against hand edits ('live_grants_leave_when_replaced') was removed or altered\n"))
+        #expect(try s.clause(["verify", "--restore-guards"]).status == 0)
+        #expect(try RecordStore(path: s.store, create: false).removedGuards().isEmpty)
+        #expect(throws: DatabaseError.self) {
+            try DatabaseQueue(path: s.store).write { try $0.execute(sql: "DELETE FROM live_grants") }
+        }
+    }
+
+    /// The guards of the first stores (the append-only tables) say their refusals as they always
+    /// did: they are read as the guards they are, not as impostors.
+    @Test func theFirstStoresGuardsAreRecognised() throws {
+        let s = try StoreScratch()
+        _ = try StoreMigrationTests.oldStore(s)
+        let kept = try DatabaseQueue(path: s.store).read { db in
+            try String.fetchOne(db, sql: "SELECT sql FROM sqlite_master WHERE name = 'revocations_never_updated'")
+        }
+        #expect(kept?.contains("'revocations are append-only'") == true, "\(kept ?? "none")")
+        #expect(try s.clause(["verify"]).stdout.contains("UNGUARDED") == false)
+        #expect(try RecordStore(path: s.store, create: false).removedGuards().isEmpty)
     }
 
     /// A store written before the guards gets them when it is first opened for writing.
