@@ -234,20 +234,24 @@ public final class StoreLedger {
 /// One recorder at a time between reading the ledger's figures and committing the grants they
 /// allow (a batch), so two recorders on one store never both spend the same room. An exclusive `flock` on
 /// the store file: apart from SQLite's own (POSIX) locks, and released if the process dies.
+///
+/// On the process's one descriptor of the store (`StoreFiles`), taken only when a batch begins
+/// and never closed: closing a descriptor of the store would drop SQLite's locks, and a session
+/// that only reads (the workbench's playground, one per request) never needs one.
 package final class LedgerLock {
-    private let fd: Int32
+    private let storePath: String
+    private var fd: Int32 = -1
 
     package init(storePath: String) {
-        fd = Foundation.open(storePath, O_RDONLY | O_CLOEXEC)
+        self.storePath = storePath
     }
-
-    deinit { if fd >= 0 { close(fd) } }
 
     private var held = false
 
     /// Takes the lock (waiting for another recorder's batch to commit); idempotent.
     package func acquire() {
         guard !held else { return }
+        if fd < 0 { fd = StoreFiles.shared.descriptor(storePath) ?? -1 }
         if fd >= 0 { _ = flock(fd, LOCK_EX) }
         held = true
     }

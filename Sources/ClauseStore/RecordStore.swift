@@ -60,8 +60,10 @@ public final class RecordStore: Sendable {
         if !fm.fileExists(atPath: path) {
             // Created here, not by SQLite, so that it is 0600: it holds applicants' data. SQLite
             // gives its -wal and -shm files the same mode.
-            let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-            if fd >= 0 { close(fd) }
+            // Not closed: a descriptor of a store closed while this process has it open drops
+            // every SQLite lock the process holds on it (`StoreFiles`).
+            let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 { StoreFiles.shared.keep(fd) }
         } else {
             try Self.checkHeader(path)
         }
@@ -127,11 +129,10 @@ public final class RecordStore: Sendable {
     /// A SQLite file starts with "SQLite format 3\0"; anything else is refused before SQLite
     /// touches it. An empty file is a new store.
     private static func checkHeader(_ path: String) throws {
-        guard let h = FileHandle(forReadingAtPath: path) else {
+        // Read through a descriptor kept open for the process (`StoreFiles`), never one closed here.
+        guard let head = StoreFiles.shared.head(path, count: 100) else {
             throw StoreError(.cannotOpen, path: path, "cannot read the file (permissions?)")
         }
-        defer { try? h.close() }
-        let head = (try? h.read(upToCount: 100)) ?? Data()
         if head.isEmpty { return }
         if head.count < 100 || !head.starts(with: Array("SQLite format 3\u{0}".utf8)) {
             throw StoreError(.notADatabase, path: path, "not a clause record store: the file is not a SQLite database (corrupt, or another kind of file)")

@@ -178,3 +178,31 @@ import Testing
         }
     }
 }
+
+/// A process that holds the store open (the workbench, a replay with workers) must keep seeing
+/// what other processes record. SQLite's locks are POSIX locks, which a process loses on *every*
+/// descriptor of the file as soon as it closes *any* one of them: a second opening of the store
+/// that read its header with a descriptor of its own, then closed it, dropped the first
+/// connection's locks. The next process to close then took itself for the last, deleted the WAL,
+/// and the workbench went on reading a deleted one: it never saw another decision.
+@Suite struct StoreSharingTests {
+    @Test func aStoreOpenedTwiceInOneProcessStillSeesWhatOthersRecord() throws {
+        let s = try StoreScratch()
+        try s.write("a.yaml", try StoreScratch.playground("transformation-granted.yaml"))
+        try s.write("b.yaml", try StoreScratch.playground("transformation-granted.yaml", [("SY-2024-T-0001", "SY-2024-T-0002")]))
+        #expect(try s.clause(["record", "a.yaml"]).status == 0)
+        let first = try RecordStore(path: s.store, create: false)
+        #expect(try first.decisionCount() == 1)
+        let second = try RecordStore(path: s.store, create: false)
+        #expect(try second.removedGuards().isEmpty)
+        // Another process reads and closes, then another records and closes.
+        #expect(try s.clause(["ledger"]).status == 0)
+        #expect(try s.clause(["record", "b.yaml"]).status == 0)
+        #expect(try first.decisionCount() == 2, "the first connection reads a WAL another process deleted")
+        #expect(try second.decisionCount() == 2)
+        let deleted = (try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd"))?.compactMap {
+            try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")
+        }.filter { $0.hasPrefix(s.store) && $0.hasSuffix("(deleted)") } ?? []
+        #expect(deleted.isEmpty, "\(deleted)")
+    }
+}
