@@ -24,9 +24,14 @@ enum TextForPage {
 
 /// How pages are answered: HTML in the layout, JSON, or an error page.
 enum Pages {
+    /// The store's tables whose guards against hand edits were removed or altered, for the
+    /// request being answered (`GuardWarning`): every page says so above its content.
+    @TaskLocal static var unguardedTables: [String] = []
+
     static func html(_ title: String, body: String, lang: Lang = .zh, api: String? = nil, status: HTTPResponse.Status = .ok) -> Response {
+        let unguarded = unguardedTables.isEmpty ? false : unguardedTables.joined(separator: ", ") as Any
         let page = Templates.render("layout", ["title": TextForPage.plain(title), "body": body, "lang": lang == .zh ? "zh-CN" : "en",
-                                               "version": ClauseVersion.current, "api": api ?? false])
+                                               "version": ClauseVersion.current, "api": api ?? false, "unguarded": unguarded])
         return raw(page, type: "text/html; charset=utf-8", status: status)
     }
 
@@ -63,7 +68,16 @@ struct Site: Sendable {
         router.get("/") { _, _ in Response.redirect(to: "/cases") }
         router.get("/healthz") { _, _ in
             let n = try await workers.run { try $0.store.decisionCount() }
-            return Pages.json("{\"status\":\"ok\",\"decisions\":\(n)}")
+            // A store opened up for hand edits is served, but not called sound.
+            let unguarded = Pages.unguardedTables
+            guard !unguarded.isEmpty else { return Pages.json("{\"status\":\"ok\",\"decisions\":\(n)}") }
+            var w = JSONWriter()
+            w.beginObject()
+            w.field("status", "unguarded")
+            w.field("decisions", n)
+            w.field("unguarded_tables", strings: unguarded)
+            w.endObject()
+            return Pages.json(w.output)
         }
         router.get("/static/workbench.css") { _, _ in
             Pages.raw(Stylesheet.text, type: "text/css; charset=utf-8", status: .ok)

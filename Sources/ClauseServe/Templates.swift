@@ -47,6 +47,7 @@ enum Templates {
         <a href="/playground">试算 Playground</a>
         </nav></header>
         <main>
+        {{#unguarded}}<p class="warning">注意：决定库的防改动保护已被删除或改动（{{unguarded}}），所示内容可能已在 clause 之外被改动；请运行 clause verify。 The store's guards against hand edits were removed or altered ({{unguarded}}): what is shown may have been edited outside clause; run clause verify.</p>{{/unguarded}}
         <h1>{{title}}</h1>
         {{{body}}}
         </main>

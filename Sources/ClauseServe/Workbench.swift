@@ -63,6 +63,7 @@ package enum Workbench {
         Task { _ = try? await workers.run { try index.current($0.store) } }
         let router = Router()
         router.add(middleware: SecurityHeaders())
+        router.add(middleware: GuardWarning(workers: workers))
         site.routes(router)
         var config = ApplicationConfiguration(address: .hostname(configuration.host, port: configuration.port), serverName: "clause")
         config.reuseAddress = true
@@ -71,6 +72,18 @@ package enum Workbench {
         })
         defer { workers.close() }
         try await app.runService()
+    }
+}
+
+/// Every page says so when the store's guards against hand edits were removed or altered (what
+/// it shows may have been edited outside clause): asked of the store for each request, a read
+/// of its schema, since they may be removed while the workbench runs.
+struct GuardWarning<Context: RequestContext>: RouterMiddleware {
+    let workers: StoreWorkers
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        let tables = try await workers.run { state in Array(Set(try state.store.removedGuards().map(\.table))).sorted() }
+        return try await Pages.$unguardedTables.withValue(tables) { try await next(request, context) }
     }
 }
 

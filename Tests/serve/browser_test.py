@@ -248,6 +248,36 @@ def main():
 
         # Only reads: no route writes.
         check(get("/cases/SY-2024-T-0101", b"x=1")[0] in (404, 405), "a POST to a reading page is refused")
+
+        # A guard against hand edits dropped while the workbench runs: every page says so, and
+        # /healthz no longer calls the store sound, until verify puts the guard back.
+        import sqlite3
+        db = sqlite3.connect(store)
+        db.execute("DROP TRIGGER live_grants_leave_when_replaced")
+        db.commit()
+        db.close()
+        health = json.loads(get("/healthz")[2])
+        check(health.get("status") == "unguarded" and health.get("unguarded_tables") == ["live_grants"],
+              "/healthz says the store's guards were removed", json.dumps(health))
+        d = dom("/cases")
+        check("防改动保护已被删除或改动（live_grants）" in d and "guards against hand edits were removed or altered" in d,
+              "every page warns that the store's guards were removed")
+        restore = cli("verify", "--store", store, "--restore-guards")
+        check(restore.returncode == 0, "verify puts the guard back", restore.stdout + restore.stderr)
+        check(json.loads(get("/healthz")[2]).get("status") == "ok", "/healthz is ok again once the guard is back")
+        check("防改动保护" not in dom("/cases"), "the warning goes once the guard is back")
+        # A decision the CLI records while the workbench runs is seen (the workbench once lost
+        # its locks on the store and went on reading a deleted WAL).
+        later = os.path.join(work, "later.yaml")
+        with open(os.path.join(ROOT, "Playground/cases/transformation-granted.yaml"), encoding="utf-8") as f:
+            text = f.read().replace("case: SY-2024-T-0001", "case: SY-2024-T-7777")
+        with open(later, "w", encoding="utf-8") as f:
+            f.write(text)
+        rec = cli("record", "--store", store, later)
+        check(rec.returncode == 0, "the CLI records while the workbench runs", rec.stderr[-400:])
+        health = json.loads(get("/healthz")[2])
+        check(health.get("decisions") == expected_cases + 1, "/healthz counts the decision the CLI just recorded", json.dumps(health))
+        check("SY-2024-T-7777" in get("/api/cases/SY-2024-T-7777")[2], "the new decision's page is there")
     finally:
         if server is not None:
             server.send_signal(signal.SIGTERM)
