@@ -81,7 +81,7 @@ enum StoreCommand {
         let place = TerminalText.escape(store.path)
         switch use {
         case .writes:
-            Output.error("error: \(place): \(what); nothing is recorded into it. Run 'clause verify'; when it finds nothing altered, 'clause verify --restore-guards' puts the guards back\n")
+            Output.error("error: \(place): \(what); nothing is recorded into it. Run 'clause verify'; 'clause verify --repair' puts the guards back when no recorded row is found altered\n")
             throw ExitCode(1)
         case .reads:
             Output.error("warning: \(place): \(what); run 'clause verify' before relying on what follows\n")

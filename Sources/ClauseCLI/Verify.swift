@@ -13,8 +13,9 @@ extension ClauseCommand {
                 Prints each altered row by case and record number, then the chain's head: a digest of the whole record \
                 so far. Note the head down outside the store (a payment list, an audit file); 'clause verify --head DIGEST' \
                 later proves that the record up to that point is still the one that was noted. Exit status 1 when \
-                anything was altered, the noted head is not in the chain, or a guard against hand edits was removed or altered \
-                (--restore-guards puts the guards back once nothing is found altered).
+                anything was altered, the noted head is not in the chain, or a guard against hand edits was removed or altered. \
+                --repair puts back what is made from the record (the guards, the table of grants that count) when no \
+                recorded row is found altered.
                 """)
 
         @OptionGroup var storeOptions: StoreOptions
@@ -22,8 +23,8 @@ extension ClauseCommand {
         @Option(help: "A head printed by an earlier 'clause verify': check it is still in the record's chain.")
         var head: String?
 
-        @Flag(help: "Put back the guards against hand edits that were removed or altered, when no record is found altered.")
-        var restoreGuards = false
+        @Flag(help: "Put back what is made from the record: the guards against hand edits, and the table of grants that count. Refused while a recorded row itself is found altered.")
+        var repair = false
 
         func validate() throws {
             if let head, !(head.hasPrefix("sha256:") && head.count == 71) {
@@ -33,19 +34,29 @@ extension ClauseCommand {
 
         func run() throws {
             let store = try storeOptions.open(create: false, for: .verifies)
-            let report = try StoreCommand.guarded { try store.verify(head: head) }
-            for f in report.findings { Output.out("ALTERED \(TerminalText.escape(f.description))\n") }
+            var report = try StoreCommand.guarded { try store.verify(head: head) }
             var removed = try StoreCommand.guarded { try store.removedGuards() }
-            if restoreGuards, !removed.isEmpty {
-                // A guard put back over an altered record would let recording count on what was altered.
-                guard report.findings.isEmpty, report.headFound != false else {
-                    Output.error("error: the guards are not put back while the record is found altered: restore the store from a copy made before the edit\n")
+            // The table of grants that count is made from the chained rows; the guards from this code.
+            let derived = report.findings.filter { $0.kind == "live" }
+            if repair, !derived.isEmpty || !removed.isEmpty {
+                // Made again over an altered record, the table would count what was altered.
+                guard derived.count == report.findings.count, report.headFound != false else {
+                    for f in report.findings { Output.out("ALTERED \(TerminalText.escape(f.description))\n") }
+                    Output.error("error: nothing is repaired while a recorded row is found altered: restore the store from a copy made before the edit\n")
                     throw ExitCode(1)
                 }
-                try StoreCommand.guarded { try store.restoreGuards() }
-                Output.out("restored \(removed.count) guard\(removed.count == 1 ? "" : "s") against hand edits: \(removed.map(\.name).joined(separator: ", "))\n")
-                removed = []
+                let counting = try StoreCommand.guarded { try store.repair() }
+                if !derived.isEmpty {
+                    Output.out("repaired the table of grants that count: made again from the record, \(counting) grant\(counting == 1 ? "" : "s") count\n")
+                }
+                if !removed.isEmpty {
+                    let tables = Array(Set(removed.map(\.table))).sorted().joined(separator: ", ")
+                    Output.out("restored \(removed.count) guard\(removed.count == 1 ? "" : "s") against hand edits, of \(tables)\n")
+                }
+                report = try StoreCommand.guarded { try store.verify(head: head) }
+                removed = try StoreCommand.guarded { try store.removedGuards() }
             }
+            for f in report.findings { Output.out("ALTERED \(TerminalText.escape(f.description))\n") }
             for g in removed {
                 Output.out("UNGUARDED table '\(g.table)': its guard against hand edits ('\(g.name)') was removed or altered\n")
             }

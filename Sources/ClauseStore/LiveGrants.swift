@@ -29,15 +29,38 @@ enum LiveGrants {
         try db.execute(sql: "DELETE FROM live_grants WHERE decision_id = ?", arguments: [id])
     }
 
+    /// The grants the record says count: each case's latest decision, granted, not revoked,
+    /// recorded with its keys (one recorded before keys were kept is counted from its case text).
+    private static let counting = """
+        SELECT d.id, d.policy_id, d.case_id, d.as_of, d.amount_fen FROM decisions d
+        WHERE d.outcome = 'granted' AND d.id = (SELECT max(x.id) FROM decisions x WHERE x.case_id = d.case_id)
+        AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id)
+        AND EXISTS (SELECT 1 FROM decision_keys k WHERE k.decision_id = d.id)
+        """
+
+    /// Makes the table again from the record, for `clause verify --repair` once the chained rows
+    /// are found unaltered: it is derived from them, so nothing recorded is lost. The guards that
+    /// keep the table in step with the record refuse this, so they are dropped for it here and
+    /// put back by the caller. Returns how many grants count.
+    static func rebuild(_ db: Database) throws -> Int {
+        for g in StoreGuards.all where g.table == "live_grants" || g.table == "live_keys" {
+            try db.execute(sql: "DROP TRIGGER IF EXISTS \(g.name)")
+        }
+        try db.execute(sql: "DELETE FROM live_keys")
+        try db.execute(sql: "DELETE FROM live_grants")
+        try db.execute(sql: "INSERT INTO live_grants (decision_id, policy_id, case_id, as_of, amount_fen) \(counting)")
+        try db.execute(sql: """
+            INSERT INTO live_keys (decision_id, path, value)
+            SELECT k.decision_id, k.path, k.value FROM decision_keys k JOIN live_grants g ON g.decision_id = k.decision_id
+            WHERE k.value IS NOT NULL
+            """)
+        return try Int.fetchOne(db, sql: "SELECT count(*) FROM live_grants") ?? 0
+    }
+
     /// Where the table differs from what the record says counts (decisions recorded with keys).
     static func findings(_ db: Database) throws -> [ChainFinding] {
         var expected: [Int64: (policy: String, caseID: String, asOf: String, fen: Int64)] = [:]
-        for row in try Row.fetchAll(db, sql: """
-            SELECT d.id, d.policy_id, d.case_id, d.as_of, d.amount_fen FROM decisions d
-            WHERE d.outcome = 'granted' AND d.id = (SELECT max(x.id) FROM decisions x WHERE x.case_id = d.case_id)
-            AND NOT EXISTS (SELECT 1 FROM revocations r WHERE r.decision_id = d.id)
-            AND EXISTS (SELECT 1 FROM decision_keys k WHERE k.decision_id = d.id)
-            """) {
+        for row in try Row.fetchAll(db, sql: counting) {
             expected[try row.decode(forColumn: "id")] = (try row.decode(forColumn: "policy_id"), try row.decode(forColumn: "case_id"),
                                                           try row.decode(forColumn: "as_of"), try row.decode(forColumn: "amount_fen"))
         }

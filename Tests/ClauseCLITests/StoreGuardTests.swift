@@ -101,7 +101,7 @@ import Testing
                         ["bans", "lift", "91210106MA0Y3K2X1E", "--reason", "x"]] {
             let r = try s.clause(command)
             #expect(r.status == 1, "\(command)")
-            #expect(r.stderr.contains("nothing is recorded into it. Run 'clause verify'; when it finds nothing altered, 'clause verify --restore-guards'"),
+            #expect(r.stderr.contains("nothing is recorded into it. Run 'clause verify'; 'clause verify --repair' puts the guards back when no recorded row is found altered"),
                     "\(command): \(r.stderr)")
         }
         #expect(try Self.counts(s.store) == before, "nothing was written")
@@ -110,10 +110,39 @@ import Testing
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("ALTERED the table of grants that count differs from the record at decision #1"), "\(verify.stdout)")
         #expect(verify.stdout.contains("UNGUARDED table 'live_grants': its guard against hand edits ('live_grants_leave_when_replaced') was removed or altered\n"))
-        let restore = try s.clause(["verify", "--restore-guards"])
-        #expect(restore.status == 1)
-        #expect(restore.stderr.contains("the guards are not put back while the record is found altered"), "\(restore.stderr)")
+        // The table of grants that count is made from the chained rows, which are intact: it is
+        // made again, nothing recorded is lost, and the freed room is gone.
+        let repair = try s.clause(["verify", "--repair"])
+        #expect(repair.status == 0, "\(repair.stdout)\(repair.stderr)")
+        #expect(repair.stdout.hasPrefix("""
+            repaired the table of grants that count: made again from the record, 2 grants count
+            restored \(StoreGuards.all.count) guards against hand edits, of applications, ban_corrections, ban_lifts, bans, cases, \
+            decision_keys, decision_packages, decisions, live_grants, live_keys, package_files, packages, record_chain, revocations, \
+            workflow_events
+            verified 4 records in
+            """), "\(repair.stdout)")
+        #expect(repair.stdout.contains(": none altered\n"))
+        #expect(try RecordStore(path: s.store, create: false).removedGuards().isEmpty)
+        #expect(try Self.counts(s.store)[0...1] == [3, 2])
+        let capped = try s.clause(["evaluate", "c.yaml"])
+        #expect(capped.stderr.isEmpty, "\(capped.stderr)")
+        #expect(capped.stdout.contains("结论：不予支持") || capped.stdout.contains("余额 ¥0.00"), "\(capped.stdout)")
+    }
+
+    /// A recorded row altered: nothing is put back, since what would be made from it is altered too.
+    @Test func nothingIsRepairedOverAnAlteredRecord() throws {
+        let s = try Self.store()
+        try HandEdit.unguarded(s.store) { db in
+            try db.execute(sql: "UPDATE decisions SET amount_fen = 1 WHERE id = 1")
+            try db.execute(sql: "UPDATE live_grants SET amount_fen = 1 WHERE decision_id = 1")
+        }
+        let before = try Self.counts(s.store)
+        let repair = try s.clause(["verify", "--repair"])
+        #expect(repair.status == 1)
+        #expect(repair.stdout.contains("ALTERED decision #1 of case 'SY-G-1' was changed after it was recorded"), "\(repair.stdout)")
+        #expect(repair.stderr == "error: nothing is repaired while a recorded row is found altered: restore the store from a copy made before the edit\n", "\(repair.stderr)")
         #expect(!(try RecordStore(path: s.store, create: false).removedGuards().isEmpty))
+        #expect(try Self.counts(s.store) == before)
     }
 
     /// Guards dropped and nothing edited (a maintenance slip): verify says so, and puts them back.
@@ -124,9 +153,10 @@ import Testing
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("UNGUARDED table 'decisions'"), "\(verify.stdout)")
         #expect(verify.stdout.contains("none altered"))
-        let restore = try s.clause(["verify", "--restore-guards"])
+        let restore = try s.clause(["verify", "--repair"])
         #expect(restore.status == 0, "\(restore.stdout)\(restore.stderr)")
-        #expect(restore.stdout.contains("restored \(StoreGuards.all.count) guards against hand edits: "), "\(restore.stdout)")
+        #expect(restore.stdout.hasPrefix("restored \(StoreGuards.all.count) guards against hand edits, of applications, "), "\(restore.stdout)")
+        #expect(!restore.stdout.contains("repaired the table"), "nothing of it differed")
         let again = try s.clause(["verify"])
         #expect(again.status == 0 && !again.stdout.contains("UNGUARDED"), "\(again.stdout)")
         try s.write("c.yaml", try RecordExactnessTests.bigTransformation("SY-G-3", code: "91210106MA0Y3K2X1E"))
@@ -147,7 +177,7 @@ import Testing
         let verify = try s.clause(["verify"])
         #expect(verify.status == 1)
         #expect(verify.stdout.contains("UNGUARDED table 'live_grants': its guard against hand edits ('live_grants_leave_when_replaced') was removed or altered\n"))
-        #expect(try s.clause(["verify", "--restore-guards"]).status == 0)
+        #expect(try s.clause(["verify", "--repair"]).status == 0)
         #expect(try RecordStore(path: s.store, create: false).removedGuards().isEmpty)
         #expect(throws: DatabaseError.self) {
             try DatabaseQueue(path: s.store).write { try $0.execute(sql: "DELETE FROM live_grants") }

@@ -262,7 +262,7 @@ def main():
         d = dom("/cases")
         check("防改动保护已被删除或改动（live_grants）" in d and "guards against hand edits were removed or altered" in d,
               "every page warns that the store's guards were removed")
-        restore = cli("verify", "--store", store, "--restore-guards")
+        restore = cli("verify", "--store", store, "--repair")
         check(restore.returncode == 0, "verify puts the guard back", restore.stdout + restore.stderr)
         check(json.loads(get("/healthz")[2]).get("status") == "ok", "/healthz is ok again once the guard is back")
         check("防改动保护" not in dom("/cases"), "the warning goes once the guard is back")
