@@ -47,7 +47,7 @@ extension ClauseCommand {
                 }
                 let counting = try StoreCommand.guarded { try store.repair() }
                 if !derived.isEmpty {
-                    Output.out("repaired the table of grants that count: made again from the record, \(counting) grant\(counting == 1 ? "" : "s") count\n")
+                    Output.out("repaired the table of grants that count: made again from the record, \(counting == 1 ? "1 grant counts" : "\(counting) grants count")\n")
                 }
                 if !removed.isEmpty {
                     let tables = Array(Set(removed.map(\.table))).sorted().joined(separator: ", ")

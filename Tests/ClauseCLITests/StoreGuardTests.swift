@@ -129,6 +129,20 @@ import Testing
         #expect(capped.stdout.contains("结论：不予支持") || capped.stdout.contains("余额 ¥0.00"), "\(capped.stdout)")
     }
 
+    /// One grant that counts is said in the singular.
+    @Test func oneGrantRepairedIsSaidSo() throws {
+        let s = try StoreScratch()
+        try s.write("a.yaml", try StoreScratch.playground("transformation-granted.yaml"))
+        #expect(try s.clause(["record", "a.yaml"]).status == 0)
+        try HandEdit.unguarded(s.store) { db in
+            try db.execute(sql: "DELETE FROM live_keys")
+            try db.execute(sql: "DELETE FROM live_grants")
+        }
+        let repair = try s.clause(["verify", "--repair"])
+        #expect(repair.status == 0)
+        #expect(repair.stdout.hasPrefix("repaired the table of grants that count: made again from the record, 1 grant counts\n"), "\(repair.stdout)")
+    }
+
     /// A recorded row altered: nothing is put back, since what would be made from it is altered too.
     @Test func nothingIsRepairedOverAnAlteredRecord() throws {
         let s = try Self.store()
