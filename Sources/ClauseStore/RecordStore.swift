@@ -62,8 +62,8 @@ public final class RecordStore: Sendable {
             // gives its -wal and -shm files the same mode.
             // Not closed: a descriptor of a store closed while this process has it open drops
             // every SQLite lock the process holds on it (`StoreFiles`).
-            let fd = Foundation.open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
-            if fd >= 0 { StoreFiles.shared.keep(fd) }
+            let fd = Foundation.open(path, O_RDWR | O_CREAT | O_EXCL | O_CLOEXEC, 0o600)
+            if fd >= 0 { StoreFiles.shared.keep(fd, for: path) }
         } else {
             try Self.checkHeader(path)
         }

@@ -1,6 +1,7 @@
 import Foundation
 
-/// One descriptor per store file, opened the first time the process needs one and never closed.
+/// One descriptor per store file, opened the first time the process needs one and kept as long
+/// as that file is the one at its path.
 ///
 /// SQLite's locks on a store are POSIX record locks, and a process loses *all* of its POSIX locks
 /// on a file as soon as it closes *any* descriptor of that file. A store's header read with a
@@ -8,13 +9,14 @@ import Foundation
 /// same process was open (the workbench's workers, a replay's) silently dropped that connection's
 /// locks: the next process to close the store took itself for the last one, deleted the WAL, and
 /// the first went on reading the deleted one, never seeing another decision. SQLite never closes
-/// a descriptor of a file its connections still use; nothing here closes one at all.
+/// a descriptor of a file its connections still use; nothing here closes one of a store that is
+/// still at its path.
 package final class StoreFiles: @unchecked Sendable {
     package static let shared = StoreFiles()
 
     private let lock = NSLock()
     /// By path as given, with the file it was when opened (a store replaced under the same path
-    /// is another file, and gets a descriptor of its own).
+    /// is another file, and gets a descriptor of its own in place of the old one's).
     private var open: [String: (fd: Int32, device: UInt64, inode: UInt64)] = [:]
 
     /// A read-only descriptor of the file at `path`, or nil when it cannot be opened.
@@ -27,20 +29,27 @@ package final class StoreFiles: @unchecked Sendable {
             }
             let fd = Foundation.open(path, O_RDONLY | O_CLOEXEC)
             guard fd >= 0 else { return nil }
-            var opened = stat()
-            _ = fstat(fd, &opened)
-            // The one it replaces stays open: closing it would drop locks as above.
-            open[path] = (fd, UInt64(opened.st_dev), UInt64(opened.st_ino))
+            register(fd, path)
             return fd
         }
     }
 
-    /// Keeps a descriptor the caller opened on a store (the one that created it) open for the process.
-    package func keep(_ fd: Int32) {
-        lock.withLock { kept.append(fd) }
+    /// Makes `fd` the descriptor of `path`. A store deleted and made again under the same path (a
+    /// fuzzer does it for every input) is another file: the descriptor of the one that was there is
+    /// closed, which drops only the locks on that file, which no process opening the path can meet
+    /// any more. Kept, they would run the process out of descriptors. Called with the lock held.
+    private func register(_ fd: Int32, _ path: String) {
+        var opened = stat()
+        _ = fstat(fd, &opened)
+        if let replaced = open[path], replaced.fd != fd { close(replaced.fd) }
+        open[path] = (fd, UInt64(opened.st_dev), UInt64(opened.st_ino))
     }
 
-    private var kept: [Int32] = []
+    /// Keeps the descriptor that created the store at `path` as the process's descriptor of it
+    /// (it must be readable: the header is read through it).
+    package func keep(_ fd: Int32, for path: String) {
+        lock.withLock { register(fd, path) }
+    }
 
     /// The first `count` bytes of the file at `path` (fewer when it is shorter), nil when it cannot be read.
     package func head(_ path: String, count: Int) -> [UInt8]? {

@@ -249,4 +249,22 @@ import Testing
         }.filter { $0.hasPrefix(s.store) && $0.hasSuffix("(deleted)") } ?? []
         #expect(deleted.isEmpty, "\(deleted)")
     }
+
+    /// A store deleted and made again under one path, over and over (the store fuzzer does it for
+    /// every input): the process keeps one descriptor of it, not one per file it ever was.
+    @Test func aStoreMadeAgainUnderOnePathKeepsOneDescriptor() throws {
+        let s = try StoreScratch()
+        func open() -> [String] {
+            ((try? FileManager.default.contentsOfDirectory(atPath: "/proc/self/fd")) ?? []).compactMap {
+                try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/fd/\($0)")
+            }.filter { $0.hasPrefix(s.store) && !$0.hasSuffix("-wal") && !$0.hasSuffix("-shm") }
+        }
+        for _ in 0..<30 {
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: s.store + suffix) }
+            let store = try RecordStore(path: s.store, create: true)
+            #expect(try store.decisionCount() == 0)
+        }
+        let kept = open()
+        #expect(kept.count <= 3, "\(kept.count) descriptors: \(kept.prefix(5))")
+    }
 }
