@@ -76,7 +76,7 @@ enum StoreCommand {
         guard use != .verifies else { return }
         let removed = try guarded { try store.removedGuards() }
         guard !removed.isEmpty else { return }
-        let tables = Array(Set(removed.map(\.table))).sorted().joined(separator: ", ")
+        let tables = StoreGuards.tables(of: removed).joined(separator: ", ")
         let what = "the guards that refuse hand edits of its tables (\(tables)) were removed or altered, so what it holds may have been edited outside clause"
         let place = TerminalText.escape(store.path)
         switch use {

@@ -50,7 +50,7 @@ extension ClauseCommand {
                     Output.out("repaired the table of grants that count: made again from the record, \(counting == 1 ? "1 grant counts" : "\(counting) grants count")\n")
                 }
                 if !removed.isEmpty {
-                    let tables = Array(Set(removed.map(\.table))).sorted().joined(separator: ", ")
+                    let tables = StoreGuards.tables(of: removed).joined(separator: ", ")
                     Output.out("restored \(removed.count) guard\(removed.count == 1 ? "" : "s") against hand edits, of \(tables)\n")
                 }
                 report = try StoreCommand.guarded { try store.verify(head: head) }

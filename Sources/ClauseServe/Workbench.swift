@@ -82,7 +82,7 @@ struct GuardWarning<Context: RequestContext>: RouterMiddleware {
     let workers: StoreWorkers
 
     func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        let tables = try await workers.run { state in Array(Set(try state.store.removedGuards().map(\.table))).sorted() }
+        let tables = try await workers.run { state in StoreGuards.tables(of: try state.store.removedGuards()) }
         return try await Pages.$unguardedTables.withValue(tables) { try await next(request, context) }
     }
 }

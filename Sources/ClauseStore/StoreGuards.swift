@@ -115,6 +115,11 @@ package enum StoreGuards {
         return all.filter { tables.contains($0.table) && present[$0.name] != canonical($0.sql) }
     }
 
+    /// The tables `guards` keep, each once, in order: how every message names what is unguarded.
+    package static func tables(of guards: [Guard]) -> [String] {
+        Array(Set(guards.map(\.table))).sorted()
+    }
+
     /// A trigger's text as compared: SQLite keeps it as written, less `IF NOT EXISTS`; white space
     /// is made single spaces, so a guard written over several lines is the same guard.
     private static func canonical(_ sql: String) -> String {
