@@ -47,6 +47,11 @@ extension ClauseCommand {
                         ids += found
                     }
                 }
+                // Nothing decided again is no check at all: it must not read as a record that reproduces.
+                if ids.isEmpty {
+                    if all { Output.error("error: nothing to replay: \(store.path) holds no recorded decisions\n") }
+                    throw ExitCode(1)
+                }
                 let replayer = try Replayer(store: store)
                 replayer.tracing = false
                 // A decision can reproduce byte for byte and still not be the one recorded: an amount

@@ -438,9 +438,24 @@ import Testing
         let r = try s.clause(["replay", "NOSUCH"])
         #expect(r.status == 1)
         #expect(r.stderr.hasPrefix("error: no decision recorded for case 'NOSUCH' in \(s.store)\n"), "\(r.stderr)")
+        // Nothing was decided again: no tally that could read as a record that reproduces.
+        #expect(!r.stdout.contains("replayed"), "\(r.stdout)")
         let both = try s.clause(["replay", "NOSUCH", "SY-2024-D-0001"])
         #expect(both.status == 1)
         #expect(both.stdout.contains("1 reproduce, 0 differ"))
+    }
+
+    /// A store that holds no decision has nothing to reproduce: 'replay --all' says so and fails
+    /// rather than report "0 reproduce, 0 differ" as a success.
+    @Test func replayingAnEmptyRecordFails() throws {
+        let s = try StoreScratch()
+        try s.write("case.yaml", "case: X-1\npolicy: no-such-policy\n")
+        _ = try s.clause(["record", "case.yaml"])
+        #expect(FileManager.default.fileExists(atPath: s.store))
+        let r = try s.clause(["replay", "--all"])
+        #expect(r.status == 1)
+        #expect(r.stderr == "error: nothing to replay: \(s.store) holds no recorded decisions\n", "\(r.stderr)")
+        #expect(r.stdout.isEmpty, "\(r.stdout)")
     }
 
     @Test func anEmptyStorePathIsAUsageError() throws {
