@@ -82,11 +82,18 @@ extension RecordStore {
         try read { db in
             // A lifted ban is no longer the registry's word. (Every store is migrated when it is
             // opened, so the lifts table is there: asking the schema once per decision cost recording.)
-            try Row.fetchOne(db.cachedStatement(sql: """
+            // The longest is picked here rather than by ORDER BY: sorting in SQL made a temporary
+            // B-tree for every decision recorded, though an applicant has one ban or none.
+            var longest: (through: String, id: Int64, row: Row)?
+            for row in try Row.fetchAll(db.cachedStatement(sql: """
                 SELECT * FROM (\(Self.effectiveBans)) bans WHERE credit_code = ? AND from_date <= ? AND case_id <> ?
                 AND NOT EXISTS (SELECT 1 FROM ban_lifts l WHERE l.ban_id = bans.id)
-                ORDER BY through DESC, id DESC LIMIT 1
-                """), arguments: [creditCode, asOf.iso, caseID]).flatMap { try Self.ban($0) }
+                """), arguments: [creditCode, asOf.iso, caseID]) {
+                let through: String = try row.decode(forColumn: "through"), id: Int64 = try row.decode(forColumn: "id")
+                if let l = longest, (l.through, l.id) > (through, id) { continue }
+                longest = (through, id, row)
+            }
+            return try longest.flatMap { try Self.ban($0.row) }
         }
     }
 
