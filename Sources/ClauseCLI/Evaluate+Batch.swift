@@ -92,13 +92,15 @@ extension ClauseCommand.Evaluate {
     /// The cases to decide one at a time beside the store, read a chunk ahead on another thread,
     /// except from standard input: there a case is read only when the one before it is decided,
     /// so a program that writes a case and waits for its answer is answered.
-    func preparedCases(_ files: [String], loader: CaseLoader) throws -> AnySequence<PreparedCase> {
+    ///
+    /// - Parameter digests: whether each text's digest is worked out as it is read (recording).
+    func preparedCases(_ files: [String], loader: CaseLoader, digests: Bool) throws -> AnySequence<PreparedCase> {
         let sources = try caseSources(files)
         if jsonl == "-" {
             let it = sources.makeIterator()
-            return AnySequence { AnyIterator { it.next().map { loader.prepare($0) } } }
+            return AnySequence { AnyIterator { it.next().map { loader.prepare($0, digest: digests) } } }
         }
-        return AnySequence(CaseReadAhead(sources, loader: loader))
+        return AnySequence(CaseReadAhead(sources, loader: loader, digests: digests))
     }
 
     /// The cases to decide: the files given (folders expanded), then the `--jsonl` stream a line

@@ -100,7 +100,7 @@ extension ClauseCommand {
                 held = []
                 Output.out(out)
             }
-            for prepared in try preparedCases(files, loader: registry.loader) {
+            for prepared in try preparedCases(files, loader: registry.loader, digests: record) {
                 switch try StoreCommand.guarded({ try registry.decide(prepared, asOf: asOf) }) {
                 case .failure(let ds):
                     Output.diagnostics(ds.diagnostics)

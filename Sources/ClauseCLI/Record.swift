@@ -47,7 +47,7 @@ extension ClauseCommand {
             var held = ""
             try StoreCommand.guarded {
                 let files = CaseLoader.expand(cases).lazy.map { CaseSource.file($0) }
-                for prepared in CaseReadAhead(files, loader: session.loader) {
+                for prepared in CaseReadAhead(files, loader: session.loader, digests: true) {
                     switch try session.decide(prepared, asOf: asOf) {
                     case .failure(let ds):
                         Output.diagnostics(ds.diagnostics)

@@ -75,10 +75,15 @@ package enum Applications {
         return recorded
     }
 
-    /// Records the application of a case id's first decision.
-    static func insert(_ d: Decision, case c: CaseFile, policy: Policy, decisionID: Int64, _ db: Database) throws {
+    /// What a case id's application is recorded as: its case id, policy id, applicant and item.
+    static func row(_ d: Decision, case c: CaseFile, policy: Policy) -> [(any DatabaseValueConvertible)?] {
+        [d.caseID, d.policyID, BanRegistry.creditCode(c, policy: policy), d.item]
+    }
+
+    /// Records the application (`row`) of a case id's first decision.
+    static func insert(_ row: [(any DatabaseValueConvertible)?], decisionID: Int64, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO applications (case_id, policy_id, applicant, item, first_decision) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [d.caseID, d.policyID, BanRegistry.creditCode(c, policy: policy), d.item, decisionID])
+            .execute(arguments: StatementArguments(row + [decisionID]))
     }
 
     /// The revoked latest decision of `caseID`, if its latest decision is revoked.

@@ -42,7 +42,6 @@ package final class DecisionRecorder {
     private var packageTexts: [String: PackageTexts] = [:]
     /// Compresses case texts (this recorder's thread only).
     private let caseDeflater = Zlib.Deflater()
-    private let timestamp = ISO8601DateFormatter()
     /// How many decisions this recorder has committed.
     package private(set) var recorded = 0
     /// Whether a case whose latest decision was revoked may be recorded again (`--reinstate`).
@@ -52,6 +51,9 @@ package final class DecisionRecorder {
     /// Rows written in the open batch, in order, for the record's chain (sealed at the commit,
     /// once every decision has its line).
     private var unsealed: [(kind: String, id: Int64)] = []
+    /// The canonical bytes of the batch's decisions, made on the line thread from what they were
+    /// inserted with (`RecordChain.DecisionBytes`): sealed without reading the rows back.
+    private var unsealedBytes: [Int64: [UInt8]] = [:]
     /// Whether decisions are inserted but not yet committed: what a caller has to hold back from
     /// its output, since a decision printed is one the user takes as kept.
     package var hasPending: Bool { uncommitted > 0 }
@@ -99,7 +101,6 @@ package final class DecisionRecorder {
         self.store = store
         self.batchSize = max(1, batchSize)
         recordedBy = DecisionRecorder.user(environment)
-        timestamp.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
     }
 
     /// The ban the registry holds for this case's applicant, unless the case itself states a ban
@@ -139,10 +140,12 @@ package final class DecisionRecorder {
     ///   - caseText: the case file exactly as read.
     ///   - casePath: where the case was read, as the record names it (a stream's line says which
     ///     line: `cases.jsonl:42`); the case's own path when nil.
+    ///   - caseDigest: the text's digest when it was worked out already (where the case was read).
     /// - Throws: `RecordRefused`, with nothing of the case kept, when its history is not a list
     ///   of events or contradicts the events recorded for the case.
     @discardableResult
-    package func add(_ d: Decision, case c: CaseFile, caseText: String, casePath: String? = nil, policy: Policy) throws -> Int64 {
+    package func add(_ d: Decision, case c: CaseFile, caseText: String, casePath: String? = nil, caseDigest: String? = nil,
+                     policy: Policy) throws -> Int64 {
         let read = c.mayHaveHistory ? try WorkflowEvents.read(c.root) : []
         let events = read.map(\.event)
         try beginBatch()
@@ -158,9 +161,9 @@ package final class DecisionRecorder {
         }
         let ban = BanRegistry.registration(of: d, case: c, policy: policy)
         let p = Pending(
-            caseID: d.caseID, caseDigest: Self.digest(caseText), caseText: caseText, casePath: casePath ?? c.path, decision: d,
+            caseID: d.caseID, caseDigest: caseDigest ?? Self.digest(caseText), caseText: caseText, casePath: casePath ?? c.path, decision: d,
             packages: policy.packages, policy: policy, reasons: Self.reasons(d),
-            recordedAt: timestamp.string(from: Date()), ban: ban, events: events)
+            recordedAt: RecordedTime.now(), ban: ban, events: events)
         var newlyStored: Set<String> = []
         var newReferences: [String: Int64] = [:]
         var newCaseReferences: [String: CaseBlob.Reference] = [:]
@@ -183,12 +186,15 @@ package final class DecisionRecorder {
                 }
                 // From here a failure is the store's, and the whole batch is given up.
                 let caseText = try insertCase(p, db, &newCaseReferences)
-                var job = try insert(p, db, &newlyStored, &newReferences, &sealing)
+                var (job, values) = try insert(p, db, &newlyStored, &newReferences, &sealing)
                 job.caseText = caseText
                 let keys = DecisionKeys.of(c, policy: policy, parts: d.partAmounts)
                 try DecisionKeys.insert(keys, decisionID: job.id, policyID: d.policyID, db)
                 try LiveGrants.record(d, id: job.id, keys: keys, db)
-                if application == nil { try Applications.insert(d, case: c, policy: policy, decisionID: job.id, db) }
+                let applicationRow = application == nil ? Applications.row(d, case: c, policy: policy) : nil
+                if let applicationRow { try Applications.insert(applicationRow, decisionID: job.id, db) }
+                job.chained = LineCompressor.Chained(values: values, keys: keys, packages: p.packages.map { ($0.digest, Self.role(of: $0)) },
+                                                     application: applicationRow?.map { $0?.databaseValue ?? .null })
                 return job
             }
         } catch {
@@ -219,7 +225,7 @@ package final class DecisionRecorder {
             let sealing = unsealed
             try store.inSavepoint { db in
                 try give(made, db)
-                try RecordChain.seal(sealing, db)
+                try RecordChain.seal(sealing, db, known: unsealedBytes)
             }
             try store.execute("COMMIT")
         } catch {
@@ -229,7 +235,7 @@ package final class DecisionRecorder {
         batchOpen = false
         recorded += uncommitted
         uncommitted = 0
-        unsealed = []
+        clearUnsealed()
         for (digest, id) in batchReferences where references[digest] == nil {
             guard let line = lines.referenceLine(id) else { continue }
             references[digest] = DecisionBlob.Reference(id: id, line: line)
@@ -248,12 +254,17 @@ package final class DecisionRecorder {
         try? store.execute("ROLLBACK")
         batchOpen = false
         uncommitted = 0
-        unsealed = []
+        clearUnsealed()
         reinstated = []
         // Packages and references stored in the batch are gone with it.
         storedPackages = []
         batchReferences = [:]
         batchCaseReferences = [:]
+    }
+
+    private func clearUnsealed() {
+        unsealed = []
+        unsealedBytes = [:]
     }
 
     /// What a new line under `digest` is compressed against: the first decision recorded under
@@ -278,6 +289,7 @@ package final class DecisionRecorder {
         let text = try db.cachedStatement(sql: "UPDATE cases SET text = ? WHERE digest = ?")
         for m in made {
             try line.execute(arguments: [m.line, m.id])
+            if let chained = m.chained { unsealedBytes[m.id] = chained }
             if let c = m.caseText { try text.execute(arguments: [c.value, c.digest]) }
         }
     }
@@ -312,9 +324,20 @@ package final class DecisionRecorder {
         return nil
     }
 
-    /// Inserts the decision's row, its line still to come (the job that makes it is returned).
-    private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>,
-                        _ newReferences: inout [String: Int64], _ sealing: inout [(kind: String, id: Int64)]) throws -> LineCompressor.Job {
+    /// The statement that inserts a decision: its chained columns but the record number, in the
+    /// chain's order, so the values bound are the values sealed.
+    private static let insertDecision: String = {
+        let columns = RecordChain.decision.columns.dropFirst()
+        return "INSERT INTO decisions (\(columns.joined(separator: ", "))) VALUES (\(columns.map { _ in "?" }.joined(separator: ", ")))"
+    }()
+
+    /// How a decision's link to a package names the package's part in it.
+    static func role(of ref: PackageRef) -> String { ref.amends == nil ? "base" : "amends" }
+
+    /// Inserts the decision's row, its line still to come: the job that makes it, and the row's
+    /// values in the chain's column order (its line empty).
+    private func insert(_ p: Pending, _ db: Database, _ newlyStored: inout Set<String>, _ newReferences: inout [String: Int64],
+                        _ sealing: inout [(kind: String, id: Int64)]) throws -> (LineCompressor.Job, [DatabaseValue]) {
         for ref in p.packages where !storedPackages.contains(ref.digest) && !newlyStored.contains(ref.digest) {
             let exists = try Bool.fetchOne(db, sql: "SELECT EXISTS(SELECT 1 FROM packages WHERE digest = ?)", arguments: [ref.digest]) ?? false
             if !exists {
@@ -328,22 +351,19 @@ package final class DecisionRecorder {
         }
         let d = p.decision
         let against = try against(d.policyDigest, db, newReferences)
-        try db.cachedStatement(sql: """
-            INSERT INTO decisions (case_id, case_digest, case_path, policy_id, policy_digest, policy_version, item, as_of, outcome,
-                amount_fen, reasons, clawback_fen, blacklisted_until, registry_ban_decision, registry_ban_correction, decision_json,
-                clause_version, recorded_at, recorded_by)
-            VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)
-            """).execute(arguments: [
-                d.caseID, p.caseDigest, p.casePath, d.policyID, d.policyDigest, d.policyVersion, d.item, d.asOf.iso, d.outcome.rawValue,
-                d.amount.fen, p.reasons, d.consequences.clawback.fen, d.consequences.blacklistedUntil?.iso, d.registryBan?.decisionID,
-                d.registryBan?.correction, "", ClauseVersion.current, p.recordedAt, recordedBy,
-            ])
+        let row: [(any DatabaseValueConvertible)?] = [
+            d.caseID, p.caseDigest, p.casePath, d.policyID, d.policyDigest, d.policyVersion, d.item, d.asOf.iso, d.outcome.rawValue,
+            d.amount.fen, p.reasons, d.consequences.clawback.fen, d.consequences.blacklistedUntil?.iso, d.registryBan?.decisionID,
+            d.registryBan?.correction, "", ClauseVersion.current, p.recordedAt, recordedBy,
+        ]
+        try db.cachedStatement(sql: Self.insertDecision).execute(arguments: StatementArguments(row))
         let id = db.lastInsertedRowID
+        let values = [id.databaseValue] + row.map { $0?.databaseValue ?? .null }
         sealing.append(("decision", id))
         if case .alone = against { newReferences[d.policyDigest] = id }
         let link = try db.cachedStatement(sql: "INSERT INTO decision_packages (decision_id, position, digest, role) VALUES (?, ?, ?, ?)")
         for (i, ref) in p.packages.enumerated() {
-            try link.execute(arguments: [id, i, ref.digest, ref.amends == nil ? "base" : "amends"])
+            try link.execute(arguments: [id, i, ref.digest, Self.role(of: ref)])
         }
         if let b = p.ban {
             try db.execute(sql: "INSERT INTO bans (credit_code, from_date, through, clause, case_id, decision_id) VALUES (?, ?, ?, ?, ?, ?)",
@@ -354,7 +374,7 @@ package final class DecisionRecorder {
             let events = try WorkflowEvents.append(p.events, caseID: d.caseID, caseDigest: p.caseDigest, decisionID: id, recordedAt: p.recordedAt, db)
             sealing += events.map { ("event", $0) }
         }
-        return LineCompressor.Job(id: id, decision: d, policy: p.policy, against: against)
+        return (LineCompressor.Job(id: id, decision: d, policy: p.policy, against: against), values)
     }
 
     /// A package's files as they are now; refused when they are not the ones that decided
@@ -374,9 +394,7 @@ package final class DecisionRecorder {
     }
 
     /// `sha256:` of a text's UTF-8 bytes.
-    package static func digest(_ text: String) -> String {
-        PackageFiles.text(of: SHA256.hash(data: Data(text.utf8)))
-    }
+    package static func digest(_ text: String) -> String { PackageFiles.digest(ofText: text) }
 
     /// The reasons as a JSON array, as they appear in the decision line.
     static func reasons(_ d: Decision) -> String {

@@ -38,6 +38,16 @@ final class LineCompressor: @unchecked Sendable {
         var against: Against
         /// The case text this decision inserted, to compress against `reference`.
         var caseText: CaseText?
+        /// What the decision was inserted with, for its canonical bytes.
+        var chained: Chained?
+    }
+
+    /// A decision as it was inserted, for the record's chain (`RecordChain.DecisionBytes`).
+    struct Chained: Sendable {
+        var values: [DatabaseValue]
+        var keys: [(path: String, value: String?)]
+        var packages: [(digest: String, role: String)]
+        var application: [DatabaseValue]?
     }
 
     /// A case text inserted with an empty text, and the reference case it is compressed against.
@@ -51,6 +61,9 @@ final class LineCompressor: @unchecked Sendable {
     struct Made: Sendable {
         var id: Int64
         var line: DatabaseValue
+        /// The decision's canonical bytes for the record's chain, its line among them (nil when
+        /// the job did not say what the decision was inserted with: the row is then read back).
+        var chained: [UInt8]?
         var caseText: (digest: String, value: DatabaseValue)?
     }
 
@@ -89,11 +102,19 @@ final class LineCompressor: @unchecked Sendable {
                 let caseText = job.caseText.map { c in
                     (c.digest, CaseBlob.encode(c.text, reference: c.reference, using: deflater))
                 }
-                lines.append(Made(id: job.id, line: make(job), caseText: caseText))
+                let line = make(job)
+                lines.append(Made(id: job.id, line: line, chained: Self.chained(job, line: line), caseText: caseText))
             }
             lock.withLock { made += lines }
             slots.signal()
         }
+    }
+
+    /// The canonical bytes of a job's decision with its line `line` (on the queue).
+    private static func chained(_ job: Job, line: DatabaseValue) -> [UInt8]? {
+        guard let c = job.chained else { return nil }
+        return RecordChain.DecisionBytes(c.values, keys: c.keys, packages: c.packages, application: c.application)
+            .bytes(line: RecordChain.lineBytes(line))
     }
 
     /// One job's line, compressed (on the queue).

@@ -92,7 +92,9 @@ public final class RecordingSession {
                     let id: Int64
                     // A stream's case is named by its line: the stream alone does not say which case it was.
                     let place = prepared.line.map { "\(c.path):\($0)" }
-                    do { id = try recorder.add(d, case: c, caseText: text, casePath: place, policy: policy) } catch let r as RecordRefused {
+                    do {
+                        id = try recorder.add(d, case: c, caseText: text, casePath: place, caseDigest: prepared.textDigest, policy: policy)
+                    } catch let r as RecordRefused {
                         return .failure(DiagnosticsError([r.diagnostic]))
                     }
                     // Counted for the cases after it at once, with its record number.

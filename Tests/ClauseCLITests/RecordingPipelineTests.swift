@@ -40,6 +40,39 @@ import Testing
         return (rows, refused, store)
     }
 
+    /// A decision is sealed into the record's chain by bytes made from what it was inserted with,
+    /// not read back: over every bundled example (grants and refusals, bans, history events, keys
+    /// with no value), decided under a base package and its amendment (two package links), twice
+    /// (the second time with no application of its own), in one batch and in batches of one, those
+    /// bytes must be the ones `verify` reads back, or it would call a row edited.
+    @Test func theBytesADecisionIsSealedByAreTheOnesTheStoreReadsBack() throws {
+        let s = try StoreScratch()
+        let examples = try FileManager.default.contentsOfDirectory(atPath: Repo.path("Playground/cases")).filter { $0.hasSuffix(".yaml") }.sorted()
+        #expect(examples.count > 20)
+        var paths: [String] = []
+        for name in examples { paths.append(s.path(try s.write("cases/\(name)", try StoreScratch.playground(name)))) }
+        for batchSize in [1, 1000] {
+            let store = try RecordStore(path: s.path("base-\(batchSize).sqlite"), create: true)
+            let session = RecordingSession(store: store, policy: s.path("Policies/shenyang-sme-dx-fund"), records: true, batchSize: batchSize)
+            session.recorder.reinstates = true
+            for _ in 0..<2 { for p in paths { _ = try session.decide(path: p, asOf: nil) } }
+            try session.finish()
+            let decisions = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM decisions") ?? 0 }
+            #expect(decisions > 2 * 20, "\(decisions)")
+            let report = try store.verify()
+            #expect(report.findings.isEmpty, "\(report.findings.map(\.description))")
+        }
+        // Under the base package and its amendment (named, its base found under Policies/): each
+        // decision links two packages.
+        let store = try RecordStore(path: s.path("amended.sqlite"), create: true)
+        let session = RecordingSession(store: store, policy: Repo.path("Playground/proposals/shenyang-2025-core-sectors"), records: true, batchSize: 1000)
+        for p in paths { _ = try session.decide(path: p, asOf: CivilDate(iso: "2025-08-01")) }
+        try session.finish()
+        let links = try store.read { db in try Int.fetchOne(db, sql: "SELECT count(*) FROM decision_packages WHERE role = 'amends'") ?? 0 }
+        #expect(links > 0)
+        #expect(try store.verify().findings.isEmpty)
+    }
+
     @Test func everyCommittedRowHasTheLineAOneThreadRecorderWouldKeep() throws {
         let s = try StoreScratch()
         let paths = try Self.cases(s)

@@ -1,3 +1,4 @@
+import ClauseLanguage
 import Dispatch
 
 /// A case source read and typed, ready to be decided.
@@ -7,21 +8,29 @@ package struct PreparedCase {
     package var text: String?
     /// The line of a JSON Lines stream it was read from (1 for the first); nil for a file.
     package var line: Int?
+    /// The text's digest, worked out with the reading when the case is to be recorded (where
+    /// it costs the deciding thread nothing); nil otherwise.
+    package var textDigest: String?
 }
 
 extension CaseLoader {
     /// Reads and types one source. It needs nothing of the fund's record, so it may run on
     /// another thread than the one deciding.
-    package func prepare(_ source: CaseSource) -> PreparedCase {
+    ///
+    /// - Parameter digest: whether to work out the text's digest too (`PreparedCase.textDigest`).
+    package func prepare(_ source: CaseSource, digest: Bool = false) -> PreparedCase {
+        var prepared: PreparedCase
         switch source {
         case .file(let path):
             let (loaded, text) = loadKeepingText(path: path)
-            return PreparedCase(loaded: loaded, text: text)
+            prepared = PreparedCase(loaded: loaded, text: text)
         case .line(let path, let line, let offset):
-            return PreparedCase(loaded: load(text: line, path: path, lineOffset: offset), text: line, line: offset + 1)
+            prepared = PreparedCase(loaded: load(text: line, path: path, lineOffset: offset), text: line, line: offset + 1)
         case .unreadable(let d):
-            return PreparedCase(loaded: .failed([d]), text: nil)
+            prepared = PreparedCase(loaded: .failed([d]), text: nil)
         }
+        if digest, let text = prepared.text { prepared.textDigest = PackageFiles.digest(ofText: text) }
+        return prepared
     }
 }
 
@@ -44,16 +53,19 @@ package struct CaseReadAhead: Sequence, IteratorProtocol {
     private var sources: AnyIterator<CaseSource>
     private let loader: CaseLoader
     private let size: Int
+    private let digests: Bool
     private var current: [PreparedCase] = []
     private var position = 0
     private var ahead: Chunk?
     private var started = false
     private let queue = DispatchQueue(label: "clause.read-ahead")
 
-    package init(_ sources: some Sequence<CaseSource>, loader: CaseLoader, chunk: Int = 64) {
+    /// - Parameter digests: whether each case's text digest is worked out with it (for recording).
+    package init(_ sources: some Sequence<CaseSource>, loader: CaseLoader, chunk: Int = 64, digests: Bool = false) {
         var it = sources.makeIterator()
         self.sources = AnyIterator { it.next() }
         self.loader = loader
+        self.digests = digests
         size = Swift.max(1, chunk)
     }
 
@@ -80,10 +92,10 @@ package struct CaseReadAhead: Sequence, IteratorProtocol {
         while taken.count < size, let s = sources.next() { taken.append(s) }
         guard !taken.isEmpty else { return nil }
         let chunk = Chunk(taken)
-        let loader = loader
+        let loader = loader, digests = digests
         chunk.done.enter()
         queue.async {
-            chunk.prepared = chunk.sources.map { loader.prepare($0) }
+            chunk.prepared = chunk.sources.map { loader.prepare($0, digest: digests) }
             chunk.done.leave()
         }
         return chunk
