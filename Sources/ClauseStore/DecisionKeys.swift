@@ -60,11 +60,18 @@ package enum DecisionKeys {
 
     /// Stores the keys of decision `id` of `policyID`, and keeps `key_paths` true: a path kept from
     /// now on starts at this decision; a path kept before but not now is complete only after it.
-    static func insert(_ keys: [(path: String, value: String?)], decisionID id: Int64, policyID: String, _ db: Database) throws {
+    ///
+    /// - Parameter known: the paths `key_paths` holds for the policy, when the caller knows them
+    ///   (a recorder within its batch, where nobody else writes); kept up to date here. A decision
+    ///   with exactly those paths, as nearly every one is, changes nothing there and reads nothing.
+    static func insert(_ keys: [(path: String, value: String?)], decisionID id: Int64, policyID: String, known: inout Set<String>?,
+                       _ db: Database) throws {
         let insert = try db.cachedStatement(sql: "INSERT INTO decision_keys (decision_id, path, value) VALUES (?, ?, ?)")
         for k in keys { try insert.execute(arguments: [id, k.path, k.value]) }
-        let kept = try String.fetchAll(db.cachedStatement(sql: "SELECT path FROM key_paths WHERE policy_id = ?"), arguments: [policyID])
         let paths = Set(keys.map(\.path))
+        if known == paths { return }
+        let kept = try String.fetchAll(db.cachedStatement(sql: "SELECT path FROM key_paths WHERE policy_id = ?"), arguments: [policyID])
+        known = paths.union(kept)
         for path in paths where !kept.contains(path) {
             try db.cachedStatement(sql: "INSERT INTO key_paths (policy_id, path, since) VALUES (?, ?, ?)").execute(arguments: [policyID, path, id])
         }

@@ -57,6 +57,9 @@ package final class DecisionRecorder {
     /// Whether decisions are inserted but not yet committed: what a caller has to hold back from
     /// its output, since a decision printed is one the user takes as kept.
     package var hasPending: Bool { uncommitted > 0 }
+    /// Per policy id, the paths `key_paths` holds, as far as the open batch knows them (read again
+    /// in each batch: another process may record between two batches).
+    private var keyPaths: [String: Set<String>] = [:]
     /// Whether a batch (a write transaction) is open.
     package var isBatchOpen: Bool { batchOpen }
 
@@ -127,6 +130,7 @@ package final class DecisionRecorder {
         }
         try store.execute("BEGIN IMMEDIATE")
         batchOpen = true
+        keyPaths = [:]
     }
 
     /// The page cache of a recording connection, in KiB.
@@ -189,8 +193,8 @@ package final class DecisionRecorder {
                 var (job, values) = try insert(p, db, &newlyStored, &newReferences, &sealing)
                 job.caseText = caseText
                 let keys = DecisionKeys.of(c, policy: policy, parts: d.partAmounts)
-                try DecisionKeys.insert(keys, decisionID: job.id, policyID: d.policyID, db)
-                try LiveGrants.record(d, id: job.id, keys: keys, db)
+                try DecisionKeys.insert(keys, decisionID: job.id, policyID: d.policyID, known: &keyPaths[d.policyID], db)
+                try LiveGrants.record(d, id: job.id, keys: keys, first: application == nil, db)
                 let applicationRow = application == nil ? Applications.row(d, case: c, policy: policy) : nil
                 if let applicationRow { try Applications.insert(applicationRow, decisionID: job.id, db) }
                 job.chained = LineCompressor.Chained(values: values, keys: keys, packages: p.packages.map { ($0.digest, Self.role(of: $0)) },
@@ -255,6 +259,7 @@ package final class DecisionRecorder {
         batchOpen = false
         uncommitted = 0
         clearUnsealed()
+        keyPaths = [:]
         reinstated = []
         // Packages and references stored in the batch are gone with it.
         storedPackages = []
