@@ -13,10 +13,10 @@ enum LiveGrants {
     /// Decision `id` of case `caseID` is now the case's latest: its earlier grant stops counting,
     /// and a grant counts with its keys (those the case gives).
     ///
-    /// - Parameter first: whether the case id has no application recorded yet. It then has no grant
-    ///   that counts either, since a grant counts only from a decision recorded with its keys, and
-    ///   every such decision was recorded with its case's application, or after it: the two
-    ///   deletes, a third of this function's cost, are skipped for it.
+    /// - Parameter first: whether no decision is recorded under the case id yet (no application,
+    ///   and none in the decisions either). It then has no grant that counts, since a grant counts
+    ///   only from a recorded decision: the two deletes, a third of this function's cost, are
+    ///   skipped for it.
     static func record(_ d: Decision, id: Int64, keys: [(path: String, value: String?)], first: Bool, _ db: Database) throws {
         if !first {
             try db.cachedStatement(sql: "DELETE FROM live_keys WHERE decision_id IN (SELECT decision_id FROM live_grants WHERE case_id = ?)")
