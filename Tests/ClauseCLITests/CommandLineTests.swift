@@ -125,4 +125,24 @@ import Testing
         #expect(r.stderr.contains("2501 cases: "))
         #expect(r.stderr.contains("1 unreadable"))
     }
+
+    /// A `.jsonl` file named as a case file is read as one YAML document otherwise, and fails at its
+    /// second line with the parser's words.
+    @Test func aJSONLinesFileNamedAsACaseFileSaysToUseJSONL() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-jsonl-named-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let corpus = try String(contentsOfFile: Repo.path("Tests/Fixtures/oracle/cases.jsonl"), encoding: .utf8)
+            .split(separator: "\n").prefix(3).joined(separator: "\n") + "\n"
+        for name in ["cases.jsonl", "cases.NDJSON"] {
+            let path = dir.appendingPathComponent(name).path
+            try corpus.write(toFile: path, atomically: true, encoding: .utf8)
+            let r = try ClauseBinary.clause(["evaluate", "--format", "json", path])
+            #expect(r.status == 1)
+            #expect(r.stdout.isEmpty)
+            #expect(r.stderr.contains("\(path):1:1: error: this is a JSON Lines file (one case per line), not one case file: read it with --jsonl \(path)"),
+                    "\(r.stderr)")
+            #expect(!r.stderr.contains("document start"))
+        }
+    }
 }

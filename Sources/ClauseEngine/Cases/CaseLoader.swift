@@ -27,6 +27,7 @@ public struct CaseLoader: Sendable {
 
     private func loadWithFile(path: String) -> (Loaded, SourceFile?) {
         var bag = DiagnosticBag()
+        if let refused = Self.refuseJSONLines(path) { return (.failed([refused]), nil) }
         // YAMLReader.read(path:) in its two halves, with the fast reader between them.
         let (file, parse) = YAMLReader.readText(path: path, into: &bag)
         if parse, let file, let (c, policy) = FastCaseReader.read(file, path: path, repository: repository) {
@@ -41,6 +42,17 @@ public struct CaseLoader: Sendable {
             return (.failed(bag.sorted), file)
         }
         return (load(root: root, path: path, bag: bag), file)
+    }
+
+    /// A JSON Lines file named as a case file would be read as one YAML document and fail at its
+    /// second line with a parser's words; it is named for what it is, and how to read it, instead.
+    private static func refuseJSONLines(_ path: String) -> Diagnostic? {
+        let lower = path.lowercased()
+        guard lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") else { return nil }
+        let origin = SourceLocation(line: 1, column: 1)
+        return Diagnostic(id: "case.json-lines",
+                          "this is a JSON Lines file (one case per line), not one case file: read it with --jsonl \(path)",
+                          at: SourceRange(file: SourceFile(path: path, text: ""), start: origin, end: origin))
     }
 
     /// A case given as text (a line of a JSON Lines stream).
