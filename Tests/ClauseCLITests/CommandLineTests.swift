@@ -140,7 +140,7 @@ import Testing
             let r = try ClauseBinary.clause(["evaluate", "--format", "json", path])
             #expect(r.status == 1)
             #expect(r.stdout.isEmpty)
-            #expect(r.stderr.contains("\(path):1:1: error: this is a JSON Lines file (one case per line), not one case file: read it with --jsonl \(path)"),
+            #expect(r.stderr.contains("\(path):1:1: error: this is a JSON Lines file (one case per line), not one case file: give it as --jsonl \(path) to 'clause evaluate' or 'clause diff'"),
                     "\(r.stderr)")
             #expect(!r.stderr.contains("document start"))
         }

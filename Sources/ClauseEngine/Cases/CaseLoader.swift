@@ -51,7 +51,7 @@ public struct CaseLoader: Sendable {
         guard lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") else { return nil }
         let origin = SourceLocation(line: 1, column: 1)
         return Diagnostic(id: "case.json-lines",
-                          "this is a JSON Lines file (one case per line), not one case file: read it with --jsonl \(path)",
+                          "this is a JSON Lines file (one case per line), not one case file: give it as --jsonl \(path) to 'clause evaluate' or 'clause diff'",
                           at: SourceRange(file: SourceFile(path: path, text: ""), start: origin, end: origin))
     }
 
