@@ -28,9 +28,21 @@ package enum Applications {
         package var amountFen: Int64
     }
 
+    /// Whether any decision was recorded before applications were kept: every case id recorded
+    /// since has its application from its first decision, so only a decision older than the
+    /// earliest application can stand for an application of its own. When there is none, a case
+    /// id without an application has no decision at all, and its decisions need not be searched.
+    static func anyRecordedBeforeKept(_ db: Database) throws -> Bool {
+        try Bool.fetchOne(db.cachedStatement(sql: """
+            SELECT EXISTS (SELECT 1 FROM decisions
+                           WHERE id < coalesce((SELECT min(first_decision) FROM applications), 9223372036854775807))
+            """)) ?? true
+    }
+
     /// The application under `caseID`, if one is recorded; for a case recorded before
-    /// applications were kept, read from its first decision's case text.
-    static func recorded(_ caseID: String, policy: Policy, _ db: Database) throws -> Recorded? {
+    /// applications were kept (when `olderDecisions` says there may be one), read from its first
+    /// decision's case text.
+    static func recorded(_ caseID: String, policy: Policy, olderDecisions: Bool = true, _ db: Database) throws -> Recorded? {
         if let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT a.policy_id, a.applicant, a.item, a.first_decision, d.recorded_at FROM applications a
             JOIN decisions d ON d.id = a.first_decision WHERE a.case_id = ?
@@ -39,7 +51,7 @@ package enum Applications {
                             item: try row.decode(forColumn: "item"), firstDecision: try row.decode(forColumn: "first_decision"),
                             firstRecordedOn: try row.decode(forColumn: "recorded_at"))
         }
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: """
+        guard olderDecisions, let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT d.id, d.policy_id, d.item, d.recorded_at, d.case_path, c.digest, c.text FROM decisions d
             JOIN cases c ON c.digest = d.case_digest WHERE d.case_id = ? ORDER BY d.id LIMIT 1
             """), arguments: [caseID]) else { return nil }
@@ -57,8 +69,8 @@ package enum Applications {
     }
 
     /// Refuses decision `d` of case `c` when its id is recorded as another application.
-    static func check(_ d: Decision, case c: CaseFile, policy: Policy, _ db: Database) throws -> Recorded? {
-        guard let recorded = try recorded(d.caseID, policy: policy, db) else { return nil }
+    static func check(_ d: Decision, case c: CaseFile, policy: Policy, olderDecisions: Bool = true, _ db: Database) throws -> Recorded? {
+        guard let recorded = try recorded(d.caseID, policy: policy, olderDecisions: olderDecisions, db) else { return nil }
         let applicant = BanRegistry.creditCode(c, policy: policy)
         var differs: [String] = []
         if recorded.policyID != d.policyID { differs.append("its policy is \(recorded.policyID), not \(d.policyID)") }

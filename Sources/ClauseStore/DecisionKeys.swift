@@ -20,9 +20,10 @@ package enum DecisionKeys {
     ///
     /// `award.PART` is not a fact of the case: it is the amount the decision granted under that
     /// award part (`parts`, from `Decision.partAmounts`), kept so a figure that sums one part
-    /// (`sum: award.base`) counts from the record like any other.
-    static func of(_ c: CaseFile, policy: Policy, parts: [String: Money] = [:]) -> [(path: String, value: String?)] {
-        paths(policy).map { path in
+    /// (`sum: award.base`) counts from the record like any other. `paths` is `paths(policy)`,
+    /// which the caller keeps.
+    static func of(_ c: CaseFile, policy: Policy, paths: [String], parts: [String: Money] = [:]) -> [(path: String, value: String?)] {
+        paths.map { path in
             if let part = partName(path) { return (path, parts[part]?.plain) }
             return (path, FactPath.value(path, in: c, policy: policy).flatMap { caseText($0, policy: policy) })
         }

@@ -60,6 +60,12 @@ package final class DecisionRecorder {
     /// Per policy id, the paths `key_paths` holds, as far as the open batch knows them (read again
     /// in each batch: another process may record between two batches).
     private var keyPaths: [String: Set<String>] = [:]
+    /// Per policy digest, the paths its decisions keep keys for (`DecisionKeys.paths`): fixed by
+    /// the policy, and working them out again was a third of finding a decision's keys.
+    private var keptPaths: [String: [String]] = [:]
+    /// Whether the store holds decisions recorded before applications were kept
+    /// (`Applications.anyRecordedBeforeKept`), asked once per batch.
+    private var olderDecisions: Bool?
     /// Whether a batch (a write transaction) is open.
     package var isBatchOpen: Bool { batchOpen }
 
@@ -131,6 +137,7 @@ package final class DecisionRecorder {
         try store.execute("BEGIN IMMEDIATE")
         batchOpen = true
         keyPaths = [:]
+        olderDecisions = nil
     }
 
     /// The page cache of a recording connection, in KiB.
@@ -183,8 +190,11 @@ package final class DecisionRecorder {
         do {
             job = try store.inBatch(savepoint: savepoint) { db in
                 try give(made, db)
-                let application = try Applications.check(d, case: c, policy: policy, db)
-                if let revoked = try Applications.revokedLatest(d.caseID, db) {
+                let older = try olderDecisions ?? Applications.anyRecordedBeforeKept(db)
+                olderDecisions = older
+                let application = try Applications.check(d, case: c, policy: policy, olderDecisions: older, db)
+                // A case id with no decision recorded has none revoked either.
+                if application != nil, let revoked = try Applications.revokedLatest(d.caseID, db) {
                     guard reinstates else { throw Applications.refuseReinstating(revoked, case: c) }
                     reinstating = revoked
                 }
@@ -192,7 +202,7 @@ package final class DecisionRecorder {
                 let caseText = try insertCase(p, db, &newCaseReferences)
                 var (job, values) = try insert(p, db, &newlyStored, &newReferences, &sealing)
                 job.caseText = caseText
-                let keys = DecisionKeys.of(c, policy: policy, parts: d.partAmounts)
+                let keys = DecisionKeys.of(c, policy: policy, paths: paths(policy), parts: d.partAmounts)
                 try DecisionKeys.insert(keys, decisionID: job.id, policyID: d.policyID, known: &keyPaths[d.policyID], db)
                 try LiveGrants.record(d, id: job.id, keys: keys, first: application == nil, db)
                 let applicationRow = application == nil ? Applications.row(d, case: c, policy: policy) : nil
@@ -260,6 +270,7 @@ package final class DecisionRecorder {
         uncommitted = 0
         clearUnsealed()
         keyPaths = [:]
+        olderDecisions = nil
         reinstated = []
         // Packages and references stored in the batch are gone with it.
         storedPackages = []
@@ -285,6 +296,14 @@ package final class DecisionRecorder {
         let r = DecisionBlob.Reference(id: id, line: Array(try DecisionBlob.decode(value, decisionID: id).utf8))
         references[digest] = r
         return .stored(r)
+    }
+
+    /// The paths decisions of `policy` keep keys for, worked out once per policy.
+    private func paths(_ policy: Policy) -> [String] {
+        if let known = keptPaths[policy.digest] { return known }
+        let made = DecisionKeys.paths(policy)
+        keptPaths[policy.digest] = made
+        return made
     }
 
     /// Gives inserted decisions the lines made for them, and inserted cases their texts.

@@ -31,6 +31,9 @@ package final class LedgerFigures {
     /// store's only writer (a recording batch), between `batchBegan` and the batch's end.
     package var caches = false
     private var cache = FigureCache()
+    /// The figure keys of the case last asked for (`use`), by case id and policy digest: a grant
+    /// recorded next is that case's, and its keys are not worked out twice.
+    private var lastKeys: (caseID: String, policy: String, keys: [FigureKey])?
 
     package init(store: RecordStore) {
         self.store = store
@@ -58,8 +61,10 @@ package final class LedgerFigures {
             }
             var figures: [LedgerUse.Figure] = []
             let sql = sqlOf(policy)
+            let keys = policy.ledger.map { Self.key($0, c, policy) }
+            lastKeys = (c.id, policy.digest, keys)
             for (i, measure) in policy.ledger.enumerated() {
-                let key = Self.key(measure, c, policy)
+                let key = keys[i]
                 guard keeps, let known = key.cacheKey(i) else {
                     figures.append(try figure(measure, key, sql[i], c, policy, db))
                     continue
@@ -83,9 +88,11 @@ package final class LedgerFigures {
     /// kept for its keys are counted again when next asked for.
     package func recorded(_ d: Decision, case c: CaseFile, policy: Policy) {
         guard caches, d.outcome == .granted else { return }
-        for (i, measure) in policy.ledger.enumerated() {
+        let keys = lastKeys.flatMap { $0.caseID == c.id && $0.policy == policy.digest ? $0.keys : nil }
+            ?? policy.ledger.map { Self.key($0, c, policy) }
+        for i in policy.ledger.indices {
             // The grant counts under a figure only where it meets the figure's literals itself.
-            let key = Self.key(measure, c, policy)
+            let key = keys[i]
             guard key.about, let known = key.cacheKey(i) else { continue }
             cache.forget(policy, known)
         }

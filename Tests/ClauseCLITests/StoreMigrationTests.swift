@@ -62,6 +62,27 @@ import Testing
         #expect(replay.stdout.hasSuffix("replayed 7 decisions: 7 reproduce, 0 differ\n"), "\(replay.stdout)")
     }
 
+    /// A case id recorded before applications were kept is still one application: its first
+    /// decision says whose it is, so another applicant's case under it is refused, and the same
+    /// case recorded again replaces its grant rather than counting beside it.
+    @Test func anApplicationRecordedBeforeApplicationsWereKeptStillHoldsItsCaseID() throws {
+        let s = try StoreScratch()
+        _ = try StoreMigrationTests.oldStore(s)
+        try s.write("other.yaml", try StoreScratch.playground("transformation-granted.yaml",
+                                                             [("credit_code: 91210106MA0Y3K2X1E", "credit_code: 91210106MA0K9P2D1W")]))
+        let other = try s.clause(["record", "other.yaml"])
+        #expect(other.status == 1)
+        #expect(other.stderr.contains("case id 'SY-2024-T-0001' is recorded as another application (decision #1"), "\(other.stderr)")
+        try s.write("again.yaml", try StoreScratch.playground("transformation-granted.yaml"))
+        let again = try s.clause(["record", "again.yaml"])
+        #expect(again.status == 0, "\(again.stderr)")
+        let live = try DatabaseQueue(path: s.store).read { db in
+            try Int64.fetchAll(db, sql: "SELECT decision_id FROM live_grants WHERE case_id = 'SY-2024-T-0001'")
+        }
+        #expect(live == [7])
+        #expect(try s.clause(["verify"]).status == 0)
+    }
+
     /// Decisions under one package after the first are compressed against it, to under a quarter
     /// of their line; each reads back exactly.
     @Test func laterDecisionsAreCompressedAgainstTheFirst() throws {
