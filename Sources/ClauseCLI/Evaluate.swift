@@ -80,6 +80,10 @@ extension ClauseCommand {
             let registry = RecordingSession(store: try storeOptions.open(create: record, for: record ? .writes : .reads), policy: options.policy, records: record, tracing: tracing)
             registry.searchesRemedies = searchesRemedies
             registry.recorder.reinstates = reinstate
+            // The line the record keeps is the JSON line in Chinese without trace or remedies:
+            // printing that, the line thread's copy is printed.
+            let printsRecordedLine = record && options.format == .json && options.lang == .zh && !trace
+            registry.recorder.keepsLines = printsRecordedLine
             var failed = false
             var first = true
             func render(_ d: Decision, _ policy: Policy) -> String {
@@ -90,12 +94,18 @@ extension ClauseCommand {
             // With --record, decisions whose batch has not committed yet: a decision is printed
             // only once its record is kept, so a killed run never printed one it lost. Their
             // remedies are searched then too, with the store's lock released.
-            var held: [(decision: Decision, policy: Policy, file: CaseFile?)] = []
+            var held: [(decision: Decision, policy: Policy, file: CaseFile?, id: Int64?)] = []
             func release() {
                 var out = ""
                 for var h in held {
                     if let c = h.file { registry.remedies(for: &h.decision, case: c, policy: h.policy, asOf: asOf) }
-                    out += render(h.decision, h.policy)
+                    let recorded = h.id.flatMap { registry.recorder.line(of: $0) }
+                    if let recorded, h.decision.remedies == nil {
+                        out += (first ? "" : options.format.separator) + recorded + "\n"
+                        first = false
+                    } else {
+                        out += render(h.decision, h.policy)
+                    }
                 }
                 held = []
                 Output.out(out)
@@ -111,7 +121,7 @@ extension ClauseCommand {
                         continue
                     }
                     let refusedOrIncomplete = d.outcome == .refused || d.outcome == .incomplete
-                    held.append((d, policy, refusedOrIncomplete ? registry.lastCase : nil))
+                    held.append((d, policy, refusedOrIncomplete ? registry.lastCase : nil, registry.lastRecordNumber))
                     if !registry.recorder.hasPending { release() }
                 }
             }

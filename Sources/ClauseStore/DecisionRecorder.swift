@@ -66,6 +66,21 @@ package final class DecisionRecorder {
     /// Whether the store holds decisions recorded before applications were kept
     /// (`Applications.anyRecordedBeforeKept`), asked once per batch.
     private var olderDecisions: Bool?
+    /// The JSON lines of committed decisions not yet taken (`line(of:)`), by record number, while
+    /// `keepsLines` is set.
+    private var keptLines: [Int64: String] = [:]
+
+    /// Whether the JSON line each decision is recorded with (in Chinese, without its trace or
+    /// remedies) is kept for the caller until taken: a caller printing that same line takes it
+    /// rather than writing it again on the deciding thread. Set before the first decision.
+    package var keepsLines: Bool {
+        get { lines.keepsLines }
+        set { lines.keepsLines = newValue }
+    }
+
+    /// The JSON line decision `id` was recorded with, once its batch has committed (nil when not
+    /// kept, or already taken): taking it forgets it.
+    package func line(of id: Int64) -> String? { keptLines.removeValue(forKey: id) }
     /// Whether a batch (a write transaction) is open.
     package var isBatchOpen: Bool { batchOpen }
 
@@ -271,6 +286,7 @@ package final class DecisionRecorder {
         clearUnsealed()
         keyPaths = [:]
         olderDecisions = nil
+        keptLines = [:]
         reinstated = []
         // Packages and references stored in the batch are gone with it.
         storedPackages = []
@@ -314,6 +330,7 @@ package final class DecisionRecorder {
         for m in made {
             try line.execute(arguments: [m.line, m.id])
             if let chained = m.chained { unsealedBytes[m.id] = chained }
+            if let plain = m.plain { keptLines[m.id] = plain }
             if let c = m.caseText { try text.execute(arguments: [c.value, c.digest]) }
         }
     }

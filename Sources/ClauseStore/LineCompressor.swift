@@ -65,7 +65,13 @@ final class LineCompressor: @unchecked Sendable {
         /// the job did not say what the decision was inserted with: the row is then read back).
         var chained: [UInt8]?
         var caseText: (digest: String, value: DatabaseValue)?
+        /// The line as written, before compression, when `keepsLines` asked for it.
+        var plain: String?
     }
+
+    /// Whether each `Made` carries its line uncompressed: for a caller that prints the same line
+    /// the record keeps (set before the first job).
+    var keepsLines = false
 
     private let queue = DispatchQueue(label: "clause.recorder.lines")
     /// How many jobs go to the queue at once: one hand-off (a wake-up of the line thread) per
@@ -102,8 +108,9 @@ final class LineCompressor: @unchecked Sendable {
                 let caseText = job.caseText.map { c in
                     (c.digest, CaseBlob.encode(c.text, reference: c.reference, using: deflater))
                 }
-                let line = make(job)
-                lines.append(Made(id: job.id, line: line, chained: Self.chained(job, line: line), caseText: caseText))
+                let (plain, line) = make(job)
+                lines.append(Made(id: job.id, line: line, chained: Self.chained(job, line: line), caseText: caseText,
+                                  plain: keepsLines ? plain : nil))
             }
             lock.withLock { made += lines }
             slots.signal()
@@ -117,8 +124,8 @@ final class LineCompressor: @unchecked Sendable {
             .bytes(line: RecordChain.lineBytes(line))
     }
 
-    /// One job's line, compressed (on the queue).
-    private func make(_ job: Job) -> DatabaseValue {
+    /// One job's line, as written and compressed (on the queue).
+    private func make(_ job: Job) -> (plain: String, stored: DatabaseValue) {
         // The lean line: `why` and `replay` decide the case again for its justification.
         let line = JSONDecisionRenderer.render(job.decision, policy: job.policy, lang: .zh, trace: false)
         let reference: DecisionBlob.Reference?
@@ -129,7 +136,7 @@ final class LineCompressor: @unchecked Sendable {
         case .stored(let r): reference = r
         case .batch(let id): reference = references[id].map { DecisionBlob.Reference(id: id, line: $0) }
         }
-        return DecisionBlob.encode(line, reference: reference, using: deflater)
+        return (line, DecisionBlob.encode(line, reference: reference, using: deflater))
     }
 
     /// The lines made so far, in order.

@@ -88,6 +88,7 @@ public final class RecordingSession {
             case .success(var d):
                 d.registryBan = ban
                 d.ledger = counted
+                lastRecordNumber = nil
                 if records, let text {
                     let id: Int64
                     // A stream's case is named by its line: the stream alone does not say which case it was.
@@ -99,6 +100,7 @@ public final class RecordingSession {
                     }
                     // Counted for the cases after it at once, with its record number.
                     if counted != nil { ledger.recorded(d, id: id, case: c, policy: policy) }
+                    lastRecordNumber = id
                 }
                 lastCase = c
                 // Never while recording: the search may take long, and the batch holds the store's
@@ -111,6 +113,8 @@ public final class RecordingSession {
 
     /// The case of the last decision made, as it was decided (registry ban and figures applied).
     package private(set) var lastCase: CaseFile?
+    /// The record number of the last decision recorded.
+    package private(set) var lastRecordNumber: Int64?
 
     /// Adds the remedies of a refused or incomplete decision of `c`: for recording, where they are
     /// searched outside the batch (the record keeps no remedies).

@@ -73,6 +73,57 @@ import Testing
         #expect(try store.verify().findings.isEmpty)
     }
 
+    /// A recorder that keeps its lines hands each committed decision's line over once, and it is
+    /// the decision's JSON line in Chinese without trace: what `evaluate --record --format json`
+    /// prints in its place. In batches of one and of three, so lines wait across commits.
+    @Test func aKeptLineIsTheDecisionsJSONLineTakenOnce() throws {
+        let s = try StoreScratch()
+        let paths = try Self.cases(s)
+        for batchSize in [1, 3] {
+            let store = try RecordStore(path: s.path("kept-\(batchSize).sqlite"), create: true)
+            let session = RecordingSession(store: store, policy: s.path("Policies/shenyang-sme-dx-fund"), records: true, batchSize: batchSize)
+            session.recorder.keepsLines = true
+            var decided: [(Int64, Decision, Policy)] = []
+            for p in paths {
+                if case .success(let (d, policy)) = try session.decide(path: p, asOf: nil), let id = session.lastRecordNumber {
+                    decided.append((id, d, policy))
+                }
+            }
+            try session.finish()
+            #expect(decided.count == paths.count - 1)
+            #expect(Set(decided.map(\.0)).count == decided.count)
+            for (id, d, policy) in decided {
+                let line = session.recorder.line(of: id)
+                #expect(line == JSONDecisionRenderer.render(d, policy: policy, lang: .zh, trace: false), "decision #\(id)")
+                #expect(session.recorder.line(of: id) == nil, "decision #\(id) handed over twice")
+            }
+        }
+    }
+
+    /// `evaluate --record --format json` prints the line the record keeps where it can; what it
+    /// prints is what it printed when it wrote every line itself: the same objects as with
+    /// `--trace` (which it writes itself), trace aside, remedies and all, one per line.
+    @Test func recordingPrintsTheLinesItWouldWrite() throws {
+        let s = try StoreScratch()
+        let examples = try FileManager.default.contentsOfDirectory(atPath: Repo.path("Playground/cases")).filter { $0.hasSuffix(".yaml") }.sorted()
+        for name in examples { try s.write("cases/\(name)", try StoreScratch.playground(name)) }
+        func objects(_ args: [String], store: String) throws -> [NSDictionary] {
+            let r = try ClauseBinary.clause(["evaluate", "cases", "--record", "--format", "json", "--store", s.path(store)] + args, cwd: s.root)
+            #expect(r.stderr.contains("recorded "), "\(r.stderr)")
+            return try r.stdout.split(separator: "\n", omittingEmptySubsequences: false).dropLast().map { line in
+                let object = try JSONSerialization.jsonObject(with: Data(line.utf8)) as! NSDictionary
+                let lean = object.mutableCopy() as! NSMutableDictionary
+                lean.removeObjects(forKeys: ["trace", "trace_version"])
+                return lean
+            }
+        }
+        let printed = try objects([], store: "printed.sqlite")
+        let written = try objects(["--trace"], store: "written.sqlite")
+        #expect(printed.count > 20)
+        #expect(printed.contains { $0["remedies"] != nil } && printed.contains { $0["remedies"] == nil })
+        #expect(printed == written)
+    }
+
     @Test func everyCommittedRowHasTheLineAOneThreadRecorderWouldKeep() throws {
         let s = try StoreScratch()
         let paths = try Self.cases(s)
