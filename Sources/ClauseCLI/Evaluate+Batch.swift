@@ -94,13 +94,13 @@ extension ClauseCommand.Evaluate {
     /// so a program that writes a case and waits for its answer is answered.
     ///
     /// - Parameter digests: whether each text's digest is worked out as it is read (recording).
-    func preparedCases(_ files: [String], loader: CaseLoader, digests: Bool) throws -> AnySequence<PreparedCase> {
+    func preparedCases(_ files: [String], loader: CaseLoader, digests: Bool, derive: CaseReadAhead.Derive? = nil) throws -> AnySequence<PreparedCase> {
         let sources = try caseSources(files)
         if jsonl == "-" {
             let it = sources.makeIterator()
-            return AnySequence { AnyIterator { it.next().map { loader.prepare($0, digest: digests) } } }
+            return AnySequence { AnyIterator { it.next().map { loader.prepare($0, digest: digests, derive: derive) } } }
         }
-        return AnySequence(CaseReadAhead(sources, loader: loader, digests: digests))
+        return AnySequence(CaseReadAhead(sources, loader: loader, digests: digests, derive: derive))
     }
 
     /// The cases to decide: the files given (folders expanded), then the `--jsonl` stream a line

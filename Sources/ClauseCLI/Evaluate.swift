@@ -110,7 +110,7 @@ extension ClauseCommand {
                 held = []
                 Output.out(out)
             }
-            for prepared in try preparedCases(files, loader: registry.loader, digests: record) {
+            for prepared in try preparedCases(files, loader: registry.loader, digests: record, derive: registry.derive) {
                 switch try StoreCommand.guarded({ try registry.decide(prepared, asOf: asOf) }) {
                 case .failure(let ds):
                     Output.diagnostics(ds.diagnostics)

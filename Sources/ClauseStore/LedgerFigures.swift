@@ -45,8 +45,16 @@ package final class LedgerFigures {
         cache = FigureCache()
     }
 
+    /// The figure keys of case `c`, one per measure of its policy: worked out from the case alone,
+    /// so the reading thread works them out while the case before is decided.
+    package static func keys(_ c: CaseFile, _ policy: Policy) -> [FigureKey] {
+        policy.ledger.map { key($0, c, policy) }
+    }
+
     /// The figures of case `c`, or nil when the policy's grants cannot all be counted by index.
-    package func use(for c: CaseFile, policy: Policy) throws -> LedgerUse? {
+    ///
+    /// - Parameter known: `keys(c, policy)`, when worked out already for the case as it is now.
+    package func use(for c: CaseFile, policy: Policy, keys known: [FigureKey]? = nil) throws -> LedgerUse? {
         guard try isIndexed(policy) else { return nil }
         return try store.read { db in
             // A case with a grant that counts is being decided again: its figures leave its own
@@ -61,7 +69,7 @@ package final class LedgerFigures {
             }
             var figures: [LedgerUse.Figure] = []
             let sql = sqlOf(policy)
-            let keys = policy.ledger.map { Self.key($0, c, policy) }
+            let keys = known.flatMap { $0.count == policy.ledger.count ? $0 : nil } ?? Self.keys(c, policy)
             lastKeys = (c.id, policy.digest, keys)
             for (i, measure) in policy.ledger.enumerated() {
                 let key = keys[i]
@@ -89,7 +97,7 @@ package final class LedgerFigures {
     package func recorded(_ d: Decision, case c: CaseFile, policy: Policy) {
         guard caches, d.outcome == .granted else { return }
         let keys = lastKeys.flatMap { $0.caseID == c.id && $0.policy == policy.digest ? $0.keys : nil }
-            ?? policy.ledger.map { Self.key($0, c, policy) }
+            ?? Self.keys(c, policy)
         for i in policy.ledger.indices {
             // The grant counts under a figure only where it meets the figure's literals itself.
             let key = keys[i]
@@ -100,7 +108,7 @@ package final class LedgerFigures {
 
     /// What a figure of case `c` is counted over: the values its `where` matches, as the
     /// statement's arguments (before the policy and case), and whether the case meets its literals.
-    struct FigureKey {
+    package struct FigureKey: @unchecked Sendable {  // (its arguments are all Strings, as `key` makes them)
         /// In the order of the statement's placeholders (`sql`), policy and case left out. (As
         /// optional existentials: GRDB maps a sequence of concrete values to its arguments by key
         /// path in generic code it cannot specialise, twice the cost for every figure.)

@@ -136,8 +136,8 @@ public final class StoreLedger {
 
     /// What the record holds for case `c` now: counted by index from the keys stored with each
     /// decision, or, in a store with grants recorded before keys were kept, from the book.
-    package func use(for c: CaseFile, policy: Policy) throws -> LedgerUse {
-        if let use = try figures.use(for: c, policy: policy) { return use }
+    package func use(for c: CaseFile, policy: Policy, keys: [LedgerFigures.FigureKey]? = nil) throws -> LedgerUse {
+        if let use = try figures.use(for: c, policy: policy, keys: keys) { return use }
         return try book(for: policy).use(for: c)
     }
 

@@ -78,7 +78,9 @@ public final class RecordingSession {
         case .ready(var c, let policy):
             let ban = try recorder.registryBan(for: c, policy: policy, asOf: asOf)
             if let ban { _ = BanRegistry.apply(ban, to: &c, policy: policy) }
-            let counted = policy.ledger.isEmpty ? nil : try ledger.use(for: c, policy: policy)
+            // Keys worked out as the case was read hold for it while no ban has changed it.
+            let keys = ban == nil ? prepared.derived as? [LedgerFigures.FigureKey] : nil
+            let counted = policy.ledger.isEmpty ? nil : try ledger.use(for: c, policy: policy, keys: keys)
             if let counted { FactPath.setLedger(counted, in: &c, policy: policy) }
             let decided = tracing ? Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true)
                 : Interpreter.decide(c, compiled: loader.repository.compiled(policy), asOf: asOf)
@@ -110,6 +112,10 @@ public final class RecordingSession {
             }
         }
     }
+
+    /// What the reading thread works out for this session from each case as it is read: its
+    /// figure keys (`PreparedCase.derived`).
+    package let derive: CaseReadAhead.Derive = { c, policy in policy.ledger.isEmpty ? nil : LedgerFigures.keys(c, policy) }
 
     /// The case of the last decision made, as it was decided (registry ban and figures applied).
     package private(set) var lastCase: CaseFile?

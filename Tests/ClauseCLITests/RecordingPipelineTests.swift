@@ -100,6 +100,35 @@ import Testing
         }
     }
 
+    /// The figure keys the reading thread works out as a case is read give the figures that
+    /// keys worked out while deciding give: every bundled example recorded twice over (so later
+    /// cases count earlier grants), read ahead with and without them, decides alike.
+    @Test func figureKeysWorkedOutAheadCountAsThoseWorkedOutWhileDeciding() throws {
+        let s = try StoreScratch()
+        let examples = try FileManager.default.contentsOfDirectory(atPath: Repo.path("Playground/cases")).filter { $0.hasSuffix(".yaml") }.sorted()
+        var sources: [CaseSource] = []
+        for name in examples { sources.append(.file(s.path(try s.write("cases/\(name)", try StoreScratch.playground(name))))) }
+        sources += sources
+        func lines(ahead: Bool) throws -> [String] {
+            let store = try RecordStore(path: s.path("ahead-\(ahead).sqlite"), create: true)
+            let session = RecordingSession(store: store, policy: s.path("Policies/shenyang-sme-dx-fund"), records: true, batchSize: 7)
+            session.recorder.reinstates = true
+            var out: [String] = []
+            for prepared in CaseReadAhead(sources, loader: session.loader, chunk: 5, digests: true, derive: ahead ? session.derive : nil) {
+                #expect((prepared.derived != nil) == (ahead && { if case .ready = prepared.loaded { true } else { false } }()))
+                if case .success(let (d, policy)) = try session.decide(prepared, asOf: nil) {
+                    out.append(JSONDecisionRenderer.render(d, policy: policy, lang: .zh, trace: false))
+                }
+            }
+            try session.finish()
+            return out
+        }
+        let ahead = try lines(ahead: true)
+        #expect(ahead.count > 40)
+        #expect(ahead.contains { $0.contains(#""ledger":"#) })
+        #expect(ahead == (try lines(ahead: false)))
+    }
+
     /// `evaluate --record --format json` prints the line the record keeps where it can; what it
     /// prints is what it printed when it wrote every line itself: the same objects as with
     /// `--trace` (which it writes itself), trace aside, remedies and all, one per line.

@@ -11,6 +11,9 @@ package struct PreparedCase {
     /// The text's digest, worked out with the reading when the case is to be recorded (where
     /// it costs the deciding thread nothing); nil otherwise.
     package var textDigest: String?
+    /// What the caller asked to be worked out from the case alone on the reading thread
+    /// (`CaseReadAhead.Derive`), nil when the case could not be read or nothing was asked.
+    package var derived: (any Sendable)?
 }
 
 extension CaseLoader {
@@ -18,7 +21,8 @@ extension CaseLoader {
     /// another thread than the one deciding.
     ///
     /// - Parameter digest: whether to work out the text's digest too (`PreparedCase.textDigest`).
-    package func prepare(_ source: CaseSource, digest: Bool = false) -> PreparedCase {
+    /// - Parameter derive: what to work out from the case once read (`PreparedCase.derived`).
+    package func prepare(_ source: CaseSource, digest: Bool = false, derive: CaseReadAhead.Derive? = nil) -> PreparedCase {
         var prepared: PreparedCase
         switch source {
         case .file(let path):
@@ -30,6 +34,7 @@ extension CaseLoader {
             prepared = PreparedCase(loaded: .failed([d]), text: nil)
         }
         if digest, let text = prepared.text { prepared.textDigest = PackageFiles.digest(ofText: text) }
+        if let derive, case .ready(let c, let policy) = prepared.loaded { prepared.derived = derive(c, policy) }
         return prepared
     }
 }
@@ -50,22 +55,30 @@ package struct CaseReadAhead: Sequence, IteratorProtocol {
         init(_ sources: [CaseSource]) { self.sources = sources }
     }
 
+    /// Work on a case as read, done on the reading thread: it may read only the case and its
+    /// policy, never the record, which the deciding thread changes meanwhile.
+    package typealias Derive = @Sendable (CaseFile, Policy) -> (any Sendable)?
+
     private var sources: AnyIterator<CaseSource>
     private let loader: CaseLoader
     private let size: Int
     private let digests: Bool
+    private let derive: Derive?
     private var current: [PreparedCase] = []
     private var position = 0
     private var ahead: Chunk?
     private var started = false
     private let queue = DispatchQueue(label: "clause.read-ahead")
 
-    /// - Parameter digests: whether each case's text digest is worked out with it (for recording).
-    package init(_ sources: some Sequence<CaseSource>, loader: CaseLoader, chunk: Int = 64, digests: Bool = false) {
+    /// - Parameters:
+    ///   - digests: whether each case's text digest is worked out with it (for recording).
+    ///   - derive: what else is worked out from each case as it is read.
+    package init(_ sources: some Sequence<CaseSource>, loader: CaseLoader, chunk: Int = 64, digests: Bool = false, derive: Derive? = nil) {
         var it = sources.makeIterator()
         self.sources = AnyIterator { it.next() }
         self.loader = loader
         self.digests = digests
+        self.derive = derive
         size = Swift.max(1, chunk)
     }
 
@@ -92,10 +105,10 @@ package struct CaseReadAhead: Sequence, IteratorProtocol {
         while taken.count < size, let s = sources.next() { taken.append(s) }
         guard !taken.isEmpty else { return nil }
         let chunk = Chunk(taken)
-        let loader = loader, digests = digests
+        let loader = loader, digests = digests, derive = derive
         chunk.done.enter()
         queue.async {
-            chunk.prepared = chunk.sources.map { loader.prepare($0, digest: digests) }
+            chunk.prepared = chunk.sources.map { loader.prepare($0, digest: digests, derive: derive) }
             chunk.done.leave()
         }
         return chunk
