@@ -109,9 +109,12 @@ extension ClauseCommand {
 
         func inForce(_ r: RecordedDecision, _ digests: [String], current: PolicyRepository) -> String {
             let zh = lang == .zh
+            // Where no package of the id is found, it may have been removed, or `why` may be run
+            // from another folder than the one holding Policies/: it cannot say which.
             guard let now = current.policy(for: r.policyID).policy else {
-                return zh ? "现行：\(current.searchRoots.joined(separator: ", ")) 下已无政策包 \(r.policyID)"
-                    : "in force today: no package '\(r.policyID)' under \(current.searchRoots.joined(separator: ", "))"
+                let id = TerminalText.escape(r.policyID), roots = TerminalText.escape(current.searchRoots.joined(separator: ", "))
+                return zh ? "现行：无法比对：\(roots) 下没有政策包 \(id)（请在存放 Policies/ 的目录中运行，或设置 CLAUSE_POLICY_PATH）"
+                    : "in force today: cannot say: no package '\(id)' under \(roots) (run from the folder that holds Policies/, or set CLAUSE_POLICY_PATH)"
             }
             if now.digest == r.policyDigest {
                 return zh ? "现行：仍然有效（\(now.directory) 与记录的规则完全相同）" : "in force today: yes (\(now.directory) holds exactly the recorded rules)"

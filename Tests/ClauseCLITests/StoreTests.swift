@@ -59,6 +59,17 @@ import Testing
         let en = try s.clause(["why", "SY-2024-T-0001", "--lang", "en"])
         #expect(en.stdout.contains("in force today: no longer the recorded rules"))
 
+        // From a folder without Policies/, `why` cannot tell whether the package is gone: it says
+        // so, and how to let it compare, rather than that the package no longer exists.
+        let elsewhere = s.path("elsewhere")
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let away = try ClauseBinary.clause(["why", "SY-2024-T-0001", "--store", s.store], cwd: elsewhere)
+        #expect(away.status == 0, "\(away.stderr)")
+        #expect(away.stdout.contains("现行：无法比对：Policies 下没有政策包 shenyang-sme-dx-fund（请在存放 Policies/ 的目录中运行，或设置 CLAUSE_POLICY_PATH）"),
+                "\(away.stdout)")
+        let awayEn = try ClauseBinary.clause(["why", "SY-2024-T-0001", "--store", s.store, "--lang", "en"], cwd: elsewhere)
+        #expect(awayEn.stdout.contains("in force today: cannot say: no package 'shenyang-sme-dx-fund' under Policies"))
+
         let json = try s.clause(["why", "SY-2024-T-0001", "--format", "json"])
         #expect(json.stdout.contains("\"amount\":\"190000.00\""))
 
