@@ -46,9 +46,11 @@ extension ClauseCommand {
             let ledger = StoreLedger(store: store, loader: CaseLoader(repository: repository))
             let ids = try StoreCommand.guarded { try store.recordedPolicyIDs() }
             var shown = 0
+            var unfound: [String] = []
             for id in ids {
                 guard let p = repository.policy(for: policy == nil ? id : nil).policy, p.id == id else {
                     Output.error("note: the decisions of '\(TerminalText.escape(id))' are not counted: its package is not found or does not load\n")
+                    unfound.append(id)
                     continue
                 }
                 guard !p.ledger.isEmpty else { continue }
@@ -68,7 +70,14 @@ extension ClauseCommand {
                 out.flush()
             }
             guard shown > 0 else {
-                Output.error("error: nothing counted: no grant in \(store.path) falls under a ledger figure\(creditCode.map { " for \(TerminalText.escape($0))" } ?? "")\n")
+                // Run away from Policies/, no package is found: that is not "no grant".
+                if !unfound.isEmpty && unfound.count == ids.count {
+                    Output.error("error: nothing counted: no package found for the policies recorded in \(TerminalText.escape(store.path)) "
+                        + "(\(unfound.map(TerminalText.escape).joined(separator: ", "))) under \(TerminalText.escape(repository.searchRoots.joined(separator: ", "))): "
+                        + "run beside Policies/, set CLAUSE_POLICY_PATH, or give --policy\n")
+                    throw ExitCode(1)
+                }
+                Output.error("error: nothing counted: no grant in \(TerminalText.escape(store.path)) falls under a ledger figure\(creditCode.map { " for \(TerminalText.escape($0))" } ?? "")\n")
                 throw ExitCode(1)
             }
         }

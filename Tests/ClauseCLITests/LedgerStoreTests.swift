@@ -42,7 +42,18 @@ import Testing
 
             """, "\(ledger.stderr)")
         #expect(ledger.stderr.contains("paid is not shown"), "no workflow here says which event pays")
-        #expect(try s.clause(["ledger", "--credit-code", "91210102MA0Y7M4CXJ"]).status == 1, "nothing counted for another enterprise")
+        let other = try s.clause(["ledger", "--credit-code", "91210102MA0Y7M4CXJ"])
+        #expect(other.status == 1, "nothing counted for another enterprise")
+        #expect(other.stderr.contains("falls under a ledger figure for 91210102MA0Y7M4CXJ"), "\(other.stderr)")
+        // Away from Policies/, nothing is counted because no package is found, and it says so.
+        let elsewhere = s.path("elsewhere")
+        try FileManager.default.createDirectory(atPath: elsewhere, withIntermediateDirectories: true)
+        let away = try ClauseBinary.clause(["ledger", "--store", s.store], cwd: elsewhere)
+        #expect(away.status == 1 && away.stdout.isEmpty)
+        #expect(away.stderr.contains("error: nothing counted: no package found for the policies recorded in \(s.store) (shenyang-sme-dx-fund) under Policies: run beside Policies/, set CLAUSE_POLICY_PATH, or give --policy"),
+                "\(away.stderr)")
+        let named = try ClauseBinary.clause(["ledger", "--store", s.store, "--as-of", "2025-12-31", "--policy", s.path("Policies/shenyang-sme-dx-fund")], cwd: elsewhere)
+        #expect(named.status == 0 && named.stdout == ledger.stdout, "\(named.stderr)")
         let lower = try s.clause(["ledger", "--as-of", "2025-12-31", "--credit-code", "91210106ma0y3k2x1e"])
         #expect(lower.status == 0 && lower.stdout == ledger.stdout, "a code in lower case is the same enterprise: \(lower.stderr)")
 
