@@ -80,16 +80,16 @@ extension ClauseCommand {
             let registry = RecordingSession(store: try storeOptions.open(create: record, for: record ? .writes : .reads), policy: options.policy, records: record, tracing: tracing)
             registry.searchesRemedies = searchesRemedies
             registry.recorder.reinstates = reinstate
-            // The line the record keeps is the JSON line in Chinese without trace or remedies:
-            // printing that, the line thread's copy is printed.
-            let printsRecordedLine = record && options.format == .json && options.lang == .zh && !trace
-            registry.recorder.keepsLines = printsRecordedLine
+            // Printing the line the record keeps, the line thread's copy is printed.
+            registry.recorder.keepsLines = record && options.format == .json && DecisionRecorder.keepsTheLine(lang: options.lang, trace: trace)
             var failed = false
             var first = true
-            func render(_ d: Decision, _ policy: Policy) -> String {
+            /// A decision's output; `recorded` is its line as the record keeps it, when that is it.
+            func render(_ d: Decision, _ policy: Policy, recorded: String? = nil) -> String {
                 defer { first = false }
                 return (first ? "" : options.format.separator)
-                    + options.format.render(d, policy: policy, lang: options.lang, explain: false, trace: trace, onlyDeciding: options.onlyDeciding)
+                    + (recorded.map { $0 + "\n" }
+                        ?? options.format.render(d, policy: policy, lang: options.lang, explain: false, trace: trace, onlyDeciding: options.onlyDeciding))
             }
             // With --record, decisions whose batch has not committed yet: a decision is printed
             // only once its record is kept, so a killed run never printed one it lost. Their
@@ -99,13 +99,9 @@ extension ClauseCommand {
                 var out = ""
                 for var h in held {
                     if let c = h.file { registry.remedies(for: &h.decision, case: c, policy: h.policy, asOf: asOf) }
+                    // The record keeps no remedies: a decision given some is written here.
                     let recorded = h.id.flatMap { registry.recorder.line(of: $0) }
-                    if let recorded, h.decision.remedies == nil {
-                        out += (first ? "" : options.format.separator) + recorded + "\n"
-                        first = false
-                    } else {
-                        out += render(h.decision, h.policy)
-                    }
+                    out += render(h.decision, h.policy, recorded: h.decision.remedies == nil ? recorded : nil)
                 }
                 held = []
                 Output.out(out)

@@ -42,7 +42,7 @@ package enum Applications {
     /// The application under `caseID`, if one is recorded; for a case recorded before
     /// applications were kept (when `olderDecisions` says there may be one), read from its first
     /// decision's case text.
-    static func recorded(_ caseID: String, policy: Policy, olderDecisions: Bool = true, _ db: Database) throws -> Recorded? {
+    static func recorded(_ caseID: String, policy: Policy, olderDecisions: Bool, _ db: Database) throws -> Recorded? {
         if let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT a.policy_id, a.applicant, a.item, a.first_decision, d.recorded_at FROM applications a
             JOIN decisions d ON d.id = a.first_decision WHERE a.case_id = ?
@@ -69,7 +69,7 @@ package enum Applications {
     }
 
     /// Refuses decision `d` of case `c` when its id is recorded as another application.
-    static func check(_ d: Decision, case c: CaseFile, policy: Policy, olderDecisions: Bool = true, _ db: Database) throws -> Recorded? {
+    static func check(_ d: Decision, case c: CaseFile, policy: Policy, olderDecisions: Bool, _ db: Database) throws -> Recorded? {
         guard let recorded = try recorded(d.caseID, policy: policy, olderDecisions: olderDecisions, db) else { return nil }
         let applicant = BanRegistry.creditCode(c, policy: policy)
         var differs: [String] = []

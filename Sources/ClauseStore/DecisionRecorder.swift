@@ -78,6 +78,10 @@ package final class DecisionRecorder {
         set { lines.keepsLines = newValue }
     }
 
+    /// Whether the JSON line of a decision in `lang`, with or without its `trace`, is the line the
+    /// record keeps (remedies aside, which the record never keeps).
+    package static func keepsTheLine(lang: Lang, trace: Bool) -> Bool { lang == LineCompressor.lang && !trace }
+
     /// The JSON line decision `id` was recorded with, once its batch has committed (nil when not
     /// kept, or already taken): taking it forgets it.
     package func line(of id: Int64) -> String? { keptLines.removeValue(forKey: id) }

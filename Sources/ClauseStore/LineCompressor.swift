@@ -69,6 +69,9 @@ final class LineCompressor: @unchecked Sendable {
         var plain: String?
     }
 
+    /// The language of the lines the record keeps.
+    static let lang: Lang = .zh
+
     /// Whether each `Made` carries its line uncompressed: for a caller that prints the same line
     /// the record keeps (set before the first job).
     var keepsLines = false
@@ -127,7 +130,7 @@ final class LineCompressor: @unchecked Sendable {
     /// One job's line, as written and compressed (on the queue).
     private func make(_ job: Job) -> (plain: String, stored: DatabaseValue) {
         // The lean line: `why` and `replay` decide the case again for its justification.
-        let line = JSONDecisionRenderer.render(job.decision, policy: job.policy, lang: .zh, trace: false)
+        let line = JSONDecisionRenderer.render(job.decision, policy: job.policy, lang: Self.lang, trace: false)
         let reference: DecisionBlob.Reference?
         switch job.against {
         case .alone:
