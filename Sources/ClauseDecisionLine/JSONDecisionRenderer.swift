@@ -85,7 +85,7 @@ public enum JSONDecisionRenderer {
         w.field("amount", d.amount.plain)
 
         w.key("reasons")
-        writeReasons(d, lang: lang, into: &w, policy: policy)
+        writeReasons(d, lang: lang, into: &w, policy: policy, fixes: d.remedies != nil)
 
         w.key("consequences")
         w.beginObject()
@@ -170,10 +170,20 @@ public enum JSONDecisionRenderer {
         w.field("starts_on", rt.startsOn?.iso)
     }
 
-    /// The `reasons` array of the decision line (the store keeps it in a column of its own).
-    /// The reasons; with a policy and searched remedies, each reason also has its `fix` (the
-    /// recorded JSON is written without remedies, so stored decisions replay byte for byte).
-    package static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter, policy: Policy? = nil) {
+    /// The `reasons` array of the decision line (the store keeps it in a column of its own),
+    /// without their fixes.
+    package static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter) {
+        writeReasons(d, lang: lang, into: &w, fixes: false) { _ in nil }
+    }
+
+    /// The reasons; with `fixes` (remedies were searched), each reason also has its `fix` (the
+    /// recorded JSON is written without remedies, so stored decisions replay byte for byte). The
+    /// policy is borrowed, never wrapped in an optional: wrapping copied it for every line.
+    package static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter, policy: Policy, fixes: Bool) {
+        writeReasons(d, lang: lang, into: &w, fixes: fixes) { RemedyText.fix(rule: $0, d, policy: policy, lang: lang) }
+    }
+
+    private static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter, fixes: Bool, fix: (String) -> String?) {
         w.beginArray()
         for r in d.reasons {
             w.beginObject()
@@ -182,7 +192,7 @@ public enum JSONDecisionRenderer {
             w.field("rule", r.rule)
             w.field("effect", r.effect.rawValue)
             w.field("message", lang == .en ? (r.messageEn ?? r.message) : r.message)
-            if let policy, d.remedies != nil { w.field("fix", RemedyText.fix(rule: r.rule, d, policy: policy, lang: lang)) }
+            if fixes { w.field("fix", fix(r.rule)) }
             w.endObject()
         }
         w.endArray()
@@ -257,12 +267,12 @@ public enum JSONDecisionRenderer {
     }
 
     package struct Context {
-        let policy: Policy
         let lang: Lang
         let reader: TraceReader
+        /// The reader's policy: one stored copy for the whole line.
+        var policy: Policy { _read { yield reader.policy } }
 
         package init(policy: Policy, lang: Lang) {
-            self.policy = policy
             self.lang = lang
             reader = TraceReader(policy: policy, lang: lang)
         }

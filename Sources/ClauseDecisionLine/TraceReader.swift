@@ -6,12 +6,13 @@ import ClauseSyntax
 /// an operation as `合规投入 ¥380,000.00 × 改造补贴比例 50% = ¥190,000.00`, and finds the
 /// conditions that decided a filter or a rule.
 package struct TraceReader: Sendable {
-    package let policy: Policy
     package let lang: Lang
     package let values: ValueText
+    /// The policy its values are worded by, held once: a decision line makes a reader for every
+    /// case, and each stored copy of a policy retains its two dozen arrays and texts.
+    package var policy: Policy { _read { yield values.policy } }
 
     package init(policy: Policy, lang: Lang) {
-        self.policy = policy
         self.lang = lang
         values = ValueText(policy: policy, lang: lang)
     }

@@ -75,11 +75,15 @@ public enum FastCaseReader {
     /// `CaseReader.record`, `value` and `typed` over the log, nil where they would report an error.
     private struct Typer {
         let log: YAMLEventLog
-        let policy: Policy
+        /// The policy's schemas and enums, all typing reads of it: a whole policy stored here was
+        /// copied for every case read, retaining each of its two dozen arrays and texts.
+        let records: [RecordSchema]
+        let enums: [EnumType]
 
         init(log: YAMLEventLog, policy: Policy) {
             self.log = log
-            self.policy = policy
+            records = policy.records
+            enums = policy.enums
         }
 
         /// The index of the value of `key` in the mapping at `m`. The keys asked for are words of
@@ -152,7 +156,7 @@ public enum FastCaseReader {
                 if let d = fields[i].defaultValue {
                     slots[i] = d
                 } else if case .record(let r) = fields[i].type, !given[i] {
-                    guard let inner = record(at: nil, schema: policy.records[r], prefix: { prefix() + fields[i].name + "." }) else {
+                    guard let inner = record(at: nil, schema: records[r], prefix: { prefix() + fields[i].name + "." }) else {
                         return nil
                     }
                     slots[i] = .record(inner)
@@ -181,7 +185,7 @@ public enum FastCaseReader {
                 while item < Int(node.next) {
                     if case .record(let r) = element {
                         guard log.nodes[item].kind == .mapping,
-                              let slots = record(at: item, schema: policy.records[r], prefix: { "\(path())[\(k)]." }) else { return nil }
+                              let slots = record(at: item, schema: records[r], prefix: { "\(path())[\(k)]." }) else { return nil }
                         items.append(.record(slots))
                     } else {
                         guard let v = typed(item, element, field: field, path: { "\(path())[\(k)]" }) else { return nil }
@@ -192,11 +196,11 @@ public enum FastCaseReader {
                 }
                 return .list(items)
             case .record(let r):
-                guard node.kind == .mapping, let slots = record(at: n, schema: policy.records[r], prefix: { path() + "." }) else { return nil }
+                guard node.kind == .mapping, let slots = record(at: n, schema: records[r], prefix: { path() + "." }) else { return nil }
                 return .record(slots)
             default:
                 guard node.kind == .scalar,
-                      case .success(var v) = ScalarValue.read(text: log.string(n), style: node.style, as: type, policy: policy),
+                      case .success(var v) = ScalarValue.read(text: log.string(n), style: node.style, as: type, enums: enums),
                       !FastCaseReader.hasBounds(field) || CaseReader.bounds(v, field.pointee) == nil else { return nil }
                 if FastCaseReader.isCanonicalised(field) {
                     guard case .success(let c) = CaseReader.canonical(v, field.pointee) else { return nil }

@@ -11,6 +11,11 @@ package enum ScalarValue {
     /// The same from a scalar's text (after YAML's unescaping) and style, for readers that build
     /// no tree (`FastCaseReader`).
     package static func read(text: String, style: YAMLNode.ScalarStyle, as type: ValueType, policy: Policy) -> Result<Value, String> {
+        read(text: text, style: style, as: type, enums: policy.enums)
+    }
+
+    /// The same, knowing only the policy's enums (all a scalar's type can name).
+    package static func read(text: String, style: YAMLNode.ScalarStyle, as type: ValueType, enums: [EnumType]) -> Result<Value, String> {
         switch type {
         case .bool:
             return ScalarTyping.bool(text: text, style: style).map { .bool($0) }
@@ -41,13 +46,13 @@ package enum ScalarValue {
             if case .success(let e) = Parser.parse(text), case .literal(.value(.duration(let d))) = e.kind { return .success(.duration(d)) }
             return .failure("'\(text)' is not a duration such as '3 years'")
         case .enumeration(let t):
-            if let i = policy.enums[t].index[text] { return .success(.enumCase(type: t, index: i)) }
-            let e = policy.enums[t]
+            if let i = enums[t].index[text] { return .success(.enumCase(type: t, index: i)) }
+            let e = enums[t]
             if let i = e.cases.firstIndex(where: { $0.label == text }) { return .success(.enumCase(type: t, index: i)) }
             let shown = e.cases.prefix(12).map(\.name).joined(separator: ", ")
             return .failure("'\(text)' is not one of \(e.name): \(shown)\(e.cases.count > 12 ? ", …" : "")\(Suggestion.hint(text, e.cases.map(\.name)))")
         case .optional(let w):
-            return read(text: text, style: style, as: w, policy: policy)
+            return read(text: text, style: style, as: w, enums: enums)
         case .list, .record, .noneLiteral, .emptyList, .table:
             return .failure("expected a group of facts, found '\(text)'")
         }
