@@ -26,7 +26,7 @@ extension ClauseCommand.Evaluate {
         var out = Data()
         let summary = evaluator.run(sources, render: render) { item in
             switch item {
-            case .decided(_, let text):
+            case .decided(_, _, let text):
                 if written > 0 { out.append(contentsOf: separator) }
                 out.append(contentsOf: text)
                 written += 1
