@@ -143,6 +143,23 @@ import Testing
         #expect(cap.value(on: CivilDate(iso: "2025-07-01")!).value == .money(Money(fen: 70_000_000)))
     }
 
+    /// The package found for an id is remembered (a batch asks for every case), and forgotten when
+    /// a base is named in the search's place (`clause diff --base DIR`).
+    @Test func aBaseNamedAfterALookupIsTheOneFound() throws {
+        let root = try AmendmentTests.workspace([
+            "n1": AmendmentTests.notice("n1", effective: "2024-01-01", "parameters:\n  transformation_cap: { value: 60万元 }\n")
+        ])
+        defer { try? FileManager.default.removeItem(atPath: root) }
+        let repo = PolicyRepository(explicit: nil, environment: ["CLAUSE_POLICY_PATH": Repo.path("Policies")])
+        let bundled = try #require(repo.policy(for: "shenyang-sme-dx-fund").policy)
+        #expect(bundled.packages.map(\.id) == ["shenyang-sme-dx-fund"])
+        #expect(repo.policy(for: "shenyang-sme-dx-fund").policy?.digest == bundled.digest)
+        repo.baseOverrides["shenyang-sme-dx-fund"] = "\(root)/shenyang-sme-dx-fund"
+        let named = try #require(repo.policy(for: "shenyang-sme-dx-fund").policy)
+        #expect(named.packages.map(\.id) == ["shenyang-sme-dx-fund", "n1"])
+        #expect(repo.policy(for: "no-such-fund").policy == nil)
+    }
+
     /// 第十七条 by name only: a notice beside its base that the base does not list changes nothing,
     /// with or without `--policy`, until it is listed in `amended_by`.
     @Test func anUnlistedSiblingChangesNothing() throws {

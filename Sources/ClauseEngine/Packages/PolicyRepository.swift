@@ -21,7 +21,16 @@ public final class PolicyRepository: @unchecked Sendable {
     /// absolute (a stat and URL parsing) was a tenth of deciding a batch.
     private var loadedAsNamed: [String: PolicyLoader.Result] = [:]
     /// Where to find a base package by id before the search roots (`clause diff --base DIR`).
-    public var baseOverrides: [String: String] = [:]
+    public var baseOverrides: [String: String] = [:] {
+        didSet {
+            lock.lock()
+            answered = [:]
+            lock.unlock()
+        }
+    }
+    /// `policy(for:)`'s answers by the id asked for: every case of a batch asks, from both cores,
+    /// and finding the folder and then the package took four turns of the lock and three hashes.
+    private var answered: [String: PolicyLoader.Result] = [:]
     private var loading: [String] = []
     private var compiledByDigest: [String: CompiledPolicy] = [:]
 
@@ -50,6 +59,14 @@ public final class PolicyRepository: @unchecked Sendable {
     public func policy(for id: String?) -> PolicyLoader.Result {
         lock.lock()
         defer { lock.unlock() }
+        if let id, let known = answered[id] { return known }
+        let r = find(id)
+        // Only packages found: as many as there are packages, whatever ids a batch's cases name.
+        if let id, r.policy != nil { answered[id] = r }
+        return r
+    }
+
+    private func find(_ id: String?) -> PolicyLoader.Result {
         if let explicit {
             // The package named decides; a case written for another package is an error, never a
             // silent decision under the wrong rules.
