@@ -418,4 +418,20 @@ import Testing
         #expect(YAMLEventLog.read(SourceFile(path: "case.yaml", text: Self.base), limits: YAMLLimits(maxDepth: 3)) == nil)
         #expect(YAMLEventLog.read(SourceFile(path: "case.yaml", text: Self.base), limits: YAMLLimits(maxNodes: 20)) == nil)
     }
+
+    /// Every control character a text may not hold is found in Chinese text, where the bytes are
+    /// looked at before the characters; Chinese text with bytes in the C1 range after another lead
+    /// byte holds none.
+    @Test func controlCharactersAreFoundByTheirBytes() {
+        let controls = (0x00...0x1F).map { $0 } + (0x7F...0x9F).map { $0 }
+        for v in controls {
+            let text = "沈阳\(Character(Unicode.Scalar(UInt32(v))!))数字化"
+            #expect(ScalarValue.controlCharacter(in: text, allowLineBreaks: false)?.contains("at character 3") == true, "U+\(v)")
+            let allowed = v == 0x09 || v == 0x0A
+            #expect((ScalarValue.controlCharacter(in: text, allowLineBreaks: true) == nil) == allowed, "U+\(v)")
+        }
+        for text in ["\u{4E80}\u{4E8A}转型", "¥190,000.00 · 第四条", "\u{0100}\u{00A0}é"] {
+            #expect(ScalarValue.controlCharacter(in: text, allowLineBreaks: false) == nil, "\(text)")
+        }
+    }
 }

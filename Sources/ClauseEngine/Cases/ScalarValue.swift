@@ -63,6 +63,9 @@ package enum ScalarValue {
     /// Free text may hold tab and line feed (a YAML block scalar `|`); identifiers and codes
     /// (`allowLineBreaks: false`) may not.
     package static func controlCharacter(in text: String, allowLineBreaks: Bool) -> String? {
+        // Asked of the bytes first: nearly every text holds none, and walking its characters one
+        // by one to find none was a sixteenth of reading a case.
+        guard mayHoldControlCharacter(text) else { return nil }
         var column = 0
         for s in text.unicodeScalars {
             column += 1
@@ -74,6 +77,20 @@ package enum ScalarValue {
             return "text holds the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)\(name) at character \(column): remove it"
         }
         return nil
+    }
+
+    /// Whether the UTF-8 of `text` holds a C0 control, DEL or a C1 control (`C2 80`–`C2 9F`), the
+    /// only encodings of U+0000–U+001F and U+007F–U+009F.
+    private static func mayHoldControlCharacter(_ text: String) -> Bool {
+        var text = text
+        return text.withUTF8 { bytes in
+            var previous: UInt8 = 0
+            for b in bytes {
+                if b < 0x20 || b == 0x7F || (previous == 0xC2 && b >= 0x80 && b <= 0x9F) { return true }
+                previous = b
+            }
+            return false
+        }
     }
 
     private static let controlNames: [UInt32: String] = [0x00: "NUL", 0x09: "tab", 0x0A: "line feed", 0x0D: "carriage return", 0x1B: "ESC", 0x7F: "DEL"]
