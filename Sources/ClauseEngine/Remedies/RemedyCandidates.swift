@@ -13,11 +13,13 @@ struct RemedyCandidates {
         var value: Value
     }
 
-    let policy: Policy
     let facts: [Value?]
     let asOf: CivilDate
     private let sites: RemedySites
     private var evaluator: Evaluator
+    /// The evaluator's policy: the search makes candidates for every node it walks, and a copy
+    /// of its own retained each of the policy's arrays and texts.
+    var policy: Policy { _read { yield evaluator.policy } }
     private(set) var found: [Candidate] = []
     /// The remedy rule of an address, read along the schema in place: a path is a few steps, and
     /// hashing the address to remember its rule cost more than walking them.
@@ -42,8 +44,7 @@ struct RemedyCandidates {
 
     /// Candidates over `facts`, evaluated as `evaluator` evaluates (its policy and date), which
     /// lends its parameters' values; `sites` are the policy's (`RemedySites`).
-    init(facts: [Value?], evaluator base: Evaluator, sites: RemedySites) {
-        policy = base.policy
+    init(facts: [Value?], evaluator base: borrowing Evaluator, sites: RemedySites) {
         self.facts = facts
         asOf = base.asOf
         self.sites = sites

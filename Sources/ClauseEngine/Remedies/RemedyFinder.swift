@@ -78,7 +78,10 @@ package enum RemedyFinder {
         }
         var tried = 0
         var exhausted = false
-        var evaluator: Evaluator?
+        // The evaluator whose parameters' values the candidates are worked out with, made again only
+        // when a node's date differs; held unwrapped so that handing it over copies nothing.
+        var evaluator = Evaluator(policy: policy, facts: [], asOf: start.asOf,
+                                  parameterValues: compiled.datedParameters(on: start.asOf), tracing: false)
 
         let applicationDate = compiled.appliedOnSlot.map { FactAddress(steps: [.field($0)]) }
         /// Whether a rule refusing `node` refuses whatever is changed under it, `changed` being the
@@ -109,11 +112,11 @@ package enum RemedyFinder {
                 let walked = before.filter { !reads.proposesNothing($0, facts: node.facts) }
                 if walked.isEmpty { continue }
                 // The parameters' values on a date come from the compiled policy, worked out once per policy.
-                if evaluator?.asOf != node.verdict.asOf {
+                if evaluator.asOf != node.verdict.asOf {
                     evaluator = Evaluator(policy: policy, facts: [], asOf: node.verdict.asOf,
                                           parameterValues: compiled.datedParameters(on: node.verdict.asOf), tracing: false)
                 }
-                var candidates = RemedyCandidates(facts: node.facts, evaluator: evaluator!, sites: reads.sites)
+                var candidates = RemedyCandidates(facts: node.facts, evaluator: evaluator, sites: reads.sites)
                 for k in walked { candidates.collect(k) }
                 if candidates.truncated { exhausted = true }
                 for cand in candidates.found where !changed.contains(cand.address) {
