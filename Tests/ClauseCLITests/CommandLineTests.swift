@@ -134,7 +134,7 @@ import Testing
         defer { try? FileManager.default.removeItem(at: dir) }
         let corpus = try String(contentsOfFile: Repo.path("Tests/Fixtures/oracle/cases.jsonl"), encoding: .utf8)
             .split(separator: "\n").prefix(3).joined(separator: "\n") + "\n"
-        for name in ["cases.jsonl", "cases.NDJSON"] {
+        for name in ["cases.jsonl", "cases.NDJSON", "cases.JSONL", "more.ndjson"] {
             let path = dir.appendingPathComponent(name).path
             try corpus.write(toFile: path, atomically: true, encoding: .utf8)
             let r = try ClauseBinary.clause(["evaluate", "--format", "json", path])
