@@ -178,6 +178,12 @@ struct JSONScan {
                 i += 1
                 continue
             }
+            // A three-byte sequence led by E3–EC (U+3000–U+CFFF: Chinese, and nothing the scan
+            // refuses) needs only its continuation bytes checked, not decoding.
+            if b >= 0xE3 && b <= 0xEC && end - i >= 3 && p[i + 1] & 0xC0 == 0x80 && p[i + 2] & 0xC0 == 0x80 {
+                i += 3
+                continue
+            }
             guard let (scalar, length) = decode(at: i), allowed(scalar) else { return false }
             i += length
         }
