@@ -10,6 +10,25 @@ import Testing
 @Suite struct RemedyReadsTests {
     static let reads = RemedyReads(Repo.shenyang)
 
+    /// A fixed field a list element leaves out may still be supplied (a 补正 asks for it); one the
+    /// element gives is never proposed. The walk asks the element in hand before making an address.
+    @Test func aFixedFieldAnElementLeavesOutIsProposed() throws {
+        let policy = Repo.shenyang
+        let granted = try String(contentsOfFile: Repo.path("Playground/cases/transformation-granted.yaml"), encoding: .utf8)
+        for (changes, kindProposed) in [("    - approved: false\n", true), ("    - kind: subject\n      approved: false\n", false)] {
+            let yaml = granted.replacingOccurrences(of: "  digital_level: 2\n", with: "  digital_level: 2\n  changes:\n" + changes)
+            var bag = DiagnosticBag()
+            let file = SourceFile(path: "case.yaml", text: yaml)
+            let root = try #require(YAMLReader.read(file, into: &bag))
+            let c = try #require(CaseReader.read(root, path: "case.yaml", policy: policy, into: &bag))
+            var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: CivilDate(iso: "2024-11-05")!, sites: Self.reads.sites)
+            for k in policy.rules.indices { candidates.collect(k) }
+            let named = Set(candidates.found.map { $0.address.name(in: policy) })
+            #expect(named.contains("project.changes[0].kind") == kindProposed, "\(named.sorted())")
+            #expect(named.contains("project.changes[0].approved"), "\(named.sorted())")
+        }
+    }
+
     /// Every case of the Playground and the oracle fixture, every rule: where the skip says the
     /// rule proposes nothing, walking it proposes nothing.
     @Test func aSkippedRuleWouldHaveProposedNothing() throws {

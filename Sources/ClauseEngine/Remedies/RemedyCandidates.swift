@@ -84,6 +84,13 @@ struct RemedyCandidates {
         }
     }
 
+    /// Whether the element an aggregation over `slot` is at gives `field` (as its address would read it).
+    private func elementGives(_ slot: Int, _ field: Int) -> Bool {
+        guard elements[slot] != nil, slot < evaluator.locals.count, case .record(let fields) = evaluator.locals[slot],
+              field < fields.count else { return false }
+        return fields[field] != nil
+    }
+
     /// The address of `field` of the element an aggregation over `slot` is at, if it is at one.
     private func element(_ slot: Int, _ field: Int) -> FactAddress? {
         guard let el = elements[slot] else { return nil }
@@ -97,7 +104,10 @@ struct RemedyCandidates {
                 // A fixed fact the case gives can propose nothing: most facts a refusing rule reads.
                 if fixed && a.value(in: facts) != nil { continue }
                 whole(a)
-            case .member(let slot, let field):
+            case .member(let slot, let field, let fixed):
+                // A fixed field the element gives can propose nothing: asked of the element in
+                // hand, before its address is made (most fields an aggregation reads are such).
+                if fixed && elementGives(slot, field) { continue }
                 if let a = element(slot, field) { whole(a) }
             case .compare(let op, let a, let b):
                 compare(op, a, b)

@@ -8,8 +8,9 @@ struct RemedySites: Sendable {
     indirect enum Site: Sendable {
         /// A fact read by its path; `fixed` when no remedy may change it (asked first: most are).
         case fact(FactAddress, fixed: Bool)
-        /// A field of the list element an aggregation over `slot` is at.
-        case member(slot: Int, field: Int)
+        /// A field of the list element an aggregation over `slot` is at; `fixed` when no remedy
+        /// may change that field of any element.
+        case member(slot: Int, field: Int, fixed: Bool)
         /// A comparison whose sides include a fact or an element's field.
         case compare(BinaryOperator, CheckedExpr, CheckedExpr)
         /// `fact in list`, `fact in period`, with a fact or an element's field on the left.
@@ -53,8 +54,11 @@ struct RemedySites: Sendable {
             case .fact(let path, _):
                 let a = FactAddress(steps: path.map { .field($0) })
                 out.append(.fact(a, fixed: a.remedyRule(in: policy) == .fixed))
-            case .member:
-                if let (slot, field) = elementField(e) { out.append(.member(slot: slot, field: field)) }
+            case .member(let base, _, _):
+                if let (slot, field) = elementField(e), let r = base.type.recordIndex {
+                    let f = policy.records[r].fields[field]
+                    out.append(.member(slot: slot, field: field, fixed: f.remedy == .fixed || f.computed))
+                }
             default: break
             }
             switch e.kind {
