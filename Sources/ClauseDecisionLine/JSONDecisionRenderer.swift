@@ -84,8 +84,10 @@ public enum JSONDecisionRenderer {
         w.field("outcome", d.outcome.rawValue)
         w.field("amount", d.amount.plain)
 
+        // The remedies' words, made once for the reasons' fixes and the remedies below.
+        let worded = d.remedies.map { RemedyText.Worded($0, ctx.reader.values) }
         w.key("reasons")
-        writeReasons(d, lang: lang, into: &w, policy: policy, fixes: d.remedies != nil)
+        writeReasons(d, lang: lang, into: &w, worded: worded)
 
         w.key("consequences")
         w.beginObject()
@@ -103,7 +105,7 @@ public enum JSONDecisionRenderer {
         }
         w.endArray()
 
-        if d.remedies != nil { writeRemedies(d, ctx, &w) }
+        if let worded { writeRemedies(d, worded, ctx, &w) }
 
         LedgerText.write(d, policy: policy, &w)
 
@@ -176,11 +178,11 @@ public enum JSONDecisionRenderer {
         writeReasons(d, lang: lang, into: &w, fixes: false) { _ in nil }
     }
 
-    /// The reasons; with `fixes` (remedies were searched), each reason also has its `fix` (the
-    /// recorded JSON is written without remedies, so stored decisions replay byte for byte). The
-    /// policy is borrowed, never wrapped in an optional: wrapping copied it for every line.
-    package static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter, policy: Policy, fixes: Bool) {
-        writeReasons(d, lang: lang, into: &w, fixes: fixes) { RemedyText.fix(rule: $0, d, policy: policy, lang: lang) }
+    /// The reasons; with the words of searched remedies, each reason also has its `fix` (the
+    /// recorded JSON is written without remedies, so stored decisions replay byte for byte).
+    package static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter, worded: RemedyText.Worded?) {
+        guard let worded else { return writeReasons(d, lang: lang, into: &w) }
+        writeReasons(d, lang: lang, into: &w, fixes: true) { RemedyText.fix(rule: $0, d, lang: lang, worded: worded) }
     }
 
     private static func writeReasons(_ d: Decision, lang: Lang, into w: inout JSONWriter, fixes: Bool, fix: (String) -> String?) {
@@ -211,18 +213,17 @@ public enum JSONDecisionRenderer {
         w.endObject()
     }
 
-    private static func writeRemedies(_ d: Decision, _ ctx: Context, _ w: inout JSONWriter) {
+    private static func writeRemedies(_ d: Decision, _ worded: RemedyText.Worded, _ ctx: Context, _ w: inout JSONWriter) {
         guard let search = d.remedies else { return }
-        let policy = ctx.policy
         w.key("remedies")
         w.beginArray()
-        for r in search.remedies {
+        for (r, words) in zip(search.remedies, worded.remedies) {
             w.beginObject()
             writeChanges(r.changes, ctx, &w)
             w.field("outcome", r.outcome.rawValue)
             w.field("amount", r.amount.plain)
-            w.field("message", RemedyText.sentence(r, policy: policy, lang: ctx.lang))
-            w.field("lifts", strings: clauses(of: r.lifts, policy))
+            w.field("message", words)
+            w.field("lifts", strings: clauses(of: r.lifts, ctx.policy))
             w.endObject()
         }
         w.endArray()
@@ -232,12 +233,12 @@ public enum JSONDecisionRenderer {
             w.field("message", RemedyText.none(d, ctx.lang, exhausted: search.exhausted))
             w.key("tried")
             w.beginArray()
-            for e in search.deadEnds {
+            for (e, words) in zip(search.deadEnds, worded.deadEnds) {
                 w.beginObject()
                 writeChanges(e.changes, ctx, &w)
                 w.field("outcome", e.outcome.rawValue)
                 w.field("clauses", strings: e.clauses)
-                w.field("message", RemedyText.deadEnd(e, policy: policy, lang: ctx.lang))
+                w.field("message", words)
                 w.endObject()
             }
             w.endArray()
@@ -248,7 +249,10 @@ public enum JSONDecisionRenderer {
     /// The clauses of the rules named, each once, in rule order.
     static func clauses(of rules: [String], _ policy: Policy) -> [String] {
         var out: [String] = []
-        for r in policy.rules where rules.contains(r.id) { for c in r.clauses where !out.contains(c) { out.append(c) } }
+        // By index: a `Rule` taken out of the array is copied, and it is large.
+        for k in policy.rules.indices where rules.contains(policy.rules[k].id) {
+            for c in policy.rules[k].clauses where !out.contains(c) { out.append(c) }
+        }
         return out
     }
 

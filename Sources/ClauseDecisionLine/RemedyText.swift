@@ -46,22 +46,32 @@ package enum RemedyText {
 
     /// `若改造后数字化水平等级由 1 改为 2，则予以支持 ¥55,000.00`.
     package static func sentence(_ r: Remedy, policy: Policy, lang: Lang) -> String {
-        let what = changes(r.changes, policy: policy, lang: lang)
+        sentence(r, ValueText(policy: policy, lang: lang))
+    }
+
+    static func sentence(_ r: Remedy, _ text: ValueText) -> String {
+        let lang = text.lang
+        let what = changes(r.changes, text)
         let outcome = OutcomeWords.outcome(r.outcome, lang) + (r.outcome == .granted ? " \(r.amount.display)" : "")
         return lang == .zh ? "若\(what)，则\(outcome)" : "if \(what): \(outcome)"
     }
 
     /// `即使申报日期由 2025-03-01 改为 2026-04-01，仍将依第十六条不予支持`.
-    static func deadEnd(_ e: RemedySearch.DeadEnd, policy: Policy, lang: Lang) -> String {
-        let what = changes(e.changes, policy: policy, lang: lang)
-        let cites = e.clauses.map { policy.clause($0)?.cite ?? $0 }.joined(separator: lang == .zh ? "、" : ", ")
+    package static func deadEnd(_ e: RemedySearch.DeadEnd, policy: Policy, lang: Lang) -> String {
+        deadEnd(e, ValueText(policy: policy, lang: lang))
+    }
+
+    static func deadEnd(_ e: RemedySearch.DeadEnd, _ text: ValueText) -> String {
+        let lang = text.lang
+        let what = changes(e.changes, text)
+        let cites = e.clauses.map { text.policy.clause($0)?.cite ?? $0 }.joined(separator: lang == .zh ? "、" : ", ")
         let outcome = OutcomeWords.outcome(e.outcome, lang)
         return lang == .zh ? "即使\(what)，仍将依\(cites)\(outcome)" : "even if \(what), still \(outcome) under \(cites)"
     }
 
     /// The changes joined: `补充第三方测评验收日期为 2024-11-05，且…`.
-    static func changes(_ cs: [Remedy.Change], policy: Policy, lang: Lang) -> String {
-        let text = ValueText(policy: policy, lang: lang)
+    static func changes(_ cs: [Remedy.Change], _ text: ValueText) -> String {
+        let lang = text.lang
         return cs.map { c in
             let label = lang == .zh ? c.label : c.labelEn
             let value = TerminalText.escape(text.format(c.value, c.type))
@@ -71,18 +81,43 @@ package enum RemedyText {
         }.joined(separator: lang == .zh ? "，且" : ", and ")
     }
 
+    /// A decision's remedies and dead ends in words, each made once: a decision line writes each
+    /// under the reasons it lifts and again in its remedies, and making them twice (with a
+    /// wording of values for each) was a third of writing a refused case's line.
+    package struct Worded {
+        package let remedies: [String]
+        package let deadEnds: [String]
+
+        package init(_ search: RemedySearch, _ text: ValueText) {
+            remedies = search.remedies.map { RemedyText.sentence($0, text) }
+            deadEnds = search.deadEnds.map { RemedyText.deadEnd($0, text) }
+        }
+    }
+
     /// The words under a refusing or waiting rule: the package's `fix`, checked against the
     /// remedies found. When acting on it alone meets another refusal (a ban that ends after the
     /// measures do), that is said after it, so the hint never promises what the rules refuse.
     package static func fix(rule: String, _ d: Decision, policy: Policy, lang: Lang) -> String? {
+        let text = ValueText(policy: policy, lang: lang)
+        return fix(rule: rule, d, lang: lang, remedy: { sentence(d.remedies!.remedies[$0], text) },
+                   deadEnd: { deadEnd(d.remedies!.deadEnds[$0], text) })
+    }
+
+    /// The same, with the remedies' words already made.
+    package static func fix(rule: String, _ d: Decision, lang: Lang, worded: Worded) -> String? {
+        fix(rule: rule, d, lang: lang, remedy: { worded.remedies[$0] }, deadEnd: { worded.deadEnds[$0] })
+    }
+
+    /// `remedy` and `deadEnd` word the remedy or dead end at an index of the decision's search.
+    private static func fix(rule: String, _ d: Decision, lang: Lang, remedy: (Int) -> String, deadEnd: (Int) -> String) -> String? {
         let trace = d.rules.first { $0.rule == rule }
         let words = lang == .zh ? trace?.fix : (trace?.fixEn ?? trace?.fix)
         guard let search = d.remedies else { return words }
-        if let r = search.remedies.first(where: { $0.lifts.contains(rule) }) {
-            return words ?? sentence(r, policy: policy, lang: lang)
+        if let r = search.remedies.firstIndex(where: { $0.lifts.contains(rule) }) {
+            return words ?? remedy(r)
         }
-        if let e = search.deadEnds.first(where: { $0.lifts.contains(rule) }) {
-            let after = deadEnd(e, policy: policy, lang: lang)
+        if let e = search.deadEnds.firstIndex(where: { $0.lifts.contains(rule) }) {
+            let after = deadEnd(e)
             guard let words else { return after }
             return lang == .zh ? "\(words)（\(after)）" : "\(words) (\(after))"
         }

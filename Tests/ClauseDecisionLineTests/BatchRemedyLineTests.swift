@@ -63,4 +63,40 @@ import Testing
         }
         #expect(leftOut > 1000)
     }
+
+    /// A line words each remedy and dead end once and writes those words under the reasons they
+    /// lift and in its remedies: each must be the words made for that reason or remedy alone.
+    @Test(arguments: [Lang.zh, .en]) func aLinesFixesAndRemedyWordsAreEachTheirOwn(lang: Lang) throws {
+        let folders = [Repo.path("Playground/cases"), Repo.path("Playground/corpus")]
+        let files = try folders.flatMap { dir in
+            try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
+                .sorted().map { "\(dir)/\($0)" }
+        }
+        let loader = CaseLoader(repository: Repo.repository)
+        var batch = BatchEvaluator(loader: loader, asOf: nil, tracing: false)
+        batch.remedies = true
+        batch.words = .reasons(lang)
+        var fixes = 0, manyWords = 0
+        for path in files {
+            var decided: (Decision, Policy)?
+            guard case .decided(_, _, let line) = batch.decide(.file(path), render: {
+                decided = ($0, $1)
+                return JSONDecisionRenderer.bytes($0, policy: $1, lang: lang, trace: false)
+            }), let (d, policy) = decided, let search = d.remedies else { continue }
+            let json = try #require(try JSONSerialization.jsonObject(with: Data(line)) as? [String: Any])
+            for reason in json["reasons"] as? [[String: Any]] ?? [] {
+                let rule = try #require(reason["rule"] as? String)
+                let expected = RemedyText.fix(rule: rule, d, policy: policy, lang: lang)
+                #expect(reason["fix"] as? String == expected, "\(path) \(rule)")
+                if expected != nil { fixes += 1 }
+            }
+            let remedies = json["remedies"] as? [[String: Any]] ?? []
+            #expect(remedies.map { $0["message"] as? String } == search.remedies.map { RemedyText.sentence($0, policy: policy, lang: lang) }, "\(path)")
+            let tried = (json["no_remedy"] as? [String: Any])?["tried"] as? [[String: Any]] ?? []
+            #expect(tried.map { $0["message"] as? String } == search.deadEnds.map { RemedyText.deadEnd($0, policy: policy, lang: lang) }, "\(path)")
+            if search.remedies.count + search.deadEnds.count > 1 { manyWords += 1 }
+        }
+        #expect(fixes > 100)
+        #expect(manyWords > 20)
+    }
 }
