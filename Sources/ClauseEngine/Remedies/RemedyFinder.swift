@@ -67,15 +67,6 @@ package enum RemedyFinder {
         var found: [(changes: [RemedyCandidates.Candidate], amount: Money, verdict: CompiledPolicy.Verdict)] = []
         var foundPaths: [Set<FactAddress>] = []
         var deadEnds: [(changes: [RemedyCandidates.Candidate], verdict: CompiledPolicy.Verdict, blockedBy: [Int])] = []
-        // The rules each changed fact makes run again, worked out once per fact: a fact is
-        // usually proposed several values (each case of an enum, a threshold and its neighbours).
-        var reruns: [FactAddress: [Bool]] = [:]
-        func rerunning(_ address: FactAddress) -> [Bool] {
-            if let known = reruns[address] { return known }
-            let made = reads.rerun(changing: address)
-            reruns[address] = made
-            return made
-        }
         var tried = 0
         var exhausted = false
         // The evaluator whose parameters' values the candidates are worked out with, made again only
@@ -147,7 +138,7 @@ package enum RemedyFinder {
                     var changedCase = c
                     changedCase.facts = facts
                     // Only the rules that read the changed fact run again.
-                    let rerun = rerunning(cand.address)
+                    let rerun = reads.rerun(changing: cand.address)
                     guard let v = compiled.verdict(changedCase, asOf: override, from: node.verdict, rerun: rerun) else { continue }
                     let after = Set(blocking(v))
                     let lifted = before.filter { !after.contains($0) }

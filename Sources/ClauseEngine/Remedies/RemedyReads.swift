@@ -24,6 +24,8 @@ struct RemedyReads: Sendable {
     /// Whether each rule has a clawback or a ban: their amounts come from the rule's own `let`s
     /// as it runs, so such a rule always runs again.
     private let consequences: [Bool]
+    /// `rerun` by the field path changed (`reruns(_:_:)`).
+    private let reruns: [[Int]: [Bool]]
     /// Where each rule may propose a value, for `RemedyCandidates`.
     let sites: RemedySites
     /// What each rule's finding depends on, for `refusesWhateverChanges`; nil for a rule whose
@@ -45,6 +47,7 @@ struct RemedyReads: Sendable {
         paths = dependencies.map(\.paths)
         settling = zip(policy.rules, dependencies).map { RemedyReads.settling(of: $0, $1, policy) }
         consequences = policy.rules.map { $0.clawback != nil || $0.banUntil != nil }
+        reruns = Self.reruns(paths, consequences, policy)
     }
 
     /// The rules to run again when the fact at `address` changes: those that read it, what
@@ -52,9 +55,44 @@ struct RemedyReads: Sendable {
     func rerun(changing address: FactAddress) -> [Bool] {
         var fields: [Int] = []
         for case .field(let i) in address.steps { fields.append(i) }
-        return paths.indices.map { k in
+        return reruns[fields] ?? Self.rerun(changing: fields, paths, consequences)
+    }
+
+    private static func rerun(changing fields: [Int], _ paths: [[[Int]]], _ consequences: [Bool]) -> [Bool] {
+        paths.indices.map { k in
             consequences[k] || paths[k].contains { path in path.starts(with: fields) || fields.starts(with: path) }
         }
+    }
+
+    /// `rerun` for every path a rule reads, every path that holds one, and each field of the
+    /// records (or list elements) one names, worked out once: the search asks for every change it
+    /// tries, and working it out took 5,000 instructions a time.
+    private static func reruns(_ paths: [[[Int]]], _ consequences: [Bool], _ policy: Policy) -> [[Int]: [Bool]] {
+        var table: [[Int]: [Bool]] = [:]
+        func add(_ fields: [Int]) {
+            if table[fields] == nil { table[fields] = rerun(changing: fields, paths, consequences) }
+        }
+        for path in paths.joined() {
+            for n in 1...max(1, path.count) { add(Array(path.prefix(n))) }
+            if let r = recordNamed(by: path, policy) { for f in policy.records[r].fields.indices { add(path + [f]) } }
+        }
+        return table
+    }
+
+    /// The record a fact path names, or whose elements it lists; nil for any other fact.
+    private static func recordNamed(by path: [Int], _ policy: Policy) -> Int? {
+        var record = 0
+        var type: ValueType?
+        for i in path {
+            guard i < policy.records[record].fields.count else { return nil }
+            type = policy.records[record].fields[i].type.unwrapped
+            switch type {
+            case .record(let r)?, .list(.record(let r))?, .list(.optional(.record(let r)))?: record = r
+            default: record = -1
+            }
+            if record < 0 { return nil }
+        }
+        return type == nil ? nil : record
     }
 
     /// Whether walking rule `k` over `facts` can propose nothing: it reads only fixed facts, and
