@@ -43,6 +43,12 @@ import Testing
                 let lines = RemedyText.lines(withWords, policy: Repo.shenyang, lang: .zh)
                 if lines.first != RemedyText.none(withWords, .zh, exhausted: false) { problems.append("\(c.id): no remedy, but the words do not say so: \(lines)") }
             }
+            // Each change names its fact's declared type, which words its values.
+            for change in search.remedies.flatMap(\.changes) + search.deadEnds.flatMap(\.changes) {
+                if let declared = Repo.shenyang.fields(along: change.path).last?.type, declared != change.type {
+                    problems.append("\(c.id): \(change.path) is given as \(change.type), declared \(declared)")
+                }
+            }
             for r in search.remedies {
                 offered += 1
                 for change in r.changes {

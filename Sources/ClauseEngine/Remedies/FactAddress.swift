@@ -73,13 +73,6 @@ struct FactAddress: Hashable {
         return found
     }
 
-    /// The fields along the way, for labels: `改造项目 · 改造后数字化水平等级`.
-    func fields(in policy: Policy) -> [Field] {
-        var out: [Field] = []
-        walk(policy) { record, i in out.append(policy.records[record].fields[i]) } element: { _ in }
-        return out
-    }
-
     /// The labels along the way, an element of a list by its number: `改造项目 · 项目变更（第 1 项） · 是否…`.
     func label(in policy: Policy, english: Bool) -> String {
         var parts: [String] = []

@@ -194,8 +194,9 @@ package enum RemedyFinder {
     }
 
     private static func change(_ c: RemedyCandidates.Candidate, was: Value?, _ policy: Policy) -> Remedy.Change {
-        let along = c.address.fields(in: policy)
-        let type = along.last?.type ?? .text
+        // The last field's type read in place: copying out every field along the way retained
+        // each of their texts, for every change a remedy or dead end names.
+        let type = c.address.last(in: policy).map { policy.records[$0.record].fields[$0.field].type } ?? .text
         return Remedy.Change(path: c.address.name(in: policy), label: c.address.label(in: policy, english: false),
                              labelEn: c.address.label(in: policy, english: true),
                              type: type, was: was, value: c.value)
