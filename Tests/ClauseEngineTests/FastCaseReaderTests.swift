@@ -433,5 +433,18 @@ import Testing
         for text in ["\u{4E80}\u{4E8A}转型", "¥190,000.00 · 第四条", "\u{0100}\u{00A0}é"] {
             #expect(ScalarValue.controlCharacter(in: text, allowLineBreaks: false) == nil, "\(text)")
         }
+        // Texts of random pieces, a control anywhere in an eight-byte word or across two: the
+        // bytes read a word at a time find what the characters hold.
+        let pieces = ["a", "沈阳", "数字化转型", "“", "—", "¥", "\u{A0}", "😀", "\u{0}", "\u{1B}", "\u{7F}", "\u{85}", "\u{9F}", "\u{2028}"]
+        var seed: UInt64 = 39
+        for _ in 0..<10_000 {
+            var text = ""
+            for _ in 0..<Int(seed % 20) {
+                seed = seed &* 6_364_136_223_846_793_005 &+ 1_442_695_040_888_963_407
+                text += pieces[Int((seed >> 33) % UInt64(pieces.count))]
+            }
+            let holds = text.unicodeScalars.contains { $0.value < 0x20 || (0x7F...0x9F).contains($0.value) }
+            #expect((ScalarValue.controlCharacter(in: text, allowLineBreaks: false) != nil) == holds, "\(text.unicodeScalars.map(\.value))")
+        }
     }
 }

@@ -84,10 +84,21 @@ package enum ScalarValue {
     private static func mayHoldControlCharacter(_ text: String) -> Bool {
         var text = text
         return text.withUTF8 { bytes in
+            guard let base = bytes.baseAddress else { return false }
             var previous: UInt8 = 0
-            for b in bytes {
+            var i = 0
+            while i < bytes.count {
+                // Eight bytes at a time while no C2 is open (`TerminalText.mayBeginControl`).
+                if i + 8 <= bytes.count && previous != 0xC2,
+                   !TerminalText.mayBeginControl(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
+                    previous = base[i + 7]
+                    i += 8
+                    continue
+                }
+                let b = base[i]
                 if b < 0x20 || b == 0x7F || (previous == 0xC2 && b >= 0x80 && b <= 0x9F) { return true }
                 previous = b
+                i += 1
             }
             return false
         }
