@@ -7,11 +7,7 @@ import Testing
 @Suite struct LintTests {
     /// Loads a one-file package written in the test.
     static func load(_ yaml: String) throws -> Policy {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-lint-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try yaml.write(to: dir.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
-        return try #require(PolicyLoader.load(dir.path).policy)
+        try #require(try loadOneFilePackage(yaml, named: "lint").policy)
     }
 
     @Test func shenyangHasNoWarnings() {

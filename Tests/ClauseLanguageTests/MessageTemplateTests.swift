@@ -1,6 +1,6 @@
 import ClauseLanguage
 import ClauseSyntax
-import Foundation
+import ClauseTestSupport
 import Testing
 
 /// A rule's message with `{expression}` holes: its words and holes in order, and a hole's errors
@@ -8,10 +8,7 @@ import Testing
 @Suite struct MessageTemplateTests {
     /// The package's diagnostics and, when it loads, its one rule's message.
     static func load(say: String) throws -> (errors: [String], say: MessageTemplate?) {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-say-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try """
+        let r = try loadOneFilePackage("""
         policy: say
         title: 测试
         clauses:
@@ -23,8 +20,7 @@ import Testing
           asked: { type: money, label: 申请额 }
         rules:
           - { id: pay, clause: art1, award: amount, say: "\(say)" }
-        """.write(to: dir.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
-        let r = PolicyLoader.load(dir.path)
+        """, named: "say")
         let errors = r.diagnostics.filter { $0.severity == .error }.map { "\($0.range.start.line):\($0.range.start.column) \($0.message)" }
         return (errors, r.policy?.rules.first { $0.id == "pay" }?.say)
     }

@@ -51,6 +51,16 @@ package enum Repo {
     }
 }
 
+/// A package of one `policy.yaml` written in a test, loaded from a folder of its own that is
+/// removed again: its policy, or the diagnostics that stop it.
+package func loadOneFilePackage(_ yaml: String, named name: String = "package") throws -> PolicyLoader.Result {
+    let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-\(name)-\(UUID().uuidString)")
+    try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+    defer { try? FileManager.default.removeItem(at: dir) }
+    try yaml.write(to: dir.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
+    return PolicyLoader.load(dir.path)
+}
+
 /// Reads YAML text as a case and decides it under the Shenyang package.
 package func decide(yaml: String, asOf: CivilDate? = nil, sourceLocation: Testing.SourceLocation = #_sourceLocation) -> Decision? {
     var bag = DiagnosticBag()

@@ -48,9 +48,7 @@ public struct CaseLoader: Sendable {
     /// second line with a parser's words; it is named for what it is, and how to read it, instead.
     private static func refuseJSONLines(_ path: String) -> Diagnostic? {
         // Asked of the last letter first: lowercasing every path of a batch was most of the cost.
-        guard let last = path.utf8.last, [UInt8(ascii: "l"), UInt8(ascii: "L"), UInt8(ascii: "n"), UInt8(ascii: "N")].contains(last) else {
-            return nil
-        }
+        guard let last = path.utf8.last, "lLnN".utf8.contains(last) else { return nil }
         let lower = path.lowercased()
         guard lower.hasSuffix(".jsonl") || lower.hasSuffix(".ndjson") else { return nil }
         let origin = SourceLocation(line: 1, column: 1)

@@ -63,9 +63,10 @@ package enum ScalarValue {
     /// Free text may hold tab and line feed (a YAML block scalar `|`); identifiers and codes
     /// (`allowLineBreaks: false`) may not.
     package static func controlCharacter(in text: String, allowLineBreaks: Bool) -> String? {
-        // Asked of the bytes first: nearly every text holds none, and walking its characters one
-        // by one to find none was a sixteenth of reading a case.
-        guard mayHoldControlCharacter(text) else { return nil }
+        // Asked of the bytes first (`TerminalText` also finds the bidirectional controls, which
+        // then go to the walk below and pass it): nearly every text holds none, and walking its
+        // characters one by one to find none was a sixteenth of reading a case.
+        guard TerminalText.hasControlCharacters(text) else { return nil }
         var column = 0
         for s in text.unicodeScalars {
             column += 1
@@ -77,31 +78,6 @@ package enum ScalarValue {
             return "text holds the control character U+\(String(repeating: "0", count: max(0, 4 - hex.count)))\(hex)\(name) at character \(column): remove it"
         }
         return nil
-    }
-
-    /// Whether the UTF-8 of `text` holds a C0 control, DEL or a C1 control (`C2 80`–`C2 9F`), the
-    /// only encodings of U+0000–U+001F and U+007F–U+009F.
-    private static func mayHoldControlCharacter(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { bytes in
-            guard let base = bytes.baseAddress else { return false }
-            var previous: UInt8 = 0
-            var i = 0
-            while i < bytes.count {
-                // Eight bytes at a time while no C2 is open (`TerminalText.mayBeginControl`).
-                if i + 8 <= bytes.count && previous != 0xC2,
-                   !TerminalText.mayBeginControl(UnsafeRawPointer(base + i).loadUnaligned(as: UInt64.self)) {
-                    previous = base[i + 7]
-                    i += 8
-                    continue
-                }
-                let b = base[i]
-                if b < 0x20 || b == 0x7F || (previous == 0xC2 && b >= 0x80 && b <= 0x9F) { return true }
-                previous = b
-                i += 1
-            }
-            return false
-        }
     }
 
     private static let controlNames: [UInt32: String] = [0x00: "NUL", 0x09: "tab", 0x0A: "line feed", 0x0D: "carriage return", 0x1B: "ESC", 0x7F: "DEL"]

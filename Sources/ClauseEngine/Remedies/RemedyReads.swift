@@ -81,18 +81,11 @@ struct RemedyReads: Sendable {
 
     /// The record a fact path names, or whose elements it lists; nil for any other fact.
     private static func recordNamed(by path: [Int], _ policy: Policy) -> Int? {
-        var record = 0
-        var type: ValueType?
-        for i in path {
-            guard i < policy.records[record].fields.count else { return nil }
-            type = policy.records[record].fields[i].type.unwrapped
-            switch type {
-            case .record(let r)?, .list(.record(let r))?, .list(.optional(.record(let r)))?: record = r
-            default: record = -1
-            }
-            if record < 0 { return nil }
+        guard let (r, i) = FactAddress(steps: path.map { .field($0) }).last(in: policy) else { return nil }
+        switch policy.records[r].fields[i].type.unwrapped {
+        case .record(let named), .list(.record(let named)): return named
+        default: return nil
         }
-        return type == nil ? nil : record
     }
 
     /// Whether walking rule `k` over `facts` can propose nothing: it reads only fixed facts, and
