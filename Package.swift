@@ -62,6 +62,8 @@ let package = Package(
             name: "ClauseStore",
             dependencies: [
                 "ClauseEngine", "ClauseDecisionLine", "CZlib", .product(name: "GRDB", package: "GRDB.swift"),
+                // SQLite's own API, for the few statements recording runs per decision (DirectStatement).
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "Crypto", package: "swift-crypto"),
             ]
         ),
@@ -93,7 +95,9 @@ let package = Package(
         .testTarget(name: "ClauseDecisionLineTests", dependencies: ["ClauseDecisionLine", "ClauseTestSupport"]),
         .testTarget(name: "ClauseWorkflowsTests", dependencies: ["ClauseWorkflows", "ClauseTestSupport"]),
         .testTarget(name: "ClauseReportsTests", dependencies: ["ClauseReports", "ClauseTestSupport"]),
-        .testTarget(name: "ClauseStoreTests", dependencies: ["ClauseStore", "ClauseTestSupport"]),
+        .testTarget(
+            name: "ClauseStoreTests", dependencies: ["ClauseStore", "ClauseTestSupport", .product(name: "GRDB", package: "GRDB.swift")]
+        ),
         .testTarget(name: "ClauseServeTests", dependencies: ["ClauseServe", "ClauseTestSupport"]),
         .testTarget(
             name: "ClauseCLITests",

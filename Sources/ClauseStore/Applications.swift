@@ -43,13 +43,15 @@ package enum Applications {
     /// applications were kept (when `olderDecisions` says there may be one), read from its first
     /// decision's case text.
     static func recorded(_ caseID: String, policy: Policy, olderDecisions: Bool, _ db: Database) throws -> Recorded? {
-        if let row = try Row.fetchOne(db.cachedStatement(sql: """
+        // Read straight from SQLite: every decision recorded asks it.
+        if let recorded = try db.cachedStatement(sql: """
             SELECT a.policy_id, a.applicant, a.item, a.first_decision, d.recorded_at FROM applications a
             JOIN decisions d ON d.id = a.first_decision WHERE a.case_id = ?
-            """), arguments: [caseID]) {
-            return Recorded(policyID: try row.decode(forColumn: "policy_id"), applicant: try row.decode(forColumn: "applicant"),
-                            item: try row.decode(forColumn: "item"), firstDecision: try row.decode(forColumn: "first_decision"),
-                            firstRecordedOn: try row.decode(forColumn: "recorded_at"))
+            """).first(caseID.databaseValue, read: { r in
+                Recorded(policyID: try r.required(0), applicant: try r.optional(1), item: try r.optional(2), firstDecision: try r.required(3),
+                         firstRecordedOn: try r.required(4))
+            }) {
+            return recorded
         }
         guard olderDecisions, let row = try Row.fetchOne(db.cachedStatement(sql: """
             SELECT d.id, d.policy_id, d.item, d.recorded_at, d.case_path, c.digest, c.text FROM decisions d
@@ -88,14 +90,15 @@ package enum Applications {
     }
 
     /// What a case id's application is recorded as: its case id, policy id, applicant and item.
-    static func row(_ d: Decision, case c: CaseFile, policy: Policy) -> [(any DatabaseValueConvertible)?] {
-        [d.caseID, d.policyID, BanRegistry.creditCode(c, policy: policy), d.item]
+    static func row(_ d: Decision, case c: CaseFile, policy: Policy) -> [DatabaseValue] {
+        [d.caseID.databaseValue, d.policyID.databaseValue, BanRegistry.creditCode(c, policy: policy)?.databaseValue ?? .null,
+         d.item?.databaseValue ?? .null]
     }
 
     /// Records the application (`row`) of a case id's first decision.
-    static func insert(_ row: [(any DatabaseValueConvertible)?], decisionID: Int64, _ db: Database) throws {
+    static func insert(_ row: [DatabaseValue], decisionID: Int64, _ db: Database) throws {
         try db.cachedStatement(sql: "INSERT INTO applications (case_id, policy_id, applicant, item, first_decision) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: StatementArguments(row + [decisionID]))
+            .run(values: row + [decisionID.databaseValue])
     }
 
     /// The revoked latest decision of `caseID`, if its latest decision is revoked.

@@ -68,7 +68,7 @@ package enum DecisionKeys {
     static func insert(_ keys: [(path: String, value: String?)], decisionID id: Int64, policyID: String, known: inout Set<String>?,
                        _ db: Database) throws {
         let insert = try db.cachedStatement(sql: "INSERT INTO decision_keys (decision_id, path, value) VALUES (?, ?, ?)")
-        for k in keys { try insert.execute(arguments: [id, k.path, k.value]) }
+        for k in keys { try insert.run(id.databaseValue, k.path.databaseValue, k.value?.databaseValue ?? .null) }
         let paths = Set(keys.map(\.path))
         if known == paths { return }
         let kept = try String.fetchAll(db.cachedStatement(sql: "SELECT path FROM key_paths WHERE policy_id = ?"), arguments: [policyID])

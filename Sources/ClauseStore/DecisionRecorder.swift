@@ -227,7 +227,7 @@ package final class DecisionRecorder {
                 let applicationRow = application == nil ? Applications.row(d, case: c, policy: policy) : nil
                 if let applicationRow { try Applications.insert(applicationRow, decisionID: job.id, db) }
                 job.chained = LineCompressor.Chained(values: values, keys: keys, packages: p.packages.map { ($0.digest, Self.role(of: $0)) },
-                                                     application: applicationRow?.map { $0?.databaseValue ?? .null })
+                                                     application: applicationRow)
                 return job
             }
         } catch {
@@ -332,10 +332,10 @@ package final class DecisionRecorder {
         let line = try db.cachedStatement(sql: "UPDATE decisions SET decision_json = ? WHERE id = ?")
         let text = try db.cachedStatement(sql: "UPDATE cases SET text = ? WHERE digest = ?")
         for m in made {
-            try line.execute(arguments: [m.line, m.id])
+            try line.run(m.line, m.id.databaseValue)
             if let chained = m.chained { unsealedBytes[m.id] = chained }
             if let plain = m.plain { keptLines[m.id] = plain }
-            if let c = m.caseText { try text.execute(arguments: [c.value, c.digest]) }
+            if let c = m.caseText { try text.run(c.value, c.digest.databaseValue) }
         }
     }
 
@@ -358,11 +358,11 @@ package final class DecisionRecorder {
         let shape = CaseBlob.shape(of: p.caseText)
         let insert = try db.cachedStatement(sql: "INSERT OR IGNORE INTO cases (digest, text) VALUES (?, ?)")
         if let reference = try caseReference(shape, db, new) {
-            try insert.execute(arguments: [p.caseDigest, ""])
+            try insert.run(p.caseDigest.databaseValue, "".databaseValue)
             return db.changesCount > 0 ? LineCompressor.CaseText(digest: p.caseDigest, text: p.caseText, reference: reference) : nil
         }
         let value = CaseBlob.encode(p.caseText, reference: nil, using: caseDeflater)
-        try insert.execute(arguments: [p.caseDigest, value])
+        try insert.run(p.caseDigest.databaseValue, value)
         guard db.changesCount > 0, case .blob(let b) = value.storage, b.starts(with: CaseBlob.alone) else { return nil }
         try db.cachedStatement(sql: "INSERT INTO case_references (shape, digest) VALUES (?, ?)").execute(arguments: [shape, p.caseDigest])
         new[shape] = CaseBlob.Reference(digest: p.caseDigest, text: Array(p.caseText.utf8))
@@ -396,19 +396,22 @@ package final class DecisionRecorder {
         }
         let d = p.decision
         let against = try against(d.policyDigest, db, newReferences)
-        let row: [(any DatabaseValueConvertible)?] = [
-            d.caseID, p.caseDigest, p.casePath, d.policyID, d.policyDigest, d.policyVersion, d.item, d.asOf.iso, d.outcome.rawValue,
-            d.amount.fen, p.reasons, d.consequences.clawback.fen, d.consequences.blacklistedUntil?.iso, d.registryBan?.decisionID,
-            d.registryBan?.correction, "", ClauseVersion.current, p.recordedAt, recordedBy,
+        let row: [DatabaseValue] = [
+            d.caseID.databaseValue, p.caseDigest.databaseValue, p.casePath.databaseValue, d.policyID.databaseValue,
+            d.policyDigest.databaseValue, d.policyVersion.databaseValue, d.item?.databaseValue ?? .null, d.asOf.iso.databaseValue,
+            d.outcome.rawValue.databaseValue, d.amount.fen.databaseValue, p.reasons.databaseValue, d.consequences.clawback.fen.databaseValue,
+            d.consequences.blacklistedUntil?.iso.databaseValue ?? .null, d.registryBan?.decisionID.databaseValue ?? .null,
+            d.registryBan?.correction.databaseValue ?? .null, "".databaseValue, ClauseVersion.current.databaseValue,
+            p.recordedAt.databaseValue, recordedBy.databaseValue,
         ]
-        try db.cachedStatement(sql: Self.insertDecision).execute(arguments: StatementArguments(row))
+        try db.cachedStatement(sql: Self.insertDecision).run(values: row)
         let id = db.lastInsertedRowID
-        let values = [id.databaseValue] + row.map { $0?.databaseValue ?? .null }
+        let values = [id.databaseValue] + row
         sealing.append(("decision", id))
         if case .alone = against { newReferences[d.policyDigest] = id }
         let link = try db.cachedStatement(sql: "INSERT INTO decision_packages (decision_id, position, digest, role) VALUES (?, ?, ?, ?)")
         for (i, ref) in p.packages.enumerated() {
-            try link.execute(arguments: [id, i, ref.digest, Self.role(of: ref)])
+            try link.run(id.databaseValue, i.databaseValue, ref.digest.databaseValue, Self.role(of: ref).databaseValue)
         }
         if let b = p.ban {
             try db.execute(sql: "INSERT INTO bans (credit_code, from_date, through, clause, case_id, decision_id) VALUES (?, ?, ?, ?, ?, ?)",

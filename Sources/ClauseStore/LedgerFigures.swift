@@ -62,8 +62,8 @@ package final class LedgerFigures {
             // figures kept for others (of any policy: the grant it replaces is the case's, whatever
             // its policy). Rare (a correction): nothing kept is used or kept then.
             var keeps = caches
-            if keeps, try Bool.fetchOne(db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM live_grants WHERE case_id = ?)"),
-                                        arguments: [c.id]) == true {
+            if keeps, try db.cachedStatement(sql: "SELECT EXISTS (SELECT 1 FROM live_grants WHERE case_id = ?)")
+                .first(c.id.databaseValue, read: { try $0.required(0, as: Bool.self) }) == true {
                 cache = FigureCache()
                 keeps = false
             }
@@ -108,11 +108,9 @@ package final class LedgerFigures {
 
     /// What a figure of case `c` is counted over: the values its `where` matches, as the
     /// statement's arguments (before the policy and case), and whether the case meets its literals.
-    package struct FigureKey: @unchecked Sendable {  // (its arguments are all Strings, as `key` makes them)
-        /// In the order of the statement's placeholders (`sql`), policy and case left out. (As
-        /// optional existentials: GRDB maps a sequence of concrete values to its arguments by key
-        /// path in generic code it cannot specialise, twice the cost for every figure.)
-        var arguments: [(any DatabaseValueConvertible)?]
+    package struct FigureKey: Sendable {
+        /// In the order of the statement's placeholders (`sql`), policy and case left out.
+        var arguments: [DatabaseValue]
         /// The same, as text, to keep the figure by (nil when the case shares nothing).
         var text: String?
         /// Whether the case meets the figure's literal conditions: then its grants are listed.
@@ -153,7 +151,7 @@ package final class LedgerFigures {
         for key in keys { arguments += [key.path, key.text] }
         for y in years { arguments += [y.path, yearPrefix(y.year), yearPrefix(y.year + 1)] }
         for key in literal { arguments += [key.path, key.text] }
-        return FigureKey(arguments: arguments, text: arguments.joined(separator: "\u{1F}"), about: about)
+        return FigureKey(arguments: arguments.map(\.databaseValue), text: arguments.joined(separator: "\u{1F}"), about: about)
     }
 
     /// The start of an ISO date in `year` (`2025-`), as `String(format: "%04d-")` writes it;
@@ -251,15 +249,18 @@ package final class LedgerFigures {
         // A case that does not say who it is (no credit code, no platform) shares nothing.
         guard key.text != nil else { return empty }
         // The arguments in the order of the statement's placeholders (`sqlOf`).
-        let arguments = key.arguments + [policy.id, c.id]
+        let arguments = key.arguments + [policy.id.databaseValue, c.id.databaseValue]
         var partPath: String?
         if case .sumPart(let part) = measure.aggregate { partPath = LedgerMeasure.partPath(part) }
-        let args = StatementArguments(arguments)
-        guard let row = try Row.fetchOne(db.cachedStatement(sql: sql.aggregate), arguments: args) else { return empty }
-        let grants: Int = try row.decode(forColumn: "grants")
+        // Read straight from SQLite: this query runs for every figure of every case recorded.
+        guard let row = try db.cachedStatement(sql: sql.aggregate).first(values: arguments, read: { r in
+            (grants: try r.required(0, as: Int.self), fen: try r.optional(1, as: Int64.self), least: try r.optional(2, as: Int64.self),
+             most: try r.optional(3, as: Int64.self), values: try r.required(4, as: Int64.self))
+        }) else { return empty }
+        let grants = row.grants
         guard grants > 0 else { return empty }
-        let least: Int64 = try row.decode(forColumn: "least"), most: Int64 = try row.decode(forColumn: "most")
-        guard least >= 0, most <= Money.recordLimit.fen else {
+        let args = StatementArguments(arguments)
+        guard let least = row.least, let most = row.most, let fen = row.fen, least >= 0, most <= Money.recordLimit.fen else {
             throw StoreBug.damaged("a grant counted by ledger figure '\(measure.name)' holds an amount no decision grants; run 'clause verify' to see which records were altered")
         }
         var parts: [Int64: Money] = [:]
@@ -275,7 +276,7 @@ package final class LedgerFigures {
         }
         let value: Value
         switch measure.aggregate {
-        case .sumAmount: value = .money(Money(fen: try row.decode(forColumn: "fen")))
+        case .sumAmount: value = .money(Money(fen: fen))
         case .sumPart:
             var total: Int64 = 0
             for m in parts.values {
@@ -285,7 +286,7 @@ package final class LedgerFigures {
             }
             value = .money(Money(fen: total))
         case .count: value = .int(Int64(grants))
-        case .countDistinct: value = .int(try row.decode(forColumn: "values_"))
+        case .countDistinct: value = .int(row.values)
         }
         var counted: [LedgerEntry] = []
         if about {

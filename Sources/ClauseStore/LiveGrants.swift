@@ -20,14 +20,14 @@ enum LiveGrants {
     static func record(_ d: Decision, id: Int64, keys: [(path: String, value: String?)], first: Bool, _ db: Database) throws {
         if !first {
             try db.cachedStatement(sql: "DELETE FROM live_keys WHERE decision_id IN (SELECT decision_id FROM live_grants WHERE case_id = ?)")
-                .execute(arguments: [d.caseID])
-            try db.cachedStatement(sql: "DELETE FROM live_grants WHERE case_id = ?").execute(arguments: [d.caseID])
+                .run(d.caseID.databaseValue)
+            try db.cachedStatement(sql: "DELETE FROM live_grants WHERE case_id = ?").run(d.caseID.databaseValue)
         }
         guard d.outcome == .granted else { return }
         try db.cachedStatement(sql: "INSERT INTO live_grants (decision_id, policy_id, case_id, as_of, amount_fen) VALUES (?, ?, ?, ?, ?)")
-            .execute(arguments: [id, d.policyID, d.caseID, d.asOf.iso, d.amount.fen])
+            .run(id.databaseValue, d.policyID.databaseValue, d.caseID.databaseValue, d.asOf.iso.databaseValue, d.amount.fen.databaseValue)
         let insert = try db.cachedStatement(sql: "INSERT INTO live_keys (decision_id, path, value) VALUES (?, ?, ?)")
-        for k in keys { if let v = k.value { try insert.execute(arguments: [id, k.path, v]) } }
+        for k in keys { if let v = k.value { try insert.run(id.databaseValue, k.path.databaseValue, v.databaseValue) } }
     }
 
     /// Decision `id` was revoked: it counts for nothing.

@@ -65,7 +65,7 @@ package enum RecordChain {
                     throw StoreBug("a \(r.kind) row #\(r.id) to seal is not in the store")
                 }
                 previous = digest(previous: previous, kind: kind.name, bytes: bytes)
-                try insert.execute(arguments: [r.kind, r.id, previous])
+                try insert.run(r.kind.databaseValue, r.id.databaseValue, previous.databaseValue)
             }
             start += chunk.count
         }

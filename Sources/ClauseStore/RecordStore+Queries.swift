@@ -84,17 +84,30 @@ extension RecordStore {
             // opened, so the lifts table is there: asking the schema once per decision cost recording.)
             // The longest is picked here rather than by ORDER BY: sorting in SQL made a temporary
             // B-tree for every decision recorded, though an applicant has one ban or none.
-            var longest: (through: String, id: Int64, row: Row)?
-            for row in try Row.fetchAll(db.cachedStatement(sql: """
-                SELECT * FROM (\(Self.effectiveBans)) bans WHERE credit_code = ? AND from_date <= ? AND case_id <> ?
-                AND NOT EXISTS (SELECT 1 FROM ban_lifts l WHERE l.ban_id = bans.id)
-                """), arguments: [creditCode, asOf.iso, caseID]) {
-                let through: String = try row.decode(forColumn: "through"), id: Int64 = try row.decode(forColumn: "id")
-                if let l = longest, (l.through, l.id) > (through, id) { continue }
-                longest = (through, id, row)
+            // Read straight from SQLite: every decision recorded asks it.
+            var longest: (through: String, id: Int64, ban: RegistryBan?)?
+            try db.cachedStatement(sql: Self.bansInForce).each(creditCode.databaseValue, asOf.iso.databaseValue, caseID.databaseValue) { r in
+                let id: Int64 = try r.required(0), through: String = try r.required(3)
+                if let l = longest, (l.through, l.id) > (through, id) { return }
+                longest = (through, id, try Self.ban(r))
             }
-            return try longest.flatMap { try Self.ban($0.row) }
+            return longest?.ban
         }
+    }
+
+    /// The bans of a credit code that had begun by a date, caused by another case and not lifted,
+    /// in the columns `ban(_: ColumnReader)` reads.
+    private static let bansInForce = """
+        SELECT id, credit_code, from_date, through, clause, case_id, decision_id, correction FROM (\(effectiveBans)) bans
+        WHERE credit_code = ? AND from_date <= ? AND case_id <> ? AND NOT EXISTS (SELECT 1 FROM ban_lifts l WHERE l.ban_id = bans.id)
+        """
+
+    /// A ban from a row of `bansInForce`; nil when its dates are not dates.
+    static func ban(_ r: ColumnReader) throws -> RegistryBan? {
+        guard let from = CivilDate(iso: Substring(try r.required(2, as: String.self))),
+              let through = CivilDate(iso: Substring(try r.required(3, as: String.self))) else { return nil }
+        return RegistryBan(creditCode: try r.required(1), from: from, through: through, clause: try r.required(4),
+                           caseID: try r.required(5), decisionID: try r.required(6), correction: try r.optional(7))
     }
 
     /// Lifts every registered ban of `creditCode` not lifted yet, with who and why; how many.

@@ -181,7 +181,9 @@ package enum WorkflowEvents {
             """)
         var ids: [Int64] = []
         for e in given[recorded.count...] {
-            try insert.execute(arguments: [caseID, e.seq, e.event, e.on, e.role, e.district, e.name, e.payload, caseDigest, decisionID, recordedAt])
+            let row: [(any DatabaseValueConvertible)?] = [caseID, e.seq, e.event, e.on, e.role, e.district, e.name, e.payload, caseDigest,
+                                                          decisionID, recordedAt]
+            try insert.run(values: row.map { $0?.databaseValue ?? .null })
             ids.append(db.lastInsertedRowID)
         }
         return ids
