@@ -151,6 +151,11 @@ package final class DecisionRecorder {
             // with SQLite's default 2 MB of cache, the pages of one batch did not fit, and were
             // spilled and read back within it. Memory is taken only as pages are read.
             try store.execute("PRAGMA cache_size = -\(Self.cacheKiB)")
+            // Every insert a guard may refuse, and every savepoint, keeps a journal of the pages it
+            // changes, to undo just that statement: in a temporary file, it was eight writes to
+            // the kernel per decision recorded, more than the record's own. In memory it lasts
+            // one statement and holds a few pages.
+            try store.execute("PRAGMA temp_store = MEMORY")
             cacheSized = true
         }
         try store.execute("BEGIN IMMEDIATE")
