@@ -46,20 +46,25 @@ extension CaseLoader {
 ///
 /// At most two chunks are held: the one being handed over and the one being read.
 package struct CaseReadAhead: Sequence, IteratorProtocol {
-    /// One chunk's sources and, once `done`, what they were read into (written by the reading
-    /// thread before it leaves `done`, read by the deciding thread after waiting on it).
+    /// One chunk, once `done`: the sources taken and what they were read into (written by the
+    /// reading thread before it leaves `done`, read by the deciding thread after waiting on it).
     private final class Chunk: @unchecked Sendable {
-        let sources: [CaseSource]
         var prepared: [PreparedCase] = []
         let done = DispatchGroup()
-        init(_ sources: [CaseSource]) { self.sources = sources }
+    }
+
+    /// The sources, taken only on the reading queue (serial): splitting a stream into lines and
+    /// making their texts was the deciding thread's work before.
+    private final class Sources: @unchecked Sendable {
+        var iterator: AnyIterator<CaseSource>
+        init(_ iterator: AnyIterator<CaseSource>) { self.iterator = iterator }
     }
 
     /// Work on a case as read, done on the reading thread: it may read only the case and its
     /// policy, never the record, which the deciding thread changes meanwhile.
     package typealias Derive = @Sendable (CaseFile, Policy) -> (any Sendable)?
 
-    private var sources: AnyIterator<CaseSource>
+    private let sources: Sources
     private let loader: CaseLoader
     private let size: Int
     private let digests: Bool
@@ -75,7 +80,7 @@ package struct CaseReadAhead: Sequence, IteratorProtocol {
     ///   - derive: what else is worked out from each case as it is read.
     package init(_ sources: some Sequence<CaseSource>, loader: CaseLoader, chunk: Int = 64, digests: Bool = false, derive: Derive? = nil) {
         var it = sources.makeIterator()
-        self.sources = AnyIterator { it.next() }
+        self.sources = Sources(AnyIterator { it.next() })
         self.loader = loader
         self.digests = digests
         self.derive = derive
@@ -90,6 +95,11 @@ package struct CaseReadAhead: Sequence, IteratorProtocol {
         while position == current.count {
             guard let chunk = ahead else { return nil }
             chunk.done.wait()
+            // A chunk that found no source left is the end.
+            guard !chunk.prepared.isEmpty else {
+                ahead = nil
+                return nil
+            }
             current = chunk.prepared
             position = 0
             // The next chunk is read while this one is decided.
@@ -99,16 +109,15 @@ package struct CaseReadAhead: Sequence, IteratorProtocol {
         return current[position]
     }
 
-    /// Takes the next chunk of sources and starts reading them; nil when there are none.
-    private mutating func start() -> Chunk? {
-        var taken: [CaseSource] = []
-        while taken.count < size, let s = sources.next() { taken.append(s) }
-        guard !taken.isEmpty else { return nil }
-        let chunk = Chunk(taken)
-        let loader = loader, digests = digests, derive = derive
+    /// Starts taking and reading the next chunk of sources on the reading queue.
+    private func start() -> Chunk {
+        let chunk = Chunk()
+        let sources = sources, size = size, loader = loader, digests = digests, derive = derive
         chunk.done.enter()
         queue.async {
-            chunk.prepared = chunk.sources.map { loader.prepare($0, digest: digests, derive: derive) }
+            var taken: [CaseSource] = []
+            while taken.count < size, let s = sources.iterator.next() { taken.append(s) }
+            chunk.prepared = taken.map { loader.prepare($0, digest: digests, derive: derive) }
             chunk.done.leave()
         }
         return chunk
