@@ -69,23 +69,28 @@ package final class LedgerFigures {
             }
             var figures: [LedgerUse.Figure] = []
             let sql = sqlOf(policy)
-            let keys = known.flatMap { $0.count == policy.ledger.count ? $0 : nil } ?? Self.keys(c, policy)
+            let ledger = policy.ledger
+            figures.reserveCapacity(ledger.count)
+            let keys = known.flatMap { $0.count == ledger.count ? $0 : nil } ?? Self.keys(c, policy)
             lastKeys = (c.id, policy.digest, keys)
-            for (i, measure) in policy.ledger.enumerated() {
+            // The package's kept figures, taken out once for all its measures and put back after.
+            var kept = keeps ? cache.take(policy) : [:]
+            defer { if keeps { cache.put(kept, policy) } }
+            for i in ledger.indices {
                 let key = keys[i]
                 guard keeps, let known = key.cacheKey(i) else {
-                    figures.append(try figure(measure, key, sql[i], c, policy, db))
+                    figures.append(try figure(ledger[i], key, sql[i], c, policy, db))
                     continue
                 }
                 var figure: LedgerUse.Figure
-                if let kept = cache[policy, known, listed: key.about] {
-                    figure = kept
+                if let found = kept[known]?[key.about] {
+                    figure = found
                 } else {
-                    figure = try self.figure(measure, key, sql[i], c, policy, db)
-                    cache[policy, known, listed: key.about] = figure
+                    figure = try self.figure(ledger[i], key, sql[i], c, policy, db)
+                    kept[known, default: [:]][key.about] = figure
                 }
                 // The limit may depend on the case itself.
-                if case .expression(let e, let slots) = measure.limit { figure.limit = LedgerBook.limit(e, slots: slots, for: c, policy) }
+                if case .expression(let e, let slots) = ledger[i].limit { figure.limit = LedgerBook.limit(e, slots: slots, for: c, policy) }
                 figures.append(figure)
             }
             return LedgerUse(consulted: true, figures: figures)
@@ -330,9 +335,14 @@ struct FigureCache {
     /// meets the figure's literals) or not (its case-dependent limit left to the case).
     private var figures: [String: [String: [String: [Bool: LedgerUse.Figure]]]] = [:]
 
-    subscript(policy: Policy, key: String, listed listed: Bool) -> LedgerUse.Figure? {
-        get { figures[policy.id]?[policy.digest]?[key]?[listed] }
-        set { figures[policy.id, default: [:]][policy.digest, default: [:]][key, default: [:]][listed] = newValue }
+    /// The figures kept for `policy`'s package, by key and whether listed, taken out to be read
+    /// and added to without looking the package up for each measure; `put` puts them back.
+    mutating func take(_ policy: Policy) -> [String: [Bool: LedgerUse.Figure]] {
+        figures[policy.id]?.removeValue(forKey: policy.digest) ?? [:]
+    }
+
+    mutating func put(_ kept: [String: [Bool: LedgerUse.Figure]], _ policy: Policy) {
+        figures[policy.id, default: [:]][policy.digest] = kept
     }
 
     /// Forgets the figures of `key` for `policy`'s package, listed or not, and every figure of

@@ -100,7 +100,13 @@ package struct CaseReadAhead: Sequence, IteratorProtocol {
                 ahead = nil
                 return nil
             }
+            // The chunk just decided is freed on the reading queue: releasing its cases' trees
+            // was 3% of the deciding thread's work.
+            let decided = Chunk()
+            decided.prepared = current
             current = chunk.prepared
+            chunk.prepared = []
+            queue.async { decided.prepared = [] }
             position = 0
             // The next chunk is read while this one is decided.
             ahead = start()
