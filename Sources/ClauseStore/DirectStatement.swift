@@ -83,14 +83,15 @@ extension Statement {
 /// The columns of the row a statement stands on, read by position. A value not of the kind asked
 /// for (text where clause writes a number) is the store's damage, said as `RecordStore` says it.
 struct ColumnReader {
-    private let owner: Statement
     private let statement: SQLiteStatement
-    /// The statement's text, for a message only: GRDB makes it afresh each time it is asked.
-    private var sql: String { owner.sql }
 
     init(of owner: Statement) {
-        self.owner = owner
         statement = owner.sqliteStatement
+    }
+
+    /// The column as the query names it, for a message (a store's own words, so escaped where shown).
+    private func name(_ column: Int) -> String {
+        sqlite3_column_name(statement, CInt(column)).map { String(cString: $0) } ?? "column \(column + 1)"
     }
 
     func isNull(_ column: Int) -> Bool { sqlite3_column_type(statement, CInt(column)) == SQLITE_NULL }
@@ -102,7 +103,7 @@ struct ColumnReader {
         let v = value(column)
         if v.isNull { return nil }
         guard let t = T.fromDatabaseValue(v) else {
-            throw StoreBug.damaged("a stored value is not of the kind clause writes (column \(column) of \(sql)); run 'clause verify' to see which records were altered")
+            throw StoreBug.damaged("a stored value is not of the kind clause writes (\(name(column)): \(v.storage.kind)); run 'clause verify' to see which records were altered")
         }
         return t
     }
@@ -110,8 +111,21 @@ struct ColumnReader {
     /// The column's value as `T`, which clause never leaves NULL.
     func required<T: DatabaseValueConvertible>(_ column: Int, as _: T.Type = T.self) throws -> T {
         guard let t = try optional(column, as: T.self) else {
-            throw StoreBug.damaged("a stored value is missing where clause always writes one (column \(column) of \(sql)); run 'clause verify' to see which records were altered")
+            throw StoreBug.damaged("a stored value is missing where clause always writes one (\(name(column))); run 'clause verify' to see which records were altered")
         }
         return t
+    }
+}
+
+extension DatabaseValue.Storage {
+    /// The storage class, as a message names it (never the value: it may be anything).
+    fileprivate var kind: String {
+        switch self {
+        case .null: "null"
+        case .int64: "an integer"
+        case .double: "a real number"
+        case .string: "text"
+        case .blob: "a blob"
+        }
     }
 }

@@ -82,14 +82,18 @@ import Testing
         try queue.write { db in
             try db.execute(sql: "INSERT INTO t (id, name, amount) VALUES (1, NULL, 'not a number')")
             let query = try db.cachedStatement(sql: "SELECT name, amount FROM t")
-            for read in [{ (r: ColumnReader) in _ = try r.required(1, as: Int64.self) },
-                         { (r: ColumnReader) in _ = try r.required(0, as: String.self) }] {
+            // Text where a number is stored, and nothing where a text always is: each named by its column.
+            let cases: [(read: (ColumnReader) throws -> Void, says: String)] = [
+                ({ _ = try $0.required(1, as: Int64.self) }, "is not of the kind clause writes (amount: text)"),
+                ({ _ = try $0.required(0, as: String.self) }, "is missing where clause always writes one (name)"),
+            ]
+            for c in cases {
                 do {
-                    _ = try query.first(read: read)
+                    _ = try query.first(read: c.read)
                     Issue.record("a damaged value was read")
                 } catch let error as StoreBug {
                     #expect(error.damaged)
-                    #expect(error.description.contains("SELECT name, amount FROM t"))
+                    #expect(error.description.contains(c.says), "\(error.description)")
                 }
             }
         }
