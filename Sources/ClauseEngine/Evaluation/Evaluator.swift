@@ -347,15 +347,20 @@ package struct Evaluator {
         return .value(gathered.result(sumsInts: body.type == .int))
     }
 
+    /// Read where the schema lies: a traced case asks this of every fact it reads, and copying each
+    /// record schema and field on the way retained all their texts.
     private func label(ofFactPath path: [Int]) -> String? {
-        var schema = policy.caseSchema
-        var label: String?
-        for i in path {
-            guard i < schema.fields.count else { return label }
-            let f = schema.fields[i]
-            label = f.label
-            if case .record(let r) = f.type.unwrapped { schema = policy.records[r] }
+        policy.records.withUnsafeBufferPointer { records in
+            var record = 0
+            var label: String?
+            for i in path {
+                guard record < records.count, i < records[record].fields.count else { return label }
+                records[record].fields.withUnsafeBufferPointer { fields in
+                    label = fields[i].label
+                    if case .record(let r) = fields[i].type.unwrapped { record = r }
+                }
+            }
+            return label
         }
-        return label
     }
 }
