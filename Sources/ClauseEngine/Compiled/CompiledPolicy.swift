@@ -223,15 +223,15 @@ public final class CompiledPolicy: Sendable {
         case .all: english = true
         case .reasons(let lang): english = lang == .en
         }
-        // nil for a rule a lean decision leaves out.
-        var traces: [RuleTrace?] = []
+        // The rules worded, in order, and where each rule's trace lies among them (-1 for a rule a
+        // lean decision leaves out): gathering them from a list of optionals copied every trace.
+        var traces: [RuleTrace] = []
         traces.reserveCapacity(rules.count)
+        var traceOf = [Int](repeating: -1, count: rules.count)
         for (k, (rule, run)) in zip(rules, v.runs).enumerated() {
             let worded = words == .all || (run.inForce && run.effect == reasonEffect)
-            guard worded else {
-                traces.append(nil)
-                continue
-            }
+            guard worded else { continue }
+            traceOf[k] = traces.count
             // Each trace is built whole, in place: a RuleTrace is large, and copying one retains
             // every string in it.
             let status: RuleTrace.Status
@@ -272,9 +272,10 @@ public final class CompiledPolicy: Sendable {
         /// The reasons of every in-force rule with the `wanted` effect (an award's cap after it).
         func add(_ effect: Decision.Reason.Effect, for wanted: CompiledRule.Effect) {
             for k in v.runs.indices where v.runs[k].inForce && v.runs[k].effect == wanted {
-                guard let t = traces[k] else { continue }
-                add(effect, t.rule, t.clauses, t.message, t.messageEn)
-                if effect == .award && t.capped { add(.cap, t.rule, t.clauses, t.message, t.messageEn) }
+                let i = traceOf[k]
+                guard i >= 0 else { continue }
+                add(effect, traces[i].rule, traces[i].clauses, traces[i].message, traces[i].messageEn)
+                if effect == .award && traces[i].capped { add(.cap, traces[i].rule, traces[i].clauses, traces[i].message, traces[i].messageEn) }
             }
         }
         func add(_ effect: Decision.Reason.Effect, _ rule: String, _ clauses: [String], _ message: String?, _ messageEn: String?) {
@@ -296,7 +297,7 @@ public final class CompiledPolicy: Sendable {
             policyDigest: policy.digest, item: item, asOf: asOf, outcome: v.outcome, amount: v.amount,
             reasons: reasons, consequences: v.consequences,
             missing: v.missing.map { Decision.MissingFact(fact: $0, label: Interpreter.label(of: $0, policy) ?? $0) }.sorted(),
-            rules: traces.compactMap { $0 }, definitions: [],
+            rules: traces, definitions: [],
             packages: policy.packages(on: asOf))
     }
 }
