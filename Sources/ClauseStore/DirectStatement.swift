@@ -42,6 +42,11 @@ extension Statement {
 
     /// Runs a query with `values` bound, and reads each of its rows with `read`.
     func each(_ values: DatabaseValue..., read: (ColumnReader) throws -> Void) throws {
+        try each(values: values, read: read)
+    }
+
+    /// The same, the values in an array.
+    func each(values: [DatabaseValue], read: (ColumnReader) throws -> Void) throws {
         try bindAll(values)
         defer { finish() }
         let reader = ColumnReader(of: self)
@@ -94,9 +99,7 @@ struct ColumnReader {
         sqlite3_column_name(statement, CInt(column)).map { String(cString: $0) } ?? "column \(column + 1)"
     }
 
-    func isNull(_ column: Int) -> Bool { sqlite3_column_type(statement, CInt(column)) == SQLITE_NULL }
-
-    func value(_ column: Int) -> DatabaseValue { DatabaseValue(sqliteStatement: statement, index: CInt(column)) }
+    private func value(_ column: Int) -> DatabaseValue { DatabaseValue(sqliteStatement: statement, index: CInt(column)) }
 
     /// The column's value as `T`; nil for NULL.
     func optional<T: DatabaseValueConvertible>(_ column: Int, as _: T.Type = T.self) throws -> T? {

@@ -70,9 +70,12 @@ extension RecordStore {
     public func bans(creditCode: String? = nil) throws -> [RegistryBan] {
         try read { db in
             let filter = creditCode == nil ? "" : "WHERE credit_code = ?"
-            let args: StatementArguments = creditCode.map { [$0] } ?? []
-            return try Row.fetchAll(db, sql: "SELECT * FROM (\(Self.effectiveBans)) \(filter) ORDER BY credit_code, from_date, id", arguments: args)
-                .compactMap { try Self.ban($0) }
+            var bans: [RegistryBan] = []
+            try db.makeStatement(sql: "SELECT \(Self.banColumns) FROM (\(Self.effectiveBans)) \(filter) ORDER BY credit_code, from_date, id")
+                .each(values: creditCode.map { [$0.databaseValue] } ?? []) { r in
+                    if let ban = try Self.ban(r) { bans.append(ban) }
+                }
+            return bans
         }
     }
 
@@ -95,14 +98,16 @@ extension RecordStore {
         }
     }
 
-    /// The bans of a credit code that had begun by a date, caused by another case and not lifted,
-    /// in the columns `ban(_: ColumnReader)` reads.
+    /// The columns of `effectiveBans` that `ban(_:)` reads, in its order.
+    private static let banColumns = "id, credit_code, from_date, through, clause, case_id, decision_id, correction"
+
+    /// The bans of a credit code that had begun by a date, caused by another case and not lifted.
     private static let bansInForce = """
-        SELECT id, credit_code, from_date, through, clause, case_id, decision_id, correction FROM (\(effectiveBans)) bans
+        SELECT \(banColumns) FROM (\(effectiveBans)) bans
         WHERE credit_code = ? AND from_date <= ? AND case_id <> ? AND NOT EXISTS (SELECT 1 FROM ban_lifts l WHERE l.ban_id = bans.id)
         """
 
-    /// A ban from a row of `bansInForce`; nil when its dates are not dates.
+    /// A ban from a row of `banColumns`; nil when its dates are not dates.
     static func ban(_ r: ColumnReader) throws -> RegistryBan? {
         guard let from = CivilDate(iso: Substring(try r.required(2, as: String.self))),
               let through = CivilDate(iso: Substring(try r.required(3, as: String.self))) else { return nil }
@@ -176,13 +181,6 @@ extension RecordStore {
                 SELECT l.reason, l.lifted_by, l.lifted_at FROM ban_lifts l JOIN bans b ON b.id = l.ban_id WHERE b.decision_id = ?
                 """, arguments: [decisionID]).map { (reason: (try $0.decode(forColumn: "reason")), by: (try $0.decode(forColumn: "lifted_by")), at: (try $0.decode(forColumn: "lifted_at"))) }
         }
-    }
-
-    static func ban(_ row: Row) throws -> RegistryBan? {
-        let f: String = (try row.decode(forColumn: "from_date")), t: String = (try row.decode(forColumn: "through"))
-        guard let from = CivilDate(iso: Substring(f)), let through = CivilDate(iso: Substring(t)) else { return nil }
-        return RegistryBan(creditCode: (try row.decode(forColumn: "credit_code")), from: from, through: through, clause: (try row.decode(forColumn: "clause")),
-                           caseID: (try row.decode(forColumn: "case_id")), decisionID: (try row.decode(forColumn: "decision_id")), correction: (try row.decode(forColumn: "correction")))
     }
 }
 

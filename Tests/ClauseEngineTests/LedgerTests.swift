@@ -18,10 +18,7 @@ import Testing
     }
 
     @Test func mistakesInALedgerAreLocated() throws {
-        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-ledger-\(UUID().uuidString)")
-        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
-        defer { try? FileManager.default.removeItem(at: dir) }
-        try """
+        let r = try loadOneFilePackage("""
         policy: l
         title: 测试
         clauses:
@@ -49,8 +46,7 @@ import Testing
           cap: { type: int, value: 3, label: 上限, clause: art1 }
         rules:
           - { id: r, clause: art1, refuse_when: ledger.a > 0元 and ledger.x > 0, say: 拒 }
-        """.write(to: dir.appendingPathComponent("policy.yaml"), atomically: true, encoding: .utf8)
-        let r = PolicyLoader.load(dir.path)
+        """, named: "ledger")
         #expect(r.policy == nil)
         #expect(r.diagnostics.filter { $0.severity == .error }.map(\.message) == [
             "no fact 'cod'; did you mean 'code'?",

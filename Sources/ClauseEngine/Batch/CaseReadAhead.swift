@@ -69,7 +69,8 @@ package struct CaseReadAhead: Sequence, IteratorProtocol {
     private let size: Int
     private let digests: Bool
     private let derive: Derive?
-    private var current: [PreparedCase] = []
+    /// The chunk being handed over, read where it lies.
+    private var current: Chunk?
     private var position = 0
     private var ahead: Chunk?
     private var started = false
@@ -92,27 +93,24 @@ package struct CaseReadAhead: Sequence, IteratorProtocol {
             started = true
             ahead = start()
         }
-        while position == current.count {
+        while position == current?.prepared.count ?? 0 {
             guard let chunk = ahead else { return nil }
             chunk.done.wait()
+            // The chunk just decided is freed on the reading queue: releasing its cases' trees
+            // was 3% of the deciding thread's work.
+            if let decided = current { queue.async { decided.prepared = [] } }
+            current = chunk
+            position = 0
             // A chunk that found no source left is the end.
             guard !chunk.prepared.isEmpty else {
                 ahead = nil
                 return nil
             }
-            // The chunk just decided is freed on the reading queue: releasing its cases' trees
-            // was 3% of the deciding thread's work.
-            let decided = Chunk()
-            decided.prepared = current
-            current = chunk.prepared
-            chunk.prepared = []
-            queue.async { decided.prepared = [] }
-            position = 0
             // The next chunk is read while this one is decided.
             ahead = start()
         }
         defer { position += 1 }
-        return current[position]
+        return current?.prepared[position]
     }
 
     /// Starts taking and reading the next chunk of sources on the reading queue.
