@@ -29,6 +29,53 @@ import Testing
         }
     }
 
+    /// A small package of money facts, each rule refusing on a comparison; `spent`, `quote` and
+    /// `paid` are fixed (no remedy changes them once given).
+    static func walkerPackage() throws -> Policy {
+        let r = try loadOneFilePackage("""
+        policy: walker
+        title: 测试
+        clauses:
+          art1: { cite: 第一条, text: "条款。" }
+        facts:
+          case: { type: text, label: 编号, required: true, remedy: fixed }
+          applied_on: { type: date, label: 日期, required: true, remedy: fixed }
+          spent: { type: money, label: 支出, required: true, remedy: fixed }
+          quote: { type: money, label: 报价, remedy: fixed }
+          paid: { type: money, label: 已付, remedy: fixed }
+          asked: { type: money, label: 申请额, required: true }
+        definitions:
+          limit: { label: 上限, clause: art1, expr: spent }
+        rules:
+          - { id: within, clause: art1, refuse_when: asked > limit, say: 申请额超过支出 }
+          - { id: quoted, clause: art1, let: { top: quote }, refuse_when: asked > top, say: 申请额超过报价 }
+          - { id: enough, clause: art1, refuse_when: paid < 100元, say: 已付不足 }
+        """, named: "walker")
+        return try #require(r.policy, "\(r.diagnostics.map(\.message))")
+    }
+
+    /// The facts of a walker case dated 2024-05-01 (`walkerPackage()`), from its money fields.
+    static func walkerFacts(_ policy: Policy, _ fields: String) throws -> [Value?] {
+        var bag = DiagnosticBag()
+        let yaml = "case: W-1\napplied_on: 2024-05-01\n" + fields
+        let root = try #require(YAMLReader.read(SourceFile(path: "case.yaml", text: yaml), into: &bag))
+        return try #require(CaseReader.read(root, path: "case.yaml", policy: policy, into: &bag), "\(bag.sorted.map(\.message))").facts
+    }
+
+    /// A `let` the case leaves unknown proposes nothing for what it is compared with: its slot is
+    /// bound to no value (the walk once read the unbound slot out of range and stopped the run).
+    @Test func anUnknownLetProposesNothing() throws {
+        let policy = try Self.walkerPackage()
+        let asOf = try #require(CivilDate(iso: "2024-05-01"))
+        let sites = RemedyReads(policy).sites
+        for (fields, quoted) in [("spent: 300元\nasked: 500元\n", false), ("spent: 300元\nquote: 150元\nasked: 500元\n", true)] {
+            var candidates = RemedyCandidates(policy: policy, facts: try Self.walkerFacts(policy, fields), asOf: asOf, sites: sites)
+            candidates.collect(1)
+            let asked = candidates.found.filter { $0.address.name(in: policy) == "asked" }.map(\.value)
+            #expect(asked.contains(.money(Money(fen: 15_000))) == quoted, "\(fields): \(asked)")
+        }
+    }
+
     /// Every case of the Playground and the oracle fixture, every rule: where the skip says the
     /// rule proposes nothing, walking it proposes nothing.
     @Test func aSkippedRuleWouldHaveProposedNothing() throws {

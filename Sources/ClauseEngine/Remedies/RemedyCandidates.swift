@@ -55,7 +55,9 @@ struct RemedyCandidates {
     mutating func collect(_ k: Int) {
         let rule = policy.rules[k]
         for l in rule.lets {
-            if case .value(let v) = value(l.expr) { evaluator.setLocal(l.slot, v) }
+            // A `let` the facts leave unknown holds no value: bound all the same, so that what reads
+            // it never finds a slot unbound (or still holding another node's value).
+            if case .value(let v) = value(l.expr) { evaluator.setLocal(l.slot, v) } else { evaluator.setLocal(l.slot, .none) }
         }
         visit(sites.rules[k])
         // An award of nothing that pays what was asked: ask for the cap.
