@@ -76,6 +76,71 @@ import Testing
         }
     }
 
+    /// The search begins one walker again for each node: what it proposes then is what a fresh
+    /// walker over that node's facts proposes, in the same order, whatever the last node left in
+    /// it (candidates, definitions worked out, the element an aggregation was at).
+    @Test func aWalkerBegunAgainProposesAsAFreshOne() throws {
+        let policy = Repo.shenyang
+        let cases = try RemedyCases.playground() + RemedyCases.oracle()
+        var walker: RemedyCandidates?
+        var compared = 0
+        for (c, _) in cases {
+            guard case .date(let asOf)? = policy.caseSchema.index["applied_on"].flatMap({ c.facts[$0] }) else { continue }
+            var fresh = RemedyCandidates(policy: policy, facts: c.facts, asOf: asOf, sites: Self.reads.sites)
+            for k in policy.rules.indices { fresh.collect(k) }
+            guard var reused = walker, reused.asOf == asOf else {
+                walker = fresh
+                continue
+            }
+            reused.restart(over: c.facts)
+            for k in policy.rules.indices { reused.collect(k) }
+            let same = reused.found == fresh.found
+            #expect(same, "\(c.id): \(reused.found.count) proposed, a fresh walk \(fresh.found.count)")
+            #expect(reused.truncated == fresh.truncated, "\(c.id)")
+            compared += 1
+            walker = reused
+        }
+        #expect(compared > 20)
+    }
+
+    /// A definition worked out over the last node's facts is not the next node's, nor a `let` the
+    /// last node bound: the other side of `asked > limit` is proposed from the facts the walker
+    /// was begun again over, and a `let` those facts leave unknown proposes nothing.
+    @Test func aWalkerBegunAgainRereadsDefinitionsAndUnknownLets() throws {
+        let policy = try Self.walkerPackage()
+        let asOf = try #require(CivilDate(iso: "2024-05-01"))
+        let sites = RemedyReads(policy).sites
+        var walker = RemedyCandidates(policy: policy, facts: try Self.walkerFacts(policy, "spent: 100元\nquote: 150元\nasked: 200元\n"),
+                                      asOf: asOf, sites: sites)
+        walker.collect(0)
+        walker.collect(1)
+        let second = try Self.walkerFacts(policy, "spent: 300元\nasked: 500元\n")
+        walker.restart(over: second)
+        walker.collect(0)
+        walker.collect(1)
+        var fresh = RemedyCandidates(policy: policy, facts: second, asOf: asOf, sites: sites)
+        fresh.collect(0)
+        fresh.collect(1)
+        #expect(walker.found.map(\.value) == fresh.found.map(\.value))
+        #expect(fresh.found.map(\.value).contains(.money(Money(fen: 30_000))))
+        #expect(!fresh.found.map(\.value).contains(.money(Money(fen: 15_000))))
+    }
+
+    /// A fixed fact the case leaves out may still be supplied: a comparison proposes the values
+    /// around its threshold for it. One the case gives is never proposed, however it compares.
+    @Test func aComparisonProposesAFixedFactOnlyWhenLeftOut() throws {
+        let policy = try Self.walkerPackage()
+        let asOf = try #require(CivilDate(iso: "2024-05-01"))
+        let sites = RemedyReads(policy).sites
+        for (fields, proposed) in [("spent: 300元\nasked: 200元\n", true), ("spent: 300元\npaid: 50元\nasked: 200元\n", false)] {
+            var candidates = RemedyCandidates(policy: policy, facts: try Self.walkerFacts(policy, fields), asOf: asOf, sites: sites)
+            candidates.collect(2)
+            let paid = candidates.found.filter { $0.address.name(in: policy) == "paid" }.map(\.value)
+            #expect(paid.contains(.money(Money(fen: 10_000))) == proposed, "\(fields): \(paid)")
+            #expect(paid.isEmpty == !proposed, "\(fields): \(paid)")
+        }
+    }
+
     /// Every case of the Playground and the oracle fixture, every rule: where the skip says the
     /// rule proposes nothing, walking it proposes nothing.
     @Test func aSkippedRuleWouldHaveProposedNothing() throws {
@@ -204,7 +269,7 @@ struct RerunTally {
             let rerun = reads.rerun(changing: cand.address)
             let at = "\(c.id): \(cand.address.name(in: policy)) = \(cand.value)"
             let whole = compiled.verdict(changed, asOf: nil)
-            let part = compiled.verdict(changed, asOf: nil, from: base, rerun: rerun)
+            let part = compiled.verdict(facts, asOf: nil, from: base, rerun: rerun)
             #expect((whole == nil) == (part == nil), "\(at)", sourceLocation: sourceLocation)
             guard let whole, let part else { continue }
             compared += 1

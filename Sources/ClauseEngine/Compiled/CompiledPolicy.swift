@@ -95,20 +95,23 @@ public final class CompiledPolicy: Sendable {
 
     /// The verdict, or nil when the tracing interpreter must decide (an evaluation failed).
     public func verdict(_ c: CaseFile, asOf override: CivilDate?) -> Verdict? {
-        verdict(c, asOf: override, reusing: nil)
+        verdict(c.facts, asOf: override, reusing: nil)
     }
 
-    /// The verdict over `c`, whose facts differ from those `base` was found over only where the
+    /// The verdict over `facts`, which differ from those `base` was found over only where the
     /// rules `rerun` marks read: the others keep their findings from `base`, which stand as long
     /// as the evaluation date does (a rule's finding depends on nothing but the facts it reads,
     /// the parameters and the date). The remedy search decides each changed case so; most
     /// changes touch a fact two or three rules read.
-    func verdict(_ c: CaseFile, asOf override: CivilDate?, from base: Verdict, rerun: [Bool]) -> Verdict? {
-        verdict(c, asOf: override, reusing: (base, rerun))
+    ///
+    /// It takes the changed facts alone: a verdict reads nothing else of a case, and the search
+    /// copied the whole case for each change it tried.
+    func verdict(_ facts: [Value?], asOf override: CivilDate?, from base: Verdict, rerun: [Bool]) -> Verdict? {
+        verdict(facts, asOf: override, reusing: (base, rerun))
     }
 
-    private func verdict(_ c: CaseFile, asOf override: CivilDate?, reusing: (base: Verdict, rerun: [Bool])?) -> Verdict? {
-        guard let asOf = Policy.evaluationDate(of: c.facts, applicationDateSlot: appliedOnSlot, asOf: override) else { return nil }
+    private func verdict(_ facts: [Value?], asOf override: CivilDate?, reusing: (base: Verdict, rerun: [Bool])?) -> Verdict? {
+        guard let asOf = Policy.evaluationDate(of: facts, applicationDateSlot: appliedOnSlot, asOf: override) else { return nil }
         // The findings kept, and which rules run again; held apart, so the loop below copies
         // neither the base verdict nor its arrays.
         var keptRuns: [CompiledRule.Run] = [], keptWaits: [Int: Set<String>] = [:], rerun: [Bool] = []
@@ -118,7 +121,7 @@ public final class CompiledPolicy: Sendable {
             rerun = reusing.rerun
         }
         let reusesFindings = !rerun.isEmpty
-        let frame = Frame(facts: c.facts, params: parameters(on: asOf), asOf: asOf, localCount: localCount, definitionCode: definitionCode)
+        let frame = Frame(facts: facts, params: parameters(on: asOf), asOf: asOf, localCount: localCount, definitionCode: definitionCode)
         var runs: [CompiledRule.Run] = []
         runs.reserveCapacity(rules.count)
         var consequences = Decision.Consequences()
@@ -126,19 +129,25 @@ public final class CompiledPolicy: Sendable {
         var pending: Set<String> = [], anyPending = false
         var amount = Money.zero
         var waits: [Int: Set<String>] = [:]
+        // What the rule at hand waits for: one set emptied between rules (most wait for nothing),
+        // rather than a set made and freed for each.
+        var waiting: Set<String> = []
         for (k, rule) in rules.enumerated() {
-            var waiting: Set<String> = []
+            if !waiting.isEmpty { waiting = [] }
             var run: CompiledRule.Run
             if reusesFindings && !rerun[k] {
-                // As the rule found it, before what follows below marked it.
+                // As the rule found it, before what follows below marked it; what it waits for
+                // is looked up only when it waits.
                 run = keptRuns[k]
                 run.inForce = true
                 run.effect = .none
-                waiting = keptWaits[k] ?? []
+                if run.finding == .pending { waiting = keptWaits[k] ?? [] }
             } else {
                 run = rule.run(frame, waits: &waiting)
             }
-            if !rule.inForce(on: asOf) {
+            // On the same date a rule is in force as it was for the findings kept.
+            let inForce = reusesFindings ? keptRuns[k].inForce : rule.inForce(on: asOf)
+            if !inForce {
                 if run.finding == .failed { return nil }
                 run.inForce = false
                 runs.append(run)

@@ -14,7 +14,7 @@ package struct Evaluator {
     }
 
     let policy: Policy
-    let facts: [Value?]
+    private(set) var facts: [Value?]
     let asOf: CivilDate
     let parameterValues: [Parameter.DatedValue]
     let tracing: Bool
@@ -33,11 +33,14 @@ package struct Evaluator {
         definitionCache = Array(repeating: nil, count: policy.definitions.count)
     }
 
-    /// A fresh evaluator of the same policy on the same date over other facts: the parameters'
-    /// values on that date are kept rather than looked up again (the remedy search makes one
-    /// for every set of changes it tries).
-    func over(_ facts: [Value?]) -> Evaluator {
-        Evaluator(policy: policy, facts: facts, asOf: asOf, parameterValues: parameterValues, tracing: tracing)
+    /// Evaluates over other facts from now on, on the same date with the same parameters, as a
+    /// fresh evaluator would: the definitions worked out over the old facts are dropped. Locals
+    /// are kept, as every local is bound before it is read. The remedy search walks node after
+    /// node so; a fresh evaluator for each copied the whole policy.
+    mutating func restart(over facts: [Value?]) {
+        self.facts = facts
+        for i in definitionCache.indices { definitionCache[i] = nil }
+        definitionTraces.removeAll()
     }
 
     /// With the parameters' values on `asOf` already looked up (`CompiledPolicy.datedParameters(on:)`).

@@ -13,7 +13,7 @@ struct RemedyCandidates {
         var value: Value
     }
 
-    let facts: [Value?]
+    private(set) var facts: [Value?]
     let asOf: CivilDate
     private let sites: RemedySites
     private var evaluator: Evaluator
@@ -38,17 +38,29 @@ struct RemedyCandidates {
     private var elements: [Int: (list: FactAddress, index: Int)] = [:]
 
     init(policy: Policy, facts: [Value?], asOf: CivilDate, sites: RemedySites? = nil) {
-        self.init(facts: facts, evaluator: Evaluator(policy: policy, facts: facts, asOf: asOf, tracing: false),
+        self.init(evaluating: Evaluator(policy: policy, facts: facts, asOf: asOf, tracing: false),
                   sites: sites ?? RemedySites(policy))
     }
 
-    /// Candidates over `facts`, evaluated as `evaluator` evaluates (its policy and date), which
-    /// lends its parameters' values; `sites` are the policy's (`RemedySites`).
-    init(facts: [Value?], evaluator base: borrowing Evaluator, sites: RemedySites) {
-        self.facts = facts
-        asOf = base.asOf
+    /// Candidates over the facts `evaluator` evaluates, on its date with its parameters' values;
+    /// `sites` are the policy's (`RemedySites`).
+    init(evaluating evaluator: consuming Evaluator, sites: RemedySites) {
+        facts = evaluator.facts
+        asOf = evaluator.asOf
         self.sites = sites
-        evaluator = base.over(facts)
+        self.evaluator = evaluator
+    }
+
+    /// Begins again over `facts` (the next node of a search), evaluated on the same date: nothing
+    /// found or visited over the old facts is kept.
+    mutating func restart(over facts: [Value?]) {
+        self.facts = facts
+        evaluator.restart(over: facts)
+        found.removeAll(keepingCapacity: true)
+        seen.removeAll(keepingCapacity: true)
+        visitedDefinitions.removeAll(keepingCapacity: true)
+        elements.removeAll(keepingCapacity: true)
+        truncated = false
     }
 
     /// Candidates for everything rule `k` reads: its `for`, `let`s, condition, needs and cap.
@@ -112,11 +124,12 @@ struct RemedyCandidates {
                 if fixed && elementGives(slot, field) { continue }
                 if let a = element(slot, field) { whole(a) }
             case .compare(let op, let a, let b):
-                compare(op, a, b)
+                side(op, a, b.expr)
+                side(op, b, a.expr)
             case .inList(let a, let b):
-                if let addr = address(a), let t = target(addr), case .value(.list(let items)) = value(b) { for v in items { add(t, v) } }
+                if let t = target(a), case .value(.list(let items)) = value(b) { for v in items { add(t, v) } }
             case .inPeriod(let a, let b):
-                if let addr = address(a), let t = target(addr), case .value(.period(let p)) = value(b) {
+                if let t = target(a), case .value(.period(let p)) = value(b) {
                     for d in [p.start, p.end, CivilDate(days: p.start.days - 1), CivilDate(days: p.end.days + 1)] { add(t, .date(d)) }
                 }
             case .definition(let i):
@@ -139,18 +152,12 @@ struct RemedyCandidates {
         }
     }
 
-    /// `fact op other`: the other side's value and the values next to it.
-    private mutating func compare(_ op: BinaryOperator, _ a: CheckedExpr, _ b: CheckedExpr) {
-        side(op, a, b)
-        side(op, b, a)
-    }
-
-    /// One side of a comparison: the fact on it, if the case may change it, and the other side's
-    /// value (evaluated only then).
-    private mutating func side(_ op: BinaryOperator, _ fact: CheckedExpr, _ other: CheckedExpr) {
-        guard let addr = address(fact), let target = target(addr), case .value(let v) = value(other) else { return }
+    /// One side of `fact op other`: the fact on it, if the case may change it, then the other
+    /// side's value (evaluated only then) and the values next to it.
+    private mutating func side(_ op: BinaryOperator, _ fact: RemedySites.Side, _ other: CheckedExpr) {
+        guard let target = target(fact), case .value(let v) = value(other) else { return }
         for c in Self.around(v) { add(target, c) }
-        if op == .notEqual || op == .equal, case .enumeration(let t) = fact.type.unwrapped {
+        if op == .notEqual || op == .equal, case .enumeration(let t) = fact.expr.type.unwrapped {
             for k in policy.enums[t].cases.indices { add(target, .enumCase(type: t, index: k)) }
         }
     }
@@ -194,6 +201,21 @@ struct RemedyCandidates {
         /// Where its declared field is (`FactAddress.last`).
         var record: Int
         var field: Int
+    }
+
+    /// The target a comparison's side names, if the case may change it: a fixed fact the case
+    /// gives is passed over before its address is made or walked.
+    private func target(_ side: RemedySites.Side) -> Target? {
+        switch side.names {
+        case .fact(let a, let fixed)?:
+            if fixed && a.value(in: facts) != nil { return nil }
+            return target(a)
+        case .member(let slot, let field, let fixed)?:
+            if fixed && elementGives(slot, field) { return nil }
+            return element(slot, field).flatMap { target($0) }
+        case nil:
+            return nil
+        }
     }
 
     /// nil for a fixed fact the case gives (never changed: asked first, before anything else is

@@ -42,8 +42,11 @@ package enum RemedyFinder {
             var facts: [Value?]
             var verdict: CompiledPolicy.Verdict
         }
+        func blocks(_ v: CompiledPolicy.Verdict, _ k: Int) -> Bool {
+            v.runs[k].inForce && (v.runs[k].effect == .refuse || v.runs[k].effect == .needs)
+        }
         func blocking(_ v: CompiledPolicy.Verdict) -> [Int] {
-            v.runs.indices.filter { v.runs[$0].inForce && (v.runs[$0].effect == .refuse || v.runs[$0].effect == .needs) }
+            v.runs.indices.filter { blocks(v, $0) }
         }
 
         // A fact the history records (an unfiled change is unapproved) is not the case's to
@@ -69,10 +72,15 @@ package enum RemedyFinder {
         var deadEnds: [(changes: [RemedyCandidates.Candidate], verdict: CompiledPolicy.Verdict, blockedBy: [Int])] = []
         var tried = 0
         var exhausted = false
-        // The evaluator whose parameters' values the candidates are worked out with, made again only
-        // when a node's date differs; held unwrapped so that handing it over copies nothing.
-        var evaluator = Evaluator(policy: policy, facts: [], asOf: start.asOf,
-                                  parameterValues: compiled.datedParameters(on: start.asOf), tracing: false)
+        // The candidates of each node walked, worked out with the parameters' values on its date:
+        // begun again for each node, and made anew only when a node's date differs (a fresh
+        // evaluator for every node copied the whole policy).
+        func walker(on asOf: CivilDate, over facts: [Value?]) -> RemedyCandidates {
+            RemedyCandidates(evaluating: Evaluator(policy: policy, facts: facts, asOf: asOf,
+                                                   parameterValues: compiled.datedParameters(on: asOf), tracing: false),
+                             sites: reads.sites)
+        }
+        var candidates = walker(on: start.asOf, over: c.facts)
 
         let applicationDate = compiled.appliedOnSlot.map { FactAddress(steps: [.field($0)]) }
         /// Whether a rule refusing `node` refuses whatever is changed under it, `changed` being the
@@ -103,11 +111,11 @@ package enum RemedyFinder {
                 let walked = before.filter { !reads.proposesNothing($0, facts: node.facts) }
                 if walked.isEmpty { continue }
                 // The parameters' values on a date come from the compiled policy, worked out once per policy.
-                if evaluator.asOf != node.verdict.asOf {
-                    evaluator = Evaluator(policy: policy, facts: [], asOf: node.verdict.asOf,
-                                          parameterValues: compiled.datedParameters(on: node.verdict.asOf), tracing: false)
+                if candidates.asOf != node.verdict.asOf {
+                    candidates = walker(on: node.verdict.asOf, over: node.facts)
+                } else {
+                    candidates.restart(over: node.facts)
                 }
-                var candidates = RemedyCandidates(facts: node.facts, evaluator: evaluator, sites: reads.sites)
                 for k in walked { candidates.collect(k) }
                 if candidates.truncated { exhausted = true }
                 for cand in candidates.found where !changed.contains(cand.address) {
@@ -135,17 +143,16 @@ package enum RemedyFinder {
                     }
                     tried += 1
                     if tried > budget { exhausted = true; break search }
-                    var changedCase = c
-                    changedCase.facts = facts
                     // Only the rules that read the changed fact run again.
                     let rerun = reads.rerun(changing: cand.address)
-                    guard let v = compiled.verdict(changedCase, asOf: override, from: node.verdict, rerun: rerun) else { continue }
-                    let after = Set(blocking(v))
-                    let lifted = before.filter { !after.contains($0) }
+                    guard let v = compiled.verdict(facts, asOf: override, from: node.verdict, rerun: rerun) else { continue }
+                    // Asked of the new verdict's runs in place: a set of what still blocks was
+                    // made for every change tried.
+                    let lifts = before.contains { !blocks(v, $0) }
                     // Only a change that lifts something is a step towards a grant, except one element
                     // of a list set right while another still meets the rule (two unapproved
                     // changes): the next step may set the other.
-                    guard !lifted.isEmpty else {
+                    guard lifts else {
                         if depth < maxChanges, cand.address.namesAnElement {
                             next.append(Node(changes: changes, key: depth > 1 ? key : [number(cand)], facts: facts, verdict: v))
                         }
@@ -157,7 +164,7 @@ package enum RemedyFinder {
                         foundPaths.append(changed.union([cand.address]))
                     case .refused, .incomplete:
                         next.append(Node(changes: changes, key: depth > 1 ? key : [number(cand)], facts: facts, verdict: v))
-                        if depth == 1 { deadEnds.append((changes, v, after.sorted())) }
+                        if depth == 1 { deadEnds.append((changes, v, blocking(v))) }
                     case .review:
                         continue
                     }

@@ -11,15 +11,31 @@ struct RemedySites: Sendable {
         /// A field of the list element an aggregation over `slot` is at; `fixed` when no remedy
         /// may change that field of any element.
         case member(slot: Int, field: Int, fixed: Bool)
-        /// A comparison whose sides include a fact or an element's field.
-        case compare(BinaryOperator, CheckedExpr, CheckedExpr)
+        /// A comparison whose sides include a fact or an element's field, each side with what it names.
+        case compare(BinaryOperator, Side, Side)
         /// `fact in list`, `fact in period`, with a fact or an element's field on the left.
-        case inList(CheckedExpr, CheckedExpr)
-        case inPeriod(CheckedExpr, CheckedExpr)
+        case inList(Side, CheckedExpr)
+        case inPeriod(Side, CheckedExpr)
         /// A definition's sites, read once per search node whichever rule meets it first.
         case definition(Int)
         /// An aggregation: its source, and the sites of its body and filter for each element.
         case aggregate(source: CheckedExpr, slot: Int, body: [Site], filter: [Site])
+    }
+
+    /// One side of a comparison or membership test, and the fact it names, if it names one.
+    struct Side: Sendable {
+        var expr: CheckedExpr
+        var names: Named?
+    }
+
+    /// What a side names, worked out once with whether no remedy may change it: asked first, so
+    /// that a fixed fact the case gives costs neither an address nor a walk along the schema
+    /// each time a refusing rule is walked.
+    enum Named: Sendable {
+        case fact(FactAddress, fixed: Bool)
+        /// A field of the list element an aggregation over `slot` is at; `fixed` says only the
+        /// field is (the list holding it may be fixed too: the search asks that of the address).
+        case member(slot: Int, field: Int, fixed: Bool)
     }
 
     /// Per rule, the sites of its `for`, `let`s, condition, needs and cap, in that order.
@@ -51,26 +67,25 @@ struct RemedySites: Sendable {
         /// node's own address first, then its parts left to right.
         func add(_ e: CheckedExpr, to out: inout [Site]) {
             switch e.kind {
-            case .fact(let path, _):
-                let a = FactAddress(steps: path.map { .field($0) })
-                out.append(.fact(a, fixed: a.remedyRule(in: policy) == .fixed))
-            case .member(let base, _, _):
-                if let (slot, field) = elementField(e), let r = base.type.recordIndex {
-                    let f = policy.records[r].fields[field]
-                    out.append(.member(slot: slot, field: field, fixed: f.remedy == .fixed || f.computed))
+            case .fact, .member:
+                switch named(e) {
+                case .fact(let a, let fixed)?: out.append(.fact(a, fixed: fixed))
+                case .member(let slot, let field, let fixed)?: out.append(.member(slot: slot, field: field, fixed: fixed))
+                case nil: break
                 }
             default: break
             }
             switch e.kind {
             case .definition(let i): out.append(.definition(i))
             case .compare(let op, let a, let b):
-                if names(a) || names(b) { out.append(.compare(op, a, b)) }
+                let (x, y) = (Side(expr: a, names: named(a)), Side(expr: b, names: named(b)))
+                if x.names != nil || y.names != nil { out.append(.compare(op, x, y)) }
                 add(a, to: &out); add(b, to: &out)
             case .inList(let a, let b, _):
-                if names(a) { out.append(.inList(a, b)) }
+                if let n = named(a) { out.append(.inList(Side(expr: a, names: n), b)) }
                 add(a, to: &out); add(b, to: &out)
             case .inPeriod(let a, let b, _):
-                if names(a) { out.append(.inPeriod(a, b)) }
+                if let n = named(a) { out.append(.inPeriod(Side(expr: a, names: n), b)) }
                 add(a, to: &out); add(b, to: &out)
             case .aggregate(_, let body, let slot, _, let source, let filter):
                 add(source, to: &out)
@@ -83,10 +98,19 @@ struct RemedySites: Sendable {
             }
         }
 
-        /// Whether `e` may name a fact to propose for: a fact, or a field of a list element.
-        private func names(_ e: CheckedExpr) -> Bool {
-            if case .fact = e.kind { return true }
-            return elementField(e) != nil
+        /// The fact `e` may propose for: a fact, or a field of a list element; nil for anything else.
+        private func named(_ e: CheckedExpr) -> Named? {
+            switch e.kind {
+            case .fact(let path, _):
+                let a = FactAddress(steps: path.map { .field($0) })
+                return .fact(a, fixed: a.remedyRule(in: policy) == .fixed)
+            case .member(let base, _, _):
+                guard let (slot, field) = elementField(e), let r = base.type.recordIndex else { return nil }
+                let f = policy.records[r].fields[field]
+                return .member(slot: slot, field: field, fixed: f.remedy == .fixed || f.computed)
+            default:
+                return nil
+            }
         }
 
         /// For `element.field` over an aggregation's element: its slot and the field.
