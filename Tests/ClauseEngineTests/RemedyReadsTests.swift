@@ -205,8 +205,47 @@ import Testing
             tally.compare(c, RemedyCases.compiled, Self.reads, candidates: 40)
         }
         #expect(tally.compared > 1000)
-        // Most rules read neither the changed fact nor anything under or over it.
+        // Most rules read neither the changed fact nor anything under or over it, and most do not
+        // depend on the date: a later application date keeps their findings too.
         #expect(tally.kept > tally.compared * policy.rules.count / 2)
+        #expect(tally.keptOnAnotherDate > 0)
+    }
+
+    /// An application date moved across an amendment's effective date (2025-07-01, the example
+    /// notice in Playground/proposals): the rules reading a parameter the notice dates run
+    /// again, every rule is asked again whether it is in force (the replaced amount rule ends,
+    /// its replacements begin), and the rest keep their findings, as deciding the case whole finds.
+    @Test func aChangeOfDateAcrossAnAmendmentDecidesAsAWholeVerdict() throws {
+        let repository = PolicyRepository(explicit: Repo.path("Playground/proposals/shenyang-2025-core-sectors"),
+                                          environment: ["CLAUSE_POLICY_PATH": Repo.path("Policies")])
+        let policy = try #require(repository.load(Repo.path("Playground/proposals/shenyang-2025-core-sectors")).policy)
+        let (compiled, reads) = (repository.compiled(policy), RemedyReads(policy))
+        let applied = FactAddress(steps: [.field(try #require(policy.applicationDateSlot))])
+        var tally = RerunTally()
+        let dates = ["2025-06-30", "2025-07-01", "2025-07-02", "2024-11-05"].compactMap(CivilDate.init(iso:))
+        // Consulting counts as eligible spending only from the notice's date.
+        let granted = try String(contentsOfFile: Repo.path("Playground/cases/transformation-granted.yaml"), encoding: .utf8)
+        let consulting = granted.replacingOccurrences(of: "    - name: 工业网关\n", with: """
+            - name: 转型咨询诊断
+              category: consulting
+              amount: 200000.00
+              paid_on: 2024-08-01
+            - name: 工业网关
+
+        """)
+        let withConsulting = try #require(RemedyCases.read(consulting, path: "consulting.yaml"))
+        for (c, _) in try RemedyCases.playground() + [withConsulting] {
+            for from in dates {
+                var start = c
+                start.facts = try #require(applied.setting(.date(from), in: c.facts))
+                guard let base = compiled.verdict(start, asOf: nil) else { continue }
+                for to in dates where to != from {
+                    tally.compare(start, setting: applied, to: .date(to), from: base, compiled, reads)
+                }
+            }
+        }
+        #expect(tally.compared > 100)
+        #expect(tally.keptOnAnotherDate > 0)
     }
 
     /// What the candidates are, in the order they are proposed, for every rule over the Playground's
@@ -255,6 +294,8 @@ struct RerunTally {
     var compared = 0
     /// Rules whose findings were kept rather than run again, over every comparison.
     var kept = 0
+    /// Of those, the ones kept while the change moved the evaluation date.
+    var keptOnAnotherDate = 0
 
     mutating func compare(_ c: CaseFile, _ compiled: CompiledPolicy, _ reads: RemedyReads, candidates limit: Int,
                           sourceLocation: Testing.SourceLocation = #_sourceLocation) {
@@ -263,26 +304,36 @@ struct RerunTally {
         var candidates = RemedyCandidates(policy: policy, facts: c.facts, asOf: base.asOf, sites: reads.sites)
         for k in policy.rules.indices { candidates.collect(k) }
         for cand in candidates.found.prefix(limit) {
-            guard let facts = cand.address.setting(cand.value, in: c.facts) else { continue }
-            var changed = c
-            changed.facts = facts
-            let rerun = reads.rerun(changing: cand.address)
-            let at = "\(c.id): \(cand.address.name(in: policy)) = \(cand.value)"
-            let whole = compiled.verdict(changed, asOf: nil)
-            let part = compiled.verdict(facts, asOf: nil, from: base, rerun: rerun)
-            #expect((whole == nil) == (part == nil), "\(at)", sourceLocation: sourceLocation)
-            guard let whole, let part else { continue }
-            compared += 1
-            kept += rerun.filter { !$0 }.count
-            #expect(part.outcome == whole.outcome && part.amount == whole.amount && part.missing == whole.missing
-                && part.consequences.clawback == whole.consequences.clawback
-                && part.consequences.blacklistedUntil == whole.consequences.blacklistedUntil && part.waits == whole.waits,
-                "\(at)", sourceLocation: sourceLocation)
-            for k in whole.runs.indices {
-                let (p, w) = (part.runs[k], whole.runs[k])
-                #expect(p.finding == w.finding && p.amount == w.amount && p.capped == w.capped && p.uncapped == w.uncapped
-                    && p.inForce == w.inForce && p.effect == w.effect, "\(at): rule \(policy.rules[k].id)", sourceLocation: sourceLocation)
-            }
+            compare(c, setting: cand.address, to: cand.value, from: base, compiled, reads, sourceLocation: sourceLocation)
+        }
+    }
+
+    /// `c` with the fact at `address` set to `value`, decided whole and from `base` (the verdict
+    /// over `c`) by the rules the change runs again.
+    mutating func compare(_ c: CaseFile, setting address: FactAddress, to value: Value, from base: CompiledPolicy.Verdict,
+                          _ compiled: CompiledPolicy, _ reads: RemedyReads, sourceLocation: Testing.SourceLocation = #_sourceLocation) {
+        let policy = compiled.policy
+        guard let facts = address.setting(value, in: c.facts) else { return }
+        var changed = c
+        changed.facts = facts
+        let rerun = reads.rerun(changing: address)
+        let at = "\(c.id): \(address.name(in: policy)) = \(value)"
+        let whole = compiled.verdict(changed, asOf: nil)
+        let part = compiled.verdict(facts, asOf: nil, from: base, rerun: rerun)
+        #expect((whole == nil) == (part == nil), "\(at)", sourceLocation: sourceLocation)
+        guard let whole, let part else { return }
+        compared += 1
+        let ran = part.asOf == base.asOf ? rerun.onSameDate : rerun.onAnotherDate
+        kept += ran.filter { !$0 }.count
+        if part.asOf != base.asOf { keptOnAnotherDate += ran.filter { !$0 }.count }
+        #expect(part.outcome == whole.outcome && part.amount == whole.amount && part.missing == whole.missing
+            && part.consequences.clawback == whole.consequences.clawback
+            && part.consequences.blacklistedUntil == whole.consequences.blacklistedUntil && part.waits == whole.waits,
+            "\(at)", sourceLocation: sourceLocation)
+        for k in whole.runs.indices {
+            let (p, w) = (part.runs[k], whole.runs[k])
+            #expect(p.finding == w.finding && p.amount == w.amount && p.capped == w.capped && p.uncapped == w.uncapped
+                && p.inForce == w.inForce && p.effect == w.effect, "\(at): rule \(policy.rules[k].id)", sourceLocation: sourceLocation)
         }
     }
 }

@@ -99,26 +99,29 @@ public final class CompiledPolicy: Sendable {
     }
 
     /// The verdict over `facts`, which differ from those `base` was found over only where the
-    /// rules `rerun` marks read: the others keep their findings from `base`, which stand as long
-    /// as the evaluation date does (a rule's finding depends on nothing but the facts it reads,
-    /// the parameters and the date). The remedy search decides each changed case so; most
-    /// changes touch a fact two or three rules read.
+    /// rules `rerun` marks read: the others keep their findings from `base` (a rule's finding
+    /// depends on nothing but the facts it reads, the parameters and the date). The remedy
+    /// search decides each changed case so; most changes touch a fact two or three rules read.
+    /// A change that moves the evaluation date runs `rerun.onAnotherDate` again, and asks every
+    /// rule whether it is in force on the new date.
     ///
     /// It takes the changed facts alone: a verdict reads nothing else of a case, and the search
     /// copied the whole case for each change it tried.
-    func verdict(_ facts: [Value?], asOf override: CivilDate?, from base: Verdict, rerun: [Bool]) -> Verdict? {
+    func verdict(_ facts: [Value?], asOf override: CivilDate?, from base: Verdict, rerun: RemedyReads.Rerun) -> Verdict? {
         verdict(facts, asOf: override, reusing: (base, rerun))
     }
 
-    private func verdict(_ facts: [Value?], asOf override: CivilDate?, reusing: (base: Verdict, rerun: [Bool])?) -> Verdict? {
+    private func verdict(_ facts: [Value?], asOf override: CivilDate?, reusing: (base: Verdict, rerun: RemedyReads.Rerun)?) -> Verdict? {
         guard let asOf = Policy.evaluationDate(of: facts, applicationDateSlot: appliedOnSlot, asOf: override) else { return nil }
         // The findings kept, and which rules run again; held apart, so the loop below copies
         // neither the base verdict nor its arrays.
         var keptRuns: [CompiledRule.Run] = [], keptWaits: [Int: Set<String>] = [:], rerun: [Bool] = []
-        if let reusing, reusing.base.asOf == asOf, reusing.rerun.count == rules.count {
+        var sameDate = true
+        if let reusing, reusing.rerun.onSameDate.count == rules.count, reusing.rerun.onAnotherDate.count == rules.count {
+            sameDate = reusing.base.asOf == asOf
             keptRuns = reusing.base.runs
             keptWaits = reusing.base.waits
-            rerun = reusing.rerun
+            rerun = sameDate ? reusing.rerun.onSameDate : reusing.rerun.onAnotherDate
         }
         let reusesFindings = !rerun.isEmpty
         let frame = Frame(facts: facts, params: parameters(on: asOf), asOf: asOf, localCount: localCount, definitionCode: definitionCode)
@@ -146,7 +149,7 @@ public final class CompiledPolicy: Sendable {
                 run = rule.run(frame, waits: &waiting)
             }
             // On the same date a rule is in force as it was for the findings kept.
-            let inForce = reusesFindings ? keptRuns[k].inForce : rule.inForce(on: asOf)
+            let inForce = reusesFindings && sameDate ? keptRuns[k].inForce : rule.inForce(on: asOf)
             if !inForce {
                 if run.finding == .failed { return nil }
                 run.inForce = false

@@ -24,8 +24,11 @@ struct RemedyReads: Sendable {
     /// Whether each rule has a clawback or a ban: their amounts come from the rule's own `let`s
     /// as it runs, so such a rule always runs again.
     private let consequences: [Bool]
+    /// Whether each rule's finding depends on the evaluation date: it reads the date, or a
+    /// parameter whose value depends on it (through the definitions it uses too).
+    private let dated: [Bool]
     /// `rerun` by the field path changed (`reruns(_:_:)`).
-    private let reruns: [[Int]: [Bool]]
+    private let reruns: [[Int]: Rerun]
     /// Where each rule may propose a value, for `RemedyCandidates`.
     let sites: RemedySites
     /// What each rule's finding depends on, for `refusesWhateverChanges`; nil for a rule whose
@@ -47,30 +50,40 @@ struct RemedyReads: Sendable {
         paths = dependencies.map(\.paths)
         settling = zip(policy.rules, dependencies).map { RemedyReads.settling(of: $0, $1, policy) }
         consequences = policy.rules.map { $0.clawback != nil || $0.banUntil != nil }
-        reruns = Self.reruns(paths, consequences, policy)
+        dated = dependencies.map(\.readsDate)
+        reruns = Self.reruns(paths, consequences, dated, policy)
     }
 
-    /// The rules to run again when the fact at `address` changes: those that read it, what
-    /// holds it, or anything under it (a list read as a whole changes with any of its elements).
-    func rerun(changing address: FactAddress) -> [Bool] {
+    /// The rules a change runs again. On the case's own date, those that read the fact changed,
+    /// what holds it, or anything under it (a list read as a whole changes with any of its
+    /// elements). When the change moves the evaluation date (the application date changed), also
+    /// every rule whose finding depends on the date; whether each rule is in force is asked
+    /// again, and the others keep their findings.
+    struct Rerun {
+        let onSameDate: [Bool]
+        let onAnotherDate: [Bool]
+    }
+
+    func rerun(changing address: FactAddress) -> Rerun {
         var fields: [Int] = []
         for case .field(let i) in address.steps { fields.append(i) }
-        return reruns[fields] ?? Self.rerun(changing: fields, paths, consequences)
+        return reruns[fields] ?? Self.rerun(changing: fields, paths, consequences, dated)
     }
 
-    private static func rerun(changing fields: [Int], _ paths: [[[Int]]], _ consequences: [Bool]) -> [Bool] {
-        paths.indices.map { k in
+    private static func rerun(changing fields: [Int], _ paths: [[[Int]]], _ consequences: [Bool], _ dated: [Bool]) -> Rerun {
+        let reading = paths.indices.map { k in
             consequences[k] || paths[k].contains { path in path.starts(with: fields) || fields.starts(with: path) }
         }
+        return Rerun(onSameDate: reading, onAnotherDate: zip(reading, dated).map { $0 || $1 })
     }
 
     /// `rerun` for every path a rule reads, every path that holds one, and each field of the
     /// records (or list elements) one names, worked out once: the search asks for every change it
     /// tries, and working it out took 5,000 instructions a time.
-    private static func reruns(_ paths: [[[Int]]], _ consequences: [Bool], _ policy: Policy) -> [[Int]: [Bool]] {
-        var table: [[Int]: [Bool]] = [:]
+    private static func reruns(_ paths: [[[Int]]], _ consequences: [Bool], _ dated: [Bool], _ policy: Policy) -> [[Int]: Rerun] {
+        var table: [[Int]: Rerun] = [:]
         func add(_ fields: [Int]) {
-            if table[fields] == nil { table[fields] = rerun(changing: fields, paths, consequences) }
+            if table[fields] == nil { table[fields] = rerun(changing: fields, paths, consequences, dated) }
         }
         for path in paths.joined() {
             for n in 1...max(1, path.count) { add(Array(path.prefix(n))) }
