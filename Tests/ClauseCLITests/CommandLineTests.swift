@@ -126,6 +126,27 @@ import Testing
         #expect(r.stderr.contains("1 unreadable"))
     }
 
+    /// One batch over two cities' cases decides each under its own package: the lines are those
+    /// each case gets alone, and name two different packages.
+    @Test func aBatchOfTwoPackagesDecidesEachUnderItsOwn() throws {
+        let env = ["CLAUSE_POLICY_PATH": Repo.path("Policies") + ":" + Repo.path("Playground/cities")]
+        let files = ["Playground/cases/transformation-granted.yaml", "Playground/cities/zhongshan-cases/level2-granted.yaml",
+                     "Playground/cases/transformation-capped.yaml", "Playground/cities/zhongshan-cases/level3-capped.yaml"]
+        let batch = try ClauseBinary.clause(["evaluate", "--format", "json", "--no-store"] + files, environment: env)
+        #expect(batch.status == 0, "\(batch.stderr)")
+        var alone: [String] = []
+        for f in files {
+            let r = try ClauseBinary.clause(["evaluate", "--format", "json", "--no-store", f], environment: env)
+            #expect(r.status == 0, "\(r.stderr)")
+            alone.append(r.stdout)
+        }
+        #expect(batch.stdout == alone.joined())
+        let digests = Set(batch.stdout.split(separator: "\n").map { line in
+            line.components(separatedBy: "\"policy_digest\":\"").dropFirst().first.map { String($0.prefix { $0 != "\"" }) } ?? ""
+        })
+        #expect(digests.count == 2, "\(digests)")
+    }
+
     /// A `.jsonl` file named as a case file is read as one YAML document otherwise, and fails at its
     /// second line with the parser's words.
     @Test func aJSONLinesFileNamedAsACaseFileSaysToUseJSONL() throws {

@@ -69,7 +69,7 @@ public struct BatchEvaluator: Sendable {
     }
 
     public func decide(_ source: CaseSource, render: (Decision, Policy) -> [UInt8]) -> Item {
-        switch loader.prepare(source).loaded {
+        switch loader.load(source) {
         case .failed(let ds): return .failed(ds)
         case .ready(let c, let policy):
             // Decided once by the compiled rules: the remedy search starts from that verdict.

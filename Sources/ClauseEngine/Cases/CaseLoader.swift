@@ -15,7 +15,7 @@ public struct CaseLoader: Sendable {
     }
 
     public func load(path: String) -> Loaded {
-        loadKeepingText(path: path).loaded
+        loadWithFile(path: path).0
     }
 
     /// Like `load(path:)`, and also the file's text as read (nil when it could not be read), so a

@@ -24,15 +24,20 @@ public final class PolicyRepository: @unchecked Sendable {
     public var baseOverrides: [String: String] = [:] {
         didSet {
             lock.lock()
-            answered = [:]
+            answered = []
             lock.unlock()
         }
     }
     /// `policy(for:)`'s answers by the id asked for: every case of a batch asks, from both cores,
     /// and finding the folder and then the package took four turns of the lock and three hashes.
-    private var answered: [String: PolicyLoader.Result] = [:]
+    /// A short list looked along, as a batch names a package or two: hashing each case's id cost
+    /// more than comparing it.
+    private var answered: [(id: String, result: PolicyLoader.Result)] = []
     private var loading: [String] = []
-    private var compiledByDigest: [String: CompiledPolicy] = [:]
+    /// The packages compiled, one for each digest: a batch asks for every case, and only a package
+    /// or two are compiled, so a look along the list (whose digests most often share the very text
+    /// asked with) costs less than hashing a 71-character digest each time.
+    private var compiledPolicies: [CompiledPolicy] = []
 
     public init(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.explicit = explicit
@@ -59,10 +64,10 @@ public final class PolicyRepository: @unchecked Sendable {
     public func policy(for id: String?) -> PolicyLoader.Result {
         lock.lock()
         defer { lock.unlock() }
-        if let id, let known = answered[id] { return known }
+        if let id, let known = answered.first(where: { $0.id == id }) { return known.result }
         let r = find(id)
         // Only packages found: as many as there are packages, whatever ids a batch's cases name.
-        if let id, r.policy != nil { answered[id] = r }
+        if let id, r.policy != nil { answered.append((id, r)) }
         return r
     }
 
@@ -94,9 +99,9 @@ public final class PolicyRepository: @unchecked Sendable {
     public func compiled(_ policy: Policy) -> CompiledPolicy {
         lock.lock()
         defer { lock.unlock() }
-        if let c = compiledByDigest[policy.digest] { return c }
+        if let c = compiledPolicies.first(where: { $0.policy.digest == policy.digest }) { return c }
         let c = CompiledPolicy(policy)
-        compiledByDigest[policy.digest] = c
+        compiledPolicies.append(c)
         return c
     }
 
