@@ -39,10 +39,10 @@ public struct YAMLEventLog {
 
     /// Records the one document of `source`, or nil (see the type's comment).
     public static func read(_ source: SourceFile, limits: YAMLLimits = .default) -> YAMLEventLog? {
-        var string = source.text
-        let count = string.utf8.count
-        guard count > 0, count <= limits.maxBytes else { return nil }
-        return string.withUTF8 { read(bytes: $0, limits: limits) }
+        source.withUTF8 { bytes in
+            guard bytes.count > 0, bytes.count <= limits.maxBytes else { return nil }
+            return read(bytes: bytes, limits: limits)
+        }
     }
 
     /// Records the one document of UTF-8 `bytes`, or nil (see the type's comment). A JSON object

@@ -58,8 +58,12 @@ public enum YAMLReader {
 
     /// The first half of `read(path:)`: the file's text, checked for size and UTF-8, not parsed.
     /// `parse` is false when a problem was reported (`file` may still be given, to render it).
+    ///
+    /// - Parameter checkingUTF8: false to keep the bytes as read, unchecked, for a reader that
+    ///   refuses any byte that is not UTF-8 itself (`SourceFile.init(path:utf8:)`); whatever
+    ///   reads the file after such a reader gave up asks `checkUTF8(_:into:)` first.
     package static func readText(
-        path: String, limits: YAMLLimits = .default, into bag: inout DiagnosticBag
+        path: String, limits: YAMLLimits = .default, checkingUTF8: Bool = true, into bag: inout DiagnosticBag
     ) -> (file: SourceFile?, parse: Bool) {
         let origin = SourceLocation(line: 1, column: 1)
         func ioError(_ reason: String) -> (file: SourceFile?, parse: Bool) {
@@ -113,14 +117,32 @@ public enum YAMLReader {
             return (empty, false)
         }
 
-        var body = bytes[...]
         // libyaml skips a UTF-8 byte order mark without counting it in columns; drop it here so
         // the SourceFile's columns agree with libyaml's marks.
-        if body.starts(with: [0xEF, 0xBB, 0xBF]) { body = body.dropFirst(3) }
+        let marked = bytes.starts(with: [0xEF, 0xBB, 0xBF])
+        guard checkingUTF8 else { return (SourceFile(path: path, utf8: marked ? Array(bytes.dropFirst(3)) : bytes), true) }
+        let body = marked ? bytes.dropFirst(3) : bytes[...]
 
         // Valid text (nearly always) is checked once, by making the String; only invalid text is
         // walked again to say where.
         if let text = String(validating: body, as: UTF8.self) { return (SourceFile(path: path, text: text), true) }
+        return encodingError(body, path: path, into: &bag)
+    }
+
+    /// Checks a file kept as bytes (`readText(path:checkingUTF8: false)`) as `readText` checks
+    /// one as it reads it, with the same error for a byte that is not UTF-8; false then.
+    package static func checkUTF8(_ file: SourceFile, into bag: inout DiagnosticBag) -> Bool {
+        let text = file.withUTF8 { String(validating: $0, as: UTF8.self) }
+        if let text {
+            file.keep(checked: text)
+            return true
+        }
+        return file.withUTF8 { encodingError(ArraySlice($0), path: file.path, into: &bag).parse }
+    }
+
+    /// Reports the first byte of `body` that is not UTF-8, at its line and column, and gives the
+    /// file to render the error with (its text with such bytes replaced); `parse` is false then.
+    private static func encodingError(_ body: ArraySlice<UInt8>, path: String, into bag: inout DiagnosticBag) -> (file: SourceFile, parse: Bool) {
         if let bad = firstInvalidUTF8(body) {
             let prefix = body[body.startIndex..<bad]
             let line = prefix.reduce(1) { $1 == 0x0A ? $0 + 1 : $0 }

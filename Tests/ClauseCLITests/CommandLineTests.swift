@@ -59,6 +59,30 @@ import Testing
         #expect(r.stderr.contains("binary-junk.yaml:2:118: error: file is not UTF-8 text (byte 0x80 at line 2)"))
     }
 
+    /// A JSON case file is scanned from its bytes as read; a sequence that is not UTF-8 in one of
+    /// its strings (a lone surrogate, an overlong form, a cut-off character) is still the file's
+    /// encoding error, at its line and column, as for a YAML file.
+    @Test func aJSONCaseFileThatIsNotUTF8IsAnEncodingError() throws {
+        let dir = FileManager.default.temporaryDirectory.appendingPathComponent("clause-utf8-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: dir, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(at: dir) }
+        let head = Array(#"{"case": "X-1", "policy": "shenyang-sme-dx-fund", "item": "transformation", "applied_on": "2024-11-05","#.utf8)
+            + Array("\n \"applicant\": {\"name\": \"沈阳".utf8)
+        var paths: [String] = []
+        let bytes: [[UInt8]] = [[0xED, 0xA0, 0x80], [0xC0, 0x80], [0xE3, 0x80, 0x22], [0xFF]]
+        for (k, bad) in bytes.enumerated() {
+            let path = dir.appendingPathComponent("bad\(k).json").path
+            try Data(head + bad + Array("\"}}\n".utf8)).write(to: URL(fileURLWithPath: path))
+            paths.append(path)
+        }
+        let r = try ClauseBinary.clause(["evaluate", "--format", "json", "--no-store"] + paths)
+        #expect(r.status == 1)
+        #expect(r.stdout.isEmpty)
+        for (k, byte) in ["ED", "C0", "E3", "FF"].enumerated() {
+            #expect(r.stderr.contains("bad\(k).json:2:27: error: file is not UTF-8 text (byte 0x\(byte) at line 2)"), "\(r.stderr)")
+        }
+    }
+
     @Test func explainQuotesTheClauseAndShowsTheArithmetic() throws {
         let r = try ClauseBinary.clause(["explain", "Playground/cases/transformation-granted.yaml"])
         #expect(r.status == 0)

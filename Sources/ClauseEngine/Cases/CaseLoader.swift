@@ -28,12 +28,15 @@ public struct CaseLoader: Sendable {
     private func loadWithFile(path: String) -> (Loaded, SourceFile?) {
         var bag = DiagnosticBag()
         if let refused = Self.refuseJSONLines(path) { return (.failed([refused]), nil) }
-        // YAMLReader.read(path:) in its two halves, with the fast reader between them.
-        let (file, parse) = YAMLReader.readText(path: path, into: &bag)
+        // YAMLReader.read(path:) in its two halves, with the fast reader between them. The fast
+        // reader's scanners refuse any byte that is not UTF-8, so the bytes go to it unchecked;
+        // the tree path checks them first, as reading the file always did.
+        let (file, parse) = YAMLReader.readText(path: path, checkingUTF8: false, into: &bag)
         if parse, let file, let (c, policy) = FastCaseReader.read(file, path: path, repository: repository) {
             return (.ready(c, policy), file)
         }
-        let root = parse ? file.flatMap { YAMLReader.read($0, into: &bag) } : nil
+        let checked = parse && file.map { YAMLReader.checkUTF8($0, into: &bag) } == true
+        let root = checked ? file.flatMap { YAMLReader.read($0, into: &bag) } : nil
         guard let root else {
             if !bag.hasErrors, let file {
                 bag.error("case.empty", "the file holds no case: expected a mapping with case, policy, item, applied_on…",
