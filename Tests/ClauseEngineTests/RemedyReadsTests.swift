@@ -62,16 +62,20 @@ import Testing
         return try #require(CaseReader.read(root, path: "case.yaml", policy: policy, into: &bag), "\(bag.sorted.map(\.message))").facts
     }
 
+    /// What walking rule `rule` of a walker case (`walkerFacts`) proposes for the fact named `fact`.
+    static func walkerProposals(_ fields: String, rule: Int, fact: String) throws -> [Value] {
+        let policy = try walkerPackage()
+        let asOf = try #require(CivilDate(iso: "2024-05-01"))
+        var candidates = RemedyCandidates(policy: policy, facts: try walkerFacts(policy, fields), asOf: asOf, sites: RemedyReads(policy).sites)
+        candidates.collect(rule)
+        return candidates.found.filter { $0.address.name(in: policy) == fact }.map(\.value)
+    }
+
     /// A `let` the case leaves unknown proposes nothing for what it is compared with: its slot is
     /// bound to no value (the walk once read the unbound slot out of range and stopped the run).
     @Test func anUnknownLetProposesNothing() throws {
-        let policy = try Self.walkerPackage()
-        let asOf = try #require(CivilDate(iso: "2024-05-01"))
-        let sites = RemedyReads(policy).sites
         for (fields, quoted) in [("spent: 300元\nasked: 500元\n", false), ("spent: 300元\nquote: 150元\nasked: 500元\n", true)] {
-            var candidates = RemedyCandidates(policy: policy, facts: try Self.walkerFacts(policy, fields), asOf: asOf, sites: sites)
-            candidates.collect(1)
-            let asked = candidates.found.filter { $0.address.name(in: policy) == "asked" }.map(\.value)
+            let asked = try Self.walkerProposals(fields, rule: 1, fact: "asked")
             #expect(asked.contains(.money(Money(fen: 15_000))) == quoted, "\(fields): \(asked)")
         }
     }
@@ -129,13 +133,8 @@ import Testing
     /// A fixed fact the case leaves out may still be supplied: a comparison proposes the values
     /// around its threshold for it. One the case gives is never proposed, however it compares.
     @Test func aComparisonProposesAFixedFactOnlyWhenLeftOut() throws {
-        let policy = try Self.walkerPackage()
-        let asOf = try #require(CivilDate(iso: "2024-05-01"))
-        let sites = RemedyReads(policy).sites
         for (fields, proposed) in [("spent: 300元\nasked: 200元\n", true), ("spent: 300元\npaid: 50元\nasked: 200元\n", false)] {
-            var candidates = RemedyCandidates(policy: policy, facts: try Self.walkerFacts(policy, fields), asOf: asOf, sites: sites)
-            candidates.collect(2)
-            let paid = candidates.found.filter { $0.address.name(in: policy) == "paid" }.map(\.value)
+            let paid = try Self.walkerProposals(fields, rule: 2, fact: "paid")
             #expect(paid.contains(.money(Money(fen: 10_000))) == proposed, "\(fields): \(paid)")
             #expect(paid.isEmpty == !proposed, "\(fields): \(paid)")
         }

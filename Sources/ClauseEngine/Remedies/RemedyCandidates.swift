@@ -114,15 +114,8 @@ struct RemedyCandidates {
     private mutating func visit(_ list: [RemedySites.Site]) {
         for site in list {
             switch site {
-            case .fact(let a, let fixed):
-                // A fixed fact the case gives can propose nothing: most facts a refusing rule reads.
-                if fixed && a.value(in: facts) != nil { continue }
-                whole(a)
-            case .member(let slot, let field, let fixed):
-                // A fixed field the element gives can propose nothing: asked of the element in
-                // hand, before its address is made (most fields an aggregation reads are such).
-                if fixed && elementGives(slot, field) { continue }
-                if let a = element(slot, field) { whole(a) }
+            case .named(let n):
+                if let a = changeable(n) { whole(a) }
             case .compare(let op, let a, let b):
                 side(op, a, b.expr)
                 side(op, b, a.expr)
@@ -203,19 +196,23 @@ struct RemedyCandidates {
         var field: Int
     }
 
-    /// The target a comparison's side names, if the case may change it: a fixed fact the case
-    /// gives is passed over before its address is made or walked.
-    private func target(_ side: RemedySites.Side) -> Target? {
-        switch side.names {
-        case .fact(let a, let fixed)?:
-            if fixed && a.value(in: facts) != nil { return nil }
-            return target(a)
-        case .member(let slot, let field, let fixed)?:
-            if fixed && elementGives(slot, field) { return nil }
-            return element(slot, field).flatMap { target($0) }
-        case nil:
-            return nil
+    /// The address of what `n` names, unless it is fixed and the case gives it: such a fact can
+    /// propose nothing, and is passed over before its address is made or walked. A list
+    /// element's field is asked of the element in hand.
+    private func changeable(_ n: RemedySites.Named) -> FactAddress? {
+        switch n {
+        case .fact(let a, let fixed):
+            return fixed && a.value(in: facts) != nil ? nil : a
+        case .member(let slot, let field, let fixed):
+            return fixed && elementGives(slot, field) ? nil : element(slot, field)
         }
+    }
+
+    /// The target a comparison's side names, if the case may change it. (Not written with
+    /// `flatMap(changeable)`: a method taken as a value captures a copy of the whole walker.)
+    private func target(_ side: RemedySites.Side) -> Target? {
+        guard let n = side.names, let a = changeable(n) else { return nil }
+        return target(a)
     }
 
     /// nil for a fixed fact the case gives (never changed: asked first, before anything else is

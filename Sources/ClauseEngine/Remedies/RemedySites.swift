@@ -6,11 +6,8 @@ import ClauseLanguage
 /// each node, making an address for each fact read) had cost more than deciding the case again.
 struct RemedySites: Sendable {
     indirect enum Site: Sendable {
-        /// A fact read by its path; `fixed` when no remedy may change it (asked first: most are).
-        case fact(FactAddress, fixed: Bool)
-        /// A field of the list element an aggregation over `slot` is at; `fixed` when no remedy
-        /// may change that field of any element.
-        case member(slot: Int, field: Int, fixed: Bool)
+        /// A fact read by its path, or a field of the list element an aggregation is at.
+        case named(Named)
         /// A comparison whose sides include a fact or an element's field, each side with what it names.
         case compare(BinaryOperator, Side, Side)
         /// `fact in list`, `fact in period`, with a fact or an element's field on the left.
@@ -28,9 +25,9 @@ struct RemedySites: Sendable {
         var names: Named?
     }
 
-    /// What a side names, worked out once with whether no remedy may change it: asked first, so
-    /// that a fixed fact the case gives costs neither an address nor a walk along the schema
-    /// each time a refusing rule is walked.
+    /// A fact an expression names, worked out once with whether no remedy may change it: asked
+    /// first, so that a fixed fact the case gives costs neither an address nor a walk along the
+    /// schema each time a refusing rule is walked (most facts a refusing rule reads are such).
     enum Named: Sendable {
         case fact(FactAddress, fixed: Bool)
         /// A field of the list element an aggregation over `slot` is at; `fixed` says only the
@@ -68,11 +65,7 @@ struct RemedySites: Sendable {
         func add(_ e: CheckedExpr, to out: inout [Site]) {
             switch e.kind {
             case .fact, .member:
-                switch named(e) {
-                case .fact(let a, let fixed)?: out.append(.fact(a, fixed: fixed))
-                case .member(let slot, let field, let fixed)?: out.append(.member(slot: slot, field: field, fixed: fixed))
-                case nil: break
-                }
+                if let n = named(e) { out.append(.named(n)) }
             default: break
             }
             switch e.kind {
