@@ -57,7 +57,7 @@ public struct YAMLEventLog {
     package static func readYAML(bytes: UnsafeBufferPointer<UInt8>, limits: YAMLLimits = .default) -> YAMLEventLog? {
         guard bytes.count > 0, bytes.count <= limits.maxBytes, let base = bytes.baseAddress else { return nil }
         var builder = Builder(capacity: bytes.count, limits: limits)
-        return builder.runLibyaml(base, bytes.count) ? builder.log : nil
+        return builder.runLibyaml(base, bytes.count) ? builder.finished() : nil
     }
 
     /// The log of a JSON object scanned without libyaml, or nil for anything else, and for any JSON
@@ -68,7 +68,7 @@ public struct YAMLEventLog {
         // A YAML file is not a JSON object from its first byte: no log is made for it here.
         guard scan.startsObject() else { return nil }
         var builder = Builder(capacity: bytes.count, limits: limits)
-        return scan.document(into: &builder) ? builder.log : nil
+        return scan.document(into: &builder) ? builder.finished() : nil
     }
 
     /// Whether the JSON scan, when it reads `source` at all, reads it exactly as libyaml does: for
@@ -93,12 +93,24 @@ public struct YAMLEventLog {
         private var keys: [(Int32, Int32)] = []
         private var haveRoot = false
 
+        /// How many bytes of `log.text` hold scalars: the array is made at its full size at once
+        /// and written in place (`append`), and cut to this length when the log is done (`finished`).
+        private var used = 0
+
         init(capacity: Int, limits: YAMLLimits) {
             self.limits = limits
             log.nodes.reserveCapacity(capacity / 8 + 16)
-            log.text.reserveCapacity(capacity)
+            // A JSON text's scalars never take more bytes than the text (an escape is longer than
+            // what it stands for); libyaml's may (`\L` is three), and `append` grows the array then.
+            log.text = [UInt8](repeating: 0, count: capacity)
             stack.reserveCapacity(16)
             keys.reserveCapacity(64)
+        }
+
+        /// The log, its text cut to the bytes written.
+        mutating func finished() -> YAMLEventLog {
+            log.text.removeLast(log.text.count - used)
+            return log
         }
 
         /// An open collection: its node, whether a key is expected next, and where its keys begin in
@@ -111,14 +123,39 @@ public struct YAMLEventLog {
         }
 
         /// Where the next scalar's bytes begin in `log.text`: the reader appends them, then calls `scalar`.
-        var textCount: Int { log.text.count }
+        var textCount: Int { used }
 
-        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) { log.text.append(contentsOf: bytes) }
-        mutating func append(_ byte: UInt8) { log.text.append(byte) }
+        /// Appends scalar bytes: copied into the array's room, where `Array.append(contentsOf:)`
+        /// cost a hundred instructions a call, most of a short key's reading.
+        mutating func append(_ bytes: UnsafeBufferPointer<UInt8>) {
+            let n = bytes.count
+            guard n > 0, let from = bytes.baseAddress else { return }
+            makeRoom(n)
+            let at = used
+            log.text.withUnsafeMutableBufferPointer { all in
+                let to = all.baseAddress! + at
+                if n <= 16 {
+                    for k in 0..<n { to[k] = from[k] }
+                } else {
+                    to.update(from: from, count: n)
+                }
+            }
+            used += n
+        }
+
+        mutating func append(_ byte: UInt8) {
+            makeRoom(1)
+            log.text[used] = byte
+            used += 1
+        }
+
+        private mutating func makeRoom(_ n: Int) {
+            if log.text.count - used < n { log.text.append(contentsOf: repeatElement(0, count: max(n, log.text.count))) }
+        }
 
         /// A scalar whose value was appended from `start` on.
         mutating func scalar(from start: Int, style: YAMLNode.ScalarStyle) -> Bool {
-            let count = log.text.count - start
+            let count = used - start
             if count > limits.maxScalarLength || log.nodes.count >= limits.maxNodes { return false }
             if let top = stack.indices.last, stack[top].isMapping, stack[top].expectKey {
                 guard acceptKey(start: start, count: count, style: style, from: Int(stack[top].keysStart)) else { return false }
@@ -278,7 +315,13 @@ public struct YAMLEventLog {
     package func isNull(_ i: Int) -> Bool {
         let n = nodes[i]
         guard n.kind == .scalar, n.style == .plain else { return false }
-        return n.count == 0 || equals(i, "~") || equals(i, "null") || equals(i, "Null") || equals(i, "NULL")
+        // By length first: asked of every value a case gives, and most are not four bytes long.
+        switch n.count {
+        case 0: return true
+        case 1: return text[Int(n.start)] == UInt8(ascii: "~")
+        case 4: return equals(i, "null" as StaticString) || equals(i, "Null" as StaticString) || equals(i, "NULL" as StaticString)
+        default: return false
+        }
     }
 }
 
