@@ -5,7 +5,7 @@
 ///
 /// A package whose rules impose a ban (`ban_until:`) must declare all three: the registry, the
 /// payments and the history's `fraud_found` event find the facts here, never by a name.
-package struct BanFacts: Sendable, Hashable {
+@usableFromInline package struct BanFacts: Sendable, Hashable {
     package var creditCode: String
     package var bannedUntil: String
     package var fraudFoundOn: String

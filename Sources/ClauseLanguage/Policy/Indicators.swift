@@ -8,7 +8,7 @@ import ClauseSyntax
 /// written in the policy language), or a figure the city reports with its source, because the
 /// record cannot know it (activities held, products listed). A row whose figure can be known
 /// neither way says why, and the report prints that instead of a number.
-package struct Indicator: Sendable {
+@usableFromInline package struct Indicator: Sendable {
     package var name: String
     package var label: String
     package var labelEn: String?
@@ -85,7 +85,7 @@ package struct RecordAggregate: Sendable {
 
 /// The programme's funding plan: where money comes from, and the matching the plan sets
 /// (工作方案 三（四）: local funds at 1:1.25 of the central funds).
-package struct FundingPlan: Sendable {
+@usableFromInline package struct FundingPlan: Sendable {
     package var clause: String
     /// The enum a payment's `source` takes (declared under `enums`, used by the workflow).
     package var sourceEnum: Int

@@ -9,7 +9,7 @@ import ClauseSyntax
 /// be `same` as the case's or equal a literal, so that every figure is a lookup by key in the
 /// record (no scan of every decision ever made), and reads as the measures word it ("per
 /// enterprise", "per platform", "for the programme").
-package struct LedgerMeasure: Sendable {
+@usableFromInline package struct LedgerMeasure: Sendable {
     package enum Aggregate: Sendable, Equatable {
         /// The amounts granted (money).
         case sumAmount

@@ -3,45 +3,207 @@ import ClauseSyntax
 /// A policy package after loading and type checking: everything the interpreter needs, with
 /// names resolved. Value type, `Sendable`, shared by every case decided under it.
 public struct Policy: Sendable {
-    public var id: String
-    package var title: String
-    package var titleEn: String?
-    package var version: String
+    /// Every part of the policy, in one box shared by the copies: a policy is handed to every
+    /// case decided under it (read, decided, written), and a copy of two dozen arrays and texts
+    /// retained and then released each of them, several times a case. A copy is now one retain;
+    /// a change to a copy that shares its box first copies the box (`mutableBox`).
+    @usableFromInline package var box: Box
+
+    public var id: String {
+        get { box.parts.id }
+        set { mutableBox.parts.id = newValue }
+    }
+    @inlinable package var title: String {
+        _read { yield box.parts.title }
+        _modify { yield &mutableBox.parts.title }
+    }
+    @inlinable package var titleEn: String? {
+        _read { yield box.parts.titleEn }
+        _modify { yield &mutableBox.parts.titleEn }
+    }
+    @inlinable package var version: String {
+        _read { yield box.parts.version }
+        _modify { yield &mutableBox.parts.version }
+    }
     /// The span in which the package is in force (第十六条 for Shenyang).
-    package var valid: Period?
-    package var rounding: Rounding
-    package var directory: String
+    @inlinable package var valid: Period? {
+        _read { yield box.parts.valid }
+        _modify { yield &mutableBox.parts.valid }
+    }
+    @inlinable package var rounding: Rounding {
+        _read { yield box.parts.rounding }
+        _modify { yield &mutableBox.parts.rounding }
+    }
+    @inlinable package var directory: String {
+        _read { yield box.parts.directory }
+        _modify { yield &mutableBox.parts.directory }
+    }
     /// `sha256:` of the package's files, so a decision names the exact rules that made it.
-    package var digest: String
-    package var clauses: [Clause]
-    package var clauseIndex: [String: Int]
-    package var enums: [EnumType]
+    @inlinable package var digest: String {
+        _read { yield box.parts.digest }
+        _modify { yield &mutableBox.parts.digest }
+    }
+    @inlinable package var clauses: [Clause] {
+        _read { yield box.parts.clauses }
+        _modify { yield &mutableBox.parts.clauses }
+    }
+    @inlinable package var clauseIndex: [String: Int] {
+        _read { yield box.parts.clauseIndex }
+        _modify { yield &mutableBox.parts.clauseIndex }
+    }
+    @inlinable package var enums: [EnumType] {
+        _read { yield box.parts.enums }
+        _modify { yield &mutableBox.parts.enums }
+    }
     /// Record schemas; index 0 is the case itself.
-    package var records: [RecordSchema]
-    package var parameters: [Parameter]
-    package var definitions: [Definition]
-    package var rules: [Rule]
+    @inlinable package var records: [RecordSchema] {
+        _read { yield box.parts.records }
+        _modify { yield &mutableBox.parts.records }
+    }
+    @inlinable package var parameters: [Parameter] {
+        _read { yield box.parts.parameters }
+        _modify { yield &mutableBox.parts.parameters }
+    }
+    @inlinable package var definitions: [Definition] {
+        _read { yield box.parts.definitions }
+        _modify { yield &mutableBox.parts.definitions }
+    }
+    @inlinable package var rules: [Rule] {
+        _read { yield box.parts.rules }
+        _modify { yield &mutableBox.parts.rules }
+    }
     /// The packages composed into this one: the base first, then each amendment in effective
     /// order (第十七条: a newer notice applies from its date without editing the original).
-    package var packages: [PackageRef]
+    @inlinable package var packages: [PackageRef] {
+        _read { yield box.parts.packages }
+        _modify { yield &mutableBox.parts.packages }
+    }
     /// The amendments the base package lists as enacted (`amended_by:`), by id, in the order
     /// listed; only these apply without being named (see `PolicyRepository`).
-    package var amendedBy: [String] = []
+    @inlinable package var amendedBy: [String] {
+        _read { yield box.parts.amendedBy }
+        _modify { yield &mutableBox.parts.amendedBy }
+    }
     /// The top-level fact with role `item` (what a case applies for), by index in the case record.
-    package var itemSlot: Int? = nil
+    @inlinable package var itemSlot: Int? {
+        _read { yield box.parts.itemSlot }
+        _modify { yield &mutableBox.parts.itemSlot }
+    }
     /// The fact with role `district`, which groups decisions, by field indices from the case.
-    package var districtPath: [Int]? = nil
+    @inlinable package var districtPath: [Int]? {
+        _read { yield box.parts.districtPath }
+        _modify { yield &mutableBox.parts.districtPath }
+    }
     /// Roles taken from a fact's name (`item`, `applicant.district`) because none was declared.
-    package var rolesByName: [String] = []
+    @inlinable package var rolesByName: [String] {
+        _read { yield box.parts.rolesByName }
+        _modify { yield &mutableBox.parts.rolesByName }
+    }
     /// The facts with the ban roles; nil when the package declares none (it then imposes no ban).
-    package var banFacts: BanFacts? = nil
+    @inlinable package var banFacts: BanFacts? {
+        _read { yield box.parts.banFacts }
+        _modify { yield &mutableBox.parts.banFacts }
+    }
     /// Figures read from the fund's record (`ledger:`), seen by rules as `ledger.NAME`.
-    package var ledger: [LedgerMeasure] = []
+    @inlinable package var ledger: [LedgerMeasure] {
+        _read { yield box.parts.ledger }
+        _modify { yield &mutableBox.parts.ledger }
+    }
     /// The issuer, contact and appeal lines of a notice to the applicant (`notice:`).
-    package var notice: NoticeLines? = nil
+    @inlinable package var notice: NoticeLines? {
+        _read { yield box.parts.notice }
+        _modify { yield &mutableBox.parts.notice }
+    }
     /// The programme's indicator table and funding plan (`indicators:`, `funding:`), for `clause report`.
-    package var indicators: [Indicator] = []
-    package var funding: FundingPlan?
+    @inlinable package var indicators: [Indicator] {
+        _read { yield box.parts.indicators }
+        _modify { yield &mutableBox.parts.indicators }
+    }
+    @inlinable package var funding: FundingPlan? {
+        _read { yield box.parts.funding }
+        _modify { yield &mutableBox.parts.funding }
+    }
+
+    package init(id: String,
+                 title: String,
+                 titleEn: String?,
+                 version: String,
+                 valid: Period?,
+                 rounding: Rounding,
+                 directory: String,
+                 digest: String,
+                 clauses: [Clause],
+                 clauseIndex: [String: Int],
+                 enums: [EnumType],
+                 records: [RecordSchema],
+                 parameters: [Parameter],
+                 definitions: [Definition],
+                 rules: [Rule],
+                 packages: [PackageRef],
+                 amendedBy: [String] = [],
+                 itemSlot: Int? = nil,
+                 districtPath: [Int]? = nil,
+                 rolesByName: [String] = [],
+                 banFacts: BanFacts? = nil,
+                 ledger: [LedgerMeasure] = [],
+                 notice: NoticeLines? = nil,
+                 indicators: [Indicator] = [],
+                 funding: FundingPlan? = nil) {
+        box = Box(Parts(id: id, title: title, titleEn: titleEn, version: version, valid: valid, rounding: rounding,
+                        directory: directory, digest: digest, clauses: clauses, clauseIndex: clauseIndex, enums: enums,
+                        records: records, parameters: parameters, definitions: definitions, rules: rules, packages: packages,
+                        amendedBy: amendedBy, itemSlot: itemSlot, districtPath: districtPath, rolesByName: rolesByName,
+                        banFacts: banFacts, ledger: ledger, notice: notice, indicators: indicators, funding: funding))
+    }
+
+    /// The box, first copied when another policy shares it.
+    @inlinable package var mutableBox: Box {
+        mutating get {
+            if !isKnownUniquelyReferenced(&box) { box = box.copy() }
+            return box
+        }
+    }
+
+    /// The parts of a policy, as one value.
+    @usableFromInline struct Parts {
+        @usableFromInline var id: String
+        @usableFromInline var title: String
+        @usableFromInline var titleEn: String?
+        @usableFromInline var version: String
+        @usableFromInline var valid: Period?
+        @usableFromInline var rounding: Rounding
+        @usableFromInline var directory: String
+        @usableFromInline var digest: String
+        @usableFromInline var clauses: [Clause]
+        @usableFromInline var clauseIndex: [String: Int]
+        @usableFromInline var enums: [EnumType]
+        @usableFromInline var records: [RecordSchema]
+        @usableFromInline var parameters: [Parameter]
+        @usableFromInline var definitions: [Definition]
+        @usableFromInline var rules: [Rule]
+        @usableFromInline var packages: [PackageRef]
+        @usableFromInline var amendedBy: [String] = []
+        @usableFromInline var itemSlot: Int? = nil
+        @usableFromInline var districtPath: [Int]? = nil
+        @usableFromInline var rolesByName: [String] = []
+        @usableFromInline var banFacts: BanFacts? = nil
+        @usableFromInline var ledger: [LedgerMeasure] = []
+        @usableFromInline var notice: NoticeLines? = nil
+        @usableFromInline var indicators: [Indicator] = []
+        @usableFromInline var funding: FundingPlan? = nil
+    }
+
+    /// The box the copies of a policy share (see `box`). Its parts are changed only through
+    /// `mutableBox`, when no other policy holds the box, so no two accesses to them ever overlap:
+    /// the run-time exclusivity check every access to a class's `var` pays is left out.
+    @usableFromInline package final class Box: @unchecked Sendable {
+        @exclusivity(unchecked) @usableFromInline var parts: Parts
+
+        init(_ parts: Parts) { self.parts = parts }
+
+        /// A box of its own with the same parts.
+        @usableFromInline package func copy() -> Box { Box(parts) }
+    }
 
     package var caseSchema: RecordSchema { records[0] }
 
@@ -73,7 +235,7 @@ public struct Policy: Sendable {
 
 /// One package that took part in a policy: its id, version, digest and, for an amendment, the
 /// date from which it applies.
-package struct PackageRef: Sendable, Hashable {
+@usableFromInline package struct PackageRef: Sendable, Hashable {
     package var id: String
     package var version: String
     package var digest: String
@@ -85,7 +247,7 @@ package struct PackageRef: Sendable, Hashable {
 }
 
 /// One article or item of the source text, quoted verbatim so a reviewer never opens the PDF.
-package struct Clause: Sendable {
+@usableFromInline package struct Clause: Sendable {
     package var id: String
     /// The citation as the document writes it: 第四条第（一）项.
     package var cite: String
@@ -95,7 +257,7 @@ package struct Clause: Sendable {
 }
 
 /// An enum with Chinese labels, such as the items of 第四条 or the 13 districts.
-package struct EnumType: Sendable {
+@usableFromInline package struct EnumType: Sendable {
     package struct Case: Sendable {
         package var name: String
         package var label: String
@@ -109,7 +271,7 @@ package struct EnumType: Sendable {
 }
 
 /// The shape of a record of facts: the case, the applicant, an expense.
-package struct RecordSchema: Sendable {
+@usableFromInline package struct RecordSchema: Sendable {
     package var name: String
     package var fields: [Field]
     package var index: [String: Int]
@@ -157,7 +319,7 @@ package enum RemedyRule: String, Sendable, CaseIterable {
 }
 
 /// A number from the text (a rate, a cap, a period), with values that may change on a date.
-package struct Parameter: Sendable {
+@usableFromInline package struct Parameter: Sendable {
     package struct DatedValue: Sendable {
         /// nil: from the beginning.
         package var from: CivilDate?
@@ -189,7 +351,7 @@ package struct Parameter: Sendable {
 }
 
 /// A named, derived value (合规投入) computed once per case and shown in the justification.
-package struct Definition: Sendable {
+@usableFromInline package struct Definition: Sendable {
     package var name: String
     package var label: String
     package var labelEn: String?
@@ -203,7 +365,7 @@ package struct Definition: Sendable {
 }
 
 /// A rule: what it does, when it applies, and the clause(s) it applies.
-package struct Rule: Sendable {
+@usableFromInline package struct Rule: Sendable {
     package enum Kind: String, Sendable {
         /// Refuses when its condition holds.
         case refuseWhen = "refuse_when"
@@ -283,7 +445,7 @@ package struct MessageTemplate: Sendable {
 }
 
 /// The lines a notice to an applicant ends with, from the package's `notice:` metadata.
-package struct NoticeLines: Sendable {
+@usableFromInline package struct NoticeLines: Sendable {
     static let keys = ["issuer", "issuer_en", "contact", "contact_en", "appeal", "appeal_en", "placeholder"]
     package var issuer: String?
     package var issuerEn: String?

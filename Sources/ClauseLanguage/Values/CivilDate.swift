@@ -130,7 +130,7 @@ public struct CivilDate: Sendable, Hashable, Comparable {
 }
 
 /// An inclusive span of dates such as the pilot period `2024-01-01..2025-12-31`.
-package struct Period: Sendable, Hashable {
+@usableFromInline package struct Period: Sendable, Hashable {
     package var start: CivilDate
     package var end: CivilDate
     package init(start: CivilDate, end: CivilDate) {

@@ -111,7 +111,7 @@ public struct Money: Sendable, Hashable, Comparable {
 }
 
 /// How an amount with a fraction of a fen becomes whole fen. Stated once per policy package.
-package enum Rounding: String, Sendable, Hashable, CaseIterable {
+@usableFromInline package enum Rounding: String, Sendable, Hashable, CaseIterable {
     case halfUp = "half_up"
     case halfEven = "half_even"
     case down = "down"
