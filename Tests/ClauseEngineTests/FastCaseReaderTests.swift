@@ -447,4 +447,20 @@ import Testing
             #expect((ScalarValue.controlCharacter(in: text, allowLineBreaks: false) != nil) == holds, "\(text.unicodeScalars.map(\.value))")
         }
     }
+
+    /// What the fast reader hands on with each case: the compiled package for the case's id, one
+    /// object for every case of that id and the very one the repository compiles for its policy;
+    /// none for an id no package has, nor, with a package named for every case, for another id.
+    @Test func theCompiledPackageIsOnePerID() throws {
+        let repository = Repo.repository
+        let compiled = try #require(repository.compiledPolicy(for: "shenyang-sme-dx-fund"))
+        #expect(repository.compiledPolicy(for: "shenyang-sme-dx-fund") === compiled)
+        #expect(repository.compiled(compiled.policy) === compiled)
+        #expect(repository.compiledPolicy(for: "no-such-fund") == nil)
+        let named = PolicyRepository(explicit: Repo.shenyangDirectory, searchRoots: [])
+        #expect(named.compiledPolicy(for: "zhongshan-fund") == nil)
+        #expect(named.compiledPolicy(for: "shenyang-sme-dx-fund") === named.compiledPolicy(for: nil))
+        let file = try #require(Self.file(Repo.path("Playground/cases/transformation-granted.yaml")))
+        #expect(FastCaseReader.read(file, path: "t.yaml", repository: repository)?.1 === compiled)
+    }
 }

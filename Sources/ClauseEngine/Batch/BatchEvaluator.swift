@@ -69,22 +69,21 @@ public struct BatchEvaluator: Sendable {
     }
 
     public func decide(_ source: CaseSource, render: (Decision, Policy) -> [UInt8]) -> Item {
-        switch loader.load(source) {
+        switch loader.loadCompiled(source) {
         case .failed(let ds): return .failed(ds)
-        case .ready(let c, let policy):
+        case .ready(let c, let compiled):
             // Decided once by the compiled rules: the remedy search starts from that verdict.
-            let compiled = loader.repository.compiled(policy)
             if !tracing, let v = compiled.verdict(c, asOf: asOf) {
                 var d = compiled.decision(v, c, words: words)
                 if remedies { d.remedies = RemedyFinder.search(c, compiled: compiled, asOf: asOf, from: v) }
-                return .decided(d.outcome, amount: d.amount, output: render(d, policy))
+                return .decided(d.outcome, amount: d.amount, output: render(d, compiled.policy))
             }
-            let decided = tracing ? Interpreter.decide(c, policy: policy, asOf: asOf, tracing: true)
-                : Interpreter.decide(c, compiled: loader.repository.compiled(policy), asOf: asOf)
+            let decided = tracing ? Interpreter.decide(c, policy: compiled.policy, asOf: asOf, tracing: true)
+                : Interpreter.decide(c, compiled: compiled, asOf: asOf)
             switch decided {
             case .success(var d):
-                if remedies { d.remedies = RemedyFinder.search(c, compiled: loader.repository.compiled(policy), asOf: asOf) }
-                return .decided(d.outcome, amount: d.amount, output: render(d, policy))
+                if remedies { d.remedies = RemedyFinder.search(c, compiled: compiled, asOf: asOf) }
+                return .decided(d.outcome, amount: d.amount, output: render(d, compiled.policy))
             case .failure(let f): return .failed([f.diagnostic(at: c.root.range)])
             }
         }

@@ -17,16 +17,6 @@ package struct PreparedCase {
 }
 
 extension CaseLoader {
-    /// Reads and types one source, keeping nothing else of it: what a batch that records nothing
-    /// needs (a prepared case's text, made and freed for every case, was never read there).
-    package func load(_ source: CaseSource) -> Loaded {
-        switch source {
-        case .file(let path): load(path: path)
-        case .line(let path, let line, let offset): load(text: line, path: path, lineOffset: offset)
-        case .unreadable(let d): .failed([d])
-        }
-    }
-
     /// Reads and types one source. It needs nothing of the fund's record, so it may run on
     /// another thread than the one deciding.
     ///

@@ -14,26 +14,62 @@ public struct CaseLoader: Sendable {
         case failed([Diagnostic])
     }
 
+    /// A case ready to decide with its package compiled, or what stops it: what a batch decides
+    /// from, the package handed on by reference (see `PolicyRepository.compiledPolicy(for:)`).
+    package enum Compiled {
+        case ready(CaseFile, CompiledPolicy)
+        case failed([Diagnostic])
+    }
+
+    /// What reading gave: the fast reader's case with the compiled package, or the tree path's
+    /// answer as `load` gives it.
+    private enum Read {
+        case fast(CaseFile, CompiledPolicy)
+        case slow(Loaded)
+
+        var loaded: Loaded {
+            switch self {
+            case .fast(let c, let compiled): .ready(c, compiled.policy)
+            case .slow(let loaded): loaded
+            }
+        }
+    }
+
     public func load(path: String) -> Loaded {
-        loadWithFile(path: path).0
+        read(path: path).0.loaded
     }
 
     /// Like `load(path:)`, and also the file's text as read (nil when it could not be read), so a
     /// decision record can keep the case exactly as it was given.
     package func loadKeepingText(path: String) -> (loaded: Loaded, text: String?) {
-        let (loaded, file) = loadWithFile(path: path)
-        return (loaded, file?.text)
+        let (read, file) = read(path: path)
+        return (read.loaded, file?.text)
     }
 
-    private func loadWithFile(path: String) -> (Loaded, SourceFile?) {
+    /// A case source read and typed for deciding (`Compiled`).
+    package func loadCompiled(_ source: CaseSource) -> Compiled {
+        let read: Read
+        switch source {
+        case .file(let path): read = self.read(path: path).0
+        case .line(let path, let line, let offset): read = self.read(text: line, path: path, lineOffset: offset)
+        case .unreadable(let d): return .failed([d])
+        }
+        switch read {
+        case .fast(let c, let compiled): return .ready(c, compiled)
+        case .slow(.ready(let c, let policy)): return .ready(c, repository.compiled(policy))
+        case .slow(.failed(let ds)): return .failed(ds)
+        }
+    }
+
+    private func read(path: String) -> (Read, SourceFile?) {
         var bag = DiagnosticBag()
-        if let refused = Self.refuseJSONLines(path) { return (.failed([refused]), nil) }
+        if let refused = Self.refuseJSONLines(path) { return (.slow(.failed([refused])), nil) }
         // YAMLReader.read(path:) in its two halves, with the fast reader between them. The fast
         // reader's scanners refuse any byte that is not UTF-8, so the bytes go to it unchecked;
         // the tree path checks them first, as reading the file always did.
         let (file, parse) = YAMLReader.readText(path: path, checkingUTF8: false, into: &bag)
-        if parse, let file, let (c, policy) = FastCaseReader.read(file, path: path, repository: repository) {
-            return (.ready(c, policy), file)
+        if parse, let file, let (c, compiled) = FastCaseReader.read(file, path: path, repository: repository) {
+            return (.fast(c, compiled), file)
         }
         let checked = parse && file.map { YAMLReader.checkUTF8($0, into: &bag) } == true
         let root = checked ? file.flatMap { YAMLReader.read($0, into: &bag) } : nil
@@ -42,9 +78,9 @@ public struct CaseLoader: Sendable {
                 bag.error("case.empty", "the file holds no case: expected a mapping with case, policy, item, applied_on…",
                           at: SourceRange(file: file, start: .init(line: 1, column: 1), end: .init(line: 1, column: 1)))
             }
-            return (.failed(bag.sorted), file)
+            return (.slow(.failed(bag.sorted)), file)
         }
-        return (load(root: root, path: path, bag: bag), file)
+        return (.slow(load(root: root, path: path, bag: bag)), file)
     }
 
     /// A JSON Lines file named as a case file would be read as one YAML document and fail at its
@@ -62,16 +98,20 @@ public struct CaseLoader: Sendable {
 
     /// A case given as text (a line of a JSON Lines stream).
     public func load(text: String, path: String, lineOffset: Int = 0) -> Loaded {
+        read(text: text, path: path, lineOffset: lineOffset).loaded
+    }
+
+    private func read(text: String, path: String, lineOffset: Int) -> Read {
         var bag = DiagnosticBag()
         let file = SourceFile(path: path, text: text, lineOffset: lineOffset)
-        if let (c, policy) = FastCaseReader.read(file, path: path, repository: repository) { return .ready(c, policy) }
+        if let (c, compiled) = FastCaseReader.read(file, path: path, repository: repository) { return .fast(c, compiled) }
         guard let root = YAMLReader.read(file, into: &bag), !bag.hasErrors else {
             if !bag.hasErrors {
                 bag.error("case.empty", "the line holds no case", at: SourceRange(file: file, start: .init(line: 1, column: 1), end: .init(line: 1, column: 1)))
             }
-            return .failed(bag.sorted)
+            return .slow(.failed(bag.sorted))
         }
-        return load(root: root, path: path, bag: bag)
+        return .slow(load(root: root, path: path, bag: bag))
     }
 
     public func load(root: YAMLNode, path: String, bag initial: DiagnosticBag = DiagnosticBag()) -> Loaded {

@@ -10,14 +10,14 @@ import ClauseSyntax
 /// caller takes the slow path, whose diagnostics are the product's. Returning nil is always
 /// correct; so every doubt here is a nil.
 public enum FastCaseReader {
-    /// The case in `file` and the policy that decides it, or nil to take the slow path.
+    /// The case in `file` and the compiled package that decides it, or nil to take the slow path.
     public static func read(_ file: SourceFile, path: String, repository: PolicyRepository,
-                             limits: YAMLLimits = .default) -> (CaseFile, Policy)? {
+                             limits: YAMLLimits = .default) -> (CaseFile, CompiledPolicy)? {
         guard let log = YAMLEventLog.read(file, limits: limits),
               let id = policyID(log) else { return nil }
-        guard let policy = repository.policy(for: id).policy else { return nil }
-        guard let c = read(log, file: file, path: path, policy: policy) else { return nil }
-        return (c, policy)
+        guard let compiled = repository.compiledPolicy(for: id),
+              let c = read(log, file: file, path: path, policy: compiled.policy) else { return nil }
+        return (c, compiled)
     }
 
     /// The case in `file` typed by `policy`, or nil to take the slow path.
