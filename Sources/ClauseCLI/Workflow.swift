@@ -200,7 +200,7 @@ extension ClauseCommand {
 
             func text(_ r: CaseReplay, _ who: WorkflowRole, _ options: [NextActions.Option]) -> String {
                 let zh = self.options.lang == .zh
-                func cite(_ id: String) -> String { r.policy.clause(id)?.cite ?? id }
+                func cite(_ id: String) -> String { r.policy.cite(id) ?? id }
                 func label(_ e: WorkflowEvent) -> String { zh ? e.label : (e.labelEn ?? e.label) }
                 var actor = zh ? who.label : (who.labelEn ?? who.name)
                 let detail = [district, name].compactMap { $0 }

@@ -40,7 +40,7 @@ package enum LedgerText {
         }
         return figures.map { f in
             let cited = policy.ledger.first { $0.name == f.name }.map { $0.clauses.isEmpty ? [$0.clause] : $0.clauses } ?? [f.clause]
-            let cite = cited.map { policy.clause($0)?.cite ?? $0 }.joined(separator: zh ? "、" : ", ")
+            let cite = cited.map { policy.cite($0) ?? $0 }.joined(separator: zh ? "、" : ", ")
             let label = zh ? f.label : (f.labelEn ?? f.label)
             var cases = f.counted.map { e in
                 let revoked = e.revoked ? (zh ? "（已撤销，不再计入）" : " (revoked since: no longer counts)") : ""

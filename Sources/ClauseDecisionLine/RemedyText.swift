@@ -64,7 +64,7 @@ package enum RemedyText {
     static func deadEnd(_ e: RemedySearch.DeadEnd, _ text: ValueText) -> String {
         let lang = text.lang
         let what = changes(e.changes, text)
-        let cites = e.clauses.map { text.policy.clause($0)?.cite ?? $0 }.joined(separator: lang == .zh ? "、" : ", ")
+        let cites = e.clauses.map { text.policy.cite($0) ?? $0 }.joined(separator: lang == .zh ? "、" : ", ")
         let outcome = OutcomeWords.outcome(e.outcome, lang)
         return lang == .zh ? "即使\(what)，仍将依\(cites)\(outcome)" : "even if \(what), still \(outcome) under \(cites)"
     }

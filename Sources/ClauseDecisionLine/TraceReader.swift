@@ -119,7 +119,7 @@ package struct TraceReader: Sendable {
     }
 
     /// `第四条第（一）项`, or the id when the policy has no such clause.
-    package func cite(_ clause: String) -> String { policy.clause(clause)?.cite ?? clause }
+    package func cite(_ clause: String) -> String { policy.cite(clause) ?? clause }
 
     package func cites(_ clauses: [String]) -> String {
         clauses.map(cite).joined(separator: lang == .zh ? "、" : ", ")
@@ -211,7 +211,7 @@ package struct TraceReader: Sendable {
         guard let o = node.origin else { return "" }
         let parts = o.split(separator: "|", omittingEmptySubsequences: false).map(String.init)
         guard parts.count == 3 else { return "" }
-        let cite = policy.clause(parts[2])?.cite ?? parts[2]
+        let cite = policy.cite(parts[2]) ?? parts[2]
         return lang == .zh ? "（\(parts[0]) 起依 \(parts[1]) \(cite)）" : " (from \(parts[0]) under \(parts[1]), \(cite))"
     }
 

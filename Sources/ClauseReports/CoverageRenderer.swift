@@ -11,12 +11,12 @@ package enum CoverageRenderer {
             let clauses = p.clauses
             out += ", \(clauses.filter(\.covered).count)/\(clauses.count) clauses\n"
             for r in p.rules where !r.covered {
-                let cite = r.clauses.map { p.policy.clause($0)?.cite ?? $0 }.joined(separator: "、")
+                let cite = r.clauses.map { p.policy.cite($0) ?? $0 }.joined(separator: "、")
                 let gap = !r.decided && !r.notDecided ? "never evaluated" : r.decided ? "never seen not deciding" : "never seen deciding"
                 out += "  uncovered: [\(cite)] \(r.rule): \(gap)\n"
             }
             for (id, covered) in clauses where !covered {
-                out += "  uncovered clause: \(p.policy.clause(id)?.cite ?? id) (\(id))\n"
+                out += "  uncovered clause: \(p.policy.cite(id) ?? id) (\(id))\n"
             }
         }
         return out

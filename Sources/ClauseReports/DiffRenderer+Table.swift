@@ -195,7 +195,7 @@ struct OutcomeWordsForDiff {
     }
 
     /// A clause's citation in the proposed package (which has the base's clauses and any notice's).
-    func cite(_ id: String) -> String { policy.clause(id)?.cite ?? compared.base.clause(id)?.cite ?? id }
+    func cite(_ id: String) -> String { policy.cite(id) ?? compared.base.cite(id) ?? id }
 
     /// Items in the order the package declares them (第四条's order), not alphabetically.
     func inDeclaredOrder(_ groups: [(key: String, tally: DiffSummary.Tally)]) -> [(key: String, tally: DiffSummary.Tally)] {

@@ -160,7 +160,7 @@ package struct LedgerReport {
             let v = ValueText(policy: policy, lang: lang)
             // Every clause the figure cites, not the first alone.
             let cite = (measure.clauses.isEmpty ? [measure.clause] : measure.clauses)
-                .map { TerminalText.escape(policy.clause($0)?.cite ?? $0) }.joined(separator: zh ? "、" : ", ")
+                .map { TerminalText.escape(policy.cite($0) ?? $0) }.joined(separator: zh ? "、" : ", ")
             let label = zh ? measure.label : (measure.labelEn ?? measure.label)
             let limitText = limit.map { zh ? " · 上限 \(v.format($0))" : " · limit \(v.format($0))" } ?? ""
             return "  [\(cite)] \(TerminalText.escape(label)) (\(measure.name))\(limitText)\n"

@@ -161,7 +161,7 @@ package enum NoticeRenderer {
     /// `请于 2025-12-31 前（第十六条）提出`: the last day the package accepts an application.
     static func deadline(_ policy: Policy, _ lang: Lang) -> String? {
         guard let valid = policy.valid else { return nil }
-        let clause = policy.rules.first { $0.id == PolicyLoader.validityName }?.clauses.first.flatMap { policy.clause($0)?.cite }
+        let clause = policy.rules.first { $0.id == PolicyLoader.validityName }?.clauses.first.flatMap { policy.cite($0) }
         if lang == .zh {
             return "以上改正须在 \(valid.end.iso) 前完成并提出申报" + (clause.map { "（\($0)）" } ?? "")
         }

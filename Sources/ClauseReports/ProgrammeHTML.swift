@@ -52,7 +52,7 @@ package enum ProgrammeHTML {
         h += "</tbody></table>\n"
 
         if let plan = p.funding {
-            let cite = p.clause(plan.clause)?.cite ?? plan.clause
+            let cite = p.cite(plan.clause) ?? plan.clause
             h += "<h2>资金来源与地方配套（\(e(cite))）</h2>\n"
             if let text = p.clause(plan.clause)?.text { h += "<p class=\"src\">「\(e(text))」</p>\n" }
             h += "<p>地方配套资金 ÷ 中央财政资金 应不低于 \(e(plan.localPerCentral.display))（1：\(e(ProgrammeText.ratioText(plan.localPerCentral)))）。</p>\n"

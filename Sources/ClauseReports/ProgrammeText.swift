@@ -72,7 +72,7 @@ package struct ProgrammeText {
         }
         out.append("")
         if let plan = p.funding {
-            let cite = p.clause(plan.clause)?.cite ?? plan.clause
+            let cite = p.cite(plan.clause) ?? plan.clause
             out.append(md ? "## 资金来源与地方配套（\(esc(cite))）" : "资金来源与地方配套（\(esc(cite))）")
             out.append("")
             out.append("地方配套资金 ÷ 中央财政资金 应不低于 \(plan.localPerCentral.display)（1：\(Self.ratioText(plan.localPerCentral))）")

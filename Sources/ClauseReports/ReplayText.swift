@@ -8,7 +8,7 @@ import ClauseWorkflows
 package enum ReplayText {
     package static func render(_ r: CaseReplay, lang: Lang, steps: Bool = true) -> String {
         let zh = lang == .zh
-        func cite(_ id: String) -> String { r.policy.clause(id)?.cite ?? id }
+        func cite(_ id: String) -> String { r.policy.cite(id) ?? id }
         func label(_ s: WorkflowState) -> String { zh ? s.label : (s.labelEn ?? s.name) }
         var out = "\(TerminalText.escape(r.caseID))  " + (zh ? "状态：" : "state: ") + "\(label(r.state)) (\(r.state.name), \(cite(r.state.clause)))\n"
         if r.states.count > 1 {

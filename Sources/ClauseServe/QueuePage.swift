@@ -106,7 +106,7 @@ extension Site {
             }
             let options = NextActions.judge(r, actor: Actor(role: role, name: nil, attributes: attributes), on: nil)
             let zh = lang == .zh
-            func cite(_ id: String) -> String { r.policy.clause(id)?.cite ?? id }
+            func cite(_ id: String) -> String { r.policy.cite(id) ?? id }
             func label(_ e: WorkflowEvent) -> String { zh ? e.label : (e.labelEn ?? e.label) }
             func option(_ o: NextActions.Option) -> [String: Any] {
                 ["event": o.event.name, "label": TextForPage.plain(label(o.event)), "cite": cite(o.event.clause),

@@ -16,7 +16,7 @@ package enum WorkflowLint {
                 let matches = parameters(equalTo: v, policy)
                 guard !matches.isEmpty else { return }
                 seen.insert(node.text)
-                let which = matches.map { p, how, _ in "\(how) parameter '\(p.name)' (\(p.label), \(policy.clause(p.clause)?.cite ?? p.clause))" }
+                let which = matches.map { p, how, _ in "\(how) parameter '\(p.name)' (\(p.label), \(policy.cite(p.clause) ?? p.clause))" }
                 out.append(Diagnostic(.warning, id: "workflow.literal-parameter",
                                       "'\(node.text)' is " + which.joined(separator: " and ") + ": write "
                                           + matches.map(\.2).joined(separator: " or ") + ", so that changing the parameter changes the workflow too",

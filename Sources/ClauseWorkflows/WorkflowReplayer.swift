@@ -293,7 +293,7 @@ package struct WorkflowReplayer {
     /// values it read; one on the decision also cites the clauses that refused the case.
     static func failure(_ r: GuardResult, decision: Decision?, policy: Policy) -> (zh: String, en: String, cites: [String]) {
         let cites = r.guard.readsDecision && decision?.outcome == .refused ? refusingClauses(decision!) : []
-        func cite(_ id: String) -> String { policy.clause(id)?.cite ?? id }
+        func cite(_ id: String) -> String { policy.cite(id) ?? id }
         var zh = (r.sayZh ?? "不满足条件 \(r.guard.expr.text)") + "（" + r.zh.map { "\($0.text) = \($0.value)" }.joined(separator: "，")
         var en = (r.sayEn ?? "the condition \(r.guard.expr.text) does not hold") + " (" + r.en.map { "\($0.text) = \($0.value)" }.joined(separator: ", ")
         if !cites.isEmpty {

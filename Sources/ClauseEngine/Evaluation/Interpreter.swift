@@ -99,7 +99,7 @@ public enum Interpreter {
         func reasonsOf(_ list: [RuleTrace], _ effect: Decision.Reason.Effect) -> [Decision.Reason] {
             list.flatMap { rt in
                 rt.clauses.map { id in
-                    Decision.Reason(clause: id, cite: policy.clause(id)?.cite ?? id, rule: rt.rule, effect: effect,
+                    Decision.Reason(clause: id, cite: policy.cite(id) ?? id, rule: rt.rule, effect: effect,
                                     message: rt.message ?? "", messageEn: rt.messageEn)
                 }
             }

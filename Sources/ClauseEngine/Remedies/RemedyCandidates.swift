@@ -65,15 +65,16 @@ struct RemedyCandidates {
 
     /// Candidates for everything rule `k` reads: its `for`, `let`s, condition, needs and cap.
     mutating func collect(_ k: Int) {
-        let rule = policy.rules[k]
-        for l in rule.lets {
+        // The parts of the rule read one by one: a whole `Rule` copied retains a score of texts.
+        for l in policy.rules[k].lets {
             // A `let` the facts leave unknown holds no value: bound all the same, so that what reads
             // it never finds a slot unbound (or still holding another node's value).
             if case .value(let v) = value(l.expr) { evaluator.setLocal(l.slot, v) } else { evaluator.setLocal(l.slot, .none) }
         }
         visit(sites.rules[k])
         // An award of nothing that pays what was asked: ask for the cap.
-        if rule.kind == .award, let cap = rule.cap, let a = address(rule.main), case .value(.money(let m)) = value(cap), m.fen > 0 {
+        if policy.rules[k].kind == .award, let cap = policy.rules[k].cap, let a = address(policy.rules[k].main),
+           case .value(.money(let m)) = value(cap), m.fen > 0 {
             add(a, .money(m))
         }
     }

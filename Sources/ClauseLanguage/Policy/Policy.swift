@@ -209,10 +209,17 @@ public struct Policy: Sendable {
 
     /// The packages in force on `date`: the base, and the amendments already effective.
     package func packages(on date: CivilDate) -> [PackageRef] {
-        packages.filter { $0.effective.map { $0 <= date } ?? true }
+        // Most often every one is (a base without amendments): then the list itself, not a copy
+        // of every reference in it, for every decision.
+        let inForce: (PackageRef) -> Bool = { $0.effective.map { $0 <= date } ?? true }
+        if packages.indices.allSatisfy({ inForce(packages[$0]) }) { return packages }
+        return packages.filter(inForce)
     }
 
     package func clause(_ id: String) -> Clause? { clauseIndex[id].map { clauses[$0] } }
+
+    /// How clause `id` is cited (`第四条第一款`): read alone, where `clause(id)` copies the whole clause and its text.
+    package func cite(_ id: String) -> String? { clauseIndex[id].map { clauses[$0].cite } }
 
     /// The fields a dotted fact path passes through, list indices allowed:
     /// `project.expenses[2].paid_on` gives project, expenses, paid_on. Stops at the first unknown name.

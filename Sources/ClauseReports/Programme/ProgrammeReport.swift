@@ -253,7 +253,7 @@ package struct ProgrammeCounter {
             guard case .money(let m) = policy.parameters[i].value(on: asOf).value else { return nil }
             (cap, capText) = (m, "\(policy.parameters[i].name) \(m.display)")
         case .amount(let m, let clause):
-            (cap, capText) = (m, "\(m.display) (\(policy.clause(clause)?.cite ?? clause))")
+            (cap, capText) = (m, "\(m.display) (\(policy.cite(clause) ?? clause))")
         }
         switch c.times {
         case nil:
