@@ -1,3 +1,4 @@
+import ClauseSyntax
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,15 +17,13 @@ struct ExactText: Hashable {
 
     init(_ text: String) {
         self.text = text
-        var t = text
-        sample = t.withUTF8 { Self.sample($0) }
+        sample = text.withUTF8InPlace { Self.sample($0) }
     }
 
     static func == (a: ExactText, b: ExactText) -> Bool {
         guard a.sample == b.sample else { return false }
-        var x = a.text, y = b.text
-        return x.withUTF8 { p in
-            y.withUTF8 { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) }
+        return a.text.withUTF8InPlace { p in
+            b.text.withUTF8InPlace { q in p.count == q.count && (p.count == 0 || memcmp(p.baseAddress!, q.baseAddress!, p.count) == 0) }
         }
     }
 

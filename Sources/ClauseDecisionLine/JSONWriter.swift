@@ -1,3 +1,4 @@
+import ClauseSyntax
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -186,8 +187,7 @@ package struct JSONWriter: ~Copyable, @unchecked Sendable {
 
     /// Writes `s` as a quoted JSON string.
     private mutating func quote(_ s: String) {
-        var s = s
-        s.withUTF8 { utf8 in
+        s.withUTF8InPlace { utf8 in
             reserve(utf8.count + 2)
             put(UInt8(ascii: "\""))
             // Most strings need no escaping: copy them whole.
@@ -249,8 +249,7 @@ package struct JSONWriter: ~Copyable, @unchecked Sendable {
 
     /// Whether `s` is all ASCII, eight bytes at a time.
     package static func isASCII(_ s: String) -> Bool {
-        var s = s
-        return s.withUTF8 { utf8 in
+        s.withUTF8InPlace { utf8 in
             guard let base = UnsafeRawPointer(utf8.baseAddress) else { return true }
             var i = 0
             while i + 8 <= utf8.count {

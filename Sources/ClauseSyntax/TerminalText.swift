@@ -39,8 +39,7 @@ package enum TerminalText {
     /// Takes String itself, not `some StringProtocol`: a generic across modules is not
     /// specialized, and walking its UTF-8 view through the protocol cost more than reading the YAML.
     package static func hasControlCharacters(_ text: String) -> Bool {
-        var text = text
-        return text.withUTF8 { hasControlCharacters(utf8: $0) }
+        text.withUTF8InPlace { hasControlCharacters(utf8: $0) }
     }
 
     private static func hasControlCharacters(utf8: UnsafeBufferPointer<UInt8>) -> Bool {

@@ -39,4 +39,16 @@ import Testing
             #expect(!TerminalText.mayBeginControl(word), "\(text)")
         }
     }
+
+    /// The UTF-8 read in place is the text's, for an empty text, a short one held inline, a long
+    /// one, Chinese, and a text cut from another.
+    @Test func aTextsUTF8ReadInPlaceIsItsUTF8() {
+        let long = String(repeating: "沈阳市中小企业数字化转型 ", count: 40)
+        let texts = ["", "SY-1", "a\u{1B}[31m", long, String(long.dropFirst(3).prefix(50))]
+        for t in texts {
+            #expect(t.withUTF8InPlace { Array($0) } == Array(t.utf8), "\(t.prefix(12))")
+        }
+        #expect(TerminalText.hasControlCharacters("a\u{1B}[31m") && !TerminalText.hasControlCharacters(long))
+    }
 }
+
