@@ -3,6 +3,7 @@ import Glibc
 #endif
 import ClauseEngine
 import ClauseLanguage
+import ClauseSyntax
 
 /// The `trace` of a JSON decision in its compact shape (`trace_version` 2, docs/reference/trace.md): each
 /// thing said once, so the trace grows with the expressions and the case, never with their product.
@@ -362,8 +363,7 @@ private struct RootText {
         guard n.end > n.start, s >= 0, e <= length else { return nil }
         if isASCII {
             guard n.text.utf8.count == e - s else { return nil }
-            var part = n.text, whole = text
-            let same = part.withUTF8 { t in whole.withUTF8 { r in memcmp(t.baseAddress!, r.baseAddress! + s, e - s) == 0 } }
+            let same = n.text.withUTF8InPlace { t in text.withUTF8InPlace { r in memcmp(t.baseAddress!, r.baseAddress! + s, e - s) == 0 } }
             return same ? (s, e) : nil
         }
         var i = s

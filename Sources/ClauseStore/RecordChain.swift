@@ -1,4 +1,5 @@
 import ClauseLanguage
+import ClauseSyntax
 import Crypto
 import Foundation
 import GRDB
@@ -241,8 +242,8 @@ package enum RecordChain {
         case .null: out.append(contentsOf: "n;".utf8)
         case .int64(let n): number("i", n, to: &out)
         case .double(let d): number("r", d.bitPattern, to: &out)
-        case .string(var s):
-            s.withUTF8 { b in
+        case .string(let s):
+            s.withUTF8InPlace { b in
                 number("t", b.count, ending: ":", to: &out)
                 out.append(contentsOf: b)
             }
@@ -256,9 +257,9 @@ package enum RecordChain {
     fileprivate static func append(hashed value: DatabaseValue, to out: inout [UInt8]) {
         var hash = SHA256()
         switch value.storage {
-        case .string(var s):
+        case .string(let s):
             hash.update(data: [UInt8(ascii: "t")])
-            s.withUTF8 { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
+            s.withUTF8InPlace { hash.update(bufferPointer: UnsafeRawBufferPointer($0)) }
         case .blob(let d):
             hash.update(data: [UInt8(ascii: "b")])
             hash.update(data: d)

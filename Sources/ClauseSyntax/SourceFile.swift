@@ -50,7 +50,7 @@ public final class SourceFile: Sendable {
 
     /// The text's UTF-8 bytes, without making the text of a file kept as bytes.
     package func withUTF8<R>(_ body: (UnsafeBufferPointer<UInt8>) throws -> R) rethrows -> R {
-        if var given { return try given.withUTF8(body) }
+        if let given { return try given.withUTF8InPlace(body) }
         return try bytes.withUnsafeBufferPointer(body)
     }
 

@@ -74,8 +74,7 @@ public struct YAMLEventLog {
     /// Whether the JSON scan, when it reads `source` at all, reads it exactly as libyaml does: for
     /// the tests and the fuzzer, which hold the scan to this on every text they make.
     public static func jsonScanAgreesWithLibyaml(_ source: SourceFile, limits: YAMLLimits = .default) -> Bool {
-        var string = source.text
-        return string.withUTF8 { bytes in
+        return source.text.withUTF8InPlace { bytes in
             guard let json = readJSON(bytes: bytes, limits: limits) else { return true }
             guard let yaml = readYAML(bytes: bytes, limits: limits) else { return false }
             return json.nodes == yaml.nodes && json.text == yaml.text

@@ -25,7 +25,6 @@ public final class PolicyRepository: @unchecked Sendable {
         didSet {
             lock.lock()
             answered = []
-            compiledByID = []
             lock.unlock()
         }
     }
@@ -39,8 +38,6 @@ public final class PolicyRepository: @unchecked Sendable {
     /// or two are compiled, so a look along the list (whose digests most often share the very text
     /// asked with) costs less than hashing a 71-character digest each time.
     private var compiledPolicies: [CompiledPolicy] = []
-    /// `compiledPolicy(for:)`'s answers by the id asked for, as `answered` is for `policy(for:)`.
-    private var compiledByID: [(id: String, compiled: CompiledPolicy)] = []
 
     public init(explicit: String? = nil, environment: [String: String] = ProcessInfo.processInfo.environment) {
         self.explicit = explicit
@@ -74,18 +71,10 @@ public final class PolicyRepository: @unchecked Sendable {
         return r
     }
 
-    /// The compiled package for `id` (or the explicit one), nil when `policy(for:)` gives none.
-    /// What a batch asks for every case: one reference, where a `Policy` and its loader's result,
-    /// copied and freed for each case, retained and released each of their arrays and texts, on
-    /// memory both cores share.
+    /// The compiled package for `id` (or the explicit one), nil when `policy(for:)` gives none:
+    /// what a batch asks for every case, and decides and writes from.
     package func compiledPolicy(for id: String?) -> CompiledPolicy? {
-        lock.lock()
-        defer { lock.unlock() }
-        if let id, let known = compiledByID.first(where: { $0.id == id }) { return known.compiled }
-        guard let policy = policy(for: id).policy else { return nil }
-        let c = compiled(policy)
-        if let id { compiledByID.append((id, c)) }
-        return c
+        policy(for: id).policy.map(compiled)
     }
 
     private func find(_ id: String?) -> PolicyLoader.Result {

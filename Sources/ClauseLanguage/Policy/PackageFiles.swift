@@ -54,8 +54,7 @@ package struct PackageFiles {
 
     /// The digest of one text (a case file as read): `sha256:` of its UTF-8 bytes.
     package static func digest(ofText text: String) -> String {
-        var copy = text
-        return copy.withUTF8 { PackageFiles.text(of: SHA256.hash(data: UnsafeRawBufferPointer($0))) }
+        text.withUTF8InPlace { PackageFiles.text(of: SHA256.hash(data: UnsafeRawBufferPointer($0))) }
     }
 
     /// One digest for a base package and its amendments, in order.
