@@ -22,6 +22,11 @@ import ClauseSyntax
 struct CompactTraceWriter {
     static let version = 2
 
+    /// A node is read where it lies, through a pointer into its parent's array: a node passed on
+    /// as a value, and read again after a call that changes the writer, is copied first (a dozen
+    /// retains and releases), and a trace has a few hundred nodes a case.
+    typealias Node = UnsafePointer<TraceNode>
+
     let ctx: JSONDecisionRenderer.Context
     /// First value seen for each name (the writer leaves a reference's value out only when it
     /// equals this), by where it lies in `valueOrder`, the names in the order first seen.
@@ -77,11 +82,15 @@ struct CompactTraceWriter {
     private mutating func body(_ d: Decision, _ w: inout JSONWriter) {
         w.key("definitions")
         w.beginArray()
-        for i in d.definitions.indices { definition(d.definitions[i], &w) }
+        d.definitions.withUnsafeBufferPointer { defs in
+            for i in defs.indices { definition(defs[i], &w) }
+        }
         w.endArray()
         w.key("rules")
         w.beginArray()
-        for i in d.rules.indices { rule(d.rules[i], &w) }
+        d.rules.withUnsafeBufferPointer { rules in
+            for i in rules.indices { rule(rules.baseAddress! + i, &w) }
+        }
         w.endArray()
     }
 
@@ -92,25 +101,27 @@ struct CompactTraceWriter {
         w.field("clause", def.clause)
         w.field("clauses", strings: def.clauses.isEmpty ? (def.clause.map { [$0] } ?? []) : def.clauses)
         w.key("steps")
-        rootNode(def.node, &w)
+        withUnsafePointer(to: def.node) { rootNode($0, &w) }
         w.endObject()
     }
 
-    private mutating func rule(_ rt: borrowing RuleTrace, _ w: inout JSONWriter) {
+    private mutating func rule(_ rt: UnsafePointer<RuleTrace>, _ w: inout JSONWriter) {
         w.beginObject()
-        w.field("rule", rt.rule)
-        w.field("kind", rt.kind.rawValue)
-        w.field("clauses", strings: rt.clauses)
-        w.field("status", rt.status.rawValue)
+        w.field("rule", rt.pointee.rule)
+        w.field("kind", rt.pointee.kind.rawValue)
+        w.field("clauses", strings: rt.pointee.clauses)
+        w.field("status", rt.pointee.status.rawValue)
         // Only what the rule found: a passed rule has no message, amount, cap or missing facts.
-        if let m = ctx.lang == .en ? (rt.messageEn ?? rt.message) : rt.message { w.field("message", m) }
-        if let a = rt.amount { w.field("amount", a.plain) }
-        if rt.capped { w.field("capped", true) }
-        if !rt.missing.isEmpty { w.field("missing", strings: rt.missing) }
-        JSONDecisionRenderer.writeOutOfForce(rt, &w)
+        if let m = ctx.lang == .en ? (rt.pointee.messageEn ?? rt.pointee.message) : rt.pointee.message { w.field("message", m) }
+        if let a = rt.pointee.amount { w.field("amount", a.plain) }
+        if rt.pointee.capped { w.field("capped", true) }
+        if !rt.pointee.missing.isEmpty { w.field("missing", strings: rt.pointee.missing) }
+        if rt.pointee.status == .notInForce { JSONDecisionRenderer.writeOutOfForce(rt.pointee, &w) }
         w.key("steps")
         w.beginArray()
-        for i in rt.steps.indices { rootNode(rt.steps[i], &w) }
+        rt.pointee.steps.withUnsafeBufferPointer { steps in
+            for i in steps.indices { rootNode(steps.baseAddress! + i, &w) }
+        }
         w.endArray()
         w.endObject()
     }
@@ -122,13 +133,15 @@ struct CompactTraceWriter {
     private var roots: [ExactText: [(bytes: Range<Int>, number: Int)]] = [:]
     private var rootCount = 0
 
-    private mutating func rootNode(_ n: borrowing TraceNode, _ w: inout JSONWriter) {
-        root = RootText(text: n.text, start: n.start)
+    private mutating func rootNode(_ n: Node, _ w: inout JSONWriter) {
+        root = RootText(text: n.pointee.text, start: n.pointee.start)
+        // Everything wanted of `n` is read before it is written: a node still read after a call
+        // that changes the writer is copied first, a dozen retains and releases.
+        let key = ExactText(n.pointee.text)
         scope = []
         let start = w.beginValue()
         node(n, &w, isRoot: true, isSource: false)
         let written = start..<w.byteCount
-        let key = ExactText(n.text)
         if let earlier = roots[key]?.first(where: { w.sameBytes($0.bytes, written) }) {
             w.takeBack(to: start)
             w.beginObject()
@@ -140,14 +153,29 @@ struct CompactTraceWriter {
         rootCount += 1
     }
 
-    /// Where `n`'s text lies in the root's text, when it lies at `n`'s offsets, so `at` can stand for it.
-    private func placed(_ n: borrowing TraceNode) -> (Int, Int)? { root.place(n) }
+    /// `and` or `or` for a connective, its first operand's value and type: read here rather than
+    /// through the node's own properties, since calling those from this module copies the node.
+    private static func connective(_ n: Node) -> String? {
+        guard case .connective(let isAnd) = n.pointee.kind else { return nil }
+        return isAnd ? "and" : "or"
+    }
 
-    private mutating func node(_ n: borrowing TraceNode, _ w: inout JSONWriter, isRoot: Bool, isSource: Bool) {
+    private static func firstChildResult(_ n: Node) -> TraceNode.Result? {
+        n.pointee.children.withUnsafeBufferPointer { $0.isEmpty ? nil : $0[0].result }
+    }
+
+    private static func firstChildType(_ n: Node) -> ValueType? {
+        n.pointee.children.withUnsafeBufferPointer { $0.isEmpty ? nil : $0[0].type }
+    }
+
+    /// Where `n`'s text lies in the root's text, when it lies at `n`'s offsets, so `at` can stand for it.
+    private func placed(_ n: Node) -> (Int, Int)? { root.place(n) }
+
+    private mutating func node(_ n: Node, _ w: inout JSONWriter, isRoot: Bool, isSource: Bool) {
         w.beginObject()
         if isRoot {
-            if let role = n.role { w.field("role", role.name) }
-            w.field("expr", n.text)
+            if let role = n.pointee.role { w.field("role", role.name) }
+            w.field("expr", n.pointee.text)
         } else if let at = placed(n) {
             w.key("at")
             w.beginArray()
@@ -155,50 +183,50 @@ struct CompactTraceWriter {
             w.int(at.1)
             w.endArray()
         } else {
-            w.field("expr", n.text)
-            if let role = n.role { w.field("role", role.name) }
+            w.field("expr", n.pointee.text)
+            if let role = n.pointee.role { w.field("role", role.name) }
         }
-        let isPath = n.kind.isName
-        switch n.result {
+        let isPath = n.pointee.kind.isName
+        switch n.pointee.result {
         case .missing(let m): w.field("missing", strings: m)
         case .value(let v):
             if !isSource, !impliedValue(n, v, isPath: isPath) {
                 w.key("value")
-                ctx.writeValue(v, n.type, &w)
+                ctx.writeValue(v, n.pointee.type, &w)
             }
         }
         label(n, isPath: isPath, &w)
-        if let exact = n.exact { w.field("exact", exact) }
-        if let origin = n.origin { w.field("origin", origin) }
-        if let chain = chain(n) {
-            w.field("chain", n.connective!)
+        if let exact = n.pointee.exact { w.field("exact", exact) }
+        if let origin = n.pointee.origin { w.field("origin", origin) }
+        if let depth = chainDepth(n) {
+            w.field("chain", Self.connective(n)!)
             w.key("ends")
             w.beginArray()
-            for e in chain.ends { w.int(e - root.start) }
+            writeEnds(n, depth: depth, isTop: true, &w)
             w.endArray()
             w.key("terms")
             w.beginArray()
-            for t in chain.terms { node(t, &w, isRoot: false, isSource: false) }
+            writeTerms(n, depth: depth, &w)
             w.endArray()
-        } else if !n.children.isEmpty {
+        } else if !n.pointee.children.isEmpty {
             w.key("children")
             w.beginArray()
             // Through the buffer: iterating, or even subscripting the array, copies each child (a
             // dozen retains apiece).
             let sourceOmitted = isSourceOmitted(n)
-            n.children.withUnsafeBufferPointer { children in
-                for i in children.indices { node(children[i], &w, isRoot: false, isSource: i == 0 && sourceOmitted) }
+            n.pointee.children.withUnsafeBufferPointer { children in
+                for i in children.indices { node(children.baseAddress! + i, &w, isRoot: false, isSource: i == 0 && sourceOmitted) }
             }
             w.endArray()
         }
-        if let elements = n.elements { writeElements(n, elements, &w) }
+        if let elements = n.pointee.elements { writeElements(n, elements, &w) }
         w.endObject()
     }
 
-    private mutating func writeElements(_ n: borrowing TraceNode, _ elements: [ElementTrace], _ w: inout JSONWriter) {
-        let schema = ctx.reader.elementSchema(n)
+    private mutating func writeElements(_ n: Node, _ elements: [ElementTrace], _ w: inout JSONWriter) {
+        let schema = ctx.reader.elementSchema(n.pointee)
         let elementType: ValueType? = schema.flatMap { s in ctx.policy.records.firstIndex { $0.name == s.name } }.map { .record($0) }
-        if let v = n.variable { w.field("var", v) }
+        if let v = n.pointee.variable { w.field("var", v) }
         w.key("elements")
         w.beginArray()
         for i in elements.indices {
@@ -206,44 +234,44 @@ struct CompactTraceWriter {
             w.field("included", elements[i].included)
             w.key("value")
             ctx.writeValue(elements[i].element, elementType, &w)
-            if let v = n.variable { scope.append((v, elements[i].element, elementType)) }
-            if elements[i].filter != nil {
+            if let v = n.pointee.variable { scope.append((v, elements[i].element, elementType)) }
+            if let filter = elements[i].filter {
                 w.key("filter")
-                node(elements[i].filter!, &w, isRoot: false, isSource: false)
+                withUnsafePointer(to: filter) { node($0, &w, isRoot: false, isSource: false) }
             }
-            if elements[i].contribution != nil {
+            if let contribution = elements[i].contribution {
                 w.key("contribution")
-                node(elements[i].contribution!, &w, isRoot: false, isSource: false)
+                withUnsafePointer(to: contribution) { node($0, &w, isRoot: false, isSource: false) }
             }
-            if n.variable != nil { scope.removeLast() }
+            if n.pointee.variable != nil { scope.removeLast() }
             w.endObject()
         }
         w.endArray()
     }
 
     /// The list an aggregation went over, when its elements say it all.
-    private func isSourceOmitted(_ n: borrowing TraceNode) -> Bool {
-        guard let elements = n.elements, !n.children.isEmpty, case .value(.list(let items)) = n.children[0].result,
+    private func isSourceOmitted(_ n: Node) -> Bool {
+        guard let elements = n.pointee.elements, case .value(.list(let items))? = Self.firstChildResult(n),
               items.count == elements.count else { return false }
         return zip(items, elements).allSatisfy { $0 == $1.element }
     }
 
     /// Whether a reader finds `n`'s value without it: the element a variable is bound to, a member
     /// of a record written beside it, or a name's entry in `values` (made here at its first reference).
-    private mutating func impliedValue(_ n: borrowing TraceNode, _ v: Value, isPath: Bool) -> Bool {
-        if n.children.isEmpty, n.elements == nil, isPath {
-            if let bound = scope.last(where: { $0.name == n.text }) { return bound.value == v }
-            let key = ExactText(n.text)
+    private mutating func impliedValue(_ n: Node, _ v: Value, isPath: Bool) -> Bool {
+        if n.pointee.children.isEmpty, n.pointee.elements == nil, isPath {
+            if let bound = scope.last(where: { $0.name == n.pointee.text }) { return bound.value == v }
+            let key = ExactText(n.pointee.text)
             guard let first = values[key] else {
                 values[key] = valueOrder.count
-                valueOrder.append((n.text, v, n.type))
+                valueOrder.append((n.pointee.text, v, n.pointee.type))
                 return true
             }
             return valueOrder[first].value == v
         }
         // `e.amount`: the field of the record its one child holds.
-        if n.children.count == 1, n.elements == nil, case .member(let field, _) = n.kind,
-           case .value(.record(let fields)) = n.children[0].result {
+        if n.pointee.children.count == 1, n.pointee.elements == nil, case .member(let field, _) = n.pointee.kind,
+           case .value(.record(let fields))? = Self.firstChildResult(n) {
             guard field < fields.count, let f = fields[field] else { return false }
             return f == v
         }
@@ -259,56 +287,84 @@ struct CompactTraceWriter {
     }
 
     /// Writes `label` only where it differs from the one `labels` holds for the text.
-    private mutating func label(_ n: borrowing TraceNode, isPath: Bool, _ w: inout JSONWriter) {
+    private mutating func label(_ n: Node, isPath: Bool, _ w: inout JSONWriter) {
         // An operation, a comparison, a connective… that carries no label of its own has none, and
         // no node of the same text has one: nothing to look up (most nodes, and the longest texts).
-        if !isPath, n.label == nil { return }
-        let base = n.children.isEmpty ? nil : n.children[0].type
-        let key = ExactText(n.text)
+        if !isPath, n.pointee.label == nil { return }
+        let base = Self.firstChildType(n)
+        let key = ExactText(n.pointee.text)
         guard let entry = labels[key] else {
-            let l = ctx.reader.label(n, isPath: isPath)
-            labels[key] = LabelEntry(first: l, nodeLabel: n.label, base: base)
-            if let l { labelOrder.append((n.text, l)) }
+            let l = ctx.reader.label(n.pointee, isPath: isPath)
+            labels[key] = LabelEntry(first: l, nodeLabel: n.pointee.label, base: base)
+            if let l { labelOrder.append((n.pointee.text, l)) }
             return
         }
-        if entry.nodeLabel == n.label, entry.base == base { return }
-        let l = ctx.reader.label(n, isPath: isPath)
+        if entry.nodeLabel == n.pointee.label, entry.base == base { return }
+        let l = ctx.reader.label(n.pointee, isPath: isPath)
         if l != entry.first { w.field("label", l) }
     }
 
     // MARK: - Chains
 
-    /// `a and b and c` as its terms and where each link ends, when a reader rebuilding the links
-    /// from the terms (docs/reference/trace_expand.py) gets exactly `n`'s tree back; nil otherwise.
-    private func chain(_ n: TraceNode) -> (terms: [TraceNode], ends: [Int])? {
-        guard let op = n.connective, placed(n) != nil else { return nil }
-        var spine = [n]  // top first
-        while let first = spine.last!.children.first, first.connective == op, first.start == n.start, placed(first) != nil,
-              first.label == nil, first.exact == nil, first.origin == nil, first.elements == nil {
-            spine.append(first)
+    /// `a and b and c` written as its terms and where each link ends, when a reader rebuilding the
+    /// links from the terms (docs/reference/trace_expand.py) gets exactly `n`'s tree back: how many
+    /// links lie below `n` on the chain's spine (its first children), or nil when it cannot be so
+    /// written. The spine is walked in place, never copied: a copy of a node retains a dozen things.
+    private func chainDepth(_ n: Node) -> Int? {
+        guard let op = Self.connective(n), placed(n) != nil else { return nil }
+        let depth = spineDepth(below: n, op: op, start: n.pointee.start)
+        guard depth > 0 || !n.pointee.children.isEmpty, rebuilt(n, depth: depth, op: op) != nil else { return nil }
+        return depth
+    }
+
+    /// How many links continue the chain below `level`: its first child links with the same
+    /// connective from the same start, at its offsets, with nothing of its own to say.
+    private func spineDepth(below level: Node, op: String, start: Int) -> Int {
+        level.pointee.children.withUnsafeBufferPointer { c in
+            guard !c.isEmpty, Self.connective(c.baseAddress!) == op, c[0].start == start, placed(c.baseAddress!) != nil, c[0].label == nil,
+                  c[0].exact == nil, c[0].origin == nil, c[0].elements == nil else { return 0 }
+            return 1 + spineDepth(below: c.baseAddress!, op: op, start: start)
         }
-        guard spine.count > 1 || !n.children.isEmpty else { return nil }
-        let bottom = spine.last!
-        var terms = bottom.children
-        for level in spine.dropLast().reversed() { terms += level.children.dropFirst() }
-        guard !terms.isEmpty, terms.count <= spine.count + 1 else { return nil }
-        // Rebuild the links as a reader would, and compare.
-        var left = terms[0].result
-        var k = 1
-        for level in spine.reversed() {
-            let short = Self.settles(left, op)
-            guard level.children.count == (short ? 1 : 2) else { return nil }
-            var result = left
-            if !short {
-                guard k < terms.count else { return nil }
-                result = Self.link(left, terms[k].result, op)
-                k += 1
+    }
+
+    /// The value of the link at `level` as a reader rebuilds it from the terms, bottom up, or nil
+    /// where it differs from what the evaluator gave (or the link does not have the operands a
+    /// reader expects: one when its left operand settles it, two otherwise).
+    private func rebuilt(_ level: Node, depth: Int, op: String) -> TraceNode.Result? {
+        level.pointee.children.withUnsafeBufferPointer { c -> TraceNode.Result? in
+            guard !c.isEmpty else { return nil }
+            let left: TraceNode.Result
+            if depth == 0 {
+                left = c[0].result
+            } else {
+                guard let below = rebuilt(c.baseAddress!, depth: depth - 1, op: op) else { return nil }
+                left = below
             }
-            guard Self.same(result, level.result) else { return nil }
-            left = result
+            let short = Self.settles(left, op)
+            guard c.count == (short ? 1 : 2) else { return nil }
+            let result = short ? left : Self.link(left, c[1].result, op)
+            return Self.same(result, level.pointee.result) ? result : nil
         }
-        guard k == terms.count else { return nil }
-        return (terms, spine.dropFirst().reversed().map(\.end))
+    }
+
+    /// Where each link below the top ends, the lowest first, as offsets into the root's text.
+    private func writeEnds(_ level: Node, depth: Int, isTop: Bool, _ w: inout JSONWriter) {
+        if depth > 0 {
+            level.pointee.children.withUnsafeBufferPointer { c in writeEnds(c.baseAddress!, depth: depth - 1, isTop: false, &w) }
+        }
+        if !isTop { w.int(level.pointee.end - root.start) }
+    }
+
+    /// The chain's terms in order: the lowest link's operands, then each link's right operand upwards.
+    private mutating func writeTerms(_ level: Node, depth: Int, _ w: inout JSONWriter) {
+        level.pointee.children.withUnsafeBufferPointer { c in
+            if depth > 0 {
+                writeTerms(c.baseAddress!, depth: depth - 1, &w)
+                for i in c.indices.dropFirst() { node(c.baseAddress! + i, &w, isRoot: false, isSource: false) }
+            } else {
+                for i in c.indices { node(c.baseAddress! + i, &w, isRoot: false, isSource: false) }
+            }
+        }
     }
 
     /// Whether `r` decides the connective without its right operand (`false and …`, `true or …`).
@@ -358,16 +414,16 @@ private struct RootText {
     }
 
     /// `n`'s offsets in this text, when its text is there.
-    func place(_ n: borrowing TraceNode) -> (Int, Int)? {
-        let s = n.start - start, e = n.end - start
-        guard n.end > n.start, s >= 0, e <= length else { return nil }
+    func place(_ n: UnsafePointer<TraceNode>) -> (Int, Int)? {
+        let s = n.pointee.start - start, e = n.pointee.end - start
+        guard n.pointee.end > n.pointee.start, s >= 0, e <= length else { return nil }
         if isASCII {
-            guard n.text.utf8.count == e - s else { return nil }
-            let same = n.text.withUTF8InPlace { t in text.withUTF8InPlace { r in memcmp(t.baseAddress!, r.baseAddress! + s, e - s) == 0 } }
+            guard n.pointee.text.utf8.count == e - s else { return nil }
+            let same = n.pointee.text.withUTF8InPlace { t in text.withUTF8InPlace { r in memcmp(t.baseAddress!, r.baseAddress! + s, e - s) == 0 } }
             return same ? (s, e) : nil
         }
         var i = s
-        for u in n.text.unicodeScalars {
+        for u in n.pointee.text.unicodeScalars {
             guard i < e, scalars[i] == u else { return nil }
             i += 1
         }

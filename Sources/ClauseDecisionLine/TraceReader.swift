@@ -57,7 +57,7 @@ package struct TraceReader: Sendable {
 
     /// `e.category` where `e` is a record: that record's field label.
     private func memberLabel(_ node: TraceNode) -> String? {
-        guard case .member(let field, _) = node.kind, let base = node.children.first, case .record(let r) = base.type.unwrapped,
+        guard case .member(let field, _) = node.kind, case .record(let r)? = node.firstChildType?.unwrapped,
             r < policy.records.count, field < policy.records[r].fields.count
         else { return nil }
         return values.label(policy.records[r].fields[field])

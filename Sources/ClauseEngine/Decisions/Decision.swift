@@ -167,6 +167,11 @@ package struct TraceNode: Sendable {
         if case .value(let v) = result { return v }
         return nil
     }
+
+    /// The first operand's value and type, read in place: taking the child out of the array to
+    /// read one field copies the whole node, a dozen retains and releases.
+    package var firstChildResult: Result? { children.withUnsafeBufferPointer { $0.isEmpty ? nil : $0[0].result } }
+    package var firstChildType: ValueType? { children.withUnsafeBufferPointer { $0.isEmpty ? nil : $0[0].type } }
 }
 
 extension TraceNode {
