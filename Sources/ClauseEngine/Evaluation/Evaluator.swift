@@ -74,6 +74,8 @@ package struct Evaluator {
             return compute(c, &none, &extra)
         }
         var children: [TraceNode]? = []
+        // Room for both operands at once: grown one by one, a node of two took two allocations.
+        if Self.hasTwoOperands(c.kind) { children!.reserveCapacity(2) }
         var extra = TraceExtra()
         let r = compute(c, &children, &extra)
         if !c.isConstant || role != nil {
@@ -88,6 +90,14 @@ package struct Evaluator {
                                     variable: extra.variable, kind: TraceKinds.kind(of: c, row: extra.row)))
         }
         return r
+    }
+
+    /// Whether an expression of this kind evaluates two operands, each traced unless constant.
+    private static func hasTwoOperands(_ kind: CheckedExpr.Kind) -> Bool {
+        switch kind {
+        case .and, .or, .arithmetic, .compare, .inList, .inPeriod, .otherwise, .lookup: true
+        default: false
+        }
     }
 
     struct TraceExtra {

@@ -15,90 +15,99 @@ public enum Interpreter {
         var ev = Evaluator(policy: policy, facts: c.facts, asOf: asOf, tracing: tracing)
         let text = MessageRenderer(policy: policy)
         var traces: [RuleTrace] = []
-        var refusing: [RuleTrace] = [], pending: [RuleTrace] = [], reviewing: [RuleTrace] = [], awarding: [RuleTrace] = []
+        /// Where in `traces` the rules that refused, wait for facts, send to review and award lie.
+        var refusing: [Int] = [], pending: [Int] = [], reviewing: [Int] = [], awarding: [Int] = []
         var consequences = Decision.Consequences()
         var missingFacts: Set<String> = []
 
-        for rule in policy.rules {
-            var steps: [TraceNode]? = tracing ? [] : nil
-            var rt = RuleTrace(rule: rule.id, kind: rule.kind, clauses: rule.clauses, status: .passed, part: rule.part, mayBeZero: rule.mayBeZero, steps: [])
-            let finding: Finding
-            switch evaluate(rule, &ev, &steps, &rt) {
-            case .success(let f): finding = f
-            case .failure(let f): return .failure(f)
-            }
-            if !rule.inForce(on: asOf) {
-                // Shown in the justification as not in force, with whether it would have decided.
-                if case .fired = finding { rt.wouldFire = true } else { rt.wouldFire = false }
-                rt.status = .notInForce
-                (rt.endedBy, rt.startsOn) = rule.outOfForce(on: asOf)
+        // Each rule is read where it lies in the policy: taking it out of the array copies the
+        // whole rule (its texts, expressions and templates), once a rule a case.
+        let failure: EvaluationFailure? = policy.rules.withUnsafeBufferPointer { rules in
+            for k in rules.indices {
+                let rule = rules.baseAddress! + k
+                var steps: [TraceNode]? = tracing ? [] : nil
+                var rt = RuleTrace(rule: rule.pointee.id, kind: rule.pointee.kind, clauses: rule.pointee.clauses, status: .passed, part: rule.pointee.part, mayBeZero: rule.pointee.mayBeZero, steps: [])
+                let finding: Finding
+                switch evaluate(rule, &ev, &steps, &rt) {
+                case .success(let f): finding = f
+                case .failure(let f): return f
+                }
+                if !Rule.inForce(from: rule.pointee.from, until: rule.pointee.until, on: asOf) {
+                    // Shown in the justification as not in force, with whether it would have decided.
+                    if case .fired = finding { rt.wouldFire = true } else { rt.wouldFire = false }
+                    rt.status = .notInForce
+                    (rt.endedBy, rt.startsOn) = Rule.outOfForce(from: rule.pointee.from, until: rule.pointee.until, endedBy: rule.pointee.endedBy, on: asOf)
+                    rt.steps = steps ?? []
+                    traces.append(rt)
+                    continue
+                }
+                switch finding {
+                case .notApplicable: rt.status = .notApplicable
+                case .passed: rt.status = .passed
+                case .pending(let m):
+                    rt.status = .pending
+                    rt.missing = m.sorted()
+                    missingFacts.formUnion(m)
+                case .fired:
+                    rt.status = .fired
+                    if Rule.refuses(rule.pointee.kind, amount: rt.amount, mayBeZero: rule.pointee.mayBeZero) {
+                        if let cb = rule.pointee.clawback {
+                            switch ev.eval(cb, &steps, role: .clawback) {
+                            case .value(.money(let m)): consequences.clawback = consequences.clawback.adding(m) ?? consequences.clawback
+                            case .missing(let m): missingFacts.formUnion(m)
+                            case .failed(let f): return EvaluationFailure(f, rule: rule.pointee.id)
+                            default: break
+                            }
+                        }
+                        if let b = rule.pointee.banUntil {
+                            switch ev.eval(b, &steps, role: .banUntil) {
+                            case .value(.date(let d)): consequences.blacklistedUntil = max(consequences.blacklistedUntil ?? d, d)
+                            case .missing(let m): missingFacts.formUnion(m)
+                            case .failed(let f): return EvaluationFailure(f, rule: rule.pointee.id)
+                            default: break
+                            }
+                        }
+                    }
+                }
                 rt.steps = steps ?? []
+                // A message says what a rule found against (or for) the case; a rule that passed has none.
+                if rt.status == .fired {
+                    // An award of nothing refuses: its words describe the award, so say so first.
+                    let nothing = Rule.awardsNothing(rule.pointee.kind, rt.amount)
+                    rt.message = RuleWords.fired(nothing: nothing, lang: .zh) + text.render(rule.pointee.say, &ev, lang: .zh)
+                    rt.messageEn = rule.pointee.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + text.render($0, &ev, lang: .en) }
+                    rt.fix = rule.pointee.fix.map { text.render($0, &ev, lang: .zh) }
+                    rt.fixEn = rule.pointee.fixEn.map { text.render($0, &ev, lang: .en) }
+                    // The branch that applied adds its clauses; an unknown condition adds none, and so
+                    // does one that cannot be computed (the compiled policy reads them alike).
+                    for c in rule.pointee.citeWhen {
+                        if case .value(.bool(true)) = ev.eval(c.when, &steps, role: .cite) {
+                            rt.clauses += c.clauses.filter { !rt.clauses.contains($0) }
+                        }
+                    }
+                    if !rule.pointee.citeWhen.isEmpty { rt.steps = steps ?? [] }
+                } else if rt.status == .pending {
+                    (rt.message, rt.messageEn) = RuleWords.pending(rt.missing, policy)
+                }
+                switch rt.status {
+                case .fired where Rule.refuses(rule.pointee.kind, amount: rt.amount, mayBeZero: rule.pointee.mayBeZero): refusing.append(traces.count)
+                case .fired where rule.pointee.kind == .reviewWhen: reviewing.append(traces.count)
+                case .fired: awarding.append(traces.count)
+                case .pending: pending.append(traces.count)
+                default: break
+                }
                 traces.append(rt)
-                continue
             }
-            switch finding {
-            case .notApplicable: rt.status = .notApplicable
-            case .passed: rt.status = .passed
-            case .pending(let m):
-                rt.status = .pending
-                rt.missing = m.sorted()
-                missingFacts.formUnion(m)
-            case .fired:
-                rt.status = .fired
-                if rule.refuses(amount: rt.amount) {
-                    if let cb = rule.clawback {
-                        switch ev.eval(cb, &steps, role: .clawback) {
-                        case .value(.money(let m)): consequences.clawback = consequences.clawback.adding(m) ?? consequences.clawback
-                        case .missing(let m): missingFacts.formUnion(m)
-                        case .failed(let f): return .failure(EvaluationFailure(f, rule: rule.id))
-                        default: break
-                        }
-                    }
-                    if let b = rule.banUntil {
-                        switch ev.eval(b, &steps, role: .banUntil) {
-                        case .value(.date(let d)): consequences.blacklistedUntil = max(consequences.blacklistedUntil ?? d, d)
-                        case .missing(let m): missingFacts.formUnion(m)
-                        case .failed(let f): return .failure(EvaluationFailure(f, rule: rule.id))
-                        default: break
-                        }
-                    }
-                }
-            }
-            rt.steps = steps ?? []
-            // A message says what a rule found against (or for) the case; a rule that passed has none.
-            if rt.status == .fired {
-                // An award of nothing refuses: its words describe the award, so say so first.
-                let nothing = rule.awardsNothing(rt.amount)
-                rt.message = RuleWords.fired(nothing: nothing, lang: .zh) + text.render(rule.say, &ev, lang: .zh)
-                rt.messageEn = rule.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + text.render($0, &ev, lang: .en) }
-                rt.fix = rule.fix.map { text.render($0, &ev, lang: .zh) }
-                rt.fixEn = rule.fixEn.map { text.render($0, &ev, lang: .en) }
-                // The branch that applied adds its clauses; an unknown condition adds none, and so
-                // does one that cannot be computed (the compiled policy reads them alike).
-                for c in rule.citeWhen {
-                    if case .value(.bool(true)) = ev.eval(c.when, &steps, role: .cite) {
-                        rt.clauses += c.clauses.filter { !rt.clauses.contains($0) }
-                    }
-                }
-                if !rule.citeWhen.isEmpty { rt.steps = steps ?? [] }
-            } else if rt.status == .pending {
-                (rt.message, rt.messageEn) = RuleWords.pending(rt.missing, policy)
-            }
-            switch rt.status {
-            case .fired where rule.refuses(amount: rt.amount): refusing.append(rt)
-            case .fired where rule.kind == .reviewWhen: reviewing.append(rt)
-            case .fired: awarding.append(rt)
-            case .pending: pending.append(rt)
-            default: break
-            }
-            traces.append(rt)
+            return nil
         }
+        if let failure { return .failure(failure) }
 
         var reasons: [Decision.Reason] = []
         var amount = Money.zero
-        func reasonsOf(_ list: [RuleTrace], _ effect: Decision.Reason.Effect) -> [Decision.Reason] {
-            list.flatMap { rt in
-                rt.clauses.map { id in
+        func reasonsOf(_ list: [Int], _ effect: Decision.Reason.Effect) -> [Decision.Reason] {
+            list.flatMap { k in
+                let rt = traces[k]
+                return rt.clauses.map { id in
                     Decision.Reason(clause: id, cite: policy.cite(id) ?? id, rule: rt.rule, effect: effect,
                                     message: rt.message ?? "", messageEn: rt.messageEn)
                 }
@@ -106,16 +115,16 @@ public enum Interpreter {
         }
         let (outcome, nothingToPay) = Decision.Outcome.combining(
             refusing: !refusing.isEmpty, pending: !pending.isEmpty, reviewing: !reviewing.isEmpty, awarding: !awarding.isEmpty,
-            awardsAllNothing: awarding.allSatisfy { ($0.amount?.fen ?? 0) <= 0 })
+            awardsAllNothing: awarding.allSatisfy { (traces[$0].amount?.fen ?? 0) <= 0 })
         switch outcome {
         case .refused: reasons = nothingToPay ? reasonsOf(awarding, .refuse) : reasonsOf(refusing, .refuse)
         case .incomplete: reasons = reasonsOf(pending, .needs)
         case .review: reasons = reasonsOf(reviewing, .review)
         case .granted:
             for a in awarding {
-                amount = Decision.Outcome.granted(amount, adding: a.amount)
+                amount = Decision.Outcome.granted(amount, adding: traces[a].amount)
                 reasons += reasonsOf([a], .award)
-                if a.capped { reasons += reasonsOf([a], .cap) }
+                if traces[a].capped { reasons += reasonsOf([a], .cap) }
             }
         }
         if outcome != .refused { consequences = Decision.Consequences() }
@@ -141,13 +150,13 @@ public enum Interpreter {
 
     /// Evaluates one rule. Its `for` and `let`s first; a rule whose `for` is unknown still counts
     /// when it would pass anyway, and is pending when it would fire.
-    private static func evaluate(_ rule: Rule, _ ev: inout Evaluator, _ steps: inout [TraceNode]?, _ rt: inout RuleTrace)
+    private static func evaluate(_ rule: UnsafePointer<Rule>, _ ev: inout Evaluator, _ steps: inout [TraceNode]?, _ rt: inout RuleTrace)
         -> Result<Finding, EvaluationFailure>
     {
-        func fail(_ f: EvaluationFault) -> Result<Finding, EvaluationFailure> { .failure(EvaluationFailure(f, rule: rule.id)) }
-        ev.prepareLocals(rule.slotCount)
+        func fail(_ f: EvaluationFault) -> Result<Finding, EvaluationFailure> { .failure(EvaluationFailure(f, rule: rule.pointee.id)) }
+        ev.prepareLocals(rule.pointee.slotCount)
         var missing: Set<String> = []
-        if let a = rule.applies {
+        if let a = rule.pointee.applies {
             switch ev.eval(a, &steps, role: .applies) {
             case .value(.bool(false)): return .success(.notApplicable)
             case .missing(let m): missing = m
@@ -157,7 +166,7 @@ public enum Interpreter {
         }
         let appliesUnknown = !missing.isEmpty
         var letMissing: Set<String> = []
-        for l in rule.lets {
+        for l in rule.pointee.lets {
             switch ev.eval(l.expr, &steps, role: .binding(l.name)) {
             case .value(let v): ev.setLocal(l.slot, v)
             case .missing(let m): letMissing.formUnion(m)
@@ -167,17 +176,17 @@ public enum Interpreter {
         if !letMissing.isEmpty { return .success(.pending(missing.union(letMissing))) }
 
         var fires = false
-        switch rule.kind {
+        switch rule.pointee.kind {
         case .refuseWhen, .require, .reviewWhen:
-            switch ev.eval(rule.main, &steps, role: .main(rule.kind)) {
-            case .value(.bool(let b)): fires = rule.kind == .require ? !b : b
+            switch ev.eval(rule.pointee.main, &steps, role: .main(rule.pointee.kind)) {
+            case .value(.bool(let b)): fires = rule.pointee.kind == .require ? !b : b
             case .missing(let m): return .success(.pending(missing.union(m)))
             case .failed(let f): return fail(f)
             default: break
             }
         case .needs:
             var needed: Set<String> = []
-            for n in rule.needs {
+            for n in rule.pointee.needs {
                 switch ev.eval(n, &steps, role: .main(.needs)) {
                 case .missing(let m): needed.formUnion(m)
                 case .failed(let f): return fail(f)
@@ -186,8 +195,8 @@ public enum Interpreter {
             }
             if !needed.isEmpty { return .success(.pending(missing.union(needed))) }
         case .award:
-            let amount = ev.eval(rule.main, &steps, role: .main(.award))
-            let cap = rule.cap.map { ev.eval($0, &steps, role: .cap) }
+            let amount = ev.eval(rule.pointee.main, &steps, role: .main(.award))
+            let cap = rule.pointee.cap.map { ev.eval($0, &steps, role: .cap) }
             if case .failed(let f) = amount { return fail(f) }
             if case .failed(let f)? = cap { return fail(f) }
             switch (amount, cap) {
