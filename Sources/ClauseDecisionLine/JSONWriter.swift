@@ -104,16 +104,24 @@ package struct JSONWriter: ~Copyable, @unchecked Sendable {
     /// Writes `"key":` for a key written in the code; the value written next belongs to it. Such a
     /// key is plain ASCII, copied as it is: a trace writes hundreds of keys a case, and escaping
     /// each as text was a tenth of writing it.
+    ///
+    /// Written with one check for room and one copy, the comma included: the key's bytes lie in
+    /// the program, and a trace writes over a thousand keys a case.
     package mutating func key(_ k: StaticString) {
-        separate()
-        k.withUTF8Buffer { utf8 in
-            assert(!JSONWriter.needsEscaping(utf8), "a key in the code needs no escaping")
-            reserve(utf8.count + 3)
-            put(UInt8(ascii: "\""))
-            put(utf8)
-            put(UInt8(ascii: "\""))
-            put(UInt8(ascii: ":"))
+        let n = k.utf8CodeUnitCount
+        assert(!JSONWriter.needsEscaping(UnsafeBufferPointer(start: k.utf8Start, count: n)), "a key in the code needs no escaping")
+        reserve(n + 4)
+        var at = base + count
+        if pendingValue {
+            pendingValue = false
+        } else if depth > 0 {
+            if needsComma[depth - 1] { at.pointee = UInt8(ascii: ","); at += 1 } else { needsComma[depth - 1] = true }
         }
+        at[0] = UInt8(ascii: "\"")
+        (at + 1).update(from: k.utf8Start, count: n)
+        at[n + 1] = UInt8(ascii: "\"")
+        at[n + 2] = UInt8(ascii: ":")
+        count = at - base + n + 3
         pendingValue = true
     }
 
@@ -188,14 +196,18 @@ package struct JSONWriter: ~Copyable, @unchecked Sendable {
     /// Writes `s` as a quoted JSON string.
     private mutating func quote(_ s: String) {
         s.withUTF8InPlace { utf8 in
-            reserve(utf8.count + 2)
-            put(UInt8(ascii: "\""))
-            // Most strings need no escaping: copy them whole.
-            if JSONWriter.needsEscaping(utf8) {
-                for b in utf8 { escaped(b) }
-            } else {
-                put(utf8)
+            // Most strings need no escaping: copied whole between their quotes, after one check for room.
+            guard JSONWriter.needsEscaping(utf8) else {
+                reserve(utf8.count + 2)
+                let at = base + count
+                at[0] = UInt8(ascii: "\"")
+                if let from = utf8.baseAddress { (at + 1).update(from: from, count: utf8.count) }
+                at[utf8.count + 1] = UInt8(ascii: "\"")
+                count += utf8.count + 2
+                return
             }
+            put(UInt8(ascii: "\""))
+            for b in utf8 { escaped(b) }
             put(UInt8(ascii: "\""))
         }
     }
@@ -233,18 +245,20 @@ package struct JSONWriter: ~Copyable, @unchecked Sendable {
         let ones: UInt64 = 0x0101_0101_0101_0101, highs: UInt64 = 0x8080_8080_8080_8080
         /// A byte of `w` below `n` (n ≤ 128), exactly as "Bit Twiddling Hacks" (hasless) gives it.
         func hasLess(_ w: UInt64, _ n: UInt64) -> Bool { (w &- ones &* n) & ~w & highs != 0 }
+        func special(_ w: UInt64) -> Bool { hasLess(w, 0x20) || hasLess(w ^ (ones &* 0x22), 1) || hasLess(w ^ (ones &* 0x5C), 1) }
+        let n = utf8.count
         var i = 0
-        while i + 8 <= utf8.count {
-            let w = base.loadUnaligned(fromByteOffset: i, as: UInt64.self)
-            if hasLess(w, 0x20) || hasLess(w ^ (ones &* 0x22), 1) || hasLess(w ^ (ones &* 0x5C), 1) { return true }
+        while i + 8 <= n {
+            if special(base.loadUnaligned(fromByteOffset: i, as: UInt64.self)) { return true }
             i += 8
         }
-        while i < utf8.count {
-            let b = utf8[i]
-            if b < 0x20 || b == UInt8(ascii: "\"") || b == UInt8(ascii: "\\") { return true }
-            i += 1
-        }
-        return false
+        guard i < n else { return false }
+        // The last few bytes: the final eight again when the text has eight (they overlap bytes
+        // already tested, which passed), else the bytes padded with a letter that needs nothing.
+        if n >= 8 { return special(base.loadUnaligned(fromByteOffset: n - 8, as: UInt64.self)) }
+        var tail = ones &* UInt64(UInt8(ascii: "a"))
+        withUnsafeMutableBytes(of: &tail) { $0.baseAddress!.copyMemory(from: base, byteCount: n) }
+        return special(tail)
     }
 
     /// Whether `s` is all ASCII, eight bytes at a time.
