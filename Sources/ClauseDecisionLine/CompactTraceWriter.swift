@@ -30,12 +30,12 @@ struct CompactTraceWriter {
     let ctx: JSONDecisionRenderer.Context
     /// First value seen for each name (the writer leaves a reference's value out only when it
     /// equals this), by where it lies in `valueOrder`, the names in the order first seen.
-    private var values: [ExactText: Int] = [:]
+    private var values = ExactTextTable<Int>()
     private var valueOrder: [(name: String, value: Value, type: ValueType)] = []
     /// The first label seen for each text (nil when it was first seen without one: a later label
     /// for it is then written on its node, as the table is written before the body), with what
     /// it was made from; `labelOrder` holds the texts that have one, in the order first seen.
-    private var labels: [ExactText: LabelEntry] = [:]
+    private var labels = ExactTextTable<LabelEntry>()
     private var labelOrder: [(text: String, label: String)] = []
     /// The root expression being written.
     private var root = RootText(text: "", start: 0)
@@ -43,10 +43,6 @@ struct CompactTraceWriter {
     private var scope: [(name: String, value: Value, type: ValueType?)] = []
     init(_ ctx: JSONDecisionRenderer.Context) {
         self.ctx = ctx
-        // Room for a case's texts at once: growing a table rehashes every text in it.
-        labels.reserveCapacity(128)
-        values.reserveCapacity(64)
-        roots.reserveCapacity(64)
     }
 
     /// Writes the whole trace object. One walk: the body goes to a scratch writer while the tables
@@ -130,7 +126,9 @@ struct CompactTraceWriter {
     /// number (definitions' first, then rules' steps, in order). A root that says exactly what an
     /// earlier one said is written `{"same":k}` (rules not applicable to the case share their
     /// `for`); only roots of the same text are compared, in place, without copying or hashing JSON.
-    private var roots: [ExactText: [(bytes: Range<Int>, number: Int)]] = [:]
+    /// (By text, the last root of that text in `written`, whose `earlier` leads to the ones before.)
+    private var roots = ExactTextTable<Int>()
+    private var written: [(bytes: Range<Int>, number: Int, earlier: Int?)] = []
     private var rootCount = 0
 
     private mutating func rootNode(_ n: Node, _ w: inout JSONWriter) {
@@ -141,14 +139,20 @@ struct CompactTraceWriter {
         scope = []
         let start = w.beginValue()
         node(n, &w, isRoot: true, isSource: false)
-        let written = start..<w.byteCount
-        if let earlier = roots[key]?.first(where: { w.sameBytes($0.bytes, written) }) {
+        let bytes = start..<w.byteCount
+        let place = roots.find(key)
+        // No two roots on a text's list hold the same bytes (the second was written as `same`),
+        // so the order they are compared in does not matter.
+        var k = place.entry.map { roots[entry: $0] }
+        while let i = k, !w.sameBytes(written[i].bytes, bytes) { k = written[i].earlier }
+        if let same = k {
             w.takeBack(to: start)
             w.beginObject()
-            w.field("same", earlier.number)
+            w.field("same", written[same].number)
             w.endObject()
         } else {
-            roots[key, default: []].append((written, rootCount))
+            written.append((bytes, rootCount, place.entry.map { roots[entry: $0] }))
+            if let entry = place.entry { roots[entry: entry] = written.count - 1 } else { roots.add(key, written.count - 1, at: place) }
         }
         rootCount += 1
     }
@@ -262,8 +266,9 @@ struct CompactTraceWriter {
         if n.pointee.children.isEmpty, n.pointee.elements == nil, isPath {
             if let bound = scope.last(where: { $0.name == n.pointee.text }) { return bound.value == v }
             let key = ExactText(n.pointee.text)
-            guard let first = values[key] else {
-                values[key] = valueOrder.count
+            let place = values.find(key)
+            guard let first = place.entry.map({ values[entry: $0] }) else {
+                values.add(key, valueOrder.count, at: place)
                 valueOrder.append((n.pointee.text, v, n.pointee.type))
                 return true
             }
@@ -293,14 +298,15 @@ struct CompactTraceWriter {
         if !isPath, n.pointee.label == nil { return }
         let base = Self.firstChildType(n)
         let key = ExactText(n.pointee.text)
-        guard let entry = labels[key] else {
-            let l = ctx.reader.label(n.pointee, isPath: isPath)
-            labels[key] = LabelEntry(first: l, nodeLabel: n.pointee.label, base: base)
+        let place = labels.find(key)
+        guard let entry = place.entry.map({ labels[entry: $0] }) else {
+            let l = ctx.reader.label(text: n.pointee.text, own: n.pointee.label, kind: n.pointee.kind, base: base, isPath: isPath)
+            labels.add(key, LabelEntry(first: l, nodeLabel: n.pointee.label, base: base), at: place)
             if let l { labelOrder.append((n.pointee.text, l)) }
             return
         }
         if entry.nodeLabel == n.pointee.label, entry.base == base { return }
-        let l = ctx.reader.label(n.pointee, isPath: isPath)
+        let l = ctx.reader.label(text: n.pointee.text, own: n.pointee.label, kind: n.pointee.kind, base: base, isPath: isPath)
         if l != entry.first { w.field("label", l) }
     }
 

@@ -13,7 +13,8 @@ import Glibc
 /// words, so a lookup costs the same for any text; equal keys are compared byte for byte.
 struct ExactText: Hashable {
     let text: String
-    private let sample: Int
+    /// The length mixed with a few words of the text: this key's hash, used as it is by `ExactTextTable`.
+    let sample: Int
 
     init(_ text: String) {
         self.text = text

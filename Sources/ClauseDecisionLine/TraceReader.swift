@@ -27,20 +27,27 @@ package struct TraceReader: Sendable {
 
     /// The same, for a writer that already knows whether the node is a name.
     package func label(_ node: TraceNode, isPath: Bool) -> String? {
+        label(text: node.text, own: node.label, kind: node.kind, base: node.firstChildType, isPath: isPath)
+    }
+
+    /// The same from the parts of a node it is made from: its text, its own label, its kind and
+    /// its first operand's type (a member's record). A writer reading a node in place hands these
+    /// on rather than the node, which would be copied whole.
+    package func label(text: String, own: String?, kind: TraceNode.Kind, base: ValueType?, isPath: Bool) -> String? {
         // Only a name or a dotted path can have a label of its own; an operation never does.
         guard isPath else {
             // A table read in English: the table's English label, the row the evaluator chose.
-            if lang == .en, TraceReader.isLookup(node), case .lookup(let p?, let row) = node.kind, p < policy.parameters.count,
+            if lang == .en, own != nil, case .lookup(let p?, let row) = kind, p < policy.parameters.count,
                let en = policy.parameters[p].labelEn {
                 return "\(en) [\(row.en)]"
             }
-            return node.label
+            return own
         }
-        if lang == .en, let en = englishLabel(node.text) { return en }
-        if let m = memberLabel(node) { return m }
-        if let l = node.label { return l }
+        if lang == .en, let en = englishLabel(text) { return en }
+        if let m = memberLabel(kind: kind, base: base) { return m }
+        if let l = own { return l }
         // The cheap test first: most names that get here are an element's variable (`e`).
-        if node.text.contains(".") || policy.caseSchema.index[node.text] != nil, let f = field(atPath: node.text) { return values.label(f) }
+        if text.contains(".") || policy.caseSchema.index[text] != nil, let f = field(atPath: text) { return values.label(f) }
         return nil
     }
 
@@ -56,8 +63,10 @@ package struct TraceReader: Sendable {
     }
 
     /// `e.category` where `e` is a record: that record's field label.
-    private func memberLabel(_ node: TraceNode) -> String? {
-        guard case .member(let field, _) = node.kind, case .record(let r)? = node.firstChildType?.unwrapped,
+    private func memberLabel(_ node: TraceNode) -> String? { memberLabel(kind: node.kind, base: node.firstChildType) }
+
+    private func memberLabel(kind: TraceNode.Kind, base: ValueType?) -> String? {
+        guard case .member(let field, _) = kind, case .record(let r)? = base?.unwrapped,
             r < policy.records.count, field < policy.records[r].fields.count
         else { return nil }
         return values.label(policy.records[r].fields[field])
