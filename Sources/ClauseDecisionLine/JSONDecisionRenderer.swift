@@ -347,12 +347,17 @@ public enum JSONDecisionRenderer {
                 w.endArray()
             case .record(let fields):
                 if case .record(let r)? = type?.unwrapped, r < policy.records.count {
-                    let schema = policy.records[r]
                     w.beginObject()
-                    for (i, f) in schema.fields.enumerated() where i < fields.count {
-                        guard let fv = fields[i] else { continue }
-                        w.key(name: f.name)
-                        writeValue(fv, f.type, &w)
+                    // Each field's name and type read where they lie: copying a field out copies
+                    // its labels, its help and the rest with it.
+                    policy.records.withUnsafeBufferPointer { records in
+                        records[r].fields.withUnsafeBufferPointer { schema in
+                            for i in schema.indices where i < fields.count {
+                                guard let fv = fields[i] else { continue }
+                                w.key(name: schema[i].name)
+                                writeValue(fv, schema[i].type, &w)
+                            }
+                        }
                     }
                     w.endObject()
                 } else {

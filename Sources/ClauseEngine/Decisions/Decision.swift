@@ -168,9 +168,8 @@ package struct TraceNode: Sendable {
         return nil
     }
 
-    /// The first operand's value and type, read in place: taking the child out of the array to
-    /// read one field copies the whole node, a dozen retains and releases.
-    package var firstChildResult: Result? { children.withUnsafeBufferPointer { $0.isEmpty ? nil : $0[0].result } }
+    /// The first operand's type, read in place: taking the child out of the array to read one
+    /// field copies the whole node, a dozen retains and releases.
     package var firstChildType: ValueType? { children.withUnsafeBufferPointer { $0.isEmpty ? nil : $0[0].type } }
 }
 
