@@ -1,5 +1,5 @@
 #!/usr/bin/env python3
-"""The default JSON line and --no-remedies against libyaml's loop, in one run, optionally beside an earlier build.
+"""The default JSON line, --no-remedies and --trace against libyaml's loop, in one run, optionally beside an earlier build.
 
 usage: line_ratios.py CLAUSE_BINARY REPO_ROOT WORK_DIR [RUNS] [EARLIER_BINARY]
 
@@ -34,17 +34,19 @@ def main():
     listing = ("\n".join(files) + "\n").encode()
     default = ["evaluate", "--format", "json", "--no-store"] + files
     lean = ["evaluate", "--format", "json", "--no-store", "--no-remedies"] + files
+    traced = ["evaluate", "--format", "json", "--no-store", "--trace"] + files
     measures = {"libyaml loop": ([loop], listing), "default (remedies, no trace)": ([clause] + default, None),
-                "--no-remedies": ([clause] + lean, None)}
-    targets = {"default (remedies, no trace)": 2.5, "--no-remedies": 2}
+                "--no-remedies": ([clause] + lean, None), "--trace": ([clause] + traced, None)}
+    targets = {"default (remedies, no trace)": 2.5, "--no-remedies": 2, "--trace": 6}
     if earlier:
-        for args in (default, lean):
+        for args in (default, lean, traced):
             a = subprocess.run([clause] + args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
             b = subprocess.run([earlier] + args, cwd=root, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL).stdout
             print(f"  lines of {' '.join(args[:5])}… {'identical' if a == b else 'DIFFER'} ({len(a):,} bytes)")
         measures["earlier: default"] = ([earlier] + default, None)
         measures["earlier: --no-remedies"] = ([earlier] + lean, None)
-        targets["earlier: default"], targets["earlier: --no-remedies"] = 2.5, 2
+        measures["earlier: --trace"] = ([earlier] + traced, None)
+        targets["earlier: default"], targets["earlier: --no-remedies"], targets["earlier: --trace"] = 2.5, 2, 6
     print(f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}, {os.cpu_count()} cores, load {os.getloadavg()[0]:.1f}, "
           f"{len(files):,} case files, CPU of whole processes, median of {runs} interleaved:")
     samples = {k: [] for k in measures}
