@@ -97,7 +97,7 @@ struct CompactTraceWriter {
         w.field("clause", def.clause)
         w.field("clauses", strings: def.clauses.isEmpty ? (def.clause.map { [$0] } ?? []) : def.clauses)
         w.key("steps")
-        withUnsafePointer(to: def.node) { rootNode($0, &w) }
+        withUnsafePointer(to: def.node) { _ = rootNode($0, &w) }
         w.endObject()
     }
 
@@ -115,11 +115,43 @@ struct CompactTraceWriter {
         if rt.pointee.status == .notInForce { JSONDecisionRenderer.writeOutOfForce(rt.pointee, &w) }
         w.key("steps")
         w.beginArray()
+        var first = -1
         rt.pointee.steps.withUnsafeBufferPointer { steps in
-            for i in steps.indices { rootNode(steps.baseAddress! + i, &w) }
+            for i in steps.indices {
+                if i == 0, let j = rt.pointee.appliesAsIn, j < firstSteps.count, firstSteps[j] >= 0 {
+                    first = sharedRoot(steps.baseAddress!, as: firstSteps[j], &w)
+                } else {
+                    let number = rootNode(steps.baseAddress! + i, &w)
+                    if i == 0 { first = number }
+                }
+            }
         }
+        firstSteps.append(first)
         w.endArray()
         w.endObject()
+    }
+
+    /// The number of each rule's first step as written (the root it is the same as, if it was
+    /// written `same`), by the rule's place; -1 for a rule without steps.
+    private var firstSteps: [Int] = []
+
+    /// A rule's `for` step taken from an earlier rule's (`RuleTrace.appliesAsIn`). The same node
+    /// over the same case writes the same bytes, the tables holding by then every name, value
+    /// and label it has, so it is written `same` without being written first. Debug builds (the
+    /// tests) write it in full all the same, and stop when it says anything else.
+    private mutating func sharedRoot(_ n: Node, as number: Int, _ w: inout JSONWriter) -> Int {
+        #if DEBUG
+        let start = w.beginValue()
+        let found = rootNode(n, &w)
+        precondition(found == number, "a rule's `for` taken from rule \(number) wrote what root \(found) said")
+        w.takeBack(to: start)
+        rootCount -= 1
+        #endif
+        w.beginObject()
+        w.field("same", number)
+        w.endObject()
+        rootCount += 1
+        return number
     }
 
     /// Each root written so far, by its expression text: where its JSON lies in the body and its
@@ -131,7 +163,10 @@ struct CompactTraceWriter {
     private var written: [(bytes: Range<Int>, number: Int, earlier: Int?)] = []
     private var rootCount = 0
 
-    private mutating func rootNode(_ n: Node, _ w: inout JSONWriter) {
+    /// Writes a root, as `same` when an earlier root said the same; returns the number of the
+    /// root written, or of the one it is the same as.
+    @discardableResult
+    private mutating func rootNode(_ n: Node, _ w: inout JSONWriter) -> Int {
         root = RootText(text: n.pointee.text, start: n.pointee.start)
         // Everything wanted of `n` is read before it is written: a node still read after a call
         // that changes the writer is copied first, a dozen retains and releases.
@@ -145,16 +180,20 @@ struct CompactTraceWriter {
         // so the order they are compared in does not matter.
         var k = place.entry.map { roots[entry: $0] }
         while let i = k, !w.sameBytes(written[i].bytes, bytes) { k = written[i].earlier }
+        let number: Int
         if let same = k {
+            number = written[same].number
             w.takeBack(to: start)
             w.beginObject()
-            w.field("same", written[same].number)
+            w.field("same", number)
             w.endObject()
         } else {
+            number = rootCount
             written.append((bytes, rootCount, place.entry.map { roots[entry: $0] }))
             if let entry = place.entry { roots[entry: entry] = written.count - 1 } else { roots.add(key, written.count - 1, at: place) }
         }
         rootCount += 1
+        return number
     }
 
     /// `and` or `or` for a connective, its first operand's value and type: read here rather than

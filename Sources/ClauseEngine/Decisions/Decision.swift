@@ -115,6 +115,9 @@ public struct RuleTrace: Sendable {
     package var startsOn: CivilDate? = nil
     /// The expressions evaluated, with every sub-expression's value.
     package var steps: [TraceNode]
+    /// The earlier rule (by place in the decision's rules) whose `for` step this rule's first
+    /// step is: the same text over the same case, taken rather than evaluated again.
+    package var appliesAsIn: Int? = nil
 }
 
 package struct DefinitionTrace: Sendable {

@@ -22,13 +22,16 @@ public enum Interpreter {
 
         // Each rule is read where it lies in the policy: taking it out of the array copies the
         // whole rule (its texts, expressions and templates), once a rule a case.
+        // A rule whose `for` an earlier rule shares takes that rule's step (see `Policy.sharedFor`).
+        let sharedFor = policy.sharedFor
         let failure: EvaluationFailure? = policy.rules.withUnsafeBufferPointer { rules in
             for k in rules.indices {
                 let rule = rules.baseAddress! + k
                 var steps: [TraceNode]? = tracing ? [] : nil
                 var rt = RuleTrace(rule: rule.pointee.id, kind: rule.pointee.kind, clauses: rule.pointee.clauses, status: .passed, part: rule.pointee.part, mayBeZero: rule.pointee.mayBeZero, steps: [])
+                if tracing, k < sharedFor.count { rt.appliesAsIn = sharedFor[k] }
                 let finding: Finding
-                switch evaluate(rule, &ev, &steps, &rt) {
+                switch evaluate(rule, &ev, &steps, &rt, twinStep: rt.appliesAsIn.map { traces[$0].steps[0] }) {
                 case .success(let f): finding = f
                 case .failure(let f): return f
                 }
@@ -150,14 +153,22 @@ public enum Interpreter {
 
     /// Evaluates one rule. Its `for` and `let`s first; a rule whose `for` is unknown still counts
     /// when it would pass anyway, and is pending when it would fire.
-    private static func evaluate(_ rule: UnsafePointer<Rule>, _ ev: inout Evaluator, _ steps: inout [TraceNode]?, _ rt: inout RuleTrace)
-        -> Result<Finding, EvaluationFailure>
+    /// `twinStep` is an earlier rule's step for the same `for`, taken as this rule's own.
+    private static func evaluate(_ rule: UnsafePointer<Rule>, _ ev: inout Evaluator, _ steps: inout [TraceNode]?, _ rt: inout RuleTrace,
+                                 twinStep: TraceNode?) -> Result<Finding, EvaluationFailure>
     {
         func fail(_ f: EvaluationFault) -> Result<Finding, EvaluationFailure> { .failure(EvaluationFailure(f, rule: rule.pointee.id)) }
         ev.prepareLocals(rule.pointee.slotCount)
         var missing: Set<String> = []
         if let a = rule.pointee.applies {
-            switch ev.eval(a, &steps, role: .applies) {
+            let found: Evaluator.Outcome
+            if let twinStep {
+                steps?.append(twinStep)
+                found = outcome(of: twinStep)
+            } else {
+                found = ev.eval(a, &steps, role: .applies)
+            }
+            switch found {
             case .value(.bool(false)): return .success(.notApplicable)
             case .missing(let m): missing = m
             case .failed(let f): return fail(f)
@@ -221,6 +232,15 @@ public enum Interpreter {
         }
         if appliesUnknown { return .success(fires ? .pending(missing) : .passed) }
         return .success(fires ? .fired : .passed)
+    }
+
+    /// What a step found, as the evaluator said it. A step kept in a decision never failed: a
+    /// failure ends the decision.
+    private static func outcome(of step: TraceNode) -> Evaluator.Outcome {
+        switch step.result {
+        case .value(let v): .value(v)
+        case .missing(let m): .missing(Set(m))
+        }
     }
 
     /// The Chinese label of a dotted fact path, list indices and all (`project.expenses[2].paid_on`).

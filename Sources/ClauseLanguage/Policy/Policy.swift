@@ -70,8 +70,15 @@ public struct Policy: Sendable {
     }
     @inlinable package var rules: [Rule] {
         _read { yield box.parts.rules }
-        _modify { yield &mutableBox.parts.rules }
+        _modify {
+            // Which rules share a `for` follows from the rules: found again after any change.
+            defer { box.parts.sharedFor = Rule.sharedFor(box.parts.rules) }
+            yield &mutableBox.parts.rules
+        }
     }
+    /// For each rule, the earlier rule whose `for` is the same expression (the same text), if
+    /// any. Most rules of a package say which item they concern, so many share one `for`.
+    @inlinable package var sharedFor: [Int?] { box.parts.sharedFor }
     /// The packages composed into this one: the base first, then each amendment in effective
     /// order (第十七条: a newer notice applies from its date without editing the original).
     @inlinable package var packages: [PackageRef] {
@@ -153,7 +160,8 @@ public struct Policy: Sendable {
                         directory: directory, digest: digest, clauses: clauses, clauseIndex: clauseIndex, enums: enums,
                         records: records, parameters: parameters, definitions: definitions, rules: rules, packages: packages,
                         amendedBy: amendedBy, itemSlot: itemSlot, districtPath: districtPath, rolesByName: rolesByName,
-                        banFacts: banFacts, ledger: ledger, notice: notice, indicators: indicators, funding: funding))
+                        banFacts: banFacts, ledger: ledger, notice: notice, indicators: indicators, funding: funding,
+                        sharedFor: Rule.sharedFor(rules)))
     }
 
     /// The box, first copied when another policy shares it.
@@ -191,6 +199,7 @@ public struct Policy: Sendable {
         @usableFromInline var notice: NoticeLines? = nil
         @usableFromInline var indicators: [Indicator] = []
         @usableFromInline var funding: FundingPlan? = nil
+        @usableFromInline var sharedFor: [Int?] = []
     }
 
     /// The box the copies of a policy share (see `box`). Its parts are changed only through
