@@ -82,7 +82,11 @@ public struct BatchEvaluator: Sendable {
                 : Interpreter.decide(c, compiled: compiled, asOf: asOf)
             switch decided {
             case .success(var d):
-                if remedies { d.remedies = RemedyFinder.search(c, compiled: compiled, asOf: asOf) }
+                // Only a refused or incomplete case has remedies: the search would decide the
+                // others again (by the compiled rules) to find that out.
+                if remedies, d.outcome == .refused || d.outcome == .incomplete {
+                    d.remedies = RemedyFinder.search(c, compiled: compiled, asOf: asOf)
+                }
                 return .decided(d.outcome, amount: d.amount, output: render(d, compiled.policy))
             case .failure(let f): return .failed([f.diagnostic(at: c.root.range)])
             }
