@@ -29,9 +29,17 @@ public enum Interpreter {
                 let rule = rules.baseAddress! + k
                 var steps: [TraceNode]? = tracing ? [] : nil
                 var rt = RuleTrace(rule: rule.pointee.id, kind: rule.pointee.kind, clauses: rule.pointee.clauses, status: .passed, part: rule.pointee.part, mayBeZero: rule.pointee.mayBeZero, steps: [])
-                if tracing, k < sharedFor.count { rt.appliesAsIn = sharedFor[k] }
+                // The earlier rule's step goes in as this rule's own, copied once from where it lies.
+                var sharedApplies: Evaluator.Outcome?
+                if tracing, k < sharedFor.count, let j = sharedFor[k] {
+                    rt.appliesAsIn = j
+                    traces[j].steps.withUnsafeBufferPointer { earlier in
+                        steps?.append(earlier[0])
+                        sharedApplies = Interpreter.outcome(of: earlier[0].result)
+                    }
+                }
                 let finding: Finding
-                switch evaluate(rule, &ev, &steps, &rt, twinStep: rt.appliesAsIn.map { traces[$0].steps[0] }) {
+                switch evaluate(rule, &ev, &steps, &rt, sharedApplies: sharedApplies) {
                 case .success(let f): finding = f
                 case .failure(let f): return f
                 }
@@ -153,22 +161,15 @@ public enum Interpreter {
 
     /// Evaluates one rule. Its `for` and `let`s first; a rule whose `for` is unknown still counts
     /// when it would pass anyway, and is pending when it would fire.
-    /// `twinStep` is an earlier rule's step for the same `for`, taken as this rule's own.
+    /// `sharedApplies` is what the `for` found when an earlier rule's step stands for it (already in `steps`).
     private static func evaluate(_ rule: UnsafePointer<Rule>, _ ev: inout Evaluator, _ steps: inout [TraceNode]?, _ rt: inout RuleTrace,
-                                 twinStep: TraceNode?) -> Result<Finding, EvaluationFailure>
+                                 sharedApplies: Evaluator.Outcome?) -> Result<Finding, EvaluationFailure>
     {
         func fail(_ f: EvaluationFault) -> Result<Finding, EvaluationFailure> { .failure(EvaluationFailure(f, rule: rule.pointee.id)) }
         ev.prepareLocals(rule.pointee.slotCount)
         var missing: Set<String> = []
         if let a = rule.pointee.applies {
-            let found: Evaluator.Outcome
-            if let twinStep {
-                steps?.append(twinStep)
-                found = outcome(of: twinStep)
-            } else {
-                found = ev.eval(a, &steps, role: .applies)
-            }
-            switch found {
+            switch sharedApplies ?? ev.eval(a, &steps, role: .applies) {
             case .value(.bool(false)): return .success(.notApplicable)
             case .missing(let m): missing = m
             case .failed(let f): return fail(f)
@@ -236,8 +237,8 @@ public enum Interpreter {
 
     /// What a step found, as the evaluator said it. A step kept in a decision never failed: a
     /// failure ends the decision.
-    private static func outcome(of step: TraceNode) -> Evaluator.Outcome {
-        switch step.result {
+    private static func outcome(of result: TraceNode.Result) -> Evaluator.Outcome {
+        switch result {
         case .value(let v): .value(v)
         case .missing(let m): .missing(Set(m))
         }
