@@ -7,22 +7,24 @@ import ClauseTestSupport
 import Foundation
 import Testing
 
-/// A batch decides each case once and searches its remedies from that verdict; its line must be
-/// the line of the case decided on its own and searched from the start.
+/// A batch decides each case once and searches its remedies from that verdict (with the trace,
+/// only for a case refused or incomplete); its line must be the line of the case decided on its
+/// own and searched from the start.
 @Suite struct BatchRemedyLineTests {
-    @Test func batchLineIsTheLineOfTheCaseAlone() throws {
+    @Test(arguments: [false, true]) func batchLineIsTheLineOfTheCaseAlone(traced: Bool) throws {
         let dir = Repo.path("Playground/cases")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted().map { "\(dir)/\($0)" }
         #expect(files.count > 10)
         let loader = CaseLoader(repository: Repo.repository)
-        var batch = BatchEvaluator(loader: loader, asOf: nil, tracing: false)
+        var batch = BatchEvaluator(loader: loader, asOf: nil, tracing: traced)
         batch.remedies = true
-        let render: (Decision, Policy) -> [UInt8] = { d, p in JSONDecisionRenderer.bytes(d, policy: p, lang: .zh, trace: false) }
+        let render: (Decision, Policy) -> [UInt8] = { d, p in JSONDecisionRenderer.bytes(d, policy: p, lang: .zh, trace: traced) }
         var searched = 0
         for path in files {
             guard case .ready(let c, let policy) = loader.load(path: path) else { continue }
             let compiled = loader.repository.compiled(policy)
-            guard case .success(var alone) = Interpreter.decide(c, compiled: compiled, asOf: nil) else { continue }
+            let decided = traced ? Interpreter.decide(c, policy: policy, asOf: nil) : Interpreter.decide(c, compiled: compiled, asOf: nil)
+            guard case .success(var alone) = decided else { continue }
             alone.remedies = RemedyFinder.search(c, compiled: compiled, asOf: nil)
             if alone.remedies != nil { searched += 1 }
             guard case .decided(_, _, let line) = batch.decide(.file(path), render: render) else {
