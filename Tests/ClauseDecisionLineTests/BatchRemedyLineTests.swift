@@ -66,6 +66,34 @@ import Testing
         #expect(leftOut > 1000)
     }
 
+    /// A traced batch that words its rules in Chinese alone writes the Chinese line, trace and
+    /// all, of the case worded in both languages; and it really leaves the English out.
+    @Test func aChineseTraceWordedInChineseAloneIsTheSameLine() throws {
+        let folders = [Repo.path("Playground/cases"), Repo.path("Playground/corpus")]
+        let files = try folders.flatMap { dir in
+            try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
+                .sorted().map { "\(dir)/\($0)" }
+        }
+        #expect(files.count > 100)
+        let loader = CaseLoader(repository: Repo.repository)
+        var both = BatchEvaluator(loader: loader, asOf: nil, tracing: true)
+        both.remedies = true
+        var chinese = both
+        chinese.english = false
+        let render: (Decision, Policy) -> [UInt8] = { d, p in JSONDecisionRenderer.bytes(d, policy: p, lang: .zh, trace: true) }
+        var englishLeftOut = 0
+        for path in files {
+            var all: Decision?, d: Decision?
+            guard case .decided(_, _, let expected) = both.decide(.file(path), render: { all = $0; return render($0, $1) }),
+                  case .decided(_, _, let line) = chinese.decide(.file(path), render: { d = $0; return render($0, $1) }),
+                  let all, let d else { continue }
+            #expect(String(decoding: line, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(path)")
+            #expect(d.rules.allSatisfy { $0.messageEn == nil && $0.fixEn == nil } && d.reasons.allSatisfy { $0.messageEn == nil }, "\(path)")
+            englishLeftOut += all.rules.filter { $0.messageEn != nil }.count
+        }
+        #expect(englishLeftOut > 100)
+    }
+
     /// A line words each remedy and dead end once and writes those words under the reasons they
     /// lift and in its remedies: each must be the words made for that reason or remedy alone.
     @Test(arguments: [Lang.zh, .en]) func aLinesFixesAndRemedyWordsAreEachTheirOwn(lang: Lang) throws {

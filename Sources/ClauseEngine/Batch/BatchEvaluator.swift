@@ -17,6 +17,9 @@ public struct BatchEvaluator: Sendable {
     /// The words the compiled policy writes for each decision: a caller that shows only the
     /// reasons, in one language, asks for those alone.
     public var words: CompiledPolicy.Words = .all
+    /// Whether the tracing interpreter words each rule in English as well as in Chinese: a
+    /// caller that shows only Chinese leaves it off.
+    public var english = true
 
     public init(loader: CaseLoader, asOf: CivilDate?, tracing: Bool) {
         self.loader = loader
@@ -78,7 +81,7 @@ public struct BatchEvaluator: Sendable {
                 if remedies { d.remedies = RemedyFinder.search(c, compiled: compiled, asOf: asOf, from: v) }
                 return .decided(d.outcome, amount: d.amount, output: render(d, compiled.policy))
             }
-            let decided = tracing ? Interpreter.decide(c, policy: compiled.policy, asOf: asOf, tracing: true)
+            let decided = tracing ? Interpreter.decide(c, policy: compiled.policy, asOf: asOf, tracing: true, english: english)
                 : Interpreter.decide(c, compiled: compiled, asOf: asOf)
             switch decided {
             case .success(var d):

@@ -6,7 +6,9 @@ import ClauseLanguage
 /// The combination is the language's semantics, the same for every package and written once
 /// (`Decision.Outcome.combining`); a refusal cites every refusing rule's clauses.
 public enum Interpreter {
-    public static func decide(_ c: CaseFile, policy: Policy, asOf override: CivilDate? = nil, tracing: Bool = true)
+    /// - Parameter english: whether rules are worded in English too (beside the Chinese, which
+    ///   every reader falls back on); a caller that shows only Chinese leaves it off.
+    public static func decide(_ c: CaseFile, policy: Policy, asOf override: CivilDate? = nil, tracing: Bool = true, english: Bool = true)
         -> Result<Decision, EvaluationFailure>
     {
         guard let asOf = policy.evaluationDate(of: c.facts, asOf: override) else {
@@ -86,9 +88,9 @@ public enum Interpreter {
                     // An award of nothing refuses: its words describe the award, so say so first.
                     let nothing = Rule.awardsNothing(rule.pointee.kind, rt.amount)
                     rt.message = RuleWords.fired(nothing: nothing, lang: .zh) + text.render(rule.pointee.say, &ev, lang: .zh)
-                    rt.messageEn = rule.pointee.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + text.render($0, &ev, lang: .en) }
+                    if english { rt.messageEn = rule.pointee.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + text.render($0, &ev, lang: .en) } }
                     rt.fix = rule.pointee.fix.map { text.render($0, &ev, lang: .zh) }
-                    rt.fixEn = rule.pointee.fixEn.map { text.render($0, &ev, lang: .en) }
+                    if english { rt.fixEn = rule.pointee.fixEn.map { text.render($0, &ev, lang: .en) } }
                     // The branch that applied adds its clauses; an unknown condition adds none, and so
                     // does one that cannot be computed (the compiled policy reads them alike).
                     for c in rule.pointee.citeWhen {
@@ -98,7 +100,8 @@ public enum Interpreter {
                     }
                     if !rule.pointee.citeWhen.isEmpty { rt.steps = steps ?? [] }
                 } else if rt.status == .pending {
-                    (rt.message, rt.messageEn) = RuleWords.pending(rt.missing, policy)
+                    rt.message = RuleWords.pending(rt.missing, policy, lang: .zh)
+                    if english { rt.messageEn = RuleWords.pending(rt.missing, policy, lang: .en) }
                 }
                 switch rt.status {
                 case .fired where Rule.refuses(rule.pointee.kind, amount: rt.amount, mayBeZero: rule.pointee.mayBeZero): refusing.append(traces.count)
@@ -320,11 +323,6 @@ enum RuleWords {
     }
 
     /// A pending rule's own words would need the missing values: say what is missing instead.
-    static func pending(_ missing: [String], _ policy: Policy) -> (zh: String, en: String) {
-        (pending(missing, policy, lang: .zh), pending(missing, policy, lang: .en))
-    }
-
-    /// The same in one language.
     static func pending(_ missing: [String], _ policy: Policy, lang: Lang) -> String {
         guard lang == .en else {
             return "缺少" + missing.map { "\(Interpreter.label(of: $0, policy) ?? $0)（\($0)）" }.joined(separator: "、") + "，无法判断"
