@@ -11,6 +11,14 @@ import Testing
 /// only for a case refused or incomplete); its line must be the line of the case decided on its
 /// own and searched from the start.
 @Suite struct BatchRemedyLineTests {
+    /// Every case file of the Playground's cases and corpus, YAML and JSON.
+    static func playgroundCases() throws -> [String] {
+        try [Repo.path("Playground/cases"), Repo.path("Playground/corpus")].flatMap { dir in
+            try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
+                .sorted().map { "\(dir)/\($0)" }
+        }
+    }
+
     @Test(arguments: [false, true]) func batchLineIsTheLineOfTheCaseAlone(traced: Bool) throws {
         let dir = Repo.path("Playground/cases")
         let files = try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") }.sorted().map { "\(dir)/\($0)" }
@@ -39,26 +47,12 @@ import Testing
     /// A batch that keeps only the reasons' rules, worded in the language of the line, writes the
     /// line of the case worded whole; and it really leaves the other rules out.
     @Test(arguments: [Lang.zh, .en]) func reasonsWordedAloneGiveTheSameLine(lang: Lang) throws {
-        let folders = [Repo.path("Playground/cases"), Repo.path("Playground/corpus")]
-        let files = try folders.flatMap { dir in
-            try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
-                .sorted().map { "\(dir)/\($0)" }
-        }
-        #expect(files.count > 100)
-        let loader = CaseLoader(repository: Repo.repository)
-        var whole = BatchEvaluator(loader: loader, asOf: nil, tracing: false)
+        var whole = BatchEvaluator(loader: CaseLoader(repository: Repo.repository), asOf: nil, tracing: false)
         whole.remedies = true
         var lean = whole
         lean.words = .reasons(lang)
-        let render: (Decision, Policy) -> [UInt8] = { d, p in JSONDecisionRenderer.bytes(d, policy: p, lang: lang, trace: false) }
         var leftOut = 0
-        for path in files {
-            // The batch hands back the line only; the decisions are taken as they are rendered.
-            var all: Decision?, d: Decision?
-            guard case .decided(_, _, let expected) = whole.decide(.file(path), render: { all = $0; return render($0, $1) }),
-                  case .decided(_, _, let line) = lean.decide(.file(path), render: { d = $0; return render($0, $1) }),
-                  let all, let d else { continue }
-            #expect(String(decoding: line, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(path)")
+        try Self.sameLines(whole, lean, lang: lang, trace: false) { path, all, d in
             #expect(Set(d.rules.map(\.rule)) == Set(d.reasons.map(\.rule)), "\(path)")
             leftOut += all.rules.count - d.rules.count
             if lang == .zh { #expect(d.rules.allSatisfy { $0.messageEn == nil && $0.fixEn == nil }, "\(path)") }
@@ -66,28 +60,33 @@ import Testing
         #expect(leftOut > 1000)
     }
 
+    /// Every Playground case (cases and corpus) decided by two batches: the two lines must be
+    /// the same; `check` is then given the case's path and the two decisions, as rendered.
+    static func sameLines(_ first: BatchEvaluator, _ second: BatchEvaluator, lang: Lang, trace: Bool,
+                          _ check: (String, Decision, Decision) -> Void) throws {
+        let files = try playgroundCases()
+        #expect(files.count > 100)
+        let render: (Decision, Policy) -> [UInt8] = { d, p in JSONDecisionRenderer.bytes(d, policy: p, lang: lang, trace: trace) }
+        for path in files {
+            // The batch hands back the line only; the decisions are taken as they are rendered.
+            var a: Decision?, b: Decision?
+            guard case .decided(_, _, let expected) = first.decide(.file(path), render: { a = $0; return render($0, $1) }),
+                  case .decided(_, _, let line) = second.decide(.file(path), render: { b = $0; return render($0, $1) }),
+                  let a, let b else { continue }
+            #expect(String(decoding: line, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(path)")
+            check(path, a, b)
+        }
+    }
+
     /// A traced batch that words its rules in Chinese alone writes the Chinese line, trace and
     /// all, of the case worded in both languages; and it really leaves the English out.
     @Test func aChineseTraceWordedInChineseAloneIsTheSameLine() throws {
-        let folders = [Repo.path("Playground/cases"), Repo.path("Playground/corpus")]
-        let files = try folders.flatMap { dir in
-            try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
-                .sorted().map { "\(dir)/\($0)" }
-        }
-        #expect(files.count > 100)
-        let loader = CaseLoader(repository: Repo.repository)
-        var both = BatchEvaluator(loader: loader, asOf: nil, tracing: true)
+        var both = BatchEvaluator(loader: CaseLoader(repository: Repo.repository), asOf: nil, tracing: true)
         both.remedies = true
         var chinese = both
         chinese.english = false
-        let render: (Decision, Policy) -> [UInt8] = { d, p in JSONDecisionRenderer.bytes(d, policy: p, lang: .zh, trace: true) }
         var englishLeftOut = 0
-        for path in files {
-            var all: Decision?, d: Decision?
-            guard case .decided(_, _, let expected) = both.decide(.file(path), render: { all = $0; return render($0, $1) }),
-                  case .decided(_, _, let line) = chinese.decide(.file(path), render: { d = $0; return render($0, $1) }),
-                  let all, let d else { continue }
-            #expect(String(decoding: line, as: UTF8.self) == String(decoding: expected, as: UTF8.self), "\(path)")
+        try Self.sameLines(both, chinese, lang: .zh, trace: true) { path, all, d in
             #expect(d.rules.allSatisfy { $0.messageEn == nil && $0.fixEn == nil } && d.reasons.allSatisfy { $0.messageEn == nil }, "\(path)")
             englishLeftOut += all.rules.filter { $0.messageEn != nil }.count
         }
@@ -97,11 +96,7 @@ import Testing
     /// A line words each remedy and dead end once and writes those words under the reasons they
     /// lift and in its remedies: each must be the words made for that reason or remedy alone.
     @Test(arguments: [Lang.zh, .en]) func aLinesFixesAndRemedyWordsAreEachTheirOwn(lang: Lang) throws {
-        let folders = [Repo.path("Playground/cases"), Repo.path("Playground/corpus")]
-        let files = try folders.flatMap { dir in
-            try FileManager.default.contentsOfDirectory(atPath: dir).filter { $0.hasSuffix(".yaml") || $0.hasSuffix(".json") }
-                .sorted().map { "\(dir)/\($0)" }
-        }
+        let files = try Self.playgroundCases()
         let loader = CaseLoader(repository: Repo.repository)
         var batch = BatchEvaluator(loader: loader, asOf: nil, tracing: false)
         batch.remedies = true
