@@ -79,7 +79,14 @@ let package = Package(
             name: "ClauseCLI",
             dependencies: ["ClauseDecisionLine", "ClauseReports", "ClauseStore", "ClauseWorkflows", "ClauseServe", .product(name: "ArgumentParser", package: "swift-argument-parser")]
         ),
-        .executableTarget(name: "clause", dependencies: ["ClauseCLI"]),
+        // Linked without exporting its own symbols: the static Swift runtime's link arguments ask
+        // for `--export-dynamic`, which put 37,000 symbols in the dynamic table for the loader to
+        // look up and for `dladdr` to walk at every start (a fifth of `clause --version`'s CPU).
+        // Nothing loads the program's symbols by name; crash backtraces read its symbol table.
+        .executableTarget(
+            name: "clause", dependencies: ["ClauseCLI"],
+            linkerSettings: [.unsafeFlags(["-Xlinker", "--no-export-dynamic"], .when(platforms: [.linux]))]
+        ),
         // Tests: one target per module, each file beside the module it tests (a test that needs
         // several modules goes with the highest; every test that runs the built `clause` goes in
         // ClauseCLITests), and the helpers they share in ClauseTestSupport. Fixtures are in
