@@ -13,10 +13,8 @@ extension ClauseCommand.Evaluate {
         var evaluator = BatchEvaluator(loader: loader, asOf: asOf, tracing: tracing)
         evaluator.remedies = searchesRemedies
         let format = options.format, lang = options.lang, trace = trace, onlyDeciding = options.onlyDeciding
-        // An untraced JSON line shows the reasons' words in one language, and nothing else's.
-        if format == .json && !trace { evaluator.words = .reasons(lang) }
-        // A Chinese traced JSON line shows no English words.
-        if format == .json && trace && lang == .zh { evaluator.english = false }
+        // A JSON line shows words in one language: an untraced one the reasons' alone.
+        if format == .json { evaluator.words = trace ? .every(lang) : .reasons(lang) }
         let separator = Array(format.separator.utf8)
         let render: @Sendable (Decision, Policy) -> [UInt8] = { d, policy in
             format.bytes(d, policy: policy, lang: lang, trace: trace, onlyDeciding: onlyDeciding)

@@ -84,7 +84,7 @@ import Testing
         var both = BatchEvaluator(loader: CaseLoader(repository: Repo.repository), asOf: nil, tracing: true)
         both.remedies = true
         var chinese = both
-        chinese.english = false
+        chinese.words = .every(.zh)
         var englishLeftOut = 0
         try Self.sameLines(both, chinese, lang: .zh, trace: true) { path, all, d in
             #expect(d.rules.allSatisfy { $0.messageEn == nil && $0.fixEn == nil } && d.reasons.allSatisfy { $0.messageEn == nil }, "\(path)")

@@ -14,12 +14,10 @@ public struct BatchEvaluator: Sendable {
     package var chunkSize = 1024
     /// Whether refused and incomplete decisions carry their remedies (`RemedyFinder`).
     public var remedies = false
-    /// The words the compiled policy writes for each decision: a caller that shows only the
-    /// reasons, in one language, asks for those alone.
+    /// The words written for each decision: a caller that shows only the reasons, or only one
+    /// language, asks for those alone (the tracing interpreter words every rule, in the
+    /// languages asked for).
     public var words: CompiledPolicy.Words = .all
-    /// Whether the tracing interpreter words each rule in English as well as in Chinese: a
-    /// caller that shows only Chinese leaves it off.
-    public var english = true
 
     public init(loader: CaseLoader, asOf: CivilDate?, tracing: Bool) {
         self.loader = loader
@@ -81,7 +79,7 @@ public struct BatchEvaluator: Sendable {
                 if remedies { d.remedies = RemedyFinder.search(c, compiled: compiled, asOf: asOf, from: v) }
                 return .decided(d.outcome, amount: d.amount, output: render(d, compiled.policy))
             }
-            let decided = tracing ? Interpreter.decide(c, policy: compiled.policy, asOf: asOf, tracing: true, english: english)
+            let decided = tracing ? Interpreter.decide(c, policy: compiled.policy, asOf: asOf, tracing: true, english: words.english)
                 : Interpreter.decide(c, compiled: compiled, asOf: asOf)
             switch decided {
             case .success(var d):

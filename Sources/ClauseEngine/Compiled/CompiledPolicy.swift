@@ -222,6 +222,22 @@ public final class CompiledPolicy: Sendable {
         /// untraced decision line shows. The decision's `rules` then hold those rules alone.
         /// Writing and releasing the others was most of the cost of wording a case.
         case reasons(Lang)
+        /// Every rule's, worded in one language (for English, the Chinese too): all a traced
+        /// decision line shows.
+        case every(Lang)
+
+        /// Whether rules are worded in English as well as in Chinese.
+        package var english: Bool {
+            switch self {
+            case .all: true
+            case .reasons(let lang), .every(let lang): lang == .en
+            }
+        }
+
+        /// Whether every rule is worded, not only the reasons'.
+        var everyRule: Bool {
+            if case .reasons = self { false } else { true }
+        }
     }
 
     /// The verdict in words: every rule's part, messages for the rules that fired (each rule has
@@ -234,18 +250,14 @@ public final class CompiledPolicy: Sendable {
         case .granted: .award
         case .incomplete: .needs
         }
-        let english: Bool
-        switch words {
-        case .all: english = true
-        case .reasons(let lang): english = lang == .en
-        }
+        let english = words.english
         // The rules worded, in order, and where each rule's trace lies among them (-1 for a rule a
         // lean decision leaves out): gathering them from a list of optionals copied every trace.
         var traces: [RuleTrace] = []
         traces.reserveCapacity(rules.count)
         var traceOf = [Int](repeating: -1, count: rules.count)
         for (k, (rule, run)) in zip(rules, v.runs).enumerated() {
-            let worded = words == .all || (run.inForce && run.effect == reasonEffect)
+            let worded = words.everyRule || (run.inForce && run.effect == reasonEffect)
             guard worded else { continue }
             traceOf[k] = traces.count
             // Each trace is built whole, in place: a RuleTrace is large, and copying one retains
