@@ -79,7 +79,7 @@ public struct BatchEvaluator: Sendable {
                 if remedies { d.remedies = RemedyFinder.search(c, compiled: compiled, asOf: asOf, from: v) }
                 return .decided(d.outcome, amount: d.amount, output: render(d, compiled.policy))
             }
-            let decided = tracing ? Interpreter.decide(c, policy: compiled.policy, asOf: asOf, tracing: true, english: words.english)
+            let decided = tracing ? Interpreter.decideTraced(c, compiled: compiled, asOf: asOf, english: words.english)
                 : Interpreter.decide(c, compiled: compiled, asOf: asOf)
             switch decided {
             case .success(var d):

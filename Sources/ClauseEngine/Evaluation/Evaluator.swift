@@ -139,15 +139,12 @@ package struct Evaluator {
             return .missing([c.text])
 
         case .parameter(let i):
-            let dated = parameterValues[i]
             if t != nil {
                 x.label = policy.parameters[i].label
-                // A value set by an amendment names the notice and the date it applies from.
-                if let from = dated.from, dated.packageID != policy.packages.first?.id {
-                    x.origin = "\(from.iso)|\(dated.packageID)|\(dated.clause)"
-                }
+                x.origin = origin(ofParameter: i)
             }
-            return .value(dated.value)
+            // The value alone read where it lies: the whole dated value copied retained its texts.
+            return .value(parameterValues[i].value)
 
         case .definition(let i):
             if t != nil { x.label = policy.definitions[i].label }
@@ -264,15 +261,19 @@ package struct Evaluator {
         guard case .value(let kv) = k else { return k }
         let found = ValueOperations.lookup(rows, kv)
         if t != nil, case .parameter(let i) = table.kind {
-            let dated = parameterValues[i]
-            if let from = dated.from, dated.packageID != policy.packages.first?.id {
-                x.origin = "\(from.iso)|\(dated.packageID)|\(dated.clause)"
-            }
+            x.origin = origin(ofParameter: i)
             let row = Evaluator.row(found.row, rows, kv, policy)
             x.row = row
             x.label = "\(policy.parameters[i].label) [\(row.zh)]"
         }
         return .value(found.value)
+    }
+
+    /// Where parameter `i`'s value came from when an amendment set it (the date it applies from,
+    /// the notice and its clause); nil for a value the package itself gives.
+    private func origin(ofParameter i: Int) -> String? {
+        guard let from = parameterValues[i].from, parameterValues[i].packageID != policy.packages.first?.id else { return nil }
+        return "\(from.iso)|\(parameterValues[i].packageID)|\(parameterValues[i].clause)"
     }
 
     /// Which row a table read chose (`row` nil: the default; -1: none), its key as the trace

@@ -11,10 +11,26 @@ public enum Interpreter {
     public static func decide(_ c: CaseFile, policy: Policy, asOf override: CivilDate? = nil, tracing: Bool = true, english: Bool = true)
         -> Result<Decision, EvaluationFailure>
     {
+        decide(c, policy: policy, asOf: override, tracing: tracing, english: english, parameters: nil)
+    }
+
+    /// Traced, under a compiled policy: the parameters' values on the case's date are those the
+    /// compiled policy worked out once, where each case copied every parameter to choose them
+    /// again (a dozen retains of texts both cores share, for each parameter).
+    package static func decideTraced(_ c: CaseFile, compiled: CompiledPolicy, asOf override: CivilDate?, english: Bool)
+        -> Result<Decision, EvaluationFailure>
+    {
+        decide(c, policy: compiled.policy, asOf: override, tracing: true, english: english, parameters: compiled.datedParameters(on:))
+    }
+
+    private static func decide(_ c: CaseFile, policy: Policy, asOf override: CivilDate?, tracing: Bool, english: Bool,
+                               parameters: ((CivilDate) -> [Parameter.DatedValue])?) -> Result<Decision, EvaluationFailure>
+    {
         guard let asOf = policy.evaluationDate(of: c.facts, asOf: override) else {
             return .failure(EvaluationFailure(message: "the case gives no 'applied_on' date and no --as-of was given"))
         }
-        var ev = Evaluator(policy: policy, facts: c.facts, asOf: asOf, tracing: tracing)
+        var ev = parameters.map { Evaluator(policy: policy, facts: c.facts, asOf: asOf, parameterValues: $0(asOf), tracing: tracing) }
+            ?? Evaluator(policy: policy, facts: c.facts, asOf: asOf, tracing: tracing)
         let text = MessageRenderer(policy: policy)
         var traces: [RuleTrace] = []
         /// Where in `traces` the rules that refused, wait for facts, send to review and award lie.
@@ -22,95 +38,106 @@ public enum Interpreter {
         var consequences = Decision.Consequences()
         var missingFacts: Set<String> = []
 
+        /// Everything a rule's trace holds once the rule is evaluated, filled where the trace lies.
+        func fill(_ rt: inout RuleTrace, _ rule: UnsafePointer<Rule>, _ steps: inout [TraceNode]?,
+                  sharedApplies: Evaluator.Outcome?) -> EvaluationFailure? {
+            let finding: Finding
+            switch evaluate(rule, &ev, &steps, &rt, sharedApplies: sharedApplies) {
+            case .success(let f): finding = f
+            case .failure(let f): return f
+            }
+            if !Rule.inForce(from: rule.pointee.from, until: rule.pointee.until, on: asOf) {
+                // Shown in the justification as not in force, with whether it would have decided.
+                if case .fired = finding { rt.wouldFire = true } else { rt.wouldFire = false }
+                rt.status = .notInForce
+                (rt.endedBy, rt.startsOn) = Rule.outOfForce(from: rule.pointee.from, until: rule.pointee.until, endedBy: rule.pointee.endedBy, on: asOf)
+                rt.steps = steps ?? []
+                return nil
+            }
+            switch finding {
+            case .notApplicable: rt.status = .notApplicable
+            case .passed: rt.status = .passed
+            case .pending(let m):
+                rt.status = .pending
+                rt.missing = m.sorted()
+                missingFacts.formUnion(m)
+            case .fired:
+                rt.status = .fired
+                if Rule.refuses(rule.pointee.kind, amount: rt.amount, mayBeZero: rule.pointee.mayBeZero) {
+                    if let cb = rule.pointee.clawback {
+                        switch ev.eval(cb, &steps, role: .clawback) {
+                        case .value(.money(let m)): consequences.clawback = consequences.clawback.adding(m) ?? consequences.clawback
+                        case .missing(let m): missingFacts.formUnion(m)
+                        case .failed(let f): return EvaluationFailure(f, rule: rule.pointee.id)
+                        default: break
+                        }
+                    }
+                    if let b = rule.pointee.banUntil {
+                        switch ev.eval(b, &steps, role: .banUntil) {
+                        case .value(.date(let d)): consequences.blacklistedUntil = max(consequences.blacklistedUntil ?? d, d)
+                        case .missing(let m): missingFacts.formUnion(m)
+                        case .failed(let f): return EvaluationFailure(f, rule: rule.pointee.id)
+                        default: break
+                        }
+                    }
+                }
+            }
+            rt.steps = steps ?? []
+            // A message says what a rule found against (or for) the case; a rule that passed has none.
+            if rt.status == .fired {
+                // An award of nothing refuses: its words describe the award, so say so first.
+                let nothing = Rule.awardsNothing(rule.pointee.kind, rt.amount)
+                rt.message = RuleWords.fired(nothing: nothing, lang: .zh) + text.render(rule.pointee.say, &ev, lang: .zh)
+                if english { rt.messageEn = rule.pointee.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + text.render($0, &ev, lang: .en) } }
+                rt.fix = rule.pointee.fix.map { text.render($0, &ev, lang: .zh) }
+                if english { rt.fixEn = rule.pointee.fixEn.map { text.render($0, &ev, lang: .en) } }
+                // The branch that applied adds its clauses; an unknown condition adds none, and so
+                // does one that cannot be computed (the compiled policy reads them alike).
+                for c in rule.pointee.citeWhen {
+                    if case .value(.bool(true)) = ev.eval(c.when, &steps, role: .cite) {
+                        rt.clauses += c.clauses.filter { !rt.clauses.contains($0) }
+                    }
+                }
+                if !rule.pointee.citeWhen.isEmpty { rt.steps = steps ?? [] }
+            } else if rt.status == .pending {
+                rt.message = RuleWords.pending(rt.missing, policy, lang: .zh)
+                if english { rt.messageEn = RuleWords.pending(rt.missing, policy, lang: .en) }
+            }
+            return nil
+        }
+
         // Each rule is read where it lies in the policy: taking it out of the array copies the
         // whole rule (its texts, expressions and templates), once a rule a case.
         // A rule whose `for` an earlier rule shares takes that rule's step (see `Policy.sharedFor`).
         let sharedFor = policy.sharedFor
+        traces.reserveCapacity(policy.rules.count)
         let failure: EvaluationFailure? = policy.rules.withUnsafeBufferPointer { rules in
             for k in rules.indices {
                 let rule = rules.baseAddress! + k
                 var steps: [TraceNode]? = tracing ? [] : nil
-                var rt = RuleTrace(rule: rule.pointee.id, kind: rule.pointee.kind, clauses: rule.pointee.clauses, status: .passed, part: rule.pointee.part, mayBeZero: rule.pointee.mayBeZero, steps: [])
                 // The earlier rule's step goes in as this rule's own, copied once from where it lies.
                 var sharedApplies: Evaluator.Outcome?
+                var appliesAsIn: Int?
                 if tracing, k < sharedFor.count, let j = sharedFor[k] {
-                    rt.appliesAsIn = j
+                    appliesAsIn = j
                     traces[j].steps.withUnsafeBufferPointer { earlier in
                         steps?.append(earlier[0])
                         sharedApplies = Interpreter.outcome(of: earlier[0].result)
                     }
                 }
-                let finding: Finding
-                switch evaluate(rule, &ev, &steps, &rt, sharedApplies: sharedApplies) {
-                case .success(let f): finding = f
-                case .failure(let f): return f
-                }
-                if !Rule.inForce(from: rule.pointee.from, until: rule.pointee.until, on: asOf) {
-                    // Shown in the justification as not in force, with whether it would have decided.
-                    if case .fired = finding { rt.wouldFire = true } else { rt.wouldFire = false }
-                    rt.status = .notInForce
-                    (rt.endedBy, rt.startsOn) = Rule.outOfForce(from: rule.pointee.from, until: rule.pointee.until, endedBy: rule.pointee.endedBy, on: asOf)
-                    rt.steps = steps ?? []
-                    traces.append(rt)
-                    continue
-                }
-                switch finding {
-                case .notApplicable: rt.status = .notApplicable
-                case .passed: rt.status = .passed
-                case .pending(let m):
-                    rt.status = .pending
-                    rt.missing = m.sorted()
-                    missingFacts.formUnion(m)
-                case .fired:
-                    rt.status = .fired
-                    if Rule.refuses(rule.pointee.kind, amount: rt.amount, mayBeZero: rule.pointee.mayBeZero) {
-                        if let cb = rule.pointee.clawback {
-                            switch ev.eval(cb, &steps, role: .clawback) {
-                            case .value(.money(let m)): consequences.clawback = consequences.clawback.adding(m) ?? consequences.clawback
-                            case .missing(let m): missingFacts.formUnion(m)
-                            case .failed(let f): return EvaluationFailure(f, rule: rule.pointee.id)
-                            default: break
-                            }
-                        }
-                        if let b = rule.pointee.banUntil {
-                            switch ev.eval(b, &steps, role: .banUntil) {
-                            case .value(.date(let d)): consequences.blacklistedUntil = max(consequences.blacklistedUntil ?? d, d)
-                            case .missing(let m): missingFacts.formUnion(m)
-                            case .failed(let f): return EvaluationFailure(f, rule: rule.pointee.id)
-                            default: break
-                            }
-                        }
-                    }
-                }
-                rt.steps = steps ?? []
-                // A message says what a rule found against (or for) the case; a rule that passed has none.
-                if rt.status == .fired {
-                    // An award of nothing refuses: its words describe the award, so say so first.
-                    let nothing = Rule.awardsNothing(rule.pointee.kind, rt.amount)
-                    rt.message = RuleWords.fired(nothing: nothing, lang: .zh) + text.render(rule.pointee.say, &ev, lang: .zh)
-                    if english { rt.messageEn = rule.pointee.sayEn.map { RuleWords.fired(nothing: nothing, lang: .en) + text.render($0, &ev, lang: .en) } }
-                    rt.fix = rule.pointee.fix.map { text.render($0, &ev, lang: .zh) }
-                    if english { rt.fixEn = rule.pointee.fixEn.map { text.render($0, &ev, lang: .en) } }
-                    // The branch that applied adds its clauses; an unknown condition adds none, and so
-                    // does one that cannot be computed (the compiled policy reads them alike).
-                    for c in rule.pointee.citeWhen {
-                        if case .value(.bool(true)) = ev.eval(c.when, &steps, role: .cite) {
-                            rt.clauses += c.clauses.filter { !rt.clauses.contains($0) }
-                        }
-                    }
-                    if !rule.pointee.citeWhen.isEmpty { rt.steps = steps ?? [] }
-                } else if rt.status == .pending {
-                    rt.message = RuleWords.pending(rt.missing, policy, lang: .zh)
-                    if english { rt.messageEn = RuleWords.pending(rt.missing, policy, lang: .en) }
-                }
-                switch rt.status {
-                case .fired where Rule.refuses(rule.pointee.kind, amount: rt.amount, mayBeZero: rule.pointee.mayBeZero): refusing.append(traces.count)
-                case .fired where rule.pointee.kind == .reviewWhen: reviewing.append(traces.count)
-                case .fired: awarding.append(traces.count)
-                case .pending: pending.append(traces.count)
+                // The trace is made where it stays (rule k's at `traces[k]`) and filled there: made
+                // aside and appended, each rule's trace was copied and the copy released, a score
+                // of atomic retains and releases a rule, on texts both cores share.
+                traces.append(RuleTrace(rule: rule.pointee.id, kind: rule.pointee.kind, clauses: rule.pointee.clauses, status: .passed,
+                                        part: rule.pointee.part, mayBeZero: rule.pointee.mayBeZero, steps: [], appliesAsIn: appliesAsIn))
+                if let f = fill(&traces[k], rule, &steps, sharedApplies: sharedApplies) { return f }
+                switch traces[k].status {
+                case .fired where Rule.refuses(rule.pointee.kind, amount: traces[k].amount, mayBeZero: rule.pointee.mayBeZero): refusing.append(k)
+                case .fired where rule.pointee.kind == .reviewWhen: reviewing.append(k)
+                case .fired: awarding.append(k)
+                case .pending: pending.append(k)
                 default: break
                 }
-                traces.append(rt)
             }
             return nil
         }
