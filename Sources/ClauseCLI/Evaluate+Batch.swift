@@ -23,22 +23,21 @@ extension ClauseCommand.Evaluate {
         var progress = ProgressBar(total: jsonl == nil ? files.count : nil, enabled: isatty(2) == 1)
         let started = ContinuousClock.now
         var written = 0
-        var out = Data()
+        var out = LineSink(fd: 1)
         let summary = evaluator.run(sources, render: render) { item in
             switch item {
             case .decided(_, _, let text):
-                if written > 0 { out.append(contentsOf: separator) }
-                out.append(contentsOf: text)
+                if written > 0 { out.add(separator) }
+                out.add(text)
                 written += 1
             case .failed(let ds):
-                flush(&out)
+                out.flush()
                 progress.clear()
                 Output.diagnostics(ds)
             }
-            if out.count > 1 << 16 { flush(&out) }
             progress.advance()
         }
-        flush(&out)
+        out.flush()
         progress.clear()
         if summary.cases == 0 {
             Output.error("error: no cases to decide\(jsonl.map { " in --jsonl \(TerminalText.escape($0))" } ?? "")\n")
@@ -46,12 +45,6 @@ extension ClauseCommand.Evaluate {
         }
         if summary.cases > 1 { Output.error(BatchSummaryText.line(summary, elapsed: ContinuousClock.now - started) + "\n") }
         if summary.failed > 0 { throw ExitCode(1) }
-    }
-
-    private func flush(_ out: inout Data) {
-        guard !out.isEmpty else { return }
-        Output.write(1, out)
-        out.removeAll(keepingCapacity: true)
     }
 }
 

@@ -38,9 +38,7 @@ package enum Format: String, ExpressibleByArgument, CaseIterable, Sendable {
     /// The same output as UTF-8 bytes: a JSON line goes out as written, without a String between.
     func bytes(_ d: Decision, policy: Policy, lang: Lang, trace: Bool, onlyDeciding: Bool) -> [UInt8] {
         guard self == .json else { return Array(render(d, policy: policy, lang: lang, explain: false, trace: trace, onlyDeciding: onlyDeciding).utf8) }
-        var line = JSONDecisionRenderer.bytes(d, policy: policy, lang: lang, trace: trace)
-        line.append(UInt8(ascii: "\n"))
-        return line
+        return JSONDecisionRenderer.bytes(d, policy: policy, lang: lang, trace: trace, newline: true)
     }
 }
 

@@ -8,23 +8,43 @@ package enum Output {
 
     package static func error(_ s: String) { write(2, Data(s.utf8)) }
 
-    /// Writes all of `data` to a descriptor. When the reader has gone (`clause why … | head`:
-    /// EPIPE, SIGPIPE being ignored), the process ends quietly with status 141, as the signal
-    /// would have ended it, after removing its temporary folders; never a trap in FileHandle.
+    /// Writes all of `data` to a descriptor, never through FileHandle (which traps on a broken
+    /// pipe); a failed write ends as `failed(_:_:)` says.
     package static func write(_ fd: Int32, _ data: Data) {
-        data.withUnsafeBytes { (buffer: UnsafeRawBufferPointer) in
-            var offset = 0
-            while offset < buffer.count {
-                let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
-                if n > 0 { offset += n; continue }
-                if n < 0 && errno == EINTR { continue }
-                if n < 0 && errno == EPIPE {
-                    ScratchFolders.removeAll()
-                    exit(141)
-                }
-                return  // another error (a full disk): nothing better to do with output
-            }
+        data.withUnsafeBytes { _ = write(fd, $0) }
+    }
+
+    /// Writes all of `buffer`; false when stderr cannot be written (nowhere left to say so).
+    static func write(_ fd: Int32, _ buffer: UnsafeRawBufferPointer) -> Bool {
+        var offset = 0
+        while offset < buffer.count {
+            let n = Foundation.write(fd, buffer.baseAddress! + offset, buffer.count - offset)
+            if n > 0 { offset += n; continue }
+            if n < 0 && errno == EINTR { continue }
+            failed(fd, n < 0 ? errno : EIO)
+            return false
         }
+        return true
+    }
+
+    /// A write to `fd` failed with `error`. A gone reader (`clause why … | head`: EPIPE, SIGPIPE
+    /// being ignored) ends the process as the signal would have, with status 141. Output that
+    /// cannot be written (a full disk) is said on stderr and fails the command (status 1): a
+    /// batch whose decisions went nowhere must not end as if they had been written. What the
+    /// store already holds stays; a failing stderr alone is let be, there being nowhere to say so.
+    static func failed(_ fd: Int32, _ error: Int32) {
+        if error == EPIPE { readerGone() }
+        guard fd != 2 else { return }
+        let words = "error: cannot write the output: \(String(cString: strerror(error)))\n"
+        words.utf8CString.withUnsafeBufferPointer { _ = Foundation.write(2, $0.baseAddress, $0.count - 1) }
+        ScratchFolders.removeAll()
+        exit(1)
+    }
+
+    /// The reader of the output has gone: end as SIGPIPE would have, temporary folders removed.
+    static func readerGone() -> Never {
+        ScratchFolders.removeAll()
+        exit(141)
     }
 
     package static func diagnostics(_ ds: [Diagnostic]) {

@@ -55,9 +55,13 @@ public enum JSONDecisionRenderer {
         line(d, policy: policy, lang: lang, trace: trace, traceVersion: traceVersion).output
     }
 
-    /// The line as UTF-8 bytes, for output and the store.
-    public static func bytes(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true, traceVersion: Int = currentTraceVersion) -> [UInt8] {
-        line(d, policy: policy, lang: lang, trace: trace, traceVersion: traceVersion).utf8
+    /// The line as UTF-8 bytes, for output and the store; with `newline`, ended by one (a line of
+    /// JSON Lines output), written with the rest rather than appended to the finished bytes.
+    public static func bytes(_ d: Decision, policy: Policy, lang: Lang, trace: Bool = true, traceVersion: Int = currentTraceVersion,
+                             newline: Bool = false) -> [UInt8] {
+        var w = line(d, policy: policy, lang: lang, trace: trace, traceVersion: traceVersion)
+        if newline { w.endLine() }
+        return w.utf8
     }
 
     private static func line(_ d: Decision, policy: Policy, lang: Lang, trace: Bool, traceVersion: Int) -> JSONWriter {

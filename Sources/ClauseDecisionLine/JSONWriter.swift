@@ -142,6 +142,8 @@ package struct JSONWriter: ~Copyable, @unchecked Sendable {
     }
     package mutating func int(_ n: Int) { int(Int64(n)) }
     package mutating func bool(_ b: Bool) { separate(); put(b ? "true" : "false") }
+    /// A newline after the value written: the end of a line of JSON Lines.
+    package mutating func endLine() { put(UInt8(ascii: "\n")) }
     package mutating func null() { separate(); put("null") }
 
     package mutating func field(_ k: StaticString, _ s: String) { key(k); string(s) }
