@@ -361,20 +361,9 @@ package struct Evaluator {
         return .value(gathered.result(sumsInts: body.type == .int))
     }
 
-    /// Read where the schema lies: a traced case asks this of every fact it reads, and copying each
-    /// record schema and field on the way retained all their texts.
+    /// The label of the fact a path names, from the policy's flat table (`FieldLabels`): a traced
+    /// case asks this of every fact it reads.
     private func label(ofFactPath path: [Int]) -> String? {
-        policy.records.withUnsafeBufferPointer { records in
-            var record = 0
-            var label: String?
-            for i in path {
-                guard record < records.count, i < records[record].fields.count else { return label }
-                records[record].fields.withUnsafeBufferPointer { fields in
-                    label = fields[i].label
-                    if case .record(let r) = fields[i].type.unwrapped { record = r }
-                }
-            }
-            return label
-        }
+        policy.fieldLabels.label(along: path)
     }
 }

@@ -58,8 +58,14 @@ public struct Policy: Sendable {
     /// Record schemas; index 0 is the case itself.
     @inlinable package var records: [RecordSchema] {
         _read { yield box.parts.records }
-        _modify { yield &mutableBox.parts.records }
+        _modify {
+            // The flat table of field labels follows from the records: made again after any change.
+            defer { box.parts.fieldLabels = FieldLabels(box.parts.records) }
+            yield &mutableBox.parts.records
+        }
     }
+    /// Every field's label in one table, read along a fact path (`FieldLabels`).
+    @inlinable package var fieldLabels: FieldLabels { _read { yield box.parts.fieldLabels } }
     @inlinable package var parameters: [Parameter] {
         _read { yield box.parts.parameters }
         _modify { yield &mutableBox.parts.parameters }
@@ -161,7 +167,7 @@ public struct Policy: Sendable {
                         records: records, parameters: parameters, definitions: definitions, rules: rules, packages: packages,
                         amendedBy: amendedBy, itemSlot: itemSlot, districtPath: districtPath, rolesByName: rolesByName,
                         banFacts: banFacts, ledger: ledger, notice: notice, indicators: indicators, funding: funding,
-                        sharedFor: Rule.sharedFor(rules)))
+                        sharedFor: Rule.sharedFor(rules), fieldLabels: FieldLabels(records)))
     }
 
     /// The box, first copied when another policy shares it.
@@ -200,6 +206,7 @@ public struct Policy: Sendable {
         @usableFromInline var indicators: [Indicator] = []
         @usableFromInline var funding: FundingPlan? = nil
         @usableFromInline var sharedFor: [Int?] = []
+        @usableFromInline var fieldLabels = FieldLabels([])
     }
 
     /// The box the copies of a policy share (see `box`). Its parts are changed only through
