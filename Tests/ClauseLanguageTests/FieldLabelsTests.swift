@@ -29,6 +29,13 @@ import Testing
             }
         }
         #expect(p.fieldLabels.label(along: []) == nil, sourceLocation: sourceLocation)
+        for (r, record) in p.records.enumerated() {
+            for (i, field) in record.fields.enumerated() {
+                #expect(p.fieldLabels.label(record: r, field: i) == field.label, sourceLocation: sourceLocation)
+            }
+            #expect(p.fieldLabels.label(record: r, field: record.fields.count) == nil, sourceLocation: sourceLocation)
+        }
+        #expect(p.fieldLabels.label(record: p.records.count, field: 0) == nil, sourceLocation: sourceLocation)
     }
 
     @Test func theShenyangFactsLabels() throws {

@@ -130,7 +130,7 @@ package struct Evaluator {
             return .value(locals[slot])
 
         case .member(let base, let field, let name):
-            if t != nil, case .record(let r) = base.type.unwrapped { x.label = policy.records[r].fields[field].label }
+            if t != nil, case .record(let r) = base.type.unwrapped { x.label = policy.fieldLabels.label(record: r, field: field) }
             let b = eval(base, &t)
             guard case .value(let bv) = b else { return b }
             guard case .record(let fields) = bv else { return .failed(.brokenInvariant("member of a non-record")) }

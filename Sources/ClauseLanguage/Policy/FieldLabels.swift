@@ -21,6 +21,14 @@
         }
     }
 
+    /// The label of field `field` of record `record`; nil when the record has no such field.
+    @inlinable package func label(record: Int, field: Int) -> String? {
+        starts.withUnsafeBufferPointer { starts in
+            guard record >= 0, record + 1 < starts.count, field >= 0, starts[record] + field < starts[record + 1] else { return nil }
+            return entries.withUnsafeBufferPointer { $0[starts[record] + field].label }
+        }
+    }
+
     /// The label of the last field `path` names, walking from the case record (index 0): a field
     /// that holds a record leads into it, and a step no record has ends the walk at the label
     /// found so far. nil when the first step names no field.
