@@ -140,6 +140,9 @@ public final class CompiledPolicy: Sendable {
             // release of each rule for each verdict (the remedy search makes thousands) were a
             // tenth of the verdict's instructions, on memory both cores write.
             unowned(unsafe) let rule = rules[k]
+            // Called through a reference the call borrows: called on `rule`, each call still
+            // retained and released it around itself.
+            let borrowed = Unmanaged.passUnretained(rule)
             if !waiting.isEmpty { waiting = [] }
             var run: CompiledRule.Run
             if reusesFindings && !rerun[k] {
@@ -150,10 +153,10 @@ public final class CompiledPolicy: Sendable {
                 run.effect = .none
                 if run.finding == .pending { waiting = keptWaits[k] ?? [] }
             } else {
-                run = rule.run(frame, waits: &waiting)
+                run = borrowed._withUnsafeGuaranteedRef { $0.run(frame, waits: &waiting) }
             }
             // On the same date a rule is in force as it was for the findings kept.
-            let inForce = reusesFindings && sameDate ? keptRuns[k].inForce : rule.inForce(on: asOf)
+            let inForce = reusesFindings && sameDate ? keptRuns[k].inForce : borrowed._withUnsafeGuaranteedRef { $0.inForce(on: asOf) }
             if !inForce {
                 if run.finding == .failed { return nil }
                 run.inForce = false
