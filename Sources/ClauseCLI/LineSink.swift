@@ -16,8 +16,6 @@ struct LineSink {
         pending.reserveCapacity(Self.maxPieces)
     }
 
-    var isEmpty: Bool { pending.isEmpty }
-
     mutating func add(_ piece: [UInt8]) {
         guard !piece.isEmpty else { return }
         pending.append(piece)

@@ -11,7 +11,7 @@ public enum Interpreter {
     public static func decide(_ c: CaseFile, policy: Policy, asOf override: CivilDate? = nil, tracing: Bool = true, english: Bool = true)
         -> Result<Decision, EvaluationFailure>
     {
-        decide(c, policy: policy, asOf: override, tracing: tracing, english: english, parameters: nil)
+        decide(c, policy: policy, asOf: override, tracing: tracing, english: english, compiled: nil)
     }
 
     /// Traced, under a compiled policy: the parameters' values on the case's date are those the
@@ -20,16 +20,17 @@ public enum Interpreter {
     package static func decideTraced(_ c: CaseFile, compiled: CompiledPolicy, asOf override: CivilDate?, english: Bool)
         -> Result<Decision, EvaluationFailure>
     {
-        decide(c, policy: compiled.policy, asOf: override, tracing: true, english: english, parameters: compiled.datedParameters(on:))
+        decide(c, policy: compiled.policy, asOf: override, tracing: true, english: english, compiled: compiled)
     }
 
+    /// `compiled`, when given, is `policy` compiled: its parameters' values by date are read from it.
     private static func decide(_ c: CaseFile, policy: Policy, asOf override: CivilDate?, tracing: Bool, english: Bool,
-                               parameters: ((CivilDate) -> [Parameter.DatedValue])?) -> Result<Decision, EvaluationFailure>
+                               compiled: CompiledPolicy?) -> Result<Decision, EvaluationFailure>
     {
         guard let asOf = policy.evaluationDate(of: c.facts, asOf: override) else {
             return .failure(EvaluationFailure(message: "the case gives no 'applied_on' date and no --as-of was given"))
         }
-        var ev = parameters.map { Evaluator(policy: policy, facts: c.facts, asOf: asOf, parameterValues: $0(asOf), tracing: tracing) }
+        var ev = compiled.map { Evaluator(policy: policy, facts: c.facts, asOf: asOf, parameterValues: $0.datedParameters(on: asOf), tracing: tracing) }
             ?? Evaluator(policy: policy, facts: c.facts, asOf: asOf, tracing: tracing)
         let text = MessageRenderer(policy: policy)
         var traces: [RuleTrace] = []
